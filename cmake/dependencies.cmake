@@ -1,0 +1,28 @@
+# Every dependency comes from Debian's packages (installed by scripts/setup.sh).
+find_package(Threads REQUIRED)
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL QUIET)
+find_package(GTest REQUIRED)
+find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
+find_library(PUGIXML_LIBRARY pugixml REQUIRED)
+find_path(PUGIXML_INCLUDE_DIR pugixml.hpp REQUIRED)
+
+add_library(lienthong_rapidjson INTERFACE)
+target_include_directories(lienthong_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIR})
+# RapidJSON: reject deep nesting from outside input through our own parse limits, and
+# use std::string support.
+target_compile_definitions(lienthong_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+
+add_library(lienthong_pugixml INTERFACE)
+target_include_directories(lienthong_pugixml SYSTEM INTERFACE ${PUGIXML_INCLUDE_DIR})
+target_link_libraries(lienthong_pugixml INTERFACE ${PUGIXML_LIBRARY})
+
+# Boost.Beast / Asio: only the server and simulator sources include them.
+add_library(lienthong_beast INTERFACE)
+target_include_directories(lienthong_beast SYSTEM INTERFACE ${Boost_INCLUDE_DIRS})
+target_compile_definitions(lienthong_beast INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_link_libraries(lienthong_beast INTERFACE OpenSSL::SSL OpenSSL::Crypto Threads::Threads)

@@ -1,0 +1,46 @@
+# Project helpers. Each module directory owns a CMakeLists.txt that calls these, so that
+# adding a module never edits a shared file.
+
+set(LIENTHONG_WARNINGS -Wall -Wextra -Wno-missing-field-initializers)
+if(LIENTHONG_WERROR)
+  list(APPEND LIENTHONG_WARNINGS -Werror)
+endif()
+if(LIENTHONG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# lienthong_library(NAME SOURCES a.cpp ... DEPS other_target ...)
+# Makes static library lienthong_NAME with the repository root on its include path.
+function(lienthong_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(lienthong_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(lienthong_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(lienthong_${name} PRIVATE ${LIENTHONG_WARNINGS})
+  target_link_libraries(lienthong_${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# lienthong_test(NAME SOURCES a_test.cpp ... DEPS lienthong_x ...)
+function(lienthong_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${LIENTHONG_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    LIENTHONG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    LIENTHONG_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()
+
+# Adds every immediate subdirectory of the current one that has a CMakeLists.txt.
+function(lienthong_add_subdirectories)
+  file(GLOB children LIST_DIRECTORIES true CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*)
+  list(SORT children)
+  foreach(child ${children})
+    if(IS_DIRECTORY ${child} AND EXISTS ${child}/CMakeLists.txt)
+      add_subdirectory(${child})
+    endif()
+  endforeach()
+endfunction()

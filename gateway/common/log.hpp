@@ -1,0 +1,20 @@
+// Logging setup. Personal data (ID numbers, names, dates of birth, addresses) never goes
+// into a log line: log a keyed hash (audit::pseudonymise) when correlation is needed.
+#pragma once
+
+#include <string>
+
+namespace lienthong::log {
+
+struct Options {
+  std::string level = "info";  // trace, debug, info, warn, error, off
+  bool json = false;           // one JSON object per line
+  std::string file;            // empty: stderr
+};
+
+void init(const Options& options);
+
+// Escapes a string for embedding in a JSON string literal.
+std::string json_escape(const std::string& s);
+
+}  // namespace lienthong::log

@@ -1,0 +1,71 @@
+// The store behind an interface. Modules write portable SQL with `?` placeholders
+// (SQLite and PostgreSQL both accept ON CONFLICT upserts) and register their own
+// versioned migrations; the backend is chosen in config.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "gateway/common/result.hpp"
+
+namespace lienthong {
+class ConfigNode;
+}
+
+namespace lienthong::store {
+
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+struct Row {
+  std::vector<Value> cols;
+  bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols.at(i)); }
+  int64_t i64(size_t i) const;          // NULL reads as 0
+  double f64(size_t i) const;
+  std::string str(size_t i) const;      // NULL reads as ""
+};
+using Rows = std::vector<Row>;
+
+// One schema step of one module. Versions of a module apply in order, each once.
+struct Migration {
+  std::string module;
+  int version = 0;
+  std::string sql;  // may hold several statements separated by ';'
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual std::string_view backend() const = 0;
+
+  // Runs a statement; returns the number of rows changed.
+  virtual Result<int64_t> exec(std::string_view sql, const Params& params = {}) = 0;
+  virtual Result<Rows> query(std::string_view sql, const Params& params = {}) = 0;
+  // Runs `fn` in one transaction: commit when it returns ok, roll back otherwise.
+  // A transaction() inside another joins the outer one. Other threads wait.
+  virtual Status transaction(const std::function<Status()>& fn) = 0;
+  // Applies the migrations not yet applied (tracked in schema_migrations).
+  virtual Status migrate(const std::vector<Migration>& migrations) = 0;
+  // Bytes the store occupies on disk (for the high-water mark), -1 when unknown.
+  virtual int64_t size_bytes() = 0;
+};
+
+struct SqliteOptions {
+  std::string path;                    // ":memory:" for tests
+  bool wal = true;                     // WAL journal by default
+  std::string synchronous = "NORMAL";  // NORMAL in WAL is durable against process crashes
+  int busy_timeout_ms = 5000;
+};
+
+Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);
+
+// Opens the store section of the config: {"backend": "sqlite", "path": "..."}.
+// Throws ConfigError for a bad section.
+std::unique_ptr<Database> open_from_config(const ConfigNode& store_section);
+
+}  // namespace lienthong::store

@@ -1,0 +1,243 @@
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "gateway/store/database.hpp"
+
+namespace lienthong::store {
+
+int64_t Row::i64(size_t i) const {
+  const Value& v = cols.at(i);
+  if (auto p = std::get_if<int64_t>(&v)) return *p;
+  if (auto p = std::get_if<double>(&v)) return static_cast<int64_t>(*p);
+  if (auto p = std::get_if<std::string>(&v)) return std::strtoll(p->c_str(), nullptr, 10);
+  return 0;
+}
+
+double Row::f64(size_t i) const {
+  const Value& v = cols.at(i);
+  if (auto p = std::get_if<double>(&v)) return *p;
+  if (auto p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
+  if (auto p = std::get_if<std::string>(&v)) return std::strtod(p->c_str(), nullptr);
+  return 0;
+}
+
+std::string Row::str(size_t i) const {
+  const Value& v = cols.at(i);
+  if (auto p = std::get_if<std::string>(&v)) return *p;
+  if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
+  if (auto p = std::get_if<double>(&v)) return std::to_string(*p);
+  return "";
+}
+
+namespace {
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteDatabase() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  std::string_view backend() const override { return "sqlite"; }
+
+  Result<int64_t> exec(std::string_view sql, const Params& params) override {
+    std::lock_guard lock(mu_);
+    LT_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return fail("exec", sql, rc);
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Result<Rows> query(std::string_view sql, const Params& params) override {
+    std::lock_guard lock(mu_);
+    LT_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, prepare(sql, params));
+    Rows rows;
+    int rc;
+    int ncol = sqlite3_column_count(stmt);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      Row row;
+      row.cols.reserve(static_cast<size_t>(ncol));
+      for (int c = 0; c < ncol; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL: row.cols.emplace_back(nullptr); break;
+          case SQLITE_INTEGER: row.cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
+          case SQLITE_FLOAT: row.cols.emplace_back(sqlite3_column_double(stmt, c)); break;
+          default: {
+            const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+            int n = sqlite3_column_bytes(stmt, c);
+            row.cols.emplace_back(std::string(p ? p : "", static_cast<size_t>(n)));
+          }
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return fail("query", sql, rc);
+    return rows;
+  }
+
+  Status transaction(const std::function<Status()>& fn) override {
+    std::unique_lock lock(mu_);
+    if (depth_ > 0) {
+      ++depth_;
+      Status s = fn();
+      --depth_;
+      return s;
+    }
+    if (int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+      return fail("begin transaction", "BEGIN", rc);
+    }
+    ++depth_;
+    Status s;
+    try {
+      s = fn();
+    } catch (...) {
+      --depth_;
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    --depth_;
+    if (!s.ok()) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return s;
+    }
+    if (int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+      Error e = fail("commit", "COMMIT", rc);
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return e;
+    }
+    return {};
+  }
+
+  Status migrate(const std::vector<Migration>& migrations) override {
+    LT_TRY(exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
+                "applied_at TEXT NOT NULL DEFAULT (datetime('now')), PRIMARY KEY (module, version))",
+                {}));
+    std::map<std::pair<std::string, int>, const Migration*> ordered;
+    for (auto& m : migrations) ordered[{m.module, m.version}] = &m;
+    for (auto& [key, m] : ordered) {
+      LT_ASSIGN_OR_RETURN(Rows done, query("SELECT 1 FROM schema_migrations WHERE module = ? AND version = ?",
+                                           {m->module, static_cast<int64_t>(m->version)}));
+      if (!done.empty()) continue;
+      Status s = transaction([&]() -> Status {
+        std::lock_guard lock(mu_);
+        char* err = nullptr;
+        if (sqlite3_exec(db_, m->sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+          std::string msg = err ? err : "unknown error";
+          sqlite3_free(err);
+          return Error(ErrorKind::kStore, "migration " + m->module + " v" + std::to_string(m->version) +
+                                              " failed: " + msg);
+        }
+        return exec("INSERT INTO schema_migrations (module, version) VALUES (?, ?)",
+                    {m->module, static_cast<int64_t>(m->version)})
+                       .ok()
+                   ? Status{}
+                   : Status(Error(ErrorKind::kStore, "cannot record migration"));
+      });
+      LT_TRY(s);
+    }
+    return {};
+  }
+
+  int64_t size_bytes() override {
+    if (path_ == ":memory:") return 0;
+    std::error_code ec;
+    int64_t total = 0;
+    for (const char* suffix : {"", "-wal"}) {
+      auto sz = std::filesystem::file_size(path_ + suffix, ec);
+      if (!ec) total += static_cast<int64_t>(sz);
+    }
+    return total;
+  }
+
+ private:
+  Result<sqlite3_stmt*> prepare(std::string_view sql, const Params& params) {
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+      if (rc != SQLITE_OK) return fail("prepare", sql, rc);
+      cache_.emplace(std::string(sql), stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    int expected = sqlite3_bind_parameter_count(stmt);
+    if (expected != static_cast<int>(params.size())) {
+      return Error(ErrorKind::kInternal, "SQL expects " + std::to_string(expected) + " parameters, got " +
+                                             std::to_string(params.size()) + ": " + std::string(sql));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i) + 1;
+      std::visit(
+          [&](auto&& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) {
+              sqlite3_bind_null(stmt, idx);
+            } else if constexpr (std::is_same_v<T, int64_t>) {
+              sqlite3_bind_int64(stmt, idx, v);
+            } else if constexpr (std::is_same_v<T, double>) {
+              sqlite3_bind_double(stmt, idx, v);
+            } else {
+              sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+            }
+          },
+          params[i]);
+    }
+    return stmt;
+  }
+
+  Error fail(std::string_view what, std::string_view sql, int rc) {
+    ErrorKind kind = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_FULL || rc == SQLITE_IOERR)
+                         ? ErrorKind::kStore
+                         : (rc == SQLITE_CONSTRAINT ? ErrorKind::kConflict : ErrorKind::kStore);
+    std::string s(sql.substr(0, 120));
+    return Error(kind, "sqlite " + std::string(what) + " failed (" + sqlite3_errmsg(db_) + ") in: " + s);
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  std::recursive_mutex mu_;
+  int depth_ = 0;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
+  if (o.path != ":memory:") {
+    auto parent = std::filesystem::path(o.path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  if (int rc = sqlite3_open_v2(o.path.c_str(), &db, flags, nullptr); rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Error(ErrorKind::kStore, "cannot open SQLite store at " + o.path + ": " + msg +
+                                        " (check the directory exists and is writable)");
+  }
+  sqlite3_busy_timeout(db, o.busy_timeout_ms);
+  std::string pragmas = "PRAGMA foreign_keys=ON;";
+  if (o.wal && o.path != ":memory:") pragmas += "PRAGMA journal_mode=WAL;";
+  pragmas += "PRAGMA synchronous=" + o.synchronous + ";";
+  char* err = nullptr;
+  if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "?";
+    sqlite3_free(err);
+    sqlite3_close_v2(db);
+    return Error(ErrorKind::kStore, "cannot configure SQLite store at " + o.path + ": " + msg);
+  }
+  return std::unique_ptr<Database>(new SqliteDatabase(db, o.path));
+}
+
+}  // namespace lienthong::store

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the build and test dependencies from Debian's packages. Idempotent: skips
+# apt entirely when everything is already there.
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
+  libcurl4-openssl-dev libboost-dev libboost-system-dev libssl-dev openssl
+  rapidjson-dev libpugixml-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql
+  curl wrk nginx-light python3
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
