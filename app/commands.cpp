@@ -1,0 +1,15 @@
+#include "app/commands.hpp"
+
+namespace lienthong::app {
+
+// Each command lives in app/cmd_<name>.cpp.
+int run_config(const std::vector<std::string>& args);
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"config", "config check FILE: validate a configuration file without starting anything", run_config},
+  };
+  return table;
+}
+
+}  // namespace lienthong::app

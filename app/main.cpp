@@ -1,0 +1,46 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/args.hpp"
+#include "app/commands.hpp"
+#include "gateway/config/config.hpp"
+
+namespace {
+
+void print_help() {
+  std::cout << "lienthong " LIENTHONG_VERSION
+               " — integration gateway for provincial e-government\n\n"
+               "usage: lienthong COMMAND [options]\n\ncommands:\n";
+  for (auto& c : lienthong::app::commands()) std::cout << "  " << c.name << "\t" << c.summary << "\n";
+  std::cout << "\nEach command accepts --help. Most take --config FILE (default: $LIENTHONG_CONFIG or "
+               "./lienthong.json).\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_help();
+    return args.empty() ? lienthong::app::kExitUsage : 0;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::cout << "lienthong " LIENTHONG_VERSION "\n";
+    return 0;
+  }
+  for (auto& c : lienthong::app::commands()) {
+    if (c.name != args[0]) continue;
+    try {
+      return c.run(std::vector<std::string>(args.begin() + 1, args.end()));
+    } catch (const lienthong::app::UsageError& e) {
+      std::cerr << "lienthong " << c.name << ": " << e.what() << " (see lienthong " << c.name << " --help)\n";
+      return lienthong::app::kExitUsage;
+    } catch (const lienthong::ConfigError& e) {
+      std::cerr << "lienthong: invalid configuration: " << e.what() << "\n";
+      return lienthong::app::kExitConfig;
+    }
+  }
+  std::cerr << "lienthong: unknown command '" << args[0] << "' (see lienthong --help)\n";
+  return lienthong::app::kExitUsage;
+}

@@ -1,0 +1,195 @@
+#include "gateway/model/dossier_event.hpp"
+
+#include "gateway/common/json.hpp"
+
+namespace lienthong::model {
+
+bool valid_status(int code) { return code >= 1 && code <= 10; }
+
+std::string DossierStatusEvent::event_key() const {
+  return dossier_code + "#" + std::to_string(sequence);
+}
+
+namespace {
+using rapidjson::Value;
+using Alloc = rapidjson::Document::AllocatorType;
+
+void put(Value& o, const char* k, const std::string& s, Alloc& a) {
+  o.AddMember(rapidjson::StringRef(k), Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a), a);
+}
+void put(Value& o, const char* k, int64_t n, Alloc& a) { o.AddMember(rapidjson::StringRef(k), Value(n), a); }
+void put_opt(Value& o, const char* k, const std::optional<int64_t>& n, Alloc& a) {
+  if (n) put(o, k, *n, a);
+}
+
+Value docs(const std::vector<Document>& v, Alloc& a) {
+  Value arr(rapidjson::kArrayType);
+  for (auto& d : v) {
+    Value o(rapidjson::kObjectType);
+    put(o, "code", d.code, a);
+    put(o, "name", d.name, a);
+    put(o, "url", d.url, a);
+    arr.PushBack(o, a);
+  }
+  return arr;
+}
+
+struct Reader {
+  const Value& v;
+  std::optional<Error> err;
+
+  std::string str(const char* k, bool required) {
+    auto s = json::get_string(v, k);
+    if (!s) {
+      if (required || (json::member(v, k) && !json::member(v, k)->IsNull())) fail(k, "a string");
+      return {};
+    }
+    if (required && s->empty()) fail(k, "a non-empty string");
+    return *s;
+  }
+  int64_t i64(const char* k, bool required) {
+    auto n = json::get_int(v, k);
+    if (!n) {
+      if (required || (json::member(v, k) && !json::member(v, k)->IsNull())) fail(k, "an integer");
+      return 0;
+    }
+    return *n;
+  }
+  std::optional<int64_t> opt_i64(const char* k) {
+    if (!json::member(v, k) || json::member(v, k)->IsNull()) return std::nullopt;
+    return i64(k, true);
+  }
+  bool boolean(const char* k) {
+    auto b = json::get_bool(v, k);
+    if (!b && json::member(v, k) && !json::member(v, k)->IsNull()) fail(k, "true or false");
+    return b.value_or(false);
+  }
+  void fail(const char* k, const char* what) {
+    if (!err) err = Error(ErrorKind::kValidation, std::string("field '") + k + "': expected " + what);
+  }
+};
+
+std::vector<Document> read_docs(Reader& r, const char* k) {
+  std::vector<Document> out;
+  const Value* arr = json::member(r.v, k);
+  if (!arr || arr->IsNull()) return out;
+  if (!arr->IsArray()) {
+    r.fail(k, "an array");
+    return out;
+  }
+  for (auto& e : arr->GetArray()) {
+    if (!e.IsObject()) {
+      r.fail(k, "an array of objects");
+      return out;
+    }
+    Reader er{e, {}};
+    Document d{er.str("code", false), er.str("name", false), er.str("url", false)};
+    if (er.err) r.err = er.err->context(k);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+}  // namespace
+
+rapidjson::Document to_json(const DossierStatusEvent& e) {
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  put(d, "source", e.source, a);
+  put(d, "dossier_code", e.dossier_code, a);
+  put(d, "procedure_code", e.procedure_code, a);
+  put(d, "procedure_name", e.procedure_name, a);
+  put(d, "field_code", e.field_code, a);
+  put(d, "channel", e.channel, a);
+  put(d, "owner_type", e.owner_type, a);
+  put(d, "owner_name", e.owner_name, a);
+  put(d, "owner_id_number", e.owner_id_number, a);
+  put(d, "agency_code", e.agency_code, a);
+  put(d, "agency_level", e.agency_level, a);
+  put(d, "received_at_ms", e.received_at_ms, a);
+  put(d, "due_at_ms", e.due_at_ms, a);
+  put_opt(d, "returned_at_ms", e.returned_at_ms, a);
+  put_opt(d, "finished_at_ms", e.finished_at_ms, a);
+  put(d, "status", e.status, a);
+  put(d, "status_at_ms", e.status_at_ms, a);
+  put(d, "sequence", e.sequence, a);
+  put(d, "officer", e.officer, a);
+  put(d, "officer_title", e.officer_title, a);
+  put(d, "department", e.department, a);
+  put(d, "note", e.note, a);
+  d.AddMember("online_payment", e.online_payment, a);
+  d.AddMember("digitised", e.digitised, a);
+  Value fees(rapidjson::kArrayType);
+  for (auto& f : e.fees) {
+    Value o(rapidjson::kObjectType);
+    put(o, "code", f.code, a);
+    put(o, "name", f.name, a);
+    put(o, "amount_vnd", f.amount_vnd, a);
+    fees.PushBack(o, a);
+  }
+  d.AddMember("fees", fees, a);
+  d.AddMember("documents", docs(e.documents, a), a);
+  d.AddMember("results", docs(e.results, a), a);
+  return d;
+}
+
+std::string to_json_string(const DossierStatusEvent& e) { return json::to_string(to_json(e)); }
+
+Result<DossierStatusEvent> from_json(const rapidjson::Value& v) {
+  if (!v.IsObject()) return Error(ErrorKind::kValidation, "dossier event: expected a JSON object");
+  Reader r{v, {}};
+  DossierStatusEvent e;
+  e.source = r.str("source", false);
+  e.dossier_code = r.str("dossier_code", true);
+  e.procedure_code = r.str("procedure_code", true);
+  e.procedure_name = r.str("procedure_name", false);
+  e.field_code = r.str("field_code", false);
+  e.channel = static_cast<int>(r.i64("channel", false));
+  e.owner_type = static_cast<int>(r.i64("owner_type", false));
+  e.owner_name = r.str("owner_name", false);
+  e.owner_id_number = r.str("owner_id_number", false);
+  e.agency_code = r.str("agency_code", false);
+  e.agency_level = r.str("agency_level", false);
+  e.received_at_ms = r.i64("received_at_ms", true);
+  e.due_at_ms = r.i64("due_at_ms", false);
+  e.returned_at_ms = r.opt_i64("returned_at_ms");
+  e.finished_at_ms = r.opt_i64("finished_at_ms");
+  e.status = static_cast<int>(r.i64("status", true));
+  e.status_at_ms = r.i64("status_at_ms", true);
+  e.sequence = static_cast<int>(r.i64("sequence", false));
+  e.officer = r.str("officer", false);
+  e.officer_title = r.str("officer_title", false);
+  e.department = r.str("department", false);
+  e.note = r.str("note", false);
+  e.online_payment = r.boolean("online_payment");
+  e.digitised = r.boolean("digitised");
+  if (const Value* fees = json::member(v, "fees"); fees && !fees->IsNull()) {
+    if (!fees->IsArray()) {
+      r.fail("fees", "an array");
+    } else {
+      for (auto& f : fees->GetArray()) {
+        Reader fr{f, {}};
+        if (!f.IsObject()) {
+          r.fail("fees", "an array of objects");
+          break;
+        }
+        e.fees.push_back({fr.str("code", false), fr.str("name", false), fr.i64("amount_vnd", false)});
+        if (fr.err) r.err = fr.err->context("fees");
+      }
+    }
+  }
+  e.documents = read_docs(r, "documents");
+  e.results = read_docs(r, "results");
+  if (r.err) return *r.err;
+  if (!valid_status(e.status)) {
+    return Error(ErrorKind::kValidation,
+                 "field 'status': " + std::to_string(e.status) + " is not a TrangThaiHoSo code (1-10)");
+  }
+  return e;
+}
+
+Result<DossierStatusEvent> from_json_string(std::string_view text) {
+  LT_ASSIGN_OR_RETURN(rapidjson::Document d, json::parse(text, "dossier event"));
+  return from_json(d);
+}
+
+}  // namespace lienthong::model

@@ -1,0 +1,141 @@
+// Durable outbox: every outbound message is committed to the store before any attempt
+// to send it. Messages sharing an ordering key are delivered strictly in enqueue order
+// (a dossier's status history), retried with exponential backoff and jitter, and
+// dead-lettered after max_attempts or max_age; a dead letter can be replayed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/common/clock.hpp"
+#include "gateway/common/result.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/store/database.hpp"
+
+namespace lienthong::outbox {
+
+enum class State { kPending, kSent, kDead };
+std::string_view to_string(State s);
+
+struct NewMessage {
+  std::string destination;   // adapter name, e.g. "dvcqg"
+  std::string kind;          // e.g. "dossier_status"
+  std::string ordering_key;  // e.g. "dvcqg:<MaHoSo>"; same key → in-order delivery
+  std::string dedup_key;     // unique; enqueueing an existing key is a no-op
+  std::string payload;       // usually canonical JSON
+};
+
+struct Message {
+  int64_t id = 0;
+  std::string destination, kind, ordering_key, dedup_key, payload;
+  State state = State::kPending;
+  int attempts = 0;
+  int64_t created_at_ms = 0;
+  int64_t next_attempt_at_ms = 0;
+  int64_t sent_at_ms = 0;
+  std::string last_error;
+  std::string content_hash;  // sha256 of payload
+};
+
+struct Policy {
+  int max_attempts = 10;
+  int64_t max_age_ms = 24LL * 3600 * 1000;
+  int64_t backoff_initial_ms = 500;
+  int64_t backoff_max_ms = 5 * 60 * 1000;
+  double backoff_multiplier = 2.0;
+  double jitter = 0.2;          // ± share of the delay
+  int64_t lease_ms = 60'000;    // a claimed message is re-claimable after this (crash)
+
+  // Keys: max_attempts, max_age_seconds, backoff_initial_ms, backoff_max_ms,
+  // backoff_multiplier, jitter, lease_ms (plus the worker keys: workers, batch_size,
+  // poll_interval_ms).
+  static Policy from_config(const ConfigNode& node);
+};
+
+// Delay before attempt number `attempts` + 1, given a uniform random number in [0, 1).
+int64_t backoff_delay_ms(const Policy& p, int attempts, double random01);
+
+struct EnqueueResult {
+  int64_t id = 0;
+  bool inserted = false;  // false: the dedup key existed with the same content
+};
+
+struct Counts {
+  int64_t pending = 0, sent = 0, dead = 0, blocked = 0;
+};
+
+struct ListFilter {
+  std::optional<State> state;
+  std::string destination;
+  int64_t limit = 100;
+  int64_t after_id = 0;
+};
+
+class Outbox {
+ public:
+  Outbox(store::Database& db, Policy policy, const Clock& clock);
+  static std::vector<store::Migration> migrations();
+
+  // Joins the caller's transaction when called inside one, so the message commits
+  // together with the caller's own state. The same dedup key with different content is
+  // refused (kConflict): nothing is sent twice with different content.
+  Result<EnqueueResult> enqueue(const NewMessage& m);
+
+  // Up to `limit` messages for `destination` that are due, not leased, and first in line
+  // for their ordering key; leases them for policy.lease_ms.
+  Result<std::vector<Message>> claim(const std::string& destination, size_t limit);
+  Status mark_sent(const std::vector<int64_t>& ids);
+  // Retryable errors schedule the next attempt; others, or attempts/age exhausted,
+  // dead-letter the message. Returns the state the message ends in.
+  Result<State> mark_failed(int64_t id, const Error& error);
+
+  Result<std::vector<Message>> list(const ListFilter& filter);
+  Result<Message> get(int64_t id);
+  // Dead (or pending) → pending, due now, attempts reset.
+  Status replay(int64_t id);
+  Result<Counts> counts(const std::string& destination = "");
+  const Policy& policy() const { return policy_; }
+
+ private:
+  store::Database& db_;
+  Policy policy_;
+  const Clock& clock_;
+};
+
+// What delivers claimed messages to one upstream (implemented by adapters).
+class Destination {
+ public:
+  virtual ~Destination() = default;
+  virtual std::string name() const = 0;
+  virtual size_t max_batch() const { return 1; }
+  // One outcome per message, same order. ok → sent; error → retried or dead-lettered.
+  virtual std::vector<Status> deliver(const std::vector<Message>& batch) = 0;
+};
+
+struct DeliveryStats {
+  int64_t sent = 0, retried = 0, dead_lettered = 0;
+};
+
+// Drains an outbox into destinations. run_until_idle() serves `sync`; start()/stop()
+// run background workers for `serve`.
+class Dispatcher {
+ public:
+  Dispatcher(Outbox& outbox, const Clock& clock);
+  ~Dispatcher();
+  void add(Destination& destination);
+  // Delivers until nothing is due (messages waiting for a backoff count as not due) or
+  // `deadline_ms` passes; sleeps until the next due message when `wait_for_retries`.
+  Result<DeliveryStats> run_until_idle(int64_t deadline_ms, bool wait_for_retries);
+  void start(int workers, int64_t poll_interval_ms);
+  void stop();
+  DeliveryStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lienthong::outbox
