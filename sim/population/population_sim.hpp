@@ -1,0 +1,85 @@
+// Simulator of the national population database (CSDLQG về dân cư) behind NGSP, for
+// tests, benchmarks and demos. It holds a generated population (Vietnamese names,
+// addresses, households with a chủ hộ, parents and spouses) and answers the lookup the
+// population adapter sends: found, not found (unknown number), mismatch (name or date of
+// birth differ), and, on demand, outages (503), failures and added latency.
+// Requests need "Authorization: Bearer <token>"; tokens are checked by a validator
+// (the NGSP token simulator's, or a configured static list until that exists).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/model/citizen_record.hpp"
+
+namespace lienthong::sim::population {
+
+class Population {
+ public:
+  // Deterministic for a seed: the same seed gives the same citizens.
+  static Population generate(uint64_t seed, size_t households);
+  const model::CitizenRecord* find(std::string_view personal_id) const;
+  const std::vector<model::CitizenRecord>& citizens() const { return citizens_; }
+
+ private:
+  std::vector<model::CitizenRecord> citizens_;
+  std::map<std::string, size_t, std::less<>> index_;
+};
+
+struct SimReply {
+  int status = 200;
+  std::string content_type = "text/xml; charset=utf-8";
+  std::string body;
+};
+
+struct SimOptions {
+  uint64_t seed = 20261126;
+  size_t households = 2000;
+  std::string lookup_path = "/csdlqgdc/1.0/congdan/tracuu";
+  // Returns true for an accepted bearer token.
+  std::function<bool(std::string_view)> token_valid;
+};
+
+class PopulationSim {
+ public:
+  explicit PopulationSim(SimOptions options);
+
+  // One HTTP exchange. `authorization` is the Authorization header ("" when absent).
+  SimReply handle(std::string_view method, std::string_view path, std::string_view authorization,
+                  std::string_view body);
+
+  const Population& population() const { return population_; }
+  const SimOptions& options() const { return options_; }
+
+  // Failure modes (also settable over POST /_sim/population/control).
+  std::atomic<bool> outage{false};  // every lookup answers 503
+  std::atomic<int> fail_next{0};    // the next N lookups answer 500
+  std::atomic<int> latency_ms{0};   // added before every answer
+  std::atomic<int64_t> lookups{0};  // lookups answered (any outcome)
+
+ private:
+  SimReply lookup(std::string_view body);
+  SimReply control(std::string_view body);
+  SimReply sample(std::string_view path);
+
+  SimOptions options_;
+  Population population_;
+};
+
+// SOAP answers as the real service shapes them (see adapters/population/soap_answer.hpp).
+std::string soap_found(const model::CitizenRecord& r);
+std::string soap_not_found();
+std::string soap_fault(std::string_view code, std::string_view text);
+
+// `lienthong-sim population --port N [--seed S] [--households N] [--token T]...
+//  [--latency-ms N] [--outage]`
+int run_population_sim(const std::vector<std::string>& args);
+
+}  // namespace lienthong::sim::population
