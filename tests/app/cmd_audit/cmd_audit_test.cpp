@@ -1,0 +1,138 @@
+// `lienthong audit verify|export`, run as the real binary against a store file.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gateway/audit/audit_log.hpp"
+#include "gateway/common/vn_time.hpp"
+
+namespace lienthong {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+Run run(const std::string& args) {
+  std::string cmd = std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong " + args + " 2>&1";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+class AuditCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("lienthong_audit_cmd_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_ = (dir_ / "lienthong.json").string();
+    std::ofstream(config_) << R"({"store": {"backend": "sqlite", "path": ")" << (dir_ / "store.db").string()
+                           << R"("}, "log": {"level": "error"}})";
+    db_ = std::move(store::open_sqlite({(dir_ / "store.db").string()})).value();
+    ASSERT_TRUE(db_->migrate(audit::AuditLog::migrations()).ok());
+    audit::AuditLog log(*db_);
+    // Entries on 2026-11-24, 25 and 26 (Vietnam time), two a day.
+    for (int day = 24; day <= 26; ++day) {
+      for (int h : {9, 15}) {
+        audit::AuditEntry e;
+        e.at_ms = vn_time::from_vietnam({2026, 11, day, h, 0, 0});
+        e.account = "motcua-hanoi";
+        e.purpose = "residence_check";
+        e.dossier_code = "H26-" + std::to_string(day) + "-" + std::to_string(h);
+        e.result = "found";
+        e.subject = std::string(64, 'a');
+        ASSERT_TRUE(log.append(e).ok());
+      }
+    }
+  }
+  void TearDown() override {
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+
+  fs::path dir_;
+  std::string config_;
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_F(AuditCommand, VerifyReportsAnIntactChainAndItsHead) {
+  auto r = run("audit verify --config " + config_);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("audit log intact: 6 entries verified; head seq 6"), std::string::npos) << r.out;
+  auto j = run("audit verify --json --config " + config_);
+  EXPECT_EQ(j.status, 0);
+  EXPECT_NE(j.out.find("\"intact\":true"), std::string::npos) << j.out;
+}
+
+TEST_F(AuditCommand, VerifyNamesTheFirstEditedEntryAndFails) {
+  ASSERT_TRUE(db_->exec("UPDATE citizen_audit SET result = 'not_found' WHERE seq = 4").ok());
+  auto r = run("audit verify --config " + config_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("BROKEN at entry 4 (edited)"), std::string::npos) << r.out;
+}
+
+TEST_F(AuditCommand, VerifyNamesADeletedEntry) {
+  ASSERT_TRUE(db_->exec("DELETE FROM citizen_audit WHERE seq = 2").ok());
+  auto r = run("audit verify --json --config " + config_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("\"first_broken_seq\":3,\"problem\":\"deleted\""), std::string::npos) << r.out;
+}
+
+TEST_F(AuditCommand, ExportWritesTheDaysAskedForAndTheExportVerifiesOnItsOwn) {
+  std::string out = (dir_ / "export.jsonl").string();
+  auto r = run("audit export --from 2026-11-25 --to 2026-11-26 --out " + out + " --config " + config_);
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream in(out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_NE(lines[0].find("\"seq\":3"), std::string::npos);
+  EXPECT_NE(lines[0].find("\"at\":\"2026-11-25T09:00:00"), std::string::npos) << lines[0];
+  auto v = run("audit verify --file " + out);
+  EXPECT_EQ(v.status, 0) << v.out;
+  EXPECT_NE(v.out.find("4 entries verified"), std::string::npos);
+
+  // An inspector who edits the export is caught too.
+  std::string edited = lines[1];
+  edited.replace(edited.find("\"result\":\"found\""), 16, "\"result\":\"mismatch\"");
+  std::ofstream(out) << lines[0] << "\n" << edited << "\n" << lines[2] << "\n";
+  auto bad = run("audit verify --file " + out);
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.out.find("BROKEN at entry 4"), std::string::npos) << bad.out;
+}
+
+TEST_F(AuditCommand, CsvExportHasAHeaderAndOneRowPerEntry) {
+  auto r = run("audit export --from 2026-11-24 --to 2026-11-24 --format csv --config " + config_);
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::istringstream s(r.out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(s, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_EQ(lines[0].rfind("seq,at,at_ms,lookup_id", 0), 0u);
+  EXPECT_EQ(lines[1].rfind("1,2026-11-24T09:00:00", 0), 0u) << lines[1];
+}
+
+TEST_F(AuditCommand, BadDatesAndFormatsAreUsageErrors) {
+  EXPECT_EQ(run("audit export --from 2026-13-01 --to 2026-11-26 --config " + config_).status, 2);
+  EXPECT_EQ(run("audit export --from 2026-11-26 --to 2026-11-25 --config " + config_).status, 2);
+  EXPECT_EQ(run("audit export --from 2026-11-25 --to 2026-11-26 --format xml --config " + config_).status, 2);
+  EXPECT_EQ(run("audit frobnicate").status, 2);
+}
+
+}  // namespace
+}  // namespace lienthong
