@@ -119,11 +119,11 @@ SimReply PopulationSim::handle(std::string_view method, std::string_view path, s
                                std::string_view body) {
   if (path == "/_sim/population/control" && method == "POST") return control(body);
   if (path.rfind("/_sim/population/citizens", 0) == 0 && method == "GET") return sample(path);
+  if (path == "/token" && method == "POST") return issue_token(authorization, body);
   if (path != options_.lookup_path) return reply(404, soap_fault("KHONG_TON_TAI", "no such endpoint"));
   if (method != "POST") return reply(405, soap_fault("PHUONG_THUC", "use POST"));
   constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.rfind(kBearer, 0) != 0 || !options_.token_valid ||
-      !options_.token_valid(authorization.substr(kBearer.size()))) {
+  if (authorization.rfind(kBearer, 0) != 0 || !token_ok(authorization.substr(kBearer.size()))) {
     return reply(401, soap_fault("TOKEN", "missing or invalid bearer token"));
   }
   if (int ms = latency_ms.load(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
@@ -165,6 +165,87 @@ SimReply PopulationSim::control(std::string_view body) {
                "{\"outage\":" + std::string(outage ? "true" : "false") +
                    ",\"fail_next\":" + std::to_string(fail_next.load()) +
                    ",\"latency_ms\":" + std::to_string(latency_ms.load()) + "}",
+               "application/json");
+}
+
+bool PopulationSim::token_ok(std::string_view token) {
+  if (options_.token_valid && options_.token_valid(token)) return true;
+  std::lock_guard lock(tokens_mu_);
+  return issued_.find(token) != issued_.end();
+}
+
+namespace {
+std::string base64_decode(std::string_view in) {
+  std::string out;
+  int val = 0, bits = -8;
+  for (char c : in) {
+    int d;
+    if (c >= 'A' && c <= 'Z')
+      d = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      d = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      d = c - '0' + 52;
+    else if (c == '+')
+      d = 62;
+    else if (c == '/')
+      d = 63;
+    else
+      break;
+    val = (val << 6) + d;
+    bits += 6;
+    if (bits >= 0) {
+      out += static_cast<char>((val >> bits) & 0xff);
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+std::string form_value(std::string_view body, std::string_view key) {
+  size_t pos = 0;
+  while (pos <= body.size()) {
+    size_t amp = body.find('&', pos);
+    std::string_view pair =
+        body.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    if (pair.size() > key.size() && pair.substr(0, key.size()) == key && pair[key.size()] == '=') {
+      return std::string(pair.substr(key.size() + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return "";
+}
+}  // namespace
+
+// POST /token: client_credentials, as the NGSP API manager answers it.
+SimReply PopulationSim::issue_token(std::string_view authorization, std::string_view body) {
+  if (options_.client_id.empty()) return reply(404, "{\"error\":\"no token endpoint\"}", "application/json");
+  std::string id = form_value(body, "client_id"), secret = form_value(body, "client_secret");
+  if (authorization.rfind("Basic ", 0) == 0) {
+    std::string pair = base64_decode(authorization.substr(6));
+    auto colon = pair.find(':');
+    if (colon != std::string::npos) {
+      id = pair.substr(0, colon);
+      secret = pair.substr(colon + 1);
+    }
+  }
+  if (form_value(body, "grant_type") != "client_credentials") {
+    return reply(400, "{\"error\":\"unsupported_grant_type\"}", "application/json");
+  }
+  if (id != options_.client_id || secret != options_.client_secret) {
+    return reply(401, "{\"error\":\"invalid_client\"}", "application/json");
+  }
+  static std::atomic<uint64_t> counter{0};
+  std::string token = "sim-" + std::to_string(options_.seed) + "-" + std::to_string(++counter) + "-" +
+                      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  {
+    std::lock_guard lock(tokens_mu_);
+    issued_.insert(token);
+  }
+  return reply(200,
+               "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" +
+                   std::to_string(options_.token_lifetime_seconds) + "}",
                "application/json");
 }
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,13 @@ struct SimOptions {
   uint64_t seed = 20261126;
   size_t households = 2000;
   std::string lookup_path = "/csdlqgdc/1.0/congdan/tracuu";
-  // Returns true for an accepted bearer token.
+  // Returns true for an accepted bearer token (besides those issued at /token).
   std::function<bool(std::string_view)> token_valid;
+  // When set, POST /token issues bearer tokens to this client (client_credentials, HTTP
+  // Basic or form fields), standing in for the NGSP token endpoint.
+  std::string client_id;
+  std::string client_secret;
+  int token_lifetime_seconds = 3600;
 };
 
 class PopulationSim {
@@ -68,9 +74,13 @@ class PopulationSim {
   SimReply lookup(std::string_view body);
   SimReply control(std::string_view body);
   SimReply sample(std::string_view path);
+  SimReply issue_token(std::string_view authorization, std::string_view body);
+  bool token_ok(std::string_view token);
 
   SimOptions options_;
   Population population_;
+  std::mutex tokens_mu_;
+  std::set<std::string, std::less<>> issued_;
 };
 
 // SOAP answers as the real service shapes them (see adapters/population/soap_answer.hpp).
@@ -78,8 +88,9 @@ std::string soap_found(const model::CitizenRecord& r);
 std::string soap_not_found();
 std::string soap_fault(std::string_view code, std::string_view text);
 
-// `lienthong-sim population --port N [--seed S] [--households N] [--token T]...
-//  [--latency-ms N] [--outage]`
+// `lienthong-sim population [--address A] [--port N] [--seed S] [--households N]
+//  [--token T1,T2] [--client-id ID --client-secret S] [--latency-ms N] [--outage]`
+// Prints "listening ADDRESS:PORT" once bound; runs until SIGINT/SIGTERM.
 int run_population_sim(const std::vector<std::string>& args);
 
 }  // namespace lienthong::sim::population

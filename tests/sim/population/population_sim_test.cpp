@@ -147,5 +147,31 @@ TEST(PopulationSim, SampleEndpointListsIdentitiesForDrivers) {
   EXPECT_EQ(*json::get_string((*doc)[0], "personal_id"), sim.population().citizens()[0].personal_id);
 }
 
+TEST(PopulationSim, IssuesBearerTokensToItsClientAndAcceptsThem) {
+  SimOptions o = options();
+  o.client_id = "lienthong";
+  o.client_secret = "s3cret";
+  PopulationSim sim(o);
+  EXPECT_EQ(
+      sim.handle("POST", "/token", "", "grant_type=client_credentials&client_id=lienthong&client_secret=bad")
+          .status,
+      401);
+  EXPECT_EQ(sim.handle("POST", "/token", "", "grant_type=password").status, 400);
+  // HTTP Basic "lienthong:s3cret".
+  auto t = sim.handle("POST", "/token", "Basic bGllbnRob25nOnMzY3JldA==", "grant_type=client_credentials");
+  ASSERT_EQ(t.status, 200) << t.body;
+  auto doc = json::parse(t.body);
+  ASSERT_TRUE(doc.ok());
+  std::string token = *json::get_string(*doc, "access_token");
+  EXPECT_EQ(*json::get_int(*doc, "expires_in"), 3600);
+  const auto& c = sim.population().citizens()[0];
+  EXPECT_EQ(
+      sim.handle("POST", o.lookup_path, "Bearer " + token, request(c, c.full_name(), c.date_of_birth)).status,
+      200);
+  auto form = sim.handle("POST", "/token", "",
+                         "grant_type=client_credentials&client_id=lienthong&client_secret=s3cret");
+  EXPECT_EQ(form.status, 200);
+}
+
 }  // namespace
 }  // namespace lienthong::sim::population
