@@ -1,6 +1,7 @@
 #include "gateway/citizen/lookup_request.hpp"
 
 #include <cstdio>
+#include <set>
 
 #include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
@@ -84,18 +85,24 @@ Result<LookupRequest> parse_lookup_request(std::string_view body) {
   }
   static constexpr std::string_view kFields[] = {"personal_id", "full_name", "date_of_birth", "purpose",
                                                  "dossier_code"};
+  std::set<std::string_view> seen;
   for (auto& m : doc->GetObject()) {
     std::string_view name(m.name.GetString(), m.name.GetStringLength());
     bool known = false;
     for (auto f : kFields) known = known || f == name;
     if (!known) {
-      // The member name is outside input too: name it only when it is short and printable.
-      std::string shown = name.size() <= 40 && is_clean_utf8(name) && name.find('"') == std::string_view::npos
-                              ? "'" + std::string(name) + "'"
-                              : "(unprintable name)";
+      // The member name is outside input too: it is named only when it is made of
+      // letters and '_' (a typo), never when it could carry a number or a name.
+      bool plain = !name.empty() && name.size() <= 40 &&
+                   name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
+                       std::string_view::npos;
       return field_error(ErrorKind::kValidation, "body",
-                         "unknown member " + shown +
+                         "unknown member " +
+                             (plain ? "'" + std::string(name) + "'" : std::string("(not shown)")) +
                              "; allowed: personal_id, full_name, date_of_birth, purpose, dossier_code");
+    }
+    if (!seen.insert(name).second) {
+      return field_error(ErrorKind::kValidation, std::string(name), "given more than once");
     }
   }
   LookupRequest r;

@@ -72,6 +72,20 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{with("dossier_code", "\"H26 0001;drop\""), "dossier_code", "letters, digits"},
         Bad{with("dossier_code", "null"), "dossier_code", "expected a string, got null"}));
 
+TEST(LookupRequest, UnknownMemberIsNamedOnlyWhenItCannotCarryPersonalData) {
+  auto r = parse_lookup_request(R"({"001090012345":"x","purpose":"p"})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("unknown member (not shown)"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("001090012345"), std::string::npos);
+}
+
+TEST(LookupRequest, RefusesADuplicateMember) {
+  auto r = parse_lookup_request(std::string(kGood).replace(1, 0, R"("purpose":"other",)"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "purpose");
+  EXPECT_NE(r.error().message.find("more than once"), std::string::npos);
+}
+
 TEST(LookupRequest, RefusesOversizedBodyBeforeParsing) {
   std::string big = "{\"full_name\":\"" + std::string(kMaxBodyBytes, 'a') + "\"}";
   auto r = parse_lookup_request(big);
