@@ -20,9 +20,9 @@ using namespace lienthong;
 using rapidjson::Value;
 
 const char* kItem =
-    R"({"dossier":{"ma_ho_so":"000.00.12.H40-241001-0001","thu_tuc":{"ma":"1.003560.000.00.00.H40",
+    R"({"dossier":{"ma_ho_so":"000.00.12.H35-241001-0001","thu_tuc":{"ma":"1.003560.000.00.00.H35",
 "ten":"Cấp giấy phép xây dựng","linh_vuc":"G12"},"kenh":"truc_tuyen","chu_ho_so":{"ho_ten":"Nguyễn Văn An",
-"loai":"cong_dan","so_giay_to":"001085012345"},"don_vi":{"ma":"000.00.12.H40","cap":"tinh"},
+"loai":"cong_dan","so_giay_to":"001085012345"},"don_vi":{"ma":"000.00.12.H35","cap":"tinh"},
 "ngay_tiep_nhan":"2024-10-01T08:15:00+07:00","ngay_hen_tra":"2024-10-15T17:00:00+07:00","ngay_tra":null,
 "ngay_ket_thuc_xu_ly":null,"thanh_toan_truc_tuyen":true,"so_hoa":true,
 "le_phi":[{"ma":"LP01","ten":"Lệ phí cấp phép","so_tien":150000},{"ma":"PH02","ten":"Phí thẩm định","so_tien":500000}],

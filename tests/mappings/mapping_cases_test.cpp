@@ -2,7 +2,8 @@
 //   case.json       {"mapping": "mappings/dvcqg/dossier.json",      // or
 //                    "transitions": "mappings/dvcqg/status_transitions.json",
 //                    "event_time": "2024-10-01T08:15:00+07:00" (or epoch ms; optional),
-//                    "codes": {"agency": {"old": "new"}}           // optional fixed resolver
+//                    "codes": {"agency": {"old": "new"}},          // a fixed resolver, or
+//                    "codes_dir": "mappings/codes", "today": "2026-01-15",  // the code tables
 //                    "apply_only": true}                            // skip "validate"
 //   input.json      the source document (for transitions: {"from": 9|null, "to": 4})
 //   expected.json   the exact target document (transitions: {"allowed": true}), or
@@ -14,6 +15,9 @@
 #include <map>
 #include <string>
 
+#include "gateway/codes/code_tables.hpp"
+#include "gateway/codes/table_resolver.hpp"
+#include "gateway/common/clock.hpp"
 #include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/mapping/mapping.hpp"
@@ -95,6 +99,17 @@ std::string run_case(const fs::path& dir) {
     } else {
       Context ctx;
       FixedResolver fixed;
+      std::optional<codes::TableResolver> tables;
+      ManualClock clock;
+      if (auto dir = json::get_string(*spec, "codes_dir")) {
+        auto loaded = codes::CodeTables::load_dir(root + "/" + *dir);
+        if (!loaded.ok()) return loaded.error().message;
+        auto today = vn_time::parse_iso(json::get_string(*spec, "today").value_or("") + "T12:00:00+07:00");
+        if (!today) return "case.json: codes_dir needs \"today\": \"YYYY-MM-DD\"";
+        clock.set_ms(*today);
+        tables.emplace(std::make_shared<codes::CodeTables>(std::move(loaded).value()), clock);
+        ctx.codes = &*tables;
+      }
       if (const auto* codes = json::member(*spec, "codes")) {
         for (auto& kind : codes->GetObject())
           for (auto& c : kind.value.GetObject())
