@@ -1,5 +1,6 @@
 #include "gateway/mapping/mapping.hpp"
 
+#include <cstring>
 #include <map>
 #include <regex>
 #include <set>
@@ -309,18 +310,28 @@ bool is_empty(const Value& v) {
          (v.IsObject() && v.MemberCount() == 0);
 }
 
+Value* find_child(Value& obj, const std::string& key) {
+  // A plain scan: comparing RapidJSON's mutable member iterators is ambiguous in C++20.
+  for (rapidjson::SizeType i = 0; i < obj.MemberCount(); ++i) {
+    auto& m = *(obj.MemberBegin() + i);
+    if (m.name.GetStringLength() == key.size() &&
+        std::memcmp(m.name.GetString(), key.data(), key.size()) == 0)
+      return &m.value;
+  }
+  return nullptr;
+}
+
 void write_target(Value& obj, const std::vector<std::string>& to, Value& v, Alloc& a) {
   Value* cur = &obj;
   for (size_t i = 0; i + 1 < to.size(); ++i) {
     const std::string& k = to[i];
-    auto it = cur->FindMember(Value(rapidjson::StringRef(k.data(), k.size())));
-    if (it == cur->MemberEnd()) {
+    Value* child = find_child(*cur, k);
+    if (!child) {
       cur->AddMember(Value(k.data(), static_cast<rapidjson::SizeType>(k.size()), a),
                      Value(rapidjson::kObjectType), a);
-      cur = &(cur->MemberEnd() - 1)->value;
-    } else {
-      cur = &it->value;  // always an object: load refuses a `to` that is a prefix of another
+      child = &(cur->MemberEnd() - 1)->value;
     }
+    cur = child;  // always an object: load refuses a `to` that is a prefix of another
   }
   const std::string& last = to.back();
   cur->AddMember(Value(last.data(), static_cast<rapidjson::SizeType>(last.size()), a), v, a);
