@@ -1,10 +1,15 @@
 // HttpServer driven by the real HttpClient over loopback (port 0).
 #include "gateway/server/http_server.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -40,6 +45,51 @@ std::string sha256_of_cert_file(const std::string& file) {
   }
   return hex;
 }
+
+// A plain TCP connection for what HttpClient cannot do: partial requests, idling, holding
+// a connection open. Reads block (bounded by a generous safety timeout, not used to judge).
+class RawConnection {
+ public:
+  explicit RawConnection(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  void send(const std::string& s) {
+    ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size());
+  }
+  // Reads until `needle` appears; returns what was read ("" if the peer closed first).
+  std::string read_until(const std::string& needle) {
+    std::string got;
+    char buf[4096];
+    while (got.find(needle) == std::string::npos) {
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return got;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
+  }
+  // True when the server closed the connection (orderly EOF or reset), reading past any data.
+  bool closed_by_peer() {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -290,6 +340,87 @@ TEST_F(ServerTest, StopThenStartOnAnotherServerFreesThePort) {
   auto r = client.send({.method = "GET", .url = url("/x")});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::kRefused);
+}
+
+TEST_F(ServerTest, IncompleteRequestIsClosedAfterReadTimeout) {
+  std::atomic<int> runs{0};
+  server_ = std::make_unique<HttpServer>(ServerOptions{.read_timeout = std::chrono::milliseconds(100)});
+  server_->route("GET", "/x", [&](Request&) {
+    ++runs;
+    return Response::text(200, "x");
+  });
+  port_ = server_->start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.connected());
+  c.send("GET /x HTTP/1.1\r\nHost: t\r\n");  // the header never ends
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_EQ(runs.load(), 0);
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
+  server_ = std::make_unique<HttpServer>(ServerOptions{.idle_timeout = std::chrono::milliseconds(100)});
+  server_->route("GET", "/x", [](Request&) { return Response::text(200, "x"); });
+  port_ = server_->start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.connected());
+  c.send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
+  std::string got = c.read_until("\r\n\r\nx");
+  EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got;
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(ServerTest, ConnectionsOverMaxAreRefused) {
+  server_ = std::make_unique<HttpServer>(ServerOptions{.max_connections = 1});
+  server_->route("GET", "/x", [](Request&) { return Response::text(200, "x"); });
+  port_ = server_->start();
+  RawConnection first(port_);
+  ASSERT_TRUE(first.connected());
+  first.send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_NE(first.read_until("\r\n\r\nx").find("200"), std::string::npos);
+  RawConnection second(port_);  // the kernel accepts it; the server then closes it
+  EXPECT_TRUE(second.closed_by_peer());
+  // The first connection is still served.
+  first.send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_NE(first.read_until("\r\n\r\nx").find("200"), std::string::npos);
+}
+
+TEST_F(ServerTest, ExpectContinueGets100BeforeTheBodyIsSent) {
+  std::string seen;
+  server_ = std::make_unique<HttpServer>(ServerOptions{});
+  server_->route("POST", "/x", [&](Request& r) {
+    seen = r.body;
+    return Response::text(200, "done");
+  });
+  port_ = server_->start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.connected());
+  c.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  std::string interim = c.read_until("\r\n\r\n");
+  EXPECT_EQ(interim.rfind("HTTP/1.1 100", 0), 0u) << interim;
+  c.send("hello");
+  std::string final_answer = c.read_until("done");
+  EXPECT_NE(final_answer.find("HTTP/1.1 200"), std::string::npos) << final_answer;
+  EXPECT_EQ(seen, "hello");
+}
+
+TEST_F(ServerTest, ExpectContinueOverLimitGets413WithoutReadingTheBody) {
+  std::atomic<int> runs{0};
+  server_ = std::make_unique<HttpServer>(ServerOptions{});
+  server_->route(
+      "POST", "/x",
+      [&](Request&) {
+        ++runs;
+        return Response::text(200, "x");
+      },
+      RouteLimits{.body_limit = 4});
+  port_ = server_->start();
+  RawConnection c(port_);
+  ASSERT_TRUE(c.connected());
+  c.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n");
+  std::string answer = c.read_until("\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_EQ(runs.load(), 0);
 }
 
 TEST(ResponseTest, ProblemIsRfc9457JsonWithEscapedMembers) {
