@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <set>
@@ -19,6 +20,11 @@
 #include <vector>
 
 #include "gateway/model/citizen_record.hpp"
+
+namespace lienthong::server {
+class HttpServer;
+struct ServerOptions;
+}  // namespace lienthong::server
 
 namespace lienthong::sim::population {
 
@@ -88,9 +94,12 @@ std::string soap_found(const model::CitizenRecord& r);
 std::string soap_not_found();
 std::string soap_fault(std::string_view code, std::string_view text);
 
+// Serves `sim` on a new, started server (tests and benches); `sim` must outlive it.
+std::unique_ptr<server::HttpServer> serve(PopulationSim& sim, const server::ServerOptions& options);
+
 // `lienthong-sim population [--address A] [--port N] [--seed S] [--households N]
 //  [--token T1,T2] [--client-id ID --client-secret S] [--latency-ms N] [--outage]`
-// Prints "listening ADDRESS:PORT" once bound; runs until SIGINT/SIGTERM.
+// Prints {"sim":"population","population_port":N} once bound; runs until SIGINT/SIGTERM.
 int run_population_sim(const std::vector<std::string>& args);
 
 }  // namespace lienthong::sim::population

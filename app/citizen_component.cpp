@@ -1,0 +1,29 @@
+// The citizen_lookup component: POST /v1/citizens/lookup (see docs/citizen_lookup.md).
+#include "app/component.hpp"
+#include "app/runtime.hpp"
+#include "gateway/audit/audit_log.hpp"
+#include "gateway/citizen/lookup_endpoint.hpp"
+
+namespace lienthong::app {
+namespace {
+
+class CitizenLookupComponent final : public Component {
+ public:
+  CitizenLookupComponent(Runtime& rt, const ConfigNode& section) : endpoint_(section, *rt.db, *rt.clock) {}
+  void register_routes(server::HttpServer& server) override { endpoint_.register_routes(server); }
+
+ private:
+  citizen::LookupEndpoint endpoint_;
+};
+
+}  // namespace
+
+ComponentSpec citizen_lookup_component() {
+  return {"citizen_lookup", [](const ConfigNode& section) { citizen::LookupEndpoint::validate(section); },
+          [] { return audit::AuditLog::migrations(); },
+          [](Runtime& rt, const ConfigNode& section) -> std::unique_ptr<Component> {
+            return std::make_unique<CitizenLookupComponent>(rt, section);
+          }};
+}
+
+}  // namespace lienthong::app
