@@ -19,6 +19,7 @@
 #include "gateway/http/http_client.hpp"
 #include "gateway/server/http_server.hpp"
 #include "tests/gateway/citizen/citizen_fixture.hpp"
+#include "tests/support/dev_certs.hpp"
 
 namespace lienthong::citizen {
 namespace {
@@ -149,6 +150,92 @@ TEST_F(LookupEndpointTest, OutageAnswers502AndRecoveryFollows) {
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].result, "upstream_error");
   EXPECT_EQ(entries[1].detail, "attempts=2");
+}
+
+// SHA-256 fingerprint of a PEM certificate, as `openssl x509 -fingerprint` prints it.
+std::string fingerprint_of(const std::string& pem) {
+  std::string cmd = "openssl x509 -in '" + pem + "' -noout -fingerprint -sha256";
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[256] = {0};
+  std::string out = p && fgets(buf, sizeof buf, p) ? buf : "";
+  if (p) pclose(p);
+  auto eq = out.find('=');
+  out = eq == std::string::npos ? "" : out.substr(eq + 1);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+TEST(LookupEndpointTls, ClientCertificatesIdentifyAccountsBySubjectOrFingerprint) {
+  const auto& certs = lienthong::testing::DevCerts::get();
+  auto sim_opts = testing::sim_options(50);
+  sim_opts.client_id = "lienthong-h26";
+  sim_opts.client_secret = kClientSecret;
+  sim::population::PopulationSim sim(sim_opts);
+  server::ServerOptions plain;
+  auto sim_server = sim::population::serve(sim, plain);
+  std::string base = "http://127.0.0.1:" + std::to_string(sim_server->port());
+  setenv("LT_TEST_NGSP_SECRET", kClientSecret, 1);
+  setenv("LT_TEST_PSEUDONYM_KEY", "0123456789abcdef0123456789abcdef-test-key", 1);
+  std::string fp = fingerprint_of(certs.path("bo-tu-phap.crt"));
+  ASSERT_EQ(fp.size(), 95u) << fp;  // 32 bytes as AB:CD:...
+  auto config = ConfigFile::from_string(
+      R"({"pseudonym_key": {"env": "LT_TEST_PSEUDONYM_KEY"},
+          "purposes": [{"name": "residence_check", "fields": ["full_name"]},
+                       {"name": "family_check", "fields": ["father"]}],
+          "accounts": [
+            {"id": "motcua-tinh", "official": "CB-1", "agency": "H26", "purposes": ["residence_check"],
+             "client_cert_subjects": ["CN=motcua-tinh,O=lienthong dev,C=VN"]},
+            {"id": "bo-tu-phap", "official": "CB-2", "agency": "BTP", "purposes": ["family_check"],
+             "client_cert_sha256": [")" +
+          fp + R"("]}],
+          "upstream": {"url": ")" +
+          base + R"(/csdlqgdc/1.0/congdan/tracuu",
+                       "token": {"token_url": ")" +
+          base + R"(/token", "client_id": "lienthong-h26",
+                                 "client_secret": {"env": "LT_TEST_NGSP_SECRET"}}}})",
+      LIENTHONG_SOURCE_DIR);
+  auto db = std::move(store::open_sqlite({":memory:"})).value();
+  ASSERT_TRUE(db->migrate(audit::AuditLog::migrations()).ok());
+  ManualClock clock;
+  LookupEndpoint endpoint(config->root(), *db, clock);
+  server::ServerOptions tls;
+  tls.tls.enabled = true;
+  tls.tls.cert_file = certs.path("server.crt");
+  tls.tls.key_file = certs.path("server.key");
+  tls.tls.client_ca_file = certs.path("ca.crt");
+  tls.tls.require_client_cert = true;
+  server::HttpServer gateway(tls);
+  endpoint.register_routes(gateway);
+  gateway.start();
+
+  const auto& c = sim.population().citizens().at(0);
+  auto status_as = [&](const std::string& who, const std::string& purpose) {
+    http::ClientOptions o;
+    o.tls.ca_file = certs.path("ca.crt");
+    o.tls.client_cert_file = certs.path(who + ".crt");
+    o.tls.client_key_file = certs.path(who + ".key");
+    http::HttpClient client(o);
+    http::ClientRequest r;
+    r.method = "POST";
+    r.url = "https://localhost:" + std::to_string(gateway.port()) + kLookupPath;
+    r.headers = {{"Content-Type", "application/json"}};
+    r.body = testing::Harness::body(c.personal_id, c.full_name(), c.date_of_birth, purpose);
+    auto resp = client.send(r);
+    EXPECT_TRUE(resp.ok()) << (resp.ok() ? "" : resp.error().message);
+    return resp.ok() ? resp->status : -1;
+  };
+  EXPECT_EQ(status_as("motcua-tinh", "residence_check"), 200);  // by subject
+  EXPECT_EQ(status_as("bo-tu-phap", "family_check"), 200);      // by fingerprint
+  EXPECT_EQ(status_as("bo-tu-phap", "residence_check"), 403);   // identified, purpose not granted
+  EXPECT_EQ(status_as("lgsp-client", "residence_check"), 401);  // trusted CA, no account
+  auto entries = std::move(audit::AuditLog(*db).all()).value();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0].account, "motcua-tinh");
+  EXPECT_EQ(entries[1].account, "bo-tu-phap");
+  EXPECT_EQ(entries[3].result, "refused_unknown_caller");
+  EXPECT_EQ(entries[3].detail, "presented: client certificate");
+  gateway.stop();
+  sim_server->stop();
 }
 
 // Reads a file whole ("" when missing).
