@@ -48,6 +48,9 @@ struct ComponentSpec {
   std::function<std::vector<store::Migration>()> migrations;
   // Builds the component from its (already validated) section.
   std::function<std::unique_ptr<Component>(Runtime&, const ConfigNode&)> make;
+  // Optional: checks that need other sections (e.g. sync's adapters are configured);
+  // called with the root after every section validated. Throws ConfigError.
+  std::function<void(const ConfigNode& root)> cross_check;
 };
 
 // The explicit list (components.cpp).

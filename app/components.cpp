@@ -1,10 +1,19 @@
 #include "app/component.hpp"
+#include "app/adapters.hpp"
+#include "app/sync_component.hpp"
 
 namespace lienthong::app {
+
+void validate_server_section(const ConfigNode& section);  // cmd_serve.cpp
 
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
   return {
+      {"server", validate_server_section, nullptr, nullptr},
+      {"adapters", validate_adapters_section, nullptr, nullptr},
+      {"sync", validate_sync_section, sync_migrations,
+       [](Runtime& rt, const ConfigNode& n) -> std::unique_ptr<Component> { return std::make_unique<SyncComponent>(rt, n); },
+       check_sync_adapters},
   };
 }
 
