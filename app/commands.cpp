@@ -7,6 +7,7 @@ int run_config(const std::vector<std::string>& args);
 int run_sync(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_quarantine(const std::vector<std::string>& args);
+int run_outbox(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -14,6 +15,7 @@ const std::vector<Command>& commands() {
       {"serve", "serve: run the gateway daemon (HTTP endpoints, scheduled sync, outbox workers)", run_serve},
       {"sync", "sync [--json]: one synchronisation run now, then print the summary", run_sync},
       {"quarantine", "quarantine list|show ID|release ID|count: records held back with their reason", run_quarantine},
+      {"outbox", "outbox list|show|replay|discard|counts: inspect and replay outbound messages", run_outbox},
   };
   return table;
 }

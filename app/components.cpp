@@ -1,6 +1,7 @@
 #include "app/component.hpp"
 #include "app/adapters.hpp"
 #include "app/sync_component.hpp"
+#include "gateway/outbox/outbox.hpp"
 
 namespace lienthong::app {
 
@@ -9,6 +10,8 @@ void validate_server_section(const ConfigNode& section);  // cmd_serve.cpp
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
   return {
+      {"outbox", [](const ConfigNode& n) { (void)outbox::Policy::from_config(n); }, outbox::Outbox::migrations,
+       nullptr},
       {"server", validate_server_section, nullptr, nullptr},
       {"adapters", validate_adapters_section, nullptr, nullptr},
       {"sync", validate_sync_section, sync_migrations,
