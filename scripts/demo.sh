@@ -33,10 +33,10 @@ cleanup() {
 trap cleanup EXIT
 
 # Light faults: 2% 5xx, 0.5% timeouts, 0.5% dropped connections, 2 ms latency; the LGSP
-# token is revoked every 15 calls and the DVCQG session ends every 20 calls.
+# token is revoked every 3 calls and the DVCQG session ends every 20 calls.
 "$SIM" all --seed 7 --dossiers "$DOSSIERS" --invalid-share 0.04 \
   --fail-5xx 0.02 --timeout-share 0.005 --hang-ms 1500 --drop-share 0.005 --latency-ms 2 \
-  --expire-token-after 15 --expire-session-after 20 >"$WORK/sim.out" 2>"$WORK/sim.err" &
+  --expire-token-after 3 --expire-session-after 20 >"$WORK/sim.out" 2>"$WORK/sim.err" &
 SIM_PID=$!
 for _ in $(seq 1 100); do
   [ -s "$WORK/sim.out" ] && break
@@ -77,7 +77,7 @@ cat >"$WORK/lienthong.json" <<JSON
       "transitions": "$ROOT/mappings/dvcqg/status_transitions.json"
     }
   },
-  "sync": { "source": "one_stop_shop", "destinations": ["dvcqg"], "page_size": 100,
+  "sync": { "source": "one_stop_shop", "destinations": ["dvcqg"], "page_size": 25,
             "pull_backoff_ms": 100, "drain_timeout_seconds": 120 }
 }
 JSON

@@ -146,7 +146,7 @@ class DvcqgTarget final : public sync::SyncTarget {
       it.retry = batch[i].attempts > 1;
       items.push_back(std::move(it));
     }
-    if (verify_retries_) verify(items, out);
+    if (verify_retries_) verify(items);
     push(items, out, kSyncDossiers);
     push(items, out, kSyncProgress);
     for (auto& it : items) {
@@ -187,7 +187,7 @@ class DvcqgTarget final : public sync::SyncTarget {
   }
 
   // Retried messages: skip what the portal already has.
-  void verify(std::vector<Item>& items, std::vector<Status>&) {
+  void verify(std::vector<Item>& items) {
     std::vector<Item*> retried;
     for (auto& it : items)
       if (it.retry) retried.push_back(&it);
@@ -199,9 +199,19 @@ class DvcqgTarget final : public sync::SyncTarget {
       data.PushBack(q, data.GetAllocator());
     }
     auto ans = call(kLookup, false, data);
-    if (!ans.ok()) return;  // cannot tell: send as usual (the portal then shows a duplicate at worst)
+    // Without an answer the portal may or may not hold the status: never resend blind.
+    if (!ans.ok()) {
+      for (Item* it : retried)
+        fail(*it, ans.error().context("looking the dossier up before sending it again"));
+      return;
+    }
     const Value* per = ans->data;
-    if (!per || !per->IsArray() || per->Size() != retried.size()) return;
+    if (!per || !per->IsArray() || per->Size() != retried.size()) {
+      Error e(ErrorKind::kServer,
+              "DVCQG TraCuuHoSo gave no result per dossier; not sending again blind (retried)");
+      for (Item* it : retried) fail(*it, e);
+      return;
+    }
     for (size_t i = 0; i < retried.size(); ++i) {
       Item& it = *retried[i];
       const Value& found = (*per)[static_cast<rapidjson::SizeType>(i)];
@@ -298,6 +308,10 @@ class DvcqgTarget final : public sync::SyncTarget {
       req.method = "POST";
       req.url = base_url_ + "/integration";
       req.headers.push_back({"Content-Type", "application/json"});
+      // A fresh connection per call: libcurl silently re-sends a request whose reused
+      // connection closed without a byte of answer, and a re-sent DongBoHoSoMC or
+      // CapNhatTienDoHoSoMC the portal already processed would show a status twice.
+      req.headers.push_back({"Connection", "close"});
       req.body = json::to_string(body);
       LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
       if (res.status < 200 || res.status >= 300) {

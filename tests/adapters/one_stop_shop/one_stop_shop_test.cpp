@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <set>
 
+#include "gateway/common/json.hpp"
 #include "sim/one_stop_shop/one_stop_shop_sim.hpp"
 
 namespace lienthong::adapters::one_stop_shop {
@@ -111,10 +113,19 @@ TEST(OneStopShopPageTest, EverySimulatedPageParsesAndInvalidRecordsAreTheOnlyFai
   auto p = parse_page(res.body, the_mapping());
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->records.size(), 120u);
+  auto expected = json::parse(data.expected_json());
+  ASSERT_TRUE(expected.ok());
+  std::set<std::string> invalid;
+  for (auto& d : (*expected)["dossiers"].GetArray())
+    if (!d["invalid"].IsNull()) invalid.insert(d["ma_ho_so"].GetString());
   int failed_events = 0;
   for (auto& r : p->records) {
     ASSERT_FALSE(r.error);
-    for (auto& e : r.events) failed_events += e.event.ok() ? 0 : 1;
+    for (auto& e : r.events) {
+      if (e.event.ok()) continue;
+      ++failed_events;
+      EXPECT_TRUE(invalid.count(r.dossier_code)) << r.dossier_code << ": " << e.event.error().message;
+    }
   }
   // Records with an unknown status, dates out of order or no owner type fail in mapping.
   EXPECT_GT(failed_events, 0);
