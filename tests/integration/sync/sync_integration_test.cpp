@@ -80,7 +80,7 @@ class SyncIntegrationTest : public ::testing::Test {
                       std::to_string(dvcqg_port_) + R"(",
       "username": "lienthong", "password": {"env": "IT_DVCQG_PASSWORD"}, "madonvi": "000.00.00.H56",
       "batch_size": )" +
-                      std::to_string(batch_size) + R"(, "timeout_ms": 600,
+                      std::to_string(batch_size) + R"(, "timeout_ms": 1500,
       "dossier_mapping": ")" +
                       src + R"(/mappings/dvcqg/dossier.json",
       "progress_mapping": ")" +
@@ -170,7 +170,7 @@ TEST_F(SyncIntegrationTest,
              "--timeout-share",
              "0.02",
              "--hang-ms",
-             "1000",
+             "1600",
              "--drop-share",
              "0.01",
              "--lost-reply-share",
