@@ -8,6 +8,7 @@ int run_sync(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_quarantine(const std::vector<std::string>& args);
 int run_outbox(const std::vector<std::string>& args);
+int run_codes(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -16,6 +17,7 @@ const std::vector<Command>& commands() {
       {"sync", "sync [--json]: one synchronisation run now, then print the summary", run_sync},
       {"quarantine", "quarantine list|show ID|release ID|count: records held back with their reason", run_quarantine},
       {"outbox", "outbox list|show|replay|discard|counts: inspect and replay outbound messages", run_outbox},
+      {"codes", "codes lookup|translate|diff: effective-dated unit and agency code tables", run_codes},
   };
   return table;
 }

@@ -6,6 +6,7 @@
 namespace lienthong::app {
 
 void validate_server_section(const ConfigNode& section);  // cmd_serve.cpp
+ComponentSpec codes_component_spec();  // cmd_codes.cpp
 
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
@@ -17,6 +18,7 @@ std::vector<ComponentSpec> component_specs() {
       {"sync", validate_sync_section, sync_migrations,
        [](Runtime& rt, const ConfigNode& n) -> std::unique_ptr<Component> { return std::make_unique<SyncComponent>(rt, n); },
        check_sync_adapters},
+      codes_component_spec(),
   };
 }
 
