@@ -6,6 +6,7 @@
 #include <mutex>
 #include <regex>
 
+#include "gateway/codes/table_resolver.hpp"
 #include "gateway/common/json.hpp"
 #include "gateway/http/http_client.hpp"
 #include "gateway/mapping/mapping.hpp"
@@ -41,7 +42,7 @@ std::vector<std::string> config_keys() {
   return keys;
 }
 
-// Mã đơn vị (national agency code). No code-table module supplies renames yet, so a code
+// Mã đơn vị (national agency code) when no code tables are configured (codes_dir): a code
 // is sent as the source gave it once its format is right.
 class NationalAgencyCodes final : public mapping::CodeResolver {
  public:
@@ -96,6 +97,7 @@ class DvcqgTarget final : public sync::SyncTarget {
         dossier_map_(load(node, "dossier_mapping", "mappings/dvcqg/dossier.json")),
         progress_map_(load(node, "progress_mapping", "mappings/dvcqg/progress.json")),
         machine_(load_machine(node)),
+        agencies_(make_resolver(node, clock)),
         client_(http::ClientOptions::from_config(node)),
         clock_(clock),
         quarantine_(quarantine) {
@@ -106,6 +108,15 @@ class DvcqgTarget final : public sync::SyncTarget {
     auto m = mapping::Mapping::load_file(node.file_path_or(key, node.resolve_path(fallback)));
     if (!m.ok()) throw ConfigError(node.key_path(key) + ": " + m.error().message);
     return std::move(m).value();
+  }
+  // With codes_dir, DonViXuLy is the agency code valid today for the code the event carried
+  // on its date (mergers and renames followed through the effective-dated code tables).
+  static std::unique_ptr<mapping::CodeResolver> make_resolver(const ConfigNode& node, const Clock& clock) {
+    if (!node.has("codes_dir")) return std::make_unique<NationalAgencyCodes>();
+    auto tables = codes::CodeTables::load_dir(node.file_path("codes_dir"));
+    if (!tables.ok()) throw ConfigError(node.key_path("codes_dir") + ": " + tables.error().message);
+    return std::make_unique<codes::TableResolver>(
+        std::make_shared<const codes::CodeTables>(std::move(tables).value()), clock);
   }
   static mapping::StatusMachine load_machine(const ConfigNode& node) {
     auto m = mapping::StatusMachine::load_file(
@@ -178,7 +189,7 @@ class DvcqgTarget final : public sync::SyncTarget {
     rapidjson::Document canonical = model::to_json(e);
     mapping::Context ctx;
     ctx.event_time_ms = e.status_at_ms;
-    ctx.codes = &agencies_;
+    ctx.codes = agencies_.get();
     LT_ASSIGN_OR_RETURN(rapidjson::Document d, dossier_map_.apply(canonical, ctx));
     LT_TRY(dossier_map_.validate(d));
     LT_ASSIGN_OR_RETURN(rapidjson::Document p, progress_map_.apply(canonical, ctx));
@@ -388,7 +399,7 @@ class DvcqgTarget final : public sync::SyncTarget {
   bool verify_retries_;
   mapping::Mapping dossier_map_, progress_map_;
   mapping::StatusMachine machine_;
-  NationalAgencyCodes agencies_;
+  std::unique_ptr<mapping::CodeResolver> agencies_;
   http::HttpClient client_;
   const Clock& clock_;
   dossiers::Quarantine* quarantine_;
@@ -415,6 +426,8 @@ void validate_config(const ConfigNode& node) {
   (void)DvcqgTarget::load(node, "dossier_mapping", "mappings/dvcqg/dossier.json");
   (void)DvcqgTarget::load(node, "progress_mapping", "mappings/dvcqg/progress.json");
   (void)DvcqgTarget::load_machine(node);
+  SystemClock& clock = SystemClock::instance();
+  (void)DvcqgTarget::make_resolver(node, clock);
 }
 
 std::unique_ptr<sync::SyncTarget> make_target(const ConfigNode& node, const Clock& clock,

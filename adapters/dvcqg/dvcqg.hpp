@@ -29,7 +29,9 @@ namespace lienthong::adapters::dvcqg {
 inline constexpr std::string_view kName = "dvcqg";
 
 // Section adapters.dvcqg: base_url, username, password (secret ref), madonvi,
-// batch_size, dossier_mapping, progress_mapping, transitions, verify_retries, and the
+// batch_size, dossier_mapping, progress_mapping, transitions, verify_retries, codes_dir
+// (effective-dated agency code tables for DonViXuLy; without it the code is sent as
+// given once its format is checked), and the
 // HTTP client keys (connect_timeout_ms, timeout_ms, max_response_bytes, tls).
 void validate_config(const ConfigNode& node);
 // `quarantine` (may be null) receives records the portal refuses.

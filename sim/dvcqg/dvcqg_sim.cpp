@@ -40,6 +40,7 @@ struct Progress {
 struct PortalDossier {
   std::string record_json;  // last DongBoHoSoMC record
   int status = 0;           // TrangThaiHoSo
+  std::string agency;       // DonViXuLy
   int updates = 0;
   std::vector<Progress> progress;
 };
@@ -227,6 +228,7 @@ struct DvcqgPortal::Impl {
             PortalDossier& d = dossiers[code];
             d.record_json = to_json(r);
             d.status = static_cast<int>(*int_member(r, "TrangThaiHoSo"));
+            d.agency = str_member(r, "DonViXuLy");
             ++d.updates;
             ++(updating ? updated : created);
           }
@@ -324,7 +326,8 @@ struct DvcqgPortal::Impl {
   }
 
   std::string dossier_json(const std::string& code, const PortalDossier& d) const {
-    std::string out = "{\"MaHoSo\":\"" + code + "\",\"TrangThaiHoSo\":" + std::to_string(d.status) +
+    std::string out = "{\"MaHoSo\":\"" + code + "\",\"DonViXuLy\":\"" + d.agency +
+                      "\",\"TrangThaiHoSo\":" + std::to_string(d.status) +
                       ",\"updates\":" + std::to_string(d.updates) + ",\"statuses\":[";
     for (size_t i = 0; i < d.progress.size(); ++i)
       out += (i ? "," : "") + std::to_string(d.progress[i].status);

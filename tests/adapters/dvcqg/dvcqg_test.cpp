@@ -46,7 +46,7 @@ outbox::Message message(const model::DossierStatusEvent& e, int attempts = 1) {
 
 class DvcqgAdapterTest : public ::testing::Test {
  protected:
-  void start(sim::DvcqgSimOptions o = {}, size_t batch = 100) {
+  void start(sim::DvcqgSimOptions o = {}, size_t batch = 100, const std::string& extra = "") {
     portal_ = std::make_unique<sim::DvcqgPortal>(o);
     server_ = std::make_unique<sim::SimServer>(
         "dvcqg", sim::Faults{}, [this](const sim::SimRequest& r) { return portal_->handle(r); });
@@ -56,7 +56,7 @@ class DvcqgAdapterTest : public ::testing::Test {
         R"({"base_url":"http://127.0.0.1:)" + std::to_string(port) +
         R"(","username":"lienthong","password":{"env":"DVCQG_TEST_PASSWORD"},"madonvi":"000.00.00.H56",)"
         R"("batch_size":)" +
-        std::to_string(batch) + R"(,"timeout_ms":5000})";
+        std::to_string(batch) + R"(,"timeout_ms":5000)" + extra + "}";
     config_ = ConfigFile::from_string(cfg, LIENTHONG_SOURCE_DIR);
     target_ = make_target(config_->root(), clock_, nullptr);
   }
@@ -193,6 +193,16 @@ TEST_F(DvcqgAdapterTest, CheckRefusesABadProcedureCodeAndAForbiddenTransition) {
   auto t = target_->check(done, 2);
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.error().message.find("TrangThaiHoSo"), std::string::npos);
+}
+
+TEST_F(DvcqgAdapterTest, WithCodeTablesTheAgencyCodeValidTodayIsSent) {
+  clock_.set_ms(1'790'000'000'000);  // 2026-09: after the 1 July 2025 merger of provinces
+  start({}, 100, R"(,"codes_dir":"mappings/codes")");
+  auto e = event("D1", 1, 2);
+  e.agency_code = "000.00.12.H35";  // Sở Xây dựng Hà Nam in 2024, merged into 000.00.12.H37
+  auto out = target_->deliver({message(e)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_STREQ(dossier("D1")["DonViXuLy"].GetString(), "000.00.12.H37");
 }
 
 TEST(DvcqgConfigTest, EmptySectionIsRefusedNamingTheMissingKey) {
