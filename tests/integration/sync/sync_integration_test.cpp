@@ -193,6 +193,18 @@ TEST_F(SyncIntegrationTest,
   EXPECT_GT(portal["session_expirations"].GetInt(), 0);
   EXPECT_EQ(summary["pushed"].GetInt(), portal["progress_records"].GetInt());
 
+  // The payload (personal data) is shown only on request.
+  auto [rcl, list] = lienthong({"quarantine", "list", "--json", "--config", config});
+  ASSERT_EQ(rcl, 0);
+  std::string id = std::to_string(parse(list)[0]["id"].GetInt64());
+  auto [rcs, shown] = lienthong({"quarantine", "show", id, "--config", config});
+  ASSERT_EQ(rcs, 0);
+  EXPECT_NE(shown.find("hidden"), std::string::npos);
+  EXPECT_EQ(shown.find("ho_ten"), std::string::npos);
+  auto [rcp, with_payload] = lienthong({"quarantine", "show", id, "--payload", "--config", config});
+  ASSERT_EQ(rcp, 0);
+  EXPECT_NE(with_payload.find("ho_ten"), std::string::npos);
+
   // Running again pushes nothing: nothing changed.
   auto [rc2, out2] = lienthong({"sync", "--json", "--config", config});
   ASSERT_EQ(rc2, 0) << out2;
