@@ -15,7 +15,7 @@ const std::vector<Command>& commands() {
       {"config", "config check FILE: validate a configuration file without starting anything", run_config},
       {"serve", "serve: run the gateway daemon (HTTP endpoints, scheduled sync, outbox workers)", run_serve},
       {"sync", "sync [--json]: one synchronisation run now, then print the summary", run_sync},
-      {"quarantine", "quarantine list|show ID|release ID|count: records held back with their reason", run_quarantine},
+      {"quarantine", "quarantine list|show|release|count: held-back records and why", run_quarantine},
       {"outbox", "outbox list|show|replay|discard|counts: inspect and replay outbound messages", run_outbox},
       {"codes", "codes lookup|translate|diff: effective-dated unit and agency code tables", run_codes},
   };

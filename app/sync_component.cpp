@@ -46,6 +46,10 @@ std::vector<store::Migration> sync_migrations() {
   return m;
 }
 
+std::unique_ptr<Component> make_sync_component(Runtime& rt, const ConfigNode& section) {
+  return std::make_unique<SyncComponent>(rt, section);
+}
+
 SyncComponent::SyncComponent(Runtime& rt, const ConfigNode& n) {
   check_sync_adapters(rt.config->root());
   ConfigNode adapters = rt.config->root().object("adapters");

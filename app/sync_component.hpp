@@ -34,5 +34,6 @@ void validate_sync_section(const ConfigNode& section);
 // Cross-section check: the source and destinations are configured under "adapters".
 void check_sync_adapters(const ConfigNode& root);
 std::vector<store::Migration> sync_migrations();
+std::unique_ptr<Component> make_sync_component(Runtime& rt, const ConfigNode& section);
 
 }  // namespace lienthong::app
