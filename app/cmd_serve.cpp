@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <set>
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
@@ -20,14 +21,19 @@ namespace lienthong::app {
 
 namespace {
 
-// Readiness: the store answers and every migration is applied (open_runtime applied them;
-// a store that lost them, or went away, is not ready).
-server::Response readiness(store::Database& db, size_t migrations_expected) {
-  auto rows = db.query("SELECT COUNT(*) FROM schema_migrations");
+// Readiness: the store answers and every migration the components declare is applied
+// (open_runtime applied them; a store that lost them, or went away, is not ready). The
+// same migration may be declared by several components: compared as a set.
+server::Response readiness(store::Database& db, const std::set<std::pair<std::string, int64_t>>& expected) {
+  auto rows = db.query("SELECT module, version FROM schema_migrations");
   if (!rows.ok()) return server::Response::json(503, "{\"ready\":false,\"reason\":\"store unreachable\"}");
-  int64_t applied = rows->empty() ? 0 : (*rows)[0].i64(0);
-  if (applied < static_cast<int64_t>(migrations_expected))
-    return server::Response::json(503, "{\"ready\":false,\"reason\":\"migrations not applied\"}");
+  std::set<std::pair<std::string, int64_t>> applied;
+  for (auto& r : *rows) applied.insert({r.str(0), r.i64(1)});
+  for (auto& m : expected) {
+    if (!applied.count(m))
+      return server::Response::json(503, "{\"ready\":false,\"reason\":\"migration " + m.first + " v" +
+                                             std::to_string(m.second) + " not applied\"}");
+  }
   return server::Response::json(200, "{\"ready\":true}");
 }
 
@@ -56,9 +62,10 @@ int run_serve(const std::vector<std::string>& argv) {
   Runtime rt = open_runtime(config_path(args));
   ConfigNode root = rt.config->root();
   std::vector<std::unique_ptr<Component>> components;
-  size_t migrations = 0;
+  std::set<std::pair<std::string, int64_t>> migrations;
   for (auto& spec : component_specs()) {
-    if (spec.migrations) migrations += spec.migrations().size();
+    if (spec.migrations)
+      for (auto& m : spec.migrations()) migrations.insert({m.module, m.version});
     if (!spec.make) continue;
     auto node = root.optional_object(spec.section);
     if (!node) continue;
@@ -72,7 +79,7 @@ int run_serve(const std::vector<std::string>& argv) {
   store::Database& db = *rt.db;
   http.route("GET", "/healthz",
              [](server::Request&) { return server::Response::json(200, "{\"status\":\"ok\"}"); });
-  http.route("GET", "/readyz", [&db, migrations](server::Request&) { return readiness(db, migrations); });
+  http.route("GET", "/readyz", [&db, &migrations](server::Request&) { return readiness(db, migrations); });
   http.route("GET", "/metrics", [](server::Request&) {
     return server::Response::text(200, metrics::Registry::global().render(),
                                   "text/plain; version=0.0.4; charset=utf-8");
