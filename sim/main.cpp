@@ -8,9 +8,15 @@
 #include <string>
 #include <vector>
 
+namespace lienthong::sim {
+int run_one_stop_shop_sim(const std::vector<std::string>& args);
+int run_token_sim(const std::vector<std::string>& args);
+int run_dvcqg_sim(const std::vector<std::string>& args);
+int run_all_sims(const std::vector<std::string>& args);
+}  // namespace lienthong::sim
 namespace lienthong::sim::population {
 int run_population_sim(const std::vector<std::string>& args);
-}  // namespace lienthong::sim::population
+}
 
 namespace {
 
@@ -21,12 +27,17 @@ struct Simulator {
 };
 
 const Simulator kSimulators[] = {
-    {"population", "national population database (CSDLQG về dân cư) citizen lookup behind NGSP",
+    {"one-stop-shop", "provincial one-stop-shop API behind an LGSP token endpoint",
+     lienthong::sim::run_one_stop_shop_sim},
+    {"token", "NGSP/LGSP OAuth2 client-credentials token endpoint", lienthong::sim::run_token_sim},
+    {"dvcqg", "National Public Service Portal dossier synchronisation API", lienthong::sim::run_dvcqg_sim},
+    {"all", "one-stop-shop + token + dvcqg in one process", lienthong::sim::run_all_sims},
+    {"population", "population database (CSDLQG về dân cư) citizen lookup",
      lienthong::sim::population::run_population_sim},
 };
 
 void usage(std::ostream& os) {
-  os << "usage: lienthong-sim SIMULATOR [--port 0] [--seed N] [options]\n\nsimulators:\n";
+  os << "usage: lienthong-sim SIMULATOR [--port 0] [--seed N] [fault options] [options]\n\nsimulators:\n";
   for (const auto& s : kSimulators) os << "  " << s.name << "\t" << s.summary << "\n";
   os << "\nlienthong-sim SIMULATOR --help lists its options.\n";
 }
@@ -51,6 +62,9 @@ int main(int argc, char** argv) {
     if (args[0] != s.name) continue;
     try {
       return s.run(std::vector<std::string>(args.begin() + 1, args.end()));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "lienthong-sim " << s.name << ": " << e.what() << "\n";
+      return 2;
     } catch (const std::exception& e) {
       std::cerr << "lienthong-sim " << s.name << ": " << e.what() << "\n";
       return 1;
