@@ -43,6 +43,8 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
 }  // namespace
 
 void init(const Options& o) {
+  // init() may run more than once in a process (tests, reloads): replace the logger.
+  spdlog::drop("lienthong");
   std::shared_ptr<spdlog::logger> logger;
   if (o.file.empty()) {
     logger = spdlog::stderr_logger_mt("lienthong");
@@ -59,7 +61,6 @@ void init(const Options& o) {
   }
   logger->set_level(spdlog::level::from_str(o.level));
   logger->flush_on(spdlog::level::warn);
-  spdlog::drop("lienthong");
   spdlog::set_default_logger(logger);
 }
 

@@ -123,7 +123,8 @@ class SqliteDatabase final : public Database {
                 {}));
     std::map<std::pair<std::string, int>, const Migration*> ordered;
     for (auto& m : migrations) ordered[{m.module, m.version}] = &m;
-    for (auto& [key, m] : ordered) {
+    for (auto& entry : ordered) {
+      const Migration* m = entry.second;  // not a structured binding: clang 14 cannot capture those
       LT_ASSIGN_OR_RETURN(Rows done, query("SELECT 1 FROM schema_migrations WHERE module = ? AND version = ?",
                                            {m->module, static_cast<int64_t>(m->version)}));
       if (!done.empty()) continue;
