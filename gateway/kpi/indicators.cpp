@@ -19,22 +19,31 @@ Result<GroupBy> parse_group_by(std::string_view s) {
   if (s == "agency") return GroupBy::kAgency;
   if (s == "level") return GroupBy::kLevel;
   if (s == "procedure") return GroupBy::kProcedure;
-  return Error(ErrorKind::kParse, "by '" + std::string(s.substr(0, 32)) + "' is not one of none, agency, level, procedure");
+  return Error(ErrorKind::kParse,
+               "by '" + std::string(s.substr(0, 32)) + "' is not one of none, agency, level, procedure");
 }
 
 std::string_view to_string(GroupBy g) {
   switch (g) {
-    case GroupBy::kNone: return "none";
-    case GroupBy::kAgency: return "agency";
-    case GroupBy::kLevel: return "level";
-    case GroupBy::kProcedure: return "procedure";
+    case GroupBy::kNone:
+      return "none";
+    case GroupBy::kAgency:
+      return "agency";
+    case GroupBy::kLevel:
+      return "level";
+    case GroupBy::kProcedure:
+      return "procedure";
   }
   return "none";
 }
 
 const std::vector<std::string>& indicator_ids() {
-  static const std::vector<std::string> ids = {"on_time",           "online_full",       "online_payment_procedures",
-                                               "online_payment_dossiers", "digitised_dossiers", "digitised_results"};
+  static const std::vector<std::string> ids = {"on_time",
+                                               "online_full",
+                                               "online_payment_procedures",
+                                               "online_payment_dossiers",
+                                               "digitised_dossiers",
+                                               "digitised_results"};
   return ids;
 }
 
@@ -77,10 +86,14 @@ std::optional<int64_t> opt(const store::Row& r, size_t i) {
 
 std::string key_of(const Dossier& d, GroupBy by) {
   switch (by) {
-    case GroupBy::kAgency: return d.agency;
-    case GroupBy::kLevel: return d.level;
-    case GroupBy::kProcedure: return d.procedure;
-    case GroupBy::kNone: return "total";
+    case GroupBy::kAgency:
+      return d.agency;
+    case GroupBy::kLevel:
+      return d.level;
+    case GroupBy::kProcedure:
+      return d.procedure;
+    case GroupBy::kNone:
+      return "total";
   }
   return "total";
 }
@@ -101,7 +114,8 @@ struct Counter {
 
 // Whether any status-9/10 event of the dossier carries a result document with a URL.
 Result<bool> has_electronic_result(store::Database& db, const std::string& code) {
-  auto rows = db.query("SELECT payload FROM dossier_events WHERE dossier_code = ? AND status IN (9, 10)", {code});
+  auto rows =
+      db.query("SELECT payload FROM dossier_events WHERE dossier_code = ? AND status IN (9, 10)", {code});
   if (!rows.ok()) return rows.error();
   for (auto& r : *rows) {
     auto e = model::from_json_string(r.str(0));
@@ -113,7 +127,8 @@ Result<bool> has_electronic_result(store::Database& db, const std::string& code)
   return false;
 }
 
-void emit(KpiReport& report, const std::string& id, const Counter& c, GroupBy by, std::optional<double> target) {
+void emit(KpiReport& report, const std::string& id, const Counter& c, GroupBy by,
+          std::optional<double> target) {
   auto row = [&](const std::string& group, std::pair<int64_t, int64_t> ab) {
     IndicatorRow r;
     r.indicator = id;
@@ -137,7 +152,8 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
                               const KpiOptions& options) {
   const int64_t from = period.from_ms(), to = period.to_ms();
   auto rows = db.query(
-      "SELECT dossier_code, procedure_code, agency_code, agency_level, channel, status, received_at_ms, due_at_ms,"
+      "SELECT dossier_code, procedure_code, agency_code, agency_level, channel, status, received_at_ms, "
+      "due_at_ms,"
       " finished_at_ms, returned_at_ms, status_at_ms, online_payment, digitised, fee_total_vnd FROM dossiers"
       " WHERE (received_at_ms >= ? AND received_at_ms < ?) OR (status IN (9, 10) AND"
       " COALESCE(finished_at_ms, returned_at_ms, status_at_ms) >= ? AND"
@@ -240,8 +256,9 @@ std::string csv_field(const std::string& s) {
 
 std::string to_csv(const KpiReport& r) {
   std::string out = "period,from,to,by,indicator,group,a,b,ratio,target\r\n";
-  const std::string prefix = csv_field(r.period.label) + "," + vn_time::format_date(r.period.first_day) + "," +
-                             vn_time::format_date(r.period.last_day) + "," + std::string(to_string(r.by)) + ",";
+  const std::string prefix = csv_field(r.period.label) + "," + vn_time::format_date(r.period.first_day) +
+                             "," + vn_time::format_date(r.period.last_day) + "," +
+                             std::string(to_string(r.by)) + ",";
   for (auto& row : r.rows) {
     out += prefix + row.indicator + "," + csv_field(row.group) + "," + std::to_string(row.a) + "," +
            std::to_string(row.b) + "," + ratio_text(row.ratio) + "," + ratio_text(row.target) + "\r\n";

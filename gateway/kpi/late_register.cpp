@@ -19,26 +19,30 @@ Status LateRegister::record(const LateExplanation& e) {
   if (e.apology_ref.empty()) {
     return Error(ErrorKind::kValidation, "the explanation needs the apology letter reference (--apology)");
   }
-  if (e.recorded_by.empty()) return Error(ErrorKind::kValidation, "the explanation needs who recorded it (--by)");
+  if (e.recorded_by.empty())
+    return Error(ErrorKind::kValidation, "the explanation needs who recorded it (--by)");
   auto known = db_.query("SELECT 1 FROM dossiers WHERE dossier_code = ?", {e.dossier_code});
   if (!known.ok()) return known.error();
   if (known->empty()) {
-    return Error(ErrorKind::kNotFound,
-                 "dossier " + e.dossier_code + " is not in the gateway's store; check the code or sync it first");
+    return Error(ErrorKind::kNotFound, "dossier " + e.dossier_code +
+                                           " is not in the gateway's store; check the code or sync it first");
   }
   auto r = db_.exec(
-      "INSERT INTO late_explanations (dossier_code, reason, apology_ref, new_due_at_ms, recorded_by, recorded_at_ms)"
+      "INSERT INTO late_explanations (dossier_code, reason, apology_ref, new_due_at_ms, recorded_by, "
+      "recorded_at_ms)"
       " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_code) DO UPDATE SET reason = excluded.reason,"
       " apology_ref = excluded.apology_ref, new_due_at_ms = excluded.new_due_at_ms,"
       " recorded_by = excluded.recorded_by, recorded_at_ms = excluded.recorded_at_ms",
       {e.dossier_code, e.reason, e.apology_ref,
-       e.new_due_at_ms ? store::Value(*e.new_due_at_ms) : store::Value(nullptr), e.recorded_by, e.recorded_at_ms});
+       e.new_due_at_ms ? store::Value(*e.new_due_at_ms) : store::Value(nullptr), e.recorded_by,
+       e.recorded_at_ms});
   if (!r.ok()) return r.error();
   return {};
 }
 
 namespace {
-constexpr const char* kColumns = "dossier_code, reason, apology_ref, new_due_at_ms, recorded_by, recorded_at_ms";
+constexpr const char* kColumns =
+    "dossier_code, reason, apology_ref, new_due_at_ms, recorded_by, recorded_at_ms";
 LateExplanation read(const store::Row& r) {
   LateExplanation e;
   e.dossier_code = r.str(0);
@@ -69,7 +73,8 @@ Result<std::optional<LateExplanation>> LateRegister::get(const std::string& doss
   return std::optional<LateExplanation>(read(rows->front()));
 }
 
-Result<std::vector<LateExplanation>> LateRegister::list(std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
+Result<std::vector<LateExplanation>> LateRegister::list(std::optional<int64_t> from_ms,
+                                                        std::optional<int64_t> to_ms) {
   auto rows = db_.query(std::string("SELECT ") + kColumns +
                             " FROM late_explanations WHERE recorded_at_ms >= ? AND recorded_at_ms < ?"
                             " ORDER BY recorded_at_ms, dossier_code",
@@ -84,8 +89,8 @@ std::string to_csv(const std::vector<LateExplanation>& rows) {
   std::string out = "dossier_code,reason,apology_ref,new_due_at,recorded_by,recorded_at\r\n";
   for (auto& e : rows) {
     out += csv_field(e.dossier_code) + "," + csv_field(e.reason) + "," + csv_field(e.apology_ref) + "," +
-           (e.new_due_at_ms ? vn_time::format_iso(*e.new_due_at_ms) : "") + "," + csv_field(e.recorded_by) + "," +
-           vn_time::format_iso(e.recorded_at_ms) + "\r\n";
+           (e.new_due_at_ms ? vn_time::format_iso(*e.new_due_at_ms) : "") + "," + csv_field(e.recorded_by) +
+           "," + vn_time::format_iso(e.recorded_at_ms) + "\r\n";
   }
   return out;
 }

@@ -16,8 +16,8 @@ namespace lienthong::kpi {
 
 struct LateExplanation {
   std::string dossier_code;
-  std::string reason;       // why the dossier is late (free text from the agency)
-  std::string apology_ref;  // apology letter number / reference
+  std::string reason;                    // why the dossier is late (free text from the agency)
+  std::string apology_ref;               // apology letter number / reference
   std::optional<int64_t> new_due_at_ms;  // the new return date promised in the apology
   std::string recorded_by;
   int64_t recorded_at_ms = 0;

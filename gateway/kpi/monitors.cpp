@@ -17,12 +17,14 @@ std::optional<int64_t> opt(const store::Row& r, size_t i) {
 }
 }  // namespace
 
-Result<std::vector<AckFinding>> unacknowledged_online(store::Database& db, const calendar::DeadlineCalculator& calc,
+Result<std::vector<AckFinding>> unacknowledged_online(store::Database& db,
+                                                      const calendar::DeadlineCalculator& calc,
                                                       int64_t now_ms, int64_t from_ms, int64_t to_ms,
                                                       int ack_working_hours) {
   auto dossiers = db.query(
       "SELECT dossier_code, procedure_code, agency_code, received_at_ms FROM dossiers"
-      " WHERE channel = 2 AND received_at_ms >= ? AND received_at_ms < ? ORDER BY received_at_ms, dossier_code",
+      " WHERE channel = 2 AND received_at_ms >= ? AND received_at_ms < ? ORDER BY received_at_ms, "
+      "dossier_code",
       {from_ms, to_ms});
   if (!dossiers.ok()) return dossiers.error();
   auto events = db.query(
@@ -100,8 +102,9 @@ Result<std::vector<LateFinding>> late_dossiers(store::Database& db, const calend
   return out;
 }
 
-Result<std::vector<WatchFinding>> deadline_watch(store::Database& db, const calendar::DeadlineCalculator& calc,
-                                                 int64_t now_ms, int64_t at_risk_minutes) {
+Result<std::vector<WatchFinding>> deadline_watch(store::Database& db,
+                                                 const calendar::DeadlineCalculator& calc, int64_t now_ms,
+                                                 int64_t at_risk_minutes) {
   auto rows = db.query(
       "SELECT dossier_code, procedure_code, agency_code, status, due_at_ms FROM dossiers"
       " WHERE status IN (1, 2, 4, 5, 6) AND due_at_ms > 0 ORDER BY due_at_ms, dossier_code");
@@ -114,7 +117,8 @@ Result<std::vector<WatchFinding>> deadline_watch(store::Database& db, const cale
     f.agency_code = r.str(2);
     f.status = static_cast<int>(r.i64(3));
     f.due_at_ms = r.i64(4);
-    auto t = calendar::classify(calc, f.status, f.due_at_ms, std::nullopt, now_ms, at_risk_minutes, f.agency_code);
+    auto t =
+        calendar::classify(calc, f.status, f.due_at_ms, std::nullopt, now_ms, at_risk_minutes, f.agency_code);
     if (t != calendar::Timeliness::kAtRisk && t != calendar::Timeliness::kOverdue) continue;
     f.timeliness = std::string(calendar::to_string(t));
     f.working_minutes_left = calc.working_minutes_between(now_ms, f.due_at_ms, f.agency_code);

@@ -20,15 +20,16 @@ namespace lienthong::kpi {
 
 struct AckFinding {
   std::string dossier_code, procedure_code, agency_code;
-  int64_t submitted_at_ms = 0;  // first status-1 event, else NgayTiepNhan
-  int64_t deadline_ms = 0;      // submitted + N working hours
+  int64_t submitted_at_ms = 0;                // first status-1 event, else NgayTiepNhan
+  int64_t deadline_ms = 0;                    // submitted + N working hours
   std::optional<int64_t> acknowledged_at_ms;  // first event with status 2, 3 or 5
-  std::string state;            // "unacknowledged" (none yet, deadline passed) | "acknowledged_late"
+  std::string state;  // "unacknowledged" (none yet, deadline passed) | "acknowledged_late"
 };
 
 // Online dossiers submitted in [from_ms, to_ms) whose acknowledgement is missing past the
 // deadline or came after it, as of now_ms.
-Result<std::vector<AckFinding>> unacknowledged_online(store::Database& db, const calendar::DeadlineCalculator& calc,
+Result<std::vector<AckFinding>> unacknowledged_online(store::Database& db,
+                                                      const calendar::DeadlineCalculator& calc,
                                                       int64_t now_ms, int64_t from_ms, int64_t to_ms,
                                                       int ack_working_hours = 8);
 
@@ -57,8 +58,9 @@ struct WatchFinding {
 };
 
 // Open dossiers due within `at_risk_minutes` of office time, or overdue.
-Result<std::vector<WatchFinding>> deadline_watch(store::Database& db, const calendar::DeadlineCalculator& calc,
-                                                 int64_t now_ms, int64_t at_risk_minutes);
+Result<std::vector<WatchFinding>> deadline_watch(store::Database& db,
+                                                 const calendar::DeadlineCalculator& calc, int64_t now_ms,
+                                                 int64_t at_risk_minutes);
 
 // When processing of a resolved dossier finished: NgayKetThucXuLy, else NgayTra, else the
 // time of its latest status.

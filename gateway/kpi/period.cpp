@@ -23,8 +23,12 @@ bool number(std::string_view s, int& out) {
 }
 }  // namespace
 
-int64_t Period::from_ms() const { return first_day * kDayMs - vn_time::kOffsetSeconds * 1000LL; }
-int64_t Period::to_ms() const { return (last_day + 1) * kDayMs - vn_time::kOffsetSeconds * 1000LL; }
+int64_t Period::from_ms() const {
+  return first_day * kDayMs - vn_time::kOffsetSeconds * 1000LL;
+}
+int64_t Period::to_ms() const {
+  return (last_day + 1) * kDayMs - vn_time::kOffsetSeconds * 1000LL;
+}
 
 Result<Period> parse_period(std::string_view text) {
   Period p;
@@ -52,14 +56,17 @@ Result<Period> parse_period(std::string_view text) {
     int q = text[6] - '0';
     if (q < 1 || q > 4) return bad(text, "has a quarter other than Q1..Q4");
     p.first_day = vn_time::days_from_civil(year, 3 * q - 2, 1);
-    p.last_day = (q == 4 ? vn_time::days_from_civil(year + 1, 1, 1) : vn_time::days_from_civil(year, 3 * q + 1, 1)) - 1;
+    p.last_day =
+        (q == 4 ? vn_time::days_from_civil(year + 1, 1, 1) : vn_time::days_from_civil(year, 3 * q + 1, 1)) -
+        1;
     return p;
   }
   int month = 0;
   if (text.size() == 7 && text[4] == '-' && number(text.substr(5, 2), month) && month >= 1 && month <= 12) {
     p.first_day = vn_time::days_from_civil(year, month, 1);
-    p.last_day =
-        (month == 12 ? vn_time::days_from_civil(year + 1, 1, 1) : vn_time::days_from_civil(year, month + 1, 1)) - 1;
+    p.last_day = (month == 12 ? vn_time::days_from_civil(year + 1, 1, 1)
+                              : vn_time::days_from_civil(year, month + 1, 1)) -
+                 1;
     return p;
   }
   return bad(text, "is not a recognised form");

@@ -17,10 +17,12 @@ Result<ProcedureCatalogue> ProcedureCatalogue::parse(std::string_view text, std:
   if (!root.IsObject()) return fail(origin, "(root)", "must be an object {\"procedures\": [...]}");
   for (auto& m : root.GetObject()) {
     std::string_view k(m.name.GetString(), m.name.GetStringLength());
-    if (k != "procedures" && k != "note") return fail(origin, std::string(k), "unknown member (allowed: procedures, note)");
+    if (k != "procedures" && k != "note")
+      return fail(origin, std::string(k), "unknown member (allowed: procedures, note)");
   }
   auto list = root.FindMember("procedures");
-  if (list == root.MemberEnd() || !list->value.IsArray()) return fail(origin, "procedures", "missing or not an array");
+  if (list == root.MemberEnd() || !list->value.IsArray())
+    return fail(origin, "procedures", "missing or not an array");
   ProcedureCatalogue cat;
   size_t i = 0;
   for (auto& e : list->value.GetArray()) {
@@ -37,7 +39,8 @@ Result<ProcedureCatalogue> ProcedureCatalogue::parse(std::string_view text, std:
     }
     Procedure p;
     auto code = json::get_string(e, "code");
-    if (!code || code->empty()) return fail(origin, where + ".code", "missing; the national procedure code (MaTTHC)");
+    if (!code || code->empty())
+      return fail(origin, where + ".code", "missing; the national procedure code (MaTTHC)");
     p.code = *code;
     p.name = json::get_string(e, "name").value_or("");
     auto flag = [&](const char* key, bool& out) -> Status {
@@ -59,7 +62,8 @@ Result<ProcedureCatalogue> ProcedureCatalogue::parse(std::string_view text, std:
     }
     const char* dkey = has_days ? "deadline_working_days" : "deadline_working_hours";
     auto v = json::get_int(e, dkey);
-    if (!v || *v <= 0 || *v > 1000) return fail(origin, where + "." + dkey, "must be an integer from 1 to 1000");
+    if (!v || *v <= 0 || *v > 1000)
+      return fail(origin, where + "." + dkey, "must be an integer from 1 to 1000");
     (has_days ? p.deadline.working_days : p.deadline.working_hours) = static_cast<int>(*v);
     if (p.online_payment && !p.requires_fee) {
       return fail(origin, where + ".online_payment", "a procedure without a fee cannot offer online payment");
