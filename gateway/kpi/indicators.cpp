@@ -341,12 +341,15 @@ std::string to_table(const KpiReport& r) {
   std::string out = "period " + r.period.label + " (" + vn_time::format_date(r.period.first_day) + " .. " +
                     vn_time::format_date(r.period.last_day) + "), by " + std::string(to_string(r.by)) + "\n";
   for (auto& line : cells) {
+    std::string text;
     for (size_t i = 0; i < line.size(); ++i) {
       bool right = i >= 2 && i <= 4;
       std::string pad(width[i] - line[i].size(), ' ');
-      out += right ? pad + line[i] : line[i] + pad;
-      out += i + 1 < line.size() ? "  " : "\n";
+      text += right ? pad + line[i] : line[i] + pad;
+      if (i + 1 < line.size()) text += "  ";
     }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
   }
   return out;
 }
