@@ -5,6 +5,7 @@ namespace lienthong::app {
 // Each command lives in app/cmd_<name>.cpp.
 int run_config(const std::vector<std::string>& args);
 int run_outbox(const std::vector<std::string>& args);
+int run_codes(const std::vector<std::string>& args);
 int run_calendar(const std::vector<std::string>& args);
 int run_kpi(const std::vector<std::string>& args);
 int run_late(const std::vector<std::string>& args);
@@ -14,6 +15,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"config", "config check FILE: validate a configuration file without starting anything", run_config},
       {"outbox", "outbox list|show|replay|discard|counts: inspect and replay outbound messages", run_outbox},
+      {"codes", "codes lookup|translate|diff: effective-dated unit and agency code tables", run_codes},
       {"calendar", "calendar due|holidays|lunar: working days, deadlines and Vietnamese holidays by hand", run_calendar},
       {"kpi", "kpi --period P [--by ...]: the province's indicators (a, b, ratio) as table, CSV or JSON", run_kpi},
       {"late", "late list|explain|export: late dossiers and the register of explanations and apologies", run_late},

@@ -1,14 +1,18 @@
 #include "app/component.hpp"
-#include "app/kpi_settings.hpp"
 #include "gateway/outbox/outbox.hpp"
 
 namespace lienthong::app {
 
+ComponentSpec codes_component_spec();  // cmd_codes.cpp
+ComponentSpec calendar_component_spec();  // kpi_settings.cpp
+ComponentSpec kpi_component_spec();       // kpi_settings.cpp
+
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
   return {
-      {"outbox", [](const ConfigNode& n) { (void)outbox::Policy::from_config(n); },
-       outbox::Outbox::migrations, nullptr},
+      {"outbox", [](const ConfigNode& n) { (void)outbox::Policy::from_config(n); }, outbox::Outbox::migrations,
+       nullptr},
+      codes_component_spec(),
       calendar_component_spec(),
       kpi_component_spec(),
   };
