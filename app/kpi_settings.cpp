@@ -2,8 +2,11 @@
 
 #include <filesystem>
 
+#include "app/runtime.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/kpi/kpi_query.hpp"
 #include "gateway/kpi/late_register.hpp"
+#include "gateway/server/http_server.hpp"
 
 namespace lienthong::app {
 
@@ -60,6 +63,36 @@ ComponentSpec calendar_component_spec() {
   return s;
 }
 
+namespace {
+class KpiComponent final : public Component {
+ public:
+  KpiComponent(store::Database& db, procedures::ProcedureCatalogue catalogue, kpi::KpiOptions options)
+      : db_(db), catalogue_(std::move(catalogue)), options_(options) {}
+
+  void register_routes(server::HttpServer& server) override {
+    server.route("GET", "/v1/kpi", [this](server::Request& req) {
+      auto a = kpi::answer_kpi_query(db_, catalogue_, req.query, options_);
+      return server::Response::text(a.status, std::move(a.body), a.content_type);
+    });
+  }
+
+ private:
+  store::Database& db_;
+  const procedures::ProcedureCatalogue catalogue_;
+  const kpi::KpiOptions options_;
+};
+}  // namespace
+
+std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSettings& settings) {
+  procedures::ProcedureCatalogue catalogue;
+  if (!settings.procedures_path.empty()) {
+    auto loaded = procedures::ProcedureCatalogue::load(settings.procedures_path);
+    if (!loaded.ok()) throw ConfigError(loaded.error().message);
+    catalogue = std::move(*loaded);
+  }
+  return std::make_unique<KpiComponent>(db, std::move(catalogue), kpi::KpiOptions{settings.on_time_target});
+}
+
 ComponentSpec kpi_component_spec() {
   ComponentSpec s;
   s.section = "kpi";
@@ -70,7 +103,7 @@ ComponentSpec kpi_component_spec() {
     m.insert(m.end(), l.begin(), l.end());
     return m;
   };
-  s.make = [](Runtime&, const ConfigNode&) { return std::make_unique<Component>(); };
+  s.make = [](Runtime& rt, const ConfigNode& n) { return make_kpi_component(*rt.db, read_kpi(n)); };
   return s;
 }
 

@@ -25,6 +25,11 @@ calendar::CalendarSettings calendar_settings(const ConfigNode& root);
 KpiSettings kpi_settings(const ConfigNode& root);
 
 ComponentSpec calendar_component_spec();
+// "kpi": validation, the migrations of dossiers and late_explanations, and a component
+// serving GET /v1/kpi (gateway/kpi/kpi_query.hpp).
 ComponentSpec kpi_component_spec();
+
+// The component the spec builds; throws ConfigError when the catalogue cannot be loaded.
+std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSettings& settings);
 
 }  // namespace lienthong::app
