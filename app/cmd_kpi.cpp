@@ -11,6 +11,7 @@
 #include "app/kpi_settings.hpp"
 #include "app/runtime.hpp"
 #include "gateway/common/vn_time.hpp"
+#include "gateway/kpi/due_audit.hpp"
 #include "gateway/kpi/indicators.hpp"
 #include "gateway/kpi/late_register.hpp"
 #include "gateway/kpi/monitors.hpp"
@@ -235,7 +236,8 @@ int run_monitor(const std::vector<std::string>& argv) {
   }
   args.allow_only({"help", "period", "format", "config"});
   const std::string sub = args.positional()[0];
-  if (sub != "ack" && sub != "deadlines") throw UsageError("unknown subcommand '" + sub + "'");
+  if (sub != "ack" && sub != "deadlines" && sub != "due")
+    throw UsageError("unknown subcommand '" + sub + "'");
   std::string format = format_of(args, "table");
   Context c = open_context(args);
   const int64_t now = c.rt.clock->now_ms();
@@ -250,6 +252,18 @@ int run_monitor(const std::vector<std::string>& argv) {
                    vn_time::format_iso(f.deadline_ms), iso_opt(f.acknowledged_at_ms), f.state});
     }
     print(t, format, "unacknowledged");
+    return kExitOk;
+  }
+  if (sub == "due") {
+    auto found = kpi::DueAuditLog(*c.rt.db).mismatches();
+    if (!found.ok()) return fail(found.error(), "monitor");
+    Table t = {
+        {"dossier", "procedure", "agency", "reported_due", "legal_due", "outcome", "office_hours_off"}};
+    for (auto& f : *found) {
+      t.push_back({f.dossier_code, f.procedure_code, f.agency_code, vn_time::format_iso(f.reported_due_ms),
+                   iso_opt(f.computed_due_ms), f.outcome, hours(f.office_minutes_off)});
+    }
+    print(t, format, "due_mismatches");
     return kExitOk;
   }
   auto found = kpi::deadline_watch(*c.rt.db, *c.calc, now, int64_t{c.settings.at_risk_working_hours} * 60);

@@ -4,6 +4,7 @@
 
 #include "app/runtime.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/kpi/due_audit.hpp"
 #include "gateway/kpi/kpi_query.hpp"
 #include "gateway/kpi/late_register.hpp"
 #include "gateway/server/http_server.hpp"
@@ -100,7 +101,9 @@ ComponentSpec kpi_component_spec() {
   s.migrations = [] {
     auto m = dossiers::DossierStore::migrations();
     auto l = kpi::LateRegister::migrations();
+    auto d = kpi::DueAuditLog::migrations();
     m.insert(m.end(), l.begin(), l.end());
+    m.insert(m.end(), d.begin(), d.end());
     return m;
   };
   s.make = [](Runtime& rt, const ConfigNode& n) { return make_kpi_component(*rt.db, read_kpi(n)); };
