@@ -84,4 +84,12 @@ Result<std::vector<DueAudit>> DueAuditLog::mismatches() {
   return out;
 }
 
+Result<DueAudit> DueAuditor::on_event(const model::DossierStatusEvent& e, int64_t now_ms) {
+  auto a = audit_due(e, catalogue_, calc_, now_ms, at_risk_minutes_);
+  if (!a.ok()) return a.error();
+  auto st = log_.record(*a, now_ms);
+  if (!st.ok()) return st.error();
+  return a;
+}
+
 }  // namespace lienthong::kpi

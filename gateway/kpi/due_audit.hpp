@@ -48,4 +48,24 @@ class DueAuditLog {
   store::Database& db_;
 };
 
+// What the sync flow holds: audits each accepted event and records it in due_audits, in
+// the caller's transaction. Wiring (SyncFlow::store_record, after dossiers_.record(e, now)
+// returned kInserted):  if (auditor_) LT_TRY(auditor_->on_event(e, now));
+class DueAuditor {
+ public:
+  DueAuditor(store::Database& db, procedures::ProcedureCatalogue catalogue, calendar::DeadlineCalculator calc,
+             int64_t at_risk_minutes = 8 * 60)
+      : log_(db),
+        catalogue_(std::move(catalogue)),
+        calc_(std::move(calc)),
+        at_risk_minutes_(at_risk_minutes) {}
+  Result<DueAudit> on_event(const model::DossierStatusEvent& e, int64_t now_ms);
+
+ private:
+  DueAuditLog log_;
+  procedures::ProcedureCatalogue catalogue_;
+  calendar::DeadlineCalculator calc_;
+  int64_t at_risk_minutes_;
+};
+
 }  // namespace lienthong::kpi

@@ -76,5 +76,22 @@ TEST_F(DueAuditTest, LogKeepsTheLatestAuditPerDossier) {
   EXPECT_TRUE(log.mismatches()->empty());
 }
 
+TEST_F(DueAuditTest, AuditorRecordsEachEventInTheCallersTransaction) {
+  auto db = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  ASSERT_TRUE(db->migrate(DueAuditLog::migrations()).ok());
+  DueAuditor auditor(*db, testing::catalogue(), calc_);
+  Status rolled_back = db->transaction([&]() -> Status {
+    auto a = auditor.on_event(event(testing::kOnline, "2026-02-13T16:00", "2026-02-18T16:00"), 1);
+    EXPECT_TRUE(a.ok());
+    return Error(ErrorKind::kStore, "simulated failure later in the page");
+  });
+  EXPECT_FALSE(rolled_back.ok());
+  EXPECT_TRUE(DueAuditLog(*db).mismatches()->empty());
+  auto a = auditor.on_event(event(testing::kOnline, "2026-02-13T16:00", "2026-03-03T17:00"), 2);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->outcome, "later");
+  EXPECT_EQ(DueAuditLog(*db).mismatches()->size(), 1u);
+}
+
 }  // namespace
 }  // namespace lienthong::kpi
