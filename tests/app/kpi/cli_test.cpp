@@ -60,7 +60,8 @@ class KpiCliTest : public ::testing::Test {
   }
 
   CliRun run(const std::string& args) {
-    std::string cmd = std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong " + args + " --config " + config_ + " 2>&1";
+    std::string cmd =
+        std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong " + args + " --config " + config_ + " 2>&1";
     CliRun r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -119,7 +120,8 @@ TEST_F(KpiCliTest, KpiLateExplainAndExport) {
   EXPECT_EQ(explain.exit_code, 0) << explain.out;
   EXPECT_EQ(run("late list --format csv").out.find("H56-2023-7"), std::string::npos);
   auto exported = run("late export --format csv");
-  EXPECT_NE(exported.out.find("H56-2023-7,waiting for tax,XL-7,,officer,"), std::string::npos) << exported.out;
+  EXPECT_NE(exported.out.find("H56-2023-7,waiting for tax,XL-7,,officer,"), std::string::npos)
+      << exported.out;
   auto unknown = run("late explain NOPE --reason r --apology a --by o");
   EXPECT_EQ(unknown.exit_code, 1);
 }
