@@ -10,6 +10,10 @@ int run_quarantine(const std::vector<std::string>& args);
 int run_outbox(const std::vector<std::string>& args);
 int run_codes(const std::vector<std::string>& args);
 int run_audit(const std::vector<std::string>& args);
+int run_calendar(const std::vector<std::string>& args);
+int run_kpi(const std::vector<std::string>& args);
+int run_late(const std::vector<std::string>& args);
+int run_monitor(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -20,6 +24,10 @@ const std::vector<Command>& commands() {
       {"outbox", "outbox list|show|replay|discard|counts: inspect and replay outbound messages", run_outbox},
       {"codes", "codes lookup|translate|diff: effective-dated unit and agency code tables", run_codes},
       {"audit", "audit verify|export: check the citizen lookup audit chain, export it for an inspector", run_audit},
+      {"calendar", "calendar due|holidays|lunar: working days, deadlines and Vietnamese holidays by hand", run_calendar},
+      {"kpi", "kpi --period P [--by ...]: the province's indicators (a, b, ratio) as table, CSV or JSON", run_kpi},
+      {"late", "late list|explain|export: late dossiers and the register of explanations and apologies", run_late},
+      {"monitor", "monitor ack|deadlines: unacknowledged online dossiers, dossiers at risk or overdue", run_monitor},
   };
   return table;
 }

@@ -8,6 +8,8 @@ namespace lienthong::app {
 void validate_server_section(const ConfigNode& section);  // cmd_serve.cpp
 ComponentSpec codes_component_spec();                     // cmd_codes.cpp
 ComponentSpec citizen_lookup_component();                 // citizen_component.cpp
+ComponentSpec calendar_component_spec();                  // kpi_settings.cpp
+ComponentSpec kpi_component_spec();                       // kpi_settings.cpp
 
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
@@ -19,6 +21,8 @@ std::vector<ComponentSpec> component_specs() {
       {"sync", validate_sync_section, sync_migrations, make_sync_component, check_sync_adapters},
       codes_component_spec(),
       citizen_lookup_component(),
+      calendar_component_spec(),
+      kpi_component_spec(),
   };
 }
 

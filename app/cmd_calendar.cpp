@@ -1,0 +1,135 @@
+// lienthong calendar due|holidays|lunar: the working-day calendar by hand, for operators
+// checking a date.
+#include <filesystem>
+#include <iostream>
+
+#include "app/args.hpp"
+#include "app/commands.hpp"
+#include "app/kpi_settings.hpp"
+#include "app/runtime.hpp"
+#include "gateway/calendar/lunar.hpp"
+#include "gateway/common/vn_time.hpp"
+
+namespace lienthong::app {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: lienthong calendar due --from TIME (--days N | --hours N) [--agency CODE]\n"
+    "       lienthong calendar holidays YEAR [--all]\n"
+    "       lienthong calendar lunar DATE\n"
+    "  TIME is ISO 8601 (2026-02-13T16:00, Vietnam time unless an offset is given); DATE is YYYY-MM-DD.\n"
+    "  due: the due instant N working days or hours after a receipt (rules: docs/calendar.md).\n"
+    "  holidays: the year's days off besides weekends, one a line: YYYY-MM-DD name;\n"
+    "            --all adds make-up working days.\n"
+    "  The calendar section of --config FILE (default $LIENTHONG_CONFIG or ./lienthong.json) gives\n"
+    "  the year files and office hours when the file exists; --calendar-dir DIR overrides the year files.\n";
+
+const char* weekday_name(int64_t day) {
+  static const char* names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+  return names[vn_time::weekday(day)];
+}
+
+int64_t local_day(int64_t ms) {
+  auto t = vn_time::to_vietnam(ms);
+  return vn_time::days_from_civil(t.year, t.month, t.day);
+}
+
+calendar::DeadlineCalculator load_calculator(const Args& args) {
+  calendar::CalendarSettings settings;
+  std::string file = config_path(args);
+  if (args.option("config") || std::filesystem::exists(file)) {
+    settings = calendar_settings(check_config(file)->root());
+  } else if (std::filesystem::is_directory("mappings/calendar")) {
+    settings.calendar_dir = "mappings/calendar";
+  }
+  if (auto dir = args.option("calendar-dir")) settings.calendar_dir = *dir;
+  if (settings.calendar_dir.empty()) {
+    std::cerr << "note: no calendar year files found; using the statutory rules only\n";
+  }
+  auto calc = calendar::make_calculator(settings);
+  if (!calc.ok()) throw ConfigError(calc.error().message);
+  return std::move(*calc);
+}
+
+int due(const Args& args) {
+  auto from_text = args.required("from");
+  auto from = vn_time::parse_iso(from_text);
+  if (!from) throw UsageError("--from '" + from_text + "' is not an ISO 8601 time such as 2026-02-13T16:00");
+  bool days = args.option("days").has_value(), hours = args.option("hours").has_value();
+  if (days == hours) throw UsageError("give exactly one of --days N and --hours N");
+  int64_t n = args.integer_or(days ? "days" : "hours", 0);
+  if (n < 0 || n > 1000) throw UsageError("N must be from 0 to 1000");
+  std::string agency = args.option_or("agency", "");
+  auto calc = load_calculator(args);
+  auto start = calc.counting_start(*from, agency);
+  auto result = days ? calc.add_working_days(*from, n, agency) : calc.add_working_hours(*from, n, agency);
+  if (!start.ok() || !result.ok()) {
+    std::cerr << "lienthong calendar: " << (start.ok() ? result.error() : start.error()).message << "\n";
+    return kExitFailure;
+  }
+  std::cout << "received:      " << vn_time::format_iso(*from) << " (" << weekday_name(local_day(*from))
+            << ")\n"
+            << "counting from: " << vn_time::format_iso(*start) << "\n"
+            << "deadline:      " << n << (days ? " working day(s)" : " working hour(s)") << "\n"
+            << "due:           " << vn_time::format_iso(*result) << " (" << weekday_name(local_day(*result))
+            << ")\n"
+            << "office hours:  " << calc.office_hours().for_agency(agency).to_string()
+            << (agency.empty() ? " (default)" : " (agency " + agency + ")") << "\n";
+  return kExitOk;
+}
+
+int holidays(const Args& args) {
+  std::string text = args.positional_at(1, "YEAR");
+  int year = 0;
+  try {
+    size_t used = 0;
+    year = std::stoi(text, &used);
+    if (used != text.size()) throw std::invalid_argument(text);
+  } catch (const std::exception&) {
+    throw UsageError("YEAR '" + text + "' is not a year such as 2026");
+  }
+  auto calc = load_calculator(args);
+  auto days = calc.calendar().year_days(year, args.flag("all"));
+  if (!days.ok()) {
+    std::cerr << "lienthong calendar: " << days.error().message << "\n";
+    return kExitFailure;
+  }
+  for (auto& d : *days) {
+    std::cout << vn_time::format_date(d.day) << " " << (d.kind == "working" ? "[working day] " : "") << d.name
+              << "\n";
+  }
+  return kExitOk;
+}
+
+int lunar(const Args& args) {
+  std::string text = args.positional_at(1, "DATE");
+  auto day = vn_time::parse_date(text);
+  if (!day) throw UsageError("DATE '" + text + "' is not YYYY-MM-DD");
+  auto l = calendar::solar_to_lunar(*day);
+  if (!l.ok()) {
+    std::cerr << "lienthong calendar: " << l.error().message << "\n";
+    return kExitFailure;
+  }
+  std::cout << text << " is lunar day " << l->day << " of month " << l->month
+            << (l->leap ? " (leap month)" : "") << " of year " << l->year << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_calendar(const std::vector<std::string>& argv) {
+  Args args = Args::parse(argv, {"help", "all"});
+  if (args.flag("help") || args.positional().empty()) {
+    std::cout << kUsage;
+    return args.flag("help") ? kExitOk : kExitUsage;
+  }
+  args.allow_only({"help", "all", "from", "days", "hours", "agency", "config", "calendar-dir"});
+  const std::string sub = args.positional()[0];
+  if (sub == "due") return due(args);
+  if (sub == "holidays") return holidays(args);
+  if (sub == "lunar") return lunar(args);
+  throw UsageError("unknown subcommand '" + sub + "'");
+}
+
+}  // namespace lienthong::app

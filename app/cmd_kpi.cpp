@@ -1,0 +1,280 @@
+// lienthong kpi | late | monitor: the province's indicators, the register of late-dossier
+// explanations and the monitors, over the gateway's store.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "app/args.hpp"
+#include "app/commands.hpp"
+#include "app/kpi_settings.hpp"
+#include "app/runtime.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/kpi/due_audit.hpp"
+#include "gateway/kpi/indicators.hpp"
+#include "gateway/kpi/late_register.hpp"
+#include "gateway/kpi/monitors.hpp"
+
+namespace lienthong::app {
+
+namespace {
+
+using Table = std::vector<std::vector<std::string>>;  // first row: headers
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void print(const Table& t, const std::string& format, const char* json_key) {
+  if (format == "csv") {
+    for (auto& row : t) {
+      for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "," : "") << csv_field(row[i]);
+      std::cout << "\r\n";
+    }
+  } else if (format == "json") {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key(json_key);
+    w.StartArray();
+    for (size_t r = 1; r < t.size(); ++r) {
+      w.StartObject();
+      for (size_t i = 0; i < t[0].size(); ++i) {
+        w.Key(t[0][i].c_str());
+        w.String(t[r][i].c_str());
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    std::cout << buf.GetString() << "\n";
+  } else {
+    std::vector<size_t> width(t[0].size(), 0);
+    for (auto& row : t) {
+      for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    }
+    for (auto& row : t) {
+      std::string line;
+      for (size_t i = 0; i < row.size(); ++i) {
+        line += row[i] + std::string(width[i] - row[i].size(), ' ') + (i + 1 < row.size() ? "  " : "");
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      std::cout << line << "\n";
+    }
+    if (t.size() == 1) std::cout << "(none)\n";
+  }
+}
+
+std::string format_of(const Args& args, const char* fallback) {
+  std::string f = args.option_or("format", fallback);
+  if (f != "table" && f != "csv" && f != "json") throw UsageError("--format must be table, csv or json");
+  return f;
+}
+
+std::pair<int64_t, int64_t> window(const Args& args) {
+  auto p = args.option("period");
+  if (!p) return {INT64_MIN / 2, INT64_MAX / 2};
+  auto period = kpi::parse_period(*p);
+  if (!period.ok()) throw UsageError(period.error().message);
+  return {period->from_ms(), period->to_ms()};
+}
+
+std::string iso_opt(std::optional<int64_t> ms) {
+  return ms ? vn_time::format_iso(*ms) : "";
+}
+std::string hours(int64_t minutes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(minutes) / 60.0);
+  return buf;
+}
+
+struct Context {
+  Runtime rt;
+  KpiSettings settings;
+  procedures::ProcedureCatalogue catalogue;
+  std::optional<calendar::DeadlineCalculator> calc;
+};
+
+Context open_context(const Args& args) {
+  Context c{open_runtime(config_path(args)), {}, {}, std::nullopt};
+  ConfigNode root = c.rt.config->root();
+  c.settings = kpi_settings(root);
+  if (!c.settings.procedures_path.empty()) {
+    auto cat = procedures::ProcedureCatalogue::load(c.settings.procedures_path);
+    if (!cat.ok()) throw ConfigError(cat.error().message);
+    c.catalogue = std::move(*cat);
+  } else {
+    std::cerr << "note: no procedure catalogue (kpi.procedures); indicators that need it count no dossiers\n";
+  }
+  auto calc = calendar::make_calculator(calendar_settings(root));
+  if (!calc.ok()) throw ConfigError(calc.error().message);
+  c.calc.emplace(std::move(*calc));
+  return c;
+}
+
+int fail(const Error& e, const char* cmd) {
+  std::cerr << "lienthong " << cmd << ": " << e.message << "\n";
+  return kExitFailure;
+}
+
+}  // namespace
+
+int run_kpi(const std::vector<std::string>& argv) {
+  Args args = Args::parse(argv, {"help"});
+  if (args.flag("help") || !args.option("period")) {
+    std::cout << "usage: lienthong kpi --period 2023-Q2|2023-05|2023|2023-04-01..2023-06-30\n"
+                 "                     [--by none|agency|level|procedure] [--indicator all|ID,ID...]\n"
+                 "                     [--format table|csv|json] [--config FILE]\n"
+                 "Indicators (each a/b, formulas in docs/kpi.md): on_time, online_full, "
+                 "online_payment_procedures,\n"
+                 "online_payment_dossiers, digitised_dossiers, digitised_results.\n";
+    return args.flag("help") ? kExitOk : kExitUsage;
+  }
+  args.allow_only({"help", "period", "by", "indicator", "format", "config"});
+  auto period = kpi::parse_period(args.required("period"));
+  if (!period.ok()) throw UsageError(period.error().message);
+  auto by = kpi::parse_group_by(args.option_or("by", "none"));
+  if (!by.ok()) throw UsageError(by.error().message);
+  auto ids = kpi::parse_indicators(args.option_or("indicator", "all"));
+  if (!ids.ok()) throw UsageError(ids.error().message);
+  std::string format = format_of(args, "table");
+  Context c = open_context(args);
+  auto report = kpi::compute_kpi(*c.rt.db, c.catalogue, *period, *by, *ids, {c.settings.on_time_target});
+  if (!report.ok()) return fail(report.error(), "kpi");
+  if (format == "csv") {
+    std::cout << kpi::to_csv(*report);
+  } else if (format == "json") {
+    std::cout << kpi::to_json(*report) << "\n";
+  } else {
+    std::cout << kpi::to_table(*report);
+  }
+  return kExitOk;
+}
+
+int run_late(const std::vector<std::string>& argv) {
+  Args args = Args::parse(argv, {"help", "all"});
+  if (args.flag("help") || args.positional().empty()) {
+    std::cout
+        << "usage: lienthong late list [--period P] [--all] [--format table|csv|json]\n"
+           "       lienthong late explain DOSSIER --reason TEXT --apology REF --by NAME [--new-due TIME]\n"
+           "       lienthong late export [--period P] [--format csv|json]\n"
+           "list: late dossiers (resolved after due, or open past due) received in the period that have\n"
+           "      no recorded explanation (--all: with the explained ones too).\n"
+           "explain: records the explanation and the apology letter sent to the citizen.\n"
+           "export: the register of explanations recorded in the period.\n";
+    return args.flag("help") ? kExitOk : kExitUsage;
+  }
+  args.allow_only({"help", "all", "period", "format", "config", "reason", "apology", "by", "new-due"});
+  const std::string sub = args.positional()[0];
+  if (sub != "list" && sub != "explain" && sub != "export")
+    throw UsageError("unknown subcommand '" + sub + "'");
+  Context c = open_context(args);
+  const int64_t now = c.rt.clock->now_ms();
+  if (sub == "list") {
+    auto [from, to] = window(args);
+    auto found = kpi::late_dossiers(*c.rt.db, *c.calc, now, from, to, !args.flag("all"));
+    if (!found.ok()) return fail(found.error(), "late");
+    Table t = {{"dossier", "procedure", "agency", "level", "status", "due", "completed", "late_working_hours",
+                "state", "explained"}};
+    for (auto& f : *found) {
+      t.push_back({f.dossier_code, f.procedure_code, f.agency_code, f.agency_level, std::to_string(f.status),
+                   vn_time::format_iso(f.due_at_ms), iso_opt(f.completed_at_ms),
+                   hours(f.late_working_minutes), f.timeliness, f.explained ? "yes" : "no"});
+    }
+    print(t, format_of(args, "table"), "late_dossiers");
+    return kExitOk;
+  }
+  kpi::LateRegister reg(*c.rt.db);
+  if (sub == "explain") {
+    kpi::LateExplanation e;
+    e.dossier_code = args.positional_at(1, "DOSSIER");
+    e.reason = args.required("reason");
+    e.apology_ref = args.required("apology");
+    e.recorded_by = args.required("by");
+    if (auto nd = args.option("new-due")) {
+      auto ms = vn_time::parse_iso(*nd);
+      if (!ms) throw UsageError("--new-due '" + *nd + "' is not an ISO 8601 time");
+      e.new_due_at_ms = *ms;
+    }
+    e.recorded_at_ms = now;
+    auto st = reg.record(e);
+    if (!st.ok()) return fail(st.error(), "late");
+    std::cout << "recorded the explanation for dossier " << e.dossier_code << "\n";
+    return kExitOk;
+  }
+  auto [from, to] = window(args);
+  auto rows = reg.list(from, to);
+  if (!rows.ok()) return fail(rows.error(), "late");
+  std::string format = args.option_or("format", "csv");
+  if (format == "csv") {
+    std::cout << kpi::to_csv(*rows);
+  } else if (format == "json") {
+    std::cout << kpi::to_json(*rows) << "\n";
+  } else {
+    throw UsageError("--format must be csv or json for export");
+  }
+  return kExitOk;
+}
+
+int run_monitor(const std::vector<std::string>& argv) {
+  Args args = Args::parse(argv, {"help"});
+  if (args.flag("help") || args.positional().empty()) {
+    std::cout
+        << "usage: lienthong monitor ack [--period P] [--format table|csv|json]\n"
+           "       lienthong monitor deadlines [--format table|csv|json]\n"
+           "ack: online dossiers submitted in the period not acknowledged (accepted, refused or asked\n"
+           "     for more papers) within kpi.acknowledge_within_working_hours (default 8) working hours.\n"
+           "deadlines: open dossiers due within kpi.at_risk_working_hours (default 8) or overdue.\n";
+    return args.flag("help") ? kExitOk : kExitUsage;
+  }
+  args.allow_only({"help", "period", "format", "config"});
+  const std::string sub = args.positional()[0];
+  if (sub != "ack" && sub != "deadlines" && sub != "due")
+    throw UsageError("unknown subcommand '" + sub + "'");
+  std::string format = format_of(args, "table");
+  Context c = open_context(args);
+  const int64_t now = c.rt.clock->now_ms();
+  if (sub == "ack") {
+    auto [from, to] = window(args);
+    auto found = kpi::unacknowledged_online(*c.rt.db, *c.calc, now, from, to,
+                                            c.settings.acknowledge_within_working_hours);
+    if (!found.ok()) return fail(found.error(), "monitor");
+    Table t = {{"dossier", "procedure", "agency", "submitted", "deadline", "acknowledged", "state"}};
+    for (auto& f : *found) {
+      t.push_back({f.dossier_code, f.procedure_code, f.agency_code, vn_time::format_iso(f.submitted_at_ms),
+                   vn_time::format_iso(f.deadline_ms), iso_opt(f.acknowledged_at_ms), f.state});
+    }
+    print(t, format, "unacknowledged");
+    return kExitOk;
+  }
+  if (sub == "due") {
+    auto found = kpi::DueAuditLog(*c.rt.db).mismatches();
+    if (!found.ok()) return fail(found.error(), "monitor");
+    Table t = {
+        {"dossier", "procedure", "agency", "reported_due", "legal_due", "outcome", "office_hours_off"}};
+    for (auto& f : *found) {
+      t.push_back({f.dossier_code, f.procedure_code, f.agency_code, vn_time::format_iso(f.reported_due_ms),
+                   iso_opt(f.computed_due_ms), f.outcome, hours(f.office_minutes_off)});
+    }
+    print(t, format, "due_mismatches");
+    return kExitOk;
+  }
+  auto found = kpi::deadline_watch(*c.rt.db, *c.calc, now, int64_t{c.settings.at_risk_working_hours} * 60);
+  if (!found.ok()) return fail(found.error(), "monitor");
+  Table t = {{"dossier", "procedure", "agency", "status", "due", "working_hours_left", "state"}};
+  for (auto& f : *found) {
+    t.push_back({f.dossier_code, f.procedure_code, f.agency_code, std::to_string(f.status),
+                 vn_time::format_iso(f.due_at_ms), hours(f.working_minutes_left), f.timeliness});
+  }
+  print(t, format, "deadlines");
+  return kExitOk;
+}
+
+}  // namespace lienthong::app

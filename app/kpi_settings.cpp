@@ -1,0 +1,113 @@
+#include "app/kpi_settings.hpp"
+
+#include <filesystem>
+
+#include "app/runtime.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/kpi/due_audit.hpp"
+#include "gateway/kpi/kpi_query.hpp"
+#include "gateway/kpi/late_register.hpp"
+#include "gateway/server/http_server.hpp"
+
+namespace lienthong::app {
+
+namespace {
+calendar::CalendarSettings read_calendar(const ConfigNode& section) {
+  auto s = calendar::read_calendar_settings(section);
+  // Not configured: the conventional directory when it exists, else the statutory rules only.
+  if (!section.has("calendar_dir")) {
+    std::error_code ec;
+    std::string conventional = section.resolve_path("mappings/calendar");
+    s.calendar_dir = std::filesystem::is_directory(conventional, ec) ? conventional : "";
+  }
+  return s;
+}
+
+KpiSettings read_kpi(const ConfigNode& section) {
+  section.allow_only(
+      {"procedures", "on_time_target", "acknowledge_within_working_hours", "at_risk_working_hours"});
+  KpiSettings s;
+  s.procedures_path = section.file_path_or("procedures", "");
+  if (!section.has("procedures")) {
+    std::error_code ec;
+    std::string conventional = section.resolve_path("mappings/procedures.json");
+    if (std::filesystem::exists(conventional, ec)) s.procedures_path = conventional;
+  }
+  s.on_time_target = section.number_or("on_time_target", 0.95, 0.0, 1.0);
+  s.acknowledge_within_working_hours =
+      static_cast<int>(section.integer_or("acknowledge_within_working_hours", 8, 1, 1000));
+  s.at_risk_working_hours = static_cast<int>(section.integer_or("at_risk_working_hours", 8, 0, 1000));
+  return s;
+}
+
+// An empty object standing in for an absent section, with the config's directory as base.
+ConfigNode section_or_empty(const ConfigNode& root, const char* name) {
+  static const rapidjson::Value kEmpty(rapidjson::kObjectType);
+  if (auto n = root.optional_object(name)) return *n;
+  return ConfigNode(&kEmpty, name, root.resolve_path("."));
+}
+}  // namespace
+
+calendar::CalendarSettings calendar_settings(const ConfigNode& root) {
+  return read_calendar(section_or_empty(root, "calendar"));
+}
+
+KpiSettings kpi_settings(const ConfigNode& root) {
+  return read_kpi(section_or_empty(root, "kpi"));
+}
+
+ComponentSpec calendar_component_spec() {
+  ComponentSpec s;
+  s.section = "calendar";
+  s.validate = [](const ConfigNode& n) { (void)read_calendar(n); };
+  s.make = nullptr;  // validation only: the calendar is built by the components that use it
+  return s;
+}
+
+namespace {
+class KpiComponent final : public Component {
+ public:
+  KpiComponent(store::Database& db, procedures::ProcedureCatalogue catalogue, kpi::KpiOptions options)
+      : db_(db), catalogue_(std::move(catalogue)), options_(options) {}
+
+  void register_routes(server::HttpServer& server) override {
+    server.route("GET", "/v1/kpi", [this](server::Request& req) {
+      auto a = kpi::answer_kpi_query(db_, catalogue_, req.query, options_);
+      return server::Response::text(a.status, std::move(a.body), a.content_type);
+    });
+  }
+
+ private:
+  store::Database& db_;
+  const procedures::ProcedureCatalogue catalogue_;
+  const kpi::KpiOptions options_;
+};
+}  // namespace
+
+std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSettings& settings) {
+  procedures::ProcedureCatalogue catalogue;
+  if (!settings.procedures_path.empty()) {
+    auto loaded = procedures::ProcedureCatalogue::load(settings.procedures_path);
+    if (!loaded.ok()) throw ConfigError(loaded.error().message);
+    catalogue = std::move(*loaded);
+  }
+  return std::make_unique<KpiComponent>(db, std::move(catalogue), kpi::KpiOptions{settings.on_time_target});
+}
+
+ComponentSpec kpi_component_spec() {
+  ComponentSpec s;
+  s.section = "kpi";
+  s.validate = [](const ConfigNode& n) { (void)read_kpi(n); };
+  s.migrations = [] {
+    auto m = dossiers::DossierStore::migrations();
+    auto l = kpi::LateRegister::migrations();
+    auto d = kpi::DueAuditLog::migrations();
+    m.insert(m.end(), l.begin(), l.end());
+    m.insert(m.end(), d.begin(), d.end());
+    return m;
+  };
+  s.make = [](Runtime& rt, const ConfigNode& n) { return make_kpi_component(*rt.db, read_kpi(n)); };
+  return s;
+}
+
+}  // namespace lienthong::app

@@ -1,0 +1,357 @@
+#include "gateway/kpi/indicators.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "gateway/common/vn_time.hpp"
+#include "gateway/kpi/monitors.hpp"
+#include "gateway/model/dossier_event.hpp"
+
+namespace lienthong::kpi {
+
+Result<GroupBy> parse_group_by(std::string_view s) {
+  if (s == "none") return GroupBy::kNone;
+  if (s == "agency") return GroupBy::kAgency;
+  if (s == "level") return GroupBy::kLevel;
+  if (s == "procedure") return GroupBy::kProcedure;
+  return Error(ErrorKind::kParse,
+               "by '" + std::string(s.substr(0, 32)) + "' is not one of none, agency, level, procedure");
+}
+
+std::string_view to_string(GroupBy g) {
+  switch (g) {
+    case GroupBy::kNone:
+      return "none";
+    case GroupBy::kAgency:
+      return "agency";
+    case GroupBy::kLevel:
+      return "level";
+    case GroupBy::kProcedure:
+      return "procedure";
+  }
+  return "none";
+}
+
+const std::vector<std::string>& indicator_ids() {
+  static const std::vector<std::string> ids = {"on_time",
+                                               "online_full",
+                                               "online_payment_procedures",
+                                               "online_payment_dossiers",
+                                               "digitised_dossiers",
+                                               "digitised_results"};
+  return ids;
+}
+
+Result<std::vector<std::string>> parse_indicators(std::string_view s) {
+  if (s.empty() || s == "all") return indicator_ids();
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    std::string id(s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    const auto& ids = indicator_ids();
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      return Error(ErrorKind::kParse, "indicator '" + id.substr(0, 40) +
+                                          "' is unknown; use all or some of on_time, online_full, "
+                                          "online_payment_procedures, online_payment_dossiers, "
+                                          "digitised_dossiers, digitised_results");
+    }
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+namespace {
+
+struct Dossier {
+  std::string code, procedure, agency, level;
+  int channel = 0, status = 0;
+  int64_t received_at = 0, due_at = 0, completed = 0;
+  bool online_payment = false, digitised = false;
+  int64_t fee_total = 0;
+  bool resolved() const { return status == 9 || status == 10; }
+  bool accepted() const { return status != 1 && status != 3; }
+};
+
+std::optional<int64_t> opt(const store::Row& r, size_t i) {
+  return r.is_null(i) ? std::nullopt : std::optional<int64_t>(r.i64(i));
+}
+
+std::string key_of(const Dossier& d, GroupBy by) {
+  switch (by) {
+    case GroupBy::kAgency:
+      return d.agency;
+    case GroupBy::kLevel:
+      return d.level;
+    case GroupBy::kProcedure:
+      return d.procedure;
+    case GroupBy::kNone:
+      return "total";
+  }
+  return "total";
+}
+
+struct Counter {
+  std::map<std::string, std::pair<int64_t, int64_t>> groups;  // key -> (a, b)
+  std::pair<int64_t, int64_t> total{0, 0};
+  void add(const std::string& key, bool in_a) {
+    auto& g = groups[key];
+    g.second += 1;
+    total.second += 1;
+    if (in_a) {
+      g.first += 1;
+      total.first += 1;
+    }
+  }
+};
+
+// Whether any status-9/10 event of the dossier carries a result document with a URL.
+Result<bool> has_electronic_result(store::Database& db, const std::string& code) {
+  auto rows =
+      db.query("SELECT payload FROM dossier_events WHERE dossier_code = ? AND status IN (9, 10)", {code});
+  if (!rows.ok()) return rows.error();
+  for (auto& r : *rows) {
+    auto e = model::from_json_string(r.str(0));
+    if (!e.ok()) continue;  // the store only holds validated events; an unreadable one has no result
+    for (auto& doc : e->results) {
+      if (!doc.url.empty()) return true;
+    }
+  }
+  return false;
+}
+
+void emit(KpiReport& report, const std::string& id, const Counter& c, GroupBy by,
+          std::optional<double> target) {
+  auto row = [&](const std::string& group, std::pair<int64_t, int64_t> ab) {
+    IndicatorRow r;
+    r.indicator = id;
+    r.group = group;
+    r.a = ab.first;
+    r.b = ab.second;
+    if (r.b > 0) r.ratio = static_cast<double>(r.a) / static_cast<double>(r.b);
+    r.target = target;
+    report.rows.push_back(std::move(r));
+  };
+  if (by != GroupBy::kNone) {
+    for (auto& [k, ab] : c.groups) row(k, ab);
+  }
+  row("total", c.total);
+}
+
+}  // namespace
+
+Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCatalogue& catalogue,
+                              const Period& period, GroupBy by, const std::vector<std::string>& indicators,
+                              const KpiOptions& options) {
+  const int64_t from = period.from_ms(), to = period.to_ms();
+  auto rows = db.query(
+      "SELECT dossier_code, procedure_code, agency_code, agency_level, channel, status, received_at_ms, "
+      "due_at_ms,"
+      " finished_at_ms, returned_at_ms, status_at_ms, online_payment, digitised, fee_total_vnd FROM dossiers"
+      " WHERE (received_at_ms >= ? AND received_at_ms < ?) OR (status IN (9, 10) AND"
+      " COALESCE(finished_at_ms, returned_at_ms, status_at_ms) >= ? AND"
+      " COALESCE(finished_at_ms, returned_at_ms, status_at_ms) < ?) ORDER BY dossier_code",
+      {from, to, from, to});
+  if (!rows.ok()) return rows.error();
+  std::vector<Dossier> received, resolved;
+  for (auto& r : *rows) {
+    Dossier d;
+    d.code = r.str(0);
+    d.procedure = r.str(1);
+    d.agency = r.str(2);
+    d.level = r.str(3);
+    d.channel = static_cast<int>(r.i64(4));
+    d.status = static_cast<int>(r.i64(5));
+    d.received_at = r.i64(6);
+    d.due_at = r.i64(7);
+    d.completed = completed_at(opt(r, 8), opt(r, 9), r.i64(10));
+    d.online_payment = r.i64(11) != 0;
+    d.digitised = r.i64(12) != 0;
+    d.fee_total = r.i64(13);
+    if (d.received_at >= from && d.received_at < to && d.accepted()) received.push_back(d);
+    if (d.resolved() && d.completed >= from && d.completed < to) resolved.push_back(d);
+  }
+
+  KpiReport report;
+  report.period = period;
+  report.by = by;
+  for (const auto& id : indicators) {
+    Counter c;
+    std::optional<double> target;
+    if (id == "on_time") {
+      target = options.on_time_target;
+      for (auto& d : resolved) {
+        if (d.due_at > 0) c.add(key_of(d, by), d.completed <= d.due_at);
+      }
+    } else if (id == "online_full") {
+      for (auto& d : received) {
+        const auto* p = catalogue.find(d.procedure);
+        if (p && p->full_online) c.add(key_of(d, by), d.channel == 2);
+      }
+    } else if (id == "online_payment_procedures") {
+      // One unit per (group, procedure): a procedure counts once in each group it appears in.
+      std::map<std::pair<std::string, std::string>, bool> seen;
+      std::map<std::string, bool> seen_total;
+      for (auto& d : received) {
+        const auto* p = catalogue.find(d.procedure);
+        if (!p || !p->online_payment) continue;
+        seen[{key_of(d, by), d.procedure}] |= d.online_payment;
+        seen_total[d.procedure] |= d.online_payment;
+      }
+      for (auto& [k, paid] : seen) {
+        auto& g = c.groups[k.first];
+        g.second += 1;
+        g.first += paid ? 1 : 0;
+      }
+      for (auto& [proc, paid] : seen_total) {
+        c.total.second += 1;
+        c.total.first += paid ? 1 : 0;
+      }
+    } else if (id == "online_payment_dossiers") {
+      for (auto& d : resolved) {
+        const auto* p = catalogue.find(d.procedure);
+        bool fee = p ? p->requires_fee : d.fee_total > 0;
+        if (fee) c.add(key_of(d, by), d.online_payment);
+      }
+    } else if (id == "digitised_dossiers") {
+      for (auto& d : received) c.add(key_of(d, by), d.digitised);
+    } else if (id == "digitised_results") {
+      for (auto& d : resolved) {
+        auto e = has_electronic_result(db, d.code);
+        if (!e.ok()) return e.error();
+        c.add(key_of(d, by), *e);
+      }
+    } else {
+      return Error(ErrorKind::kParse, "indicator '" + id + "' is unknown");
+    }
+    emit(report, id, c, by, target);
+  }
+  return report;
+}
+
+namespace {
+std::string ratio_text(const std::optional<double>& r) {
+  if (!r) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", *r);
+  return buf;
+}
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string to_csv(const KpiReport& r) {
+  std::string out = "period,from,to,by,indicator,group,a,b,ratio,target\r\n";
+  const std::string prefix = csv_field(r.period.label) + "," + vn_time::format_date(r.period.first_day) +
+                             "," + vn_time::format_date(r.period.last_day) + "," +
+                             std::string(to_string(r.by)) + ",";
+  for (auto& row : r.rows) {
+    out += prefix + row.indicator + "," + csv_field(row.group) + "," + std::to_string(row.a) + "," +
+           std::to_string(row.b) + "," + ratio_text(row.ratio) + "," + ratio_text(row.target) + "\r\n";
+  }
+  return out;
+}
+
+std::string to_json(const KpiReport& r) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("period");
+  w.StartObject();
+  w.Key("label");
+  w.String(r.period.label.c_str());
+  w.Key("from");
+  w.String(vn_time::format_date(r.period.first_day).c_str());
+  w.Key("to");
+  w.String(vn_time::format_date(r.period.last_day).c_str());
+  w.EndObject();
+  w.Key("by");
+  w.String(std::string(to_string(r.by)).c_str());
+  w.Key("rows");
+  w.StartArray();
+  for (auto& row : r.rows) {
+    w.StartObject();
+    w.Key("indicator");
+    w.String(row.indicator.c_str());
+    w.Key("group");
+    w.String(row.group.c_str());
+    w.Key("a");
+    w.Int64(row.a);
+    w.Key("b");
+    w.Int64(row.b);
+    w.Key("ratio");
+    if (row.ratio) {
+      w.Double(*row.ratio);
+    } else {
+      w.Null();
+    }
+    if (row.target) {
+      w.Key("target");
+      w.Double(*row.target);
+      w.Key("meets_target");
+      if (row.ratio) {
+        w.Bool(*row.ratio >= *row.target);
+      } else {
+        w.Null();
+      }
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string to_table(const KpiReport& r) {
+  std::vector<std::vector<std::string>> cells = {{"indicator", "group", "a", "b", "ratio", "target"}};
+  for (auto& row : r.rows) {
+    std::string ratio = "-";
+    if (row.ratio) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f%%", *row.ratio * 100);
+      ratio = buf;
+    }
+    std::string target = "";
+    if (row.target) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.0f%%%s", *row.target * 100,
+                    row.ratio ? (*row.ratio >= *row.target ? " met" : " not met") : "");
+      target = buf;
+    }
+    cells.push_back({row.indicator, row.group, std::to_string(row.a), std::to_string(row.b), ratio, target});
+  }
+  std::vector<size_t> width(6, 0);
+  for (auto& line : cells) {
+    for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  }
+  std::string out = "period " + r.period.label + " (" + vn_time::format_date(r.period.first_day) + " .. " +
+                    vn_time::format_date(r.period.last_day) + "), by " + std::string(to_string(r.by)) + "\n";
+  for (auto& line : cells) {
+    std::string text;
+    for (size_t i = 0; i < line.size(); ++i) {
+      bool right = i >= 2 && i <= 4;
+      std::string pad(width[i] - line[i].size(), ' ');
+      text += right ? pad + line[i] : line[i] + pad;
+      if (i + 1 < line.size()) text += "  ";
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
+  }
+  return out;
+}
+
+}  // namespace lienthong::kpi

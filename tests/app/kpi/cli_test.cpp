@@ -1,0 +1,130 @@
+// Runs the built `lienthong calendar|kpi|late|monitor ...` against a temporary store.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "gateway/common/vn_time.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/kpi/late_register.hpp"
+
+namespace lienthong::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr
+};
+
+class KpiCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("lienthong_kpi_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_ = (dir_ / "lienthong.json").string();
+    std::ofstream(config_) << R"({"store": {"path": "kpi.db"},
+      "calendar": {"calendar_dir": ")"
+                           << LIENTHONG_SOURCE_DIR << R"(/mappings/calendar"},
+      "kpi": {"procedures": ")"
+                           << LIENTHONG_SOURCE_DIR << R"(/mappings/procedures.json"}})";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void seed() {
+    auto db = std::move(store::open_sqlite({.path = (dir_ / "kpi.db").string()})).value();
+    auto m = dossiers::DossierStore::migrations();
+    auto l = kpi::LateRegister::migrations();
+    m.insert(m.end(), l.begin(), l.end());
+    ASSERT_TRUE(db->migrate(m).ok());
+    model::DossierStatusEvent e;
+    e.source = "one_stop_shop";
+    e.dossier_code = "H56-2023-7";
+    e.procedure_code = "2.000889.000.00.00.H56";
+    e.channel = 1;
+    e.agency_code = "A1";
+    e.agency_level = "district";
+    e.received_at_ms = *vn_time::parse_iso("2023-04-03T08:00");
+    e.due_at_ms = *vn_time::parse_iso("2023-04-06T08:00");
+    e.finished_at_ms = *vn_time::parse_iso("2023-04-10T09:00");
+    e.status = 9;
+    e.status_at_ms = *e.finished_at_ms;
+    e.sequence = 1;
+    ASSERT_TRUE(dossiers::DossierStore(*db).record(e, 1).ok());
+  }
+
+  CliRun run(const std::string& args) {
+    std::string cmd =
+        std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong " + args + " --config " + config_ + " 2>&1";
+    CliRun r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    int status = ::pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+  }
+
+  fs::path dir_;
+  std::string config_;
+};
+
+TEST_F(KpiCliTest, CalendarHolidaysOneALine) {
+  auto r = run("calendar holidays 2026");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "2026-01-01 Tết Dương lịch (New Year's Day)\n"
+            "2026-02-16 Tết Nguyên đán (Lunar New Year), 29 tháng Chạp (last day of the year)\n"
+            "2026-02-17 Tết Nguyên đán (Lunar New Year), mùng 1 tháng Giêng\n"
+            "2026-02-18 Tết Nguyên đán (Lunar New Year), mùng 2 tháng Giêng\n"
+            "2026-02-19 Tết Nguyên đán (Lunar New Year), mùng 3 tháng Giêng\n"
+            "2026-02-20 Tết Nguyên đán (Lunar New Year), mùng 4 tháng Giêng\n"
+            "2026-04-26 Giỗ Tổ Hùng Vương (Hùng Kings' Commemoration), 10/3 âm lịch\n"
+            "2026-04-27 Nghỉ bù (compensatory day off) for 2026-04-26 Giỗ Tổ Hùng Vương (Hùng Kings' "
+            "Commemoration), 10/3 âm lịch\n"
+            "2026-04-30 Ngày Chiến thắng (Reunification Day)\n"
+            "2026-05-01 Ngày Quốc tế Lao động (International Labour Day)\n"
+            "2026-09-01 Quốc khánh (National Day), adjacent day\n"
+            "2026-09-02 Quốc khánh (National Day)\n");
+  auto with_file = run("calendar holidays 2025 --all");
+  EXPECT_NE(with_file.out.find("2025-02-08 [working day] Làm bù"), std::string::npos) << with_file.out;
+}
+
+TEST_F(KpiCliTest, CalendarDueAcrossTet) {
+  auto r = run("calendar due --from 2026-02-13T16:00 --days 3");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("due:           2026-02-25T16:00:00+07:00 (Wednesday)"), std::string::npos) << r.out;
+  auto bad = run("calendar due --from 2026-02-13T16:00 --days 3 --hours 2");
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST_F(KpiCliTest, KpiLateExplainAndExport) {
+  seed();
+  auto kpi = run("kpi --period 2023-Q2 --indicator on_time --by level --format csv");
+  EXPECT_EQ(kpi.exit_code, 0) << kpi.out;
+  EXPECT_NE(kpi.out.find("2023-Q2,2023-04-01,2023-06-30,level,on_time,district,0,1,0.0000,0.9500"),
+            std::string::npos)
+      << kpi.out;
+  auto late = run("late list --format csv");
+  EXPECT_EQ(late.exit_code, 0) << late.out;
+  EXPECT_NE(late.out.find("H56-2023-7,2.000889.000.00.00.H56,A1,district,9,"), std::string::npos) << late.out;
+  auto explain = run("late explain H56-2023-7 --reason \"waiting for tax\" --apology XL-7 --by officer");
+  EXPECT_EQ(explain.exit_code, 0) << explain.out;
+  EXPECT_EQ(run("late list --format csv").out.find("H56-2023-7"), std::string::npos);
+  auto exported = run("late export --format csv");
+  EXPECT_NE(exported.out.find("H56-2023-7,waiting for tax,XL-7,,officer,"), std::string::npos)
+      << exported.out;
+  auto unknown = run("late explain NOPE --reason r --apology a --by o");
+  EXPECT_EQ(unknown.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace lienthong::app

@@ -1,0 +1,65 @@
+// GET /v1/kpi served by the "kpi" component over loopback (port 0).
+#include <gtest/gtest.h>
+
+#include "app/kpi_settings.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/http/http_client.hpp"
+#include "gateway/kpi/late_register.hpp"
+#include "gateway/server/http_server.hpp"
+
+namespace lienthong::app {
+namespace {
+
+TEST(KpiRoute, ServesIndicatorsAndRefusesBadQueries) {
+  auto db = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  auto specs = kpi_component_spec();
+  ASSERT_TRUE(db->migrate(specs.migrations()).ok());
+  model::DossierStatusEvent e;
+  e.source = "one_stop_shop";
+  e.dossier_code = "H56-1";
+  e.procedure_code = "1.003560.000.00.00.H56";
+  e.channel = 2;
+  e.agency_code = "A1";
+  e.agency_level = "province";
+  e.received_at_ms = *vn_time::parse_iso("2023-05-02T09:00");
+  e.due_at_ms = *vn_time::parse_iso("2023-05-05T17:00");
+  e.finished_at_ms = *vn_time::parse_iso("2023-05-04T10:00");
+  e.status = 9;
+  e.status_at_ms = *e.finished_at_ms;
+  e.sequence = 1;
+  ASSERT_TRUE(dossiers::DossierStore(*db).record(e, e.status_at_ms).ok());
+
+  KpiSettings settings;
+  settings.procedures_path = LIENTHONG_SOURCE_DIR "/mappings/procedures.json";
+  auto component = make_kpi_component(*db, settings);
+  server::HttpServer server(server::ServerOptions{});
+  component->register_routes(server);
+  uint16_t port = server.start();
+  http::HttpClient client;
+  const std::string base = "http://127.0.0.1:" + std::to_string(port) + "/v1/kpi";
+
+  auto ok = client.send({"GET", base + "?period=2023-Q2&by=level&indicator=on_time,online_full"});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->header("content-type").value_or(""), "application/json");
+  EXPECT_NE(ok->body.find(R"({"indicator":"on_time","group":"province","a":1,"b":1,"ratio":1.0)"),
+            std::string::npos)
+      << ok->body;
+  EXPECT_NE(ok->body.find(R"({"indicator":"online_full","group":"total","a":1,"b":1,)"), std::string::npos);
+
+  auto csv = client.send({"GET", base + "?period=2023-05&indicator=on_time&format=csv"});
+  ASSERT_TRUE(csv.ok());
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find("2023-05,2023-05-01,2023-05-31,none,on_time,total,1,1,1.0000,0.9500"),
+            std::string::npos);
+
+  auto bad = client.send({"GET", base + "?period=2023-Q9"});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(bad->header("content-type").value_or(""), "application/problem+json");
+  server.stop();
+}
+
+}  // namespace
+}  // namespace lienthong::app

@@ -1,0 +1,128 @@
+#include "gateway/kpi/indicators.hpp"
+
+#include <gtest/gtest.h>
+
+#include "kpi_fixture.hpp"
+
+namespace lienthong::kpi {
+namespace {
+
+using testing::KpiFixture;
+
+struct Expect {
+  std::string group;
+  int64_t a, b;
+  std::optional<double> ratio;
+};
+
+class IndicatorsTest : public KpiFixture {
+ protected:
+  std::vector<IndicatorRow> rows(const std::string& indicator, GroupBy by, const char* period = "2023-Q2") {
+    auto r = compute_kpi(*db_, testing::catalogue(), *parse_period(period), by, {indicator});
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->rows : std::vector<IndicatorRow>{};
+  }
+  void expect(const std::vector<IndicatorRow>& got, const std::vector<Expect>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(got[i].group, want[i].group);
+      EXPECT_EQ(got[i].a, want[i].a) << got[i].indicator << " " << got[i].group;
+      EXPECT_EQ(got[i].b, want[i].b) << got[i].indicator << " " << got[i].group;
+      ASSERT_EQ(got[i].ratio.has_value(), want[i].ratio.has_value());
+      if (want[i].ratio) {
+        EXPECT_NEAR(*got[i].ratio, *want[i].ratio, 1e-9);
+      }
+    }
+  }
+};
+
+TEST_F(IndicatorsTest, OnTimeCountsDossiersResolvedInThePeriod) {
+  // Resolved in Q2: D1 on time, D2 late, D3 on time, D4 on time, D7 late (received in March),
+  // D11 on time. D8 finished in July: outside. Withdrawn D9, refused D6, open D5: excluded.
+  expect(rows("on_time", GroupBy::kNone), {{"total", 4, 6, 4.0 / 6}});
+  expect(rows("on_time", GroupBy::kLevel), {{"commune", 0, 1, 0.0},
+                                            {"district", 2, 2, 1.0},
+                                            {"province", 2, 3, 2.0 / 3},
+                                            {"total", 4, 6, 4.0 / 6}});
+  auto r = rows("on_time", GroupBy::kNone);
+  ASSERT_TRUE(r[0].target.has_value());
+  EXPECT_DOUBLE_EQ(*r[0].target, 0.95);
+}
+
+TEST_F(IndicatorsTest, OnTimeByAgencyAndProcedure) {
+  expect(rows("on_time", GroupBy::kAgency),
+         {{"A1", 2, 3, 2.0 / 3}, {"B1", 2, 2, 1.0}, {"C1", 0, 1, 0.0}, {"total", 4, 6, 4.0 / 6}});
+  // kOnline: D1 on time, D2 late, D7 late; kFree: D3; kPaper: D4; unknown: D11.
+  expect(rows("on_time", GroupBy::kProcedure), {{testing::kOnline, 1, 3, 1.0 / 3},
+                                                {testing::kFree, 1, 1, 1.0},
+                                                {testing::kPaper, 1, 1, 1.0},
+                                                {testing::kUnknown, 1, 1, 1.0},
+                                                {"total", 4, 6, 4.0 / 6}});
+}
+
+TEST_F(IndicatorsTest, OnlineFullAmongDossiersOfEndToEndOnlineServices) {
+  // Accepted and received in Q2, of kOnline/kFree: D1 (online), D2, D3 (online), D9.
+  // D6 refused and D10 not yet accepted are not dossiers of the agency; D7 was received in March.
+  expect(rows("online_full", GroupBy::kNone), {{"total", 2, 4, 0.5}});
+  expect(rows("online_full", GroupBy::kAgency), {{"A1", 1, 2, 0.5}, {"B1", 1, 2, 0.5}, {"total", 2, 4, 0.5}});
+}
+
+TEST_F(IndicatorsTest, ProceduresWithAnOnlinePaymentAmongThoseOfferingIt) {
+  // Offering online payment: kOnline (D1 paid, D2, D9) and kPaper (D4, D8, none paid).
+  expect(rows("online_payment_procedures", GroupBy::kNone), {{"total", 1, 2, 0.5}});
+  // Per agency a procedure counts once where it had dossiers: A1 has kOnline (paid) and
+  // kPaper (D8, not paid); B1 has kOnline (D9) and kPaper (D4), neither paid.
+  expect(rows("online_payment_procedures", GroupBy::kAgency),
+         {{"A1", 1, 2, 0.5}, {"B1", 0, 2, 0.0}, {"total", 1, 2, 0.5}});
+}
+
+TEST_F(IndicatorsTest, ResolvedDossiersPaidOnlineAmongFeeProcedures) {
+  // Resolved in Q2 with a fee: D1 (paid), D2, D4, D7 (paid), D11 (unknown procedure, fee charged, paid).
+  // D3's procedure has no fee.
+  expect(rows("online_payment_dossiers", GroupBy::kNone), {{"total", 3, 5, 0.6}});
+  expect(
+      rows("online_payment_dossiers", GroupBy::kLevel),
+      {{"commune", 1, 1, 1.0}, {"district", 0, 1, 0.0}, {"province", 2, 3, 2.0 / 3}, {"total", 3, 5, 0.6}});
+}
+
+TEST_F(IndicatorsTest, DigitisedDossiersAndResults) {
+  // Accepted, received in Q2: D1 D2 D3 D4 D5 D8 D9 D11; digitised: D1 D3 D4 D8.
+  expect(rows("digitised_dossiers", GroupBy::kNone), {{"total", 4, 8, 0.5}});
+  // Resolved in Q2: D1 D2 D3 D4 D7 D11; electronic result: D1 D3.
+  expect(rows("digitised_results", GroupBy::kNone), {{"total", 2, 6, 1.0 / 3}});
+}
+
+TEST_F(IndicatorsTest, PeriodDecidesWhichDossiersCount) {
+  // April only: resolved D1 (on time), D2 (late), D7 (late).
+  expect(rows("on_time", GroupBy::kNone, "2023-04"), {{"total", 1, 3, 1.0 / 3}});
+  // July (a range): D8 resolved on 3 July, on time.
+  expect(rows("on_time", GroupBy::kNone, "2023-07-01..2023-07-31"), {{"total", 1, 1, 1.0}});
+  // A period with no dossiers: b = 0 and no ratio.
+  expect(rows("on_time", GroupBy::kNone, "2020"), {{"total", 0, 0, std::nullopt}});
+}
+
+TEST_F(IndicatorsTest, FormatsShowAAndB) {
+  auto r = compute_kpi(*db_, testing::catalogue(), *parse_period("2023-Q2"), GroupBy::kNone, {"on_time"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(to_csv(*r),
+            "period,from,to,by,indicator,group,a,b,ratio,target\r\n"
+            "2023-Q2,2023-04-01,2023-06-30,none,on_time,total,4,6,0.6667,0.9500\r\n");
+  EXPECT_EQ(to_json(*r),
+            R"({"period":{"label":"2023-Q2","from":"2023-04-01","to":"2023-06-30"},"by":"none","rows":[)"
+            R"({"indicator":"on_time","group":"total","a":4,"b":6,"ratio":0.6666666666666666,"target":0.95,)"
+            R"("meets_target":false}]})");
+  EXPECT_NE(to_table(*r).find("66.67%"), std::string::npos);
+  EXPECT_NE(to_table(*r).find("95% not met"), std::string::npos);
+}
+
+TEST(IndicatorArgs, ParseIndicatorsAndGroupBy) {
+  EXPECT_EQ(parse_indicators("all")->size(), 6u);
+  EXPECT_EQ(*parse_indicators("on_time,digitised_results"),
+            (std::vector<std::string>{"on_time", "digitised_results"}));
+  EXPECT_FALSE(parse_indicators("on_time,bogus").ok());
+  EXPECT_EQ(*parse_group_by("level"), GroupBy::kLevel);
+  EXPECT_FALSE(parse_group_by("province").ok());
+}
+
+}  // namespace
+}  // namespace lienthong::kpi
