@@ -114,17 +114,17 @@ struct Converter {
       if (c.type() != pugi::node_element) continue;
       LT_ASSIGN_OR_RETURN(rapidjson::Value v, convert(c, depth + 1));
       std::string key(local_name(c.name()));
-      auto it = obj.FindMember(key.c_str());
-      if (it == obj.MemberEnd()) {
+      if (!obj.HasMember(key.c_str())) {
         rapidjson::Value k(key.c_str(), static_cast<rapidjson::SizeType>(key.size()), alloc);
         obj.AddMember(k, v, alloc);
       } else if (arrays.count(key)) {
-        it->value.PushBack(v, alloc);
+        obj[key.c_str()].PushBack(v, alloc);
       } else {
+        rapidjson::Value& existing = obj[key.c_str()];
         rapidjson::Value arr(rapidjson::kArrayType);
-        arr.PushBack(it->value, alloc);
+        arr.PushBack(existing, alloc);
         arr.PushBack(v, alloc);
-        it->value = arr;
+        existing = arr;
         arrays.insert(key);
       }
     }
