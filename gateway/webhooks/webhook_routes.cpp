@@ -1,0 +1,42 @@
+#include "gateway/webhooks/webhook_routes.hpp"
+
+namespace lienthong::webhooks {
+
+server::Response to_response(const Outcome& o) {
+  if (o.problem) {
+    server::Response r = server::Response::problem(o.status, o.title, o.detail,
+                                                   {{"type", std::string(kProblemTypeBase) + o.reason},
+                                                    {"reason", o.reason}});
+    if (o.retry_after_s > 0) r.with_header("Retry-After", std::to_string(o.retry_after_s));
+    return r;
+  }
+  server::Response r = server::Response::json(o.status, o.body);
+  // Tells the sender that this answer is the stored one of an earlier delivery.
+  if (o.replayed) r.with_header("Idempotent-Replayed", "true");
+  return r;
+}
+
+std::string_view source_from_path(std::string_view path, std::string_view prefix) {
+  if (path.size() <= prefix.size() + 1 || path.substr(0, prefix.size()) != prefix || path[prefix.size()] != '/') {
+    return {};
+  }
+  std::string_view rest = path.substr(prefix.size() + 1);
+  if (rest.find('/') != std::string_view::npos) return {};
+  return rest;
+}
+
+void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
+  const std::string prefix = receiver.config().path_prefix;
+  server.route("POST", prefix + "/{source}", [&receiver](server::Request& req) {
+    auto it = req.path_params.find("source");
+    std::string source = it != req.path_params.end() ? it->second : "";
+    return to_response(receiver.receive(source, req));
+  });
+  server.set_limit_resolver([&receiver, prefix](const server::Request& req) -> std::optional<size_t> {
+    std::string_view source = source_from_path(req.path, prefix);
+    if (source.empty()) return std::nullopt;
+    return receiver.body_limit(source);
+  });
+}
+
+}  // namespace lienthong::webhooks
