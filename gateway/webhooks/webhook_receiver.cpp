@@ -1,7 +1,9 @@
 #include "gateway/webhooks/webhook_receiver.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "gateway/common/json.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
@@ -79,6 +81,18 @@ struct Source {
   std::unique_ptr<TokenBucket> bucket;
 };
 
+// One translated webhook waiting for the group commit.
+struct CommitJob {
+  const Source* src = nullptr;
+  std::string webhook_id, body_hash;
+  const std::string* body = nullptr;
+  const Result<model::DossierStatusEvent>* translated = nullptr;
+  std::optional<Receipt> earlier;  // found inside the transaction: a redelivery
+  Receipt receipt;                 // written by this job
+  Status status;                   // of the transaction that carried it
+  bool done = false;
+};
+
 }  // namespace
 
 struct WebhookReceiver::Impl {
@@ -101,8 +115,16 @@ struct WebhookReceiver::Impl {
   Outcome receive(std::string_view source_id, const server::Request& req);
   // Builds the event; an Error here (mapping, validation, unmapped code) quarantines.
   Result<model::DossierStatusEvent> translate(const Source& src, const rapidjson::Value& payload);
-  Outcome commit(const Source& src, const std::string& webhook_id, const std::string& body_hash,
-                 const std::string& body, const Result<model::DossierStatusEvent>& event);
+  Outcome commit(CommitJob& job);
+  Status commit_one(CommitJob& job, int64_t now);
+  Outcome finish(CommitJob& job);
+  void committer_loop();
+
+  std::mutex commit_mu;
+  std::condition_variable commit_cv;
+  std::vector<CommitJob*> pending;
+  bool stopping = false;
+  std::thread committer;
 };
 
 Outcome WebhookReceiver::Impl::authenticate(const Source& src, const server::Request& req) {
@@ -182,94 +204,135 @@ Result<model::DossierStatusEvent> WebhookReceiver::Impl::translate(const Source&
   return e;
 }
 
-Outcome WebhookReceiver::Impl::commit(const Source& src, const std::string& webhook_id,
-                                      const std::string& body_hash, const std::string& body,
-                                      const Result<model::DossierStatusEvent>& translated) {
+Status WebhookReceiver::Impl::commit_one(CommitJob& job, int64_t now) {
+  const Source& src = *job.src;
   const std::string& sid = src.config->id;
   const std::string source_label = "webhook:" + sid;
-  int64_t now = clock.now_ms();
-  Outcome out;
-  std::optional<Receipt> earlier;
-  Status st = db.transaction([&]() -> Status {
-    // A concurrent delivery of the same id may have committed since the first lookup.
-    LT_ASSIGN_OR_RETURN(earlier, receipts.find(sid, webhook_id));
-    if (earlier) return {};
-    Receipt r;
-    r.source = sid;
-    r.webhook_id = webhook_id;
-    r.body_sha256 = body_hash;
-    r.received_at_ms = now;
-    auto quarantine_it = [&](const Error& why) -> Status {
-      LT_TRY(quarantine.put(source_label, "webhook-id:" + webhook_id, why, body, now));
-      r.status = 202;
-      r.outcome = "quarantined";
-      r.response_body = answer_json("quarantined", sid, webhook_id, nullptr, why.message);
-      return {};
-    };
-    if (!translated.ok()) {
-      LT_TRY(quarantine_it(translated.error()));
-    } else {
-      model::DossierStatusEvent e = translated.value();
-      if (e.sequence <= 0) {
-        // Ministry systems seldom number their pushes: the next position in this
-        // dossier's history, decided inside the transaction.
-        LT_ASSIGN_OR_RETURN(auto last, dossier_store.last_sequence(e.dossier_code));
-        e.sequence = last.value_or(0) + 1;
-      }
-      auto rec = dossier_store.record(e, now);
-      if (!rec.ok() && rec.error().kind == ErrorKind::kConflict) {
-        LT_TRY(quarantine_it(rec.error()));
-      } else if (!rec.ok()) {
-        return rec.error();
-      } else if (*rec == dossiers::RecordOutcome::kDuplicate) {
-        r.status = 200;
-        r.outcome = "duplicate";
-        r.response_body = answer_json("duplicate", sid, webhook_id, &e, "this event was recorded before");
-      } else {
-        std::string payload = model::to_json_string(e);
-        outbox::NewMessage m;
-        m.kind = "dossier_status";
-        m.payload = payload;
-        m.destination = kDvcqgDestination;
-        m.ordering_key = std::string(kDvcqgDestination) + ":" + e.dossier_code;
-        m.dedup_key = std::string(kDvcqgDestination) + ":" + e.event_key();
-        LT_TRY(outbox.enqueue(m));
-        if (config.notify_url) {
-          m.destination = kNotifyDestination;
-          m.ordering_key = std::string(kNotifyDestination) + ":" + e.dossier_code;
-          m.dedup_key = std::string(kNotifyDestination) + ":" + e.event_key();
-          LT_TRY(outbox.enqueue(m));
-        }
-        r.status = 202;
-        r.outcome = "accepted";
-        r.response_body = answer_json("accepted", sid, webhook_id, &e, "");
-      }
-    }
-    LT_TRY(receipts.insert(r));
-    out.status = r.status;
-    out.reason = r.outcome;
-    out.body = r.response_body;
+  const std::string& webhook_id = job.webhook_id;
+  // A concurrent delivery of the same id may have committed since the first lookup
+  // (or sits earlier in this very batch).
+  LT_ASSIGN_OR_RETURN(job.earlier, receipts.find(sid, webhook_id));
+  if (job.earlier) return {};
+  Receipt r;
+  r.source = sid;
+  r.webhook_id = webhook_id;
+  r.body_sha256 = job.body_hash;
+  r.received_at_ms = now;
+  auto quarantine_it = [&](const Error& why) -> Status {
+    LT_TRY(quarantine.put(source_label, "webhook-id:" + webhook_id, why, *job.body, now));
+    r.status = 202;
+    r.outcome = "quarantined";
+    r.response_body = answer_json("quarantined", sid, webhook_id, nullptr, why.message);
     return {};
-  });
-  if (!st.ok()) {
+  };
+  const auto& translated = *job.translated;
+  if (!translated.ok()) {
+    LT_TRY(quarantine_it(translated.error()));
+  } else {
+    model::DossierStatusEvent e = translated.value();
+    if (e.sequence <= 0) {
+      // Ministry systems seldom number their pushes: the next position in this
+      // dossier's history, decided inside the transaction.
+      LT_ASSIGN_OR_RETURN(auto last, dossier_store.last_sequence(e.dossier_code));
+      e.sequence = last.value_or(0) + 1;
+    }
+    auto rec = dossier_store.record(e, now);
+    if (!rec.ok() && rec.error().kind == ErrorKind::kConflict) {
+      LT_TRY(quarantine_it(rec.error()));
+    } else if (!rec.ok()) {
+      return rec.error();
+    } else if (*rec == dossiers::RecordOutcome::kDuplicate) {
+      r.status = 200;
+      r.outcome = "duplicate";
+      r.response_body = answer_json("duplicate", sid, webhook_id, &e, "this event was recorded before");
+    } else {
+      std::string payload = model::to_json_string(e);
+      outbox::NewMessage m;
+      m.kind = "dossier_status";
+      m.payload = payload;
+      m.destination = kDvcqgDestination;
+      m.ordering_key = std::string(kDvcqgDestination) + ":" + e.dossier_code;
+      m.dedup_key = std::string(kDvcqgDestination) + ":" + e.event_key();
+      LT_TRY(outbox.enqueue(m));
+      if (config.notify_url) {
+        m.destination = kNotifyDestination;
+        m.ordering_key = std::string(kNotifyDestination) + ":" + e.dossier_code;
+        m.dedup_key = std::string(kNotifyDestination) + ":" + e.event_key();
+        LT_TRY(outbox.enqueue(m));
+      }
+      r.status = 202;
+      r.outcome = "accepted";
+      r.response_body = answer_json("accepted", sid, webhook_id, &e, "");
+    }
+  }
+  LT_TRY(receipts.insert(r));
+  job.receipt = std::move(r);
+  return {};
+}
+
+Outcome WebhookReceiver::Impl::finish(CommitJob& job) {
+  if (!job.status.ok()) {
     return problem(503, "store-unavailable", "Store unavailable",
-                   "the event could not be committed (" + std::string(to_string(st.error().kind)) +
+                   "the event could not be committed (" + std::string(to_string(job.status.error().kind)) +
                        "); nothing was recorded, retry later",
                    config.retry_after_seconds);
   }
-  if (earlier) {
-    if (earlier->body_sha256 != body_hash) {
-      return problem(409, "webhook-id-reused", "webhook-id reused with different content",
-                     "webhook-id '" + webhook_id +
-                         "' was delivered before with another body; use a new id "
-                         "for a new message");
-    }
-    out.status = earlier->status;
-    out.reason = earlier->outcome;
-    out.body = earlier->response_body;
-    out.replayed = true;
+  const Receipt& r = job.earlier ? *job.earlier : job.receipt;
+  if (job.earlier && job.earlier->body_sha256 != job.body_hash) {
+    return problem(409, "webhook-id-reused", "webhook-id reused with different content",
+                   "webhook-id '" + job.webhook_id +
+                       "' was delivered before with another body; use a new id for a new message");
   }
+  Outcome out;
+  out.status = r.status;
+  out.reason = r.outcome;
+  out.body = r.response_body;
+  out.replayed = job.earlier.has_value();
   return out;
+}
+
+// Group commit: handler threads hand their translated event to one committer thread,
+// which writes everything waiting in one transaction (one WAL commit instead of one per
+// webhook) and then wakes each handler with its own outcome. A failed batch is retried
+// job by job so that one bad job cannot fail the others.
+void WebhookReceiver::Impl::committer_loop() {
+  for (;;) {
+    std::vector<CommitJob*> batch;
+    {
+      std::unique_lock lock(commit_mu);
+      commit_cv.wait(lock, [&] { return stopping || !pending.empty(); });
+      if (pending.empty()) return;
+      batch.swap(pending);
+    }
+    int64_t now = clock.now_ms();
+    Status st = db.transaction([&]() -> Status {
+      for (CommitJob* j : batch) LT_TRY(commit_one(*j, now));
+      return {};
+    });
+    if (!st.ok() && batch.size() > 1) {
+      for (CommitJob* j : batch) {
+        j->earlier.reset();
+        j->status = db.transaction([&]() -> Status { return commit_one(*j, now); });
+      }
+    } else {
+      for (CommitJob* j : batch) j->status = st;
+    }
+    {
+      std::lock_guard lock(commit_mu);
+      for (CommitJob* j : batch) j->done = true;
+    }
+    commit_cv.notify_all();
+  }
+}
+
+Outcome WebhookReceiver::Impl::commit(CommitJob& job) {
+  {
+    std::unique_lock lock(commit_mu);
+    pending.push_back(&job);
+    commit_cv.notify_all();
+    commit_cv.wait(lock, [&] { return job.done; });
+  }
+  return finish(job);
 }
 
 Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req) {
@@ -357,7 +420,14 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
   auto payload = parse_payload(req.body, *format);
   if (!payload.ok()) return problem(400, "malformed-payload", "Malformed payload", payload.error().message);
 
-  return commit(src, webhook_id, body_hash, req.body, translate(src, *payload));
+  auto translated = translate(src, *payload);
+  CommitJob job;
+  job.src = &src;
+  job.webhook_id = webhook_id;
+  job.body_hash = body_hash;
+  job.body = &req.body;
+  job.translated = &translated;
+  return commit(job);
 }
 
 WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox,
@@ -378,9 +448,17 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
     if (sc.rate_per_second > 0) s.bucket = std::make_unique<TokenBucket>(sc.rate_per_second, sc.burst, clock);
     impl_->sources.emplace(sc.id, std::move(s));
   }
+  impl_->committer = std::thread([this] { impl_->committer_loop(); });
 }
 
-WebhookReceiver::~WebhookReceiver() = default;
+WebhookReceiver::~WebhookReceiver() {
+  {
+    std::lock_guard lock(impl_->commit_mu);
+    impl_->stopping = true;
+  }
+  impl_->commit_cv.notify_all();
+  impl_->committer.join();
+}
 
 std::vector<store::Migration> WebhookReceiver::migrations() {
   return Receipts::migrations();

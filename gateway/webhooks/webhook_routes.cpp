@@ -4,9 +4,9 @@ namespace lienthong::webhooks {
 
 server::Response to_response(const Outcome& o) {
   if (o.problem) {
-    server::Response r = server::Response::problem(o.status, o.title, o.detail,
-                                                   {{"type", std::string(kProblemTypeBase) + o.reason},
-                                                    {"reason", o.reason}});
+    server::Response r =
+        server::Response::problem(o.status, o.title, o.detail,
+                                  {{"type", std::string(kProblemTypeBase) + o.reason}, {"reason", o.reason}});
     if (o.retry_after_s > 0) r.with_header("Retry-After", std::to_string(o.retry_after_s));
     return r;
   }
@@ -17,7 +17,8 @@ server::Response to_response(const Outcome& o) {
 }
 
 std::string_view source_from_path(std::string_view path, std::string_view prefix) {
-  if (path.size() <= prefix.size() + 1 || path.substr(0, prefix.size()) != prefix || path[prefix.size()] != '/') {
+  if (path.size() <= prefix.size() + 1 || path.substr(0, prefix.size()) != prefix ||
+      path[prefix.size()] != '/') {
     return {};
   }
   std::string_view rest = path.substr(prefix.size() + 1);

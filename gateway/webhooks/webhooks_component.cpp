@@ -60,10 +60,11 @@ class WebhooksComponent final : public app::Component {
   WebhooksComponent(app::Runtime& rt, const ConfigNode& section) {
     WebhooksConfig c = parse_config(section);
     if (c.notify_url) {
-      notify_ = std::make_unique<NotifyDestination>(*c.notify_url,
-                                                    http::ClientOptions::from_config(section.object("notify")));
+      notify_ = std::make_unique<NotifyDestination>(
+          *c.notify_url, http::ClientOptions::from_config(section.object("notify")));
     }
-    receiver_ = std::make_unique<WebhookReceiver>(std::move(c), *rt.db, rt.outbox(), *rt.clock, high_water_mark(rt));
+    receiver_ =
+        std::make_unique<WebhookReceiver>(std::move(c), *rt.db, rt.outbox(), *rt.clock, high_water_mark(rt));
   }
   void register_routes(server::HttpServer& server) override { webhooks::register_routes(server, *receiver_); }
   void register_destinations(outbox::Dispatcher& dispatcher) override {
