@@ -1,10 +1,13 @@
 #include "app/component.hpp"
+#include "gateway/outbox/outbox.hpp"
 
 namespace lienthong::app {
 
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
   return {
+      {"outbox", [](const ConfigNode& n) { (void)outbox::Policy::from_config(n); }, outbox::Outbox::migrations,
+       nullptr},
   };
 }
 
