@@ -64,7 +64,7 @@ class WebhooksComponent final : public app::Component {
           *c.notify_url, http::ClientOptions::from_config(section.object("notify")));
     }
     receiver_ =
-        std::make_unique<WebhookReceiver>(std::move(c), *rt.db, rt.outbox(), *rt.clock, high_water_mark(rt));
+        std::make_unique<WebhookReceiver>(std::move(c), *rt.db, *rt.outbox, *rt.clock, high_water_mark(rt));
   }
   void register_routes(server::HttpServer& server) override { webhooks::register_routes(server, *receiver_); }
   void register_destinations(outbox::Dispatcher& dispatcher) override {
