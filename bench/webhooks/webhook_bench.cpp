@@ -30,7 +30,8 @@ namespace {
 
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-std::string request_bytes(const std::string& path, const std::string& key, int thread, int64_t n, int64_t now_ms) {
+std::string request_bytes(const std::string& path, const std::string& key, int thread, int64_t n,
+                          int64_t now_ms) {
   sim::ministry::MessageSpec spec;
   spec.index = thread * 1'000'000 + static_cast<int>(n) + 1;
   spec.now_ms = now_ms;
@@ -38,7 +39,8 @@ std::string request_bytes(const std::string& path, const std::string& key, int t
   std::string id = "bench-" + std::to_string(thread) + "-" + std::to_string(n);
   int64_t ts = now_ms / 1000;
   std::string sig = webhooks::sign(key, id, ts, body);
-  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nwebhook-id: " + id +
+  return "POST " + path +
+         " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nwebhook-id: " + id +
          "\r\nwebhook-timestamp: " + std::to_string(ts) + "\r\nwebhook-signature: " + sig +
          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
@@ -47,12 +49,16 @@ std::string request_bytes(const std::string& path, const std::string& key, int t
 
 int main(int argc, char** argv) {
   int seconds = 5, connections = 8;
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("lienthong_webhook_bench_" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("lienthong_webhook_bench_" + std::to_string(::getpid()));
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--seconds") seconds = std::atoi(argv[i + 1]);
-    else if (a == "--connections") connections = std::atoi(argv[i + 1]);
-    else if (a == "--dir") dir = argv[i + 1];
+    if (a == "--seconds")
+      seconds = std::atoi(argv[i + 1]);
+    else if (a == "--connections")
+      connections = std::atoi(argv[i + 1]);
+    else if (a == "--dir")
+      dir = argv[i + 1];
     else {
       std::cerr << "usage: webhook_bench [--seconds S] [--connections C] [--dir DIR]\n";
       return 2;
@@ -95,7 +101,8 @@ int main(int argc, char** argv) {
 
   const std::string key = webhooks::decode_secret(kSecret).value();
   auto now_ms = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
   };
   auto run = [&](const std::string& path) {
@@ -110,11 +117,12 @@ int main(int argc, char** argv) {
 
   std::cout << "webhook bench: " << connections << " keep-alive connections, " << seconds
             << " s per target, loopback, server threads " << opts.threads << "\n";
-  std::cout << "  baseline  POST /bench/noop (204, same server, same signed requests): " << static_cast<int64_t>(base.ok_per_second())
-            << " req/s (" << base.ok << " ok, " << base.errors << " errors)\n";
+  std::cout << "  baseline  POST /bench/noop (204, same server, same signed requests): "
+            << static_cast<int64_t>(base.ok_per_second()) << " req/s (" << base.ok << " ok, " << base.errors
+            << " errors)\n";
   std::cout << "  webhooks  POST /v1/webhooks/dkkd (verified, mapped, committed to SQLite WAL + outbox): "
-            << static_cast<int64_t>(real.ok_per_second()) << " accepted/s (" << real.ok << " ok, " << real.errors
-            << " errors, " << stored << " events in the store)\n";
+            << static_cast<int64_t>(real.ok_per_second()) << " accepted/s (" << real.ok << " ok, "
+            << real.errors << " errors, " << stored << " events in the store)\n";
   double ratio = base.ok_per_second() > 0 ? real.ok_per_second() / base.ok_per_second() : 0;
   std::cout << "  ratio     " << ratio << " of baseline (target >= 0.5)\n";
   std::filesystem::remove_all(dir);

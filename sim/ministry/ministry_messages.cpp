@@ -41,7 +41,7 @@ std::string business_registration_json(const MessageSpec& spec) {
          "\"trangThai\":\"" +
          status + "\",\"thoiDiem\":\"" + vn_time::format_iso(spec.now_ms) + "\",\"ngayTiepNhan\":\"" +
          vn_time::format_iso(received) + "\",\"ngayHenTra\":\"" + vn_time::format_iso(received + 3 * kDayMs) +
-         "\",\"coQuanXuLy\":{\"ma\":\"000.00.22.H56\",\"cap\":\"province\"},"
+         "\",\"coQuanXuLy\":{\"ma\":\"000.00.22.H56\",\"cap\":\"tinh\"},"
          "\"chuHoSo\":{\"ten\":\"Công ty TNHH Mẫu Thử " +
          std::to_string(spec.index) + "\",\"soGiayTo\":\"0109" + pad4(spec.index) +
          "00\"},"
@@ -72,6 +72,7 @@ std::string civil_status_soap(const MessageSpec& spec, bool soap12) {
          "  <ht:LoaiViecHoTich>" +
          kind +
          "</ht:LoaiViecHoTich>\n"
+         "  <ht:KenhNop>TRUC_TUYEN</ht:KenhNop>\n"
          "  <ht:TrangThai>" +
          status +
          "</ht:TrangThai>\n"
@@ -84,7 +85,7 @@ std::string civil_status_soap(const MessageSpec& spec, bool soap12) {
          "  <ht:NgayHenTra>" +
          vn_time::format_compact(received + 3 * kDayMs) +
          "</ht:NgayHenTra>\n"
-         "  <ht:DonViXuLy cap=\"commune\">000.22.31.H56</ht:DonViXuLy>\n"
+         "  <ht:DonViXuLy cap=\"xa\">000.22.31.H56</ht:DonViXuLy>\n"
          "  <ht:NguoiYeuCau><ht:HoTen>Nguyễn Văn Mẫu</ht:HoTen><ht:SoDinhDanh>0010900" +
          pad4(spec.index) +
          "0</ht:SoDinhDanh></ht:NguoiYeuCau>\n"

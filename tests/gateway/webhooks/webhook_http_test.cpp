@@ -33,7 +33,8 @@ class WebhookHttpTest : public ::testing::Test {
     so.path = (dir_ / "db.sqlite").string();
     db_ = std::move(store::open_sqlite(so).value());
     std::vector<store::Migration> all = dossiers::DossierStore::migrations();
-    for (auto& v : {dossiers::Quarantine::migrations(), outbox::Outbox::migrations(), WebhookReceiver::migrations()}) {
+    for (auto& v :
+         {dossiers::Quarantine::migrations(), outbox::Outbox::migrations(), WebhookReceiver::migrations()}) {
       all.insert(all.end(), v.begin(), v.end());
     }
     ASSERT_TRUE(db_->migrate(all).ok());
@@ -44,7 +45,8 @@ class WebhookHttpTest : public ::testing::Test {
         "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json",
         "body_limit_bytes": 4096, "rate_limit": {"per_second": 1, "burst": 3}}}}})",
                                    LIENTHONG_SOURCE_DIR);
-    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_->root().object("webhooks")), *db_, *outbox_, clock_);
+    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_->root().object("webhooks")), *db_,
+                                                  *outbox_, clock_);
     server_ = std::make_unique<server::HttpServer>(server::ServerOptions{});
     register_routes(*server_, *receiver_);
     port_ = server_->start();

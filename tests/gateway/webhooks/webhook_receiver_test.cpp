@@ -31,7 +31,9 @@ class FlakyDatabase final : public store::Database {
     if (fail_writes) return make_error(ErrorKind::kStore, "disk I/O error (injected)");
     return inner_.exec(sql, p);
   }
-  Result<store::Rows> query(std::string_view sql, const store::Params& p) override { return inner_.query(sql, p); }
+  Result<store::Rows> query(std::string_view sql, const store::Params& p) override {
+    return inner_.query(sql, p);
+  }
   Status transaction(const std::function<Status()>& fn) override { return inner_.transaction(fn); }
   Status migrate(const std::vector<store::Migration>& m) override { return inner_.migrate(m); }
   int64_t size_bytes() override { return inner_.size_bytes(); }
@@ -79,14 +81,15 @@ class WebhookReceiverTest : public ::testing::Test {
     real_db_ = std::move(store::open_sqlite(so).value());
     db_ = std::make_unique<FlakyDatabase>(*real_db_);
     std::vector<store::Migration> all = dossiers::DossierStore::migrations();
-    for (auto& v : {dossiers::Quarantine::migrations(), outbox::Outbox::migrations(), WebhookReceiver::migrations()}) {
+    for (auto& v :
+         {dossiers::Quarantine::migrations(), outbox::Outbox::migrations(), WebhookReceiver::migrations()}) {
       all.insert(all.end(), v.begin(), v.end());
     }
     ASSERT_TRUE(db_->migrate(all).ok());
     outbox_ = std::make_unique<outbox::Outbox>(*db_, outbox::Policy{}, clock_);
     cfg_file_ = ConfigFile::from_string(config_text(dkkd_secrets), LIENTHONG_SOURCE_DIR);
-    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_file_->root().object("webhooks")), *db_, *outbox_,
-                                                  clock_, hwm);
+    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_file_->root().object("webhooks")), *db_,
+                                                  *outbox_, clock_, hwm);
   }
   void close() {
     receiver_.reset();
@@ -95,8 +98,9 @@ class WebhookReceiverTest : public ::testing::Test {
     real_db_.reset();
   }
 
-  server::Request signed_request(const std::string& body, const std::string& id, const char* secret = kSecretA,
-                                 std::string content_type = "application/json", int64_t ts_offset_s = 0) {
+  server::Request signed_request(const std::string& body, const std::string& id,
+                                 const char* secret = kSecretA, std::string content_type = "application/json",
+                                 int64_t ts_offset_s = 0) {
     server::Request r;
     r.method = "POST";
     r.path = "/v1/webhooks/x";
@@ -152,7 +156,8 @@ class WebhookReceiverTest : public ::testing::Test {
 TEST_F(WebhookReceiverTest, SignedJsonIsAcceptedAfterEventOutboxAndReceiptAreCommitted) {
   auto s = spec(1);
   s.discriminator = "CO_PHAN";
-  auto out = receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "msg_1"));
+  auto out =
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "msg_1"));
   ASSERT_EQ(out.status, 202) << out.detail << out.body;
   EXPECT_FALSE(out.problem);
   EXPECT_EQ(out.reason, "accepted");
@@ -186,7 +191,8 @@ TEST_F(WebhookReceiverTest, SoapFromTheMtlsSenderIsAcceptedInBothVersions) {
   ASSERT_EQ(a.status, 202) << a.detail << a.body;
   auto s2 = spec(2);
   s2.discriminator = "KET_HON";
-  auto b = receiver_->receive("hotich", soap_request(sim::ministry::civil_status_soap(s2, true), "s-2", true));
+  auto b =
+      receiver_->receive("hotich", soap_request(sim::ministry::civil_status_soap(s2, true), "s-2", true));
   ASSERT_EQ(b.status, 202) << b.detail << b.body;
   EXPECT_EQ(events(), 2);
   auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s2)).value();
@@ -220,11 +226,13 @@ TEST_F(WebhookReceiverTest, BadOrMissingSignatureIs401WithoutSideEffect) {
 }
 
 TEST_F(WebhookReceiverTest, StaleAndFutureTimestampsAre401AndSaySo) {
-  auto stale = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1", kSecretA, "application/json", -301));
+  auto stale =
+      receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1", kSecretA, "application/json", -301));
   EXPECT_EQ(stale.status, 401);
   EXPECT_EQ(stale.reason, "stale-timestamp");
   EXPECT_NE(stale.detail.find("past"), std::string::npos);
-  auto future = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m2", kSecretA, "application/json", 301));
+  auto future =
+      receiver_->receive("dkkd", signed_request(dkkd_body(1), "m2", kSecretA, "application/json", 301));
   EXPECT_EQ(future.status, 401);
   EXPECT_EQ(future.reason, "future-timestamp");
   EXPECT_NE(future.detail.find("future"), std::string::npos);
@@ -236,7 +244,8 @@ TEST_F(WebhookReceiverTest, WrongContentTypeIs415WithoutSideEffect) {
   EXPECT_EQ(plain.status, 415);
   EXPECT_EQ(plain.reason, "unsupported-media-type");
   // A JSON source sending SOAP: refused by type, not parsed.
-  auto xml = receiver_->receive("dkkd", signed_request(sim::ministry::civil_status_soap(spec(1)), "m2", kSecretA, "text/xml"));
+  auto xml = receiver_->receive(
+      "dkkd", signed_request(sim::ministry::civil_status_soap(spec(1)), "m2", kSecretA, "text/xml"));
   EXPECT_EQ(xml.status, 415);
   expect_no_side_effect();
 }
@@ -267,7 +276,8 @@ TEST_F(WebhookReceiverTest, MalformedJsonAndXmlAre400NamingThePosition) {
 
 TEST_F(WebhookReceiverTest, RateLimitIs429WithRetryAfterAndRefillsWithTime) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(i + 1), "r" + std::to_string(i))).status, 202);
+    ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(i + 1), "r" + std::to_string(i))).status,
+              202);
   }
   auto out = receiver_->receive("dkkd", signed_request(dkkd_body(9), "r9"));
   EXPECT_EQ(out.status, 429);
@@ -300,12 +310,13 @@ TEST_F(WebhookReceiverTest, StoreFailureIs503AndRollsBackEverything) {
 }
 
 TEST_F(WebhookReceiverTest, RedeliveryReturnsTheSameAnswerWithoutASecondEffect) {
-  auto req = signed_request(dkkd_body(1), "msg_same");
+  const std::string body = dkkd_body(1);
+  auto req = signed_request(body, "msg_same");
   auto first = receiver_->receive("dkkd", req);
   ASSERT_EQ(first.status, 202);
   clock_.advance(Millis(30'000));
-  auto again = receiver_->receive("dkkd", signed_request(dkkd_body(1), "msg_same"));  // re-signed retry
-  auto replay = receiver_->receive("dkkd", req);                                     // byte-identical replay
+  auto again = receiver_->receive("dkkd", signed_request(body, "msg_same"));  // re-signed retry
+  auto replay = receiver_->receive("dkkd", req);                              // byte-identical replay
   for (auto* o : {&again, &replay}) {
     EXPECT_EQ(o->status, first.status);
     EXPECT_EQ(o->body, first.body);
@@ -415,11 +426,15 @@ TEST_F(WebhookReceiverTest, ClientCertificateIsRequiredAndMustBeRegistered) {
 TEST_F(WebhookReceiverTest, SuccessiveStatusesOfOneDossierGetSuccessiveSequences) {
   auto s = spec(1);
   s.status = "TIEP_NHAN";
-  ASSERT_EQ(receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "a")).status, 202);
+  ASSERT_EQ(
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "a")).status,
+      202);
   s.status = "DANG_XU_LY";
   clock_.advance(Millis(1000));
   s.now_ms = clock_.now_ms();
-  ASSERT_EQ(receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "b")).status, 202);
+  ASSERT_EQ(
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "b")).status,
+      202);
   auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s)).value();
   ASSERT_EQ(hist.size(), 2u);
   EXPECT_EQ(hist[0].status, 2);
