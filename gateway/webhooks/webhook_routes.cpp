@@ -4,9 +4,13 @@ namespace lienthong::webhooks {
 
 server::Response to_response(const Outcome& o) {
   if (o.problem) {
-    server::Response r =
-        server::Response::problem(o.status, o.title, o.detail,
-                                  {{"type", std::string(kProblemTypeBase) + o.reason}, {"reason", o.reason}});
+    server::Response r = server::Response::problem(o.status, o.title, o.detail, {{"reason", o.reason}});
+    // A problem type per refusal reason (RFC 9457 §3.1.1) instead of about:blank, so
+    // that senders can tell a stale timestamp from a bad signature without the text.
+    constexpr std::string_view kBlank = "\"type\":\"about:blank\"";
+    if (auto pos = r.body.find(kBlank); pos != std::string::npos) {
+      r.body.replace(pos, kBlank.size(), "\"type\":\"" + std::string(kProblemTypeBase) + o.reason + "\"");
+    }
     if (o.retry_after_s > 0) r.with_header("Retry-After", std::to_string(o.retry_after_s));
     return r;
   }
