@@ -1,5 +1,6 @@
 #include "app/component.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/webhooks/webhooks_component.hpp"
 
 namespace lienthong::app {
 
@@ -11,6 +12,7 @@ std::vector<ComponentSpec> component_specs() {
       {"outbox", [](const ConfigNode& n) { (void)outbox::Policy::from_config(n); }, outbox::Outbox::migrations,
        nullptr},
       codes_component_spec(),
+      webhooks::component_spec(),
   };
 }
 

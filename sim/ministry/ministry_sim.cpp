@@ -1,6 +1,7 @@
 // lienthong-sim ministry: a ministry system pushing signed status webhooks to a running
 // gateway, good ones and bad ones, for the demo and the integration tests. Each answer is
 // checked against what the gateway must say; the exit status is 0 only if all were.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
