@@ -1,5 +1,7 @@
 #include "gateway/webhooks/webhook_routes.hpp"
 
+#include "gateway/metrics/metrics.hpp"
+
 namespace lienthong::webhooks {
 
 server::Response to_response(const Outcome& o) {
@@ -35,7 +37,14 @@ void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
   server.route("POST", prefix + "/{source}", [&receiver](server::Request& req) {
     auto it = req.path_params.find("source");
     std::string source = it != req.path_params.end() ? it->second : "";
-    return to_response(receiver.receive(source, req));
+    Outcome out = receiver.receive(source, req);
+    // Label values stay bounded: an unknown source is counted as "unknown".
+    metrics::Registry::global()
+        .counter("lienthong_webhooks_received_total", "Webhook deliveries by source and outcome",
+                 {{"source", out.reason == "unknown-source" ? std::string("unknown") : source},
+                  {"outcome", out.replayed ? "replayed" : out.reason}})
+        .inc();
+    return to_response(out);
   });
   server.set_limit_resolver([&receiver, prefix](const server::Request& req) -> std::optional<size_t> {
     std::string_view source = source_from_path(req.path, prefix);

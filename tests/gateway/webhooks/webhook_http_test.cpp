@@ -9,6 +9,7 @@
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
 #include "gateway/http/http_client.hpp"
+#include "gateway/metrics/metrics.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/server/http_server.hpp"
 #include "gateway/webhooks/standard_webhooks.hpp"
@@ -108,6 +109,10 @@ TEST_F(WebhookHttpTest, AcceptedThenRedeliveredGetsTheSameAnswer) {
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
+  std::string m = metrics::Registry::global().render();
+  EXPECT_NE(m.find("lienthong_webhooks_received_total{source=\"dkkd\",outcome=\"replayed\"}"),
+            std::string::npos)
+      << m;
 }
 
 TEST_F(WebhookHttpTest, RefusalsAreProblemJsonWithTypeAndReason) {
