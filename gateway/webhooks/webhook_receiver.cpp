@@ -143,8 +143,10 @@ Outcome WebhookReceiver::Impl::authenticate(const Source& src, const server::Req
                              pc.sha256_fingerprint) != sc.client_fingerprints.end();
     if (!allowed) {
       return problem(401, "client-certificate-not-allowed", "Client certificate not allowed for this source",
-                     "the client certificate (subject '" + pc.subject + "') is not registered for source '" +
-                         sc.id + "'; ask the operator to add its subject or SHA-256 fingerprint");
+                     // The fingerprint, not the subject: a subject may name a person.
+                     "the client certificate (SHA-256 " + pc.sha256_fingerprint +
+                         ") is not registered for source '" + sc.id +
+                         "'; ask the operator to add its subject or SHA-256 fingerprint");
     }
   }
   if (sc.needs_signature()) {
