@@ -252,14 +252,17 @@ Status WebhookReceiver::Impl::commit_one(CommitJob& job, int64_t now) {
       outbox::NewMessage m;
       m.kind = "dossier_status";
       m.payload = payload;
+      // Same keys as the sync flow (gateway/sync): one DVCQG order per dossier whichever
+      // flow saw the event, and "<dossier>#<sequence>#<destination>" as the dedup key.
       m.destination = kDvcqgDestination;
-      m.ordering_key = std::string(kDvcqgDestination) + ":" + e.dossier_code;
-      m.dedup_key = std::string(kDvcqgDestination) + ":" + e.event_key();
+      m.ordering_key = "dossier:" + e.dossier_code;
+      m.dedup_key = e.event_key() + "#" + kDvcqgDestination;
       LT_TRY(outbox.enqueue(m));
       if (config.notify_url) {
+        // Its own ordering key: the provincial system being down must not hold back DVCQG.
         m.destination = kNotifyDestination;
         m.ordering_key = std::string(kNotifyDestination) + ":" + e.dossier_code;
-        m.dedup_key = std::string(kNotifyDestination) + ":" + e.event_key();
+        m.dedup_key = e.event_key() + "#" + kNotifyDestination;
         LT_TRY(outbox.enqueue(m));
       }
       r.status = 202;

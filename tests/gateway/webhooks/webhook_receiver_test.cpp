@@ -174,7 +174,9 @@ TEST_F(WebhookReceiverTest, SignedJsonIsAcceptedAfterEventOutboxAndReceiptAreCom
   auto ns = outbox_->list({.destination = "one_stop_shop_notify"}).value();
   ASSERT_EQ(dv.size(), 1u);
   ASSERT_EQ(ns.size(), 1u);
-  EXPECT_EQ(dv[0].ordering_key, "dvcqg:" + sim::ministry::dossier_code_for(s));
+  EXPECT_EQ(dv[0].ordering_key, "dossier:" + sim::ministry::dossier_code_for(s));
+  EXPECT_EQ(dv[0].dedup_key, sim::ministry::dossier_code_for(s) + "#1#dvcqg");
+  EXPECT_EQ(ns[0].ordering_key, "one_stop_shop_notify:" + sim::ministry::dossier_code_for(s));
   EXPECT_EQ(dv[0].payload, ns[0].payload);
   auto ev = model::from_json_string(dv[0].payload);
   ASSERT_TRUE(ev.ok()) << ev.error().message;
