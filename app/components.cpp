@@ -2,6 +2,7 @@
 #include "app/component.hpp"
 #include "app/sync_component.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/webhooks/webhooks_component.hpp"
 
 namespace lienthong::app {
 
@@ -23,6 +24,7 @@ std::vector<ComponentSpec> component_specs() {
       citizen_lookup_component(),
       calendar_component_spec(),
       kpi_component_spec(),
+      webhooks::component_spec(),
   };
 }
 

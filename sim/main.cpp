@@ -13,6 +13,7 @@ int run_one_stop_shop_sim(const std::vector<std::string>& args);
 int run_token_sim(const std::vector<std::string>& args);
 int run_dvcqg_sim(const std::vector<std::string>& args);
 int run_all_sims(const std::vector<std::string>& args);
+int run_ministry_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
 namespace lienthong::sim::population {
 int run_population_sim(const std::vector<std::string>& args);
@@ -34,6 +35,7 @@ const Simulator kSimulators[] = {
     {"all", "one-stop-shop + token + dvcqg in one process", lienthong::sim::run_all_sims},
     {"population", "population database (CSDLQG về dân cư) citizen lookup",
      lienthong::sim::population::run_population_sim},
+    {"ministry", "push signed status webhooks to the gateway as a ministry system", lienthong::sim::run_ministry_sim},
 };
 
 void usage(std::ostream& os) {

@@ -615,6 +615,8 @@ SimHandler one_stop_shop_handler(OneStopShopData& data, TokenAuthority& tokens) 
       return data.page(since == r.query.end() ? "" : since->second,
                        limit == r.query.end() ? "" : limit->second);
     }
+    if (r.path == "/api/v1/notifications" && r.method == "POST")
+      return SimResponse::json(202, "{\"status\":\"received\"}");
     if (r.path == "/__sim/advance" && r.method == "POST") {
       auto c = r.query.find("count");
       int64_t count = c == r.query.end() ? 1 : std::stoll(c->second);

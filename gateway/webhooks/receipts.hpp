@@ -1,0 +1,41 @@
+// Receipts: the answer given to each (source, webhook-id), committed in the same
+// transaction as the event, so that a redelivery gets the same answer and no second
+// effect, even after a restart.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/common/result.hpp"
+#include "gateway/store/database.hpp"
+
+namespace lienthong::webhooks {
+
+struct Receipt {
+  std::string source, webhook_id;
+  std::string body_sha256;  // hex of the request body: a reused id with another body is refused
+  int status = 0;           // HTTP status answered
+  std::string outcome;      // accepted | duplicate | quarantined
+  std::string response_body;
+  int64_t received_at_ms = 0;
+};
+
+class Receipts {
+ public:
+  explicit Receipts(store::Database& db) : db_(db) {}
+  static std::vector<store::Migration> migrations();
+
+  Result<std::optional<Receipt>> find(const std::string& source, const std::string& webhook_id);
+  // Joins the caller's transaction. kConflict when the (source, id) exists already.
+  Status insert(const Receipt& r);
+  Result<int64_t> count(const std::string& source = "");
+
+ private:
+  store::Database& db_;
+};
+
+std::string sha256_hex(std::string_view data);
+
+}  // namespace lienthong::webhooks

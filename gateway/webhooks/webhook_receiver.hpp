@@ -1,0 +1,69 @@
+// POST /v1/webhooks/{source}: proves who sent a push, translates it into the canonical
+// dossier-status event, and commits event + outbox messages + receipt in one transaction
+// before answering 2xx. Every refusal happens before any write (no side effect).
+// Kept free of the HTTP server so that it can be tested without sockets; the component
+// (webhooks_component.cpp) turns Outcome into a server::Response.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/common/clock.hpp"
+#include "gateway/common/result.hpp"
+#include "gateway/server/http_server.hpp"
+#include "gateway/store/database.hpp"
+#include "gateway/webhooks/webhook_config.hpp"
+
+namespace lienthong::outbox {
+class Outbox;
+}
+namespace lienthong::mapping {
+class CodeResolver;
+}
+
+namespace lienthong::webhooks {
+
+// Outbox destinations an accepted event is sent to.
+inline constexpr const char* kDvcqgDestination = "dvcqg";
+inline constexpr const char* kNotifyDestination = "one_stop_shop_notify";
+
+// What the sender gets back. Problems carry a stable `reason` (problem type suffix).
+struct Outcome {
+  int status = 0;
+  bool problem = false;
+  std::string reason;         // problem: e.g. "stale-timestamp"; success: accepted | duplicate | quarantined
+  std::string title, detail;  // problem only
+  int64_t retry_after_s = 0;  // 429 / 503
+  std::string body;           // success: the JSON answer (stored in the receipt)
+  bool replayed = false;      // answered from the receipt of an earlier delivery
+};
+
+class WebhookReceiver {
+ public:
+  // Loads each source's mapping file and procedure-code table; throws ConfigError naming
+  // the file. `notify` says whether accepted events are also queued for the provincial
+  // system's notification endpoint.
+  WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox, const Clock& clock,
+                  int64_t high_water_mark_bytes = 0, const mapping::CodeResolver* codes = nullptr);
+  ~WebhookReceiver();
+
+  static std::vector<store::Migration> migrations();
+
+  // `source` from the path; the request's headers, body and peer certificate.
+  Outcome receive(std::string_view source, const server::Request& request);
+
+  // Per-source body limit, for the server's limit resolver (nullopt: unknown source).
+  std::optional<size_t> body_limit(std::string_view source) const;
+  const WebhooksConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lienthong::webhooks

@@ -1,0 +1,92 @@
+#include "gateway/webhooks/webhooks_component.hpp"
+
+#include <algorithm>
+
+#include "app/runtime.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/dossiers/quarantine.hpp"
+#include "gateway/http/http_client.hpp"
+#include "gateway/mapping/mapping.hpp"
+#include "gateway/outbox/outbox.hpp"
+#include "gateway/webhooks/notify_destination.hpp"
+#include "gateway/webhooks/procedure_codes.hpp"
+#include "gateway/webhooks/webhook_receiver.hpp"
+#include "gateway/webhooks/webhook_routes.hpp"
+
+namespace lienthong::webhooks {
+
+namespace {
+
+void validate_notify(const ConfigNode& section) {
+  if (auto n = section.optional_object("notify")) {
+    std::vector<std::string> keys = http::ClientOptions::config_keys();
+    keys.push_back("url");
+    n->allow_only(keys);
+    (void)http::ClientOptions::from_config(*n);
+  }
+}
+
+void validate(const ConfigNode& section) {
+  WebhooksConfig c = parse_config(section);
+  validate_notify(section);
+  // The files must load now, not at the first push.
+  for (const auto& s : c.sources) {
+    auto m = mapping::Mapping::load_file(s.mapping_file);
+    if (!m.ok()) throw ConfigError("webhooks.sources." + s.id + ".mapping: " + m.error().message);
+    if (!s.procedure_codes_file.empty()) {
+      auto t = ProcedureCodeTable::load_file(s.procedure_codes_file);
+      if (!t.ok()) throw ConfigError("webhooks.sources." + s.id + ".procedure_codes: " + t.error().message);
+    }
+  }
+}
+
+std::vector<store::Migration> migrations() {
+  // The shared tables are listed again so that webhooks work on their own; the store
+  // applies each (module, version) once.
+  std::vector<store::Migration> all = WebhookReceiver::migrations();
+  for (auto& v : {dossiers::DossierStore::migrations(), dossiers::Quarantine::migrations()}) {
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  return all;
+}
+
+int64_t high_water_mark(const app::Runtime& rt) {
+  auto store = rt.config->root().optional_object("store");
+  return store ? store->integer_or("high_water_mark_bytes", 0, 0, INT64_MAX) : 0;
+}
+
+class WebhooksComponent final : public app::Component {
+ public:
+  WebhooksComponent(app::Runtime& rt, const ConfigNode& section) {
+    WebhooksConfig c = parse_config(section);
+    if (c.notify_url) {
+      notify_ = std::make_unique<NotifyDestination>(
+          *c.notify_url, http::ClientOptions::from_config(section.object("notify")));
+    }
+    receiver_ =
+        std::make_unique<WebhookReceiver>(std::move(c), *rt.db, *rt.outbox, *rt.clock, high_water_mark(rt));
+  }
+  void register_routes(server::HttpServer& server) override { webhooks::register_routes(server, *receiver_); }
+  void register_destinations(outbox::Dispatcher& dispatcher) override {
+    if (notify_) dispatcher.add(*notify_);
+  }
+
+ private:
+  std::unique_ptr<NotifyDestination> notify_;
+  std::unique_ptr<WebhookReceiver> receiver_;
+};
+
+}  // namespace
+
+app::ComponentSpec component_spec() {
+  app::ComponentSpec spec;
+  spec.section = "webhooks";
+  spec.validate = validate;
+  spec.migrations = migrations;
+  spec.make = [](app::Runtime& rt, const ConfigNode& section) -> std::unique_ptr<app::Component> {
+    return std::make_unique<WebhooksComponent>(rt, section);
+  };
+  return spec;
+}
+
+}  // namespace lienthong::webhooks

@@ -1,0 +1,214 @@
+// lienthong-sim ministry: a ministry system pushing signed status webhooks to a running
+// gateway, good ones and bad ones, for the demo and the integration tests. Each answer is
+// checked against what the gateway must say; the exit status is 0 only if all were.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gateway/common/json.hpp"
+#include "gateway/http/http_client.hpp"
+#include "gateway/webhooks/standard_webhooks.hpp"
+#include "sim/ministry/ministry_messages.hpp"
+
+namespace lienthong::sim {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: lienthong-sim ministry --gateway URL --source ID --secret whsec_... [--count N]\n"
+    "         [--bad wrong-signature|replay|oversized|malformed|merged-code|stale|future] [--soap|--soap12]\n"
+    "         [--start INDEX] [--size BYTES] [--ca FILE] [--cert FILE --key FILE]\n"
+    "  --gateway   base URL of the gateway, e.g. http://127.0.0.1:8080\n"
+    "  --source    webhook source id (POST <gateway>/v1/webhooks/<source>)\n"
+    "  --secret    the source's whsec_ secret (or --secret-env VAR)\n"
+    "  --soap      civil-status SOAP 1.1 envelopes (default: business-registration JSON)\n"
+    "  --bad       send one kind of bad message and check it is refused as it must be\n";
+
+struct Options {
+  std::string gateway, source, secret, bad;
+  int count = 1;
+  int start = 0;
+  bool soap = false, soap12 = false;
+  size_t size = 2 * 1024 * 1024;
+  http::ClientOptions client;
+};
+
+std::string random_id() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  static const char* kHex = "0123456789abcdef";
+  std::string id = "msg_";
+  for (int i = 0; i < 24; ++i) id.push_back(kHex[rng() % 16]);
+  return id;
+}
+
+struct Expectation {
+  int status = 202;
+  std::string outcome;  // checked in the body's "status" (success) or type suffix (problem)
+};
+
+Expectation expected_for(const std::string& bad) {
+  if (bad == "wrong-signature") return {401, "bad-signature"};
+  if (bad == "stale") return {401, "stale-timestamp"};
+  if (bad == "future") return {401, "future-timestamp"};
+  if (bad == "oversized") return {413, ""};
+  if (bad == "malformed") return {400, "malformed-payload"};
+  if (bad == "merged-code") return {202, "quarantined"};
+  return {202, ""};
+}
+
+std::string outcome_of(const http::ClientResponse& r) {
+  auto d = json::parse(r.body, "answer");
+  if (!d.ok() || !d->IsObject()) return "";
+  if (auto s = json::get_string(*d, "status")) return *s;
+  if (auto reason = json::get_string(*d, "reason")) return *reason;
+  if (auto type = json::get_string(*d, "type")) return type->substr(type->rfind('/') + 1);
+  return "";
+}
+
+}  // namespace
+
+int run_ministry_sim(const std::vector<std::string>& args) {
+  Options o;
+  std::string ca, cert, key;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= args.size()) {
+        std::cerr << "ministry: " << a << " needs a value\n" << kUsage;
+        std::exit(2);
+      }
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--gateway") {
+      o.gateway = next();
+    } else if (a == "--source") {
+      o.source = next();
+    } else if (a == "--secret") {
+      o.secret = next();
+    } else if (a == "--secret-env") {
+      const char* v = std::getenv(next().c_str());
+      o.secret = v ? v : "";
+    } else if (a == "--count") {
+      o.count = std::atoi(next().c_str());
+    } else if (a == "--start") {
+      o.start = std::atoi(next().c_str());
+    } else if (a == "--size") {
+      o.size = static_cast<size_t>(std::atoll(next().c_str()));
+    } else if (a == "--bad") {
+      o.bad = next();
+    } else if (a == "--soap") {
+      o.soap = true;
+    } else if (a == "--soap12") {
+      o.soap = o.soap12 = true;
+    } else if (a == "--ca") {
+      ca = next();
+    } else if (a == "--cert") {
+      cert = next();
+    } else if (a == "--key") {
+      key = next();
+    } else {
+      std::cerr << "ministry: unknown option " << a << "\n" << kUsage;
+      return 2;
+    }
+  }
+  static const std::vector<std::string> kBad = {"",          "wrong-signature", "replay", "oversized",
+                                                "malformed", "merged-code",     "stale",  "future"};
+  if (o.gateway.empty() || o.source.empty() || o.count < 1 ||
+      std::find(kBad.begin(), kBad.end(), o.bad) == kBad.end()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string hmac_key;
+  if (!o.secret.empty()) {
+    auto k = webhooks::decode_secret(o.secret);
+    if (!k.ok()) {
+      std::cerr << "ministry: --secret: " << k.error().message << "\n";
+      return 2;
+    }
+    hmac_key = *k;
+  }
+  o.client.tls.ca_file = ca;
+  o.client.tls.client_cert_file = cert;
+  o.client.tls.client_key_file = key;
+  http::HttpClient client(o.client);
+  const std::string url = o.gateway + "/v1/webhooks/" + o.source;
+  const std::string content_type = !o.soap    ? "application/json"
+                                   : o.soap12 ? "application/soap+xml; charset=utf-8"
+                                              : "text/xml; charset=utf-8";
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  // Distinct dossiers per run unless --start is given.
+  int start = o.start > 0 ? o.start : static_cast<int>((now_ms / 1000) % 100000) * 10;
+  Expectation want = expected_for(o.bad);
+  int failures = 0;
+
+  for (int n = 0; n < o.count; ++n) {
+    ministry::MessageSpec spec;
+    spec.index = start + n;
+    spec.now_ms = now_ms;
+    if (o.bad == "merged-code") spec.discriminator = "CHUA_DANG_KY";  // a kind the table does not know
+    std::string body =
+        o.soap ? ministry::civil_status_soap(spec, o.soap12) : ministry::business_registration_json(spec);
+    if (o.bad == "malformed") body = body.substr(0, body.size() / 2);
+    if (o.bad == "oversized") body.append(o.size > body.size() ? o.size - body.size() : 0, ' ');
+    int64_t ts = now_ms / 1000;
+    if (o.bad == "stale") ts -= 600;
+    if (o.bad == "future") ts += 600;
+    std::string id = random_id();
+    std::string signature = hmac_key.empty() ? "" : webhooks::sign(hmac_key, id, ts, body);
+    if (o.bad == "wrong-signature") {
+      signature = webhooks::sign(hmac_key.empty() ? std::string(32, 'x') : hmac_key + "x", id, ts, body);
+    }
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = url;
+    req.body = body;
+    req.headers = {
+        {"Content-Type", content_type}, {"webhook-id", id}, {"webhook-timestamp", std::to_string(ts)}};
+    if (!signature.empty()) req.headers.push_back({"webhook-signature", signature});
+    int sends = o.bad == "replay" ? 2 : 1;
+    std::string first_body;
+    int first_status = 0;
+    for (int s = 0; s < sends; ++s) {
+      auto r = client.send(req);
+      if (!r.ok()) {
+        std::cout << id << " transport error: " << r.error().message << "\n";
+        ++failures;
+        break;
+      }
+      std::string outcome = outcome_of(*r);
+      bool good = r->status == want.status && (want.outcome.empty() || outcome == want.outcome);
+      if (o.bad.empty() || o.bad == "replay") good = r->status / 100 == 2;
+      if (s == 1) {
+        good = good && r->status == first_status && r->body == first_body;
+        std::cout << id << " redelivered: " << r->status << " " << outcome
+                  << (r->status == first_status && r->body == first_body ? " (same answer)"
+                                                                         : " (DIFFERENT answer)")
+                  << "\n";
+      } else {
+        std::cout << id << " " << r->status << " " << outcome << (good ? "" : "  <-- unexpected") << "\n";
+        if (!good) std::cout << "  " << r->body << "\n";
+      }
+      first_status = r->status;
+      first_body = r->body;
+      if (!good) {
+        ++failures;
+        break;
+      }
+    }
+  }
+  std::cout << "sent " << o.count << (o.bad.empty() ? "" : " " + o.bad) << " webhook(s) to " << url << ": "
+            << (o.count - failures) << " answered as expected, " << failures << " not\n";
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace lienthong::sim

@@ -1,0 +1,448 @@
+// The receiver end to end without sockets: real SQLite (file-backed), the real outbox,
+// the real mapping files under mappings/webhooks/, a manual clock.
+#include "gateway/webhooks/webhook_receiver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "gateway/common/json.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/dossiers/quarantine.hpp"
+#include "gateway/outbox/outbox.hpp"
+#include "gateway/webhooks/receipts.hpp"
+#include "gateway/webhooks/standard_webhooks.hpp"
+#include "sim/ministry/ministry_messages.hpp"
+
+namespace lienthong::webhooks {
+namespace {
+
+constexpr const char* kSecretA = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+constexpr const char* kSecretB = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24tdGVzdHM=";
+constexpr int64_t kNowMs = 1'795'000'000'000;  // 2026-11-18
+
+// Forwards to a real database; fails writes on demand (store unavailable).
+class FlakyDatabase final : public store::Database {
+ public:
+  explicit FlakyDatabase(store::Database& inner) : inner_(inner) {}
+  std::string_view backend() const override { return inner_.backend(); }
+  Result<int64_t> exec(std::string_view sql, const store::Params& p) override {
+    if (fail_writes) return make_error(ErrorKind::kStore, "disk I/O error (injected)");
+    return inner_.exec(sql, p);
+  }
+  Result<store::Rows> query(std::string_view sql, const store::Params& p) override {
+    return inner_.query(sql, p);
+  }
+  Status transaction(const std::function<Status()>& fn) override { return inner_.transaction(fn); }
+  Status migrate(const std::vector<store::Migration>& m) override { return inner_.migrate(m); }
+  int64_t size_bytes() override { return inner_.size_bytes(); }
+  bool fail_writes = false;
+
+ private:
+  store::Database& inner_;
+};
+
+class WebhookReceiverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::setenv("WH_T_DKKD_A", kSecretA, 1);
+    ::setenv("WH_T_DKKD_B", kSecretB, 1);
+    ::setenv("WH_T_HOTICH", kSecretB, 1);
+    dir_ = std::filesystem::temp_directory_path() /
+           ("wh_recv_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    open();
+  }
+  void TearDown() override {
+    close();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string config_text(const std::string& dkkd_secrets = R"({"current": {"env": "WH_T_DKKD_A"}})") {
+    return std::string(R"({"webhooks": {"notify": {"url": "http://127.0.0.1:9/api/v1/notifications"},
+      "retry_after_seconds": 7,
+      "sources": {
+        "dkkd": {"secrets": )") +
+           dkkd_secrets + R"(, "mapping": "mappings/webhooks/dkkd/mapping.json",
+                 "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json",
+                 "body_limit_bytes": 8192, "rate_limit": {"per_second": 5, "burst": 5}},
+        "hotich": {"auth": "both", "payload": "soap", "secrets": {"k": {"env": "WH_T_HOTICH"}},
+                   "client_subjects": ["CN=bo-tu-phap,O=Bo Tu phap,C=VN"],
+                   "mapping": "mappings/webhooks/hotich/mapping.json",
+                   "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"}}}})";
+  }
+
+  void open(const std::string& dkkd_secrets = R"({"current": {"env": "WH_T_DKKD_A"}})", int64_t hwm = 0) {
+    store::SqliteOptions so;
+    so.path = (dir_ / "lienthong.db").string();
+    real_db_ = std::move(store::open_sqlite(so).value());
+    db_ = std::make_unique<FlakyDatabase>(*real_db_);
+    std::vector<store::Migration> all = dossiers::DossierStore::migrations();
+    for (auto& v :
+         {dossiers::Quarantine::migrations(), outbox::Outbox::migrations(), WebhookReceiver::migrations()}) {
+      all.insert(all.end(), v.begin(), v.end());
+    }
+    ASSERT_TRUE(db_->migrate(all).ok());
+    outbox_ = std::make_unique<outbox::Outbox>(*db_, outbox::Policy{}, clock_);
+    cfg_file_ = ConfigFile::from_string(config_text(dkkd_secrets), LIENTHONG_SOURCE_DIR);
+    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_file_->root().object("webhooks")), *db_,
+                                                  *outbox_, clock_, hwm);
+  }
+  void close() {
+    receiver_.reset();
+    outbox_.reset();
+    db_.reset();
+    real_db_.reset();
+  }
+
+  server::Request signed_request(const std::string& body, const std::string& id,
+                                 const char* secret = kSecretA, std::string content_type = "application/json",
+                                 int64_t ts_offset_s = 0) {
+    server::Request r;
+    r.method = "POST";
+    r.path = "/v1/webhooks/x";
+    r.body = body;
+    int64_t ts = clock_.now_ms() / 1000 + ts_offset_s;
+    r.headers = {{"content-type", content_type},
+                 {"webhook-id", id},
+                 {"webhook-timestamp", std::to_string(ts)},
+                 {"webhook-signature", sign(decode_secret(secret).value(), id, ts, body)}};
+    return r;
+  }
+  server::Request soap_request(const std::string& body, const std::string& id, bool soap12 = false) {
+    auto r = signed_request(body, id, kSecretB, soap12 ? "application/soap+xml; charset=utf-8" : "text/xml");
+    server::PeerCertificate pc;
+    pc.subject = "CN=bo-tu-phap,O=Bo Tu phap,C=VN";
+    pc.common_name = "bo-tu-phap";
+    r.peer_certificate = pc;
+    return r;
+  }
+
+  sim::ministry::MessageSpec spec(int index) {
+    sim::ministry::MessageSpec s;
+    s.index = index;
+    s.now_ms = clock_.now_ms();
+    return s;
+  }
+  std::string dkkd_body(int index) { return sim::ministry::business_registration_json(spec(index)); }
+
+  int64_t events() { return dossiers::DossierStore(*db_).count_events().value(); }
+  int64_t receipts() { return Receipts(*db_).count().value(); }
+  int64_t quarantined() { return dossiers::Quarantine(*db_).count().value(); }
+  int64_t outbox_messages() {
+    auto c = outbox_->counts().value();
+    return c.pending + c.sent + c.dead;
+  }
+  // Nothing at all was written.
+  void expect_no_side_effect() {
+    EXPECT_EQ(events(), 0);
+    EXPECT_EQ(receipts(), 0);
+    EXPECT_EQ(quarantined(), 0);
+    EXPECT_EQ(outbox_messages(), 0);
+  }
+
+  ManualClock clock_{kNowMs};
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Database> real_db_;
+  std::unique_ptr<FlakyDatabase> db_;
+  std::unique_ptr<outbox::Outbox> outbox_;
+  std::shared_ptr<ConfigFile> cfg_file_;
+  std::unique_ptr<WebhookReceiver> receiver_;
+};
+
+TEST_F(WebhookReceiverTest, SignedJsonIsAcceptedAfterEventOutboxAndReceiptAreCommitted) {
+  auto s = spec(1);
+  s.discriminator = "CO_PHAN";
+  auto out =
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "msg_1"));
+  ASSERT_EQ(out.status, 202) << out.detail << out.body;
+  EXPECT_FALSE(out.problem);
+  EXPECT_EQ(out.reason, "accepted");
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(receipts(), 1);
+  // The merged ministry code was resolved to the national code for a joint-stock company.
+  auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s)).value();
+  ASSERT_EQ(hist.size(), 1u);
+  EXPECT_EQ(hist[0].procedure_code, "2.000031.000.00.00.H56");
+  EXPECT_EQ(hist[0].source, "webhook:dkkd");
+  EXPECT_EQ(hist[0].sequence, 1);
+  // One message for DVCQG and one for the provincial system, both the canonical event.
+  auto dv = outbox_->list({.destination = "dvcqg"}).value();
+  auto ns = outbox_->list({.destination = "one_stop_shop_notify"}).value();
+  ASSERT_EQ(dv.size(), 1u);
+  ASSERT_EQ(ns.size(), 1u);
+  EXPECT_EQ(dv[0].ordering_key, "dossier:" + sim::ministry::dossier_code_for(s));
+  EXPECT_EQ(dv[0].dedup_key, sim::ministry::dossier_code_for(s) + "#1#dvcqg");
+  EXPECT_EQ(ns[0].ordering_key, "one_stop_shop_notify:" + sim::ministry::dossier_code_for(s));
+  EXPECT_EQ(dv[0].payload, ns[0].payload);
+  auto ev = model::from_json_string(dv[0].payload);
+  ASSERT_TRUE(ev.ok()) << ev.error().message;
+  EXPECT_EQ(ev->procedure_code, "2.000031.000.00.00.H56");
+  // The answer names the event by codes only.
+  auto body = json::parse(out.body).value();
+  EXPECT_EQ(json::get_string(body, "status"), "accepted");
+  EXPECT_EQ(out.body.find("soGiayTo"), std::string::npos);
+  EXPECT_EQ(out.body.find("Mẫu Thử"), std::string::npos);
+}
+
+TEST_F(WebhookReceiverTest, SoapFromTheMtlsSenderIsAcceptedInBothVersions) {
+  auto a = receiver_->receive("hotich", soap_request(sim::ministry::civil_status_soap(spec(1)), "s-1"));
+  ASSERT_EQ(a.status, 202) << a.detail << a.body;
+  auto s2 = spec(2);
+  s2.discriminator = "KET_HON";
+  auto b =
+      receiver_->receive("hotich", soap_request(sim::ministry::civil_status_soap(s2, true), "s-2", true));
+  ASSERT_EQ(b.status, 202) << b.detail << b.body;
+  EXPECT_EQ(events(), 2);
+  auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s2)).value();
+  ASSERT_EQ(hist.size(), 1u);
+  EXPECT_EQ(hist[0].procedure_code, "1.000894.000.00.00.H56");
+  EXPECT_EQ(hist[0].agency_level, "commune");
+}
+
+TEST_F(WebhookReceiverTest, UnknownSourceIs404WithoutSideEffect) {
+  auto out = receiver_->receive("bo-xyz", signed_request(dkkd_body(1), "m"));
+  EXPECT_EQ(out.status, 404);
+  EXPECT_TRUE(out.problem);
+  EXPECT_EQ(out.reason, "unknown-source");
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, BadOrMissingSignatureIs401WithoutSideEffect) {
+  auto wrong = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1", kSecretB));
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.reason, "bad-signature");
+  auto req = signed_request(dkkd_body(1), "m2");
+  req.headers.pop_back();  // no webhook-signature
+  auto missing = receiver_->receive("dkkd", req);
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_EQ(missing.reason, "missing-headers");
+  EXPECT_NE(missing.detail.find("webhook-signature"), std::string::npos);
+  auto tampered = signed_request(dkkd_body(1), "m3");
+  tampered.body[10] ^= 1;
+  EXPECT_EQ(receiver_->receive("dkkd", tampered).status, 401);
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, StaleAndFutureTimestampsAre401AndSaySo) {
+  auto stale =
+      receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1", kSecretA, "application/json", -301));
+  EXPECT_EQ(stale.status, 401);
+  EXPECT_EQ(stale.reason, "stale-timestamp");
+  EXPECT_NE(stale.detail.find("past"), std::string::npos);
+  auto future =
+      receiver_->receive("dkkd", signed_request(dkkd_body(1), "m2", kSecretA, "application/json", 301));
+  EXPECT_EQ(future.status, 401);
+  EXPECT_EQ(future.reason, "future-timestamp");
+  EXPECT_NE(future.detail.find("future"), std::string::npos);
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, WrongContentTypeIs415WithoutSideEffect) {
+  auto plain = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1", kSecretA, "text/plain"));
+  EXPECT_EQ(plain.status, 415);
+  EXPECT_EQ(plain.reason, "unsupported-media-type");
+  // A JSON source sending SOAP: refused by type, not parsed.
+  auto xml = receiver_->receive(
+      "dkkd", signed_request(sim::ministry::civil_status_soap(spec(1)), "m2", kSecretA, "text/xml"));
+  EXPECT_EQ(xml.status, 415);
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, BodyOverTheSourceLimitIs413WithoutSideEffect) {
+  std::string big = dkkd_body(1);
+  big.append(9000, ' ');
+  auto out = receiver_->receive("dkkd", signed_request(big, "m1"));
+  EXPECT_EQ(out.status, 413);
+  EXPECT_EQ(receiver_->body_limit("dkkd"), 8192u);
+  EXPECT_EQ(receiver_->body_limit("hotich"), kDefaultBodyLimit);
+  EXPECT_FALSE(receiver_->body_limit("nope").has_value());
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, MalformedJsonAndXmlAre400NamingThePosition) {
+  std::string body = dkkd_body(1);
+  auto json_out = receiver_->receive("dkkd", signed_request(body.substr(0, body.size() / 2), "m1"));
+  EXPECT_EQ(json_out.status, 400);
+  EXPECT_EQ(json_out.reason, "malformed-payload");
+  EXPECT_NE(json_out.detail.find("line 1"), std::string::npos) << json_out.detail;
+  std::string soap = sim::ministry::civil_status_soap(spec(1));
+  auto xml_out = receiver_->receive("hotich", soap_request(soap.substr(0, soap.size() - 30), "m2"));
+  EXPECT_EQ(xml_out.status, 400);
+  EXPECT_NE(xml_out.detail.find("line "), std::string::npos) << xml_out.detail;
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, RateLimitIs429WithRetryAfterAndRefillsWithTime) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(i + 1), "r" + std::to_string(i))).status,
+              202);
+  }
+  auto out = receiver_->receive("dkkd", signed_request(dkkd_body(9), "r9"));
+  EXPECT_EQ(out.status, 429);
+  EXPECT_EQ(out.retry_after_s, 1);
+  EXPECT_EQ(events(), 5);
+  clock_.advance(Millis(1000));
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(9), "r9")).status, 202);
+}
+
+TEST_F(WebhookReceiverTest, StoreOverHighWaterMarkIs503WithRetryAfterWithoutSideEffect) {
+  close();
+  open(R"({"current": {"env": "WH_T_DKKD_A"}})", 1);
+  auto out = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1"));
+  EXPECT_EQ(out.status, 503);
+  EXPECT_EQ(out.reason, "store-full");
+  EXPECT_EQ(out.retry_after_s, 7);
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, StoreFailureIs503AndRollsBackEverything) {
+  db_->fail_writes = true;
+  auto out = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1"));
+  EXPECT_EQ(out.status, 503);
+  EXPECT_EQ(out.reason, "store-unavailable");
+  EXPECT_EQ(out.retry_after_s, 7);
+  db_->fail_writes = false;
+  expect_no_side_effect();
+  // The sender's retry of the same delivery then succeeds.
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1")).status, 202);
+}
+
+TEST_F(WebhookReceiverTest, RedeliveryReturnsTheSameAnswerWithoutASecondEffect) {
+  const std::string body = dkkd_body(1);
+  auto req = signed_request(body, "msg_same");
+  auto first = receiver_->receive("dkkd", req);
+  ASSERT_EQ(first.status, 202);
+  clock_.advance(Millis(30'000));
+  auto again = receiver_->receive("dkkd", signed_request(body, "msg_same"));  // re-signed retry
+  auto replay = receiver_->receive("dkkd", req);                              // byte-identical replay
+  for (auto* o : {&again, &replay}) {
+    EXPECT_EQ(o->status, first.status);
+    EXPECT_EQ(o->body, first.body);
+    EXPECT_TRUE(o->replayed);
+  }
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(receipts(), 1);
+  EXPECT_EQ(outbox_messages(), 2);
+}
+
+TEST_F(WebhookReceiverTest, ReplayAfterTheToleranceOrUnderAnotherIdIsRefused) {
+  auto req = signed_request(dkkd_body(1), "msg_captured");
+  ASSERT_EQ(receiver_->receive("dkkd", req).status, 202);
+  // An attacker changes the id to dodge idempotency: the id is signed.
+  auto renamed = req;
+  for (auto& [k, v] : renamed.headers) {
+    if (k == "webhook-id") v = "msg_other";
+  }
+  EXPECT_EQ(receiver_->receive("dkkd", renamed).status, 401);
+  // Replayed later than the tolerance: stale.
+  clock_.advance(Millis(301'000));
+  auto late = receiver_->receive("dkkd", req);
+  EXPECT_EQ(late.status, 401);
+  EXPECT_EQ(late.reason, "stale-timestamp");
+  EXPECT_EQ(events(), 1);
+}
+
+TEST_F(WebhookReceiverTest, ReusedIdWithAnotherBodyIs409) {
+  ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(1), "msg_x")).status, 202);
+  auto out = receiver_->receive("dkkd", signed_request(dkkd_body(2), "msg_x"));
+  EXPECT_EQ(out.status, 409);
+  EXPECT_EQ(events(), 1);
+}
+
+TEST_F(WebhookReceiverTest, SecretRotationAcceptsOldAndNewThenOnlyNew) {
+  close();
+  open(R"({"current": {"env": "WH_T_DKKD_A"}, "next": {"env": "WH_T_DKKD_B"}})");
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(1), "a", kSecretA)).status, 202);
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(2), "b", kSecretB)).status, 202);
+  close();
+  open(R"({"next": {"env": "WH_T_DKKD_B"}})");
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(3), "c", kSecretA)).status, 401);
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(4), "d", kSecretB)).status, 202);
+  EXPECT_EQ(events(), 3);
+}
+
+TEST_F(WebhookReceiverTest, AcknowledgedEventSurvivesARestartAndRedeliveryStillHasNoEffect) {
+  auto req = signed_request(dkkd_body(1), "msg_durable");
+  auto first = receiver_->receive("dkkd", req);
+  ASSERT_EQ(first.status, 202);
+  close();  // the gateway stops (or crashes) after answering
+  open();
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(outbox_->counts("dvcqg").value().pending, 1);
+  auto again = receiver_->receive("dkkd", req);
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(outbox_messages(), 2);
+}
+
+TEST_F(WebhookReceiverTest, UnmappedProcedureCodeIsQuarantinedAnd202) {
+  auto s = spec(1);
+  s.procedure_code = "DKDN-KHONG-CO";
+  auto out = receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "q1"));
+  EXPECT_EQ(out.status, 202);
+  EXPECT_EQ(out.reason, "quarantined");
+  EXPECT_NE(out.body.find("DKDN-KHONG-CO"), std::string::npos) << out.body;
+  auto q = dossiers::Quarantine(*db_).list("webhook:dkkd").value();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_NE(q[0].reason.find("DKDN-KHONG-CO"), std::string::npos);
+  EXPECT_EQ(q[0].reason_kind, "mapping");
+  EXPECT_NE(q[0].payload.find("DKDN-KHONG-CO"), std::string::npos) << "the record is kept as received";
+  EXPECT_EQ(events(), 0);
+  EXPECT_EQ(outbox_messages(), 0);
+  EXPECT_EQ(receipts(), 1);
+}
+
+TEST_F(WebhookReceiverTest, MergedCodeWithAnUnknownDiscriminatorIsQuarantined) {
+  auto s = spec(1);
+  s.discriminator = "CHUA_DANG_KY";
+  auto out = receiver_->receive("hotich", soap_request(sim::ministry::civil_status_soap(s), "q2"));
+  EXPECT_EQ(out.status, 202);
+  EXPECT_EQ(out.reason, "quarantined");
+  EXPECT_EQ(quarantined(), 1);
+  EXPECT_EQ(events(), 0);
+}
+
+TEST_F(WebhookReceiverTest, ClientCertificateIsRequiredAndMustBeRegistered) {
+  auto req = soap_request(sim::ministry::civil_status_soap(spec(1)), "c1");
+  req.peer_certificate.reset();
+  auto none = receiver_->receive("hotich", req);
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.reason, "client-certificate-required");
+  req.peer_certificate = server::PeerCertificate{"CN=someone-else", "someone-else", "00"};
+  auto other = receiver_->receive("hotich", req);
+  EXPECT_EQ(other.status, 401);
+  EXPECT_EQ(other.reason, "client-certificate-not-allowed");
+  // The right certificate without a signature is still refused: auth "both".
+  auto unsigned_req = soap_request(sim::ministry::civil_status_soap(spec(1)), "c2");
+  unsigned_req.headers.pop_back();
+  EXPECT_EQ(receiver_->receive("hotich", unsigned_req).status, 401);
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, SuccessiveStatusesOfOneDossierGetSuccessiveSequences) {
+  auto s = spec(1);
+  s.status = "TIEP_NHAN";
+  ASSERT_EQ(
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "a")).status,
+      202);
+  s.status = "DANG_XU_LY";
+  clock_.advance(Millis(1000));
+  s.now_ms = clock_.now_ms();
+  ASSERT_EQ(
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "b")).status,
+      202);
+  auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s)).value();
+  ASSERT_EQ(hist.size(), 2u);
+  EXPECT_EQ(hist[0].status, 2);
+  EXPECT_EQ(hist[1].status, 4);
+  EXPECT_EQ(hist[1].sequence, 2);
+}
+
+}  // namespace
+}  // namespace lienthong::webhooks
