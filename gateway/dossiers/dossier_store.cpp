@@ -88,7 +88,11 @@ DossierRow read_row(const Row& r) {
 }  // namespace
 
 Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, int64_t now_ms) {
-  std::string payload = model::to_json_string(e);
+  return record(e, model::to_json_string(e), now_ms);
+}
+
+Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, const std::string& payload,
+                                           int64_t now_ms) {
   RecordOutcome outcome = RecordOutcome::kInserted;
   Status s = db_.transaction([&]() -> Status {
     LT_ASSIGN_OR_RETURN(

@@ -100,9 +100,12 @@ int64_t backoff_delay_ms(const Policy& p, int attempts, double r) {
 }
 
 std::string sha256_hex(std::string_view data) {
+  // Fetched once: with OpenSSL 3, EVP_sha256() makes every EVP_Digest look the algorithm
+  // up in the provider again, which cost more than hashing a whole event payload.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr) != 1) {
+  if (kSha256 == nullptr || EVP_Digest(data.data(), data.size(), md, &n, kSha256, nullptr) != 1) {
     throw std::runtime_error("OpenSSL SHA-256 failed");  // only on a broken OpenSSL install
   }
   static constexpr char kHex[] = "0123456789abcdef";
