@@ -44,6 +44,10 @@ class DossierStore {
   // moves forward only: an event older than the latest one is kept in the history but
   // does not overwrite the view.
   Result<RecordOutcome> record(const model::DossierStatusEvent& e, int64_t now_ms);
+  // Same, with `payload` = model::to_json_string(e) already made by the caller (the sync
+  // flow needs it for the outbox too; serialising twice was a visible share of a pull).
+  Result<RecordOutcome> record(const model::DossierStatusEvent& e, const std::string& payload,
+                               int64_t now_ms);
 
   // Status of the latest stored event, if any.
   Result<std::optional<int>> last_status(const std::string& dossier_code);

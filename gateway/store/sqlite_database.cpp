@@ -231,6 +231,11 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (o.wal && o.path != ":memory:") pragmas += "PRAGMA journal_mode=WAL;";
   pragmas += "PRAGMA synchronous=" + o.synchronous + ";";
+  // A pulled page (events + outbox messages + indexes) dirties megabytes in one
+  // transaction; with SQLite's default 2 MB page cache the dirty pages spilled into the
+  // WAL mid-transaction and were written again when touched again. 32 MB is an upper
+  // bound, only used as pages are read or dirtied.
+  pragmas += "PRAGMA cache_size=-32768;PRAGMA temp_store=MEMORY;";
   char* err = nullptr;
   if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "?";

@@ -173,11 +173,11 @@ Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t
       continue;
     }
     const model::DossierStatusEvent& e = ev.event.value();
-    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, now));
+    std::string payload = model::to_json_string(e);
+    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, payload, now));
     if (outcome == dossiers::RecordOutcome::kDuplicate) {
       ++stats.unchanged;
     } else {
-      std::string payload = model::to_json_string(e);
       for (SyncTarget* t : targets_) {
         outbox::NewMessage m;
         m.destination = t->name();
