@@ -29,7 +29,13 @@ std::vector<store::Migration> migrations() {
        "CREATE TABLE recon_refunds ("
        " refund_key TEXT PRIMARY KEY, reference TEXT, dossier TEXT, agency TEXT, amount INTEGER NOT NULL,"
        " reason TEXT NOT NULL, state TEXT NOT NULL, opened_run TEXT, instructed_run TEXT, refunded_run TEXT,"
-       " updated_at_ms INTEGER NOT NULL)"}};
+       " updated_at_ms INTEGER NOT NULL)"},
+      {"reconciliation", 2,
+       "CREATE TABLE recon_callbacks ("
+       " reference TEXT PRIMARY KEY, dossier TEXT, agency TEXT, amount INTEGER NOT NULL,"
+       " paid_at_ms INTEGER NOT NULL, paid_day TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+       " received_at_ms INTEGER NOT NULL);"
+       "CREATE INDEX recon_callbacks_day ON recon_callbacks (paid_day)"}};
 }
 
 std::string sha256_hex(std::string_view data) {
