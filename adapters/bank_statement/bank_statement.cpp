@@ -88,8 +88,25 @@ ColumnMapping mapping_from_config(const ConfigNode& node) {
   return m;
 }
 
+namespace {
+Status read_from(CsvReader* reader, const std::string& path, const ColumnMapping& m,
+                 reconciliation::Dataset& out);
+}
+
 Status read_statement(const std::string& path, const ColumnMapping& m, reconciliation::Dataset& out) {
   LT_ASSIGN_OR_RETURN(auto reader, CsvReader::open(path, m.delimiter));
+  return read_from(reader.get(), path, m, out);
+}
+
+Status read_statement_text(std::string data, const std::string& name, const ColumnMapping& m,
+                           reconciliation::Dataset& out) {
+  auto reader = CsvReader::from_string(std::move(data), m.delimiter);
+  return read_from(reader.get(), name, m, out);
+}
+
+namespace {
+Status read_from(CsvReader* reader, const std::string& path, const ColumnMapping& m,
+                 reconciliation::Dataset& out) {
   std::vector<std::string_view> f;
   uint32_t line = 0;
   std::string err;
@@ -172,5 +189,6 @@ Status read_statement(const std::string& path, const ColumnMapping& m, reconcili
   }
   return Status();
 }
+}  // namespace
 
 }  // namespace lienthong::bank_statement

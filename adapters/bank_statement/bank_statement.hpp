@@ -38,6 +38,10 @@ ColumnMapping mapping_from_config(const ConfigNode& node);
 // reading goes on; a file whose header lacks a mapped column is refused as a whole.
 Status read_statement(const std::string& path, const ColumnMapping& mapping, reconciliation::Dataset& out);
 
+// Same, from memory (tests, fuzzing); `name` stands for the file in issues and errors.
+Status read_statement_text(std::string data, const std::string& name, const ColumnMapping& mapping,
+                           reconciliation::Dataset& out);
+
 // Parses a date cell; nullopt when invalid.
 std::optional<reconciliation::Day> parse_date(std::string_view text, std::string_view format);
 
