@@ -46,7 +46,8 @@ struct ComponentSpec {
   // Throws ConfigError naming the key; must not open ports, files for writing, or the store.
   std::function<void(const ConfigNode&)> validate;
   std::function<std::vector<store::Migration>()> migrations;
-  // Builds the component from its (already validated) section.
+  // Builds the component from its (already validated) section. May be empty or return
+  // nullptr: the spec then only contributes validation and migrations (e.g. "outbox").
   std::function<std::unique_ptr<Component>(Runtime&, const ConfigNode&)> make;
 };
 

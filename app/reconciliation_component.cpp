@@ -1,19 +1,16 @@
 // The "reconciliation" component: validates its config section, contributes the run,
 // refund and callback tables, and, under `serve`, runs a reconciliation every day at the
-// configured time (its own timer thread until the shared scheduler lands).
+// configured time through the shared scheduler.
 #include "app/reconciliation_component.hpp"
 
 #include <spdlog/spdlog.h>
-
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "app/reconcile_runner.hpp"
 #include "app/runtime.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/reconciliation/callback_inbox.hpp"
+#include "gateway/scheduler/scheduler.hpp"
 
 namespace lienthong::app {
 
@@ -48,36 +45,19 @@ namespace {
 class ReconciliationComponent final : public Component {
  public:
   ReconciliationComponent(Runtime& rt, ReconcileSettings s) : rt_(rt), settings_(std::move(s)) {}
-  ~ReconciliationComponent() override { stop(); }
 
-  void start() override {
+  // A daily job: the shared scheduler runs it every 24 hours, the first time at the next
+  // HH:MM in Vietnam time.
+  void register_jobs(scheduler::Scheduler& s) override {
     if (!settings_.schedule.enabled) return;
-    thread_ = std::thread([this] { loop(); });
-  }
-
-  void stop() override {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    int64_t now = rt_.clock->now_ms();
+    int64_t first = next_daily_run_ms(now, settings_.schedule.hour, settings_.schedule.minute) - now;
+    s.add(
+        "reconciliation", std::chrono::hours(24), [this] { return run_once(); }, Millis(first));
   }
 
  private:
-  void loop() {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      int64_t now = rt_.clock->now_ms();
-      int64_t next = next_daily_run_ms(now, settings_.schedule.hour, settings_.schedule.minute);
-      if (cv_.wait_for(lock, std::chrono::milliseconds(next - now), [this] { return stopping_; })) return;
-      lock.unlock();
-      run_once();
-      lock.lock();
-    }
-  }
-
-  void run_once() {
+  Status run_once() {
     auto t = vn_time::to_vietnam(rt_.clock->now_ms());
     auto today = static_cast<reconciliation::Day>(vn_time::days_from_civil(t.year, t.month, t.day));
     ReconcileRequest req;
@@ -96,22 +76,16 @@ class ReconciliationComponent final : public Component {
     req.tax_vouchers = path("tax_vouchers");
     req.out_dir = expand_input_path(settings_.out_dir + "/{from}", req.period.from, req.period.to);
     auto o = run_reconciliation(*rt_.db, *rt_.clock, settings_, req);
-    if (!o.ok()) {
-      spdlog::error("scheduled reconciliation for {} failed: {}", vn_time::format_date(req.period.from),
-                    o.error().message);
-      return;
-    }
+    if (!o.ok())
+      return o.error().context("scheduled reconciliation for " + vn_time::format_date(req.period.from));
     spdlog::info("scheduled reconciliation {} for {}: {} exceptions, {} input issues, reports in {}",
                  o->info.id, vn_time::format_date(req.period.from), o->result.items.size(),
                  o->result.issues.size(), req.out_dir);
+    return Status();
   }
 
   Runtime& rt_;
   ReconcileSettings settings_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
 };
 
 }  // namespace

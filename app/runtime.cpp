@@ -65,6 +65,9 @@ Runtime open_runtime(const std::string& file) {
   }
   auto st = rt.db->migrate(all);
   if (!st.ok()) throw ConfigError("store migration failed: " + st.error().message);
+  auto outbox_node = root.optional_object("outbox");
+  rt.outbox = std::make_unique<outbox::Outbox>(
+      *rt.db, outbox_node ? outbox::Policy::from_config(*outbox_node) : outbox::Policy{}, *rt.clock);
   return rt;
 }
 

@@ -9,6 +9,7 @@
 #include "app/component.hpp"
 #include "gateway/common/clock.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/outbox/outbox.hpp"
 #include "gateway/store/database.hpp"
 
 namespace lienthong::app {
@@ -17,6 +18,7 @@ struct Runtime {
   std::shared_ptr<ConfigFile> config;
   std::unique_ptr<store::Database> db;
   const Clock* clock = &SystemClock::instance();
+  std::unique_ptr<outbox::Outbox> outbox;  // policy from the "outbox" section
 };
 
 // --config FILE, else $LIENTHONG_CONFIG, else ./lienthong.json.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gateway/common/result.hpp"
+#include "gateway/mapping/status_machine.hpp"
 
 namespace lienthong::mapping {
 
@@ -47,8 +48,14 @@ class Mapping {
   // Runs the file's "validate" rules over a target document (required fields, patterns,
   // date order); kValidation naming the field.
   Status validate(const rapidjson::Value& target) const;
+  // apply() then validate(): what a flow normally calls.
+  Result<rapidjson::Document> transform(const rapidjson::Value& source, const Context& ctx = {}) const;
   // Code table lookup, for callers that need one value.
   std::optional<std::string> lookup(const std::string& table, const std::string& key) const;
+  // The file's "transitions" section, when it has one.
+  const StatusMachine* transitions() const;
+  // Number of top-level field rules (for benches and diagnostics).
+  size_t field_count() const;
 
   Mapping(Mapping&&) noexcept;
   Mapping& operator=(Mapping&&) noexcept;

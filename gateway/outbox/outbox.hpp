@@ -2,10 +2,20 @@
 // to send it. Messages sharing an ordering key are delivered strictly in enqueue order
 // (a dossier's status history), retried with exponential backoff and jitter, and
 // dead-lettered after max_attempts or max_age; a dead letter can be replayed.
+//
+// Ordering guarantee: the ordering key is global (across destinations). A message is
+// claimable only when every earlier message (lower id) with the same ordering key is
+// sent (or discarded by an operator). A message in flight (leased) or waiting for a
+// backoff therefore holds back the later messages of its key, and a dead letter blocks
+// its key until it is replayed (`outbox replay`) or discarded (`outbox discard`);
+// other keys are unaffected. Delivery is at-least-once: a worker that crashes after
+// delivering but before mark_sent gets its batch re-delivered when the lease expires,
+// so destinations should pass the dedup key upstream as an idempotency key.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +27,10 @@
 
 namespace lienthong::outbox {
 
-enum class State { kPending, kSent, kDead };
+// kDiscarded: an operator gave up on a dead letter so that its key moves on.
+enum class State { kPending, kSent, kDead, kDiscarded };
 std::string_view to_string(State s);
+std::optional<State> parse_state(std::string_view s);
 
 struct NewMessage {
   std::string destination;   // adapter name, e.g. "dvcqg"
@@ -38,6 +50,7 @@ struct Message {
   int64_t sent_at_ms = 0;
   std::string last_error;
   std::string content_hash;  // sha256 of payload
+  int64_t lease_until_ms = 0;
 };
 
 struct Policy {
@@ -46,8 +59,12 @@ struct Policy {
   int64_t backoff_initial_ms = 500;
   int64_t backoff_max_ms = 5 * 60 * 1000;
   double backoff_multiplier = 2.0;
-  double jitter = 0.2;          // ± share of the delay
-  int64_t lease_ms = 60'000;    // a claimed message is re-claimable after this (crash)
+  double jitter = 0.2;        // ± share of the delay
+  int64_t lease_ms = 60'000;  // a claimed message is re-claimable after this (crash)
+  // Worker settings, read by whoever runs the Dispatcher.
+  int workers = 1;
+  size_t batch_size = 500;  // upper bound on one claim, whatever max_batch() says
+  int64_t poll_interval_ms = 1000;
 
   // Keys: max_attempts, max_age_seconds, backoff_initial_ms, backoff_max_ms,
   // backoff_multiplier, jitter, lease_ms (plus the worker keys: workers, batch_size,
@@ -55,8 +72,13 @@ struct Policy {
   static Policy from_config(const ConfigNode& node);
 };
 
-// Delay before attempt number `attempts` + 1, given a uniform random number in [0, 1).
+// Delay before attempt number `attempts` + 1, given a uniform random number in [0, 1):
+// min(backoff_max_ms, backoff_initial_ms × multiplier^(attempts-1)) ± jitter, never above
+// backoff_max_ms (attempts ≤ 1 → backoff_initial_ms ± jitter).
 int64_t backoff_delay_ms(const Policy& p, int attempts, double random01);
+
+// Lowercase hex SHA-256.
+std::string sha256_hex(std::string_view data);
 
 struct EnqueueResult {
   int64_t id = 0;
@@ -85,18 +107,32 @@ class Outbox {
   Result<EnqueueResult> enqueue(const NewMessage& m);
 
   // Up to `limit` messages for `destination` that are due, not leased, and first in line
-  // for their ordering key; leases them for policy.lease_ms.
+  // for their ordering key; leases them for policy.lease_ms and counts the attempt
+  // (a crash mid-delivery still uses up an attempt, so a poison message cannot loop).
+  // At most one message per ordering key per claim. Returned in id order.
   Result<std::vector<Message>> claim(const std::string& destination, size_t limit);
   Status mark_sent(const std::vector<int64_t>& ids);
   // Retryable errors schedule the next attempt; others, or attempts/age exhausted,
   // dead-letter the message. Returns the state the message ends in.
   Result<State> mark_failed(int64_t id, const Error& error);
+  // Both of the above for one delivered batch, in one transaction: outcomes[i] belongs
+  // to ids[i]. Returns the state each message ends in.
+  Result<std::vector<State>> mark_outcomes(const std::vector<int64_t>& ids,
+                                           const std::vector<Status>& outcomes);
 
   Result<std::vector<Message>> list(const ListFilter& filter);
   Result<Message> get(int64_t id);
   // Dead (or pending) → pending, due now, attempts reset.
   Status replay(int64_t id);
   Result<Counts> counts(const std::string& destination = "");
+  // Dead → discarded: unblocks the later messages of its key without sending it.
+  Status discard(int64_t id);
+  // Replays every dead letter (of one destination when given); returns how many.
+  Result<int64_t> replay_all_dead(const std::string& destination = "");
+  // Earliest time a currently blocked-by-time head of line for `destination` becomes
+  // claimable (max of next attempt and lease end); nullopt when nothing can become due
+  // (empty, or only messages blocked behind dead letters).
+  Result<std::optional<int64_t>> next_due_ms(const std::string& destination);
   const Policy& policy() const { return policy_; }
 
  private:
@@ -125,13 +161,17 @@ class Dispatcher {
  public:
   Dispatcher(Outbox& outbox, const Clock& clock);
   ~Dispatcher();
+  // Throws ConfigError when a destination of that name is already added.
   void add(Destination& destination);
   // Delivers until nothing is due (messages waiting for a backoff count as not due) or
   // `deadline_ms` passes; sleeps until the next due message when `wait_for_retries`.
   Result<DeliveryStats> run_until_idle(int64_t deadline_ms, bool wait_for_retries);
   void start(int workers, int64_t poll_interval_ms);
   void stop();
-  DeliveryStats stats() const;
+  DeliveryStats stats() const;  // since construction
+  // How run_until_idle waits for a retry (default: real sleep). Tests pass a function
+  // that advances a ManualClock.
+  void set_sleep(std::function<void(int64_t ms)> sleep);
 
  private:
   struct Impl;

@@ -8,8 +8,10 @@
 #include "app/commands.hpp"
 #include "app/reconcile_runner.hpp"
 #include "app/reconciliation_component.hpp"
+#include "app/runtime.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/reconciliation/callback_inbox.hpp"
+#include "gateway/scheduler/scheduler.hpp"
 
 namespace lienthong::app {
 int run_reconcile(const std::vector<std::string>& args);
@@ -190,6 +192,47 @@ TEST_F(ReconcileRunTest, CommandLineRunWritesReportsAndExitsZero) {
   EXPECT_TRUE(fs::exists(dir_ / "reports" / "exceptions.csv"));
   args.push_back("--bogus");
   EXPECT_THROW(run_reconcile(args), UsageError);
+}
+
+}  // namespace
+}  // namespace lienthong::app
+
+namespace lienthong::app {
+namespace {
+
+TEST_F(ReconcileRunTest, ScheduledJobRunsDailyForThePreviousDay) {
+  // Inputs named by date, as an operator drops them for the day before.
+  fs::create_directories(dir_ / "in" / "2026-11-02");
+  for (auto name : {"bank.csv", "treasury.xml", "obligations.csv", "payments.jsonl"}) {
+    fs::copy_file(dir_ / name, dir_ / "in" / "2026-11-02" / name);
+  }
+  auto cfg =
+      ConfigFile::from_string(R"({"reconciliation": {"out_dir": "reports", "schedule": {"time": "06:00",
+      "inputs": {"bank": "in/{from}/bank.csv", "treasury": "in/{from}/treasury.xml",
+                 "obligations": "in/{from}/obligations.csv", "payments": "in/{from}/payments.jsonl"}}}})",
+                              dir_.string());
+  ManualClock clock(vn_time::from_vietnam({2026, 11, 3, 1, 0, 0}));
+  Runtime rt;
+  rt.config = cfg;
+  rt.db = std::move(db_);
+  rt.clock = &clock;
+  auto spec = reconciliation_component();
+  auto section = cfg->root().object("reconciliation");
+  spec.validate(section);
+  auto component = spec.make(rt, section);
+  scheduler::Scheduler sched(clock);
+  component->register_jobs(sched);
+  EXPECT_EQ(sched.run_due(), 0);  // 01:00: not yet
+  clock.set_ms(vn_time::from_vietnam({2026, 11, 3, 6, 0, 1}));
+  EXPECT_EQ(sched.run_due(), 1);
+  auto stats = sched.stats();
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].failures, 0) << stats[0].last_error;
+  auto rows = rt.db->query("SELECT period_from, period_to FROM recon_runs");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].str(0), "2026-11-02");
+  EXPECT_TRUE(fs::exists(dir_ / "reports" / "2026-11-02" / "exceptions.csv"));
 }
 
 }  // namespace
