@@ -13,9 +13,7 @@ const std::vector<Command>& commands() {
       {"config", "config check FILE: validate a configuration file without starting anything", run_config},
       {"outbox", "outbox list|show|replay|discard|counts: inspect and replay outbound messages", run_outbox},
       {"codes", "codes lookup|translate|diff: effective-dated unit and agency code tables", run_codes},
-      {"reconcile",
-       "reconcile --from DATE --to DATE --bank F --treasury F [...]: one treasury reconciliation run now",
-       run_reconcile},
+      {"reconcile", "reconcile --from DATE --to DATE --bank F --treasury F ...: one treasury reconciliation", run_reconcile},
   };
   return table;
 }
