@@ -10,6 +10,7 @@
 #include <string>
 
 #include "adapters/payment_platform/payment_platform.hpp"
+#include "adapters/tax/tax.hpp"
 #include "gateway/common/vn_time.hpp"
 
 namespace lienthong::sim {
@@ -255,6 +256,49 @@ ReconDataManifest generate_recon_data(const ReconDataOptions& o) {
       }
     }
   }
+  if (o.tax > 0) {
+    // Land-tax notices relayed by the portal: one envelope per dossier, paid by voucher
+    // through the bank (the notice number as reference) and credited by the treasury. The
+    // last notice stays unpaid when discrepancies are injected.
+    File notices(dir / "tax_notices.json"), vouchers(dir / "tax_vouchers.json");
+    notices.put("[");
+    vouchers.put("[");
+    bool first_voucher = true;
+    for (int64_t i = 0; i < o.tax; ++i) {
+      std::snprintf(buf, sizeof buf, "H12.TD-%06" PRId64, i);
+      std::string dossier = buf;
+      std::snprintf(buf, sizeof buf, "TB%08" PRId64, i);
+      std::string notice = buf;
+      int64_t amount = 1000000 * (1 + static_cast<int64_t>(rng.below(50)));
+      int64_t day = from + static_cast<int64_t>(
+                               rng.below(static_cast<uint64_t>(o.days - o.settlement_window_days - 1)));
+      std::string xml = "<DATA><BODY><ROW_LIST><ROW><MA_HSO>" + dossier +
+                        "</MA_HSO><LIST><ITEM><MA_SO_THUE>01" + std::to_string(10000000 + i) +
+                        "</MA_SO_THUE><SO_QUYET_DINH>" + notice + "</SO_QUYET_DINH><NGAY_QUYET_DINH>" +
+                        dmy(from) +
+                        "</NGAY_QUYET_DINH><TEN_TIEUMUC>Lệ phí trước bạ nhà, đất</TEN_TIEUMUC><SO_TIEN>" +
+                        std::to_string(amount) + "</SO_TIEN></ITEM></LIST></ROW></ROW_LIST></BODY></DATA>";
+      notices.put(std::string(i ? ",\n" : "\n") + "{\"data\":\"" + tax::base64_encode(xml) + "\"}");
+      if (o.discrepancies > 0 && i == o.tax - 1) {
+        m.expected.push_back({"OBL:" + dossier + ":" + notice, "obligation_unpaid"});
+        continue;
+      }
+      vn_time::CivilTime t;
+      vn_time::civil_from_days(day, t.year, t.month, t.day);
+      t.hour = 9;
+      vouchers.put(std::string(first_voucher ? "\n" : ",\n") + "{\"MaHoSo\":\"" + dossier +
+                   "\",\"MaSoThue\":\"01" + std::to_string(10000000 + i) +
+                   "\",\"ThongTinThanhToan\":{\"MaThongBaoThue\":\"" + notice +
+                   "\",\"SoTien\":" + std::to_string(amount) + ",\"ThoiGianThanhToan\":\"" +
+                   vn_time::format_compact(vn_time::from_vietnam(t)) + "\",\"TrangThaiThanhToan\":1}}");
+      first_voucher = false;
+      write_bank(notice, dossier, amount, day);
+      write_kb(notice, dossier, "THUE", amount, day + 1, false);
+      m.matched += 1;
+    }
+    notices.put("\n]\n");
+    vouchers.put("\n]\n");
+  }
   kb.put("</DuLieuKhoBac>\n");
   for (File* f : {&pay, &bank, &kb, &obl}) {
     if (std::fflush(f->f) != 0) throw std::runtime_error("write failed in " + o.out_dir);
@@ -303,7 +347,7 @@ int run_recon_data(const std::vector<std::string>& args) {
     };
     if (a == "--help") {
       std::cout << "usage: lienthong-sim recon-data --size N --seed S --discrepancies K --out DIR\n"
-                   "         [--malformed M] [--from YYYY-MM-DD] [--days D] [--sqlite-csv]\n"
+                   "         [--malformed M] [--from YYYY-MM-DD] [--days D] [--tax T] [--sqlite-csv]\n"
                    "Writes payments.jsonl, bank.csv, treasury.xml, obligations.csv and manifest.json\n"
                    "(the injected discrepancies and malformed rows, which a run must find exactly).\n";
       return 0;
@@ -321,6 +365,8 @@ int run_recon_data(const std::vector<std::string>& args) {
       o.from = value();
     } else if (a == "--days") {
       o.days = static_cast<int>(number());
+    } else if (a == "--tax") {
+      o.tax = number();
     } else if (a == "--sqlite-csv") {
       o.sqlite_csv = true;
     } else {

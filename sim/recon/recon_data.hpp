@@ -21,6 +21,7 @@ struct ReconDataOptions {
   int days = 10;                    // period length; as_of is the day after the period
   int settlement_window_days = 3;
   int date_window_days = 1;
+  int64_t tax = 0;                    // land-tax obligations relayed by the portal (notices + vouchers)
   bool sqlite_csv = false;            // also write payments.csv / treasury.csv for the sqlite baseline
   std::string secret = "sim-secret";  // MaXacThuc of the payment lines
 };
@@ -38,12 +39,15 @@ struct ReconDataManifest {
   uint64_t input_bytes = 0;
 };
 
-// Writes payments.jsonl, bank.csv, treasury.xml, obligations.csv and manifest.json.
+// Writes payments.jsonl, bank.csv, treasury.xml, obligations.csv and manifest.json; with
+// `tax` > 0 also tax_notices.json (base64 XML envelopes) and tax_vouchers.json, whose
+// obligations are paid through the bank and credited by the treasury (one injected unpaid
+// notice among them when `discrepancies` > 0).
 // Throws std::runtime_error on I/O failure, std::invalid_argument on bad options.
 ReconDataManifest generate_recon_data(const ReconDataOptions& options);
 
 // lienthong-sim recon-data --size N --seed S --discrepancies K [--malformed M] --out DIR
-//   [--from YYYY-MM-DD] [--days D] [--sqlite-csv]
+//   [--from YYYY-MM-DD] [--days D] [--tax T] [--sqlite-csv]
 int run_recon_data(const std::vector<std::string>& args);
 
 }  // namespace lienthong::sim

@@ -195,6 +195,34 @@ TEST(ReconciliationEngine, PaymentAboveObligationIsOverpaymentWithRefundOfTheDif
   EXPECT_EQ(*find(r, "PAY:GD1")->obligation_amount, 50000);
 }
 
+TEST(ReconciliationEngine, PaymentBelowObligationIsUnderpaymentWithoutRefund) {
+  Case c;
+  c.owe("HS1", 50000);
+  c.pay("GD1", "HS1", 30000, "2026-11-02");
+  c.bank("GD1", "", 30000, "2026-11-02");
+  c.kb("GD1", "HS1", 30000, "2026-11-03");
+  auto r = c.run();
+  ASSERT_EQ(r.items.size(), 1u);
+  EXPECT_EQ(r.items[0].reason, ReasonCode::kAmountMismatch);
+  EXPECT_EQ(r.items[0].refund_amount, 0);
+  EXPECT_NE(r.items[0].detail.find("underpaid by 20.000"), std::string::npos);
+}
+
+TEST(ReconciliationEngine, TwoObligationsOfOneDossierAreCoveredByMatchingAmounts) {
+  Case c;
+  c.owe("HS1", 50000, "PHI");
+  c.owe("HS1", 1200000, "TB-01");
+  c.pay("GD1", "HS1", 1200000, "2026-11-02", 9);
+  c.pay("GD2", "HS1", 50000, "2026-11-02", 10);
+  for (auto [ref, amt] : {std::pair{"GD1", 1200000}, std::pair{"GD2", 50000}}) {
+    c.bank(ref, "", amt, "2026-11-02");
+    c.kb(ref, "HS1", amt, "2026-11-03");
+  }
+  auto r = c.run();
+  EXPECT_TRUE(r.items.empty());
+  EXPECT_EQ(count(r, ReasonCode::kMatched), 2);
+}
+
 TEST(ReconciliationEngine, PaymentForUnknownDossierIsNoDossier) {
   Case c;
   c.owe("HS1", 50000);

@@ -42,6 +42,10 @@ Fixture generate_and_run(const ReconDataOptions& o, const std::string& out) {
   req.bank = (d / "bank.csv").string();
   req.treasury = (d / "treasury.xml").string();
   req.obligations = (d / "obligations.csv").string();
+  if (o.tax > 0) {
+    req.tax_notices = (d / "tax_notices.json").string();
+    req.tax_vouchers = (d / "tax_vouchers.json").string();
+  }
   req.out_dir = out;
   auto r = app::run_reconciliation(**db, clock, settings, req);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
@@ -55,6 +59,7 @@ TEST(ReconDataGenerator, RunFindsExactlyTheInjectedDiscrepancies) {
   o.seed = 7;
   o.discrepancies = 45;  // five of each injectable class
   o.malformed = 4;
+  o.tax = 12;  // eleven paid land-tax notices, one unpaid
   o.out_dir = ::testing::TempDir() + "/recon_gen_exact";
   fs::remove_all(o.out_dir);
   auto f = generate_and_run(o, o.out_dir + "/report");
@@ -62,7 +67,7 @@ TEST(ReconDataGenerator, RunFindsExactlyTheInjectedDiscrepancies) {
   for (const auto& e : f.manifest.expected) expected[e.key] = e.reason;
   for (const auto& it : f.outcome.result.items)
     found[it.key] = std::string(reconciliation::to_string(it.reason));
-  EXPECT_EQ(expected.size(), 45u);
+  EXPECT_EQ(expected.size(), 46u);
   EXPECT_EQ(found, expected);
   EXPECT_EQ(f.outcome.result.summary.by_class[0].count, f.manifest.matched);
   // Every injected malformed row is reported with its file and line, and nothing else is.
