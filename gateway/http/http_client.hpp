@@ -61,7 +61,8 @@ struct ClientOptions {
 // 429 → kRateLimited; other 4xx → kClient; 5xx → kServer.
 ErrorKind kind_for_status(int status);
 
-// Thread-safe: each thread gets its own reused curl easy handle (connection reuse).
+// Thread-safe: each concurrent call takes its own curl easy handle from a small per-client
+// pool and puts it back, so handles (and their kept-alive connections) are reused.
 class HttpClient {
  public:
   explicit HttpClient(ClientOptions options = {});
