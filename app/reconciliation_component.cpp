@@ -11,6 +11,7 @@
 #include "gateway/common/vn_time.hpp"
 #include "gateway/reconciliation/callback_inbox.hpp"
 #include "gateway/scheduler/scheduler.hpp"
+#include "gateway/server/http_server.hpp"
 
 namespace lienthong::app {
 
@@ -42,9 +43,25 @@ CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secr
 
 namespace {
 
+// A confirmation is a few hundred bytes; anything near this is not one.
+constexpr size_t kCallbackBodyLimit = 64 * 1024;
+
 class ReconciliationComponent final : public Component {
  public:
   ReconciliationComponent(Runtime& rt, ReconcileSettings s) : rt_(rt), settings_(std::move(s)) {}
+
+  // The payment platform's confirmation callback, when a shared secret is configured.
+  void register_routes(server::HttpServer& server) override {
+    if (!settings_.callback_secret) return;
+    server.route(
+        "POST", settings_.callback_path,
+        [this](server::Request& req) {
+          reconciliation::CallbackInbox inbox(*rt_.db, *rt_.clock);
+          auto answer = handle_payment_callback(req.body, *settings_.callback_secret, inbox);
+          return server::Response::json(answer.http_status, answer.body);
+        },
+        server::RouteLimits{kCallbackBodyLimit});
+  }
 
   // A daily job: the shared scheduler runs it every 24 hours, the first time at the next
   // HH:MM in Vietnam time.

@@ -10,8 +10,10 @@
 #include "app/reconciliation_component.hpp"
 #include "app/runtime.hpp"
 #include "gateway/common/vn_time.hpp"
+#include "gateway/http/http_client.hpp"
 #include "gateway/reconciliation/callback_inbox.hpp"
 #include "gateway/scheduler/scheduler.hpp"
+#include "gateway/server/http_server.hpp"
 
 namespace lienthong::app {
 int run_reconcile(const std::vector<std::string>& args);
@@ -233,6 +235,48 @@ TEST_F(ReconcileRunTest, ScheduledJobRunsDailyForThePreviousDay) {
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].str(0), "2026-11-02");
   EXPECT_TRUE(fs::exists(dir_ / "reports" / "2026-11-02" / "exceptions.csv"));
+}
+
+}  // namespace
+}  // namespace lienthong::app
+
+namespace lienthong::app {
+namespace {
+
+TEST_F(ReconcileRunTest, CallbackRouteStoresVerifiedConfirmationsOverHttp) {
+  setenv("LT_TEST_PAYMENT_SECRET", "s3cret", 1);
+  auto cfg = ConfigFile::from_string(
+      R"({"reconciliation": {"payment_platform": {"secret": {"env": "LT_TEST_PAYMENT_SECRET"}}}})",
+      dir_.string());
+  Runtime rt;
+  rt.config = cfg;
+  rt.db = std::move(db_);
+  rt.clock = &clock_;
+  auto spec = reconciliation_component();
+  auto component = spec.make(rt, cfg->root().object("reconciliation"));
+  server::HttpServer srv(server::ServerOptions{});
+  component->register_routes(srv);
+  uint16_t port = srv.start();
+  http::HttpClient client;
+  payment_platform::Transaction t;
+  t.transaction_id = "GD77";
+  t.amount = 50000;
+  t.paid_at = "20261102100000";
+  t.dossier = "HS1";
+  payment_platform::sign(t, "s3cret");
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1/payments/callback";
+  auto ok = client.send({"POST", url, {{"Content-Type", "application/json"}}, payment_platform::to_json(t)});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_NE(ok->body.find("\"MaLoi\":\"00\""), std::string::npos);
+  payment_platform::sign(t, "wrong");
+  auto bad = client.send({"POST", url, {{"Content-Type", "application/json"}}, payment_platform::to_json(t)});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 401);
+  srv.stop();
+  auto rows = rt.db->query("SELECT reference FROM recon_callbacks");
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].str(0), "GD77");
 }
 
 }  // namespace
