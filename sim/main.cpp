@@ -7,6 +7,7 @@
 
 namespace lienthong::sim {
 int run_recon_data(const std::vector<std::string>& args);
+int run_payment_platform_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
 
 namespace {
@@ -21,6 +22,8 @@ const Simulator kSimulators[] = {
     {"recon-data",
      "reconciliation inputs (payments, bank, treasury, obligations) with injected discrepancies",
      lienthong::sim::run_recon_data},
+    {"payment-platform", "portal payment platform: transaction list API, paged, with faults",
+     lienthong::sim::run_payment_platform_sim},
 };
 
 void usage(std::ostream& os) {

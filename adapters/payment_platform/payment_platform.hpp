@@ -5,6 +5,7 @@
 // shared secret.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,5 +73,31 @@ Result<Page> parse_page(std::string_view body);
 // into `out`. A malformed line is an InputIssue; a file that is not JSON Lines of objects
 // (first non-blank byte is not '{') is refused as a whole.
 Status read_transactions(const std::string& path, reconciliation::Dataset& out);
+
+}  // namespace lienthong::payment_platform
+
+namespace lienthong::http {
+class HttpClient;
+}
+
+namespace lienthong::payment_platform {
+
+// The transaction list API, pulled page by page:
+//   GET {base_url}/giao-dich?MaDoiTac=..&TuNgay=yyyyMMdd&DenNgay=yyyyMMdd&Trang=N&SoBanGhi=M
+// answering Page JSON. Retryable failures (timeouts, 5xx, 429) are retried per page.
+struct PullOptions {
+  std::string base_url;
+  std::string partner_code;
+  int page_size = 500;
+  int max_attempts = 4;  // per page
+  std::chrono::milliseconds retry_backoff{200};
+};
+
+// Pulls every transaction paid in [from, to] (Vietnam days) and writes them as JSON Lines to
+// `out_path` (via a temporary file renamed at the end: never a partial file). Returns the
+// number of transactions.
+Result<int64_t> pull_transactions(http::HttpClient& client, const PullOptions& options,
+                                  reconciliation::Day from, reconciliation::Day to,
+                                  const std::string& out_path);
 
 }  // namespace lienthong::payment_platform
