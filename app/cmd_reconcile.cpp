@@ -14,13 +14,14 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: lienthong reconcile --from YYYY-MM-DD --to YYYY-MM-DD --bank FILE --treasury FILE\n"
-    "         [--payments FILE] [--obligations FILE] [--tax-notices FILE] [--tax-vouchers FILE]\n"
+    "         [--payments FILE | --pull] [--obligations FILE] [--tax-notices FILE] [--tax-vouchers FILE]\n"
     "         [--as-of YYYY-MM-DD] [--out DIR] [--no-callbacks] [--json] [--config FILE]\n"
     "Reconciles the portal's online fee payments (JSON Lines), the bank statement (CSV), the\n"
     "State Treasury's credit records (XML) and the dossiers' obligations for the period, stores\n"
     "the run and writes exceptions.csv, report.json, summary.json, input_issues.csv and\n"
     "refund_instructions.csv into --out (default: reconciliation.out_dir). --as-of (default:\n"
-    "today, Vietnam time) decides which uncredited payments are still inside the settlement window.\n";
+    "today, Vietnam time) decides which uncredited payments are still inside the settlement window.\n"
+    "--pull fetches the portal's transactions from reconciliation.payment_platform.base_url into --out.\n";
 
 reconciliation::Day parse_day_option(const Args& args, const std::string& name) {
   auto v = args.required(name);
@@ -32,13 +33,13 @@ reconciliation::Day parse_day_option(const Args& args, const std::string& name) 
 }  // namespace
 
 int run_reconcile(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json", "no-callbacks"});
+  Args args = Args::parse(argv, {"help", "json", "no-callbacks", "pull"});
   if (args.flag("help")) {
     std::cout << kUsage;
     return kExitOk;
   }
-  args.allow_only({"help", "json", "no-callbacks", "from", "to", "as-of", "bank", "treasury", "payments",
-                   "obligations", "tax-notices", "tax-vouchers", "out", "config"});
+  args.allow_only({"help", "json", "no-callbacks", "pull", "from", "to", "as-of", "bank", "treasury",
+                   "payments", "obligations", "tax-notices", "tax-vouchers", "out", "config"});
   ReconcileRequest req;
   req.period.from = parse_day_option(args, "from");
   req.period.to = parse_day_option(args, "to");
@@ -50,6 +51,8 @@ int run_reconcile(const std::vector<std::string>& argv) {
   req.tax_notices = args.option_or("tax-notices", "");
   req.tax_vouchers = args.option_or("tax-vouchers", "");
   req.include_callbacks = !args.flag("no-callbacks");
+  req.pull = args.flag("pull");
+  if (req.pull && !req.payments.empty()) throw UsageError("--pull and --payments exclude each other");
 
   Runtime rt = open_runtime(config_path(args));
   ReconcileSettings settings;

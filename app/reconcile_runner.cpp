@@ -1,5 +1,7 @@
 #include "app/reconcile_runner.hpp"
 
+#include <filesystem>
+
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "adapters/tax/tax.hpp"
 #include "adapters/treasury/treasury.hpp"
@@ -21,8 +23,18 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
   if (s.tax_agency.empty()) n.fail("tax_agency", "must not be empty");
   s.out_dir = n.file_path_or("out_dir", s.out_dir);
   if (auto p = n.optional_object("payment_platform")) {
-    p->allow_only({"secret", "callback_path"});
-    s.callback_secret = p->secret("secret");
+    std::vector<std::string> keys = {"secret", "callback_path", "base_url", "partner_code", "page_size"};
+    for (const auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
+    p->allow_only(keys);
+    if (p->has("secret")) s.callback_secret = p->secret("secret");
+    s.platform_base_url = p->string_or("base_url", "");
+    if (!s.platform_base_url.empty() && s.platform_base_url.rfind("http://", 0) != 0 &&
+        s.platform_base_url.rfind("https://", 0) != 0) {
+      p->fail("base_url", "must be an http:// or https:// URL");
+    }
+    s.partner_code = p->string_or("partner_code", "");
+    s.page_size = static_cast<int>(p->integer_or("page_size", s.page_size, 1, 5000));
+    s.platform_client = http::ClientOptions::from_config(*p);
     s.callback_path = p->string_or("callback_path", s.callback_path);
     if (s.callback_path.empty() || s.callback_path[0] != '/') p->fail("callback_path", "must start with '/'");
   }
@@ -78,8 +90,28 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
     LT_ASSIGN_OR_RETURN(auto c, checksum_file(name, *path));
     o.info.inputs.push_back(std::move(c));
   }
+  std::string payments = req.payments;
+  if (req.pull) {
+    if (settings.platform_base_url.empty()) {
+      return make_error(ErrorKind::kConfig,
+                        "--pull needs reconciliation.payment_platform.base_url in the config");
+    }
+    if (req.out_dir.empty()) return make_error(ErrorKind::kValidation, "--pull needs an output directory");
+    std::error_code ec;
+    std::filesystem::create_directories(req.out_dir, ec);
+    payments = req.out_dir + "/payments-" + vn_time::format_date(req.period.from) + "_" +
+               vn_time::format_date(req.period.to) + ".jsonl";
+    http::HttpClient client(settings.platform_client);
+    payment_platform::PullOptions po;
+    po.base_url = settings.platform_base_url;
+    po.partner_code = settings.partner_code;
+    po.page_size = settings.page_size;
+    LT_TRY(payment_platform::pull_transactions(client, po, req.period.from, req.period.to, payments));
+    LT_ASSIGN_OR_RETURN(auto c, checksum_file("payments", payments));
+    o.info.inputs.insert(o.info.inputs.begin(), std::move(c));
+  }
   Dataset data;
-  if (!req.payments.empty()) LT_TRY(payment_platform::read_transactions(req.payments, data));
+  if (!payments.empty()) LT_TRY(payment_platform::read_transactions(payments, data));
   if (!req.tax_vouchers.empty()) LT_TRY(tax::read_vouchers(req.tax_vouchers, settings.tax_agency, data));
   LT_TRY(bank_statement::read_statement(req.bank, settings.bank, data));
   LT_TRY(treasury::read_credits(req.treasury, data));

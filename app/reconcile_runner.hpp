@@ -11,6 +11,7 @@
 #include "adapters/bank_statement/bank_statement.hpp"
 #include "gateway/common/clock.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/http/http_client.hpp"
 #include "gateway/reconciliation/engine.hpp"
 #include "gateway/reconciliation/run_store.hpp"
 #include "gateway/store/database.hpp"
@@ -24,6 +25,10 @@ struct ReconcileSettings {
   std::string out_dir = "reports/reconciliation";
   std::optional<Secret> callback_secret;  // payment_platform.secret: verifies MaXacThuc
   std::string callback_path = "/v1/payments/callback";
+  // payment_platform.base_url/partner_code/page_size: the transaction list API for --pull.
+  std::string platform_base_url, partner_code;
+  int page_size = 500;
+  http::ClientOptions platform_client;
   struct Schedule {
     bool enabled = false;
     int hour = 6, minute = 0;  // Vietnam time
@@ -33,9 +38,9 @@ struct ReconcileSettings {
   } schedule;
 
   // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, out_dir,
-  // payment_platform{secret, callback_path}, schedule{enabled, time "HH:MM", lookback_days,
-  // inputs{payments, bank, treasury, obligations, tax_notices, tax_vouchers}}.
-  // Throws ConfigError naming the key.
+  // payment_platform{secret, callback_path, base_url, partner_code, page_size, timeout_ms, ...},
+  // schedule{enabled, time "HH:MM", lookback_days, inputs{payments, bank, treasury, obligations, tax_notices,
+  // tax_vouchers}}. Throws ConfigError naming the key.
   static ReconcileSettings from_config(const ConfigNode& section);
 };
 
@@ -44,6 +49,8 @@ struct ReconcileRequest {
   std::string payments, bank, treasury, obligations, tax_notices, tax_vouchers;  // empty: not given
   bool include_callbacks = true;  // stored payment callbacks join the portal's payments
   std::string out_dir;            // empty: no report files
+  // Pull the portal's transactions from its API (into out_dir) instead of reading `payments`.
+  bool pull = false;
 };
 
 struct ReconcileOutcome {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "app/args.hpp"
@@ -14,6 +15,8 @@
 #include "gateway/reconciliation/callback_inbox.hpp"
 #include "gateway/scheduler/scheduler.hpp"
 #include "gateway/server/http_server.hpp"
+#include "sim/payment_platform/payment_platform_sim.hpp"
+#include "sim/recon/recon_data.hpp"
 
 namespace lienthong::app {
 int run_reconcile(const std::vector<std::string>& args);
@@ -277,6 +280,48 @@ TEST_F(ReconcileRunTest, CallbackRouteStoresVerifiedConfirmationsOverHttp) {
   auto rows = rt.db->query("SELECT reference FROM recon_callbacks");
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].str(0), "GD77");
+}
+
+}  // namespace
+}  // namespace lienthong::app
+
+namespace lienthong::app {
+namespace {
+
+TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDiscrepancies) {
+  fs::path dir = fs::path(::testing::TempDir()) / "recon_app_pull";
+  fs::remove_all(dir);
+  sim::ReconDataOptions o;
+  o.size = 90;
+  o.discrepancies = 9;
+  o.out_dir = dir.string();
+  auto manifest = sim::generate_recon_data(o);
+  sim::PaymentPlatformSim platform({(dir / "payments.jsonl").string(), 0, /*fail_every=*/4});
+  uint16_t port = platform.start();
+  auto db = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  ASSERT_TRUE(db->migrate(reconciliation::migrations()).ok());
+  ManualClock clock;
+  auto cfg = ConfigFile::from_string(
+      "{\"payment_platform\": {\"base_url\": \"http://127.0.0.1:" + std::to_string(port) +
+      "\", \"partner_code\": \"H12\", \"page_size\": 10}}");
+  auto settings = ReconcileSettings::from_config(cfg->root());
+  ReconcileRequest req;
+  req.period = {day(manifest.from.c_str()), day(manifest.to.c_str()), day(manifest.as_of.c_str())};
+  req.pull = true;
+  req.bank = (dir / "bank.csv").string();
+  req.treasury = (dir / "treasury.xml").string();
+  req.obligations = (dir / "obligations.csv").string();
+  req.out_dir = (dir / "out").string();
+  auto r = run_reconciliation(*db, clock, settings, req);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::map<std::string, std::string> want, got;
+  for (auto& e : manifest.expected) want[e.key] = e.reason;
+  for (auto& it : r->result.items) got[it.key] = std::string(reconciliation::to_string(it.reason));
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(r->info.inputs[0].name, "payments");
+  EXPECT_TRUE(fs::exists(dir / "out" / ("payments-" + manifest.from + "_" + manifest.to + ".jsonl")));
+  ReconcileSettings no_url;
+  EXPECT_FALSE(run_reconciliation(*db, clock, no_url, req).ok());
 }
 
 }  // namespace
