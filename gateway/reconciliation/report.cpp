@@ -96,21 +96,13 @@ std::string diff_json(const SavedRun* saved) {
   return s + "]}";
 }
 
-Status write_atomically(const fs::path& path, const std::string& content) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      return make_error(ErrorKind::kInternal,
-                        "cannot write " + tmp.string() + " (check the --out directory)");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) return make_error(ErrorKind::kInternal, "write failed for " + tmp.string() + " (disk full?)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return make_error(ErrorKind::kInternal, "cannot rename " + tmp.string() + ": " + ec.message());
+Status write_temp(const fs::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out)
+    return make_error(ErrorKind::kInternal, "cannot write " + path.string() + " (check the --out directory)");
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.flush();
+  if (!out) return make_error(ErrorKind::kInternal, "write failed for " + path.string() + " (disk full?)");
   return Status();
 }
 
@@ -250,14 +242,25 @@ Status write_reports(const std::string& dir, const RunInfo& info, const RunResul
   fs::create_directories(dir, ec);
   if (ec)
     return make_error(ErrorKind::kInternal, "cannot create report directory " + dir + ": " + ec.message());
-  fs::path d(dir);
-  LT_TRY(write_atomically(d / "exceptions.csv", exceptions_csv(r)));
-  LT_TRY(write_atomically(d / "input_issues.csv", issues_csv(r)));
-  LT_TRY(write_atomically(d / "refund_instructions.csv",
-                          refunds_csv(saved ? saved->instructed : std::vector<Refund>{})));
-  LT_TRY(write_atomically(d / "summary.json",
-                          "{\"run\":\"" + info.id + "\",\"summary\":" + summary_json(r.summary) + "}\n"));
-  LT_TRY(write_atomically(d / "report.json", report_json(info, r, saved) + "\n"));
+  const fs::path d(dir);
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"exceptions.csv", exceptions_csv(r)},
+      {"input_issues.csv", issues_csv(r)},
+      {"refund_instructions.csv", refunds_csv(saved ? saved->instructed : std::vector<Refund>{})},
+      {"summary.json", "{\"run\":\"" + info.id + "\",\"summary\":" + summary_json(r.summary) + "}\n"},
+      {"report.json", report_json(info, r, saved) + "\n"}};
+  // All temporaries first, then the renames: a failure leaves the previous reports intact.
+  for (const auto& [name, content] : files) {
+    Status st = write_temp(d / (name + ".tmp"), content);
+    if (!st.ok()) {
+      for (const auto& f : files) fs::remove(d / (f.first + ".tmp"), ec);
+      return st;
+    }
+  }
+  for (const auto& [name, content] : files) {
+    fs::rename(d / (name + ".tmp"), d / name, ec);
+    if (ec) return make_error(ErrorKind::kInternal, "cannot rename report " + name + ": " + ec.message());
+  }
   return Status();
 }
 
