@@ -22,7 +22,9 @@ reconciliation::Day day(const std::string& s) {
 class PullTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "recon_pull";
+    // One directory per test: ctest runs the tests of this binary in parallel.
+    dir_ = fs::path(::testing::TempDir()) /
+           ("recon_pull_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     ReconDataOptions o;
     o.size = 120;
