@@ -151,6 +151,13 @@ std::string summary_text(const RunInfo& info, const RunResult& r, const SavedRun
     if (!saved->diff.previous_run.empty()) {
       o << "Changed since run " << saved->diff.previous_run << ": " << saved->diff.changes.size()
         << " items\n";
+      constexpr size_t kShown = 20;  // the rest is in report.json
+      for (size_t i = 0; i < saved->diff.changes.size() && i < kShown; ++i) {
+        const auto& c = saved->diff.changes[i];
+        o << "  " << c.key << ": " << (c.before ? to_string(*c.before) : "matched/absent") << " -> "
+          << (c.after ? to_string(*c.after) : "matched/absent") << "\n";
+      }
+      if (saved->diff.changes.size() > kShown) o << "  ... (see report.json)\n";
     }
     if (!saved->instructed.empty()) o << "Refund instructions issued: " << saved->instructed.size() << "\n";
   }

@@ -4,6 +4,7 @@
 
 #include "gateway/common/clock.hpp"
 #include "gateway/common/vn_time.hpp"
+#include "gateway/reconciliation/report.hpp"
 
 namespace lienthong::reconciliation {
 namespace {
@@ -115,6 +116,8 @@ TEST_F(RunStoreTest, LaterRunShowsItemsThatCameInLate) {
   EXPECT_EQ(s2->diff.changes[0].key, "PAY:GD2");
   EXPECT_EQ(s2->diff.changes[0].before, ReasonCode::kPendingSettlement);
   EXPECT_FALSE(s2->diff.changes[0].after.has_value());  // now matched
+  std::string text = summary_text(i2, run(*second), &*s2);
+  EXPECT_NE(text.find("PAY:GD2: pending_settlement -> matched/absent"), std::string::npos) << text;
 }
 
 TEST_F(RunStoreTest, RefundGoesDueInstructedRefunded) {
