@@ -49,6 +49,9 @@ struct ComponentSpec {
   // Builds the component from its (already validated) section. May be empty or return
   // nullptr: the spec then only contributes validation and migrations (e.g. "outbox").
   std::function<std::unique_ptr<Component>(Runtime&, const ConfigNode&)> make;
+  // Optional: checks that need other sections (e.g. sync's adapters are configured);
+  // called with the root after every section validated. Throws ConfigError.
+  std::function<void(const ConfigNode& root)> cross_check;
 };
 
 // The explicit list (components.cpp).

@@ -39,6 +39,9 @@ std::shared_ptr<ConfigFile> check_config(const std::string& file) {
   for (auto& s : specs) {
     if (auto node = root.optional_object(s.section)) s.validate(*node);
   }
+  for (auto& s : specs) {
+    if (s.cross_check) s.cross_check(root);
+  }
   return cfg;
 }
 

@@ -1,11 +1,18 @@
 // lienthong-sim: simulators of the upstream systems, for tests, the demo and benchmarks.
 // One table: adding a simulator is one line here and one in sim/CMakeLists.txt.
+// Each simulator prints its bound port(s) as one JSON line on stdout when ready and runs
+// until SIGINT/SIGTERM.
+#include <csignal>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace lienthong::sim {
+int run_one_stop_shop_sim(const std::vector<std::string>& args);
+int run_token_sim(const std::vector<std::string>& args);
+int run_dvcqg_sim(const std::vector<std::string>& args);
+int run_all_sims(const std::vector<std::string>& args);
 int run_recon_data(const std::vector<std::string>& args);
 int run_payment_platform_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
@@ -19,15 +26,17 @@ struct Simulator {
 };
 
 const Simulator kSimulators[] = {
-    {"recon-data",
-     "reconciliation inputs (payments, bank, treasury, obligations) with injected discrepancies",
-     lienthong::sim::run_recon_data},
-    {"payment-platform", "portal payment platform: transaction list API, paged, with faults",
-     lienthong::sim::run_payment_platform_sim},
+    {"one-stop-shop", "provincial one-stop-shop API behind an LGSP token endpoint",
+     lienthong::sim::run_one_stop_shop_sim},
+    {"token", "NGSP/LGSP OAuth2 client-credentials token endpoint", lienthong::sim::run_token_sim},
+    {"dvcqg", "National Public Service Portal dossier synchronisation API", lienthong::sim::run_dvcqg_sim},
+    {"all", "one-stop-shop + token + dvcqg in one process", lienthong::sim::run_all_sims},
+    {"recon-data", "reconciliation inputs with injected discrepancies", lienthong::sim::run_recon_data},
+    {"payment-platform", "portal payment platform: paged transaction list API", lienthong::sim::run_payment_platform_sim},
 };
 
 void usage(std::ostream& os) {
-  os << "usage: lienthong-sim SIMULATOR [options]\n\nsimulators:\n";
+  os << "usage: lienthong-sim SIMULATOR [--port 0] [--seed N] [fault options] [options]\n\nsimulators:\n";
   for (const auto& s : kSimulators) os << "  " << s.name << "\t" << s.summary << "\n";
   os << "\nlienthong-sim SIMULATOR --help lists its options.\n";
 }
@@ -35,6 +44,14 @@ void usage(std::ostream& os) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Shutdown signals are taken with sigwait(); block them before any thread starts.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     usage(args.empty() ? std::cerr : std::cout);

@@ -1,0 +1,438 @@
+#include "adapters/dvcqg/dvcqg.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <mutex>
+#include <regex>
+
+#include "gateway/codes/table_resolver.hpp"
+#include "gateway/common/json.hpp"
+#include "gateway/http/http_client.hpp"
+#include "gateway/mapping/mapping.hpp"
+#include "gateway/mapping/status_machine.hpp"
+#include "gateway/model/dossier_event.hpp"
+
+namespace lienthong::adapters::dvcqg {
+
+namespace {
+
+using rapidjson::Value;
+
+// Services of POST {base}/integration.
+constexpr const char* kSyncDossiers = "DongBoHoSoMC";         // create or update dossiers
+constexpr const char* kSyncProgress = "CapNhatTienDoHoSoMC";  // processing-progress records
+constexpr const char* kLookup = "TraCuuHoSo";                 // look a dossier up
+
+// Answer codes ("error_code"; strings on the wire).
+constexpr std::string_view kOk = "0";
+constexpr std::string_view kPartial = "2";  // some records refused: see "data"
+constexpr std::string_view kSessionInvalid = "1001";
+constexpr std::string_view kMissingField = "1002";
+constexpr std::string_view kBadValue = "1003";
+constexpr std::string_view kExists = "1004";    // hồ sơ đã tồn tại
+constexpr std::string_view kNotFound = "1005";  // hồ sơ không tồn tại
+constexpr std::string_view kBadRequest = "1007";
+
+std::vector<std::string> config_keys() {
+  std::vector<std::string> keys = {"base_url",         "username",    "password",
+                                   "madonvi",          "batch_size",  "dossier_mapping",
+                                   "progress_mapping", "transitions", "verify_retries"};
+  for (auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
+  return keys;
+}
+
+// Mã đơn vị (national agency code) when no code tables are configured (codes_dir): a code
+// is sent as the source gave it once its format is right.
+class NationalAgencyCodes final : public mapping::CodeResolver {
+ public:
+  Result<std::string> resolve(const std::string& kind, const std::string& code, int64_t) const override {
+    static const std::regex kAgency(R"(^\d{3}\.\d{2}\.\d{2}\.H\d{2}$)");
+    if (kind != "agency") return Error(ErrorKind::kMapping, "no code table of kind '" + kind + "'");
+    if (!std::regex_match(code, kAgency))
+      return Error(ErrorKind::kMapping,
+                   "DonViXuLy: '" + code + "' is not a national agency code such as 000.00.12.H56");
+    return code;
+  }
+};
+
+std::string code_of(const Value& v, const char* key) {
+  const Value* m = json::member(v, key);
+  if (!m) return "";
+  if (m->IsString()) return m->GetString();
+  if (m->IsInt64()) return std::to_string(m->GetInt64());
+  return "";
+}
+
+struct Answer {
+  std::string code, message;
+  rapidjson::Document doc;
+  const Value* data = nullptr;  // per-record results, when given
+};
+
+// Outcome of one record of a call.
+struct RecordOutcome {
+  std::string code, message;
+};
+
+Error refused(const char* service, const RecordOutcome& r) {
+  // The portal's codes for a record it will never accept as sent.
+  bool invalid = r.code == kMissingField || r.code == kBadValue || r.code == kBadRequest;
+  Error e(invalid ? ErrorKind::kValidation : ErrorKind::kServer,
+          std::string("DVCQG ") + service + " refused the record: code " + r.code + ": " + r.message +
+              (invalid ? " (fix the record at the source; it is not retried)" : " (retried)"));
+  e.code = r.code;
+  return e;
+}
+
+class DvcqgTarget final : public sync::SyncTarget {
+ public:
+  DvcqgTarget(const ConfigNode& node, const Clock& clock, dossiers::Quarantine* quarantine)
+      : base_url_(node.string("base_url")),
+        username_(node.string("username")),
+        password_(node.secret("password")),
+        madonvi_(node.string("madonvi")),
+        batch_size_(static_cast<size_t>(node.integer_or("batch_size", 100, 1, 1000))),
+        verify_retries_(node.boolean_or("verify_retries", true)),
+        dossier_map_(load(node, "dossier_mapping", "mappings/dvcqg/dossier.json")),
+        progress_map_(load(node, "progress_mapping", "mappings/dvcqg/progress.json")),
+        machine_(load_machine(node)),
+        agencies_(make_resolver(node, clock)),
+        client_(http::ClientOptions::from_config(node)),
+        clock_(clock),
+        quarantine_(quarantine) {
+    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+  }
+
+  static mapping::Mapping load(const ConfigNode& node, const char* key, const char* fallback) {
+    auto m = mapping::Mapping::load_file(node.file_path_or(key, node.resolve_path(fallback)));
+    if (!m.ok()) throw ConfigError(node.key_path(key) + ": " + m.error().message);
+    return std::move(m).value();
+  }
+  // With codes_dir, DonViXuLy is the agency code valid today for the code the event carried
+  // on its date (mergers and renames followed through the effective-dated code tables).
+  static std::unique_ptr<mapping::CodeResolver> make_resolver(const ConfigNode& node, const Clock& clock) {
+    if (!node.has("codes_dir")) return std::make_unique<NationalAgencyCodes>();
+    auto tables = codes::CodeTables::load_dir(node.file_path("codes_dir"));
+    if (!tables.ok()) throw ConfigError(node.key_path("codes_dir") + ": " + tables.error().message);
+    return std::make_unique<codes::TableResolver>(
+        std::make_shared<const codes::CodeTables>(std::move(tables).value()), clock);
+  }
+  static mapping::StatusMachine load_machine(const ConfigNode& node) {
+    auto m = mapping::StatusMachine::load_file(
+        node.file_path_or("transitions", node.resolve_path("mappings/dvcqg/status_transitions.json")));
+    if (!m.ok()) throw ConfigError(node.key_path("transitions") + ": " + m.error().message);
+    return std::move(m).value();
+  }
+
+  std::string name() const override { return std::string(kName); }
+  size_t max_batch() const override { return batch_size_; }
+
+  Status check(const model::DossierStatusEvent& e, std::optional<int> previous) const override {
+    LT_TRY(translate(e));
+    return machine_.check(previous, e.status);
+  }
+
+  std::vector<Status> deliver(const std::vector<outbox::Message>& batch) override {
+    std::vector<Status> out(batch.size());
+    std::vector<Item> items;
+    items.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      auto ev = model::from_json_string(batch[i].payload);
+      if (!ev.ok()) {
+        out[i] = ev.error().context("outbox message " + std::to_string(batch[i].id));
+        continue;
+      }
+      auto t = translate(*ev);
+      if (!t.ok()) {
+        out[i] = t.error();
+        continue;
+      }
+      Item it;
+      it.index = i;
+      it.event = std::move(ev).value();
+      it.dossier = std::move(t->first);
+      it.progress = std::move(t->second);
+      it.create = it.event.sequence == 1;
+      it.retry = batch[i].attempts > 1;
+      items.push_back(std::move(it));
+    }
+    if (verify_retries_) verify(items);
+    push(items, out, kSyncDossiers);
+    push(items, out, kSyncProgress);
+    for (auto& it : items) {
+      if (!it.failed) continue;
+      out[it.index] = it.error;
+      if (quarantine_ && it.error.kind == ErrorKind::kValidation && !it.error.code.empty()) {
+        auto q = quarantine_->put(name(), it.event.event_key(), it.error, batch[it.index].payload,
+                                  clock_.now_ms());
+        if (!q.ok()) spdlog::error("dvcqg: could not quarantine a refused record: {}", q.error().message);
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Item {
+    size_t index = 0;
+    model::DossierStatusEvent event;
+    rapidjson::Document dossier, progress;
+    bool create = true;
+    bool retry = false;
+    bool dossier_done = false, progress_done = false;
+    bool failed = false;
+    Error error;
+  };
+
+  Result<std::pair<rapidjson::Document, rapidjson::Document>> translate(
+      const model::DossierStatusEvent& e) const {
+    rapidjson::Document canonical = model::to_json(e);
+    mapping::Context ctx;
+    ctx.event_time_ms = e.status_at_ms;
+    ctx.codes = agencies_.get();
+    LT_ASSIGN_OR_RETURN(rapidjson::Document d, dossier_map_.apply(canonical, ctx));
+    LT_TRY(dossier_map_.validate(d));
+    LT_ASSIGN_OR_RETURN(rapidjson::Document p, progress_map_.apply(canonical, ctx));
+    LT_TRY(progress_map_.validate(p));
+    return std::make_pair(std::move(d), std::move(p));
+  }
+
+  // Retried messages: skip what the portal already has.
+  void verify(std::vector<Item>& items) {
+    std::vector<Item*> retried;
+    for (auto& it : items)
+      if (it.retry) retried.push_back(&it);
+    if (retried.empty()) return;
+    rapidjson::Document data(rapidjson::kArrayType);
+    for (Item* it : retried) {
+      Value q(rapidjson::kObjectType);
+      q.AddMember("MaHoSo", Value(it->event.dossier_code.c_str(), data.GetAllocator()), data.GetAllocator());
+      data.PushBack(q, data.GetAllocator());
+    }
+    auto ans = call(kLookup, false, data);
+    // Without an answer the portal may or may not hold the status: never resend blind.
+    if (!ans.ok()) {
+      for (Item* it : retried)
+        fail(*it, ans.error().context("looking the dossier up before sending it again"));
+      return;
+    }
+    const Value* per = ans->data;
+    if (!per || !per->IsArray() || per->Size() != retried.size()) {
+      Error e(ErrorKind::kServer,
+              "DVCQG TraCuuHoSo gave no result per dossier; not sending again blind (retried)");
+      for (Item* it : retried) fail(*it, e);
+      return;
+    }
+    for (size_t i = 0; i < retried.size(); ++i) {
+      Item& it = *retried[i];
+      const Value& found = (*per)[static_cast<rapidjson::SizeType>(i)];
+      if (!found.IsObject() || code_of(found, "error_code") != kOk) continue;  // not there: create as usual
+      it.create = false;
+      std::string at = code_of(it.progress, "ThoiDiemXuLy");
+      std::string status = code_of(it.progress, "TrangThai");
+      const Value* list = json::member(found, "DanhSachTienDo");
+      if (!list || !list->IsArray()) continue;
+      for (const Value& p : list->GetArray()) {
+        if (p.IsObject() && code_of(p, "ThoiDiemXuLy") == at && code_of(p, "TrangThai") == status) {
+          it.dossier_done = it.progress_done = true;
+          break;
+        }
+      }
+    }
+  }
+
+  // Sends the pending records of one service in chunks, with per-record outcomes.
+  void push(std::vector<Item>& items, std::vector<Status>&, const char* service) {
+    bool dossiers = service == std::string_view(kSyncDossiers);
+    // A create refused as existing becomes an update and vice versa; twice at most.
+    for (int round = 0; round < 3; ++round) {
+      std::map<bool, std::vector<Item*>> groups;  // isUpdating → items
+      for (auto& it : items) {
+        if (it.failed) continue;
+        if (dossiers ? it.dossier_done : (it.progress_done || !it.dossier_done)) continue;
+        groups[dossiers ? !it.create : false].push_back(&it);
+      }
+      if (groups.empty()) return;
+      bool switched = false;
+      for (auto& [updating, group] : groups) {
+        for (size_t start = 0; start < group.size(); start += batch_size_) {
+          size_t end = std::min(group.size(), start + batch_size_);
+          rapidjson::Document data(rapidjson::kArrayType);
+          for (size_t k = start; k < end; ++k) {
+            Value rec(dossiers ? group[k]->dossier : group[k]->progress, data.GetAllocator());
+            data.PushBack(rec, data.GetAllocator());
+          }
+          auto ans = call(service, updating, data);
+          for (size_t k = start; k < end; ++k) {
+            Item& it = *group[k];
+            if (!ans.ok()) {
+              fail(it, ans.error());
+              continue;
+            }
+            RecordOutcome r = outcome(*ans, k - start, end - start);
+            if (r.code == kOk) {
+              (dossiers ? it.dossier_done : it.progress_done) = true;
+            } else if (dossiers && r.code == kExists && it.create) {
+              it.create = false;
+              switched = true;
+            } else if (dossiers && r.code == kNotFound && !it.create) {
+              it.create = true;
+              switched = true;
+            } else {
+              fail(it, refused(service, r));
+            }
+          }
+        }
+      }
+      if (!switched) return;
+    }
+  }
+
+  static void fail(Item& it, Error e) {
+    it.failed = true;
+    it.error = std::move(e);
+  }
+
+  static RecordOutcome outcome(const Answer& a, size_t i, size_t n) {
+    if (a.data && a.data->IsArray() && a.data->Size() == n) {
+      const Value& r = (*a.data)[static_cast<rapidjson::SizeType>(i)];
+      if (r.IsObject() && json::member(r, "error_code"))
+        return {code_of(r, "error_code"), code_of(r, "message")};
+    }
+    if (a.code == kOk) return {std::string(kOk), ""};
+    if (a.code == kPartial) return {"?", "the portal gave no per-record result for a partly refused call"};
+    return {a.code, a.message};
+  }
+
+  // POST {base}/integration with the session; renews the session once when it expired.
+  Result<Answer> call(const char* service, bool updating, const rapidjson::Document& data) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      LT_ASSIGN_OR_RETURN(std::string session, session_token());
+      rapidjson::Document body(rapidjson::kObjectType);
+      auto& al = body.GetAllocator();
+      body.AddMember("session", Value(session.c_str(), al), al);
+      body.AddMember("madonvi", Value(madonvi_.c_str(), al), al);
+      body.AddMember("service", Value(service, al), al);
+      body.AddMember("isUpdating", updating, al);
+      body.AddMember("data", Value(data, al), al);
+      http::ClientRequest req;
+      req.method = "POST";
+      req.url = base_url_ + "/integration";
+      req.headers.push_back({"Content-Type", "application/json"});
+      // A fresh connection per call: libcurl silently re-sends a request whose reused
+      // connection closed without a byte of answer, and a re-sent DongBoHoSoMC or
+      // CapNhatTienDoHoSoMC the portal already processed would show a status twice.
+      req.headers.push_back({"Connection", "close"});
+      req.body = json::to_string(body);
+      LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
+      if (res.status < 200 || res.status >= 300) {
+        Error e(http::kind_for_status(res.status),
+                std::string("DVCQG ") + service + " answered HTTP " + std::to_string(res.status));
+        e.upstream_status = res.status;
+        return e;
+      }
+      auto doc = json::parse(res.body, "DVCQG answer");
+      if (!doc.ok() || !doc->IsObject() || !json::member(*doc, "error_code"))
+        return Error(ErrorKind::kProtocol,
+                     std::string("DVCQG ") + service +
+                         " answered without {\"error_code\",\"message\"}; check base_url");
+      Answer a;
+      a.doc = std::move(doc).value();
+      a.code = code_of(a.doc, "error_code");
+      a.message = code_of(a.doc, "message");
+      if (a.code == kSessionInvalid) {
+        drop_session(session);
+        continue;
+      }
+      const Value* d = json::member(a.doc, "data");
+      a.data = d && d->IsArray() ? d : nullptr;
+      return a;
+    }
+    return Error(ErrorKind::kServer,
+                 std::string("DVCQG ") + service +
+                     " refused a freshly opened session twice (code 1001); retried later");
+  }
+
+  Result<std::string> session_token() {
+    std::lock_guard lock(mu_);
+    if (!session_.empty()) return session_;
+    rapidjson::Document body(rapidjson::kObjectType);
+    auto& al = body.GetAllocator();
+    body.AddMember("username", Value(username_.c_str(), al), al);
+    body.AddMember("password", Value(password_.reveal().c_str(), al), al);
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = base_url_ + "/auth";
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.body = json::to_string(body);
+    LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
+    if (res.status < 200 || res.status >= 300) {
+      Error e(http::kind_for_status(res.status), "DVCQG auth answered HTTP " + std::to_string(res.status));
+      e.upstream_status = res.status;
+      return e;
+    }
+    auto doc = json::parse(res.body, "DVCQG auth answer");
+    if (!doc.ok() || !doc->IsObject())
+      return Error(ErrorKind::kProtocol, "DVCQG auth answered without a JSON object; check base_url");
+    std::string code = code_of(*doc, "error_code");
+    auto session = json::get_string(*doc, "session");
+    if (code != kOk || !session || session->empty()) {
+      Error e(ErrorKind::kUnauthorized, "DVCQG auth refused the account (code " + code +
+                                            "); check adapters.dvcqg.username and password");
+      e.code = code;
+      return e;
+    }
+    ++sessions_opened_;
+    session_ = *session;
+    return session_;
+  }
+
+  void drop_session(const std::string& s) {
+    std::lock_guard lock(mu_);
+    if (session_ == s) session_.clear();
+  }
+
+  std::string base_url_, username_;
+  Secret password_;
+  std::string madonvi_;
+  size_t batch_size_;
+  bool verify_retries_;
+  mapping::Mapping dossier_map_, progress_map_;
+  mapping::StatusMachine machine_;
+  std::unique_ptr<mapping::CodeResolver> agencies_;
+  http::HttpClient client_;
+  const Clock& clock_;
+  dossiers::Quarantine* quarantine_;
+  std::mutex mu_;
+  std::string session_;
+  int64_t sessions_opened_ = 0;
+};
+
+}  // namespace
+
+void validate_config(const ConfigNode& node) {
+  node.allow_only(config_keys());
+  std::string base = node.string("base_url");
+  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
+    node.fail("base_url",
+              "expected an http:// or https:// URL of the portal's adapter (…/auth, …/integration)");
+  (void)node.string("username");
+  (void)node.secret("password");
+  std::string unit = node.string("madonvi");
+  if (unit.empty()) node.fail("madonvi", "expected the province's unit code registered with DVCQG");
+  (void)node.integer_or("batch_size", 100, 1, 1000);
+  (void)node.boolean_or("verify_retries", true);
+  (void)http::ClientOptions::from_config(node);
+  (void)DvcqgTarget::load(node, "dossier_mapping", "mappings/dvcqg/dossier.json");
+  (void)DvcqgTarget::load(node, "progress_mapping", "mappings/dvcqg/progress.json");
+  (void)DvcqgTarget::load_machine(node);
+  SystemClock& clock = SystemClock::instance();
+  (void)DvcqgTarget::make_resolver(node, clock);
+}
+
+std::unique_ptr<sync::SyncTarget> make_target(const ConfigNode& node, const Clock& clock,
+                                              dossiers::Quarantine* quarantine) {
+  return std::make_unique<DvcqgTarget>(node, clock, quarantine);
+}
+
+}  // namespace lienthong::adapters::dvcqg

@@ -1,0 +1,41 @@
+// DVCQG (Cổng Dịch vụ công quốc gia, the National Public Service Portal): destination of
+// the sync flow. This header is all the rest of the gateway sees; the portal's wire
+// format (session auth, service names, answer codes) stays in dvcqg.cpp, and the record
+// layouts in mappings/dvcqg/{dossier,progress,status_transitions}.json.
+//
+// Delivery of a batch of canonical events (one per dossier, as the outbox hands them out):
+//  - a cached session from POST {base}/auth, renewed when the portal says it expired;
+//  - DongBoHoSoMC with up to batch_size dossier records per call (create for a dossier's
+//    first event, update afterwards; "đã tồn tại" turns a create into an update and
+//    "không tồn tại" an update into a create), then CapNhatTienDoHoSoMC with one
+//    progress record per event, so that the portal holds the dossier's status history;
+//  - per-record results: a record the portal refuses as invalid fails alone, is not
+//    retried (its code and message are kept) and is quarantined; others go through;
+//  - a message being retried (an earlier attempt may have reached the portal before its
+//    answer was lost) is first looked up with TraCuuHoSo, and not sent again when the
+//    portal already has that progress record: a status reaches the portal once.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "gateway/common/clock.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/dossiers/quarantine.hpp"
+#include "gateway/sync/target.hpp"
+
+namespace lienthong::adapters::dvcqg {
+
+inline constexpr std::string_view kName = "dvcqg";
+
+// Section adapters.dvcqg: base_url, username, password (secret ref), madonvi,
+// batch_size, dossier_mapping, progress_mapping, transitions, verify_retries, codes_dir
+// (effective-dated agency code tables for DonViXuLy; without it the code is sent as
+// given once its format is checked), and the
+// HTTP client keys (connect_timeout_ms, timeout_ms, max_response_bytes, tls).
+void validate_config(const ConfigNode& node);
+// `quarantine` (may be null) receives records the portal refuses.
+std::unique_ptr<sync::SyncTarget> make_target(const ConfigNode& node, const Clock& clock,
+                                              dossiers::Quarantine* quarantine);
+
+}  // namespace lienthong::adapters::dvcqg

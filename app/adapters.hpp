@@ -1,0 +1,37 @@
+// The adapters the gateway knows, registered by name in one place (adapters.cpp), as
+// userver's main appends components: no static self-registration. A duplicate name is a
+// start-up error. Each adapter validates its own section of the "adapters" config.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/common/clock.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/dossiers/quarantine.hpp"
+#include "gateway/sync/source.hpp"
+#include "gateway/sync/target.hpp"
+
+namespace lienthong::app {
+
+struct SourceAdapter {
+  std::string name;
+  void (*validate)(const ConfigNode&);
+  std::unique_ptr<sync::Source> (*make)(const ConfigNode&, const Clock&);
+};
+
+struct TargetAdapter {
+  std::string name;
+  void (*validate)(const ConfigNode&);
+  std::unique_ptr<sync::SyncTarget> (*make)(const ConfigNode&, const Clock&, dossiers::Quarantine*);
+};
+
+// Throw ConfigError on a duplicate name.
+const std::vector<SourceAdapter>& source_adapters();
+const std::vector<TargetAdapter>& target_adapters();
+
+// The "adapters" section: every key must name a registered adapter; each is validated.
+void validate_adapters_section(const ConfigNode& section);
+
+}  // namespace lienthong::app

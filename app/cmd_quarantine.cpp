@@ -1,0 +1,120 @@
+// `lienthong quarantine`: records that could not be translated, validated or delivered,
+// with their reason. The payload (the record as received) may hold personal data and is
+// shown only with --payload.
+#include <iostream>
+
+#include "app/args.hpp"
+#include "app/commands.hpp"
+#include "app/runtime.hpp"
+#include "gateway/common/log.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/dossiers/quarantine.hpp"
+
+namespace lienthong::app {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  lienthong quarantine list [--source S] [--all] [--limit N] [--json]\n"
+    "  lienthong quarantine show ID [--payload] [--json]\n"
+    "  lienthong quarantine release ID   (after the record was fixed at the source)\n"
+    "  lienthong quarantine count [--source S] [--json]\n";
+
+std::string q(const std::string& s) {
+  return "\"" + log::json_escape(s) + "\"";
+}
+
+std::string to_json(const dossiers::QuarantinedRecord& r, bool payload) {
+  std::string out = "{\"id\":" + std::to_string(r.id) + ",\"source\":" + q(r.source) +
+                    ",\"record_key\":" + q(r.record_key) + ",\"reason_kind\":" + q(r.reason_kind) +
+                    ",\"reason\":" + q(r.reason) +
+                    ",\"quarantined_at\":" + q(vn_time::format_iso(r.quarantined_at_ms)) +
+                    ",\"released\":" + (r.released_at_ms ? "true" : "false");
+  if (payload) out += ",\"payload\":" + q(r.payload);
+  return out + "}";
+}
+
+int fail(const Error& e) {
+  std::cerr << "lienthong quarantine: " << e.message << "\n";
+  return kExitFailure;
+}
+
+}  // namespace
+
+int run_quarantine(const std::vector<std::string>& argv) {
+  Args args = Args::parse(argv, {"help", "json", "payload", "all"});
+  if (args.flag("help") || args.positional().empty()) {
+    std::cout << kUsage;
+    return args.flag("help") ? kExitOk : kExitUsage;
+  }
+  args.allow_only({"help", "json", "payload", "all", "source", "limit", "config"});
+  std::string sub = args.positional_at(0, "subcommand");
+  if (sub != "list" && sub != "show" && sub != "release" && sub != "count")
+    throw UsageError("unknown subcommand '" + sub + "'");
+  Runtime rt = open_runtime(config_path(args));
+  dossiers::Quarantine quarantine(*rt.db);
+  bool json = args.flag("json");
+  if (sub == "list") {
+    auto rows =
+        quarantine.list(args.option_or("source", ""), args.flag("all"), args.integer_or("limit", 1000));
+    if (!rows.ok()) return fail(rows.error());
+    if (json) {
+      std::cout << "[";
+      for (size_t i = 0; i < rows->size(); ++i) std::cout << (i ? "," : "") << to_json((*rows)[i], false);
+      std::cout << "]\n";
+    } else {
+      std::cout << "ID\tSOURCE\tRECORD\tKIND\tREASON\n";
+      for (auto& r : *rows)
+        std::cout << r.id << "\t" << r.source << "\t" << r.record_key << "\t" << r.reason_kind << "\t"
+                  << r.reason << (r.released_at_ms ? " (released)" : "") << "\n";
+    }
+    return kExitOk;
+  }
+  if (sub == "count") {
+    auto n = quarantine.count(args.option_or("source", ""));
+    if (!n.ok()) return fail(n.error());
+    std::cout << (json ? "{\"quarantined\":" + std::to_string(*n) + "}" : std::to_string(*n)) << "\n";
+    return kExitOk;
+  }
+  std::string id_text = args.positional_at(1, "ID");
+  int64_t id = 0;
+  try {
+    id = std::stoll(id_text);
+  } catch (const std::exception&) {
+    throw UsageError("ID must be a number, got '" + id_text + "'");
+  }
+  if (sub == "release") {
+    auto st = quarantine.release(id, rt.clock->now_ms());
+    if (!st.ok()) return fail(st.error());
+    std::cout << "released " << id << "\n";
+    return kExitOk;
+  }
+  auto r = quarantine.get(id);
+  if (!r.ok()) return fail(r.error());
+  if (!*r) {
+    std::cerr << "lienthong quarantine: no quarantined record " << id << " (see lienthong quarantine list)\n";
+    return kExitFailure;
+  }
+  const auto& rec = **r;
+  if (json) {
+    std::cout << to_json(rec, args.flag("payload")) << "\n";
+    return kExitOk;
+  }
+  std::cout << "id:             " << rec.id << "\n"
+            << "source:         " << rec.source << "\n"
+            << "record:         " << rec.record_key << "\n"
+            << "reason kind:    " << rec.reason_kind << "\n"
+            << "reason:         " << rec.reason << "\n"
+            << "quarantined at: " << vn_time::format_iso(rec.quarantined_at_ms) << "\n"
+            << "released:       " << (rec.released_at_ms ? vn_time::format_iso(rec.released_at_ms) : "no")
+            << "\n";
+  if (args.flag("payload")) {
+    std::cout << "payload:\n" << rec.payload << "\n";
+  } else {
+    std::cout << "payload:        (hidden: may hold personal data; add --payload)\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace lienthong::app

@@ -1,0 +1,90 @@
+#include "app/sync_component.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "app/adapters.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/outbox/outbox.hpp"
+#include "gateway/scheduler/scheduler.hpp"
+#include "gateway/sync/cursor_store.hpp"
+
+namespace lienthong::app {
+
+void validate_sync_section(const ConfigNode& n) {
+  n.allow_only({"source", "destinations", "page_size", "pull_attempts", "pull_backoff_ms", "max_pages",
+                "drain_timeout_seconds", "interval_seconds"});
+  std::string source = n.string("source");
+  bool known = false;
+  for (auto& a : source_adapters()) known = known || a.name == source;
+  if (!known) n.fail("source", "'" + source + "' is not a source adapter (known: one_stop_shop)");
+  auto dests = n.strings_or("destinations", {"dvcqg"});
+  if (dests.empty()) n.fail("destinations", "expected at least one destination adapter");
+  for (auto& d : dests) {
+    bool ok = false;
+    for (auto& a : target_adapters()) ok = ok || a.name == d;
+    if (!ok) n.fail("destinations", "'" + d + "' is not a destination adapter (known: dvcqg)");
+  }
+  (void)sync::SyncOptions::from_config(n);
+}
+
+void check_sync_adapters(const ConfigNode& root) {
+  auto s = root.optional_object("sync");
+  if (!s) return;
+  auto adapters = root.optional_object("adapters");
+  std::vector<std::string> needed = {s->string("source")};
+  for (auto& d : s->strings_or("destinations", {"dvcqg"})) needed.push_back(d);
+  for (auto& name : needed) {
+    if (!adapters || !adapters->has(name))
+      throw ConfigError("sync uses adapter '" + name + "' but the config has no section adapters." + name);
+  }
+}
+
+std::vector<store::Migration> sync_migrations() {
+  auto m = sync::CursorStore::migrations();
+  for (auto& x : dossiers::DossierStore::migrations()) m.push_back(x);
+  for (auto& x : dossiers::Quarantine::migrations()) m.push_back(x);
+  return m;
+}
+
+std::unique_ptr<Component> make_sync_component(Runtime& rt, const ConfigNode& section) {
+  return std::make_unique<SyncComponent>(rt, section);
+}
+
+SyncComponent::SyncComponent(Runtime& rt, const ConfigNode& n) {
+  check_sync_adapters(rt.config->root());
+  ConfigNode adapters = rt.config->root().object("adapters");
+  quarantine_ = std::make_unique<dossiers::Quarantine>(*rt.db);
+  std::string source = n.string("source");
+  for (auto& a : source_adapters())
+    if (a.name == source) source_ = a.make(adapters.object(a.name), *rt.clock);
+  std::vector<sync::SyncTarget*> targets;
+  for (auto& d : n.strings_or("destinations", {"dvcqg"})) {
+    for (auto& a : target_adapters()) {
+      if (a.name != d) continue;
+      targets_.push_back(a.make(adapters.object(a.name), *rt.clock, quarantine_.get()));
+      targets.push_back(targets_.back().get());
+    }
+  }
+  flow_ = std::make_unique<sync::SyncFlow>(*rt.db, *rt.outbox, *source_, targets, *rt.clock,
+                                           sync::SyncOptions::from_config(n));
+}
+
+void SyncComponent::register_jobs(scheduler::Scheduler& scheduler) {
+  // First run right after start-up, then every interval.
+  scheduler.add(
+      "sync", Millis(flow_->options().interval_ms),
+      [this]() -> Status {
+        auto r = flow_->pull();
+        if (!r.ok()) return r.error();
+        spdlog::info("sync: pulled {} dossiers, {} new events, {} unchanged, {} quarantined", r->pulled,
+                     r->new_events, r->unchanged, r->quarantined);
+        return {};
+      },
+      Millis(0));
+}
+
+void SyncComponent::register_destinations(outbox::Dispatcher& dispatcher) {
+  for (auto& t : targets_) dispatcher.add(*t);
+}
+
+}  // namespace lienthong::app

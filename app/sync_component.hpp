@@ -1,0 +1,39 @@
+// The "sync" component: the first flow (one-stop-shop → DVCQG). Built from the "sync"
+// section (which source, which destinations, paging and timing) and the adapters'
+// sections; used by `serve` (scheduled job + outbox destinations) and `sync` (one run).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/component.hpp"
+#include "app/runtime.hpp"
+#include "gateway/dossiers/quarantine.hpp"
+#include "gateway/sync/sync_flow.hpp"
+
+namespace lienthong::app {
+
+class SyncComponent final : public Component {
+ public:
+  SyncComponent(Runtime& rt, const ConfigNode& section);
+  void register_jobs(scheduler::Scheduler& scheduler) override;
+  void register_destinations(outbox::Dispatcher& dispatcher) override;
+  sync::SyncFlow& flow() { return *flow_; }
+
+ private:
+  std::unique_ptr<dossiers::Quarantine> quarantine_;
+  std::unique_ptr<sync::Source> source_;
+  std::vector<std::unique_ptr<sync::SyncTarget>> targets_;
+  std::unique_ptr<sync::SyncFlow> flow_;
+};
+
+// Section "sync": source, destinations, page_size, pull_attempts, pull_backoff_ms,
+// max_pages, drain_timeout_seconds, interval_seconds.
+void validate_sync_section(const ConfigNode& section);
+// Cross-section check: the source and destinations are configured under "adapters".
+void check_sync_adapters(const ConfigNode& root);
+std::vector<store::Migration> sync_migrations();
+std::unique_ptr<Component> make_sync_component(Runtime& rt, const ConfigNode& section);
+
+}  // namespace lienthong::app

@@ -1,0 +1,243 @@
+#include "gateway/sync/sync_flow.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "gateway/common/log.hpp"
+#include "gateway/metrics/metrics.hpp"
+
+namespace lienthong::sync {
+
+namespace {
+
+metrics::Counter& event_counter(const std::string& source, const char* outcome) {
+  return metrics::Registry::global().counter("lienthong_sync_events_total",
+                                             "Dossier status events seen by the sync flow, by outcome",
+                                             {{"source", source}, {"outcome", outcome}});
+}
+
+std::string record_key(const std::string& dossier, int sequence) {
+  return dossier + "#" + std::to_string(sequence);
+}
+
+}  // namespace
+
+SyncOptions SyncOptions::from_config(const ConfigNode& n) {
+  SyncOptions o;
+  o.page_size = static_cast<size_t>(n.integer_or("page_size", 200, 1, 10'000));
+  o.pull_attempts = static_cast<int>(n.integer_or("pull_attempts", 5, 1, 100));
+  o.pull_backoff_ms = n.integer_or("pull_backoff_ms", 500, 0, 600'000);
+  o.max_pages = n.integer_or("max_pages", 0, 0, 100'000'000);
+  o.drain_timeout_ms = n.integer_or("drain_timeout_seconds", 300, 0, 86'400) * 1000;
+  o.interval_ms = n.integer_or("interval_seconds", 300, 1, 86'400) * 1000;
+  return o;
+}
+
+SyncFlow::SyncFlow(store::Database& db, outbox::Outbox& outbox, Source& source,
+                   std::vector<SyncTarget*> targets, const Clock& clock, SyncOptions options)
+    : db_(db),
+      outbox_(outbox),
+      source_(source),
+      source_name_(source.name()),
+      targets_(std::move(targets)),
+      clock_(clock),
+      options_(options),
+      dossiers_(db),
+      quarantine_(db),
+      cursors_(db),
+      sleep_([](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }) {}
+
+Result<PullStats> SyncFlow::pull() {
+  PullStats total;
+  for (int64_t page_no = 0; options_.max_pages == 0 || page_no < options_.max_pages; ++page_no) {
+    LT_ASSIGN_OR_RETURN(std::string cursor, cursors_.get(source_name_));
+    std::optional<SourcePage> page;
+    int64_t backoff = options_.pull_backoff_ms;
+    for (int attempt = 1;; ++attempt) {
+      auto r = source_.fetch(cursor, options_.page_size);
+      if (r.ok()) {
+        page = std::move(r).value();
+        break;
+      }
+      if (!is_retryable(r.error().kind) || attempt >= options_.pull_attempts) {
+        return r.error().context("pulling from '" + source_name_ + "' (attempt " + std::to_string(attempt) +
+                                 " of " + std::to_string(options_.pull_attempts) + ", cursor kept)");
+      }
+      ++total.retried;
+      spdlog::warn("sync: pulling from '{}' failed ({}: {}); retrying in {} ms", source_name_,
+                   to_string(r.error().kind), r.error().message, backoff);
+      sleep_(backoff);
+      backoff *= 2;
+    }
+    LT_ASSIGN_OR_RETURN(PullStats s, store_page(*page));
+    total.pages += s.pages;
+    total.pulled += s.pulled;
+    total.new_events += s.new_events;
+    total.unchanged += s.unchanged;
+    total.quarantined += s.quarantined;
+    if (!page->has_more) break;
+    if (page->next_cursor == cursor) {
+      return Error(ErrorKind::kProtocol,
+                   "source '" + source_name_ +
+                       "' said it has more but did not move its cursor; stopping this run to "
+                       "avoid a loop (check the source's paging)");
+    }
+  }
+  event_counter(source_name_, "new").inc(total.new_events);
+  event_counter(source_name_, "unchanged").inc(total.unchanged);
+  event_counter(source_name_, "quarantined").inc(total.quarantined);
+  return total;
+}
+
+Result<PullStats> SyncFlow::store_page(const SourcePage& page) {
+  PullStats stats;
+  stats.pages = 1;
+  int64_t now = clock_.now_ms();
+  Status st = db_.transaction([&]() -> Status {
+    for (const SourceRecord& rec : page.records) {
+      ++stats.pulled;
+      LT_TRY(store_record(rec, stats, now));
+    }
+    return cursors_.set(source_name_, page.next_cursor, now);
+  });
+  if (!st.ok())
+    return st.error().context("storing a page from '" + source_name_ + "' (nothing of it was kept)");
+  return stats;
+}
+
+Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t now) {
+  if (rec.error) {
+    std::string key = rec.dossier_code.empty()
+                          ? "record-without-code:" + outbox::sha256_hex(rec.payload).substr(0, 16)
+                          : rec.dossier_code;
+    LT_TRY(quarantine_.put(source_name_, key, *rec.error, rec.payload, now));
+    stats.quarantined += std::max<int64_t>(1, static_cast<int64_t>(rec.events.size()));
+    return {};
+  }
+  const std::string& code = rec.dossier_code;
+  LT_ASSIGN_OR_RETURN(std::optional<dossiers::DossierRow> row, dossiers_.get(code));
+  int last_seq = row ? row->last_sequence : 0;
+  std::optional<int> prev_status;
+  int64_t prev_at = 0;
+  if (row) {
+    prev_status = row->status;
+    prev_at = row->status_at_ms;
+  }
+  std::optional<int> held_by;
+  for (const SourceEvent& ev : rec.events) {
+    if (ev.sequence <= last_seq) {
+      ++stats.unchanged;
+      continue;
+    }
+    std::string key = record_key(code, ev.sequence);
+    if (held_by) {
+      Error e(ErrorKind::kValidation,
+              "held back: event #" + std::to_string(*held_by) +
+                  " of this dossier is in quarantine; this one follows it once that is "
+                  "fixed at the source");
+      LT_TRY(quarantine_.put(source_name_, key, e, rec.payload, now));
+      ++stats.quarantined;
+      continue;
+    }
+    std::optional<Error> failure;
+    if (!ev.event.ok()) {
+      failure = ev.event.error();
+    } else {
+      const model::DossierStatusEvent& e = ev.event.value();
+      if (e.dossier_code != code || e.sequence != ev.sequence) {
+        failure = Error(ErrorKind::kMapping,
+                        "the translated event does not carry the record's dossier code and "
+                        "sequence; check the source mapping's dossier_code and sequence fields");
+      } else if (e.status_at_ms < prev_at) {
+        failure =
+            Error(ErrorKind::kValidation, "status time of event #" + std::to_string(e.sequence) +
+                                              " is earlier than the previous event's; the portal must not "
+                                              "receive an older status after a newer one");
+      } else {
+        for (SyncTarget* t : targets_) {
+          Status c = t->check(e, prev_status);
+          if (!c.ok()) {
+            failure = c.error().context("not sendable to " + t->name());
+            break;
+          }
+        }
+      }
+    }
+    if (failure) {
+      LT_TRY(quarantine_.put(source_name_, key, *failure, rec.payload, now));
+      ++stats.quarantined;
+      held_by = ev.sequence;
+      continue;
+    }
+    const model::DossierStatusEvent& e = ev.event.value();
+    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, now));
+    if (outcome == dossiers::RecordOutcome::kDuplicate) {
+      ++stats.unchanged;
+    } else {
+      std::string payload = model::to_json_string(e);
+      for (SyncTarget* t : targets_) {
+        outbox::NewMessage m;
+        m.destination = t->name();
+        m.kind = "dossier_status";
+        m.ordering_key = "dossier:" + code;
+        m.dedup_key = key + "#" + t->name();
+        m.payload = payload;
+        LT_TRY(outbox_.enqueue(m));
+      }
+      ++stats.new_events;
+    }
+    prev_status = e.status;
+    prev_at = e.status_at_ms;
+    last_seq = ev.sequence;
+  }
+  return {};
+}
+
+Result<SyncSummary> run_once(SyncFlow& flow, outbox::Outbox& outbox, outbox::Dispatcher& dispatcher,
+                             const Clock& clock) {
+  SyncSummary s;
+  int64_t start = clock.now_ms();
+  LT_ASSIGN_OR_RETURN(s.pull, flow.pull());
+  int64_t deadline = clock.now_ms() + flow.options().drain_timeout_ms;
+  LT_ASSIGN_OR_RETURN(s.delivery, dispatcher.run_until_idle(deadline, true));
+  LT_ASSIGN_OR_RETURN(outbox::Counts c, outbox.counts());
+  s.blocked = c.blocked;
+  s.pending = c.pending - c.blocked;
+  s.dead = c.dead;
+  s.drained = s.pending == 0;
+  s.elapsed_ms = clock.now_ms() - start;
+  return s;
+}
+
+std::string SyncSummary::to_json() const {
+  std::ostringstream o;
+  o << "{\"pulled\":" << pull.pulled << ",\"pages\":" << pull.pages << ",\"new_events\":" << pull.new_events
+    << ",\"pushed\":" << delivery.sent << ",\"unchanged\":" << pull.unchanged
+    << ",\"quarantined\":" << pull.quarantined << ",\"retried\":" << (pull.retried + delivery.retried)
+    << ",\"dead_lettered\":" << delivery.dead_lettered << ",\"pending\":" << pending
+    << ",\"blocked\":" << blocked << ",\"dead_letters_total\":" << dead
+    << ",\"drained\":" << (drained ? "true" : "false") << ",\"elapsed_ms\":" << elapsed_ms << "}";
+  return o.str();
+}
+
+std::string SyncSummary::to_text() const {
+  std::ostringstream o;
+  o << "pulled:        " << pull.pulled << " dossiers in " << pull.pages << " pages (" << pull.new_events
+    << " new status events)\n"
+    << "pushed:        " << delivery.sent << "\n"
+    << "unchanged:     " << pull.unchanged << "\n"
+    << "quarantined:   " << pull.quarantined << "\n"
+    << "retried:       " << (pull.retried + delivery.retried) << "\n"
+    << "dead-lettered: " << delivery.dead_lettered << "\n"
+    << "pending:       " << pending
+    << (drained ? "" : " (drain deadline passed; `serve` or the next sync sends them)") << "\n"
+    << "blocked:       " << blocked
+    << " (behind a dead letter of the same dossier: see lienthong outbox list)\n"
+    << "took:          " << elapsed_ms << " ms\n";
+  return o.str();
+}
+
+}  // namespace lienthong::sync

@@ -1,0 +1,110 @@
+// The synchronisation flow: pull dossiers changed since the durable cursor, page by page;
+// for each page, in ONE transaction: record new status events (DossierStore), quarantine
+// the ones that fail translation or validation, enqueue one outbox message per event and
+// destination, and advance the cursor. The outbox Dispatcher then pushes to destinations.
+//
+// Order and idempotency:
+//  - Events of a dossier are taken in history order, and only those after the last one
+//    stored (sequence > last stored sequence): re-pulling a dossier adds nothing.
+//  - Outbox messages use ordering key "dossier:<code>" (strict per-dossier order) and
+//    dedup key "<code>#<sequence>#<destination>" (re-enqueueing is a no-op).
+//  - When an event is quarantined, every later event of the same dossier is quarantined
+//    too ("held back"), and nothing of that dossier is stored or queued past it: sending
+//    a later status without the earlier one would show the portal a history with a gap,
+//    or a status that arrives before the one it follows. They are re-evaluated on every
+//    pull of that dossier; once the source fixes the record (and touches it, so it is
+//    pulled again) they flow in order. Their quarantine rows stay as a record until an
+//    operator releases them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gateway/common/clock.hpp"
+#include "gateway/common/result.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/dossiers/quarantine.hpp"
+#include "gateway/outbox/outbox.hpp"
+#include "gateway/store/database.hpp"
+#include "gateway/sync/cursor_store.hpp"
+#include "gateway/sync/source.hpp"
+#include "gateway/sync/target.hpp"
+
+namespace lienthong::sync {
+
+struct SyncOptions {
+  size_t page_size = 200;
+  int pull_attempts = 5;               // per page, for retryable source errors
+  int64_t pull_backoff_ms = 500;       // doubled after each failed attempt
+  int64_t max_pages = 0;               // per run; 0: until the source has no more
+  int64_t drain_timeout_ms = 300'000;  // `lienthong sync` waits this long for the outbox
+  int64_t interval_ms = 300'000;       // `serve` runs a pull this often
+
+  // Keys of the "sync" section other than source and destinations: page_size,
+  // pull_attempts, pull_backoff_ms, max_pages, drain_timeout_seconds, interval_seconds.
+  static SyncOptions from_config(const ConfigNode& node);
+};
+
+struct PullStats {
+  int64_t pages = 0;
+  int64_t pulled = 0;       // dossier records read from the source
+  int64_t new_events = 0;   // stored and queued for the destinations
+  int64_t unchanged = 0;    // already stored before this run
+  int64_t quarantined = 0;  // events (or whole records) put in quarantine
+  int64_t retried = 0;      // source calls retried
+};
+
+struct SyncSummary {
+  PullStats pull;
+  outbox::DeliveryStats delivery;
+  int64_t pending = 0;  // outbox messages still due or retrying when the run ended
+  int64_t blocked = 0;  // waiting behind a dead letter of the same dossier
+  int64_t dead = 0;     // dead letters in the outbox (all time)
+  int64_t elapsed_ms = 0;
+  bool drained = true;  // false: the drain deadline passed with messages still due
+
+  std::string to_json() const;
+  std::string to_text() const;
+};
+
+class SyncFlow {
+ public:
+  SyncFlow(store::Database& db, outbox::Outbox& outbox, Source& source, std::vector<SyncTarget*> targets,
+           const Clock& clock, SyncOptions options);
+
+  // Pulls every page available now. Stops at the first page that cannot be fetched after
+  // its retries or cannot be stored (the cursor then stays before that page).
+  Result<PullStats> pull();
+  // Stores one fetched page and advances the cursor, in one transaction.
+  Result<PullStats> store_page(const SourcePage& page);
+
+  // How retries wait (default: real sleep). Tests inject.
+  void set_sleep(std::function<void(int64_t)> sleep) { sleep_ = std::move(sleep); }
+  const SyncOptions& options() const { return options_; }
+  const std::string& source_name() const { return source_name_; }
+
+ private:
+  Status store_record(const SourceRecord& record, PullStats& stats, int64_t now);
+
+  store::Database& db_;
+  outbox::Outbox& outbox_;
+  Source& source_;
+  std::string source_name_;
+  std::vector<SyncTarget*> targets_;
+  const Clock& clock_;
+  SyncOptions options_;
+  dossiers::DossierStore dossiers_;
+  dossiers::Quarantine quarantine_;
+  CursorStore cursors_;
+  std::function<void(int64_t)> sleep_;
+};
+
+// pull() then drain the outbox with `dispatcher` until idle or the drain deadline; the
+// summary `lienthong sync` prints.
+Result<SyncSummary> run_once(SyncFlow& flow, outbox::Outbox& outbox, outbox::Dispatcher& dispatcher,
+                             const Clock& clock);
+
+}  // namespace lienthong::sync

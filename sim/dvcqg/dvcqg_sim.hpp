@@ -1,0 +1,48 @@
+// Simulated National Public Service Portal (Cổng Dịch vụ công quốc gia, DVCQG) dossier
+// synchronisation API:
+//   POST /auth         {"username","password"} → {"session","error_code":0}
+//   POST /integration  {"session","madonvi","service","isUpdating","data":[…]}
+//     service DongBoHoSoMC (create/update dossiers), CapNhatTienDoHoSoMC (progress
+//     records), TraCuuHoSo (look up) → {"error_code","message","data":[per record]}
+// Invalid records are refused with the portal's own codes (see kCodes in the .cpp).
+// Every accepted record is kept with its per-dossier history, for tests and the demo:
+//   GET /__sim/stats, GET /__sim/dossiers, GET /__sim/dossiers/{MaHoSo}.
+// --expire-session-after N ends every session after each N integration calls.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/common/sim_server.hpp"
+
+namespace lienthong::sim {
+
+struct DvcqgSimOptions {
+  std::string username = "lienthong";
+  std::string password = "sim-password";
+  int64_t expire_session_after = 0;  // integration calls; 0: sessions never expire
+  size_t max_records_per_call = 1000;
+};
+
+class DvcqgPortal {
+ public:
+  explicit DvcqgPortal(DvcqgSimOptions options);
+  ~DvcqgPortal();
+  SimResponse handle(const SimRequest& request);
+  std::string stats_json() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class SimArgs;
+DvcqgSimOptions dvcqg_options_from(const SimArgs& args);
+extern const char* const kDvcqgHelp;
+
+// `lienthong-sim dvcqg`.
+int run_dvcqg_sim(const std::vector<std::string>& args);
+
+}  // namespace lienthong::sim

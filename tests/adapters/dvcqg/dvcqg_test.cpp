@@ -1,0 +1,234 @@
+// The DVCQG adapter against the simulated portal, in process on a loopback port.
+#include "adapters/dvcqg/dvcqg.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "gateway/common/json.hpp"
+#include "gateway/model/dossier_event.hpp"
+#include "sim/dvcqg/dvcqg_sim.hpp"
+
+namespace lienthong::adapters::dvcqg {
+namespace {
+
+model::DossierStatusEvent event(const std::string& code, int seq, int status) {
+  model::DossierStatusEvent e;
+  e.source = "one_stop_shop";
+  e.dossier_code = code;
+  e.procedure_code = "1.003560.000.00.00.H56";
+  e.procedure_name = "Cấp giấy phép xây dựng";
+  e.channel = 2;
+  e.owner_type = 1;
+  e.owner_name = "Nguyễn Văn An";
+  e.owner_id_number = "001085012345";
+  e.agency_code = "000.00.12.H56";
+  e.agency_level = "province";
+  e.received_at_ms = 1'727'745'300'000;  // 2024-10-01 08:15 +07
+  e.due_at_ms = e.received_at_ms + 14 * 86'400'000LL;
+  e.status = status;
+  e.status_at_ms = e.received_at_ms + seq * 3'600'000LL;
+  e.sequence = seq;
+  e.officer = "Trần Thị Bình";
+  e.note = "Tiếp nhận hồ sơ";
+  return e;
+}
+
+outbox::Message message(const model::DossierStatusEvent& e, int attempts = 1) {
+  static int64_t next_id = 1;
+  outbox::Message m;
+  m.id = next_id++;
+  m.destination = "dvcqg";
+  m.payload = model::to_json_string(e);
+  m.attempts = attempts;
+  return m;
+}
+
+class DvcqgAdapterTest : public ::testing::Test {
+ protected:
+  void start(sim::DvcqgSimOptions o = {}, size_t batch = 100, const std::string& extra = "") {
+    portal_ = std::make_unique<sim::DvcqgPortal>(o);
+    server_ = std::make_unique<sim::SimServer>(
+        "dvcqg", sim::Faults{}, [this](const sim::SimRequest& r) { return portal_->handle(r); });
+    uint16_t port = server_->start();
+    setenv("DVCQG_TEST_PASSWORD", "sim-password", 1);
+    std::string cfg =
+        R"({"base_url":"http://127.0.0.1:)" + std::to_string(port) +
+        R"(","username":"lienthong","password":{"env":"DVCQG_TEST_PASSWORD"},"madonvi":"000.00.00.H56",)"
+        R"("batch_size":)" +
+        std::to_string(batch) + R"(,"timeout_ms":5000)" + extra + "}";
+    config_ = ConfigFile::from_string(cfg, LIENTHONG_SOURCE_DIR);
+    target_ = make_target(config_->root(), clock_, nullptr);
+  }
+  rapidjson::Document stats() { return std::move(json::parse(portal_->stats_json()).value()); }
+  rapidjson::Document dossier(const std::string& code) {
+    sim::SimRequest r;
+    r.method = "GET";
+    r.path = "/__sim/dossiers/" + code;
+    return std::move(json::parse(portal_->handle(r).body).value());
+  }
+
+  ManualClock clock_;
+  std::unique_ptr<sim::DvcqgPortal> portal_;
+  std::unique_ptr<sim::SimServer> server_;
+  std::shared_ptr<ConfigFile> config_;
+  std::unique_ptr<sync::SyncTarget> target_;
+};
+
+TEST_F(DvcqgAdapterTest, BatchOfEventsIsSentInCallsOfAtMostBatchSizeRecords) {
+  start({}, 2);
+  std::vector<outbox::Message> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(message(event("D" + std::to_string(i), 1, 2)));
+  auto out = target_->deliver(batch);
+  for (auto& s : out) EXPECT_TRUE(s.ok()) << s.error().message;
+  auto st = stats();
+  EXPECT_EQ(st["sync_calls"].GetInt(), 3);
+  EXPECT_EQ(st["progress_calls"].GetInt(), 3);
+  EXPECT_EQ(st["dossiers"].GetInt(), 5);
+  EXPECT_EQ(st["progress_records"].GetInt(), 5);
+}
+
+TEST_F(DvcqgAdapterTest, StatusHistoryReachesThePortalInOrder) {
+  start();
+  for (auto [seq, status] : std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {3, 4}, {4, 9}}) {
+    auto out = target_->deliver({message(event("D1", seq, status))});
+    ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  }
+  auto d = dossier("D1");
+  EXPECT_EQ(d["TrangThaiHoSo"].GetInt(), 9);
+  std::vector<int> statuses;
+  for (auto& v : d["statuses"].GetArray()) statuses.push_back(v.GetInt());
+  EXPECT_EQ(statuses, (std::vector<int>{1, 2, 4, 9}));
+}
+
+TEST_F(DvcqgAdapterTest, CreateOfADossierThePortalAlreadyHasBecomesAnUpdate) {
+  start();
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 1))})[0].ok());
+  // The same dossier announced as new again (e.g. its history was re-numbered).
+  auto again = event("D1", 1, 2);
+  again.status_at_ms += 60'000;
+  auto out = target_->deliver({message(again)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  auto st = stats();
+  EXPECT_EQ(st["created"].GetInt(), 1);
+  EXPECT_EQ(st["updated"].GetInt(), 1);
+  EXPECT_EQ(dossier("D1")["TrangThaiHoSo"].GetInt(), 2);
+}
+
+TEST_F(DvcqgAdapterTest, UpdateOfADossierThePortalDoesNotHaveBecomesACreate) {
+  start();
+  auto out = target_->deliver({message(event("D1", 3, 4))});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_EQ(stats()["created"].GetInt(), 1);
+}
+
+TEST_F(DvcqgAdapterTest, RecordRefusedByThePortalFailsAloneWithThePortalsCode) {
+  start();
+  auto bad = event("BAD", 1, 2);
+  bad.owner_id_number = "12AB";  // not a citizen ID: the portal refuses it
+  auto out = target_->deliver({message(event("D1", 1, 2)), message(bad), message(event("D2", 1, 2))});
+  EXPECT_TRUE(out[0].ok());
+  EXPECT_TRUE(out[2].ok());
+  ASSERT_FALSE(out[1].ok());
+  EXPECT_EQ(out[1].error().kind, ErrorKind::kValidation);
+  EXPECT_FALSE(is_retryable(out[1].error().kind));
+  EXPECT_EQ(out[1].error().code, "1003");
+  EXPECT_EQ(out[1].error().message.find("12AB"), std::string::npos);  // no personal data echoed
+  EXPECT_EQ(stats()["dossiers"].GetInt(), 2);
+}
+
+TEST_F(DvcqgAdapterTest, ExpiredSessionIsRenewedAndTheCallSucceeds) {
+  sim::DvcqgSimOptions o;
+  o.expire_session_after = 1;
+  start(o);
+  for (int i = 0; i < 4; ++i) {
+    auto out = target_->deliver({message(event("D" + std::to_string(i), 1, 2))});
+    ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  }
+  auto st = stats();
+  EXPECT_GT(st["session_expirations"].GetInt(), 0);
+  EXPECT_GT(st["auth_calls"].GetInt(), 1);
+  EXPECT_EQ(st["progress_records"].GetInt(), 4);
+}
+
+TEST_F(DvcqgAdapterTest, RetriedEventThePortalAlreadyHasIsNotSentAgain) {
+  start();
+  auto e = event("D1", 1, 2);
+  ASSERT_TRUE(target_->deliver({message(e, 1)})[0].ok());
+  // The answer was lost; the outbox hands the same event out again.
+  auto out = target_->deliver({message(e, 2)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  auto st = stats();
+  EXPECT_EQ(st["progress_records"].GetInt(), 1);
+  EXPECT_EQ(st["duplicates"].GetInt(), 0);
+  EXPECT_EQ(st["lookups"].GetInt(), 1);
+}
+
+TEST_F(DvcqgAdapterTest, RetriedEventThePortalDoesNotHaveIsSent) {
+  start();
+  auto out = target_->deliver({message(event("D1", 1, 2), 3)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 1);
+}
+
+TEST_F(DvcqgAdapterTest, UnreachablePortalGivesARetryableErrorForEveryRecord) {
+  start();
+  server_->stop();
+  auto out = target_->deliver({message(event("D1", 1, 2)), message(event("D2", 1, 2))});
+  for (auto& s : out) {
+    ASSERT_FALSE(s.ok());
+    EXPECT_TRUE(is_retryable(s.error().kind)) << to_string(s.error().kind);
+  }
+}
+
+TEST_F(DvcqgAdapterTest, CheckRefusesABadProcedureCodeAndAForbiddenTransition) {
+  start();
+  auto e = event("D1", 1, 2);
+  EXPECT_TRUE(target_->check(e, std::nullopt).ok());
+  e.procedure_code = "1.003560";
+  auto bad = target_->check(e, std::nullopt);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("MaTTHC"), std::string::npos);
+  auto done = event("D1", 2, 10);
+  auto t = target_->check(done, 2);
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.error().message.find("TrangThaiHoSo"), std::string::npos);
+}
+
+TEST_F(DvcqgAdapterTest, WithCodeTablesTheAgencyCodeValidTodayIsSent) {
+  clock_.set_ms(1'790'000'000'000);  // 2026-09: after the 1 July 2025 merger of provinces
+  start({}, 100, R"(,"codes_dir":"mappings/codes")");
+  auto e = event("D1", 1, 2);
+  e.agency_code = "000.00.12.H35";  // Sở Xây dựng Hà Nam in 2024, merged into 000.00.12.H37
+  auto out = target_->deliver({message(e)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_STREQ(dossier("D1")["DonViXuLy"].GetString(), "000.00.12.H37");
+}
+
+TEST(DvcqgConfigTest, EmptySectionIsRefusedNamingTheMissingKey) {
+  auto cfg = ConfigFile::from_string("{}", LIENTHONG_SOURCE_DIR);
+  try {
+    validate_config(cfg->root());
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("base_url"), std::string::npos) << e.what();
+  }
+}
+
+TEST(DvcqgConfigTest, UnknownKeyIsRefused) {
+  auto cfg = ConfigFile::from_string(R"({"base_url":"http://x","username":"u","password":{"env":"HOME"},)"
+                                     R"("madonvi":"H56","batchsize":3})",
+                                     LIENTHONG_SOURCE_DIR);
+  EXPECT_THROW(validate_config(cfg->root()), ConfigError);
+}
+
+TEST(DvcqgConfigTest, MinimalSectionIsAccepted) {
+  auto cfg =
+      ConfigFile::from_string(R"({"base_url":"http://127.0.0.1:1","username":"u","password":{"env":"HOME"},)"
+                              R"("madonvi":"000.00.00.H56"})",
+                              LIENTHONG_SOURCE_DIR);
+  EXPECT_NO_THROW(validate_config(cfg->root()));
+}
+
+}  // namespace
+}  // namespace lienthong::adapters::dvcqg

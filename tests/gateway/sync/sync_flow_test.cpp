@@ -1,0 +1,257 @@
+#include "gateway/sync/sync_flow.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace lienthong::sync {
+namespace {
+
+model::DossierStatusEvent event(const std::string& code, int seq, int status, int64_t at_ms) {
+  model::DossierStatusEvent e;
+  e.source = "fake";
+  e.dossier_code = code;
+  e.procedure_code = "1.003560.000.00.00.H56";
+  e.channel = 2;
+  e.owner_type = 1;
+  e.agency_code = "000.00.12.H56";
+  e.agency_level = "province";
+  e.received_at_ms = 1'700'000'000'000;
+  e.due_at_ms = e.received_at_ms + 10 * 86'400'000LL;
+  e.status = status;
+  e.status_at_ms = at_ms;
+  e.sequence = seq;
+  return e;
+}
+
+SourceRecord record(const std::string& code, std::vector<std::pair<int, int>> seq_status) {
+  SourceRecord r;
+  r.dossier_code = code;
+  r.payload = "{\"ma_ho_so\":\"" + code + "\"}";
+  for (auto [seq, status] : seq_status) {
+    SourceEvent ev;
+    ev.sequence = seq;
+    ev.event = event(code, seq, status, 1'700'000'000'000 + seq * 3'600'000LL);
+    r.events.push_back(std::move(ev));
+  }
+  return r;
+}
+
+// Serves queued pages (or errors); records the cursors it was asked for.
+class FakeSource : public Source {
+ public:
+  std::string name() const override { return "fake"; }
+  Result<SourcePage> fetch(const std::string& cursor, size_t) override {
+    cursors.push_back(cursor);
+    if (answers.empty()) return SourcePage{{}, cursor, false};
+    auto a = std::move(answers.front());
+    answers.pop_front();
+    return a;
+  }
+  std::deque<Result<SourcePage>> answers;
+  std::vector<std::string> cursors;
+};
+
+// Refuses status 99 and any first status other than 1 or 2.
+class FakeTarget : public SyncTarget {
+ public:
+  std::string name() const override { return "fake_dest"; }
+  std::vector<Status> deliver(const std::vector<outbox::Message>& b) override {
+    return std::vector<Status>(b.size());
+  }
+  Status check(const model::DossierStatusEvent& e, std::optional<int> prev) const override {
+    if (e.status == 99) return Error(ErrorKind::kValidation, "TrangThaiHoSo 99 is not a national code");
+    if (!prev && e.status != 1 && e.status != 2) return Error(ErrorKind::kValidation, "bad first status");
+    return {};
+  }
+};
+
+class SyncFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::open_sqlite({":memory:"});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+    std::vector<store::Migration> m = CursorStore::migrations();
+    for (auto& x : dossiers::DossierStore::migrations()) m.push_back(x);
+    for (auto& x : dossiers::Quarantine::migrations()) m.push_back(x);
+    for (auto& x : outbox::Outbox::migrations()) m.push_back(x);
+    ASSERT_TRUE(db_->migrate(m).ok());
+    outbox_ = std::make_unique<outbox::Outbox>(*db_, outbox::Policy{}, clock_);
+    SyncOptions o;
+    o.pull_attempts = 3;
+    o.pull_backoff_ms = 10;
+    flow_ =
+        std::make_unique<SyncFlow>(*db_, *outbox_, source_, std::vector<SyncTarget*>{&target_}, clock_, o);
+    flow_->set_sleep([this](int64_t ms) { slept_.push_back(ms); });
+  }
+
+  SourcePage page(std::vector<SourceRecord> records, std::string next, bool more) {
+    return SourcePage{std::move(records), std::move(next), more};
+  }
+  std::string cursor() { return *CursorStore(*db_).get("fake"); }
+  int64_t outbox_count() { return outbox_->list({std::nullopt, "", 10'000, 0})->size(); }
+
+  ManualClock clock_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<outbox::Outbox> outbox_;
+  FakeSource source_;
+  FakeTarget target_;
+  std::unique_ptr<SyncFlow> flow_;
+  std::vector<int64_t> slept_;
+};
+
+TEST_F(SyncFlowTest, FirstPullAsksFromTheBeginningAndStoresTheNextCursor) {
+  source_.answers.push_back(page({record("D1", {{1, 1}, {2, 2}})}, "c1", false));
+  auto r = flow_->pull();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(source_.cursors.size(), 1u);
+  EXPECT_EQ(source_.cursors[0], "");
+  EXPECT_EQ(cursor(), "c1");
+  EXPECT_EQ(r->pulled, 1);
+  EXPECT_EQ(r->new_events, 2);
+}
+
+TEST_F(SyncFlowTest, EachPageStartsFromTheCursorTheLastPageStored) {
+  source_.answers.push_back(page({record("D1", {{1, 1}})}, "c1", true));
+  source_.answers.push_back(page({record("D2", {{1, 2}})}, "c2", false));
+  auto r = flow_->pull();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(source_.cursors, (std::vector<std::string>{"", "c1"}));
+  EXPECT_EQ(r->pages, 2);
+  EXPECT_EQ(cursor(), "c2");
+}
+
+TEST_F(SyncFlowTest, CursorStaysWhenAPageCannotBeStoredAndNothingOfThePageIsKept) {
+  ASSERT_TRUE(CursorStore(*db_).set("fake", "c0", 1).ok());
+  ASSERT_TRUE(db_->exec("DROP TABLE outbox").ok());  // enqueueing now fails mid-page
+  auto r = flow_->store_page(page({record("D1", {{1, 1}})}, "c1", false));
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(cursor(), "c0");
+  dossiers::DossierStore ds(*db_);
+  EXPECT_FALSE(ds.last_sequence("D1")->has_value());
+}
+
+TEST_F(SyncFlowTest, RetryableFetchErrorsAreRetriedWithBackoffThenThePageIsStored) {
+  source_.answers.push_back(Error(ErrorKind::kServer, "503"));
+  source_.answers.push_back(Error(ErrorKind::kTimeout, "slow"));
+  source_.answers.push_back(page({record("D1", {{1, 1}})}, "c1", false));
+  auto r = flow_->pull();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->retried, 2);
+  EXPECT_EQ(slept_, (std::vector<int64_t>{10, 20}));
+  EXPECT_EQ(cursor(), "c1");
+}
+
+TEST_F(SyncFlowTest, FetchFailingAfterAllAttemptsFailsTheRunAndKeepsTheCursor) {
+  ASSERT_TRUE(CursorStore(*db_).set("fake", "c0", 1).ok());
+  for (int i = 0; i < 3; ++i) source_.answers.push_back(Error(ErrorKind::kServer, "503"));
+  auto r = flow_->pull();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("cursor kept"), std::string::npos);
+  EXPECT_EQ(cursor(), "c0");
+  EXPECT_EQ(source_.cursors, (std::vector<std::string>{"c0", "c0", "c0"}));
+}
+
+TEST_F(SyncFlowTest, NonRetryableFetchErrorIsNotRetried) {
+  source_.answers.push_back(Error(ErrorKind::kProtocol, "not JSON"));
+  auto r = flow_->pull();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(source_.cursors.size(), 1u);
+}
+
+TEST_F(SyncFlowTest, SourceClaimingMoreWithoutMovingItsCursorStopsTheRun) {
+  source_.answers.push_back(page({}, "", true));
+  auto r = flow_->pull();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kProtocol);
+}
+
+TEST_F(SyncFlowTest, PullingTheSameDossiersAgainQueuesNothingNew) {
+  auto p = page({record("D1", {{1, 1}, {2, 2}}), record("D2", {{1, 2}})}, "c1", false);
+  ASSERT_TRUE(flow_->store_page(p).ok());
+  int64_t queued = outbox_count();
+  auto again = flow_->store_page(p);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->new_events, 0);
+  EXPECT_EQ(again->unchanged, 3);
+  EXPECT_EQ(outbox_count(), queued);
+}
+
+TEST_F(SyncFlowTest, OnlyEventsAfterTheLastStoredOneAreQueued) {
+  ASSERT_TRUE(flow_->store_page(page({record("D1", {{1, 1}})}, "c1", false)).ok());
+  auto r = flow_->store_page(page({record("D1", {{1, 1}, {2, 2}, {3, 4}})}, "c2", false));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->new_events, 2);
+  EXPECT_EQ(r->unchanged, 1);
+}
+
+TEST_F(SyncFlowTest, MessagesAreOrderedPerDossierAndDeduplicatedPerEventAndDestination) {
+  ASSERT_TRUE(flow_->store_page(page({record("D1", {{1, 1}, {2, 2}})}, "c1", false)).ok());
+  auto msgs = outbox_->list({std::nullopt, "", 100, 0});
+  ASSERT_TRUE(msgs.ok());
+  ASSERT_EQ(msgs->size(), 2u);
+  EXPECT_EQ((*msgs)[0].ordering_key, "dossier:D1");
+  EXPECT_EQ((*msgs)[0].dedup_key, "D1#1#fake_dest");
+  EXPECT_EQ((*msgs)[1].dedup_key, "D1#2#fake_dest");
+  EXPECT_EQ((*msgs)[0].destination, "fake_dest");
+  EXPECT_LT((*msgs)[0].id, (*msgs)[1].id);
+}
+
+TEST_F(SyncFlowTest, InvalidEventIsQuarantinedAndLaterEventsOfTheDossierAreHeldBack) {
+  auto r =
+      flow_->store_page(page({record("D1", {{1, 1}, {2, 99}, {3, 4}}), record("D2", {{1, 2}})}, "c1", false));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->new_events, 2);  // D1#1 and D2#1
+  EXPECT_EQ(r->quarantined, 2);
+  dossiers::Quarantine q(*db_);
+  auto rows = q.list("fake");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  std::map<std::string, std::string> reasons;
+  for (auto& row : *rows) reasons[row.record_key] = row.reason;
+  EXPECT_NE(reasons["D1#2"].find("TrangThaiHoSo 99"), std::string::npos);
+  EXPECT_NE(reasons["D1#3"].find("held back: event #2"), std::string::npos);
+  EXPECT_EQ(*dossiers::DossierStore(*db_).last_sequence("D1"), 1);
+}
+
+TEST_F(SyncFlowTest, HeldBackEventsFlowOnceTheSourceFixesTheRecord) {
+  ASSERT_TRUE(flow_->store_page(page({record("D1", {{1, 1}, {2, 99}, {3, 4}})}, "c1", false)).ok());
+  auto r = flow_->store_page(page({record("D1", {{1, 1}, {2, 2}, {3, 4}})}, "c2", false));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->new_events, 2);
+  EXPECT_EQ(*dossiers::DossierStore(*db_).last_sequence("D1"), 3);
+}
+
+TEST_F(SyncFlowTest, EventOlderThanThePreviousStatusIsQuarantined) {
+  SourceRecord rec = record("D1", {{1, 1}, {2, 2}});
+  rec.events[1].event->status_at_ms = rec.events[0].event->status_at_ms - 1000;
+  auto r = flow_->store_page(page({rec}, "c1", false));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->new_events, 1);
+  EXPECT_EQ(r->quarantined, 1);
+}
+
+TEST_F(SyncFlowTest, UnreadableRecordIsQuarantinedWithoutBlockingOthers) {
+  SourceRecord bad;
+  bad.payload = "[1]";
+  bad.error = Error(ErrorKind::kParse, "items[0]: expected an object");
+  auto r = flow_->store_page(page({bad, record("D2", {{1, 2}})}, "c1", false));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->quarantined, 1);
+  EXPECT_EQ(r->new_events, 1);
+  EXPECT_EQ(cursor(), "c1");
+}
+
+TEST_F(SyncFlowTest, MappingErrorOfAnEventIsQuarantinedWithItsMessage) {
+  SourceRecord rec = record("D1", {{1, 1}});
+  rec.events[0].event = Error(ErrorKind::kMapping, "status from history.trang_thai: no entry 'x'");
+  ASSERT_TRUE(flow_->store_page(page({rec}, "c1", false)).ok());
+  auto rows = dossiers::Quarantine(*db_).list("fake");
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].reason_kind, "mapping");
+  EXPECT_EQ((*rows)[0].record_key, "D1#1");
+}
+
+}  // namespace
+}  // namespace lienthong::sync

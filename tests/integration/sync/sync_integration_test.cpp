@@ -1,0 +1,290 @@
+// The first flow end to end: the real `lienthong` against `lienthong-sim all` on loopback,
+// with injected 5xx answers, timeouts, dropped connections, lost replies, LGSP tokens
+// revoked mid-run and DVCQG sessions expiring mid-run. Asserts on what the simulated
+// portal itself recorded: every valid dossier's every status exactly once and in order,
+// every invalid dossier in quarantine with the right reason.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "gateway/common/json.hpp"
+#include "tests/integration/sync/process.hpp"
+
+namespace lienthong::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string kLienthong = std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong";
+const std::string kSim = std::string(LIENTHONG_BINARY_DIR) + "/sim/lienthong-sim";
+const std::vector<std::string> kEnv = {"IT_LGSP_SECRET=sim-secret", "IT_DVCQG_PASSWORD=sim-password"};
+
+rapidjson::Document parse(const std::string& s) {
+  auto d = json::parse(s, "test input");
+  if (!d.ok()) throw std::runtime_error("not JSON: " + s.substr(0, 300));
+  return std::move(d).value();
+}
+
+class SyncIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("lienthong-it-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (sim_) {
+      sim_->signal(SIGTERM);
+      sim_->wait(10s);
+    }
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  void start_sim(std::vector<std::string> extra) {
+    std::vector<std::string> argv = {kSim, "all"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    sim_ = std::make_unique<Process>(argv, (dir_ / "sim.err").string());
+    auto line = sim_->read_line(10s);
+    ASSERT_TRUE(line) << "simulators did not start";
+    auto d = parse(*line);
+    oss_port_ = static_cast<uint16_t>(d["one_stop_shop_port"].GetInt());
+    token_port_ = static_cast<uint16_t>(d["token_port"].GetInt());
+    dvcqg_port_ = static_cast<uint16_t>(d["dvcqg_port"].GetInt());
+  }
+
+  std::string write_config(int page_size, int batch_size, const std::string& server = "") {
+    std::string src = LIENTHONG_SOURCE_DIR;
+    std::string cfg = R"({
+  "log": {"level": "info", "file": ")" +
+                      (dir_ / "lienthong.log").string() + R"("},
+  "store": {"backend": "sqlite", "path": ")" +
+                      (dir_ / "lienthong.db").string() + R"("},
+  "outbox": {"backoff_initial_ms": 20, "backoff_max_ms": 400, "jitter": 0.2, "max_attempts": 40,
+             "lease_ms": 1500, "workers": 2, "poll_interval_ms": 50},
+  )" + server + R"(
+  "adapters": {
+    "one_stop_shop": {"base_url": "http://127.0.0.1:)" +
+                      std::to_string(oss_port_) + R"(",
+      "mapping": ")" + src +
+                      R"(/mappings/one_stop_shop/dossier_event.json", "timeout_ms": 600,
+      "token": {"token_url": "http://127.0.0.1:)" +
+                      std::to_string(token_port_) + R"(/token",
+                "client_id": "lienthong", "client_secret": {"env": "IT_LGSP_SECRET"}}},
+    "dvcqg": {"base_url": "http://127.0.0.1:)" +
+                      std::to_string(dvcqg_port_) + R"(",
+      "username": "lienthong", "password": {"env": "IT_DVCQG_PASSWORD"}, "madonvi": "000.00.00.H56",
+      "batch_size": )" +
+                      std::to_string(batch_size) + R"(, "timeout_ms": 1500,
+      "dossier_mapping": ")" +
+                      src + R"(/mappings/dvcqg/dossier.json",
+      "progress_mapping": ")" +
+                      src + R"(/mappings/dvcqg/progress.json",
+      "transitions": ")" +
+                      src + R"(/mappings/dvcqg/status_transitions.json"}
+  },
+  "sync": {"source": "one_stop_shop", "destinations": ["dvcqg"], "page_size": )" +
+                      std::to_string(page_size) + R"(, "pull_attempts": 20, "pull_backoff_ms": 20,
+           "drain_timeout_seconds": 50, "interval_seconds": 3600}
+})";
+    std::string path = (dir_ / "lienthong.json").string();
+    std::ofstream(path) << cfg;
+    return path;
+  }
+
+  std::pair<int, std::string> lienthong(std::vector<std::string> args) {
+    std::vector<std::string> argv = {kLienthong};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, (dir_ / "lienthong.err").string(), kEnv, 90s);
+  }
+
+  rapidjson::Document sim_get(uint16_t port, const std::string& path) {
+    auto r = http_request(port, "GET", path);
+    if (r.status != 200) throw std::runtime_error("GET " + path + " answered " + std::to_string(r.status));
+    return parse(r.body);
+  }
+
+  // Compares the portal's own records with what the provincial data set implies.
+  void expect_portal_matches_source(const std::string& config) {
+    auto expected = sim_get(oss_port_, "/__sim/expected");
+    auto portal = sim_get(dvcqg_port_, "/__sim/dossiers");
+    auto stats = sim_get(dvcqg_port_, "/__sim/stats");
+    EXPECT_EQ(stats["duplicates"].GetInt(), 0) << "a status reached the portal twice";
+    EXPECT_EQ(stats["out_of_order"].GetInt(), 0) << "a status reached the portal out of order";
+    std::map<std::string, std::vector<int>> at_portal;
+    for (auto& d : portal["dossiers"].GetArray()) {
+      std::vector<int> s;
+      for (auto& v : d["statuses"].GetArray()) s.push_back(v.GetInt());
+      at_portal[d["MaHoSo"].GetString()] = s;
+    }
+    auto [rc, out] = lienthong({"quarantine", "list", "--json", "--config", config});
+    ASSERT_EQ(rc, 0);
+    auto q = parse(out);
+    std::map<std::string, std::string> quarantined;  // record key → reason
+    for (auto& r : q.GetArray()) quarantined[r["record_key"].GetString()] = r["reason"].GetString();
+
+    int valid = 0, invalid = 0;
+    for (auto& d : expected["dossiers"].GetArray()) {
+      std::string code = d["ma_ho_so"].GetString();
+      std::vector<int> want;
+      for (auto& v : d["statuses"].GetArray()) want.push_back(v.GetInt());
+      std::vector<int> got = at_portal.count(code) ? at_portal[code] : std::vector<int>{};
+      EXPECT_EQ(got, want) << "dossier " << code << " ("
+                           << (d["invalid"].IsNull() ? "valid" : d["invalid"].GetString()) << ")";
+      if (d["invalid"].IsNull()) {
+        ++valid;
+        continue;
+      }
+      ++invalid;
+      std::string key = code + "#" + std::to_string(d["quarantine_sequence"].GetInt());
+      ASSERT_TRUE(quarantined.count(key))
+          << "invalid dossier not in quarantine: " << key << " (" << d["invalid"].GetString() << ")";
+      EXPECT_NE(quarantined[key].find(d["reason"].GetString()), std::string::npos)
+          << key << ": reason '" << quarantined[key] << "' should mention '" << d["reason"].GetString()
+          << "'";
+    }
+    EXPECT_GT(valid, 0);
+    EXPECT_GT(invalid, 0);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Process> sim_;
+  uint16_t oss_port_ = 0, token_port_ = 0, dvcqg_port_ = 0;
+};
+
+TEST_F(SyncIntegrationTest,
+       EveryValidStatusReachesThePortalOnceInOrderUnderFaultsAndInvalidOnesAreQuarantined) {
+  start_sim({"--seed",
+             "11",
+             "--dossiers",
+             "150",
+             "--invalid-share",
+             "0.08",
+             "--fail-5xx",
+             "0.05",
+             "--timeout-share",
+             "0.02",
+             "--hang-ms",
+             "1600",
+             "--drop-share",
+             "0.01",
+             "--lost-reply-share",
+             "0.02",
+             "--expire-token-after",
+             "4",
+             "--expire-session-after",
+             "6"});
+  std::string config = write_config(20, 25);
+  auto [rc, out] = lienthong({"sync", "--json", "--config", config});
+  ASSERT_EQ(rc, 0) << out;
+  auto summary = parse(out);
+  EXPECT_GT(summary["pushed"].GetInt(), 0);
+  EXPECT_GT(summary["retried"].GetInt(), 0) << "faults were injected, something must have been retried";
+  EXPECT_GT(summary["quarantined"].GetInt(), 0);
+  expect_portal_matches_source(config);
+  auto tokens = sim_get(oss_port_, "/__sim/stats");
+  EXPECT_GT(tokens["token"]["revocations"].GetInt(), 0) << "the LGSP token should have died mid-run";
+  auto portal = sim_get(dvcqg_port_, "/__sim/stats");
+  EXPECT_GT(portal["session_expirations"].GetInt(), 0);
+  EXPECT_EQ(summary["pushed"].GetInt(), portal["progress_records"].GetInt());
+
+  // The payload (personal data) is shown only on request.
+  auto [rcl, list] = lienthong({"quarantine", "list", "--json", "--config", config});
+  ASSERT_EQ(rcl, 0);
+  std::string id = std::to_string(parse(list)[0]["id"].GetInt64());
+  auto [rcs, shown] = lienthong({"quarantine", "show", id, "--config", config});
+  ASSERT_EQ(rcs, 0);
+  EXPECT_NE(shown.find("hidden"), std::string::npos);
+  EXPECT_EQ(shown.find("ho_ten"), std::string::npos);
+  auto [rcp, with_payload] = lienthong({"quarantine", "show", id, "--payload", "--config", config});
+  ASSERT_EQ(rcp, 0);
+  EXPECT_NE(with_payload.find("ho_ten"), std::string::npos);
+
+  // Running again pushes nothing: nothing changed.
+  auto [rc2, out2] = lienthong({"sync", "--json", "--config", config});
+  ASSERT_EQ(rc2, 0) << out2;
+  auto again = parse(out2);
+  EXPECT_EQ(again["new_events"].GetInt(), 0);
+  EXPECT_EQ(again["pushed"].GetInt(), 0);
+  // From the start of the source's history: everything is recognised as unchanged.
+  auto [rc3, out3] = lienthong({"sync", "--json", "--from-start", "--config", config});
+  ASSERT_EQ(rc3, 0) << out3;
+  auto from_start = parse(out3);
+  EXPECT_EQ(from_start["pushed"].GetInt(), 0);
+  EXPECT_GT(from_start["unchanged"].GetInt(), 0);
+  EXPECT_EQ(sim_get(dvcqg_port_, "/__sim/stats")["progress_records"].GetInt(),
+            portal["progress_records"].GetInt());
+
+  // The provincial system moves on: only the new statuses are pushed, still in order.
+  auto moved = parse(http_request(oss_port_, "POST", "/__sim/advance?count=40").body)["moved"].GetInt();
+  ASSERT_GT(moved, 0);
+  auto [rc4, out4] = lienthong({"sync", "--json", "--config", config});
+  ASSERT_EQ(rc4, 0) << out4;
+  EXPECT_EQ(parse(out4)["pushed"].GetInt(), moved);
+  expect_portal_matches_source(config);
+}
+
+TEST_F(SyncIntegrationTest, GatewayKilledDuringPullAndDuringPushLosesAndDuplicatesNothingAfterRestart) {
+  start_sim({"--seed", "5", "--dossiers", "300", "--invalid-share", "0.05", "--latency-ms", "15",
+             "--fail-5xx", "0.02", "--lost-reply-share", "0.02"});
+  std::string config = write_config(10, 10);
+  std::vector<std::string> argv = {kLienthong, "sync", "--json", "--config", config};
+  // 1: kill -9 while pages are being pulled.
+  {
+    Process p(argv, (dir_ / "lienthong.err").string(), kEnv);
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           sim_get(oss_port_, "/__sim/stats")["data"]["pages_served"].GetInt() < 5)
+      std::this_thread::sleep_for(5ms);
+    p.signal(SIGKILL);
+    EXPECT_EQ(p.wait(), 128 + SIGKILL);
+  }
+  EXPECT_EQ(sim_get(dvcqg_port_, "/__sim/stats")["progress_records"].GetInt(), 0) << "killed before any push";
+  // 2: restart, kill -9 while the outbox is being pushed.
+  {
+    Process p(argv, (dir_ / "lienthong.err").string(), kEnv);
+    auto deadline = std::chrono::steady_clock::now() + 40s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           sim_get(dvcqg_port_, "/__sim/stats")["progress_records"].GetInt() < 150)
+      std::this_thread::sleep_for(5ms);
+    p.signal(SIGKILL);
+    EXPECT_EQ(p.wait(), 128 + SIGKILL);
+  }
+  int64_t before = sim_get(dvcqg_port_, "/__sim/stats")["progress_records"].GetInt();
+  EXPECT_GT(before, 0);
+  // 3: restart and let it finish.
+  auto [rc, out] = lienthong({"sync", "--json", "--config", config});
+  ASSERT_EQ(rc, 0) << out;
+  expect_portal_matches_source(config);
+}
+
+TEST_F(SyncIntegrationTest, ServeAnswersHealthReadinessMetricsAndSyncsOnItsSchedule) {
+  start_sim({"--seed", "3", "--dossiers", "60", "--invalid-share", "0.1", "--fail-5xx", "0.05"});
+  std::string config = write_config(25, 50, R"("server": {"address": "127.0.0.1", "port": 0},)");
+  Process serve({kLienthong, "serve", "--config", config}, (dir_ / "serve.err").string(), kEnv);
+  auto line = serve.read_line(20s);
+  ASSERT_TRUE(line) << "serve did not report its port";
+  uint16_t port = static_cast<uint16_t>(parse(*line)["listening"].GetInt());
+  EXPECT_EQ(http_request(port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(http_request(port, "GET", "/readyz").status, 200);
+  int64_t want = sim_get(oss_port_, "/__sim/stats")["data"]["valid_events"].GetInt();
+  auto deadline = std::chrono::steady_clock::now() + 40s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         sim_get(dvcqg_port_, "/__sim/stats")["progress_records"].GetInt() < want)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(sim_get(dvcqg_port_, "/__sim/stats")["progress_records"].GetInt(), want);
+  auto metrics = http_request(port, "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("lienthong_sync_events_total"), std::string::npos);
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(20s), 0);
+  expect_portal_matches_source(config);
+}
+
+}  // namespace
+}  // namespace lienthong::testing
