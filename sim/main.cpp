@@ -32,7 +32,7 @@ const Simulator kSimulators[] = {
     {"dvcqg", "National Public Service Portal dossier synchronisation API", lienthong::sim::run_dvcqg_sim},
     {"all", "one-stop-shop + token + dvcqg in one process", lienthong::sim::run_all_sims},
     {"recon-data", "reconciliation inputs with injected discrepancies", lienthong::sim::run_recon_data},
-    {"payment-platform", "portal payment platform: paged transaction list API", lienthong::sim::run_payment_platform_sim},
+    {"payment-platform", "portal payment platform: paged list API", lienthong::sim::run_payment_platform_sim},
 };
 
 void usage(std::ostream& os) {
