@@ -54,13 +54,18 @@ void apply(const ConfigNode& node, ColumnMapping& m) {
     node.fail("delimiter", "must be one character such as \",\" or \";\"");
   m.delimiter = delim[0];
   m.date_format = node.choice("date_format", {"dd/MM/yyyy", "yyyy-MM-dd"}, m.date_format);
-  std::string sep =
-      node.choice("thousands_separator", {"", ".", ","},
-                  m.amount_format.thousands_separator ? std::string(1, m.amount_format.thousands_separator)
-                                                      : std::string());
-  m.amount_format.thousands_separator = sep.empty() ? 0 : sep[0];
-  if (std::string(1, m.delimiter) == sep)
+  // "" (none) is a legitimate value here, so the raw member is read rather than string().
+  if (node.has("thousands_separator")) {
+    const auto& v = node.raw()["thousands_separator"];
+    std::string sep = v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : std::string("?");
+    if (sep != "" && sep != "." && sep != ",") {
+      node.fail("thousands_separator", "must be \"\" (none), \".\" or \",\"");
+    }
+    m.amount_format.thousands_separator = sep.empty() ? 0 : sep[0];
+  }
+  if (m.amount_format.thousands_separator == m.delimiter) {
     node.fail("thousands_separator", "cannot be the same as the delimiter");
+  }
 }
 
 }  // namespace

@@ -89,6 +89,12 @@ TEST(BankStatementConfig, WrongKeysAndValuesAreRefused) {
   EXPECT_THROW(mapping_from_config(bad_sep->root()), ConfigError);
   auto same = ConfigFile::from_string(R"({"delimiter": ",", "thousands_separator": ","})");
   EXPECT_THROW(mapping_from_config(same->root()), ConfigError);
+  auto none = ConfigFile::from_string(R"({"thousands_separator": ""})");
+  EXPECT_EQ(mapping_from_config(none->root()).amount_format.thousands_separator, 0);
+  // The mapping shipped in the repository loads.
+  auto shipped =
+      ConfigFile::from_string(R"({"mapping_file": "mappings/bank/default.json"})", LIENTHONG_SOURCE_DIR);
+  EXPECT_EQ(mapping_from_config(shipped->root()).reference, "Mã giao dịch");
   auto empty = ConfigFile::from_string("{}");
   EXPECT_EQ(mapping_from_config(empty->root()).amount, "Số tiền");
 }
