@@ -14,6 +14,7 @@ int run_calendar(const std::vector<std::string>& args);
 int run_kpi(const std::vector<std::string>& args);
 int run_late(const std::vector<std::string>& args);
 int run_monitor(const std::vector<std::string>& args);
+int run_reconcile(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -28,6 +29,7 @@ const std::vector<Command>& commands() {
       {"kpi", "kpi --period P [--by ...]: the province's indicators (a, b, ratio) as table, CSV or JSON", run_kpi},
       {"late", "late list|explain|export: late dossiers and the register of explanations and apologies", run_late},
       {"monitor", "monitor ack|deadlines: unacknowledged online dossiers, dossiers at risk or overdue", run_monitor},
+      {"reconcile", "reconcile --from DATE --to DATE --bank F --treasury F ...: one treasury reconciliation", run_reconcile},
   };
   return table;
 }

@@ -1,5 +1,6 @@
 #include "app/adapters.hpp"
 #include "app/component.hpp"
+#include "app/reconciliation_component.hpp"
 #include "app/sync_component.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/webhooks/webhooks_component.hpp"
@@ -25,6 +26,7 @@ std::vector<ComponentSpec> component_specs() {
       calendar_component_spec(),
       kpi_component_spec(),
       webhooks::component_spec(),
+      reconciliation_component(),
   };
 }
 

@@ -14,6 +14,8 @@ int run_token_sim(const std::vector<std::string>& args);
 int run_dvcqg_sim(const std::vector<std::string>& args);
 int run_all_sims(const std::vector<std::string>& args);
 int run_ministry_sim(const std::vector<std::string>& args);
+int run_recon_data(const std::vector<std::string>& args);
+int run_payment_platform_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
 namespace lienthong::sim::population {
 int run_population_sim(const std::vector<std::string>& args);
@@ -36,6 +38,8 @@ const Simulator kSimulators[] = {
     {"population", "population database (CSDLQG về dân cư) citizen lookup",
      lienthong::sim::population::run_population_sim},
     {"ministry", "push signed status webhooks to the gateway as a ministry system", lienthong::sim::run_ministry_sim},
+    {"recon-data", "reconciliation inputs with injected discrepancies", lienthong::sim::run_recon_data},
+    {"payment-platform", "portal payment platform: paged list API", lienthong::sim::run_payment_platform_sim},
 };
 
 void usage(std::ostream& os) {

@@ -1,0 +1,278 @@
+#include "adapters/tax/tax.hpp"
+
+#include <pugixml.hpp>
+
+#include "gateway/common/json.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/reconciliation/amount.hpp"
+
+namespace lienthong::tax {
+
+namespace {
+
+int b64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+std::string text_of(const pugi::xml_node& n, const char* name) {
+  std::string s = n.child(name).text().get();
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.pop_back();
+  size_t i = s.find_first_not_of(" \n\r\t");
+  return i == std::string::npos ? std::string() : s.substr(i);
+}
+
+std::optional<int64_t> parse_paid_at(std::string_view s) {
+  if (auto ms = vn_time::parse_compact(s)) return ms;
+  if (auto ms = vn_time::parse_iso(s)) return ms;
+  // dd/MM/yyyy HH:mm:ss as the tax system shows dates.
+  if (s.size() == 19 && s[2] == '/' && s[5] == '/' && s[10] == ' ') {
+    std::string c = std::string(s.substr(6, 4)) + std::string(s.substr(3, 2)) + std::string(s.substr(0, 2)) +
+                    std::string(s.substr(11, 2)) + std::string(s.substr(14, 2)) +
+                    std::string(s.substr(17, 2));
+    return vn_time::parse_compact(c);
+  }
+  return std::nullopt;
+}
+
+template <class F>
+Status for_each_element(const std::string& path, F&& f) {
+  LT_ASSIGN_OR_RETURN(std::string text, json::read_file(path));
+  auto doc = json::parse(text, path);
+  if (!doc.ok())
+    return make_error(ErrorKind::kParse, doc.error().message + " (expected a JSON array or object)");
+  if (doc->IsArray()) {
+    uint32_t i = 0;
+    for (const auto& v : doc->GetArray()) f(json::to_string(v), ++i);
+  } else if (doc->IsObject()) {
+    f(std::string(text), 1u);
+  } else {
+    return make_error(ErrorKind::kParse, path + ": expected a JSON array of records or one record object");
+  }
+  return Status();
+}
+
+}  // namespace
+
+Result<std::string> base64_decode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0, pad = 0;
+  size_t count = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++pad;
+      ++count;
+      continue;
+    }
+    if (pad)
+      return make_error(ErrorKind::kParse, "base64: data after padding at offset " + std::to_string(i));
+    int v = b64_value(c);
+    if (v < 0)
+      return make_error(ErrorKind::kParse, "base64: invalid character at offset " + std::to_string(i));
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    ++count;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  if (count % 4 != 0 || pad > 2)
+    return make_error(ErrorKind::kParse, "base64: length is not a multiple of 4");
+  return out;
+}
+
+std::string base64_encode(std::string_view in) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
+                 static_cast<uint8_t>(in[i + 2]);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+Result<std::vector<NoticeLine>> parse_notice_xml(std::string_view xml) {
+  pugi::xml_document doc;
+  auto res = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!res) {
+    return make_error(ErrorKind::kParse, std::string("tax notice XML: ") + res.description() + " at offset " +
+                                             std::to_string(res.offset));
+  }
+  pugi::xml_node body = doc.child("DATA").child("BODY");
+  if (!body) return make_error(ErrorKind::kParse, "tax notice XML: no DATA/BODY element");
+  std::vector<NoticeLine> out;
+  int row_no = 0;
+  auto handle_row = [&](const pugi::xml_node& row) -> Status {
+    ++row_no;
+    std::string dossier = text_of(row, "MA_HSO");
+    if (dossier.empty())
+      return make_error(ErrorKind::kValidation,
+                        "tax notice row " + std::to_string(row_no) + ": MA_HSO empty");
+    pugi::xml_node list = row.child("LIST");
+    if (!list)
+      return make_error(ErrorKind::kValidation, "tax notice row " + std::to_string(row_no) + ": no LIST");
+    std::vector<pugi::xml_node> items;
+    if (list.child("SO_TIEN")) {
+      items.push_back(list);
+    } else {
+      for (auto c : list.children()) {
+        if (c.type() == pugi::node_element) items.push_back(c);
+      }
+    }
+    int item_no = 0;
+    for (auto& it : items) {
+      ++item_no;
+      std::string where = "tax notice row " + std::to_string(row_no) + " item " + std::to_string(item_no);
+      if (text_of(it, "MA_SO_THUE").empty())
+        return make_error(ErrorKind::kValidation, where + ": MA_SO_THUE empty");
+      NoticeLine l;
+      l.dossier = dossier;
+      l.notice_number = text_of(it, "SO_QUYET_DINH");
+      l.decision_date = text_of(it, "NGAY_QUYET_DINH");
+      l.item_name = text_of(it, "TEN_TIEUMUC");
+      if (l.notice_number.empty()) return make_error(ErrorKind::kValidation, where + ": SO_QUYET_DINH empty");
+      auto amount = reconciliation::parse_vnd(text_of(it, "SO_TIEN"));
+      if (!amount.ok()) return amount.error().context(where + ": SO_TIEN");
+      if (*amount <= 0) return make_error(ErrorKind::kValidation, where + ": SO_TIEN must be positive");
+      l.amount = *amount;
+      out.push_back(std::move(l));
+    }
+    return Status();
+  };
+  bool any = false;
+  for (auto rl : body.children("ROW_LIST")) {
+    any = true;
+    if (rl.child("MA_HSO")) {
+      LT_TRY(handle_row(rl));
+    } else {
+      for (auto row : rl.children()) {
+        if (row.type() == pugi::node_element) LT_TRY(handle_row(row));
+      }
+    }
+  }
+  if (!any) return make_error(ErrorKind::kParse, "tax notice XML: no ROW_LIST under DATA/BODY");
+  return out;
+}
+
+Result<std::vector<NoticeLine>> parse_notice_envelope(std::string_view text) {
+  LT_ASSIGN_OR_RETURN(auto doc, json::parse(text, "tax notice envelope"));
+  if (!doc.IsObject()) return make_error(ErrorKind::kParse, "tax notice envelope: not a JSON object");
+  std::optional<std::string> data;
+  for (const char* k : {"data", "Data", "DuLieu"}) {
+    if (!data) data = json::get_string(doc, k);
+  }
+  if (!data) return make_error(ErrorKind::kParse, "tax notice envelope: no base64 'data' member");
+  LT_ASSIGN_OR_RETURN(std::string xml, base64_decode(*data));
+  return parse_notice_xml(xml);
+}
+
+Result<std::vector<Voucher>> parse_voucher(std::string_view text) {
+  LT_ASSIGN_OR_RETURN(auto doc, json::parse(text, "tax voucher"));
+  if (!doc.IsObject()) return make_error(ErrorKind::kParse, "tax voucher: not a JSON object");
+  auto dossier = json::get_string(doc, "MaHoSo");
+  if (!dossier || dossier->empty()) return make_error(ErrorKind::kValidation, "tax voucher: MaHoSo missing");
+  auto tin = json::get_string(doc, "MaSoThue");
+  if (!tin || tin->empty()) return make_error(ErrorKind::kValidation, "tax voucher: MaSoThue missing");
+  const auto* info = json::member(doc, "ThongTinThanhToan");
+  if (!info || !(info->IsObject() || info->IsArray())) {
+    return make_error(ErrorKind::kValidation, "tax voucher: ThongTinThanhToan missing");
+  }
+  std::vector<const rapidjson::Value*> parts;
+  if (info->IsObject()) {
+    parts.push_back(info);
+  } else {
+    for (const auto& v : info->GetArray()) parts.push_back(&v);
+  }
+  std::vector<Voucher> out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& p = *parts[i];
+    std::string where = "tax voucher ThongTinThanhToan[" + std::to_string(i) + "]";
+    if (!p.IsObject()) return make_error(ErrorKind::kValidation, where + ": not an object");
+    Voucher v;
+    v.dossier = *dossier;
+    auto num = json::get_string(p, "MaThongBaoThue");
+    if (!num || num->empty()) return make_error(ErrorKind::kValidation, where + ": MaThongBaoThue missing");
+    v.notice_number = *num;
+    const auto* amt = json::member(p, "SoTien");
+    if (amt && amt->IsInt64()) {
+      v.amount = amt->GetInt64();
+    } else if (amt && amt->IsString()) {
+      auto a = reconciliation::parse_vnd(amt->GetString());
+      if (!a.ok()) return a.error().context(where + ": SoTien");
+      v.amount = *a;
+    } else {
+      return make_error(ErrorKind::kValidation, where + ": SoTien must be a whole number of VND");
+    }
+    if (v.amount <= 0) return make_error(ErrorKind::kValidation, where + ": SoTien must be positive");
+    auto when = json::get_string(p, "ThoiGianThanhToan");
+    auto ms = when ? parse_paid_at(*when) : std::nullopt;
+    if (!ms) return make_error(ErrorKind::kValidation, where + ": ThoiGianThanhToan is not a date-time");
+    v.paid_at_ms = *ms;
+    const auto* st = json::member(p, "TrangThaiThanhToan");
+    if (st && st->IsInt()) {
+      v.paid = st->GetInt() == 1;
+    } else if (st && st->IsString()) {
+      v.paid = std::string_view(st->GetString()) == "1";
+    } else {
+      return make_error(ErrorKind::kValidation, where + ": TrangThaiThanhToan missing");
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Status read_notices(const std::string& path, const std::string& agency, reconciliation::Dataset& out) {
+  out.set_has_obligations(true);
+  return for_each_element(path, [&](const std::string& text, uint32_t index) {
+    auto lines = parse_notice_envelope(text);
+    if (!lines.ok()) {
+      out.add_issue({path, index, lines.error().message});
+      return;
+    }
+    for (const auto& l : *lines) out.add_obligation({l.dossier, agency, l.notice_number, l.amount, index});
+  });
+}
+
+Status read_vouchers(const std::string& path, const std::string& agency, reconciliation::Dataset& out) {
+  return for_each_element(path, [&](const std::string& text, uint32_t index) {
+    auto vs = parse_voucher(text);
+    if (!vs.ok()) {
+      out.add_issue({path, index, vs.error().message});
+      return;
+    }
+    for (const auto& v : *vs) {
+      out.add_payment(
+          {v.notice_number, v.dossier, agency, v.amount, v.paid_at_ms,
+           v.paid ? reconciliation::PaymentStatus::kPaid : reconciliation::PaymentStatus::kPending, index});
+    }
+  });
+}
+
+}  // namespace lienthong::tax

@@ -1,0 +1,137 @@
+#include "app/reconcile_runner.hpp"
+
+#include <filesystem>
+
+#include "adapters/payment_platform/payment_platform.hpp"
+#include "adapters/tax/tax.hpp"
+#include "adapters/treasury/treasury.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/reconciliation/callback_inbox.hpp"
+#include "gateway/reconciliation/obligations_csv.hpp"
+#include "gateway/reconciliation/report.hpp"
+
+namespace lienthong::app {
+
+using namespace reconciliation;
+
+ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
+  n.allow_only({"rules", "bank", "tax_agency", "out_dir", "payment_platform", "schedule"});
+  ReconcileSettings s;
+  if (auto r = n.optional_object("rules")) s.rules = Rules::from_config(*r);
+  if (auto b = n.optional_object("bank")) s.bank = bank_statement::mapping_from_config(*b);
+  s.tax_agency = n.string_or("tax_agency", s.tax_agency);
+  if (s.tax_agency.empty()) n.fail("tax_agency", "must not be empty");
+  s.out_dir = n.file_path_or("out_dir", s.out_dir);
+  if (auto p = n.optional_object("payment_platform")) {
+    std::vector<std::string> keys = {"secret", "callback_path", "base_url", "partner_code", "page_size"};
+    for (const auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
+    p->allow_only(keys);
+    if (p->has("secret")) s.callback_secret = p->secret("secret");
+    s.platform_base_url = p->string_or("base_url", "");
+    if (!s.platform_base_url.empty() && s.platform_base_url.rfind("http://", 0) != 0 &&
+        s.platform_base_url.rfind("https://", 0) != 0) {
+      p->fail("base_url", "must be an http:// or https:// URL");
+    }
+    s.partner_code = p->string_or("partner_code", "");
+    s.page_size = static_cast<int>(p->integer_or("page_size", s.page_size, 1, 5000));
+    s.platform_client = http::ClientOptions::from_config(*p);
+    s.callback_path = p->string_or("callback_path", s.callback_path);
+    if (s.callback_path.empty() || s.callback_path[0] != '/') p->fail("callback_path", "must start with '/'");
+  }
+  if (auto sc = n.optional_object("schedule")) {
+    sc->allow_only({"enabled", "time", "lookback_days", "inputs"});
+    s.schedule.enabled = sc->boolean_or("enabled", true);
+    std::string t = sc->string_or("time", "06:00");
+    if (t.size() != 5 || t[2] != ':' || !isdigit(t[0]) || !isdigit(t[1]) || !isdigit(t[3]) ||
+        !isdigit(t[4])) {
+      sc->fail("time", "must be HH:MM (Vietnam time), e.g. \"06:00\"");
+    }
+    s.schedule.hour = (t[0] - '0') * 10 + (t[1] - '0');
+    s.schedule.minute = (t[3] - '0') * 10 + (t[4] - '0');
+    if (s.schedule.hour > 23 || s.schedule.minute > 59)
+      sc->fail("time", "must be a time of day 00:00..23:59");
+    s.schedule.lookback_days = static_cast<int>(sc->integer_or("lookback_days", 1, 0, 31));
+    auto in = sc->object("inputs");
+    in.allow_only({"payments", "bank", "treasury", "obligations", "tax_notices", "tax_vouchers"});
+    for (const auto& k : in.keys()) s.schedule.inputs[k] = in.file_path(k);
+    for (const char* required : {"bank", "treasury"}) {
+      if (!s.schedule.inputs.count(required)) in.fail(required, "is required for scheduled runs");
+    }
+  }
+  return s;
+}
+
+std::string expand_input_path(std::string path, Day from, Day to) {
+  for (auto [key, day] : {std::pair<const char*, Day>{"{from}", from}, {"{to}", to}}) {
+    for (size_t at; (at = path.find(key)) != std::string::npos;)
+      path.replace(at, std::string(key).size(), vn_time::format_date(day));
+  }
+  return path;
+}
+
+Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& clock,
+                                            const ReconcileSettings& settings, const ReconcileRequest& req) {
+  if (req.bank.empty() || req.treasury.empty()) {
+    return make_error(ErrorKind::kValidation,
+                      "a run needs at least the bank statement and the treasury file");
+  }
+  if (req.period.from > req.period.to) return make_error(ErrorKind::kValidation, "period: from is after to");
+  ReconcileOutcome o;
+  o.info.from = req.period.from;
+  o.info.to = req.period.to;
+  o.info.as_of = req.period.as_of;
+  o.info.rules = settings.rules.fingerprint();
+  const std::pair<const char*, const std::string*> inputs[] = {
+      {"payments", &req.payments},       {"bank", &req.bank},
+      {"treasury", &req.treasury},       {"obligations", &req.obligations},
+      {"tax_notices", &req.tax_notices}, {"tax_vouchers", &req.tax_vouchers}};
+  for (auto [name, path] : inputs) {
+    if (path->empty()) continue;
+    LT_ASSIGN_OR_RETURN(auto c, checksum_file(name, *path));
+    o.info.inputs.push_back(std::move(c));
+  }
+  std::string payments = req.payments;
+  if (req.pull) {
+    if (settings.platform_base_url.empty()) {
+      return make_error(ErrorKind::kConfig,
+                        "--pull needs reconciliation.payment_platform.base_url in the config");
+    }
+    if (req.out_dir.empty()) return make_error(ErrorKind::kValidation, "--pull needs an output directory");
+    std::error_code ec;
+    std::filesystem::create_directories(req.out_dir, ec);
+    payments = req.out_dir + "/payments-" + vn_time::format_date(req.period.from) + "_" +
+               vn_time::format_date(req.period.to) + ".jsonl";
+    http::HttpClient client(settings.platform_client);
+    payment_platform::PullOptions po;
+    po.base_url = settings.platform_base_url;
+    po.partner_code = settings.partner_code;
+    po.page_size = settings.page_size;
+    LT_TRY(payment_platform::pull_transactions(client, po, req.period.from, req.period.to, payments));
+    LT_ASSIGN_OR_RETURN(auto c, checksum_file("payments", payments));
+    o.info.inputs.insert(o.info.inputs.begin(), std::move(c));
+  }
+  Dataset data;
+  if (!payments.empty()) LT_TRY(payment_platform::read_transactions(payments, data));
+  if (!req.tax_vouchers.empty()) LT_TRY(tax::read_vouchers(req.tax_vouchers, settings.tax_agency, data));
+  LT_TRY(bank_statement::read_statement(req.bank, settings.bank, data));
+  LT_TRY(treasury::read_credits(req.treasury, data));
+  if (!req.obligations.empty()) LT_TRY(read_obligations_csv(req.obligations, data));
+  if (!req.tax_notices.empty()) LT_TRY(tax::read_notices(req.tax_notices, settings.tax_agency, data));
+  if (req.include_callbacks) {
+    CallbackInbox inbox(db, clock);
+    LT_ASSIGN_OR_RETURN(int64_t added, inbox.load(req.period.from, req.period.to, data));
+    // Callbacks are inputs too: their content enters the run id so a new one makes a new run.
+    if (added > 0) {
+      std::string digest;
+      for (const auto& p : data.payments()) digest.append(p.ref).push_back('\n');
+      o.info.inputs.push_back({"callbacks", "store", sha256_hex(digest), static_cast<uint64_t>(added)});
+    }
+  }
+  o.result = reconcile(data, settings.rules, req.period);
+  RunStore rs(db, clock);
+  LT_ASSIGN_OR_RETURN(o.saved, rs.save(o.info, o.result));
+  if (!req.out_dir.empty()) LT_TRY(write_reports(req.out_dir, o.info, o.result, &o.saved));
+  return o;
+}
+
+}  // namespace lienthong::app

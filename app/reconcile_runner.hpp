@@ -1,0 +1,69 @@
+// One reconciliation run end to end: checksums of the inputs, reading them through the
+// adapters, the engine, storage and reports. Shared by `lienthong reconcile` and the
+// scheduled job of `serve`. Every input is read before anything is stored or written, so
+// a file of the wrong shape stops the run with nothing partial left behind.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "adapters/bank_statement/bank_statement.hpp"
+#include "gateway/common/clock.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/http/http_client.hpp"
+#include "gateway/reconciliation/engine.hpp"
+#include "gateway/reconciliation/run_store.hpp"
+#include "gateway/store/database.hpp"
+
+namespace lienthong::app {
+
+struct ReconcileSettings {
+  reconciliation::Rules rules;
+  bank_statement::ColumnMapping bank;
+  std::string tax_agency = "THUE";  // agency code attached to tax obligations and vouchers
+  std::string out_dir = "reports/reconciliation";
+  std::optional<Secret> callback_secret;  // payment_platform.secret: verifies MaXacThuc
+  std::string callback_path = "/v1/payments/callback";
+  // payment_platform.base_url/partner_code/page_size: the transaction list API for --pull.
+  std::string platform_base_url, partner_code;
+  int page_size = 500;
+  http::ClientOptions platform_client;
+  struct Schedule {
+    bool enabled = false;
+    int hour = 6, minute = 0;  // Vietnam time
+    int lookback_days = 1;     // the run covers the day `lookback_days` before today
+    // Input paths; "{from}" and "{to}" are replaced with YYYY-MM-DD.
+    std::map<std::string, std::string> inputs;
+  } schedule;
+
+  // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, out_dir,
+  // payment_platform{secret, callback_path, base_url, partner_code, page_size, timeout_ms, ...},
+  // schedule{enabled, time "HH:MM", lookback_days, inputs{payments, bank, treasury, obligations, tax_notices,
+  // tax_vouchers}}. Throws ConfigError naming the key.
+  static ReconcileSettings from_config(const ConfigNode& section);
+};
+
+struct ReconcileRequest {
+  reconciliation::Period period;
+  std::string payments, bank, treasury, obligations, tax_notices, tax_vouchers;  // empty: not given
+  bool include_callbacks = true;  // stored payment callbacks join the portal's payments
+  std::string out_dir;            // empty: no report files
+  // Pull the portal's transactions from its API (into out_dir) instead of reading `payments`.
+  bool pull = false;
+};
+
+struct ReconcileOutcome {
+  reconciliation::RunInfo info;
+  reconciliation::RunResult result;
+  reconciliation::SavedRun saved;
+};
+
+Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& clock,
+                                            const ReconcileSettings& settings,
+                                            const ReconcileRequest& request);
+
+// Substitutes {from} and {to} in a configured input path.
+std::string expand_input_path(std::string path, reconciliation::Day from, reconciliation::Day to);
+
+}  // namespace lienthong::app

@@ -1,0 +1,121 @@
+// The "reconciliation" component: validates its config section, contributes the run,
+// refund and callback tables, and, under `serve`, runs a reconciliation every day at the
+// configured time through the shared scheduler.
+#include "app/reconciliation_component.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/payment_platform/payment_platform.hpp"
+#include "app/reconcile_runner.hpp"
+#include "app/runtime.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/reconciliation/callback_inbox.hpp"
+#include "gateway/scheduler/scheduler.hpp"
+#include "gateway/server/http_server.hpp"
+
+namespace lienthong::app {
+
+int64_t next_daily_run_ms(int64_t now_ms, int hour, int minute) {
+  auto t = vn_time::to_vietnam(now_ms);
+  vn_time::CivilTime at{t.year, t.month, t.day, hour, minute, 0};
+  int64_t when = vn_time::from_vietnam(at);
+  if (when <= now_ms) when += 86'400'000;
+  return when;
+}
+
+CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secret,
+                                       reconciliation::CallbackInbox& inbox) {
+  auto t = payment_platform::parse_callback(body, secret.reveal());
+  if (!t.ok()) {
+    bool auth = t.error().kind == ErrorKind::kUnauthorized;
+    // The reason goes back to the platform; it names fields, never their values.
+    return {auth ? 401 : 400, payment_platform::callback_answer(auth ? "01" : "02", t.error().message),
+            false};
+  }
+  auto stored = inbox.store(t->to_payment(), body);
+  if (!stored.ok()) {
+    spdlog::error("payment callback not stored: {}", stored.error().message);
+    // Not "00": the platform must retry, as we could not keep it durably.
+    return {503, payment_platform::callback_answer("99", "temporarily unable to store; retry"), false};
+  }
+  return {200, payment_platform::callback_answer("00", "Thành công"), *stored};
+}
+
+namespace {
+
+// A confirmation is a few hundred bytes; anything near this is not one.
+constexpr size_t kCallbackBodyLimit = 64 * 1024;
+
+class ReconciliationComponent final : public Component {
+ public:
+  ReconciliationComponent(Runtime& rt, ReconcileSettings s) : rt_(rt), settings_(std::move(s)) {}
+
+  // The payment platform's confirmation callback, when a shared secret is configured.
+  void register_routes(server::HttpServer& server) override {
+    if (!settings_.callback_secret) return;
+    server.route(
+        "POST", settings_.callback_path,
+        [this](server::Request& req) {
+          reconciliation::CallbackInbox inbox(*rt_.db, *rt_.clock);
+          auto answer = handle_payment_callback(req.body, *settings_.callback_secret, inbox);
+          return server::Response::json(answer.http_status, answer.body);
+        },
+        server::RouteLimits{kCallbackBodyLimit});
+  }
+
+  // A daily job: the shared scheduler runs it every 24 hours, the first time at the next
+  // HH:MM in Vietnam time.
+  void register_jobs(scheduler::Scheduler& s) override {
+    if (!settings_.schedule.enabled) return;
+    int64_t now = rt_.clock->now_ms();
+    int64_t first = next_daily_run_ms(now, settings_.schedule.hour, settings_.schedule.minute) - now;
+    s.add(
+        "reconciliation", std::chrono::hours(24), [this] { return run_once(); }, Millis(first));
+  }
+
+ private:
+  Status run_once() {
+    auto t = vn_time::to_vietnam(rt_.clock->now_ms());
+    auto today = static_cast<reconciliation::Day>(vn_time::days_from_civil(t.year, t.month, t.day));
+    ReconcileRequest req;
+    req.period = {today - settings_.schedule.lookback_days, today - settings_.schedule.lookback_days, today};
+    auto path = [&](const char* k) {
+      auto it = settings_.schedule.inputs.find(k);
+      return it == settings_.schedule.inputs.end()
+                 ? std::string()
+                 : expand_input_path(it->second, req.period.from, req.period.to);
+    };
+    req.payments = path("payments");
+    req.bank = path("bank");
+    req.treasury = path("treasury");
+    req.obligations = path("obligations");
+    req.tax_notices = path("tax_notices");
+    req.tax_vouchers = path("tax_vouchers");
+    req.out_dir = expand_input_path(settings_.out_dir + "/{from}", req.period.from, req.period.to);
+    auto o = run_reconciliation(*rt_.db, *rt_.clock, settings_, req);
+    if (!o.ok())
+      return o.error().context("scheduled reconciliation for " + vn_time::format_date(req.period.from));
+    spdlog::info("scheduled reconciliation {} for {}: {} exceptions, {} input issues, reports in {}",
+                 o->info.id, vn_time::format_date(req.period.from), o->result.items.size(),
+                 o->result.issues.size(), req.out_dir);
+    return Status();
+  }
+
+  Runtime& rt_;
+  ReconcileSettings settings_;
+};
+
+}  // namespace
+
+ComponentSpec reconciliation_component() {
+  ComponentSpec spec;
+  spec.section = "reconciliation";
+  spec.validate = [](const ConfigNode& n) { (void)ReconcileSettings::from_config(n); };
+  spec.migrations = [] { return reconciliation::migrations(); };
+  spec.make = [](Runtime& rt, const ConfigNode& n) -> std::unique_ptr<Component> {
+    return std::make_unique<ReconciliationComponent>(rt, ReconcileSettings::from_config(n));
+  };
+  return spec;
+}
+
+}  // namespace lienthong::app

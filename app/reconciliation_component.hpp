@@ -1,0 +1,33 @@
+// The reconciliation component (config section "reconciliation") and the pieces of it that
+// tests and the HTTP route call directly.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "app/component.hpp"
+#include "gateway/config/config.hpp"
+
+namespace lienthong::reconciliation {
+class CallbackInbox;
+}
+
+namespace lienthong::app {
+
+ComponentSpec reconciliation_component();
+
+// Next daily run at HH:MM Vietnam time strictly after `now_ms`.
+int64_t next_daily_run_ms(int64_t now_ms, int hour, int minute);
+
+// The payment platform's confirmation callback: verify MaXacThuc, store durably
+// (idempotent on MaGiaoDich), then answer MaLoi "00". A bad signature is answered 401 with
+// MaLoi "01", a malformed body 400 with "02", a store failure 503 (the platform retries).
+struct CallbackAnswer {
+  int http_status = 200;
+  std::string body;  // JSON {"MaLoi": ..., "MoTa": ...}
+  bool stored_new = false;
+};
+CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secret,
+                                       reconciliation::CallbackInbox& inbox);
+
+}  // namespace lienthong::app

@@ -1,0 +1,328 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "adapters/payment_platform/payment_platform.hpp"
+#include "app/args.hpp"
+#include "app/commands.hpp"
+#include "app/reconcile_runner.hpp"
+#include "app/reconciliation_component.hpp"
+#include "app/runtime.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/http/http_client.hpp"
+#include "gateway/reconciliation/callback_inbox.hpp"
+#include "gateway/scheduler/scheduler.hpp"
+#include "gateway/server/http_server.hpp"
+#include "sim/payment_platform/payment_platform_sim.hpp"
+#include "sim/recon/recon_data.hpp"
+
+namespace lienthong::app {
+int run_reconcile(const std::vector<std::string>& args);
+namespace {
+
+namespace fs = std::filesystem;
+using reconciliation::Day;
+
+Day day(const char* s) {
+  return static_cast<Day>(*vn_time::parse_date(s));
+}
+
+class ReconcileRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("recon_app_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto db = store::open_sqlite({.path = ":memory:"});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+    ASSERT_TRUE(db_->migrate(reconciliation::migrations()).ok());
+    write("bank.csv",
+          "Ngày giao dịch,Số tiền,Mã giao dịch,Nội dung\n02/11/2026,50000,GD1,x\n02/11/2026,abc,GD2,y\n");
+    write("treasury.xml",
+          "<DuLieuKhoBac><ChungTu><LoaiChungTu>THU</LoaiChungTu><MaGiaoDich>GD1</MaGiaoDich><MaHoSo>HS1</"
+          "MaHoSo>"
+          "<MaDonVi>AG</MaDonVi><SoTien>50000</SoTien><NgayHachToan>2026-11-03</NgayHachToan></ChungTu>"
+          "</DuLieuKhoBac>\n");
+    write("obligations.csv", "MaHoSo,MaDonVi,SoTien\nHS1,AG,50000\n");
+    payment_platform::Transaction t;
+    t.transaction_id = "GD1";
+    t.amount = 50000;
+    t.paid_at = "20261102100000";
+    t.dossier = "HS1";
+    t.agency = "AG";
+    write("payments.jsonl", payment_platform::to_json(t) + "\n");
+  }
+  void write(const std::string& name, const std::string& content) { std::ofstream(dir_ / name) << content; }
+  std::string path(const std::string& name) { return (dir_ / name).string(); }
+  ReconcileRequest request() {
+    ReconcileRequest r;
+    r.period = {day("2026-11-01"), day("2026-11-05"), day("2026-11-06")};
+    r.payments = path("payments.jsonl");
+    r.bank = path("bank.csv");
+    r.treasury = path("treasury.xml");
+    r.obligations = path("obligations.csv");
+    r.out_dir = path("out");
+    return r;
+  }
+  int64_t runs() { return (*db_->query("SELECT count(*) FROM recon_runs"))[0].i64(0); }
+
+  fs::path dir_;
+  std::unique_ptr<store::Database> db_;
+  ManualClock clock_;
+  ReconcileSettings settings_;
+};
+
+TEST_F(ReconcileRunTest, BadRowIsCountedInTheReportAndTheRunGoesOn) {
+  auto o = run_reconciliation(*db_, clock_, settings_, request());
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_EQ(o->result.summary.input_issues, 1);
+  EXPECT_EQ(o->result.summary.by_class[0].count, 1);
+  ASSERT_EQ(o->result.issues.size(), 1u);
+  EXPECT_EQ(o->result.issues[0].line, 3u);
+  std::ifstream in(dir_ / "out" / "input_issues.csv");
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(all.find("bank.csv,3,"), std::string::npos);
+  EXPECT_EQ(o->info.inputs.size(), 4u);
+}
+
+TEST_F(ReconcileRunTest, WrongShapeFileStopsTheRunAndWritesNothing) {
+  write("treasury.xml", "<BaoCao><Dong/></BaoCao>");
+  auto o = run_reconciliation(*db_, clock_, settings_, request());
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.error().message.find("treasury file"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  EXPECT_EQ(runs(), 0);
+  write("treasury.xml", "<DuLieuKhoBac></DuLieuKhoBac>");
+  write("bank.csv", "Ngay,Tien\n1,2\n");
+  EXPECT_FALSE(run_reconciliation(*db_, clock_, settings_, request()).ok());
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  EXPECT_EQ(runs(), 0);
+}
+
+TEST_F(ReconcileRunTest, RerunOfSamePeriodAndInputsReusesTheRun) {
+  auto a = run_reconciliation(*db_, clock_, settings_, request());
+  auto b = run_reconciliation(*db_, clock_, settings_, request());
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->info.id, b->info.id);
+  EXPECT_TRUE(b->saved.reused);
+  EXPECT_EQ(runs(), 1);
+}
+
+TEST_F(ReconcileRunTest, StoredCallbacksJoinTheRunAsPortalPayments) {
+  write("payments.jsonl", "");
+  reconciliation::CallbackInbox inbox(*db_, clock_);
+  Secret secret("s3cret");
+  payment_platform::Transaction t;
+  t.transaction_id = "GD1";
+  t.amount = 50000;
+  t.paid_at = "20261102100000";
+  t.dossier = "HS1";
+  t.agency = "AG";
+  payment_platform::sign(t, secret.reveal());
+  auto first = handle_payment_callback(payment_platform::to_json(t), secret, inbox);
+  EXPECT_EQ(first.http_status, 200);
+  EXPECT_NE(first.body.find("\"MaLoi\":\"00\""), std::string::npos);
+  EXPECT_TRUE(first.stored_new);
+  auto retry = handle_payment_callback(payment_platform::to_json(t), secret, inbox);
+  EXPECT_EQ(retry.http_status, 200);
+  EXPECT_FALSE(retry.stored_new);
+  EXPECT_EQ(*inbox.count(), 1);
+  auto o = run_reconciliation(*db_, clock_, settings_, request());
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_EQ(o->result.summary.payments, 1);
+  EXPECT_EQ(o->result.summary.by_class[0].count, 1);
+}
+
+TEST_F(ReconcileRunTest, CallbackWithBadMaXacThucIsRefusedAndNotStored) {
+  reconciliation::CallbackInbox inbox(*db_, clock_);
+  payment_platform::Transaction t;
+  t.transaction_id = "GD1";
+  t.amount = 50000;
+  t.paid_at = "20261102100000";
+  payment_platform::sign(t, "other");
+  auto a = handle_payment_callback(payment_platform::to_json(t), Secret("s3cret"), inbox);
+  EXPECT_EQ(a.http_status, 401);
+  EXPECT_NE(a.body.find("\"MaLoi\":\"01\""), std::string::npos);
+  auto b = handle_payment_callback("{", Secret("s3cret"), inbox);
+  EXPECT_EQ(b.http_status, 400);
+  EXPECT_EQ(*inbox.count(), 0);
+}
+
+TEST(ReconcileSettings, ConfigIsValidatedWithClearErrors) {
+  auto ok = ConfigFile::from_string(R"({"rules": {"version": "2026.1", "order": ["reference"],
+      "date_window_days": 2, "settlement_window_days": 5}, "schedule": {"time": "05:30",
+      "inputs": {"bank": "in/bank-{from}.csv", "treasury": "in/kb-{from}.xml"}}})");
+  auto s = ReconcileSettings::from_config(ok->root());
+  EXPECT_EQ(s.rules.fingerprint(), "v=2026.1;order=reference;date_window_days=2;settlement_window_days=5");
+  EXPECT_EQ(s.schedule.hour, 5);
+  EXPECT_TRUE(s.schedule.enabled);
+  for (const char* bad :
+       {R"({"rulez": {}})", R"({"rules": {"order": ["fuzzy"]}})",
+        R"({"rules": {"order": ["reference", "reference"]}})", R"({"rules": {"settlement_window_days": -1}})",
+        R"({"schedule": {"time": "25:00",
+                            "inputs": {"bank": "a", "treasury": "b"}}})",
+        R"({"schedule": {"inputs": {"bank": "a"}}})", R"({"payment_platform": {"secret": "plain-text"}})"}) {
+    auto cfg = ConfigFile::from_string(bad);
+    EXPECT_THROW(ReconcileSettings::from_config(cfg->root()), ConfigError) << bad;
+  }
+  EXPECT_NO_THROW(ReconcileSettings::from_config(ConfigFile::from_string("{}")->root()));
+}
+
+TEST(ReconcileSchedule, NextRunIsTheNextOccurrenceInVietnamTime) {
+  int64_t now = vn_time::from_vietnam({2026, 11, 26, 5, 0, 0});
+  EXPECT_EQ(next_daily_run_ms(now, 6, 0), vn_time::from_vietnam({2026, 11, 26, 6, 0, 0}));
+  EXPECT_EQ(next_daily_run_ms(now, 5, 0), vn_time::from_vietnam({2026, 11, 27, 5, 0, 0}));
+  EXPECT_EQ(expand_input_path("in/bank-{from}.csv", day("2026-11-25"), day("2026-11-25")),
+            "in/bank-2026-11-25.csv");
+}
+
+TEST_F(ReconcileRunTest, CommandLineRunWritesReportsAndExitsZero) {
+  write("lienthong.json", R"({"store": {"backend": "sqlite", "path": "state.db"},
+      "reconciliation": {"out_dir": "reports"}})");
+  std::vector<std::string> args = {
+      "--config",   path("lienthong.json"), "--from",        "2026-11-01",
+      "--to",       "2026-11-05",           "--as-of",       "2026-11-06",
+      "--bank",     path("bank.csv"),       "--treasury",    path("treasury.xml"),
+      "--payments", path("payments.jsonl"), "--obligations", path("obligations.csv"),
+      "--json"};
+  testing::internal::CaptureStdout();
+  int rc = run_reconcile(args);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(rc, kExitOk);
+  EXPECT_NE(out.find("\"matched\":{\"count\":1"), std::string::npos) << out;
+  EXPECT_TRUE(fs::exists(dir_ / "reports" / "exceptions.csv"));
+  args.push_back("--bogus");
+  EXPECT_THROW(run_reconcile(args), UsageError);
+}
+
+}  // namespace
+}  // namespace lienthong::app
+
+namespace lienthong::app {
+namespace {
+
+TEST_F(ReconcileRunTest, ScheduledJobRunsDailyForThePreviousDay) {
+  // Inputs named by date, as an operator drops them for the day before.
+  fs::create_directories(dir_ / "in" / "2026-11-02");
+  for (auto name : {"bank.csv", "treasury.xml", "obligations.csv", "payments.jsonl"}) {
+    fs::copy_file(dir_ / name, dir_ / "in" / "2026-11-02" / name);
+  }
+  auto cfg =
+      ConfigFile::from_string(R"({"reconciliation": {"out_dir": "reports", "schedule": {"time": "06:00",
+      "inputs": {"bank": "in/{from}/bank.csv", "treasury": "in/{from}/treasury.xml",
+                 "obligations": "in/{from}/obligations.csv", "payments": "in/{from}/payments.jsonl"}}}})",
+                              dir_.string());
+  ManualClock clock(vn_time::from_vietnam({2026, 11, 3, 1, 0, 0}));
+  Runtime rt;
+  rt.config = cfg;
+  rt.db = std::move(db_);
+  rt.clock = &clock;
+  auto spec = reconciliation_component();
+  auto section = cfg->root().object("reconciliation");
+  spec.validate(section);
+  auto component = spec.make(rt, section);
+  scheduler::Scheduler sched(clock);
+  component->register_jobs(sched);
+  EXPECT_EQ(sched.run_due(), 0);  // 01:00: not yet
+  clock.set_ms(vn_time::from_vietnam({2026, 11, 3, 6, 0, 1}));
+  EXPECT_EQ(sched.run_due(), 1);
+  auto stats = sched.stats();
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].failures, 0) << stats[0].last_error;
+  auto rows = rt.db->query("SELECT period_from, period_to FROM recon_runs");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].str(0), "2026-11-02");
+  EXPECT_TRUE(fs::exists(dir_ / "reports" / "2026-11-02" / "exceptions.csv"));
+}
+
+}  // namespace
+}  // namespace lienthong::app
+
+namespace lienthong::app {
+namespace {
+
+TEST_F(ReconcileRunTest, CallbackRouteStoresVerifiedConfirmationsOverHttp) {
+  setenv("LT_TEST_PAYMENT_SECRET", "s3cret", 1);
+  auto cfg = ConfigFile::from_string(
+      R"({"reconciliation": {"payment_platform": {"secret": {"env": "LT_TEST_PAYMENT_SECRET"}}}})",
+      dir_.string());
+  Runtime rt;
+  rt.config = cfg;
+  rt.db = std::move(db_);
+  rt.clock = &clock_;
+  auto spec = reconciliation_component();
+  auto component = spec.make(rt, cfg->root().object("reconciliation"));
+  server::HttpServer srv(server::ServerOptions{});
+  component->register_routes(srv);
+  uint16_t port = srv.start();
+  http::HttpClient client;
+  payment_platform::Transaction t;
+  t.transaction_id = "GD77";
+  t.amount = 50000;
+  t.paid_at = "20261102100000";
+  t.dossier = "HS1";
+  payment_platform::sign(t, "s3cret");
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1/payments/callback";
+  auto ok = client.send({"POST", url, {{"Content-Type", "application/json"}}, payment_platform::to_json(t)});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_NE(ok->body.find("\"MaLoi\":\"00\""), std::string::npos);
+  payment_platform::sign(t, "wrong");
+  auto bad = client.send({"POST", url, {{"Content-Type", "application/json"}}, payment_platform::to_json(t)});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 401);
+  srv.stop();
+  auto rows = rt.db->query("SELECT reference FROM recon_callbacks");
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].str(0), "GD77");
+}
+
+}  // namespace
+}  // namespace lienthong::app
+
+namespace lienthong::app {
+namespace {
+
+TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDiscrepancies) {
+  fs::path dir = fs::path(::testing::TempDir()) / "recon_app_pull";
+  fs::remove_all(dir);
+  sim::ReconDataOptions o;
+  o.size = 90;
+  o.discrepancies = 9;
+  o.out_dir = dir.string();
+  auto manifest = sim::generate_recon_data(o);
+  sim::PaymentPlatformSim platform({(dir / "payments.jsonl").string(), 0, /*fail_every=*/4});
+  uint16_t port = platform.start();
+  auto db = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  ASSERT_TRUE(db->migrate(reconciliation::migrations()).ok());
+  ManualClock clock;
+  auto cfg = ConfigFile::from_string(
+      "{\"payment_platform\": {\"base_url\": \"http://127.0.0.1:" + std::to_string(port) +
+      "\", \"partner_code\": \"H12\", \"page_size\": 10}}");
+  auto settings = ReconcileSettings::from_config(cfg->root());
+  ReconcileRequest req;
+  req.period = {day(manifest.from.c_str()), day(manifest.to.c_str()), day(manifest.as_of.c_str())};
+  req.pull = true;
+  req.bank = (dir / "bank.csv").string();
+  req.treasury = (dir / "treasury.xml").string();
+  req.obligations = (dir / "obligations.csv").string();
+  req.out_dir = (dir / "out").string();
+  auto r = run_reconciliation(*db, clock, settings, req);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::map<std::string, std::string> want, got;
+  for (auto& e : manifest.expected) want[e.key] = e.reason;
+  for (auto& it : r->result.items) got[it.key] = std::string(reconciliation::to_string(it.reason));
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(r->info.inputs[0].name, "payments");
+  EXPECT_TRUE(fs::exists(dir / "out" / ("payments-" + manifest.from + "_" + manifest.to + ".jsonl")));
+  ReconcileSettings no_url;
+  EXPECT_FALSE(run_reconciliation(*db, clock, no_url, req).ok());
+}
+
+}  // namespace
+}  // namespace lienthong::app
