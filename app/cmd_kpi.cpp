@@ -131,22 +131,48 @@ int run_kpi(const std::vector<std::string>& argv) {
   if (args.flag("help") || !args.option("period")) {
     std::cout << "usage: lienthong kpi --period 2023-Q2|2023-05|2023|2023-04-01..2023-06-30\n"
                  "                     [--by none|agency|level|procedure] [--indicator all|ID,ID...]\n"
+                 "                     [--group-as received|now [--as-of YYYY-MM-DD]]\n"
                  "                     [--format table|csv|json] [--config FILE]\n"
                  "Indicators (each a/b, formulas in docs/kpi.md): on_time, online_full, "
                  "online_payment_procedures,\n"
-                 "online_payment_dossiers, digitised_dossiers, digitised_results.\n";
+                 "online_payment_dossiers, digitised_dossiers, digitised_results.\n"
+                 "--group-as: units as recorded when each dossier was received (default), or as they are\n"
+                 "now: agency codes translated through the code tables (codes.dir) to --as-of (default\n"
+                 "today); codes without one current successor are shown as untranslatable:CODE.\n";
     return args.flag("help") ? kExitOk : kExitUsage;
   }
-  args.allow_only({"help", "period", "by", "indicator", "format", "config"});
+  args.allow_only({"help", "period", "by", "indicator", "format", "config", "group-as", "as-of"});
   auto period = kpi::parse_period(args.required("period"));
   if (!period.ok()) throw UsageError(period.error().message);
   auto by = kpi::parse_group_by(args.option_or("by", "none"));
   if (!by.ok()) throw UsageError(by.error().message);
   auto ids = kpi::parse_indicators(args.option_or("indicator", "all"));
   if (!ids.ok()) throw UsageError(ids.error().message);
+  auto group_as = kpi::parse_group_as(args.option_or("group-as", "received"));
+  if (!group_as.ok()) throw UsageError(group_as.error().message);
+  std::optional<int64_t> as_of;
+  if (auto a = args.option("as-of")) {
+    if (*group_as != kpi::GroupAs::kNow) throw UsageError("--as-of applies only to --group-as now");
+    as_of = vn_time::parse_date(*a);
+    if (!as_of) throw UsageError("--as-of '" + a->substr(0, 32) + "' is not a date YYYY-MM-DD");
+  }
   std::string format = format_of(args, "table");
   Context c = open_context(args);
-  auto report = kpi::compute_kpi(*c.rt.db, c.catalogue, *period, *by, *ids, {c.settings.on_time_target});
+  auto tables = load_kpi_code_tables(c.settings);
+  if (*group_as == kpi::GroupAs::kNow && !tables)
+    throw ConfigError(
+        "--group-as now needs the code tables: set codes.dir in the config or keep them in "
+        "./mappings/codes (see docs/codes.md)");
+  if (*group_as == kpi::GroupAs::kNow && !as_of) {
+    auto t = vn_time::to_vietnam(c.rt.clock->now_ms());
+    as_of = vn_time::days_from_civil(t.year, t.month, t.day);
+  }
+  kpi::KpiOptions options;
+  options.on_time_target = c.settings.on_time_target;
+  options.group_as = *group_as;
+  options.code_tables = tables.get();
+  options.as_of_day = as_of;
+  auto report = kpi::compute_kpi(*c.rt.db, c.catalogue, *period, *by, *ids, options);
   if (!report.ok()) return fail(report.error(), "kpi");
   if (format == "csv") {
     std::cout << kpi::to_csv(*report);

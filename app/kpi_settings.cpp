@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/runtime.hpp"
+#include "gateway/common/vn_time.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/kpi/due_audit.hpp"
 #include "gateway/kpi/kpi_query.hpp"
@@ -52,8 +53,26 @@ calendar::CalendarSettings calendar_settings(const ConfigNode& root) {
   return read_calendar(section_or_empty(root, "calendar"));
 }
 
+// codes.dir when the codes section is configured (same key and default as `lienthong
+// codes`), else the conventional directory when it exists.
+static std::string codes_dir_of(const ConfigNode& root) {
+  if (auto section = root.optional_object("codes")) return section->file_path_or("dir", "mappings/codes");
+  std::error_code ec;
+  std::string conventional = root.resolve_path("mappings/codes");
+  return std::filesystem::is_directory(conventional, ec) ? conventional : "";
+}
+
 KpiSettings kpi_settings(const ConfigNode& root) {
-  return read_kpi(section_or_empty(root, "kpi"));
+  KpiSettings s = read_kpi(section_or_empty(root, "kpi"));
+  s.codes_dir = codes_dir_of(root);
+  return s;
+}
+
+std::shared_ptr<const codes::CodeTables> load_kpi_code_tables(const KpiSettings& settings) {
+  if (settings.codes_dir.empty()) return nullptr;
+  auto t = codes::CodeTables::load_dir(settings.codes_dir);
+  if (!t.ok()) throw ConfigError("kpi: the code tables (codes.dir) do not load: " + t.error().message);
+  return std::make_shared<const codes::CodeTables>(std::move(*t));
 }
 
 ComponentSpec calendar_component_spec() {
@@ -67,12 +86,22 @@ ComponentSpec calendar_component_spec() {
 namespace {
 class KpiComponent final : public Component {
  public:
-  KpiComponent(store::Database& db, procedures::ProcedureCatalogue catalogue, kpi::KpiOptions options)
-      : db_(db), catalogue_(std::move(catalogue)), options_(options) {}
+  KpiComponent(store::Database& db, procedures::ProcedureCatalogue catalogue, kpi::KpiOptions options,
+               std::shared_ptr<const codes::CodeTables> tables, const Clock& clock)
+      : db_(db),
+        catalogue_(std::move(catalogue)),
+        options_(options),
+        tables_(std::move(tables)),
+        clock_(clock) {
+    options_.code_tables = tables_.get();
+  }
 
   void register_routes(server::HttpServer& server) override {
     server.route("GET", "/v1/kpi", [this](server::Request& req) {
-      auto a = kpi::answer_kpi_query(db_, catalogue_, req.query, options_);
+      kpi::KpiOptions o = options_;
+      auto t = vn_time::to_vietnam(clock_.now_ms());
+      o.as_of_day = vn_time::days_from_civil(t.year, t.month, t.day);
+      auto a = kpi::answer_kpi_query(db_, catalogue_, req.query, o);
       return server::Response::text(a.status, std::move(a.body), a.content_type);
     });
   }
@@ -80,18 +109,24 @@ class KpiComponent final : public Component {
  private:
   store::Database& db_;
   const procedures::ProcedureCatalogue catalogue_;
-  const kpi::KpiOptions options_;
+  kpi::KpiOptions options_;
+  std::shared_ptr<const codes::CodeTables> tables_;
+  const Clock& clock_;
 };
 }  // namespace
 
-std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSettings& settings) {
+std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSettings& settings,
+                                              const Clock& clock) {
   procedures::ProcedureCatalogue catalogue;
   if (!settings.procedures_path.empty()) {
     auto loaded = procedures::ProcedureCatalogue::load(settings.procedures_path);
     if (!loaded.ok()) throw ConfigError(loaded.error().message);
     catalogue = std::move(*loaded);
   }
-  return std::make_unique<KpiComponent>(db, std::move(catalogue), kpi::KpiOptions{settings.on_time_target});
+  kpi::KpiOptions options;
+  options.on_time_target = settings.on_time_target;
+  return std::make_unique<KpiComponent>(db, std::move(catalogue), options, load_kpi_code_tables(settings),
+                                        clock);
 }
 
 ComponentSpec kpi_component_spec() {
@@ -106,7 +141,11 @@ ComponentSpec kpi_component_spec() {
     m.insert(m.end(), d.begin(), d.end());
     return m;
   };
-  s.make = [](Runtime& rt, const ConfigNode& n) { return make_kpi_component(*rt.db, read_kpi(n)); };
+  s.make = [](Runtime& rt, const ConfigNode& n) {
+    KpiSettings settings = read_kpi(n);
+    settings.codes_dir = codes_dir_of(rt.config->root());
+    return make_kpi_component(*rt.db, settings, *rt.clock);
+  };
   return s;
 }
 

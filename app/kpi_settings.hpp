@@ -9,6 +9,8 @@
 
 #include "app/component.hpp"
 #include "gateway/calendar/calendar_settings.hpp"
+#include "gateway/codes/code_tables.hpp"
+#include "gateway/common/clock.hpp"
 
 namespace lienthong::app {
 
@@ -17,6 +19,10 @@ struct KpiSettings {
   double on_time_target = 0.95;
   int acknowledge_within_working_hours = 8;
   int at_risk_working_hours = 8;
+  // The code tables for grouping "as now" (and the dates a level existed): the "codes"
+  // section's dir, else ./mappings/codes (relative to the config) when it exists, else
+  // empty (grouping as now is then refused).
+  std::string codes_dir;
 };
 
 // Both throw ConfigError naming the key; absent sections give the defaults (paths
@@ -30,6 +36,13 @@ ComponentSpec calendar_component_spec();
 ComponentSpec kpi_component_spec();
 
 // The component the spec builds; throws ConfigError when the catalogue cannot be loaded.
-std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSettings& settings);
+// The route translates codes "as now" to the clock's current date unless the request
+// gives as_of.
+std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSettings& settings,
+                                              const Clock& clock = SystemClock::instance());
+
+// The code tables of settings.codes_dir, or null when none is configured; throws
+// ConfigError when they do not load.
+std::shared_ptr<const codes::CodeTables> load_kpi_code_tables(const KpiSettings& settings);
 
 }  // namespace lienthong::app

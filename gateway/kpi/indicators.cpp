@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "gateway/codes/code_tables.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/kpi/monitors.hpp"
 #include "gateway/model/dossier_event.hpp"
@@ -35,6 +36,17 @@ std::string_view to_string(GroupBy g) {
       return "procedure";
   }
   return "none";
+}
+
+Result<GroupAs> parse_group_as(std::string_view s) {
+  if (s == "received") return GroupAs::kReceived;
+  if (s == "now") return GroupAs::kNow;
+  return Error(ErrorKind::kParse,
+               "group-as '" + std::string(s.substr(0, 32)) + "' is not one of received, now");
+}
+
+std::string_view to_string(GroupAs g) {
+  return g == GroupAs::kNow ? "now" : "received";
 }
 
 const std::vector<std::string>& indicator_ids() {
@@ -72,6 +84,7 @@ namespace {
 
 struct Dossier {
   std::string code, procedure, agency, level;
+  std::string key;  // the group it counts in
   int channel = 0, status = 0;
   int64_t received_at = 0, due_at = 0, completed = 0;
   bool online_payment = false, digitised = false;
@@ -84,19 +97,97 @@ std::optional<int64_t> opt(const store::Row& r, size_t i) {
   return r.is_null(i) ? std::nullopt : std::optional<int64_t>(r.i64(i));
 }
 
-std::string key_of(const Dossier& d, GroupBy by) {
-  switch (by) {
-    case GroupBy::kAgency:
-      return d.agency;
-    case GroupBy::kLevel:
-      return d.level;
-    case GroupBy::kProcedure:
-      return d.procedure;
-    case GroupBy::kNone:
-      return "total";
-  }
-  return "total";
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kVietnamOffsetMs = 7 * 3'600'000;
+
+// The Vietnam civil date of an instant, as days since 1970-01-01.
+int64_t vietnam_day(int64_t ms) {
+  int64_t local = ms + kVietnamOffsetMs;
+  return local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
 }
+
+// Places dossiers in groups by agency or level, as received or as now, caching lookups in
+// the code tables (a period holds many dossiers of few agencies).
+class Grouper {
+ public:
+  Grouper(GroupBy by, const KpiOptions& o) : by_(by), o_(o) {}
+
+  std::string key(const Dossier& d) {
+    switch (by_) {
+      case GroupBy::kNone:
+        return "total";
+      case GroupBy::kProcedure:
+        return d.procedure;
+      case GroupBy::kAgency:
+      case GroupBy::kLevel:
+        break;
+    }
+    const int64_t day = vietnam_day(d.received_at);
+    if (o_.group_as == GroupAs::kNow) {
+      const auto& [code, level] = current(d.agency, day);
+      if (code.empty()) return std::string(kUntranslatablePrefix) + d.agency;
+      return by_ == GroupBy::kAgency ? code : level;
+    }
+    if (by_ == GroupBy::kAgency) return d.agency;
+    if (!level_in_force(d.level, day)) return std::string(kLevelNotInForcePrefix) + d.level + ":" + d.agency;
+    return d.level;
+  }
+
+ private:
+  // Today's (code, level) for the agency code as of `day`; empty code when it has none.
+  const std::pair<std::string, std::string>& current(const std::string& agency, int64_t day) {
+    auto [it, fresh] = translated_.try_emplace({agency, day});
+    if (!fresh) return it->second;
+    auto now = o_.code_tables->translate("agency", agency, day, *o_.as_of_day);
+    if (!now.ok()) return it->second;
+    auto e = o_.code_tables->lookup("agency", *now, *o_.as_of_day);
+    if (!e.ok()) return it->second;
+    it->second = {*now, (*e)->level};
+    return it->second;
+  }
+
+  // Whether units of `level` (a unit kind: province, district, commune) existed on `day`,
+  // per the code tables: a level whose every entry ended (districts, abolished on 1 July
+  // 2025) did not exist after its last entry's valid_to. A level the tables do not hold
+  // as a unit kind (or no tables at all) cannot be judged and is taken as recorded.
+  bool level_in_force(const std::string& level, int64_t day) {
+    if (!o_.code_tables) return true;
+    auto [it, fresh] = in_force_.try_emplace({level, day}, true);
+    if (!fresh) return it->second;
+    auto units = units_of(level);
+    if (units.empty()) return true;
+    bool any = false;
+    for (const auto& code : units) {
+      if (o_.code_tables->lookup(level, code, day).ok()) {
+        any = true;
+        break;
+      }
+    }
+    it->second = any;
+    return any;
+  }
+
+  // Every code of unit kind `level` the tables hold at any time (via their creations).
+  const std::vector<std::string>& units_of(const std::string& level) {
+    auto [it, fresh] = units_.try_emplace(level);
+    if (!fresh) return it->second;
+    if (level != "province" && level != "district" && level != "commune") return it->second;
+    std::set<std::string> codes;
+    for (const auto& c : o_.code_tables->diff(INT64_MIN / 4, INT64_MAX / 4)) {
+      if (c.kind != level) continue;
+      codes.insert(c.from.begin(), c.from.end());
+      codes.insert(c.to.begin(), c.to.end());
+    }
+    it->second.assign(codes.begin(), codes.end());
+    return it->second;
+  }
+
+  GroupBy by_;
+  const KpiOptions& o_;
+  std::map<std::pair<std::string, int64_t>, std::pair<std::string, std::string>> translated_;
+  std::map<std::pair<std::string, int64_t>, bool> in_force_;
+  std::map<std::string, std::vector<std::string>> units_;
+};
 
 struct Counter {
   std::map<std::string, std::pair<int64_t, int64_t>> groups;  // key -> (a, b)
@@ -150,6 +241,11 @@ void emit(KpiReport& report, const std::string& id, const Counter& c, GroupBy by
 Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCatalogue& catalogue,
                               const Period& period, GroupBy by, const std::vector<std::string>& indicators,
                               const KpiOptions& options) {
+  if (options.group_as == GroupAs::kNow && (!options.code_tables || !options.as_of_day)) {
+    return Error(ErrorKind::kConfig,
+                 "grouping as now needs the code tables (config section codes.dir, default "
+                 "mappings/codes) and an as-of date; or group as received");
+  }
   const int64_t from = period.from_ms(), to = period.to_ms();
   auto rows = db.query(
       "SELECT dossier_code, procedure_code, agency_code, agency_level, channel, status, received_at_ms, "
@@ -161,6 +257,7 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
       {from, to, from, to});
   if (!rows.ok()) return rows.error();
   std::vector<Dossier> received, resolved;
+  Grouper grouper(by, options);
   for (auto& r : *rows) {
     Dossier d;
     d.code = r.str(0);
@@ -175,6 +272,7 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
     d.online_payment = r.i64(11) != 0;
     d.digitised = r.i64(12) != 0;
     d.fee_total = r.i64(13);
+    d.key = grouper.key(d);
     if (d.received_at >= from && d.received_at < to && d.accepted()) received.push_back(d);
     if (d.resolved() && d.completed >= from && d.completed < to) resolved.push_back(d);
   }
@@ -182,18 +280,20 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
   KpiReport report;
   report.period = period;
   report.by = by;
+  report.group_as = options.group_as;
+  if (options.group_as == GroupAs::kNow) report.as_of_day = options.as_of_day;
   for (const auto& id : indicators) {
     Counter c;
     std::optional<double> target;
     if (id == "on_time") {
       target = options.on_time_target;
       for (auto& d : resolved) {
-        if (d.due_at > 0) c.add(key_of(d, by), d.completed <= d.due_at);
+        if (d.due_at > 0) c.add(d.key, d.completed <= d.due_at);
       }
     } else if (id == "online_full") {
       for (auto& d : received) {
         const auto* p = catalogue.find(d.procedure);
-        if (p && p->full_online) c.add(key_of(d, by), d.channel == 2);
+        if (p && p->full_online) c.add(d.key, d.channel == 2);
       }
     } else if (id == "online_payment_procedures") {
       // One unit per (group, procedure): a procedure counts once in each group it appears in.
@@ -202,7 +302,7 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
       for (auto& d : received) {
         const auto* p = catalogue.find(d.procedure);
         if (!p || !p->online_payment) continue;
-        seen[{key_of(d, by), d.procedure}] |= d.online_payment;
+        seen[{d.key, d.procedure}] |= d.online_payment;
         seen_total[d.procedure] |= d.online_payment;
       }
       for (auto& [k, paid] : seen) {
@@ -218,15 +318,15 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
       for (auto& d : resolved) {
         const auto* p = catalogue.find(d.procedure);
         bool fee = p ? p->requires_fee : d.fee_total > 0;
-        if (fee) c.add(key_of(d, by), d.online_payment);
+        if (fee) c.add(d.key, d.online_payment);
       }
     } else if (id == "digitised_dossiers") {
-      for (auto& d : received) c.add(key_of(d, by), d.digitised);
+      for (auto& d : received) c.add(d.key, d.digitised);
     } else if (id == "digitised_results") {
       for (auto& d : resolved) {
         auto e = has_electronic_result(db, d.code);
         if (!e.ok()) return e.error();
-        c.add(key_of(d, by), *e);
+        c.add(d.key, *e);
       }
     } else {
       return Error(ErrorKind::kParse, "indicator '" + id + "' is unknown");
@@ -252,13 +352,19 @@ std::string csv_field(const std::string& s) {
   }
   return out + "\"";
 }
+
+std::string as_of_text(const KpiReport& r) {
+  return r.as_of_day ? vn_time::format_date(*r.as_of_day) : "";
+}
+
 }  // namespace
 
 std::string to_csv(const KpiReport& r) {
-  std::string out = "period,from,to,by,indicator,group,a,b,ratio,target\r\n";
+  std::string out = "period,from,to,by,group_as,as_of,indicator,group,a,b,ratio,target\r\n";
   const std::string prefix = csv_field(r.period.label) + "," + vn_time::format_date(r.period.first_day) +
                              "," + vn_time::format_date(r.period.last_day) + "," +
-                             std::string(to_string(r.by)) + ",";
+                             std::string(to_string(r.by)) + "," + std::string(to_string(r.group_as)) + "," +
+                             as_of_text(r) + ",";
   for (auto& row : r.rows) {
     out += prefix + row.indicator + "," + csv_field(row.group) + "," + std::to_string(row.a) + "," +
            std::to_string(row.b) + "," + ratio_text(row.ratio) + "," + ratio_text(row.target) + "\r\n";
@@ -281,6 +387,12 @@ std::string to_json(const KpiReport& r) {
   w.EndObject();
   w.Key("by");
   w.String(std::string(to_string(r.by)).c_str());
+  w.Key("group_as");
+  w.String(std::string(to_string(r.group_as)).c_str());
+  if (r.as_of_day) {
+    w.Key("as_of");
+    w.String(as_of_text(r).c_str());
+  }
   w.Key("rows");
   w.StartArray();
   for (auto& row : r.rows) {
@@ -339,7 +451,11 @@ std::string to_table(const KpiReport& r) {
     for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
   }
   std::string out = "period " + r.period.label + " (" + vn_time::format_date(r.period.first_day) + " .. " +
-                    vn_time::format_date(r.period.last_day) + "), by " + std::string(to_string(r.by)) + "\n";
+                    vn_time::format_date(r.period.last_day) + "), by " + std::string(to_string(r.by)) +
+                    ", units as " +
+                    (r.group_as == GroupAs::kNow ? "now (codes translated to " + as_of_text(r) + ")"
+                                                 : std::string("received")) +
+                    "\n";
   for (auto& line : cells) {
     std::string text;
     for (size_t i = 0; i < line.size(); ++i) {

@@ -29,11 +29,31 @@
 #include "gateway/procedures/procedure_catalogue.hpp"
 #include "gateway/store/database.hpp"
 
+namespace lienthong::codes {
+class CodeTables;
+}
+
 namespace lienthong::kpi {
 
 enum class GroupBy { kNone, kAgency, kLevel, kProcedure };
 Result<GroupBy> parse_group_by(std::string_view s);  // none|agency|level|procedure
 std::string_view to_string(GroupBy g);
+
+// Which unit a dossier counts for when the administrative map changed (the 1 July 2025
+// reorganisation): as recorded when it was received, or as that unit is now (its code
+// translated through the code tables, docs/codes.md). Rules in docs/kpi.md.
+enum class GroupAs { kReceived, kNow };
+Result<GroupAs> parse_group_as(std::string_view s);  // received|now
+std::string_view to_string(GroupAs g);
+
+// Group-name prefixes of dossiers that cannot be placed, followed by the recorded agency
+// code, so that they are counted and visible rather than dropped or guessed:
+//  now mode: the code has no single current successor (unknown, retired without one, or
+//            split without a rule);
+//  received mode, by level: the recorded level did not exist on the receipt date (e.g. a
+//            "district" dossier received after districts were abolished).
+inline constexpr std::string_view kUntranslatablePrefix = "untranslatable:";
+inline constexpr std::string_view kLevelNotInForcePrefix = "level-not-in-force:";
 
 // Ids in report order.
 const std::vector<std::string>& indicator_ids();
@@ -51,11 +71,20 @@ struct IndicatorRow {
 struct KpiReport {
   Period period;
   GroupBy by = GroupBy::kNone;
-  std::vector<IndicatorRow> rows;  // per indicator: the groups in order, then "total"
+  GroupAs group_as = GroupAs::kReceived;
+  std::optional<int64_t> as_of_day;  // now mode: the date codes were translated to
+  std::vector<IndicatorRow> rows;    // per indicator: the groups in order, then "total"
 };
 
 struct KpiOptions {
   double on_time_target = 0.95;
+  GroupAs group_as = GroupAs::kReceived;
+  // Required for now mode (kConfig otherwise); in received mode used, when present, to
+  // tell on which dates a level (district) existed.
+  const codes::CodeTables* code_tables = nullptr;
+  // Now mode: "today" for the translation, days since 1970-01-01 (Vietnam dates);
+  // injected so that a report is reproducible. Required for now mode.
+  std::optional<int64_t> as_of_day;
 };
 
 Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCatalogue& catalogue,

@@ -16,7 +16,8 @@ struct KpiAnswer {
   std::string body;
 };
 
-// `period` is required; `by` defaults to none, `indicator` to all, `format` to json.
+// `period` is required; `by` defaults to none, `indicator` to all, `format` to json,
+// `group_as` to received (now: `as_of` defaults to options.as_of_day, the server's date).
 // Unknown parameters are refused (400) so that a typo is not silently ignored.
 KpiAnswer answer_kpi_query(store::Database& db, const procedures::ProcedureCatalogue& catalogue,
                            const std::map<std::string, std::string>& query, const KpiOptions& options = {});

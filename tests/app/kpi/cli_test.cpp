@@ -59,6 +59,32 @@ class KpiCliTest : public ::testing::Test {
     ASSERT_TRUE(dossiers::DossierStore(*db).record(e, 1).ok());
   }
 
+  // A dossier of district People's Committee 000.20.56.H36 (sample code tables), received
+  // before the 1 July 2025 abolition of districts and resolved after it.
+  void seed_reorg() {
+    auto db = std::move(store::open_sqlite({.path = (dir_ / "kpi.db").string()})).value();
+    ASSERT_TRUE(db->migrate(dossiers::DossierStore::migrations()).ok());
+    model::DossierStatusEvent e;
+    e.source = "one_stop_shop";
+    e.dossier_code = "H36-2025-1";
+    e.procedure_code = "2.000889.000.00.00.H56";
+    e.channel = 1;
+    e.agency_code = "000.20.56.H36";
+    e.agency_level = "district";
+    e.received_at_ms = *vn_time::parse_iso("2025-06-25T08:00");
+    e.due_at_ms = *vn_time::parse_iso("2025-07-10T17:00");
+    e.finished_at_ms = *vn_time::parse_iso("2025-07-04T09:00");
+    e.status = 9;
+    e.status_at_ms = *e.finished_at_ms;
+    e.sequence = 1;
+    ASSERT_TRUE(dossiers::DossierStore(*db).record(e, 1).ok());
+  }
+  void with_code_tables() {
+    std::ofstream(config_) << R"({"store": {"path": "kpi.db"},
+      "codes": {"dir": ")" << LIENTHONG_SOURCE_DIR
+                           << R"(/mappings/codes"}})";
+  }
+
   CliRun run(const std::string& args) {
     std::string cmd =
         std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong " + args + " --config " + config_ + " 2>&1";
@@ -110,7 +136,7 @@ TEST_F(KpiCliTest, KpiLateExplainAndExport) {
   seed();
   auto kpi = run("kpi --period 2023-Q2 --indicator on_time --by level --format csv");
   EXPECT_EQ(kpi.exit_code, 0) << kpi.out;
-  EXPECT_NE(kpi.out.find("2023-Q2,2023-04-01,2023-06-30,level,on_time,district,0,1,0.0000,0.9500"),
+  EXPECT_NE(kpi.out.find("2023-Q2,2023-04-01,2023-06-30,level,received,,on_time,district,0,1,0.0000,0.9500"),
             std::string::npos)
       << kpi.out;
   auto late = run("late list --format csv");
@@ -124,6 +150,30 @@ TEST_F(KpiCliTest, KpiLateExplainAndExport) {
       << exported.out;
   auto unknown = run("late explain NOPE --reason r --apology a --by o");
   EXPECT_EQ(unknown.exit_code, 1);
+}
+
+TEST_F(KpiCliTest, KpiGroupsAsReceivedOrAsNowAndSaysWhich) {
+  seed_reorg();
+  // Without code tables, "now" is refused rather than answered as received.
+  auto refused = run("kpi --period 2025-06-01..2025-07-31 --by level --group-as now --as-of 2025-09-01");
+  EXPECT_NE(refused.exit_code, 0) << refused.out;
+  EXPECT_NE(refused.out.find("code tables"), std::string::npos) << refused.out;
+  with_code_tables();
+  const std::string base = "kpi --period 2025-06-01..2025-07-31 --indicator on_time --by level";
+  auto received = run(base + " --format csv");
+  EXPECT_EQ(received.exit_code, 0) << received.out;
+  EXPECT_NE(received.out.find(",level,received,,on_time,district,1,1,1.0000,"), std::string::npos)
+      << received.out;
+  auto now = run(base + " --group-as now --as-of 2025-09-01 --format csv");
+  EXPECT_EQ(now.exit_code, 0) << now.out;
+  EXPECT_NE(now.out.find(",level,now,2025-09-01,on_time,commune,1,1,1.0000,"), std::string::npos) << now.out;
+  EXPECT_EQ(now.out.find("district"), std::string::npos) << now.out;
+  auto table = run(base + " --group-as now --as-of 2025-09-01");
+  EXPECT_NE(table.out.find("units as now (codes translated to 2025-09-01)"), std::string::npos) << table.out;
+  auto json = run(base + " --format json");
+  EXPECT_NE(json.out.find(R"("group_as":"received")"), std::string::npos) << json.out;
+  EXPECT_EQ(run(base + " --group-as received --as-of 2025-09-01").exit_code, 2);
+  EXPECT_EQ(run(base + " --group-as later").exit_code, 2);
 }
 
 }  // namespace

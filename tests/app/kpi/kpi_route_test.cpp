@@ -32,7 +32,9 @@ TEST(KpiRoute, ServesIndicatorsAndRefusesBadQueries) {
 
   KpiSettings settings;
   settings.procedures_path = LIENTHONG_SOURCE_DIR "/mappings/procedures.json";
-  auto component = make_kpi_component(*db, settings);
+  settings.codes_dir = LIENTHONG_SOURCE_DIR "/mappings/codes";
+  ManualClock clock(*vn_time::parse_iso("2025-09-01T10:00"));
+  auto component = make_kpi_component(*db, settings, clock);
   server::HttpServer server(server::ServerOptions{});
   component->register_routes(server);
   uint16_t port = server.start();
@@ -51,8 +53,18 @@ TEST(KpiRoute, ServesIndicatorsAndRefusesBadQueries) {
   auto csv = client.send({"GET", base + "?period=2023-05&indicator=on_time&format=csv"});
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(csv->status, 200);
-  EXPECT_NE(csv->body.find("2023-05,2023-05-01,2023-05-31,none,on_time,total,1,1,1.0000,0.9500"),
+  EXPECT_NE(csv->body.find("2023-05,2023-05-01,2023-05-31,none,received,,on_time,total,1,1,1.0000,0.9500"),
             std::string::npos);
+
+  // As now, translated to the clock's date: "A1" is no agency of the code tables, so it is
+  // shown as untranslatable, by code.
+  auto now = client.send({"GET", base + "?period=2023-05&by=agency&indicator=on_time&group_as=now"});
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->status, 200) << now->body;
+  EXPECT_NE(now->body.find(R"("group_as":"now","as_of":"2025-09-01")"), std::string::npos) << now->body;
+  EXPECT_NE(now->body.find(R"({"indicator":"on_time","group":"untranslatable:A1","a":1,"b":1,)"),
+            std::string::npos)
+      << now->body;
 
   auto bad = client.send({"GET", base + "?period=2023-Q9"});
   ASSERT_TRUE(bad.ok());

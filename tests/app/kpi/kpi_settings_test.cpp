@@ -22,6 +22,11 @@ TEST(KpiSettings, DefaultsWhenSectionsAreAbsent) {
   auto elsewhere = ConfigFile::from_string("{}", "/nonexistent");
   EXPECT_EQ(kpi_settings(elsewhere->root()).procedures_path, "");
   EXPECT_EQ(calendar_settings(elsewhere->root()).calendar_dir, "");
+  // Code tables for grouping KPIs "as now": codes.dir, else the conventional directory.
+  EXPECT_EQ(k.codes_dir, LIENTHONG_SOURCE_DIR "/mappings/codes");
+  EXPECT_EQ(kpi_settings(elsewhere->root()).codes_dir, "");
+  auto configured = ConfigFile::from_string(R"({"codes": {"dir": "tables"}})", "/etc/lienthong");
+  EXPECT_EQ(kpi_settings(configured->root()).codes_dir, "/etc/lienthong/tables");
 }
 
 TEST(KpiSettings, MinimalValidSectionsAreAccepted) {

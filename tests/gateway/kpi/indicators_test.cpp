@@ -105,14 +105,16 @@ TEST_F(IndicatorsTest, FormatsShowAAndB) {
   auto r = compute_kpi(*db_, testing::catalogue(), *parse_period("2023-Q2"), GroupBy::kNone, {"on_time"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(to_csv(*r),
-            "period,from,to,by,indicator,group,a,b,ratio,target\r\n"
-            "2023-Q2,2023-04-01,2023-06-30,none,on_time,total,4,6,0.6667,0.9500\r\n");
-  EXPECT_EQ(to_json(*r),
-            R"({"period":{"label":"2023-Q2","from":"2023-04-01","to":"2023-06-30"},"by":"none","rows":[)"
-            R"({"indicator":"on_time","group":"total","a":4,"b":6,"ratio":0.6666666666666666,"target":0.95,)"
-            R"("meets_target":false}]})");
+            "period,from,to,by,group_as,as_of,indicator,group,a,b,ratio,target\r\n"
+            "2023-Q2,2023-04-01,2023-06-30,none,received,,on_time,total,4,6,0.6667,0.9500\r\n");
+  EXPECT_EQ(
+      to_json(*r),
+      R"({"period":{"label":"2023-Q2","from":"2023-04-01","to":"2023-06-30"},"by":"none","group_as":"received","rows":[)"
+      R"({"indicator":"on_time","group":"total","a":4,"b":6,"ratio":0.6666666666666666,"target":0.95,)"
+      R"("meets_target":false}]})");
   EXPECT_NE(to_table(*r).find("66.67%"), std::string::npos);
   EXPECT_NE(to_table(*r).find("95% not met"), std::string::npos);
+  EXPECT_NE(to_table(*r).find("by none, units as received\n"), std::string::npos);
 }
 
 TEST(IndicatorArgs, ParseIndicatorsAndGroupBy) {

@@ -22,8 +22,9 @@ TEST_F(KpiQueryTest, AnswersJsonAndCsv) {
             std::string::npos);
   auto csv = ask({{"period", "2023-Q2"}, {"indicator", "digitised_dossiers"}, {"format", "csv"}});
   EXPECT_EQ(csv.status, 200);
-  EXPECT_NE(csv.body.find("2023-Q2,2023-04-01,2023-06-30,none,digitised_dossiers,total,4,8,0.5000,"),
-            std::string::npos);
+  EXPECT_NE(
+      csv.body.find("2023-Q2,2023-04-01,2023-06-30,none,received,,digitised_dossiers,total,4,8,0.5000,"),
+      std::string::npos);
 }
 
 TEST_F(KpiQueryTest, RefusesBadQueriesWithProblemDocuments) {
