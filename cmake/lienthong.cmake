@@ -30,8 +30,15 @@ function(lienthong_test name)
   target_compile_definitions(${name} PRIVATE
     LIENTHONG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LIENTHONG_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  # ::testing::TempDir() follows TEST_TMPDIR: one scratch directory per build tree, so
+  # runs from different checkouts on one machine never share files.
+  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-tmp)
+  set(props ENVIRONMENT "TEST_TMPDIR=${PROJECT_BINARY_DIR}/test-tmp")
+  if(ARG_LABELS)
+    list(APPEND props LABELS "${ARG_LABELS}")
+  endif()
   include(GoogleTest)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
 endfunction()
 
 # Adds every immediate subdirectory of the current one that has a CMakeLists.txt.
