@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "app/adapters.hpp"
+#include "app/kpi_settings.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/procedures/procedure_catalogue.hpp"
 #include "gateway/scheduler/scheduler.hpp"
 #include "gateway/sync/cursor_store.hpp"
 
@@ -46,6 +48,24 @@ std::vector<store::Migration> sync_migrations() {
   return m;
 }
 
+std::unique_ptr<kpi::DueAuditor> make_due_auditor(Runtime& rt) {
+  const ConfigNode root = rt.config->root();
+  if (!root.optional_object("kpi") && !root.optional_object("calendar")) return nullptr;
+  KpiSettings k = kpi_settings(root);
+  procedures::ProcedureCatalogue catalogue;
+  if (!k.procedures_path.empty()) {
+    auto loaded = procedures::ProcedureCatalogue::load(k.procedures_path);
+    if (!loaded.ok()) throw ConfigError("kpi.procedures: " + loaded.error().message);
+    catalogue = std::move(*loaded);
+  } else {
+    spdlog::warn("sync: no procedure catalogue (kpi.procedures); due dates are audited as unknown_procedure");
+  }
+  auto calc = calendar::make_calculator(calendar_settings(root));
+  if (!calc.ok()) throw ConfigError("calendar: " + calc.error().message);
+  return std::make_unique<kpi::DueAuditor>(*rt.db, std::move(catalogue), std::move(*calc),
+                                           static_cast<int64_t>(k.at_risk_working_hours) * 60);
+}
+
 std::unique_ptr<Component> make_sync_component(Runtime& rt, const ConfigNode& section) {
   return std::make_unique<SyncComponent>(rt, section);
 }
@@ -67,6 +87,10 @@ SyncComponent::SyncComponent(Runtime& rt, const ConfigNode& n) {
   }
   flow_ = std::make_unique<sync::SyncFlow>(*rt.db, *rt.outbox, *source_, targets, *rt.clock,
                                            sync::SyncOptions::from_config(n));
+  if (auto auditor = make_due_auditor(rt)) {
+    auditor_ = std::move(auditor);
+    flow_->set_auditor(auditor_.get());
+  }
 }
 
 void SyncComponent::register_jobs(scheduler::Scheduler& scheduler) {

@@ -10,6 +10,7 @@
 #include "app/component.hpp"
 #include "app/runtime.hpp"
 #include "gateway/dossiers/quarantine.hpp"
+#include "gateway/kpi/due_audit.hpp"
 #include "gateway/sync/sync_flow.hpp"
 
 namespace lienthong::app {
@@ -25,6 +26,7 @@ class SyncComponent final : public Component {
   std::unique_ptr<dossiers::Quarantine> quarantine_;
   std::unique_ptr<sync::Source> source_;
   std::vector<std::unique_ptr<sync::SyncTarget>> targets_;
+  std::unique_ptr<kpi::DueAuditor> auditor_;  // only with a "kpi" or "calendar" section
   std::unique_ptr<sync::SyncFlow> flow_;
 };
 
@@ -34,6 +36,10 @@ void validate_sync_section(const ConfigNode& section);
 // Cross-section check: the source and destinations are configured under "adapters".
 void check_sync_adapters(const ConfigNode& root);
 std::vector<store::Migration> sync_migrations();
+// The due-date auditor the sync flow runs on each new event (gateway/kpi/due_audit.hpp):
+// only when the config has a "kpi" or "calendar" section, else nullptr. Throws ConfigError
+// when the catalogue or calendar files cannot be loaded.
+std::unique_ptr<kpi::DueAuditor> make_due_auditor(Runtime& rt);
 std::unique_ptr<Component> make_sync_component(Runtime& rt, const ConfigNode& section);
 
 }  // namespace lienthong::app

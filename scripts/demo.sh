@@ -78,7 +78,9 @@ cat >"$WORK/lienthong.json" <<JSON
     }
   },
   "sync": { "source": "one_stop_shop", "destinations": ["dvcqg"], "page_size": 25,
-            "pull_backoff_ms": 100, "drain_timeout_seconds": 120 }
+            "pull_backoff_ms": 100, "drain_timeout_seconds": 120 },
+  "calendar": { "calendar_dir": "$ROOT/mappings/calendar" },
+  "kpi": { "procedures": "$ROOT/mappings/procedures.json" }
 }
 JSON
 
@@ -106,6 +108,8 @@ print(f"  unchanged     {s['unchanged']}")
 print(f"  quarantined   {s['quarantined']}  (+ {s['dead_lettered']} refused by the portal: {q['quarantined']} in quarantine in all)")
 print(f"  retried       {s['retried']}")
 print(f"  dead-lettered {s['dead_lettered']}")
+print(f"  due dates     {s['due_mismatches']} not the legal one, {s['overdue']} overdue, "
+      f"{s['at_risk']} at risk  (checked against the working-day calendar)")
 print(f"  took          {s['elapsed_ms']} ms")
 print()
 print("== the simulated portal's own count (DVCQG) ==")
@@ -129,6 +133,9 @@ PY
 echo
 echo "== lienthong sync (second run: nothing changed, nothing is pushed) =="
 "$LIENTHONG" sync --config "$WORK/lienthong.json"
+echo
+echo "== lienthong monitor due (due dates the provincial system sent that are not the legal one; first 8) =="
+"$LIENTHONG" monitor due --config "$WORK/lienthong.json" | head -n 9
 echo
 echo "== lienthong quarantine list (first 8) =="
 "$LIENTHONG" quarantine list --config "$WORK/lienthong.json" | head -n 9

@@ -78,6 +78,10 @@ Result<PullStats> SyncFlow::pull() {
     total.new_events += s.new_events;
     total.unchanged += s.unchanged;
     total.quarantined += s.quarantined;
+    total.due_mismatches += s.due_mismatches;
+    total.overdue += s.overdue;
+    total.at_risk += s.at_risk;
+    total.audit_failed += s.audit_failed;
     if (!page->has_more) break;
     if (page->next_cursor == cursor) {
       return Error(ErrorKind::kProtocol,
@@ -188,11 +192,33 @@ Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t
         LT_TRY(outbox_.enqueue(m));
       }
       ++stats.new_events;
+      if (auditor_) LT_TRY(audit(e, stats, now));
     }
     prev_status = e.status;
     prev_at = e.status_at_ms;
     last_seq = ev.sequence;
   }
+  return {};
+}
+
+Status SyncFlow::audit(const model::DossierStatusEvent& e, PullStats& stats, int64_t now) {
+  auto a = auditor_->on_event(e, now);
+  if (!a.ok()) {
+    // A deadline the calendar cannot place (a procedure without a legal deadline, a broken
+    // year file) must not stop the dossier from reaching the portal: the event is stored and
+    // queued, the audit is skipped. Store errors still fail the page.
+    if (a.error().kind != ErrorKind::kValidation)
+      return a.error().context("auditing the due date of dossier " + e.dossier_code);
+    ++stats.audit_failed;
+    spdlog::warn(
+        "sync: due date of dossier {} event #{} not audited: {} (check the procedure catalogue and "
+        "calendar files)",
+        e.dossier_code, e.sequence, a.error().message);
+    return {};
+  }
+  if (a->mismatch()) ++stats.due_mismatches;
+  if (a->timeliness == calendar::Timeliness::kOverdue) ++stats.overdue;
+  if (a->timeliness == calendar::Timeliness::kAtRisk) ++stats.at_risk;
   return {};
 }
 
@@ -219,7 +245,9 @@ std::string SyncSummary::to_json() const {
     << ",\"quarantined\":" << pull.quarantined << ",\"retried\":" << (pull.retried + delivery.retried)
     << ",\"dead_lettered\":" << delivery.dead_lettered << ",\"pending\":" << pending
     << ",\"blocked\":" << blocked << ",\"dead_letters_total\":" << dead
-    << ",\"drained\":" << (drained ? "true" : "false") << ",\"elapsed_ms\":" << elapsed_ms << "}";
+    << ",\"due_mismatches\":" << pull.due_mismatches << ",\"overdue\":" << pull.overdue
+    << ",\"at_risk\":" << pull.at_risk << ",\"drained\":" << (drained ? "true" : "false")
+    << ",\"elapsed_ms\":" << elapsed_ms << "}";
   return o.str();
 }
 
@@ -236,6 +264,8 @@ std::string SyncSummary::to_text() const {
     << (drained ? "" : " (drain deadline passed; `serve` or the next sync sends them)") << "\n"
     << "blocked:       " << blocked
     << " (behind a dead letter of the same dossier: see lienthong outbox list)\n"
+    << "due dates:     " << pull.due_mismatches << " not the legal one (lienthong monitor due), "
+    << pull.overdue << " overdue, " << pull.at_risk << " at risk\n"
     << "took:          " << elapsed_ms << " ms\n";
   return o.str();
 }

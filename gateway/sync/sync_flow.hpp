@@ -27,6 +27,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
+#include "gateway/kpi/due_audit.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/store/database.hpp"
 #include "gateway/sync/cursor_store.hpp"
@@ -55,6 +56,11 @@ struct PullStats {
   int64_t unchanged = 0;    // already stored before this run
   int64_t quarantined = 0;  // events (or whole records) put in quarantine
   int64_t retried = 0;      // source calls retried
+  // Due-date audits of new events (only with an auditor, see SyncFlow::set_auditor).
+  int64_t due_mismatches = 0;  // the provincial due date is not the legal one
+  int64_t overdue = 0;         // past the due date the province sent, not finished
+  int64_t at_risk = 0;         // within the at-risk window of that due date
+  int64_t audit_failed = 0;    // the calendar could not place the deadline (logged)
 };
 
 struct SyncSummary {
@@ -83,11 +89,15 @@ class SyncFlow {
 
   // How retries wait (default: real sleep). Tests inject.
   void set_sleep(std::function<void(int64_t)> sleep) { sleep_ = std::move(sleep); }
+  // Audits the due date of each new event in the page's transaction (nullptr: none, the
+  // default; the config has no "kpi"/"calendar" section). Not owned.
+  void set_auditor(kpi::DueAuditor* auditor) { auditor_ = auditor; }
   const SyncOptions& options() const { return options_; }
   const std::string& source_name() const { return source_name_; }
 
  private:
   Status store_record(const SourceRecord& record, PullStats& stats, int64_t now);
+  Status audit(const model::DossierStatusEvent& e, PullStats& stats, int64_t now);
 
   store::Database& db_;
   outbox::Outbox& outbox_;
@@ -100,6 +110,7 @@ class SyncFlow {
   dossiers::Quarantine quarantine_;
   CursorStore cursors_;
   std::function<void(int64_t)> sleep_;
+  kpi::DueAuditor* auditor_ = nullptr;
 };
 
 // pull() then drain the outbox with `dispatcher` until idle or the drain deadline; the

@@ -4,6 +4,8 @@
 
 #include <deque>
 
+#include "gateway/common/vn_time.hpp"
+
 namespace lienthong::sync {
 namespace {
 
@@ -251,6 +253,119 @@ TEST_F(SyncFlowTest, MappingErrorOfAnEventIsQuarantinedWithItsMessage) {
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].reason_kind, "mapping");
   EXPECT_EQ((*rows)[0].record_key, "D1#1");
+}
+
+// The due-date audit (gateway/kpi/due_audit.hpp) run on each new event. Statutory calendar
+// (no year files): 5 working days from Friday 13 Feb 2026 16:00 skip the Tết break and end
+// on Friday 27 Feb 2026 16:00; a reported 17:00 (end of that day) matches (see
+// tests/gateway/kpi/due_audit_test.cpp).
+class SyncDueAuditTest : public SyncFlowTest {
+ protected:
+  static constexpr const char* kProcedure = "1.000001.000.00.00.H56";
+
+  void SetUp() override {
+    SyncFlowTest::SetUp();
+    ASSERT_TRUE(db_->migrate(kpi::DueAuditLog::migrations()).ok());
+    auto c = procedures::ProcedureCatalogue::parse(
+        R"({"procedures": [{"code": "1.000001.000.00.00.H56", "name": "online", "deadline_working_days": 5,
+            "full_online": true, "requires_fee": true, "online_payment": true}]})",
+        "test-catalogue");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    auditor_ = std::make_unique<kpi::DueAuditor>(
+        *db_, std::move(*c),
+        calendar::DeadlineCalculator(calendar::WorkingDayCalendar(), calendar::OfficeHoursTable()), 8 * 60);
+    flow_->set_auditor(auditor_.get());
+    clock_.set_ms(at("2026-02-20T09:00"));
+  }
+
+  static int64_t at(const char* local) { return *vn_time::parse_iso(local); }
+
+  // A received dossier (status 2, or `status` at `seq`) whose province-sent due date is `due`.
+  static SourceRecord received(const std::string& code, const char* due, int seq = 1, int status = 2) {
+    SourceRecord r;
+    r.dossier_code = code;
+    r.payload = "{\"ma_ho_so\":\"" + code + "\"}";
+    SourceEvent ev;
+    ev.sequence = seq;
+    model::DossierStatusEvent e = event(code, seq, status, at("2026-02-13T16:00") + seq * 60'000LL);
+    e.procedure_code = kProcedure;
+    e.received_at_ms = at("2026-02-13T16:00");
+    e.due_at_ms = at(due);
+    ev.event = e;
+    r.events.push_back(std::move(ev));
+    return r;
+  }
+
+  // (outcome, timeliness) of the dossier's latest audit.
+  std::pair<std::string, std::string> audit_of(const std::string& code) {
+    auto rows = db_->query("SELECT outcome, timeliness FROM due_audits WHERE dossier_code = ?", {code});
+    EXPECT_TRUE(rows.ok());
+    if (!rows.ok() || rows->size() != 1) return {"<none>", "<none>"};
+    return {(*rows)[0].str(0), (*rows)[0].str(1)};
+  }
+
+  std::unique_ptr<kpi::DueAuditor> auditor_;
+};
+
+TEST_F(SyncDueAuditTest, ProvincialDueDateIsCheckedAndMismatchAndOverdueAreFlagged) {
+  source_.answers.push_back(page({received("D-OK", "2026-02-27T17:00"),      // the legal due date
+                                  received("D-EARLY", "2026-02-18T16:00")},  // calendar days across Tết
+                                 "c1", false));
+  auto r = flow_->pull();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->new_events, 2);
+  EXPECT_EQ(r->due_mismatches, 1);
+  EXPECT_EQ(r->overdue, 1);  // D-EARLY: its reported due date passed on 18 Feb; now is 20 Feb
+  EXPECT_EQ(r->at_risk, 0);
+  EXPECT_EQ(audit_of("D-OK"), (std::pair<std::string, std::string>{"match", "on_track"}));
+  EXPECT_EQ(audit_of("D-EARLY").first, "earlier");
+  auto m = kpi::DueAuditLog(*db_).mismatches();
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->size(), 1u);
+  EXPECT_EQ((*m)[0].dossier_code, "D-EARLY");
+  EXPECT_EQ(vn_time::format_iso(*(*m)[0].computed_due_ms), "2026-02-27T16:00:00+07:00");
+  // Flagging does not hold the dossier back: both events are queued for the portal.
+  EXPECT_EQ(outbox_count(), 2);
+}
+
+TEST_F(SyncDueAuditTest, ACorrectedDueDateInALaterEventClearsTheMismatchAndRepullsAreNotReaudited) {
+  source_.answers.push_back(page({received("D1", "2026-02-18T16:00")}, "c1", false));
+  ASSERT_TRUE(flow_->pull().ok());
+  EXPECT_EQ(audit_of("D1").first, "earlier");
+  // The same event again: unchanged, no audit.
+  source_.answers.push_back(page({received("D1", "2026-02-27T17:00")}, "c2", false));
+  auto again = flow_->pull();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 1);
+  EXPECT_EQ(again->due_mismatches + again->overdue, 0);
+  EXPECT_EQ(audit_of("D1").first, "earlier");
+  // The province corrects the due date with its next status (4: being processed).
+  source_.answers.push_back(page({received("D1", "2026-02-27T17:00", 2, 4)}, "c3", false));
+  auto fixed = flow_->pull();
+  ASSERT_TRUE(fixed.ok()) << fixed.error().message;
+  EXPECT_EQ(fixed->new_events, 1);
+  EXPECT_EQ(fixed->due_mismatches, 0);
+  EXPECT_EQ(audit_of("D1").first, "match");
+  EXPECT_TRUE(kpi::DueAuditLog(*db_).mismatches()->empty());
+}
+
+TEST_F(SyncDueAuditTest, AnAuditThatCannotBeStoredFailsThePageAndNothingOfItIsKept) {
+  ASSERT_TRUE(db_->exec("DROP TABLE due_audits").ok());
+  auto r = flow_->store_page(page({received("D1", "2026-02-27T17:00")}, "c1", false));
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(cursor(), "");
+  EXPECT_FALSE(dossiers::DossierStore(*db_).last_sequence("D1")->has_value());
+  EXPECT_EQ(outbox_count(), 0);
+}
+
+TEST_F(SyncFlowTest, WithoutAnAuditorNoDueAuditTableIsNeededAndNothingIsFlagged) {
+  // The fixture's store has no due_audits table (no "kpi"/"calendar" section in the config).
+  source_.answers.push_back(page({record("D1", {{1, 1}, {2, 2}})}, "c1", false));
+  auto r = flow_->pull();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->new_events, 2);
+  EXPECT_EQ(r->due_mismatches + r->overdue + r->at_risk + r->audit_failed, 0);
+  EXPECT_FALSE(db_->query("SELECT 1 FROM due_audits").ok());
 }
 
 }  // namespace

@@ -186,6 +186,7 @@ TEST_F(SyncIntegrationTest,
   EXPECT_GT(summary["pushed"].GetInt(), 0);
   EXPECT_GT(summary["retried"].GetInt(), 0) << "faults were injected, something must have been retried";
   EXPECT_GT(summary["quarantined"].GetInt(), 0);
+  EXPECT_EQ(summary["due_mismatches"].GetInt(), 0) << "no kpi/calendar section: no due-date audit";
   expect_portal_matches_source(config);
   auto tokens = sim_get(oss_port_, "/__sim/stats");
   EXPECT_GT(tokens["token"]["revocations"].GetInt(), 0) << "the LGSP token should have died mid-run";
@@ -227,6 +228,36 @@ TEST_F(SyncIntegrationTest,
   ASSERT_EQ(rc4, 0) << out4;
   EXPECT_EQ(parse(out4)["pushed"].GetInt(), moved);
   expect_portal_matches_source(config);
+}
+
+TEST_F(SyncIntegrationTest, WithKpiSectionsDueDatesAreAuditedAndMismatchesListedWithoutHoldingAnythingBack) {
+  // The simulated province sets NgayHenTra 3–20 calendar days after receipt, so most
+  // dossiers of a catalogued procedure disagree with the legal working-day deadline.
+  start_sim({"--seed", "5", "--dossiers", "40"});
+  std::string src = LIENTHONG_SOURCE_DIR;
+  std::string config = write_config(20, 25,
+                                    R"("calendar": {"calendar_dir": ")" + src + R"(/mappings/calendar"},
+  "kpi": {"procedures": ")" + src + R"(/mappings/procedures.json"},)");
+  auto [rc, out] = lienthong({"sync", "--json", "--config", config});
+  ASSERT_EQ(rc, 0) << out;
+  auto summary = parse(out);
+  EXPECT_GT(summary["due_mismatches"].GetInt(), 0);
+  EXPECT_TRUE(summary["overdue"].IsInt());
+  expect_portal_matches_source(config);  // flagged dossiers still reach the portal
+
+  auto [rcm, listed] = lienthong({"monitor", "due", "--format", "json", "--config", config});
+  ASSERT_EQ(rcm, 0) << listed;
+  auto mismatches = parse(listed);
+  const auto& rows = mismatches["due_mismatches"];
+  ASSERT_GT(rows.Size(), 0u);
+  // One row per dossier (its latest audit); the summary counts events.
+  EXPECT_LE(static_cast<int>(rows.Size()), summary["due_mismatches"].GetInt());
+  for (const auto& r : rows.GetArray()) {
+    std::string outcome = r["outcome"].GetString();
+    EXPECT_TRUE(outcome == "earlier" || outcome == "later") << outcome;
+    EXPECT_STRNE(r["legal_due"].GetString(), "");
+    EXPECT_STRNE(r["legal_due"].GetString(), r["reported_due"].GetString());
+  }
 }
 
 TEST_F(SyncIntegrationTest, GatewayKilledDuringPullAndDuringPushLosesAndDuplicatesNothingAfterRestart) {
