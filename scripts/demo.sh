@@ -135,7 +135,9 @@ echo "== lienthong sync (second run: nothing changed, nothing is pushed) =="
 "$LIENTHONG" sync --config "$WORK/lienthong.json"
 echo
 echo "== lienthong monitor due (due dates the provincial system sent that are not the legal one; first 8) =="
-"$LIENTHONG" monitor due --config "$WORK/lienthong.json" | head -n 9
+"$LIENTHONG" monitor due --config "$WORK/lienthong.json" > "$WORK/monitor_due.txt"
+head -n 9 "$WORK/monitor_due.txt"
 echo
 echo "== lienthong quarantine list (first 8) =="
-"$LIENTHONG" quarantine list --config "$WORK/lienthong.json" | head -n 9
+"$LIENTHONG" quarantine list --config "$WORK/lienthong.json" > "$WORK/quarantine.txt"
+head -n 9 "$WORK/quarantine.txt"
