@@ -1,3 +1,4 @@
+#include "gateway/common/digest.hpp"
 #include "adapters/payment_platform/payment_platform.hpp"
 
 #include <openssl/crypto.h>
@@ -16,19 +17,6 @@
 namespace lienthong::payment_platform {
 
 namespace {
-
-std::string hex_sha256(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
-}
 
 std::string esc(std::string_view s) {
   std::string o;
@@ -152,7 +140,7 @@ std::string compute_ma_xac_thuc(const std::vector<std::string_view>& fields, std
     joined.push_back('|');
   }
   joined.append(secret);
-  return hex_sha256(joined);
+  return sha256_hex(joined);
 }
 
 std::vector<std::string> callback_signed_fields(const Transaction& t) {

@@ -1,12 +1,14 @@
 // SHA-256 and HMAC-SHA256 (OpenSSL), hex-encoded.
 #pragma once
 
+#include "gateway/common/digest.hpp"
+
 #include <string>
 #include <string_view>
 
 namespace lienthong::audit {
 
-std::string sha256_hex(std::string_view data);
+using ::lienthong::sha256_hex;  // gateway/common/digest.hpp
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // Constant-time comparison of two equal-length strings (false when lengths differ).
 bool equal_constant_time(std::string_view a, std::string_view b);

@@ -13,6 +13,8 @@
 // so destinations should pass the dedup key upstream as an idempotency key.
 #pragma once
 
+#include "gateway/common/digest.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -78,7 +80,7 @@ struct Policy {
 int64_t backoff_delay_ms(const Policy& p, int attempts, double random01);
 
 // Lowercase hex SHA-256.
-std::string sha256_hex(std::string_view data);
+using ::lienthong::sha256_hex;  // gateway/common/digest.hpp
 
 struct EnqueueResult {
   int64_t id = 0;

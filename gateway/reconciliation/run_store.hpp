@@ -4,6 +4,8 @@
 // same period with the same inputs finds the stored run and adds no rows.
 #pragma once
 
+#include "gateway/common/digest.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +28,7 @@ struct InputChecksum {
 
 // SHA-256 of a file, hex. Errors name the file.
 Result<InputChecksum> checksum_file(const std::string& name, const std::string& path);
-std::string sha256_hex(std::string_view data);
+using ::lienthong::sha256_hex;  // gateway/common/digest.hpp
 
 struct RunInfo {
   std::string id;

@@ -3,6 +3,8 @@
 // effect, even after a restart.
 #pragma once
 
+#include "gateway/common/digest.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +38,6 @@ class Receipts {
   store::Database& db_;
 };
 
-std::string sha256_hex(std::string_view data);
+using ::lienthong::sha256_hex;  // gateway/common/digest.hpp
 
 }  // namespace lienthong::webhooks
