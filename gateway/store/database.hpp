@@ -25,9 +25,9 @@ using Params = std::vector<Value>;
 struct Row {
   std::vector<Value> cols;
   bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols.at(i)); }
-  int64_t i64(size_t i) const;          // NULL reads as 0
+  int64_t i64(size_t i) const;  // NULL reads as 0
   double f64(size_t i) const;
-  std::string str(size_t i) const;      // NULL reads as ""
+  std::string str(size_t i) const;  // NULL reads as ""
 };
 using Rows = std::vector<Row>;
 
@@ -60,6 +60,11 @@ struct SqliteOptions {
   bool wal = true;                     // WAL journal by default
   std::string synchronous = "NORMAL";  // NORMAL in WAL is durable against process crashes
   int busy_timeout_ms = 5000;
+  // WAL checkpoints from a background thread instead of inside the committing
+  // transaction (see Checkpointer in sqlite_database.cpp). Durability is unchanged.
+  bool background_checkpoint = true;
+  int checkpoint_frames = 1000;               // WAL length (pages) that wakes the checkpointer
+  int checkpoint_hard_limit_frames = 16'000;  // past this the committer checkpoints itself
 };
 
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);

@@ -1,8 +1,11 @@
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "gateway/store/database.hpp"
@@ -35,11 +38,96 @@ std::string Row::str(size_t i) const {
 
 namespace {
 
+// WAL checkpoints on a thread and a connection of their own. SQLite's automatic
+// checkpoint runs inside the COMMIT that crosses the threshold: that commit copies the
+// WAL's pages into the database file and waits for two fsyncs, while every writer queues
+// behind it. Here the committing connection only notes the WAL's length (wal hook) and
+// wakes this thread, which runs a PASSIVE checkpoint concurrently with later writers.
+// If it cannot keep up (or a reader pins the WAL), the committing connection falls back
+// to checkpointing inline once the WAL reaches `hard_limit_frames`, so the WAL stays
+// bounded.
+class Checkpointer {
+ public:
+  Checkpointer(std::string path, int threshold_frames, int hard_limit_frames)
+      : path_(std::move(path)), threshold_(threshold_frames), hard_limit_(hard_limit_frames) {}
+  ~Checkpointer() { stop(); }
+
+  bool start() {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+      return false;
+    }
+    sqlite3_busy_timeout(db_, 1000);
+    thread_ = std::thread([this] { loop(); });
+    return true;
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+
+  // Installed as the main connection's wal hook (replaces the automatic checkpoint).
+  static int on_commit(void* self, sqlite3* db, const char* schema, int frames) {
+    auto* c = static_cast<Checkpointer*>(self);
+    if (frames >= c->hard_limit_) {
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (frames >= c->threshold_ && !c->wanted_.exchange(true)) {
+      // Taking the mutex orders this with the thread's predicate check: no lost wake-up.
+      { std::lock_guard lock(c->mu_); }
+      c->cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stopping_ || wanted_.load(); });
+      if (stopping_) return;
+      lock.unlock();
+      // Cleared before the checkpoint: frames committed meanwhile ask for another pass.
+      wanted_ = false;
+      // A connection that has not read the database yet does not know it is in WAL mode,
+      // and a checkpoint then silently does nothing: read the schema first.
+      sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  std::string path_;
+  int threshold_, hard_limit_;
+  sqlite3* db_ = nullptr;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::atomic<bool> wanted_{false};
+};
+
 class SqliteDatabase final : public Database {
  public:
-  explicit SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  explicit SqliteDatabase(sqlite3* db, std::string path, std::unique_ptr<Checkpointer> checkpointer)
+      : db_(db), path_(std::move(path)), checkpointer_(std::move(checkpointer)) {
+    if (checkpointer_) sqlite3_wal_hook(db_, &Checkpointer::on_commit, checkpointer_.get());
+  }
   ~SqliteDatabase() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    if (checkpointer_) {
+      checkpointer_->stop();
+      sqlite3_wal_hook(db_, nullptr, nullptr);
+    }
+    // Closing the last connection checkpoints the whole WAL and removes it.
     sqlite3_close_v2(db_);
   }
 
@@ -67,9 +155,15 @@ class SqliteDatabase final : public Database {
       row.cols.reserve(static_cast<size_t>(ncol));
       for (int c = 0; c < ncol; ++c) {
         switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_NULL: row.cols.emplace_back(nullptr); break;
-          case SQLITE_INTEGER: row.cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
-          case SQLITE_FLOAT: row.cols.emplace_back(sqlite3_column_double(stmt, c)); break;
+          case SQLITE_NULL:
+            row.cols.emplace_back(nullptr);
+            break;
+          case SQLITE_INTEGER:
+            row.cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
+          case SQLITE_FLOAT:
+            row.cols.emplace_back(sqlite3_column_double(stmt, c));
+            break;
           default: {
             const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, c));
             int n = sqlite3_column_bytes(stmt, c);
@@ -118,9 +212,10 @@ class SqliteDatabase final : public Database {
   }
 
   Status migrate(const std::vector<Migration>& migrations) override {
-    LT_TRY(exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
-                "applied_at TEXT NOT NULL DEFAULT (datetime('now')), PRIMARY KEY (module, version))",
-                {}));
+    LT_TRY(
+        exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
+             "applied_at TEXT NOT NULL DEFAULT (datetime('now')), PRIMARY KEY (module, version))",
+             {}));
     std::map<std::pair<std::string, int>, const Migration*> ordered;
     for (auto& m : migrations) ordered[{m.module, m.version}] = &m;
     for (auto& entry : ordered) {
@@ -134,8 +229,8 @@ class SqliteDatabase final : public Database {
         if (sqlite3_exec(db_, m->sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
           std::string msg = err ? err : "unknown error";
           sqlite3_free(err);
-          return Error(ErrorKind::kStore, "migration " + m->module + " v" + std::to_string(m->version) +
-                                              " failed: " + msg);
+          return Error(ErrorKind::kStore,
+                       "migration " + m->module + " v" + std::to_string(m->version) + " failed: " + msg);
         }
         return exec("INSERT INTO schema_migrations (module, version) VALUES (?, ?)",
                     {m->module, static_cast<int64_t>(m->version)})
@@ -209,6 +304,7 @@ class SqliteDatabase final : public Database {
   std::recursive_mutex mu_;
   int depth_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace
@@ -243,7 +339,13 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
     sqlite3_close_v2(db);
     return Error(ErrorKind::kStore, "cannot configure SQLite store at " + o.path + ": " + msg);
   }
-  return std::unique_ptr<Database>(new SqliteDatabase(db, o.path));
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (o.wal && o.path != ":memory:" && o.background_checkpoint) {
+    checkpointer =
+        std::make_unique<Checkpointer>(o.path, o.checkpoint_frames, o.checkpoint_hard_limit_frames);
+    if (!checkpointer->start()) checkpointer.reset();  // SQLite's own automatic checkpoint stays
+  }
+  return std::unique_ptr<Database>(new SqliteDatabase(db, o.path, std::move(checkpointer)));
 }
 
 }  // namespace lienthong::store

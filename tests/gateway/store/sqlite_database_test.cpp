@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "gateway/store/database.hpp"
 
@@ -54,6 +56,70 @@ TEST(SqliteDatabase, WalModeOnFile) {
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ((*rows)[0].str(0), "wal");
   db = Error(ErrorKind::kInternal, "close");
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// Commits `n` transactions of one 3 KB row each (about one WAL frame per row).
+void write_rows(Database& db, int n) {
+  ASSERT_TRUE(db.exec("CREATE TABLE IF NOT EXISTS blobs (id INTEGER PRIMARY KEY, b TEXT)").ok());
+  for (int i = 0; i < n; ++i) {
+    Status s = db.transaction([&]() -> Status {
+      LT_TRY(
+          db.exec("INSERT INTO blobs (b) VALUES (?)", {std::string(3000, static_cast<char>('a' + i % 26))}));
+      return {};
+    });
+    ASSERT_TRUE(s.ok()) << s.error().message;
+  }
+}
+
+std::filesystem::path scratch(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST(SqliteDatabase, BackgroundCheckpointerCopiesTheWalIntoTheDatabaseWhileTheStoreIsOpen) {
+  auto dir = scratch("lt_ckpt_bg");
+  std::string path = (dir / "x.db").string();
+  // A hard limit out of reach: only the background thread can have checkpointed.
+  auto db = open_sqlite({.path = path, .checkpoint_frames = 16, .checkpoint_hard_limit_frames = 1'000'000});
+  ASSERT_TRUE(db.ok());
+  write_rows(**db, 200);
+  // The checkpointer runs on its own thread: wait (bounded) for the main file to hold the rows.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::filesystem::file_size(path) < 200 * 3000 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE(std::filesystem::file_size(path), 200u * 3000u) << "the WAL was never checkpointed";
+  auto rows = (*db)->query("SELECT count(*) FROM blobs");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].i64(0), 200);
+  db = Error(ErrorKind::kInternal, "close");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SqliteDatabase, WalStaysBelowTheHardLimitWhenTheCheckpointerCannotRun) {
+  auto dir = scratch("lt_ckpt_hard");
+  std::string path = (dir / "x.db").string();
+  // No background thread: the committer checkpoints at the hard limit instead of never.
+  auto db = open_sqlite({.path = path, .background_checkpoint = false});
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("PRAGMA wal_autocheckpoint=0").ok());  // SQLite's own, off
+  auto capped = open_sqlite(
+      {.path = (dir / "y.db").string(), .checkpoint_frames = 1'000'000, .checkpoint_hard_limit_frames = 32});
+  ASSERT_TRUE(capped.ok());
+  write_rows(**db, 300);
+  write_rows(**capped, 300);
+  auto wal = [&](const std::string& p) { return std::filesystem::file_size(p + "-wal"); };
+  // Each commit adds a frame or two (data page + table page) of 4 KB + 24 bytes.
+  EXPECT_GT(wal(path), 300u * 4096u) << "without any checkpoint the WAL holds every commit";
+  EXPECT_LT(wal((dir / "y.db").string()), 40u * 4120u) << "the hard limit should have capped the WAL";
+  db = Error(ErrorKind::kInternal, "close");
+  capped = Error(ErrorKind::kInternal, "close");
   std::filesystem::remove_all(dir);
 }
 
