@@ -25,14 +25,16 @@ struct Dispatcher::Impl {
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
+  bool woken = false;  // wake(): new messages were queued
   std::vector<std::thread> workers;
 
   Impl(Outbox& o, const Clock& c) : outbox(o), clock(c) {}
 
-  // Waits up to `ms` of real time, returning early on stop().
+  // Waits up to `ms` of real time, returning early on stop() or wake().
   void wait_real(int64_t ms) {
     std::unique_lock lock(mu);
-    cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
+    cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping || woken; });
+    woken = false;
   }
 
   // One claim + delivery + mark for one destination. Returns how many were claimed.
@@ -171,6 +173,19 @@ void Dispatcher::start(int workers, int64_t poll_interval_ms) {
   }
 }
 
+void Dispatcher::wake() {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->woken = true;
+  }
+  impl_->cv.notify_all();
+}
+
+bool Dispatcher::running() const {
+  std::lock_guard lock(impl_->mu);
+  return !impl_->workers.empty();
+}
+
 void Dispatcher::stop() {
   {
     std::lock_guard lock(impl_->mu);
@@ -181,6 +196,10 @@ void Dispatcher::stop() {
     if (t.joinable()) t.join();
   }
   impl_->workers.clear();
+  // Stopped workers do not stop the dispatcher for good: run_until_idle and start()
+  // work again (sync::run_once drains with run_until_idle after its worker stopped).
+  std::lock_guard lock(impl_->mu);
+  impl_->stopping = false;
 }
 
 DeliveryStats Dispatcher::stats() const {

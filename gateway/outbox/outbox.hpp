@@ -13,8 +13,6 @@
 // so destinations should pass the dedup key upstream as an idempotency key.
 #pragma once
 
-#include "gateway/common/digest.hpp"
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,6 +21,7 @@
 #include <vector>
 
 #include "gateway/common/clock.hpp"
+#include "gateway/common/digest.hpp"
 #include "gateway/common/result.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/store/database.hpp"
@@ -138,6 +137,8 @@ class Outbox {
   const Policy& policy() const { return policy_; }
 
  private:
+  Status load_payloads(std::vector<Message>& messages);
+
   store::Database& db_;
   Policy policy_;
   const Clock& clock_;
@@ -170,6 +171,9 @@ class Dispatcher {
   Result<DeliveryStats> run_until_idle(int64_t deadline_ms, bool wait_for_retries);
   void start(int workers, int64_t poll_interval_ms);
   void stop();
+  bool running() const;  // workers started and not stopped
+  // Workers waiting for their next poll look again now (new messages were queued).
+  void wake();
   DeliveryStats stats() const;  // since construction
   // How run_until_idle waits for a retry (default: real sleep). Tests pass a function
   // that advances a ManualClock.
