@@ -1,5 +1,7 @@
 #include "adapters/dvcqg/dvcqg.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <map>
@@ -133,29 +135,46 @@ class DvcqgTarget final : public sync::SyncTarget {
     return machine_.check(previous, e.status);
   }
 
+  // The portal's two records, translated and validated once, when the event is queued:
+  // {"MaHoSo", "sequence", "dossier": DongBoHoSoMC record, "progress": CapNhatTienDoHoSoMC
+  // record}. An operator reading `outbox show` sees exactly what goes to the portal.
+  Result<sync::Prepared> prepare(const model::DossierStatusEvent& e, const std::string&) const override {
+    LT_ASSIGN_OR_RETURN(auto records, translate(e));
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("MaHoSo");
+    w.String(e.dossier_code.data(), static_cast<rapidjson::SizeType>(e.dossier_code.size()));
+    w.Key("sequence");
+    w.Int(e.sequence);
+    w.Key("dossier");
+    records.first.Accept(w);
+    w.Key("progress");
+    records.second.Accept(w);
+    w.EndObject();
+    return sync::Prepared{std::string(kRecordsKind), std::string(buf.GetString(), buf.GetSize())};
+  }
+
+  Status check_prepared(const model::DossierStatusEvent& e, std::optional<int> previous) const override {
+    return machine_.check(previous, e.status);
+  }
+
   std::vector<Status> deliver(const std::vector<outbox::Message>& batch) override {
     std::vector<Status> out(batch.size());
+    // Reserved: items hold pointers into their own documents and must not move.
     std::vector<Item> items;
     items.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      auto ev = model::from_json_string(batch[i].payload);
-      if (!ev.ok()) {
-        out[i] = ev.error().context("outbox message " + std::to_string(batch[i].id));
-        continue;
-      }
-      auto t = translate(*ev);
-      if (!t.ok()) {
-        out[i] = t.error();
-        continue;
-      }
-      Item it;
+      Item& it = items.emplace_back();
       it.index = i;
-      it.event = std::move(ev).value();
-      it.dossier = std::move(t->first);
-      it.progress = std::move(t->second);
-      it.create = it.event.sequence == 1;
       it.retry = batch[i].attempts > 1;
-      items.push_back(std::move(it));
+      Status st = batch[i].kind == kRecordsKind ? load_records(batch[i], it) : load_event(batch[i], it);
+      if (!st.ok()) {
+        out[i] = st.error().context("outbox message " + std::to_string(batch[i].id));
+        items.pop_back();
+        continue;
+      }
+      it.create = it.sequence == 1;
     }
     if (verify_retries_) verify(items);
     push(items, out, kSyncDossiers);
@@ -164,8 +183,8 @@ class DvcqgTarget final : public sync::SyncTarget {
       if (!it.failed) continue;
       out[it.index] = it.error;
       if (quarantine_ && it.error.kind == ErrorKind::kValidation && !it.error.code.empty()) {
-        auto q = quarantine_->put(name(), it.event.event_key(), it.error, batch[it.index].payload,
-                                  clock_.now_ms());
+        auto q = quarantine_->put(name(), it.dossier_code + "#" + std::to_string(it.sequence), it.error,
+                                  batch[it.index].payload, clock_.now_ms());
         if (!q.ok()) spdlog::error("dvcqg: could not quarantine a refused record: {}", q.error().message);
       }
     }
@@ -173,16 +192,53 @@ class DvcqgTarget final : public sync::SyncTarget {
   }
 
  private:
+  // Kind of the messages prepare() queues; other messages ("dossier_status", from the
+  // webhook flow) carry the canonical event and are translated when delivered.
+  static constexpr std::string_view kRecordsKind = "dvcqg_records";
+
   struct Item {
     size_t index = 0;
-    model::DossierStatusEvent event;
-    rapidjson::Document dossier, progress;
+    std::string dossier_code;
+    int sequence = 0;
+    rapidjson::Document doc;  // owns what dossier and progress point at
+    const Value* dossier = nullptr;
+    const Value* progress = nullptr;
     bool create = true;
     bool retry = false;
     bool dossier_done = false, progress_done = false;
     bool failed = false;
     Error error;
   };
+
+  Status load_records(const outbox::Message& m, Item& it) const {
+    LT_ASSIGN_OR_RETURN(it.doc, json::parse(m.payload, "queued DVCQG records"));
+    auto code = it.doc.IsObject() ? json::get_string(it.doc, "MaHoSo") : std::nullopt;
+    const Value* seq = it.doc.IsObject() ? json::member(it.doc, "sequence") : nullptr;
+    it.dossier = it.doc.IsObject() ? json::member(it.doc, "dossier") : nullptr;
+    it.progress = it.doc.IsObject() ? json::member(it.doc, "progress") : nullptr;
+    if (!code || !seq || !seq->IsInt() || !it.dossier || !it.dossier->IsObject() || !it.progress ||
+        !it.progress->IsObject())
+      return Error(ErrorKind::kValidation,
+                   "queued DVCQG records lack MaHoSo, sequence, dossier or progress; the message was "
+                   "edited or written by another version (replay it from the source)");
+    it.dossier_code = *code;
+    it.sequence = seq->GetInt();
+    return {};
+  }
+
+  Status load_event(const outbox::Message& m, Item& it) const {
+    LT_ASSIGN_OR_RETURN(model::DossierStatusEvent ev, model::from_json_string(m.payload));
+    LT_ASSIGN_OR_RETURN(auto records, translate(ev));
+    it.dossier_code = ev.dossier_code;
+    it.sequence = ev.sequence;
+    it.doc.SetObject();
+    auto& al = it.doc.GetAllocator();
+    it.doc.AddMember("dossier", Value(records.first, al), al);
+    it.doc.AddMember("progress", Value(records.second, al), al);
+    it.dossier = json::member(it.doc, "dossier");
+    it.progress = json::member(it.doc, "progress");
+    return {};
+  }
 
   Result<std::pair<rapidjson::Document, rapidjson::Document>> translate(
       const model::DossierStatusEvent& e) const {
@@ -206,10 +262,12 @@ class DvcqgTarget final : public sync::SyncTarget {
     rapidjson::Document data(rapidjson::kArrayType);
     for (Item* it : retried) {
       Value q(rapidjson::kObjectType);
-      q.AddMember("MaHoSo", Value(it->event.dossier_code.c_str(), data.GetAllocator()), data.GetAllocator());
+      q.AddMember("MaHoSo", Value(it->dossier_code.c_str(), data.GetAllocator()), data.GetAllocator());
       data.PushBack(q, data.GetAllocator());
     }
-    auto ans = call(kLookup, false, data);
+    std::vector<const Value*> queries;
+    for (const Value& q : data.GetArray()) queries.push_back(&q);
+    auto ans = call(kLookup, false, queries);
     // Without an answer the portal may or may not hold the status: never resend blind.
     if (!ans.ok()) {
       for (Item* it : retried)
@@ -228,8 +286,8 @@ class DvcqgTarget final : public sync::SyncTarget {
       const Value& found = (*per)[static_cast<rapidjson::SizeType>(i)];
       if (!found.IsObject() || code_of(found, "error_code") != kOk) continue;  // not there: create as usual
       it.create = false;
-      std::string at = code_of(it.progress, "ThoiDiemXuLy");
-      std::string status = code_of(it.progress, "TrangThai");
+      std::string at = code_of(*it.progress, "ThoiDiemXuLy");
+      std::string status = code_of(*it.progress, "TrangThai");
       const Value* list = json::member(found, "DanhSachTienDo");
       if (!list || !list->IsArray()) continue;
       for (const Value& p : list->GetArray()) {
@@ -257,12 +315,11 @@ class DvcqgTarget final : public sync::SyncTarget {
       for (auto& [updating, group] : groups) {
         for (size_t start = 0; start < group.size(); start += batch_size_) {
           size_t end = std::min(group.size(), start + batch_size_);
-          rapidjson::Document data(rapidjson::kArrayType);
-          for (size_t k = start; k < end; ++k) {
-            Value rec(dossiers ? group[k]->dossier : group[k]->progress, data.GetAllocator());
-            data.PushBack(rec, data.GetAllocator());
-          }
-          auto ans = call(service, updating, data);
+          std::vector<const Value*> records;
+          records.reserve(end - start);
+          for (size_t k = start; k < end; ++k)
+            records.push_back(dossiers ? group[k]->dossier : group[k]->progress);
+          auto ans = call(service, updating, records);
           for (size_t k = start; k < end; ++k) {
             Item& it = *group[k];
             if (!ans.ok()) {
@@ -305,16 +362,26 @@ class DvcqgTarget final : public sync::SyncTarget {
   }
 
   // POST {base}/integration with the session; renews the session once when it expired.
-  Result<Answer> call(const char* service, bool updating, const rapidjson::Document& data) {
+  Result<Answer> call(const char* service, bool updating, const std::vector<const Value*>& data) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       LT_ASSIGN_OR_RETURN(std::string session, session_token());
-      rapidjson::Document body(rapidjson::kObjectType);
-      auto& al = body.GetAllocator();
-      body.AddMember("session", Value(session.c_str(), al), al);
-      body.AddMember("madonvi", Value(madonvi_.c_str(), al), al);
-      body.AddMember("service", Value(service, al), al);
-      body.AddMember("isUpdating", updating, al);
-      body.AddMember("data", Value(data, al), al);
+      // Written straight from the records: no copy of them into a request document.
+      rapidjson::StringBuffer buf;
+      rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+      w.StartObject();
+      w.Key("session");
+      w.String(session.data(), static_cast<rapidjson::SizeType>(session.size()));
+      w.Key("madonvi");
+      w.String(madonvi_.data(), static_cast<rapidjson::SizeType>(madonvi_.size()));
+      w.Key("service");
+      w.String(service);
+      w.Key("isUpdating");
+      w.Bool(updating);
+      w.Key("data");
+      w.StartArray();
+      for (const Value* r : data) r->Accept(w);
+      w.EndArray();
+      w.EndObject();
       http::ClientRequest req;
       req.method = "POST";
       req.url = base_url_ + "/integration";
@@ -323,7 +390,7 @@ class DvcqgTarget final : public sync::SyncTarget {
       // connection closed without a byte of answer, and a re-sent DongBoHoSoMC or
       // CapNhatTienDoHoSoMC the portal already processed would show a status twice.
       req.headers.push_back({"Connection", "close"});
-      req.body = json::to_string(body);
+      req.body.assign(buf.GetString(), buf.GetSize());
       LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
       if (res.status < 200 || res.status >= 300) {
         Error e(http::kind_for_status(res.status),

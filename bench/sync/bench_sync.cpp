@@ -27,8 +27,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Figures {
-  int64_t events = 0, at_portal = 0;
-  double seconds = 0, pull_seconds = 0;
+  int64_t events = 0, pushed = 0, at_portal = 0;
+  double seconds = 0;
   double cpu_seconds = 0;  // user + system of the whole process (gateway and simulators)
 };
 
@@ -91,22 +91,17 @@ Figures run(int64_t dossiers, size_t batch, size_t page) {
 
   double c0 = cpu_now();
   auto t0 = std::chrono::steady_clock::now();
-  auto pulled = flow.pull();
-  auto t1 = std::chrono::steady_clock::now();
-  if (!pulled.ok()) {
-    std::cerr << "pull failed: " << pulled.error().message << "\n";
-    std::exit(1);
-  }
-  auto delivered = dispatcher.run_until_idle(clock.now_ms() + 3'600'000, true);
+  // What `lienthong sync` runs: pages are pulled and stored while a worker delivers.
+  auto summary = sync::run_once(flow, ob, dispatcher, clock);
   auto t2 = std::chrono::steady_clock::now();
-  if (!delivered.ok()) {
-    std::cerr << "delivery failed: " << delivered.error().message << "\n";
+  if (!summary.ok()) {
+    std::cerr << "sync failed: " << summary.error().message << "\n";
     std::exit(1);
   }
   Figures f;
-  f.events = pulled->new_events;
+  f.events = summary->pull.new_events;
+  f.pushed = summary->delivery.sent;
   f.seconds = std::chrono::duration<double>(t2 - t0).count();
-  f.pull_seconds = std::chrono::duration<double>(t1 - t0).count();
   f.cpu_seconds = cpu_now() - c0;
   f.at_portal = json::parse(portal.stats_json()).value()["progress_records"].GetInt64();
   dvcqg.stop();
@@ -125,11 +120,11 @@ int64_t arg(int argc, char** argv, const std::string& name, int64_t fallback) {
 
 void print(const char* label, size_t batch, const Figures& f) {
   std::printf(
-      "%-9s batch %4zu: %7ld events in %6.2f s (pull+store %5.2f s) = %6.0f events/s end to end, %6.0f per "
+      "%-9s batch %4zu: %7ld events in %6.2f s = %6.0f events/s end to end, %6.0f per "
       "CPU-second; portal holds %ld%s\n",
-      label, batch, static_cast<long>(f.events), f.seconds, f.pull_seconds,
-      static_cast<double>(f.events) / f.seconds, static_cast<double>(f.events) / f.cpu_seconds,
-      static_cast<long>(f.at_portal), f.at_portal == f.events ? "" : "  MISMATCH");
+      label, batch, static_cast<long>(f.events), f.seconds, static_cast<double>(f.events) / f.seconds,
+      static_cast<double>(f.events) / f.cpu_seconds, static_cast<long>(f.at_portal),
+      f.at_portal == f.events && f.pushed == f.events ? "" : "  MISMATCH");
 }
 
 }  // namespace

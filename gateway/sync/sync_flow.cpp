@@ -99,20 +99,47 @@ Result<PullStats> SyncFlow::pull() {
 Result<PullStats> SyncFlow::store_page(const SourcePage& page) {
   PullStats stats;
   stats.pages = 1;
+  // Before the transaction: the canonical JSON and every target's translation of each
+  // event that looks new, so that the store is held only for the store's own work (the
+  // outbox dispatcher shares it). Inside, an event whose dossier moved on meanwhile (a
+  // webhook of the same dossier) is judged against the stored state as always; anything
+  // not prepared here is prepared there.
+  std::vector<std::vector<PreparedEvent>> prepared(page.records.size());
+  for (size_t r = 0; r < page.records.size(); ++r) {
+    const SourceRecord& rec = page.records[r];
+    if (rec.error || rec.events.empty()) continue;
+    LT_ASSIGN_OR_RETURN(std::optional<int> last, dossiers_.last_sequence(rec.dossier_code));
+    prepared[r].resize(rec.events.size());
+    for (size_t k = 0; k < rec.events.size(); ++k) {
+      const SourceEvent& ev = rec.events[k];
+      if (ev.sequence <= last.value_or(0) || !ev.event.ok()) continue;
+      prepare(ev.event.value(), prepared[r][k]);
+    }
+  }
   int64_t now = clock_.now_ms();
   Status st = db_.transaction([&]() -> Status {
-    for (const SourceRecord& rec : page.records) {
+    for (size_t r = 0; r < page.records.size(); ++r) {
       ++stats.pulled;
-      LT_TRY(store_record(rec, stats, now));
+      LT_TRY(store_record(page.records[r], prepared[r], stats, now));
     }
     return cursors_.set(source_name_, page.next_cursor, now);
   });
   if (!st.ok())
     return st.error().context("storing a page from '" + source_name_ + "' (nothing of it was kept)");
+  if (on_page_stored_ && stats.new_events > 0) on_page_stored_();
   return stats;
 }
 
-Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t now) {
+void SyncFlow::prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const {
+  out.ready = true;
+  out.canonical = model::to_json_string(e);
+  out.per_target.clear();
+  out.per_target.reserve(targets_.size());
+  for (SyncTarget* t : targets_) out.per_target.push_back(t->prepare(e, out.canonical));
+}
+
+Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent>& prepared, PullStats& stats,
+                              int64_t now) {
   if (rec.error) {
     std::string key = rec.dossier_code.empty()
                           ? "record-without-code:" + outbox::sha256_hex(rec.payload).substr(0, 16)
@@ -121,6 +148,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t
     stats.quarantined += std::max<int64_t>(1, static_cast<int64_t>(rec.events.size()));
     return {};
   }
+  prepared.resize(rec.events.size());
   const std::string& code = rec.dossier_code;
   LT_ASSIGN_OR_RETURN(std::optional<dossiers::DossierRow> row, dossiers_.get(code));
   int last_seq = row ? row->last_sequence : 0;
@@ -131,7 +159,8 @@ Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t
     prev_at = row->status_at_ms;
   }
   std::optional<int> held_by;
-  for (const SourceEvent& ev : rec.events) {
+  for (size_t k = 0; k < rec.events.size(); ++k) {
+    const SourceEvent& ev = rec.events[k];
     if (ev.sequence <= last_seq) {
       ++stats.unchanged;
       continue;
@@ -147,10 +176,12 @@ Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t
       continue;
     }
     std::optional<Error> failure;
+    PreparedEvent& p = prepared[k];
     if (!ev.event.ok()) {
       failure = ev.event.error();
     } else {
       const model::DossierStatusEvent& e = ev.event.value();
+      if (!p.ready) prepare(e, p);
       if (e.dossier_code != code || e.sequence != ev.sequence) {
         failure = Error(ErrorKind::kMapping,
                         "the translated event does not carry the record's dossier code and "
@@ -161,10 +192,11 @@ Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t
                                               " is earlier than the previous event's; the portal must not "
                                               "receive an older status after a newer one");
       } else {
-        for (SyncTarget* t : targets_) {
-          Status c = t->check(e, prev_status);
+        for (size_t t = 0; t < targets_.size(); ++t) {
+          Status c = p.per_target[t].ok() ? targets_[t]->check_prepared(e, prev_status)
+                                          : Status(p.per_target[t].error());
           if (!c.ok()) {
-            failure = c.error().context("not sendable to " + t->name());
+            failure = c.error().context("not sendable to " + targets_[t]->name());
             break;
           }
         }
@@ -177,18 +209,17 @@ Status SyncFlow::store_record(const SourceRecord& rec, PullStats& stats, int64_t
       continue;
     }
     const model::DossierStatusEvent& e = ev.event.value();
-    std::string payload = model::to_json_string(e);
-    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, payload, now));
+    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, p.canonical, now));
     if (outcome == dossiers::RecordOutcome::kDuplicate) {
       ++stats.unchanged;
     } else {
-      for (SyncTarget* t : targets_) {
+      for (size_t t = 0; t < targets_.size(); ++t) {
         outbox::NewMessage m;
-        m.destination = t->name();
-        m.kind = "dossier_status";
+        m.destination = targets_[t]->name();
+        m.kind = std::move(p.per_target[t]->kind);
         m.ordering_key = "dossier:" + code;
-        m.dedup_key = key + "#" + t->name();
-        m.payload = payload;
+        m.dedup_key = key + "#" + m.destination;
+        m.payload = std::move(p.per_target[t]->payload);
         LT_TRY(outbox_.enqueue(m));
       }
       ++stats.new_events;
@@ -226,9 +257,28 @@ Result<SyncSummary> run_once(SyncFlow& flow, outbox::Outbox& outbox, outbox::Dis
                              const Clock& clock) {
   SyncSummary s;
   int64_t start = clock.now_ms();
-  LT_ASSIGN_OR_RETURN(s.pull, flow.pull());
+  outbox::DeliveryStats before = dispatcher.stats();
+  // Delivery starts with the first stored page: a worker drains the outbox while later
+  // pages are pulled (the two share the store, not the CPU work). When the caller's
+  // dispatcher already runs workers (serve), those do it.
+  bool own_worker = !dispatcher.running();
+  if (own_worker) {
+    flow.set_on_page_stored([&dispatcher] { dispatcher.wake(); });
+    dispatcher.start(1, 1000);
+  }
+  auto pulled = flow.pull();
+  if (own_worker) {
+    dispatcher.stop();
+    flow.set_on_page_stored(nullptr);
+  }
+  if (!pulled.ok()) return pulled.error();
+  s.pull = *pulled;
   int64_t deadline = clock.now_ms() + flow.options().drain_timeout_ms;
-  LT_ASSIGN_OR_RETURN(s.delivery, dispatcher.run_until_idle(deadline, true));
+  LT_TRY(dispatcher.run_until_idle(deadline, true));
+  outbox::DeliveryStats after = dispatcher.stats();
+  s.delivery.sent = after.sent - before.sent;
+  s.delivery.retried = after.retried - before.retried;
+  s.delivery.dead_lettered = after.dead_lettered - before.dead_lettered;
   LT_ASSIGN_OR_RETURN(outbox::Counts c, outbox.counts());
   s.blocked = c.blocked;
   s.pending = c.pending - c.blocked;

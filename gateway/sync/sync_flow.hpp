@@ -87,6 +87,8 @@ class SyncFlow {
   // Stores one fetched page and advances the cursor, in one transaction.
   Result<PullStats> store_page(const SourcePage& page);
 
+  // Called after each stored page that queued new events (e.g. to wake the dispatcher).
+  void set_on_page_stored(std::function<void()> fn) { on_page_stored_ = std::move(fn); }
   // How retries wait (default: real sleep). Tests inject.
   void set_sleep(std::function<void(int64_t)> sleep) { sleep_ = std::move(sleep); }
   // Audits the due date of each new event in the page's transaction (nullptr: none, the
@@ -96,7 +98,15 @@ class SyncFlow {
   const std::string& source_name() const { return source_name_; }
 
  private:
-  Status store_record(const SourceRecord& record, PullStats& stats, int64_t now);
+  // One event's canonical JSON and each target's message (or refusal), in targets' order.
+  struct PreparedEvent {
+    bool ready = false;
+    std::string canonical;
+    std::vector<Result<Prepared>> per_target;
+  };
+  void prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const;
+  Status store_record(const SourceRecord& record, std::vector<PreparedEvent>& prepared, PullStats& stats,
+                      int64_t now);
   Status audit(const model::DossierStatusEvent& e, PullStats& stats, int64_t now);
 
   store::Database& db_;
@@ -111,6 +121,7 @@ class SyncFlow {
   CursorStore cursors_;
   std::function<void(int64_t)> sleep_;
   kpi::DueAuditor* auditor_ = nullptr;
+  std::function<void()> on_page_stored_;
 };
 
 // pull() then drain the outbox with `dispatcher` until idle or the drain deadline; the

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "gateway/common/result.hpp"
 #include "gateway/model/dossier_event.hpp"
@@ -12,10 +13,33 @@
 
 namespace lienthong::sync {
 
+// What a target wants queued for one event: the outbox message's kind and payload.
+struct Prepared {
+  std::string kind;
+  std::string payload;
+};
+
 class SyncTarget : public outbox::Destination {
  public:
   // `previous_status`: the dossier's status before this event (nullopt: its first event).
+  // Everything: prepare()'s checks and the transition.
   virtual Status check(const model::DossierStatusEvent& event, std::optional<int> previous_status) const = 0;
+
+  // The message to queue for `event` (`canonical`: the event's canonical JSON), or why the
+  // event can never be sent whatever came before it. The sync flow calls it before the
+  // page's transaction, so translation does not hold the store, and the payload is fixed
+  // when it is queued: what is sent is what was committed. Default: the canonical event.
+  virtual Result<Prepared> prepare(const model::DossierStatusEvent& event,
+                                   const std::string& canonical) const {
+    (void)event;
+    return Prepared{"dossier_status", canonical};
+  }
+  // Inside the transaction, once prepare() accepted the event: whether it may follow
+  // `previous_status`. Default: all of check().
+  virtual Status check_prepared(const model::DossierStatusEvent& event,
+                                std::optional<int> previous_status) const {
+    return check(event, previous_status);
+  }
 };
 
 }  // namespace lienthong::sync
