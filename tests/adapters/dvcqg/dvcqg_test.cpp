@@ -44,6 +44,18 @@ outbox::Message message(const model::DossierStatusEvent& e, int attempts = 1) {
   return m;
 }
 
+// What the sync flow queues: the records prepare() translated when the event was stored.
+outbox::Message prepared_message(const sync::Prepared& p, int attempts = 1) {
+  static int64_t next_id = 100'000;
+  outbox::Message m;
+  m.id = next_id++;
+  m.destination = "dvcqg";
+  m.kind = p.kind;
+  m.payload = p.payload;
+  m.attempts = attempts;
+  return m;
+}
+
 class DvcqgAdapterTest : public ::testing::Test {
  protected:
   void start(sim::DvcqgSimOptions o = {}, size_t batch = 100, const std::string& extra = "") {
@@ -228,6 +240,65 @@ TEST(DvcqgConfigTest, MinimalSectionIsAccepted) {
                               R"("madonvi":"000.00.00.H56"})",
                               LIENTHONG_SOURCE_DIR);
   EXPECT_NO_THROW(validate_config(cfg->root()));
+}
+
+TEST_F(DvcqgAdapterTest, PreparedRecordsAreQueuedAsThePortalsOwnRecordsAndSentAsStored) {
+  start();
+  std::vector<outbox::Message> batch;
+  for (auto [seq, status] : std::vector<std::pair<int, int>>{{1, 1}, {2, 2}}) {
+    auto e = event("D1", seq, status);
+    auto p = target_->prepare(e, model::to_json_string(e));
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->kind, "dvcqg_records");
+    auto doc = json::parse(p->payload).value();
+    EXPECT_EQ(std::string(doc["MaHoSo"].GetString()), "D1");
+    EXPECT_EQ(doc["sequence"].GetInt(), seq);
+    EXPECT_EQ(doc["dossier"]["TrangThaiHoSo"].GetInt(), status);
+    EXPECT_EQ(doc["progress"]["TrangThai"].GetInt(), status);
+    // Edited after queuing: what is delivered is what the outbox holds, not a new translation.
+    doc["dossier"]["DonViXuLy"].SetString("000.00.34.H56", doc.GetAllocator());
+    batch.push_back(prepared_message({p->kind, json::to_string(doc)}));
+  }
+  for (auto& m : batch) {
+    auto out = target_->deliver({m});
+    ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  }
+  auto d = dossier("D1");
+  EXPECT_EQ(std::string(d["DonViXuLy"].GetString()), "000.00.34.H56");
+  std::vector<int> statuses;
+  for (auto& v : d["statuses"].GetArray()) statuses.push_back(v.GetInt());
+  EXPECT_EQ(statuses, (std::vector<int>{1, 2}));
+}
+
+TEST_F(DvcqgAdapterTest, PrepareRefusesWhatTheMappingRefusesAndCheckPreparedOnlyJudgesTheTransition) {
+  start();
+  auto bad = event("D1", 1, 2);
+  bad.procedure_code = "1.003560";
+  auto p = target_->prepare(bad, model::to_json_string(bad));
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.error().message.find("MaTTHC"), std::string::npos);
+  auto done = event("D1", 2, 10);
+  EXPECT_FALSE(target_->check_prepared(done, 2).ok());
+  EXPECT_TRUE(target_->check_prepared(event("D1", 2, 4), 2).ok());
+}
+
+TEST_F(DvcqgAdapterTest, QueuedRecordsWithoutTheirPartsFailAsInvalidNotAsAnUpstreamError) {
+  start();
+  auto out = target_->deliver({prepared_message({"dvcqg_records", R"({"MaHoSo":"D1","sequence":1})"})});
+  ASSERT_FALSE(out[0].ok());
+  EXPECT_EQ(out[0].error().kind, ErrorKind::kValidation);
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 0);
+}
+
+TEST_F(DvcqgAdapterTest, RetriedPreparedRecordThePortalAlreadyHasIsNotSentAgain) {
+  start();
+  auto e = event("D1", 1, 2);
+  auto p = target_->prepare(e, model::to_json_string(e)).value();
+  ASSERT_TRUE(target_->deliver({prepared_message(p, 1)})[0].ok());
+  auto out = target_->deliver({prepared_message(p, 2)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 1);
+  EXPECT_EQ(stats()["duplicates"].GetInt(), 0);
 }
 
 }  // namespace

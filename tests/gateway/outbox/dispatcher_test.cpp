@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "gateway/outbox/outbox.hpp"
 
@@ -211,6 +212,41 @@ TEST_F(DispatcherTest, BackgroundWorkersDrainTheOutboxInBatches) {
   EXPECT_LE(dvcqg.largest_batch, 50u);
   EXPECT_GT(dvcqg.largest_batch, 1u);
   EXPECT_EQ(live_d.stats().sent, 200);
+}
+
+TEST_F(DispatcherTest, WakeMakesAnIdleWorkerLookBeforeItsPollInterval) {
+  FakeDestination dvcqg("dvcqg", 10);
+  Outbox live(*db_, policy_, SystemClock::instance());
+  Dispatcher d(live, SystemClock::instance());
+  d.add(dvcqg);
+  // A poll interval far beyond the wait below: only wake() can make the worker look.
+  d.start(1, 3'600'000);
+  EXPECT_TRUE(d.running());
+  ASSERT_TRUE(live.enqueue({"dvcqg", "k", "a", "m1", "ok"}).ok());
+  auto waited = std::chrono::steady_clock::now();
+  while (d.stats().sent == 0 && std::chrono::steady_clock::now() - waited < std::chrono::seconds(1)) {
+    d.wake();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(d.stats().sent, 1);
+  d.stop();
+  EXPECT_FALSE(d.running());
+}
+
+TEST_F(DispatcherTest, RunUntilIdleStillWaitsForRetriesAfterTheWorkersWereStopped) {
+  // The first attempt fails; run_until_idle must wait for the retry, not return at once
+  // as it would if stop() had stopped the dispatcher for good (sync::run_once does this).
+  FakeDestination flaky("dvcqg", 10, 1);
+  Dispatcher d(*outbox_, clock_);
+  d.add(flaky);
+  d.start(1, 3'600'000);
+  d.stop();
+  enqueue("dvcqg", "k", "a1", "flaky");
+  d.set_sleep([this](int64_t ms) { clock_.advance(Millis(ms)); });
+  auto r = d.run_until_idle(clock_.now_ms() + 60'000, true);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sent, 1);
+  EXPECT_EQ(r->retried, 1);
 }
 
 }  // namespace

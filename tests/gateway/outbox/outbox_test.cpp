@@ -460,5 +460,38 @@ TEST_F(OutboxTest, NextDueIgnoresKeysBlockedByDeadLetters) {
   EXPECT_FALSE(due->has_value());
 }
 
+TEST(OutboxMigration, PayloadsOfMessagesQueuedBeforeVersionTwoSurviveTheMove) {
+  auto db = std::move(store::open_sqlite({.path = ":memory:"}).value());
+  auto v1 = Outbox::migrations();
+  v1.resize(1);
+  ASSERT_EQ(v1[0].version, 1);
+  ASSERT_TRUE(db->migrate(v1).ok());
+  ASSERT_TRUE(
+      db->exec("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, payload, content_hash, "
+               "created_at_ms, next_attempt_at_ms) VALUES ('dvcqg', 'dossier_status', 'k', 'd1', "
+               "'{\"a\":1}', 'h', 0, 0)")
+          .ok());
+  ASSERT_TRUE(db->migrate(Outbox::migrations()).ok());
+  ManualClock clock;
+  Outbox outbox(*db, Policy{}, clock);
+  auto claimed = outbox.claim("dvcqg", 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].payload, "{\"a\":1}");
+  auto listed = outbox.list({});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].payload, "{\"a\":1}");
+}
+
+TEST_F(OutboxTest, ClaimReturnsEachMessagesOwnPayloadForBatchesLongerThanOneLookupChunk) {
+  for (int i = 0; i < 150; ++i)
+    enqueue("key" + std::to_string(i), "d" + std::to_string(i), "p" + std::to_string(i));
+  auto claimed = outbox_->claim("dvcqg", 150);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 150u);
+  for (auto& m : *claimed) EXPECT_EQ("p" + m.dedup_key.substr(1), m.payload) << m.id;
+}
+
 }  // namespace
 }  // namespace lienthong::outbox
