@@ -37,9 +37,9 @@ constexpr std::string_view kNotFound = "1005";  // hồ sơ không tồn tại
 constexpr std::string_view kBadRequest = "1007";
 
 std::vector<std::string> config_keys() {
-  std::vector<std::string> keys = {"base_url",         "username",    "password",
-                                   "madonvi",          "batch_size",  "dossier_mapping",
-                                   "progress_mapping", "transitions", "verify_retries"};
+  std::vector<std::string> keys = {"base_url",       "username",          "password",         "madonvi",
+                                   "batch_size",     "dossier_mapping",   "progress_mapping", "transitions",
+                                   "verify_retries", "events_per_message"};
   for (auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
   return keys;
 }
@@ -95,6 +95,7 @@ class DvcqgTarget final : public sync::SyncTarget {
         password_(node.secret("password")),
         madonvi_(node.string("madonvi")),
         batch_size_(static_cast<size_t>(node.integer_or("batch_size", 100, 1, 1000))),
+        events_per_message_(static_cast<size_t>(node.integer_or("events_per_message", 50, 1, 1000))),
         verify_retries_(node.boolean_or("verify_retries", true)),
         dossier_map_(load(node, "dossier_mapping", "mappings/dvcqg/dossier.json")),
         progress_map_(load(node, "progress_mapping", "mappings/dvcqg/progress.json")),
@@ -159,6 +160,23 @@ class DvcqgTarget final : public sync::SyncTarget {
     return machine_.check(previous, e.status);
   }
 
+  size_t max_events_per_message() const override { return events_per_message_; }
+
+  // Several events of one dossier: {"MaHoSo", "events": [prepare()'s objects, in order]}.
+  Result<sync::Prepared> combine(const std::string& dossier_code,
+                                 const std::vector<sync::Prepared>& parts) const override {
+    if (parts.size() == 1) return parts[0];
+    std::string out = "{\"MaHoSo\":" + json_string(dossier_code) + ",\"events\":[";
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].kind != kRecordsKind)
+        return Error(ErrorKind::kInternal, "dvcqg: cannot combine a message of kind " + parts[i].kind);
+      if (i) out += ',';
+      out += parts[i].payload;
+    }
+    out += "]}";
+    return sync::Prepared{std::string(kRecordsKind), std::move(out)};
+  }
+
   std::vector<Status> deliver(const std::vector<outbox::Message>& batch) override {
     std::vector<Status> out(batch.size());
     // Reserved: items hold pointers into their own documents and must not move.
@@ -174,17 +192,17 @@ class DvcqgTarget final : public sync::SyncTarget {
         items.pop_back();
         continue;
       }
-      it.create = it.sequence == 1;
+      it.create = it.parts.front().sequence == 1;
     }
     if (verify_retries_) verify(items);
-    push(items, out, kSyncDossiers);
-    push(items, out, kSyncProgress);
+    push_dossiers(items);
+    push_progress(items);
     for (auto& it : items) {
       if (!it.failed) continue;
       out[it.index] = it.error;
       if (quarantine_ && it.error.kind == ErrorKind::kValidation && !it.error.code.empty()) {
-        auto q = quarantine_->put(name(), it.dossier_code + "#" + std::to_string(it.sequence), it.error,
-                                  batch[it.index].payload, clock_.now_ms());
+        auto q = quarantine_->put(name(), it.dossier_code + "#" + std::to_string(it.failed_sequence),
+                                  it.error, batch[it.index].payload, clock_.now_ms());
         if (!q.ok()) spdlog::error("dvcqg: could not quarantine a refused record: {}", q.error().message);
       }
     }
@@ -192,37 +210,74 @@ class DvcqgTarget final : public sync::SyncTarget {
   }
 
  private:
-  // Kind of the messages prepare() queues; other messages ("dossier_status", from the
-  // webhook flow) carry the canonical event and are translated when delivered.
+  // Kind of the messages prepare() and combine() queue; other messages ("dossier_status",
+  // from the webhook flow) carry the canonical event and are translated when delivered.
   static constexpr std::string_view kRecordsKind = "dvcqg_records";
 
+  static std::string json_string(const std::string& s) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return std::string(buf.GetString(), buf.GetSize());
+  }
+
+  // One status event of a message: its place in the dossier's history and its records.
+  struct Part {
+    int sequence = 0;
+    const Value* dossier = nullptr;
+    const Value* progress = nullptr;
+    bool progress_done = false;
+  };
+
+  // One outbox message: one or more events of one dossier, in order.
   struct Item {
     size_t index = 0;
     std::string dossier_code;
-    int sequence = 0;
-    rapidjson::Document doc;  // owns what dossier and progress point at
-    const Value* dossier = nullptr;
-    const Value* progress = nullptr;
+    std::vector<Part> parts;
+    rapidjson::Document doc;  // owns what the parts point at
     bool create = true;
     bool retry = false;
-    bool dossier_done = false, progress_done = false;
+    bool dossier_done = false;
     bool failed = false;
+    int failed_sequence = 0;
     Error error;
+    const Value* latest_dossier() const { return parts.back().dossier; }
+    Part* next_progress() {
+      for (auto& p : parts)
+        if (!p.progress_done) return &p;
+      return nullptr;
+    }
   };
+
+  static Status load_part(const Value& v, Part& p) {
+    const Value* seq = v.IsObject() ? json::member(v, "sequence") : nullptr;
+    p.dossier = v.IsObject() ? json::member(v, "dossier") : nullptr;
+    p.progress = v.IsObject() ? json::member(v, "progress") : nullptr;
+    if (!seq || !seq->IsInt() || !p.dossier || !p.dossier->IsObject() || !p.progress ||
+        !p.progress->IsObject())
+      return Error(ErrorKind::kValidation,
+                   "queued DVCQG records lack sequence, dossier or progress; the message was "
+                   "edited or written by another version (replay it from the source)");
+    p.sequence = seq->GetInt();
+    return {};
+  }
 
   Status load_records(const outbox::Message& m, Item& it) const {
     LT_ASSIGN_OR_RETURN(it.doc, json::parse(m.payload, "queued DVCQG records"));
     auto code = it.doc.IsObject() ? json::get_string(it.doc, "MaHoSo") : std::nullopt;
-    const Value* seq = it.doc.IsObject() ? json::member(it.doc, "sequence") : nullptr;
-    it.dossier = it.doc.IsObject() ? json::member(it.doc, "dossier") : nullptr;
-    it.progress = it.doc.IsObject() ? json::member(it.doc, "progress") : nullptr;
-    if (!code || !seq || !seq->IsInt() || !it.dossier || !it.dossier->IsObject() || !it.progress ||
-        !it.progress->IsObject())
-      return Error(ErrorKind::kValidation,
-                   "queued DVCQG records lack MaHoSo, sequence, dossier or progress; the message was "
-                   "edited or written by another version (replay it from the source)");
+    if (!code) return Error(ErrorKind::kValidation, "queued DVCQG records lack MaHoSo");
     it.dossier_code = *code;
-    it.sequence = seq->GetInt();
+    const Value* events = json::member(it.doc, "events");
+    if (!events) {
+      LT_TRY(load_part(it.doc, it.parts.emplace_back()));
+      return {};
+    }
+    if (!events->IsArray() || events->Empty())
+      return Error(ErrorKind::kValidation, "queued DVCQG records: \"events\" is not a non-empty array");
+    for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back()));
+    for (size_t i = 1; i < it.parts.size(); ++i)
+      if (it.parts[i].sequence <= it.parts[i - 1].sequence)
+        return Error(ErrorKind::kValidation, "queued DVCQG records: events are not in history order");
     return {};
   }
 
@@ -230,13 +285,14 @@ class DvcqgTarget final : public sync::SyncTarget {
     LT_ASSIGN_OR_RETURN(model::DossierStatusEvent ev, model::from_json_string(m.payload));
     LT_ASSIGN_OR_RETURN(auto records, translate(ev));
     it.dossier_code = ev.dossier_code;
-    it.sequence = ev.sequence;
     it.doc.SetObject();
     auto& al = it.doc.GetAllocator();
     it.doc.AddMember("dossier", Value(records.first, al), al);
     it.doc.AddMember("progress", Value(records.second, al), al);
-    it.dossier = json::member(it.doc, "dossier");
-    it.progress = json::member(it.doc, "progress");
+    Part& p = it.parts.emplace_back();
+    p.sequence = ev.sequence;
+    p.dossier = json::member(it.doc, "dossier");
+    p.progress = json::member(it.doc, "progress");
     return {};
   }
 
@@ -286,29 +342,32 @@ class DvcqgTarget final : public sync::SyncTarget {
       const Value& found = (*per)[static_cast<rapidjson::SizeType>(i)];
       if (!found.IsObject() || code_of(found, "error_code") != kOk) continue;  // not there: create as usual
       it.create = false;
-      std::string at = code_of(*it.progress, "ThoiDiemXuLy");
-      std::string status = code_of(*it.progress, "TrangThai");
       const Value* list = json::member(found, "DanhSachTienDo");
       if (!list || !list->IsArray()) continue;
-      for (const Value& p : list->GetArray()) {
-        if (p.IsObject() && code_of(p, "ThoiDiemXuLy") == at && code_of(p, "TrangThai") == status) {
-          it.dossier_done = it.progress_done = true;
-          break;
+      for (Part& part : it.parts) {
+        std::string at = code_of(*part.progress, "ThoiDiemXuLy");
+        std::string status = code_of(*part.progress, "TrangThai");
+        for (const Value& p : list->GetArray()) {
+          if (p.IsObject() && code_of(p, "ThoiDiemXuLy") == at && code_of(p, "TrangThai") == status) {
+            part.progress_done = true;
+            break;
+          }
         }
       }
+      // Everything there: nothing to send, not even the dossier record.
+      if (!it.next_progress()) it.dossier_done = true;
     }
   }
 
-  // Sends the pending records of one service in chunks, with per-record outcomes.
-  void push(std::vector<Item>& items, std::vector<Status>&, const char* service) {
-    bool dossiers = service == std::string_view(kSyncDossiers);
+  // DongBoHoSoMC: one record per message, the dossier as of its latest event (the
+  // portal's dossier record is a state; the history goes as progress records).
+  void push_dossiers(std::vector<Item>& items) {
     // A create refused as existing becomes an update and vice versa; twice at most.
     for (int round = 0; round < 3; ++round) {
       std::map<bool, std::vector<Item*>> groups;  // isUpdating → items
       for (auto& it : items) {
-        if (it.failed) continue;
-        if (dossiers ? it.dossier_done : (it.progress_done || !it.dossier_done)) continue;
-        groups[dossiers ? !it.create : false].push_back(&it);
+        if (it.failed || it.dossier_done) continue;
+        groups[!it.create].push_back(&it);
       }
       if (groups.empty()) return;
       bool switched = false;
@@ -317,9 +376,8 @@ class DvcqgTarget final : public sync::SyncTarget {
           size_t end = std::min(group.size(), start + batch_size_);
           std::vector<const Value*> records;
           records.reserve(end - start);
-          for (size_t k = start; k < end; ++k)
-            records.push_back(dossiers ? group[k]->dossier : group[k]->progress);
-          auto ans = call(service, updating, records);
+          for (size_t k = start; k < end; ++k) records.push_back(group[k]->latest_dossier());
+          auto ans = call(kSyncDossiers, updating, records);
           for (size_t k = start; k < end; ++k) {
             Item& it = *group[k];
             if (!ans.ok()) {
@@ -328,15 +386,15 @@ class DvcqgTarget final : public sync::SyncTarget {
             }
             RecordOutcome r = outcome(*ans, k - start, end - start);
             if (r.code == kOk) {
-              (dossiers ? it.dossier_done : it.progress_done) = true;
-            } else if (dossiers && r.code == kExists && it.create) {
+              it.dossier_done = true;
+            } else if (r.code == kExists && it.create) {
               it.create = false;
               switched = true;
-            } else if (dossiers && r.code == kNotFound && !it.create) {
+            } else if (r.code == kNotFound && !it.create) {
               it.create = true;
               switched = true;
             } else {
-              fail(it, refused(service, r));
+              fail(it, refused(kSyncDossiers, r));
             }
           }
         }
@@ -345,8 +403,45 @@ class DvcqgTarget final : public sync::SyncTarget {
     }
   }
 
+  // CapNhatTienDoHoSoMC in rounds: each call carries at most one progress record per
+  // dossier, the earliest one not yet at the portal, so a record the portal refuses (or
+  // a call that fails) never lets a later status of that dossier through before it.
+  void push_progress(std::vector<Item>& items) {
+    for (;;) {
+      std::vector<std::pair<Item*, Part*>> round;
+      for (auto& it : items) {
+        if (it.failed || !it.dossier_done) continue;
+        if (Part* p = it.next_progress()) round.emplace_back(&it, p);
+      }
+      if (round.empty()) return;
+      for (size_t start = 0; start < round.size(); start += batch_size_) {
+        size_t end = std::min(round.size(), start + batch_size_);
+        std::vector<const Value*> records;
+        records.reserve(end - start);
+        for (size_t k = start; k < end; ++k) records.push_back(round[k].second->progress);
+        auto ans = call(kSyncProgress, false, records);
+        for (size_t k = start; k < end; ++k) {
+          auto [it, part] = round[k];
+          if (!ans.ok()) {
+            fail(*it, ans.error());
+            continue;
+          }
+          RecordOutcome r = outcome(*ans, k - start, end - start);
+          if (r.code == kOk) {
+            part->progress_done = true;
+          } else {
+            fail(*it, refused(kSyncProgress, r));
+          }
+        }
+      }
+    }
+  }
+
+  // The message fails at its earliest event not yet at the portal (its quarantine key).
   static void fail(Item& it, Error e) {
     it.failed = true;
+    const Part* p = it.next_progress();
+    it.failed_sequence = p ? p->sequence : it.parts.back().sequence;
     it.error = std::move(e);
   }
 
@@ -463,6 +558,7 @@ class DvcqgTarget final : public sync::SyncTarget {
   Secret password_;
   std::string madonvi_;
   size_t batch_size_;
+  size_t events_per_message_;
   bool verify_retries_;
   mapping::Mapping dossier_map_, progress_map_;
   mapping::StatusMachine machine_;
@@ -488,6 +584,7 @@ void validate_config(const ConfigNode& node) {
   std::string unit = node.string("madonvi");
   if (unit.empty()) node.fail("madonvi", "expected the province's unit code registered with DVCQG");
   (void)node.integer_or("batch_size", 100, 1, 1000);
+  (void)node.integer_or("events_per_message", 50, 1, 1000);
   (void)node.boolean_or("verify_retries", true);
   (void)http::ClientOptions::from_config(node);
   (void)DvcqgTarget::load(node, "dossier_mapping", "mappings/dvcqg/dossier.json");

@@ -5,7 +5,7 @@
 // baseline, measured in the same run) and with batching, and prints peak memory.
 // The simulators run in this process, so the peak RSS and the CPU seconds include them.
 // The per-CPU-second rate is the figure to compare on a shared, loaded machine.
-//   bench_sync [--dossiers N] [--baseline-dossiers N] [--batch N] [--page N]
+//   bench_sync [--dossiers N] [--baseline-dossiers N] [--batch N] [--page N] [--events-per-message N]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -39,7 +39,8 @@ double cpu_now() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-Figures run(int64_t dossiers, size_t batch, size_t page) {
+// batch 1 is the baseline without any batching: one event per message, one message per call.
+Figures run(int64_t dossiers, size_t batch, size_t page, size_t per_message) {
   fs::path dir = fs::temp_directory_path() / ("lienthong-bench-sync-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -68,7 +69,8 @@ Figures run(int64_t dossiers, size_t batch, size_t page) {
       ConfigFile::from_string(R"({"base_url":"http://127.0.0.1:)" + std::to_string(dp) +
                                   R"(","username":"lienthong","password":{"env":"BENCH_PASSWORD"},)"
                                   R"("madonvi":"000.00.00.H56","batch_size":)" +
-                                  std::to_string(batch) + "}",
+                                  std::to_string(batch) + R"(,"events_per_message":)" +
+                                  std::to_string(batch == 1 ? 1 : per_message) + "}",
                               src);
   auto db = std::move(store::open_sqlite({(dir / "bench.db").string()}).value());
   std::vector<store::Migration> m = sync::CursorStore::migrations();
@@ -100,7 +102,7 @@ Figures run(int64_t dossiers, size_t batch, size_t page) {
   }
   Figures f;
   f.events = summary->pull.new_events;
-  f.pushed = summary->delivery.sent;
+  f.pushed = summary->delivery.sent_events;
   f.seconds = std::chrono::duration<double>(t2 - t0).count();
   f.cpu_seconds = cpu_now() - c0;
   f.at_portal = json::parse(portal.stats_json()).value()["progress_records"].GetInt64();
@@ -134,10 +136,11 @@ int main(int argc, char** argv) {
   int64_t baseline = arg(argc, argv, "baseline-dossiers", 1'000);
   size_t batch = static_cast<size_t>(arg(argc, argv, "batch", 500));
   size_t page = static_cast<size_t>(arg(argc, argv, "page", 1000));
+  size_t per_message = static_cast<size_t>(arg(argc, argv, "events-per-message", 50));
   std::printf("sync end to end on loopback: one-stop-shop sim -> SQLite store + outbox -> DVCQG sim\n");
-  Figures base = run(baseline, 1, page);
+  Figures base = run(baseline, 1, page, 1);
   print("baseline", 1, base);
-  Figures batched = run(dossiers, batch, page);
+  Figures batched = run(dossiers, batch, page, per_message);
   print("batched", batch, batched);
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);

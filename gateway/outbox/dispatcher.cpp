@@ -20,7 +20,7 @@ struct Dispatcher::Impl {
   std::map<std::string, Destination*> by_name;
   std::function<void(int64_t)> sleep;
 
-  std::atomic<int64_t> sent{0}, retried{0}, dead{0};
+  std::atomic<int64_t> sent{0}, retried{0}, dead{0}, sent_events{0};
 
   std::mutex mu;
   std::condition_variable cv;
@@ -64,8 +64,12 @@ struct Dispatcher::Impl {
       // The leases expire and the batch comes back: at-least-once.
       return states.error().context("outbox: marking a batch for '" + d.name() + "'");
     }
-    for (State s : *states) {
-      if (s == State::kSent) ++delta.sent;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      State s = (*states)[i];
+      if (s == State::kSent) {
+        ++delta.sent;
+        delta.sent_events += batch[i].events;
+      }
       if (s == State::kPending) ++delta.retried;
       if (s == State::kDead) ++delta.dead_lettered;
     }
@@ -77,6 +81,7 @@ struct Dispatcher::Impl {
       }
     }
     sent += delta.sent;
+    sent_events += delta.sent_events;
     retried += delta.retried;
     dead += delta.dead_lettered;
     return batch.size();
@@ -90,6 +95,7 @@ struct Dispatcher::Impl {
       LT_ASSIGN_OR_RETURN(size_t n, process(*d, delta));
       claimed += n;
       total.sent += delta.sent;
+      total.sent_events += delta.sent_events;
       total.retried += delta.retried;
       total.dead_lettered += delta.dead_lettered;
     }
@@ -203,7 +209,8 @@ void Dispatcher::stop() {
 }
 
 DeliveryStats Dispatcher::stats() const {
-  return DeliveryStats{impl_->sent.load(), impl_->retried.load(), impl_->dead.load()};
+  return DeliveryStats{impl_->sent.load(), impl_->retried.load(), impl_->dead.load(),
+                       impl_->sent_events.load()};
 }
 
 }  // namespace lienthong::outbox

@@ -15,12 +15,13 @@ namespace {
 // with outbox_payloads p (kFrom).
 constexpr const char* kColumns =
     "o.id, o.destination, o.kind, o.ordering_key, o.dedup_key, p.payload, o.state, o.attempts, "
-    "o.created_at_ms, o.next_attempt_at_ms, o.sent_at_ms, o.last_error, o.content_hash, o.lease_until_ms";
+    "o.created_at_ms, o.next_attempt_at_ms, o.sent_at_ms, o.last_error, o.content_hash, o.lease_until_ms, "
+    "o.events";
 constexpr const char* kFrom = " FROM outbox o JOIN outbox_payloads p ON p.id = o.id";
 // The same without the payload, as RETURNING of an UPDATE of outbox gives them.
 constexpr const char* kReturning =
     "id, destination, kind, ordering_key, dedup_key, '', state, attempts, created_at_ms, "
-    "next_attempt_at_ms, sent_at_ms, last_error, content_hash, lease_until_ms";
+    "next_attempt_at_ms, sent_at_ms, last_error, content_hash, lease_until_ms, events";
 
 Message read_message(const store::Row& r) {
   Message m;
@@ -38,6 +39,7 @@ Message read_message(const store::Row& r) {
   m.last_error = r.str(11);
   m.content_hash = r.str(12);
   m.lease_until_ms = r.i64(13);
+  m.events = r.i64(14);
   return m;
 }
 
@@ -141,7 +143,9 @@ std::vector<store::Migration> Outbox::migrations() {
       {"outbox", 2,
        "CREATE TABLE outbox_payloads (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);"
        "INSERT INTO outbox_payloads (id, payload) SELECT id, payload FROM outbox;"
-       "ALTER TABLE outbox DROP COLUMN payload"}};
+       "ALTER TABLE outbox DROP COLUMN payload"},
+      // A message may carry several status events of one dossier (sync::SyncTarget::combine).
+      {"outbox", 3, "ALTER TABLE outbox ADD COLUMN events INTEGER NOT NULL DEFAULT 1"}};
 }
 
 Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
@@ -158,10 +162,11 @@ Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
   Status s = db_.transaction([&]() -> Status {
     LT_ASSIGN_OR_RETURN(store::Rows ins,
                         db_.query("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, "
-                                  "content_hash, state, created_at_ms, next_attempt_at_ms) "
-                                  "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) "
+                                  "content_hash, state, created_at_ms, next_attempt_at_ms, events) "
+                                  "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
                                   "ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
-                                  {m.destination, m.kind, m.ordering_key, m.dedup_key, hash, now, now}));
+                                  {m.destination, m.kind, m.ordering_key, m.dedup_key, hash, now, now,
+                                   std::max<int64_t>(1, m.events)}));
     if (!ins.empty()) {
       out.id = ins[0].i64(0);
       out.inserted = true;

@@ -39,6 +39,7 @@ struct NewMessage {
   std::string ordering_key;  // e.g. "dvcqg:<MaHoSo>"; same key → in-order delivery
   std::string dedup_key;     // unique; enqueueing an existing key is a no-op
   std::string payload;       // usually canonical JSON
+  int64_t events = 1;        // status events it carries (for counting what was delivered)
 };
 
 struct Message {
@@ -52,6 +53,7 @@ struct Message {
   std::string last_error;
   std::string content_hash;  // sha256 of payload
   int64_t lease_until_ms = 0;
+  int64_t events = 1;  // status events it carries
 };
 
 struct Policy {
@@ -155,7 +157,8 @@ class Destination {
 };
 
 struct DeliveryStats {
-  int64_t sent = 0, retried = 0, dead_lettered = 0;
+  int64_t sent = 0, retried = 0, dead_lettered = 0;  // messages
+  int64_t sent_events = 0;                           // status events in the sent messages
 };
 
 // Drains an outbox into destinations. run_until_idle() serves `sync`; start()/stop()

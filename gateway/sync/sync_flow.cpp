@@ -158,6 +158,34 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
     prev_status = row->status;
     prev_at = row->status_at_ms;
   }
+  // New events waiting to be queued, per target; one message carries up to
+  // max_events_per_message() of them (an initial sync moves whole histories at once).
+  std::vector<std::vector<std::pair<int, Prepared>>> queued(targets_.size());
+  auto flush = [&](size_t t) -> Status {
+    auto& q = queued[t];
+    if (q.empty()) return {};
+    outbox::NewMessage m;
+    m.destination = targets_[t]->name();
+    m.ordering_key = "dossier:" + code;
+    // One event keeps the key every flow uses for it; several name their first and last.
+    m.dedup_key = code + "#" + std::to_string(q.front().first) +
+                  (q.size() > 1 ? "-" + std::to_string(q.back().first) : "") + "#" + m.destination;
+    m.events = static_cast<int64_t>(q.size());
+    if (q.size() == 1) {
+      m.kind = std::move(q[0].second.kind);
+      m.payload = std::move(q[0].second.payload);
+    } else {
+      std::vector<Prepared> parts;
+      parts.reserve(q.size());
+      for (auto& [seq, prepared] : q) parts.push_back(std::move(prepared));
+      LT_ASSIGN_OR_RETURN(Prepared combined, targets_[t]->combine(code, parts));
+      m.kind = std::move(combined.kind);
+      m.payload = std::move(combined.payload);
+    }
+    q.clear();
+    LT_TRY(outbox_.enqueue(m));
+    return {};
+  };
   std::optional<int> held_by;
   for (size_t k = 0; k < rec.events.size(); ++k) {
     const SourceEvent& ev = rec.events[k];
@@ -214,13 +242,8 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
       ++stats.unchanged;
     } else {
       for (size_t t = 0; t < targets_.size(); ++t) {
-        outbox::NewMessage m;
-        m.destination = targets_[t]->name();
-        m.kind = std::move(p.per_target[t]->kind);
-        m.ordering_key = "dossier:" + code;
-        m.dedup_key = key + "#" + m.destination;
-        m.payload = std::move(p.per_target[t]->payload);
-        LT_TRY(outbox_.enqueue(m));
+        queued[t].push_back({ev.sequence, std::move(p.per_target[t]).value()});
+        if (queued[t].size() >= targets_[t]->max_events_per_message()) LT_TRY(flush(t));
       }
       ++stats.new_events;
       if (auditor_) LT_TRY(audit(e, stats, now));
@@ -229,6 +252,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
     prev_at = e.status_at_ms;
     last_seq = ev.sequence;
   }
+  for (size_t t = 0; t < targets_.size(); ++t) LT_TRY(flush(t));
   return {};
 }
 
@@ -277,6 +301,7 @@ Result<SyncSummary> run_once(SyncFlow& flow, outbox::Outbox& outbox, outbox::Dis
   LT_TRY(dispatcher.run_until_idle(deadline, true));
   outbox::DeliveryStats after = dispatcher.stats();
   s.delivery.sent = after.sent - before.sent;
+  s.delivery.sent_events = after.sent_events - before.sent_events;
   s.delivery.retried = after.retried - before.retried;
   s.delivery.dead_lettered = after.dead_lettered - before.dead_lettered;
   LT_ASSIGN_OR_RETURN(outbox::Counts c, outbox.counts());
@@ -291,10 +316,10 @@ Result<SyncSummary> run_once(SyncFlow& flow, outbox::Outbox& outbox, outbox::Dis
 std::string SyncSummary::to_json() const {
   std::ostringstream o;
   o << "{\"pulled\":" << pull.pulled << ",\"pages\":" << pull.pages << ",\"new_events\":" << pull.new_events
-    << ",\"pushed\":" << delivery.sent << ",\"unchanged\":" << pull.unchanged
-    << ",\"quarantined\":" << pull.quarantined << ",\"retried\":" << (pull.retried + delivery.retried)
-    << ",\"dead_lettered\":" << delivery.dead_lettered << ",\"pending\":" << pending
-    << ",\"blocked\":" << blocked << ",\"dead_letters_total\":" << dead
+    << ",\"pushed\":" << delivery.sent_events << ",\"messages_sent\":" << delivery.sent
+    << ",\"unchanged\":" << pull.unchanged << ",\"quarantined\":" << pull.quarantined
+    << ",\"retried\":" << (pull.retried + delivery.retried) << ",\"dead_lettered\":" << delivery.dead_lettered
+    << ",\"pending\":" << pending << ",\"blocked\":" << blocked << ",\"dead_letters_total\":" << dead
     << ",\"due_mismatches\":" << pull.due_mismatches << ",\"overdue\":" << pull.overdue
     << ",\"at_risk\":" << pull.at_risk << ",\"drained\":" << (drained ? "true" : "false")
     << ",\"elapsed_ms\":" << elapsed_ms << "}";
@@ -305,7 +330,7 @@ std::string SyncSummary::to_text() const {
   std::ostringstream o;
   o << "pulled:        " << pull.pulled << " dossiers in " << pull.pages << " pages (" << pull.new_events
     << " new status events)\n"
-    << "pushed:        " << delivery.sent << "\n"
+    << "pushed:        " << delivery.sent_events << " status events in " << delivery.sent << " messages\n"
     << "unchanged:     " << pull.unchanged << "\n"
     << "quarantined:   " << pull.quarantined << "\n"
     << "retried:       " << (pull.retried + delivery.retried) << "\n"

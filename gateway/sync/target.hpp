@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/common/result.hpp"
 #include "gateway/model/dossier_event.hpp"
@@ -39,6 +40,19 @@ class SyncTarget : public outbox::Destination {
   virtual Status check_prepared(const model::DossierStatusEvent& event,
                                 std::optional<int> previous_status) const {
     return check(event, previous_status);
+  }
+  // How many new events of one dossier, from one pulled page, may travel as one outbox
+  // message (combine()). 1: one message per event.
+  virtual size_t max_events_per_message() const { return 1; }
+  // One message for several consecutive events of `dossier_code` (their prepare() results,
+  // in history order); delivered all or nothing, in order. Only called with more than one
+  // part when max_events_per_message() allows it.
+  virtual Result<Prepared> combine(const std::string& dossier_code,
+                                   const std::vector<Prepared>& parts) const {
+    (void)dossier_code;
+    if (parts.size() != 1)
+      return Error(ErrorKind::kInternal, name() + ": cannot carry several events in one message");
+    return parts[0];
   }
 };
 
