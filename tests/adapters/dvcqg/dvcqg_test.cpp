@@ -301,5 +301,69 @@ TEST_F(DvcqgAdapterTest, RetriedPreparedRecordThePortalAlreadyHasIsNotSentAgain)
   EXPECT_EQ(stats()["duplicates"].GetInt(), 0);
 }
 
+namespace {
+std::vector<int> statuses_of(const rapidjson::Document& d) {
+  std::vector<int> out;
+  for (auto& v : d["statuses"].GetArray()) out.push_back(v.GetInt());
+  return out;
+}
+}  // namespace
+
+TEST_F(DvcqgAdapterTest, CombinedMessageSendsTheLatestDossierRecordOnceAndEveryProgressRecordInOrder) {
+  start();
+  std::vector<sync::Prepared> parts;
+  for (auto [seq, status] : std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {3, 4}, {4, 9}}) {
+    auto e = event("D1", seq, status);
+    parts.push_back(target_->prepare(e, model::to_json_string(e)).value());
+  }
+  auto combined = target_->combine("D1", parts);
+  ASSERT_TRUE(combined.ok()) << combined.error().message;
+  EXPECT_LE(target_->max_events_per_message(), 1000u);
+  auto out = target_->deliver({prepared_message(*combined), message(event("D2", 1, 2))});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  ASSERT_TRUE(out[1].ok()) << out[1].error().message;
+  auto d = dossier("D1");
+  EXPECT_EQ(d["TrangThaiHoSo"].GetInt(), 9);
+  EXPECT_EQ(d["updates"].GetInt(), 1) << "one DongBoHoSoMC record for the whole message";
+  EXPECT_EQ(statuses_of(d), (std::vector<int>{1, 2, 4, 9}));
+  auto st = stats();
+  EXPECT_EQ(st["out_of_order"].GetInt(), 0);
+  EXPECT_EQ(st["progress_records"].GetInt(), 5);
+}
+
+TEST_F(DvcqgAdapterTest, RefusedProgressRecordStopsTheLaterOnesOfItsMessageAndARetrySendsOnlyTheMissingOnes) {
+  start();
+  std::vector<sync::Prepared> parts;
+  for (auto [seq, status] : std::vector<std::pair<int, int>>{{1, 1}, {2, 2}, {3, 4}}) {
+    auto e = event("D1", seq, status);
+    parts.push_back(target_->prepare(e, model::to_json_string(e)).value());
+  }
+  // The portal refuses event 2's progress record (TrangThai out of its range).
+  auto broken = json::parse(parts[1].payload).value();
+  broken["progress"]["TrangThai"].SetInt(42);
+  auto fixed = parts[1];
+  parts[1].payload = json::to_string(broken);
+  auto out = target_->deliver({prepared_message(target_->combine("D1", parts).value())});
+  ASSERT_FALSE(out[0].ok());
+  EXPECT_EQ(out[0].error().kind, ErrorKind::kValidation);
+  EXPECT_EQ(statuses_of(dossier("D1")), (std::vector<int>{1})) << "nothing after the refused record";
+  // Fixed and retried: event 1 is not sent twice, 2 and 3 follow in order.
+  parts[1] = fixed;
+  out = target_->deliver({prepared_message(target_->combine("D1", parts).value(), 2)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_EQ(statuses_of(dossier("D1")), (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(stats()["duplicates"].GetInt(), 0);
+}
+
+TEST_F(DvcqgAdapterTest, CombinedRecordsOutOfHistoryOrderAreRefusedUnsent) {
+  start();
+  auto e1 = event("D1", 1, 1), e2 = event("D1", 2, 2);
+  auto p1 = target_->prepare(e1, "").value(), p2 = target_->prepare(e2, "").value();
+  auto out = target_->deliver({prepared_message(target_->combine("D1", {p2, p1}).value())});
+  ASSERT_FALSE(out[0].ok());
+  EXPECT_EQ(out[0].error().kind, ErrorKind::kValidation);
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 0);
+}
+
 }  // namespace
 }  // namespace lienthong::adapters::dvcqg

@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
 
 namespace lienthong::sync {
@@ -66,6 +67,23 @@ class FakeTarget : public SyncTarget {
     if (!prev && e.status != 1 && e.status != 2) return Error(ErrorKind::kValidation, "bad first status");
     return {};
   }
+};
+
+// Carries up to `per_message` events of a dossier in one message: a JSON array of the
+// canonical events; refuses what FakeTarget refuses.
+class CombiningTarget : public FakeTarget {
+ public:
+  explicit CombiningTarget(size_t per_message) : per_message_(per_message) {}
+  std::string name() const override { return "combining"; }
+  size_t max_events_per_message() const override { return per_message_; }
+  Result<Prepared> combine(const std::string&, const std::vector<Prepared>& parts) const override {
+    std::string out = "[";
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? "," : "") + parts[i].payload;
+    return Prepared{"events", out + "]"};
+  }
+
+ private:
+  size_t per_message_;
 };
 
 class SyncFlowTest : public ::testing::Test {
@@ -198,6 +216,56 @@ TEST_F(SyncFlowTest, MessagesAreOrderedPerDossierAndDeduplicatedPerEventAndDesti
   EXPECT_EQ((*msgs)[1].dedup_key, "D1#2#fake_dest");
   EXPECT_EQ((*msgs)[0].destination, "fake_dest");
   EXPECT_LT((*msgs)[0].id, (*msgs)[1].id);
+}
+
+TEST_F(SyncFlowTest, ATargetThatCombinesGetsTheNewEventsOfADossierInMessagesOfAtMostItsLimit) {
+  CombiningTarget combining(2);
+  SyncFlow flow(*db_, *outbox_, source_, {&target_, &combining}, clock_, SyncOptions{});
+  source_.answers.push_back(
+      page({record("D1", {{1, 1}, {2, 2}, {3, 4}}), record("D2", {{1, 2}})}, "c1", false));
+  auto r = flow.pull();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->new_events, 4);
+  std::vector<std::pair<std::string, int64_t>> combined;  // dedup key, events
+  int single = 0;
+  auto listed = outbox_->list({std::nullopt, "", 100, 0});
+  ASSERT_TRUE(listed.ok());
+  for (auto& m : *listed) {
+    EXPECT_EQ(m.ordering_key, m.dedup_key.substr(0, 2) == "D1" ? "dossier:D1" : "dossier:D2");
+    if (m.destination == "combining") {
+      combined.emplace_back(m.dedup_key, m.events);
+      auto doc = json::parse(m.payload);
+      ASSERT_TRUE(doc.ok());
+      // combine() for several; a single event is queued as prepare() made it.
+      if (m.events > 1) {
+        ASSERT_TRUE(doc->IsArray());
+        EXPECT_EQ(static_cast<int64_t>(doc->Size()), m.events);
+      } else {
+        EXPECT_TRUE(doc->IsObject());
+      }
+    } else {
+      ++single;
+      EXPECT_EQ(m.events, 1);
+    }
+  }
+  // The default target: one message per event, keyed as before.
+  EXPECT_EQ(single, 4);
+  // In history order; a lone event keeps the per-event key every flow uses.
+  EXPECT_EQ(combined, (std::vector<std::pair<std::string, int64_t>>{
+                          {"D1#1-2#combining", 2}, {"D1#3#combining", 1}, {"D2#1#combining", 1}}));
+}
+
+TEST_F(SyncFlowTest, EventsAfterAQuarantinedOneAreNotCombinedIntoAMessage) {
+  CombiningTarget combining(10);
+  SyncFlow flow(*db_, *outbox_, source_, {&combining}, clock_, SyncOptions{});
+  source_.answers.push_back(page({record("D1", {{1, 1}, {2, 2}, {3, 99}, {4, 4}})}, "c1", false));
+  auto r = flow.pull();
+  ASSERT_TRUE(r.ok());
+  auto all = *outbox_->list({std::nullopt, "", 100, 0});
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].dedup_key, "D1#1-2#combining");
+  EXPECT_EQ(all[0].events, 2);
+  EXPECT_EQ(r->quarantined, 2);
 }
 
 TEST_F(SyncFlowTest, InvalidEventIsQuarantinedAndLaterEventsOfTheDossierAreHeldBack) {
