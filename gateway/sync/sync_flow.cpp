@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -50,29 +51,53 @@ SyncFlow::SyncFlow(store::Database& db, outbox::Outbox& outbox, Source& source,
       cursors_(db),
       sleep_([](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }) {}
 
+SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor) {
+  Fetched out;
+  int64_t backoff = options_.pull_backoff_ms;
+  for (int attempt = 1;; ++attempt) {
+    auto r = source_.fetch(cursor, options_.page_size);
+    if (r.ok()) {
+      out.page = std::move(r).value();
+      return out;
+    }
+    if (!is_retryable(r.error().kind) || attempt >= options_.pull_attempts) {
+      out.page = r.error().context("pulling from '" + source_name_ + "' (attempt " + std::to_string(attempt) +
+                                   " of " + std::to_string(options_.pull_attempts) + ", cursor kept)");
+      return out;
+    }
+    ++out.retried;
+    spdlog::warn("sync: pulling from '{}' failed ({}: {}); retrying in {} ms", source_name_,
+                 to_string(r.error().kind), r.error().message, backoff);
+    sleep_(backoff);
+    backoff *= 2;
+  }
+}
+
 Result<PullStats> SyncFlow::pull() {
   PullStats total;
+  LT_ASSIGN_OR_RETURN(std::string cursor, cursors_.get(source_name_));
+  // The next page is fetched while this one is translated and stored: the source's
+  // latency and parsing overlap the store's work. A prefetched page is only a read; if
+  // storing the current one fails, it is dropped and the cursor stays where it was.
+  std::future<Fetched> next =
+      std::async(std::launch::async, [this, cursor] { return fetch_with_retries(cursor); });
   for (int64_t page_no = 0; options_.max_pages == 0 || page_no < options_.max_pages; ++page_no) {
-    LT_ASSIGN_OR_RETURN(std::string cursor, cursors_.get(source_name_));
-    std::optional<SourcePage> page;
-    int64_t backoff = options_.pull_backoff_ms;
-    for (int attempt = 1;; ++attempt) {
-      auto r = source_.fetch(cursor, options_.page_size);
-      if (r.ok()) {
-        page = std::move(r).value();
-        break;
-      }
-      if (!is_retryable(r.error().kind) || attempt >= options_.pull_attempts) {
-        return r.error().context("pulling from '" + source_name_ + "' (attempt " + std::to_string(attempt) +
-                                 " of " + std::to_string(options_.pull_attempts) + ", cursor kept)");
-      }
-      ++total.retried;
-      spdlog::warn("sync: pulling from '{}' failed ({}: {}); retrying in {} ms", source_name_,
-                   to_string(r.error().kind), r.error().message, backoff);
-      sleep_(backoff);
-      backoff *= 2;
+    Fetched fetched = next.get();
+    total.retried += fetched.retried;
+    if (!fetched.page.ok()) return fetched.page.error();
+    const SourcePage& page = *fetched.page;
+    bool more = page.has_more && (options_.max_pages == 0 || page_no + 1 < options_.max_pages);
+    if (page.has_more && page.next_cursor == cursor) {
+      return Error(ErrorKind::kProtocol,
+                   "source '" + source_name_ +
+                       "' said it has more but did not move its cursor; stopping this run to "
+                       "avoid a loop (check the source's paging)");
     }
-    LT_ASSIGN_OR_RETURN(PullStats s, store_page(*page));
+    if (more) {
+      std::string after = page.next_cursor;
+      next = std::async(std::launch::async, [this, after] { return fetch_with_retries(after); });
+    }
+    LT_ASSIGN_OR_RETURN(PullStats s, store_page(page));
     total.pages += s.pages;
     total.pulled += s.pulled;
     total.new_events += s.new_events;
@@ -82,13 +107,9 @@ Result<PullStats> SyncFlow::pull() {
     total.overdue += s.overdue;
     total.at_risk += s.at_risk;
     total.audit_failed += s.audit_failed;
-    if (!page->has_more) break;
-    if (page->next_cursor == cursor) {
-      return Error(ErrorKind::kProtocol,
-                   "source '" + source_name_ +
-                       "' said it has more but did not move its cursor; stopping this run to "
-                       "avoid a loop (check the source's paging)");
-    }
+    if (!page.has_more) break;
+    cursor = page.next_cursor;
+    if (!more) break;
   }
   event_counter(source_name_, "new").inc(total.new_events);
   event_counter(source_name_, "unchanged").inc(total.unchanged);

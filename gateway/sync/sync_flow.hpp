@@ -105,6 +105,12 @@ class SyncFlow {
     std::vector<Result<Prepared>> per_target;
   };
   void prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const;
+  // One page from the source, with retries of retryable errors.
+  struct Fetched {
+    Result<SourcePage> page = Error(ErrorKind::kInternal, "not fetched");
+    int64_t retried = 0;
+  };
+  Fetched fetch_with_retries(const std::string& cursor);
   Status store_record(const SourceRecord& record, std::vector<PreparedEvent>& prepared, PullStats& stats,
                       int64_t now);
   Status audit(const model::DossierStatusEvent& e, PullStats& stats, int64_t now);
