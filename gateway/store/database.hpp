@@ -60,6 +60,13 @@ struct SqliteOptions {
   bool wal = true;                     // WAL journal by default
   std::string synchronous = "NORMAL";  // NORMAL in WAL is durable against process crashes
   int busy_timeout_ms = 5000;
+  // SQLite checkpoints the WAL inside the COMMIT that crosses its threshold (page copies
+  // and fsyncs while the write lock is held). Set: that connection never checkpoints, and a
+  // background thread with its own connection runs a PASSIVE checkpoint whenever a commit
+  // leaves checkpoint_pages or more pages in the WAL. Same durability: commits still reach
+  // the WAL as `synchronous` says; only who copies the WAL into the database changes.
+  bool background_checkpoint = false;
+  int checkpoint_pages = 1000;  // SQLite's own auto-checkpoint threshold
 };
 
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);

@@ -1,8 +1,12 @@
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "gateway/store/database.hpp"
@@ -35,15 +39,91 @@ std::string Row::str(size_t i) const {
 
 namespace {
 
+// SqliteOptions::background_checkpoint: a thread with its own connection that copies the
+// WAL into the database when the writing connection's WAL hook says it has grown enough.
+class BackgroundCheckpointer {
+ public:
+  BackgroundCheckpointer(sqlite3* own_db, int pages, int busy_timeout_ms)
+      : db_(own_db), pages_(pages), busy_timeout_ms_(busy_timeout_ms) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~BackgroundCheckpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    sqlite3_close_v2(db_);
+  }
+
+  // sqlite3_wal_hook callback of the writing connection, after each commit.
+  static int on_commit(void* self, sqlite3* writer, const char*, int wal_pages) {
+    auto* c = static_cast<BackgroundCheckpointer*>(self);
+    if (wal_pages >= kRestartFactor * c->pages_) {
+      // Under steady writes a PASSIVE checkpoint never catches up with the last commit, so
+      // the WAL is never restarted and grows without bound. Past this size the writer
+      // waits for a running background checkpoint (SQLite would answer BUSY at once) and
+      // restarts the WAL itself; most pages are copied already. Without a busy timeout: a
+      // long reader (another process) makes it a PASSIVE one, as SQLite's own would be,
+      // instead of stalling the writer.
+      std::lock_guard running(c->run_mu_);
+      sqlite3_busy_timeout(writer, 0);
+      sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      sqlite3_busy_timeout(writer, c->busy_timeout_ms_);
+    } else if (wal_pages >= c->pages_ && !c->requested_.exchange(true)) {
+      c->cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || requested_.load(); });
+      if (stop_) return;
+      lock.unlock();
+      requested_.store(false);  // commits during this checkpoint may ask for the next one
+      {
+        // PASSIVE: never waits for or blocks the writer; a busy result just means "later".
+        std::lock_guard running(run_mu_);
+        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      }
+      lock.lock();
+    }
+  }
+
+  static constexpr int kRestartFactor = 8;
+  sqlite3* db_;
+  const int pages_;
+  const int busy_timeout_ms_;  // of the writing connection
+  std::mutex mu_;
+  std::mutex run_mu_;  // held while a checkpoint of either connection runs
+  std::condition_variable cv_;
+  std::atomic<bool> requested_{false};
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteDatabase() override {
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    checkpointer_.reset();
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
 
   std::string_view backend() const override { return "sqlite"; }
+
+  // SqliteOptions::background_checkpoint; `own_db` is the checkpointer's connection.
+  void checkpoint_in_background(sqlite3* own_db, int pages, int busy_timeout_ms) {
+    checkpointer_ = std::make_unique<BackgroundCheckpointer>(own_db, pages, busy_timeout_ms);
+    // Replaces SQLite's auto-checkpoint hook on the writing connection.
+    sqlite3_wal_hook(db_, &BackgroundCheckpointer::on_commit, checkpointer_.get());
+  }
 
   Result<int64_t> exec(std::string_view sql, const Params& params) override {
     std::lock_guard lock(mu_);
@@ -209,6 +289,7 @@ class SqliteDatabase final : public Database {
   std::recursive_mutex mu_;
   int depth_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unique_ptr<BackgroundCheckpointer> checkpointer_;
 };
 
 }  // namespace
@@ -243,7 +324,21 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
     sqlite3_close_v2(db);
     return Error(ErrorKind::kStore, "cannot configure SQLite store at " + o.path + ": " + msg);
   }
-  return std::unique_ptr<Database>(new SqliteDatabase(db, o.path));
+  auto out = std::make_unique<SqliteDatabase>(db, o.path);
+  if (o.background_checkpoint && o.wal && o.path != ":memory:") {
+    sqlite3* cdb = nullptr;
+    if (int rc =
+            sqlite3_open_v2(o.path.c_str(), &cdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
+        rc != SQLITE_OK) {
+      std::string msg = cdb ? sqlite3_errmsg(cdb) : "out of memory";
+      sqlite3_close_v2(cdb);
+      return Error(ErrorKind::kStore, "cannot open the checkpoint connection to " + o.path + ": " + msg);
+    }
+    sqlite3_busy_timeout(cdb, o.busy_timeout_ms);
+    sqlite3_exec(cdb, ("PRAGMA synchronous=" + o.synchronous + ";").c_str(), nullptr, nullptr, nullptr);
+    out->checkpoint_in_background(cdb, std::max(1, o.checkpoint_pages), o.busy_timeout_ms);
+  }
+  return std::unique_ptr<Database>(std::move(out));
 }
 
 }  // namespace lienthong::store
