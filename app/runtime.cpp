@@ -34,7 +34,8 @@ std::shared_ptr<ConfigFile> check_config(const std::string& file) {
   root.allow_only(allowed);
   validate_core(root);
   if (auto st = root.optional_object("store")) {
-    st->allow_only({"backend", "path", "synchronous", "busy_timeout_ms", "high_water_mark_bytes"});
+    st->allow_only(
+        {"backend", "path", "synchronous", "busy_timeout_ms", "high_water_mark_bytes", "checkpoint"});
   }
   for (auto& s : specs) {
     if (auto node = root.optional_object(s.section)) s.validate(*node);

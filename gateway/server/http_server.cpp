@@ -17,6 +17,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include "gateway/common/log.hpp"
 #include "gateway/server/query.hpp"
@@ -69,7 +70,48 @@ struct Route {
   std::string pattern;
   std::vector<std::string> segments;
   Handler handler;
+  AsyncHandler async_handler;  // instead of `handler` for route_async
   RouteLimits limits;
+};
+
+// Sessions waiting for an AsyncHandler's answer. Shared with the responders, which may
+// outlive the server: once stop() closed it, an answer is dropped instead of being posted
+// to an io_context that is going away.
+struct PendingAnswers {
+  std::mutex mu;
+  bool open = true;
+  uint64_t next_key = 0;
+  // Each entry owns its session (keeps it alive) and posts the answer to its strand.
+  std::unordered_map<uint64_t, std::function<void(Response)>> waiting;
+
+  void deliver(uint64_t key, Response r) {
+    std::lock_guard lock(mu);
+    if (!open) return;
+    auto it = waiting.find(key);
+    if (it == waiting.end()) return;
+    auto post = std::move(it->second);
+    waiting.erase(it);
+    post(std::move(r));  // under the lock: stop() cannot tear the io_context down meanwhile
+  }
+};
+
+// Shared by the copies of one Responder; answers 500 if none of them answered.
+struct AnswerToken {
+  std::shared_ptr<PendingAnswers> pending;
+  uint64_t key = 0;
+  std::atomic<bool> answered{false};
+
+  void answer(Response r) {
+    if (!answered.exchange(true)) pending->deliver(key, std::move(r));
+  }
+  ~AnswerToken() {
+    if (!answered.load()) {
+      spdlog::error("an asynchronous handler dropped its request without answering; sending 500");
+      pending->deliver(key,
+                       Response::problem(500, "Internal Server Error",
+                                         "The request could not be processed; the error has been logged."));
+    }
+  }
 };
 
 std::optional<PeerCertificate> peer_certificate_of(SSL* ssl) {
@@ -199,6 +241,7 @@ struct ServerCore {
   ServerOptions options;
   std::vector<Route> routes;
   std::function<std::optional<size_t>(const Request&)> limit_resolver;
+  std::shared_ptr<PendingAnswers> pending_answers = std::make_shared<PendingAnswers>();
   // Declared before the io_context so that sessions destroyed with it can still count down.
   std::atomic<size_t> connections{0};
 
@@ -424,6 +467,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void dispatch() {
+    if (route_->async_handler) return dispatch_async();
     Response res;
     try {
       res = route_->handler(req_);
@@ -438,6 +482,30 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   enum class Close { kKeepAlive, kGraceful, kLinger };
+
+  void dispatch_async() {
+    const Close close = parser_->get().keep_alive() ? Close::kKeepAlive : Close::kGraceful;
+    auto token = std::make_shared<AnswerToken>();
+    token->pending = srv_.pending_answers;
+    {
+      std::lock_guard lock(token->pending->mu);
+      token->key = token->pending->next_key++;
+      token->pending->waiting.emplace(token->key, [self = this->shared_from_this(), close](Response r) {
+        net::post(self->stream_.get_executor(),
+                  [self, r = std::move(r), close]() mutable { self->write(std::move(r), close); });
+      });
+    }
+    Responder respond = [token](Response r) { token->answer(std::move(r)); };
+    token.reset();  // from here only the responder's copies keep it
+    try {
+      route_->async_handler(req_, std::move(respond));
+    } catch (const std::exception& e) {
+      // The responder, if not kept by the handler, answers 500 as it goes.
+      spdlog::error("handler for {} {} threw: {}", route_->method, route_->pattern, e.what());
+    } catch (...) {
+      spdlog::error("handler for {} {} threw a non-standard exception", route_->method, route_->pattern);
+    }
+  }
 
   void write(Response r, Close close) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
@@ -574,6 +642,19 @@ void HttpServer::route(std::string method, std::string pattern, Handler handler,
   impl_->routes.push_back(std::move(r));
 }
 
+void HttpServer::route_async(std::string method, std::string pattern, AsyncHandler handler,
+                             RouteLimits limits) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->ioc) throw std::logic_error("HttpServer::route_async called after start()");
+  Route r;
+  r.method = std::move(method);
+  for (auto s : split_path(pattern)) r.segments.emplace_back(s);
+  r.pattern = std::move(pattern);
+  r.async_handler = std::move(handler);
+  r.limits = limits;
+  impl_->routes.push_back(std::move(r));
+}
+
 void HttpServer::set_limit_resolver(std::function<std::optional<size_t>(const Request&)> resolver) {
   std::lock_guard lock(impl_->mu);
   if (impl_->ioc) throw std::logic_error("HttpServer::set_limit_resolver called after start()");
@@ -584,6 +665,7 @@ uint16_t HttpServer::start() {
   std::lock_guard lock(impl_->mu);
   auto& im = *impl_;
   if (im.ioc) throw std::logic_error("HttpServer::start called twice");
+  im.pending_answers = std::make_shared<PendingAnswers>();
   const auto& o = im.options;
   const std::string where = o.address + ":" + std::to_string(o.port);
 
@@ -653,9 +735,17 @@ void HttpServer::stop() {
   std::lock_guard lock(impl_->mu);
   auto& im = *impl_;
   if (!im.ioc) return;
+  // Answers still to come are dropped from now on; their sessions go with the io_context.
+  std::unordered_map<uint64_t, std::function<void(Response)>> waiting;
+  {
+    std::lock_guard plock(im.pending_answers->mu);
+    im.pending_answers->open = false;
+    waiting.swap(im.pending_answers->waiting);
+  }
   im.ioc->stop();
   for (auto& t : im.threads) t.join();
   im.threads.clear();
+  waiting.clear();
   im.acceptor.reset();
   // Destroying the io_context destroys the pending handlers and with them the sessions.
   im.ioc.reset();

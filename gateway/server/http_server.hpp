@@ -19,7 +19,7 @@
 namespace lienthong::server {
 
 struct PeerCertificate {
-  std::string subject;       // RFC 2253 form, e.g. "CN=bo-tu-phap,O=MOJ,C=VN"
+  std::string subject;  // RFC 2253 form, e.g. "CN=bo-tu-phap,O=MOJ,C=VN"
   std::string common_name;
   std::string sha256_fingerprint;  // hex, lower-case, of the DER certificate
 };
@@ -29,7 +29,7 @@ struct Request {
   std::string target;  // path + query as received
   std::string path;    // without query, percent-decoded
   std::map<std::string, std::string> query;
-  std::map<std::string, std::string> path_params;  // filled by the router ({source})
+  std::map<std::string, std::string> path_params;            // filled by the router ({source})
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_address;
@@ -54,6 +54,15 @@ struct Response {
 
 using Handler = std::function<Response(Request&)>;
 
+// Answers a request taken by an AsyncHandler, from any thread. The first call answers;
+// later calls, and calls after the server stopped, do nothing. When every copy is gone
+// without a call, the request is answered 500 (a lost answer must not hang the client).
+using Responder = std::function<void(Response)>;
+// For handlers that finish elsewhere (e.g. after a group commit on another thread) without
+// holding a server thread meanwhile. The Request stays valid until the Responder is called:
+// the connection reads nothing more until then.
+using AsyncHandler = std::function<void(Request&, Responder)>;
+
 // Looked up before the body is read, so that limits and refusals happen early.
 struct RouteLimits {
   size_t body_limit = 1024 * 1024;
@@ -63,7 +72,7 @@ struct TlsServerOptions {
   bool enabled = false;
   std::string cert_file;
   std::string key_file;
-  std::string client_ca_file;   // set: client certificates are requested and verified
+  std::string client_ca_file;  // set: client certificates are requested and verified
   bool require_client_cert = false;
 };
 
@@ -73,8 +82,8 @@ struct ServerOptions {
   int threads = 2;
   size_t default_body_limit = 1024 * 1024;
   size_t header_limit = 16 * 1024;
-  std::chrono::milliseconds read_timeout{30'000};   // whole request
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive idle
+  std::chrono::milliseconds read_timeout{30'000};  // whole request
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive idle
   size_t max_connections = 10'000;
   TlsServerOptions tls;
 
@@ -94,6 +103,7 @@ class HttpServer {
   // `limits` is consulted with the matched route before the body is read; a body over the
   // limit is answered 413 while reading, without buffering the rest.
   void route(std::string method, std::string pattern, Handler handler, RouteLimits limits = {});
+  void route_async(std::string method, std::string pattern, AsyncHandler handler, RouteLimits limits = {});
   // Optional: a per-request limit decided from the request line and headers (e.g. the
   // per-source body limit of a webhook source). Returns nullopt to keep the route's.
   void set_limit_resolver(std::function<std::optional<size_t>(const Request&)> resolver);

@@ -63,8 +63,9 @@ struct SqliteOptions {
   // WAL checkpoints from a background thread instead of inside the committing
   // transaction (see Checkpointer in sqlite_database.cpp). Durability is unchanged.
   bool background_checkpoint = true;
-  int checkpoint_frames = 1000;               // WAL length (pages) that wakes the checkpointer
-  int checkpoint_hard_limit_frames = 16'000;  // past this the committer checkpoints itself
+  int checkpoint_pages = 1000;  // WAL length (pages) that wakes the checkpointer
+  int checkpoint_hard_limit_pages =
+      0;  // past this the writer restarts the WAL itself; 0: 8 × checkpoint_pages
 };
 
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);

@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -43,13 +44,18 @@ namespace {
 // WAL's pages into the database file and waits for two fsyncs, while every writer queues
 // behind it. Here the committing connection only notes the WAL's length (wal hook) and
 // wakes this thread, which runs a PASSIVE checkpoint concurrently with later writers.
-// If it cannot keep up (or a reader pins the WAL), the committing connection falls back
-// to checkpointing inline once the WAL reaches `hard_limit_frames`, so the WAL stays
-// bounded.
+// Under steady writes a PASSIVE checkpoint never catches up with the last commit, so the
+// WAL is never restarted and grows without bound: once it reaches `hard_limit_frames`
+// the committing connection waits for a running background checkpoint and restarts the
+// WAL itself (most pages are copied by then), without a busy timeout so that a long
+// reader in another process degrades it to a PASSIVE one instead of stalling the writer.
 class Checkpointer {
  public:
-  Checkpointer(std::string path, int threshold_frames, int hard_limit_frames)
-      : path_(std::move(path)), threshold_(threshold_frames), hard_limit_(hard_limit_frames) {}
+  Checkpointer(std::string path, int threshold_frames, int hard_limit_frames, int writer_busy_timeout_ms)
+      : path_(std::move(path)),
+        threshold_(threshold_frames),
+        hard_limit_(hard_limit_frames),
+        writer_busy_timeout_ms_(writer_busy_timeout_ms) {}
   ~Checkpointer() { stop(); }
 
   bool start() {
@@ -79,7 +85,10 @@ class Checkpointer {
   static int on_commit(void* self, sqlite3* db, const char* schema, int frames) {
     auto* c = static_cast<Checkpointer*>(self);
     if (frames >= c->hard_limit_) {
-      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      std::lock_guard running(c->run_mu_);
+      sqlite3_busy_timeout(db, 0);
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      sqlite3_busy_timeout(db, c->writer_busy_timeout_ms_);
     } else if (frames >= c->threshold_ && !c->wanted_.exchange(true)) {
       // Taking the mutex orders this with the thread's predicate check: no lost wake-up.
       { std::lock_guard lock(c->mu_); }
@@ -97,19 +106,23 @@ class Checkpointer {
       lock.unlock();
       // Cleared before the checkpoint: frames committed meanwhile ask for another pass.
       wanted_ = false;
-      // A connection that has not read the database yet does not know it is in WAL mode,
-      // and a checkpoint then silently does nothing: read the schema first.
-      sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
-      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      {
+        std::lock_guard running(run_mu_);
+        // A connection that has not read the database yet does not know it is in WAL
+        // mode, and a checkpoint then silently does nothing: read the schema first.
+        sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      }
       lock.lock();
     }
   }
 
   std::string path_;
-  int threshold_, hard_limit_;
+  int threshold_, hard_limit_, writer_busy_timeout_ms_;
   sqlite3* db_ = nullptr;
   std::thread thread_;
   std::mutex mu_;
+  std::mutex run_mu_;  // held while a checkpoint of either connection runs
   std::condition_variable cv_;
   bool stopping_ = false;
   std::atomic<bool> wanted_{false};
@@ -341,8 +354,9 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
   }
   std::unique_ptr<Checkpointer> checkpointer;
   if (o.wal && o.path != ":memory:" && o.background_checkpoint) {
-    checkpointer =
-        std::make_unique<Checkpointer>(o.path, o.checkpoint_frames, o.checkpoint_hard_limit_frames);
+    int pages = std::max(1, o.checkpoint_pages);
+    int hard = o.checkpoint_hard_limit_pages > 0 ? o.checkpoint_hard_limit_pages : 8 * pages;
+    checkpointer = std::make_unique<Checkpointer>(o.path, pages, hard, o.busy_timeout_ms);
     if (!checkpointer->start()) checkpointer.reset();  // SQLite's own automatic checkpoint stays
   }
   return std::unique_ptr<Database>(new SqliteDatabase(db, o.path, std::move(checkpointer)));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,8 +55,15 @@ class WebhookReceiver {
 
   static std::vector<store::Migration> migrations();
 
-  // `source` from the path; the request's headers, body and peer certificate.
+  // `source` from the path; the request's headers, body and peer certificate. Blocks
+  // until the event is committed (or refused).
   Outcome receive(std::string_view source, const server::Request& request);
+  // The same without blocking the calling thread on the commit: refusals call `done` before
+  // returning; an event to commit calls `done` from the committer thread once the
+  // transaction holding it has committed (or failed: 503). `done` is called exactly once.
+  // The request need not outlive this call.
+  void receive_async(std::string_view source, const server::Request& request,
+                     std::function<void(Outcome)> done);
 
   // Per-source body limit, for the server's limit resolver (nullopt: unknown source).
   std::optional<size_t> body_limit(std::string_view source) const;

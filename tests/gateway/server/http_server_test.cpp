@@ -12,8 +12,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "gateway/common/json.hpp"
 #include "gateway/http/http_client.hpp"
@@ -302,6 +305,93 @@ TEST_F(ServerTest, HandlerExceptionIs500WithoutDetails) {
   EXPECT_EQ(r->status, 500);
   EXPECT_EQ(r->body.find("internal-secret-xyz"), std::string::npos);
   EXPECT_EQ(r->header("content-type").value_or(""), "application/problem+json");
+}
+
+// An async route parks its responder; the test answers it from its own thread.
+struct ParkedResponders {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::pair<std::string, Responder>> parked;  // request body, responder
+
+  void park(Request& r, Responder respond) {
+    std::lock_guard lock(mu);
+    parked.emplace_back(r.body, std::move(respond));
+    cv.notify_all();
+  }
+  std::pair<std::string, Responder> take() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return !parked.empty(); });
+    auto p = std::move(parked.front());
+    parked.erase(parked.begin());
+    return p;
+  }
+};
+
+TEST_F(ServerTest, AsyncRouteIsAnsweredFromAnotherThreadWithoutHoldingAServerThread) {
+  ServerOptions o;
+  o.threads = 1;
+  ParkedResponders parked;
+  server_ = std::make_unique<HttpServer>(o);
+  server_->route_async("POST", "/later",
+                       [&](Request& r, Responder respond) { parked.park(r, std::move(respond)); });
+  server_->route("GET", "/ping", [](Request&) { return Response::text(200, "pong"); });
+  port_ = server_->start();
+
+  RawConnection raw(port_);
+  ASSERT_TRUE(raw.connected());
+  raw.send("POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirst");
+  auto [body, respond] = parked.take();
+  EXPECT_EQ(body, "first");
+  // The only server thread is free while the first request waits for its answer.
+  HttpClient client;
+  auto ping = client.send({.method = "GET", .url = url("/ping")});
+  ASSERT_TRUE(ping.ok()) << ping.error().message;
+  EXPECT_EQ(ping->body, "pong");
+
+  std::thread([respond = std::move(respond)] { respond(Response::json(202, "{\"n\":1}")); }).join();
+  std::string got = raw.read_until("{\"n\":1}");
+  EXPECT_NE(got.find("HTTP/1.1 202"), std::string::npos) << got;
+
+  // The connection stays usable for the next request.
+  raw.send("POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nsecond");
+  auto [body2, respond2] = parked.take();
+  EXPECT_EQ(body2, "second");
+  respond2(Response::json(200, "{\"n\":2}"));
+  respond2(Response::json(500, "{\"n\":3}"));  // a second answer is ignored
+  got = raw.read_until("{\"n\":2}");
+  EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got;
+}
+
+TEST_F(ServerTest, AsyncResponderDroppedWithoutAnswerOrThrowingHandlerIs500) {
+  server_ = std::make_unique<HttpServer>(ServerOptions{});
+  server_->route_async("GET", "/drop", [](Request&, Responder) {});
+  server_->route_async("GET", "/throw",
+                       [](Request&, Responder) { throw std::runtime_error("internal-secret-xyz"); });
+  port_ = server_->start();
+  HttpClient client;
+  for (const char* path : {"/drop", "/throw"}) {
+    auto r = client.send({.method = "GET", .url = url(path)});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 500) << path;
+    EXPECT_EQ(r->body.find("internal-secret-xyz"), std::string::npos);
+  }
+}
+
+TEST_F(ServerTest, AsyncAnswerAfterTheServerStoppedIsDropped) {
+  ParkedResponders parked;
+  server_ = std::make_unique<HttpServer>(ServerOptions{});
+  server_->route_async("POST", "/later",
+                       [&](Request& r, Responder respond) { parked.park(r, std::move(respond)); });
+  port_ = server_->start();
+  RawConnection raw(port_);
+  raw.send("POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx");
+  auto [body, respond] = parked.take();
+  server_->stop();
+  server_.reset();
+  // Neither the late answer nor dropping the responder may touch the destroyed server.
+  respond(Response::json(202, "{}"));
+  respond = nullptr;
+  EXPECT_TRUE(raw.closed_by_peer());
 }
 
 TEST_F(ServerTest, MalformedPercentEncodingIs400) {

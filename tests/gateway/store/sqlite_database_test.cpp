@@ -87,7 +87,7 @@ TEST(SqliteDatabase, BackgroundCheckpointerCopiesTheWalIntoTheDatabaseWhileTheSt
   auto dir = scratch("lt_ckpt_bg");
   std::string path = (dir / "x.db").string();
   // A hard limit out of reach: only the background thread can have checkpointed.
-  auto db = open_sqlite({.path = path, .checkpoint_frames = 16, .checkpoint_hard_limit_frames = 1'000'000});
+  auto db = open_sqlite({.path = path, .checkpoint_pages = 16, .checkpoint_hard_limit_pages = 1'000'000});
   ASSERT_TRUE(db.ok());
   write_rows(**db, 200);
   // The checkpointer runs on its own thread: wait (bounded) for the main file to hold the rows.
@@ -110,7 +110,7 @@ TEST(SqliteDatabase, WalStaysBelowTheHardLimitWhenTheCheckpointerCannotRun) {
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->exec("PRAGMA wal_autocheckpoint=0").ok());  // SQLite's own, off
   auto capped = open_sqlite(
-      {.path = (dir / "y.db").string(), .checkpoint_frames = 1'000'000, .checkpoint_hard_limit_frames = 32});
+      {.path = (dir / "y.db").string(), .checkpoint_pages = 1'000'000, .checkpoint_hard_limit_pages = 32});
   ASSERT_TRUE(capped.ok());
   write_rows(**db, 300);
   write_rows(**capped, 300);
@@ -127,6 +127,37 @@ TEST(SqliteDatabase, WrongParameterCountIsAnError) {
   auto db = memory_db();
   ASSERT_TRUE(db->exec("CREATE TABLE t (k TEXT)").ok());
   EXPECT_FALSE(db->exec("INSERT INTO t VALUES (?)", {}).ok());
+}
+
+TEST(SqliteDatabase, BackgroundCheckpointKeepsCommitsAndBoundsTheWal) {
+  auto dir = std::filesystem::temp_directory_path() / ("lt_store_ckpt_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "x.db").string();
+  constexpr int kCommits = 2000;
+  {
+    auto db = open_sqlite({.path = path, .background_checkpoint = true, .checkpoint_pages = 16});
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE((*db)->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
+    for (int i = 0; i < kCommits; ++i) {
+      Status st = (*db)->transaction([&]() -> Status {
+        LT_TRY((*db)->exec("INSERT INTO t (v) VALUES (?)", {std::string(1000, 'x')}));
+        return {};
+      });
+      ASSERT_TRUE(st.ok()) << st.error().message;
+    }
+    // Without checkpoints the WAL would hold every commit (> 8 MB); the writer restarts
+    // it once it reaches 8 x checkpoint_pages, whatever the background thread managed.
+    EXPECT_LT(std::filesystem::file_size(path + "-wal"), 1024u * 1024u);
+    EXPECT_GT(std::filesystem::file_size(path), 1024u * 1024u);
+  }
+  auto again = open_sqlite({.path = path});
+  ASSERT_TRUE(again.ok());
+  auto rows = (*again)->query("SELECT count(*) FROM t");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].i64(0), kCommits);
+  again = Error(ErrorKind::kInternal, "close");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace lienthong::store

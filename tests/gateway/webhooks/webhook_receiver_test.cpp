@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
+#include <vector>
 
 #include "gateway/common/json.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
@@ -297,6 +300,58 @@ TEST_F(WebhookReceiverTest, StoreOverHighWaterMarkIs503WithRetryAfterWithoutSide
   EXPECT_EQ(out.reason, "store-full");
   EXPECT_EQ(out.retry_after_s, 7);
   expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, RedeliveryIsAnsweredFromItsReceiptEvenWhenTheStoreIsFullOrTheBodyMalformed) {
+  const std::string body = dkkd_body(1);
+  auto first = receiver_->receive("dkkd", signed_request(body, "m_full"));
+  ASSERT_EQ(first.status, 202);
+  close();
+  open(R"({"current": {"env": "WH_T_DKKD_A"}})", 1);
+  auto again = receiver_->receive("dkkd", signed_request(body, "m_full"));
+  EXPECT_EQ(again.status, 202);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.body, first.body);
+  // A new id is refused while the store is over its mark; a reused id with a malformed body
+  // is still told that the id was used (not that the body is malformed).
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(2), "m_new")).reason, "store-full");
+  close();
+  open();
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request("{not json", "m_full")).status, 409);
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request("{not json", "m_other")).status, 400);
+  EXPECT_EQ(events(), 1);
+}
+
+TEST_F(WebhookReceiverTest, AsyncReceiveAnswersAfterTheCommitAndRefusalsAtOnce) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Outcome> answers;
+  auto collect = [&](Outcome o) {
+    std::lock_guard lock(mu);
+    answers.push_back(std::move(o));
+    cv.notify_all();
+  };
+  // A refusal is answered before receive_async returns.
+  receiver_->receive_async("nope", signed_request(dkkd_body(1), "a0"), collect);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].status, 404);
+  }
+  // Accepted ones are answered from the committer, each once, with the event stored by then.
+  for (int i = 1; i <= 4; ++i) {
+    receiver_->receive_async("dkkd", signed_request(dkkd_body(i), "a" + std::to_string(i)),
+                             [&, i](Outcome o) {
+                               EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value() >= 1, true) << i;
+                               collect(std::move(o));
+                             });
+  }
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return answers.size() == 5; });
+  for (size_t i = 1; i < answers.size(); ++i) EXPECT_EQ(answers[i].status, 202) << answers[i].detail;
+  lock.unlock();
+  EXPECT_EQ(events(), 4);
+  EXPECT_EQ(receipts(), 4);
 }
 
 TEST_F(WebhookReceiverTest, StoreFailureIs503AndRollsBackEverything) {
