@@ -93,6 +93,11 @@ Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, i
 
 Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, const std::string& payload,
                                            int64_t now_ms) {
+  return record(e, payload, now_ms, true);
+}
+
+Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, const std::string& payload,
+                                           int64_t now_ms, bool update_view_now) {
   RecordOutcome outcome = RecordOutcome::kInserted;
   Status s = db_.transaction([&]() -> Status {
     // Insert first and look only on a conflict: new events are the common case, and a
@@ -117,7 +122,16 @@ Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, c
                                              std::to_string(e.sequence) +
                                              " was already recorded with different content");
     }
-    DossierRow r = row_from_event(e, now_ms);
+    if (update_view_now) LT_TRY(update_view(e, now_ms));
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return outcome;
+}
+
+Status DossierStore::update_view(const model::DossierStatusEvent& e, int64_t now_ms) {
+  DossierRow r = row_from_event(e, now_ms);
+  {
     // Upsert that only moves forward in sequence.
     LT_TRY(db_.exec(
         std::string("INSERT INTO dossiers (") + kRowColumns +
@@ -153,10 +167,8 @@ Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, c
          static_cast<int64_t>(r.digitised),
          r.fee_total_vnd,
          r.updated_at_ms}));
-    return {};
-  });
-  if (!s.ok()) return s.error();
-  return outcome;
+  }
+  return {};
 }
 
 Result<std::optional<int>> DossierStore::last_status(const std::string& code) {

@@ -48,6 +48,12 @@ class DossierStore {
   // flow needs it for the outbox too; serialising twice was a visible share of a pull).
   Result<RecordOutcome> record(const model::DossierStatusEvent& e, const std::string& payload,
                                int64_t now_ms);
+  // Same; with update_view_now false the dossier view is left to a later update_view()
+  // (the sync flow updates it once per dossier and page, from its latest new event).
+  Result<RecordOutcome> record(const model::DossierStatusEvent& e, const std::string& payload, int64_t now_ms,
+                               bool update_view_now);
+  // Moves the dossier view (table dossiers) to `e` if it is later than what it shows.
+  Status update_view(const model::DossierStatusEvent& e, int64_t now_ms);
 
   // Status of the latest stored event, if any.
   Result<std::optional<int>> last_status(const std::string& dossier_code);

@@ -58,6 +58,10 @@ SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor) {
     auto r = source_.fetch(cursor, options_.page_size);
     if (r.ok()) {
       out.page = std::move(r).value();
+      // Translated here, on the prefetch thread, while the previous page is stored. Without
+      // a look at the store (it is busy with that page): events already stored are
+      // translated too and then skipped inside the transaction.
+      out.prepared = prepare_page(*out.page, false);
       return out;
     }
     if (!is_retryable(r.error().kind) || attempt >= options_.pull_attempts) {
@@ -82,7 +86,7 @@ Result<PullStats> SyncFlow::pull() {
   std::future<Fetched> next =
       std::async(std::launch::async, [this, cursor] { return fetch_with_retries(cursor); });
   for (int64_t page_no = 0; options_.max_pages == 0 || page_no < options_.max_pages; ++page_no) {
-    Fetched fetched = next.get();
+    Fetched fetched = next.get();  // fetched and translated on the prefetch thread
     total.retried += fetched.retried;
     if (!fetched.page.ok()) return fetched.page.error();
     const SourcePage& page = *fetched.page;
@@ -97,7 +101,7 @@ Result<PullStats> SyncFlow::pull() {
       std::string after = page.next_cursor;
       next = std::async(std::launch::async, [this, after] { return fetch_with_retries(after); });
     }
-    LT_ASSIGN_OR_RETURN(PullStats s, store_page(page));
+    LT_ASSIGN_OR_RETURN(PullStats s, store_prepared(page, fetched.prepared));
     total.pages += s.pages;
     total.pulled += s.pulled;
     total.new_events += s.new_events;
@@ -117,26 +121,39 @@ Result<PullStats> SyncFlow::pull() {
   return total;
 }
 
-Result<PullStats> SyncFlow::store_page(const SourcePage& page) {
-  PullStats stats;
-  stats.pages = 1;
-  // Before the transaction: the canonical JSON and every target's translation of each
-  // event that looks new, so that the store is held only for the store's own work (the
-  // outbox dispatcher shares it). Inside, an event whose dossier moved on meanwhile (a
-  // webhook of the same dossier) is judged against the stored state as always; anything
-  // not prepared here is prepared there.
-  std::vector<std::vector<PreparedEvent>> prepared(page.records.size());
+SyncFlow::PreparedPage SyncFlow::prepare_page(const SourcePage& page, bool skip_known) {
+  PreparedPage prepared(page.records.size());
   for (size_t r = 0; r < page.records.size(); ++r) {
     const SourceRecord& rec = page.records[r];
     if (rec.error || rec.events.empty()) continue;
-    LT_ASSIGN_OR_RETURN(std::optional<int> last, dossiers_.last_sequence(rec.dossier_code));
+    int last = 0;
+    if (skip_known) {
+      auto known = dossiers_.last_sequence(rec.dossier_code);
+      if (known.ok()) last = known->value_or(0);  // unreadable: prepared anyway, judged inside
+    }
     prepared[r].resize(rec.events.size());
     for (size_t k = 0; k < rec.events.size(); ++k) {
       const SourceEvent& ev = rec.events[k];
-      if (ev.sequence <= last.value_or(0) || !ev.event.ok()) continue;
+      if (ev.sequence <= last || !ev.event.ok()) continue;
       prepare(ev.event.value(), prepared[r][k]);
     }
   }
+  return prepared;
+}
+
+Result<PullStats> SyncFlow::store_page(const SourcePage& page) {
+  PreparedPage prepared = prepare_page(page, true);
+  return store_prepared(page, prepared);
+}
+
+Result<PullStats> SyncFlow::store_prepared(const SourcePage& page, PreparedPage& prepared) {
+  PullStats stats;
+  stats.pages = 1;
+  // The translations were made before the transaction (prepare_page), so that the store
+  // is held only for the store's own work (the outbox dispatcher shares it). Inside, an
+  // event whose dossier moved on meanwhile (a webhook of the same dossier) is judged
+  // against the stored state as always; anything not prepared yet is prepared there.
+  prepared.resize(page.records.size());
   int64_t now = clock_.now_ms();
   Status st = db_.transaction([&]() -> Status {
     for (size_t r = 0; r < page.records.size(); ++r) {
@@ -208,6 +225,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
     return {};
   };
   std::optional<int> held_by;
+  const model::DossierStatusEvent* latest = nullptr;  // latest event recorded here
   for (size_t k = 0; k < rec.events.size(); ++k) {
     const SourceEvent& ev = rec.events[k];
     if (ev.sequence <= last_seq) {
@@ -258,7 +276,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
       continue;
     }
     const model::DossierStatusEvent& e = ev.event.value();
-    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, p.canonical, now));
+    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, p.canonical, now, false));
     if (outcome == dossiers::RecordOutcome::kDuplicate) {
       ++stats.unchanged;
     } else {
@@ -267,6 +285,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
         if (queued[t].size() >= targets_[t]->max_events_per_message()) LT_TRY(flush(t));
       }
       ++stats.new_events;
+      latest = &e;
       if (auditor_) LT_TRY(audit(e, stats, now));
     }
     prev_status = e.status;
@@ -274,6 +293,8 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
     last_seq = ev.sequence;
   }
   for (size_t t = 0; t < targets_.size(); ++t) LT_TRY(flush(t));
+  // The dossier view once, from the latest new event, not once per event.
+  if (latest) LT_TRY(dossiers_.update_view(*latest, now));
   return {};
 }
 

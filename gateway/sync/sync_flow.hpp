@@ -105,9 +105,14 @@ class SyncFlow {
     std::vector<Result<Prepared>> per_target;
   };
   void prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const;
-  // One page from the source, with retries of retryable errors.
+  using PreparedPage = std::vector<std::vector<PreparedEvent>>;  // [record][event]
+  // Translations of a page's events (skip_known: not those the store already has).
+  PreparedPage prepare_page(const SourcePage& page, bool skip_known);
+  Result<PullStats> store_prepared(const SourcePage& page, PreparedPage& prepared);
+  // One page from the source, with retries of retryable errors, and its translations.
   struct Fetched {
     Result<SourcePage> page = Error(ErrorKind::kInternal, "not fetched");
+    PreparedPage prepared;
     int64_t retried = 0;
   };
   Fetched fetch_with_retries(const std::string& cursor);

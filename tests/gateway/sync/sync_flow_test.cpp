@@ -255,6 +255,21 @@ TEST_F(SyncFlowTest, ATargetThatCombinesGetsTheNewEventsOfADossierInMessagesOfAt
                           {"D1#1-2#combining", 2}, {"D1#3#combining", 1}, {"D2#1#combining", 1}}));
 }
 
+TEST_F(SyncFlowTest, DossierViewShowsTheLatestStoredEventOfThePageAndStopsAtAQuarantinedOne) {
+  source_.answers.push_back(
+      page({record("D1", {{1, 1}, {2, 2}, {3, 4}}), record("D2", {{1, 1}, {2, 99}, {3, 4}})}, "c1", false));
+  ASSERT_TRUE(flow_->pull().ok());
+  dossiers::DossierStore ds(*db_);
+  auto d1 = ds.get("D1");
+  ASSERT_TRUE(d1.ok() && d1->has_value());
+  EXPECT_EQ((*d1)->last_sequence, 3);
+  EXPECT_EQ((*d1)->status, 4);
+  auto d2 = ds.get("D2");
+  ASSERT_TRUE(d2.ok() && d2->has_value());
+  EXPECT_EQ((*d2)->last_sequence, 1) << "nothing past the quarantined event";
+  EXPECT_EQ((*d2)->status, 1);
+}
+
 TEST_F(SyncFlowTest, EventsAfterAQuarantinedOneAreNotCombinedIntoAMessage) {
   CombiningTarget combining(10);
   SyncFlow flow(*db_, *outbox_, source_, {&combining}, clock_, SyncOptions{});
