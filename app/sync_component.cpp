@@ -109,6 +109,9 @@ void SyncComponent::register_jobs(scheduler::Scheduler& scheduler) {
 
 void SyncComponent::register_destinations(outbox::Dispatcher& dispatcher) {
   for (auto& t : targets_) dispatcher.add(*t);
+  // Delivery starts as soon as a pulled page is stored, not at the workers' next poll.
+  // The scheduler (which runs pulls) stops before the dispatcher does.
+  flow_->set_on_page_stored([&dispatcher] { dispatcher.wake(); });
 }
 
 }  // namespace lienthong::app
