@@ -139,21 +139,21 @@ class DvcqgTarget final : public sync::SyncTarget {
   // The portal's two records, translated and validated once, when the event is queued:
   // {"MaHoSo", "sequence", "dossier": DongBoHoSoMC record, "progress": CapNhatTienDoHoSoMC
   // record}. An operator reading `outbox show` sees exactly what goes to the portal.
-  Result<sync::Prepared> prepare(const model::DossierStatusEvent& e, const std::string&) const override {
-    LT_ASSIGN_OR_RETURN(auto records, translate(e));
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("MaHoSo");
-    w.String(e.dossier_code.data(), static_cast<rapidjson::SizeType>(e.dossier_code.size()));
-    w.Key("sequence");
-    w.Int(e.sequence);
-    w.Key("dossier");
-    records.first.Accept(w);
-    w.Key("progress");
-    records.second.Accept(w);
-    w.EndObject();
-    return sync::Prepared{std::string(kRecordsKind), std::string(buf.GetString(), buf.GetSize())};
+  Result<sync::Prepared> prepare(const model::DossierStatusEvent& e,
+                                 const std::string& canonical) const override {
+    return prepare_from(e, canonical, model::to_json(e));
+  }
+
+  Result<sync::Prepared> prepare_from(const model::DossierStatusEvent& e, const std::string&,
+                                      const rapidjson::Value& canonical_doc) const override {
+    LT_ASSIGN_OR_RETURN(auto records, translate(e, canonical_doc));
+    std::string dossier = json::to_string(records.first), progress = json::to_string(records.second);
+    std::string seq = std::to_string(e.sequence);
+    std::string payload = "{\"MaHoSo\":" + json_string(e.dossier_code) + ",\"sequence\":" + seq +
+                          ",\"dossier\":" + dossier + ",\"progress\":" + progress + "}";
+    return sync::Prepared{std::string(kRecordsKind),
+                          std::move(payload),
+                          {std::move(dossier), std::move(progress), std::move(seq)}};
   }
 
   Status check_prepared(const model::DossierStatusEvent& e, std::optional<int> previous) const override {
@@ -162,19 +162,22 @@ class DvcqgTarget final : public sync::SyncTarget {
 
   size_t max_events_per_message() const override { return events_per_message_; }
 
-  // Several events of one dossier: {"MaHoSo", "events": [prepare()'s objects, in order]}.
+  // Several events of one dossier: {"MaHoSo", "dossier": the latest event's dossier record
+  // (the only one sent), "events": [{"sequence", "progress"}, ...] in order}.
   Result<sync::Prepared> combine(const std::string& dossier_code,
                                  const std::vector<sync::Prepared>& parts) const override {
     if (parts.size() == 1) return parts[0];
-    std::string out = "{\"MaHoSo\":" + json_string(dossier_code) + ",\"events\":[";
+    for (const auto& p : parts)
+      if (p.kind != kRecordsKind || p.fragments.size() != 3)
+        return Error(ErrorKind::kInternal, "dvcqg: can only combine records this adapter prepared");
+    std::string out = "{\"MaHoSo\":" + json_string(dossier_code) +
+                      ",\"dossier\":" + parts.back().fragments[0] + ",\"events\":[";
     for (size_t i = 0; i < parts.size(); ++i) {
-      if (parts[i].kind != kRecordsKind)
-        return Error(ErrorKind::kInternal, "dvcqg: cannot combine a message of kind " + parts[i].kind);
       if (i) out += ',';
-      out += parts[i].payload;
+      out += "{\"sequence\":" + parts[i].fragments[2] + ",\"progress\":" + parts[i].fragments[1] + "}";
     }
     out += "]}";
-    return sync::Prepared{std::string(kRecordsKind), std::move(out)};
+    return sync::Prepared{std::string(kRecordsKind), std::move(out), {}};
   }
 
   std::vector<Status> deliver(const std::vector<outbox::Message>& batch) override {
@@ -221,7 +224,8 @@ class DvcqgTarget final : public sync::SyncTarget {
     return std::string(buf.GetString(), buf.GetSize());
   }
 
-  // One status event of a message: its place in the dossier's history and its records.
+  // One status event of a message: its place in the dossier's history and its records
+  // (a combined message holds only the latest dossier record: see Item::dossier).
   struct Part {
     int sequence = 0;
     const Value* dossier = nullptr;
@@ -234,14 +238,15 @@ class DvcqgTarget final : public sync::SyncTarget {
     size_t index = 0;
     std::string dossier_code;
     std::vector<Part> parts;
-    rapidjson::Document doc;  // owns what the parts point at
+    rapidjson::Document doc;         // owns what the pointers point at
+    const Value* dossier = nullptr;  // the dossier record sent (the latest event's)
     bool create = true;
     bool retry = false;
     bool dossier_done = false;
     bool failed = false;
     int failed_sequence = 0;
     Error error;
-    const Value* latest_dossier() const { return parts.back().dossier; }
+    const Value* latest_dossier() const { return dossier ? dossier : parts.back().dossier; }
     Part* next_progress() {
       for (auto& p : parts)
         if (!p.progress_done) return &p;
@@ -249,12 +254,14 @@ class DvcqgTarget final : public sync::SyncTarget {
     }
   };
 
-  static Status load_part(const Value& v, Part& p) {
+  // `need_dossier`: a single event carries its dossier record; a combined message carries
+  // only the latest one, at its top level.
+  static Status load_part(const Value& v, Part& p, bool need_dossier) {
     const Value* seq = v.IsObject() ? json::member(v, "sequence") : nullptr;
     p.dossier = v.IsObject() ? json::member(v, "dossier") : nullptr;
     p.progress = v.IsObject() ? json::member(v, "progress") : nullptr;
-    if (!seq || !seq->IsInt() || !p.dossier || !p.dossier->IsObject() || !p.progress ||
-        !p.progress->IsObject())
+    bool dossier_ok = p.dossier ? p.dossier->IsObject() : !need_dossier;
+    if (!seq || !seq->IsInt() || !dossier_ok || !p.progress || !p.progress->IsObject())
       return Error(ErrorKind::kValidation,
                    "queued DVCQG records lack sequence, dossier or progress; the message was "
                    "edited or written by another version (replay it from the source)");
@@ -269,12 +276,15 @@ class DvcqgTarget final : public sync::SyncTarget {
     it.dossier_code = *code;
     const Value* events = json::member(it.doc, "events");
     if (!events) {
-      LT_TRY(load_part(it.doc, it.parts.emplace_back()));
+      LT_TRY(load_part(it.doc, it.parts.emplace_back(), true));
       return {};
     }
     if (!events->IsArray() || events->Empty())
       return Error(ErrorKind::kValidation, "queued DVCQG records: \"events\" is not a non-empty array");
-    for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back()));
+    it.dossier = json::member(it.doc, "dossier");
+    if (it.dossier && !it.dossier->IsObject())
+      return Error(ErrorKind::kValidation, "queued DVCQG records: \"dossier\" is not an object");
+    for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back(), !it.dossier));
     for (size_t i = 1; i < it.parts.size(); ++i)
       if (it.parts[i].sequence <= it.parts[i - 1].sequence)
         return Error(ErrorKind::kValidation, "queued DVCQG records: events are not in history order");
@@ -298,7 +308,11 @@ class DvcqgTarget final : public sync::SyncTarget {
 
   Result<std::pair<rapidjson::Document, rapidjson::Document>> translate(
       const model::DossierStatusEvent& e) const {
-    rapidjson::Document canonical = model::to_json(e);
+    return translate(e, model::to_json(e));
+  }
+
+  Result<std::pair<rapidjson::Document, rapidjson::Document>> translate(
+      const model::DossierStatusEvent& e, const rapidjson::Value& canonical) const {
     mapping::Context ctx;
     ctx.event_time_ms = e.status_at_ms;
     ctx.codes = agencies_.get();

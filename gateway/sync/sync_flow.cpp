@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "gateway/common/json.hpp"
 #include "gateway/common/log.hpp"
 #include "gateway/metrics/metrics.hpp"
 
@@ -170,10 +171,11 @@ Result<PullStats> SyncFlow::store_prepared(const SourcePage& page, PreparedPage&
 
 void SyncFlow::prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const {
   out.ready = true;
-  out.canonical = model::to_json_string(e);
+  rapidjson::Document doc = model::to_json(e);
+  out.canonical = json::to_string(doc);
   out.per_target.clear();
   out.per_target.reserve(targets_.size());
-  for (SyncTarget* t : targets_) out.per_target.push_back(t->prepare(e, out.canonical));
+  for (SyncTarget* t : targets_) out.per_target.push_back(t->prepare_from(e, out.canonical, doc));
 }
 
 Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent>& prepared, PullStats& stats,

@@ -18,6 +18,9 @@ namespace lienthong::sync {
 struct Prepared {
   std::string kind;
   std::string payload;
+  // Pieces of the payload a target's combine() may reuse without parsing it again (not
+  // stored).
+  std::vector<std::string> fragments;
 };
 
 class SyncTarget : public outbox::Destination {
@@ -34,6 +37,13 @@ class SyncTarget : public outbox::Destination {
                                    const std::string& canonical) const {
     (void)event;
     return Prepared{"dossier_status", canonical};
+  }
+  // The same with the canonical JSON also as a document (the sync flow has it at hand;
+  // a target translating from it saves building it again). Default: prepare().
+  virtual Result<Prepared> prepare_from(const model::DossierStatusEvent& event, const std::string& canonical,
+                                        const rapidjson::Value& canonical_doc) const {
+    (void)canonical_doc;
+    return prepare(event, canonical);
   }
   // Inside the transaction, once prepare() accepted the event: whether it may follow
   // `previous_status`. Default: all of check().

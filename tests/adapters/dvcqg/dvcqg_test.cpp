@@ -318,6 +318,12 @@ TEST_F(DvcqgAdapterTest, CombinedMessageSendsTheLatestDossierRecordOnceAndEveryP
   }
   auto combined = target_->combine("D1", parts);
   ASSERT_TRUE(combined.ok()) << combined.error().message;
+  // The dossier record once (the latest event's), then each event's progress record.
+  auto doc = json::parse(combined->payload).value();
+  EXPECT_EQ(doc["dossier"]["TrangThaiHoSo"].GetInt(), 9);
+  ASSERT_EQ(doc["events"].Size(), 4u);
+  EXPECT_FALSE(doc["events"][0].HasMember("dossier"));
+  EXPECT_EQ(doc["events"][2]["progress"]["TrangThai"].GetInt(), 4);
   EXPECT_LE(target_->max_events_per_message(), 1000u);
   auto out = target_->deliver({prepared_message(*combined), message(event("D2", 1, 2))});
   ASSERT_TRUE(out[0].ok()) << out[0].error().message;
@@ -343,6 +349,8 @@ TEST_F(DvcqgAdapterTest, RefusedProgressRecordStopsTheLaterOnesOfItsMessageAndAR
   broken["progress"]["TrangThai"].SetInt(42);
   auto fixed = parts[1];
   parts[1].payload = json::to_string(broken);
+  ASSERT_EQ(parts[1].fragments.size(), 3u);  // dossier, progress, sequence: what combine() reuses
+  parts[1].fragments[1] = json::to_string(broken["progress"]);
   auto out = target_->deliver({prepared_message(target_->combine("D1", parts).value())});
   ASSERT_FALSE(out[0].ok());
   EXPECT_EQ(out[0].error().kind, ErrorKind::kValidation);
