@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "  lienthong outbox replay ID | --all-dead [--destination D]\n"
     "  lienthong outbox discard ID\n"
     "  lienthong outbox counts [--destination D] [--json]\n"
+    "  lienthong outbox prune [--older-than-days N] [--json]\n"
     "\n"
     "list     messages in id order (default limit 100), without payloads.\n"
     "show     one message. The payload holds personal data and is printed only with --payload\n"
@@ -30,6 +31,9 @@ constexpr const char* kUsage =
     "         back in line, due now, with its attempts and age reset.\n"
     "discard  gives up on a dead letter so the later messages of its ordering key can move on.\n"
     "counts   pending / sent / dead, and blocked = pending behind a dead letter of the same key.\n"
+    "prune    deletes sent messages (and discarded ones) older than N days, default the\n"
+    "         outbox's retention_days; pending and dead messages are never deleted. `serve`\n"
+    "         does this daily.\n"
     "\n"
     "Messages of one ordering key are delivered strictly in order: a dead letter holds back the\n"
     "later messages of its key until it is replayed or discarded.\n"
@@ -177,6 +181,28 @@ int cmd_counts(Runtime& rt, const Args& args) {
   return kExitOk;
 }
 
+int cmd_prune(Runtime& rt, const Args& args) {
+  auto& ob = open_outbox(rt);
+  int64_t days = ob.policy().retention_days;
+  if (auto d = args.option("older-than-days")) {
+    char* end = nullptr;
+    long long v = std::strtoll(d->c_str(), &end, 10);
+    if (d->empty() || *end != '\0' || v < 0)
+      throw UsageError("--older-than-days must be a whole number of days (0 or more), got '" + *d + "'");
+    days = v;
+  } else if (days == 0) {
+    throw UsageError("outbox.retention_days is 0 (keep for ever): give --older-than-days N to prune anyway");
+  }
+  auto n = ob.prune(rt.clock->now_ms() - days * 86'400'000LL);
+  if (!n.ok()) return fail(n.error());
+  if (args.flag("json")) {
+    std::cout << "{\"deleted\":" << *n << ",\"older_than_days\":" << days << "}\n";
+  } else {
+    std::cout << "deleted " << *n << " sent or discarded message(s) older than " << days << " day(s)\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_outbox(const std::vector<std::string>& argv) {
@@ -185,8 +211,8 @@ int run_outbox(const std::vector<std::string>& argv) {
     std::cout << kUsage;
     return args.flag("help") ? kExitOk : kExitUsage;
   }
-  args.allow_only(
-      {"help", "json", "payload", "all-dead", "config", "state", "destination", "limit", "after"});
+  args.allow_only({"help", "json", "payload", "all-dead", "config", "state", "destination", "limit", "after",
+                   "older-than-days"});
   std::string sub = args.positional()[0];
   using Handler = int (*)(Runtime&, const Args&);
   Handler handler = sub == "list"      ? cmd_list
@@ -194,8 +220,10 @@ int run_outbox(const std::vector<std::string>& argv) {
                     : sub == "replay"  ? cmd_replay
                     : sub == "discard" ? cmd_discard
                     : sub == "counts"  ? cmd_counts
+                    : sub == "prune"   ? cmd_prune
                                        : nullptr;
-  if (!handler) throw UsageError("unknown subcommand '" + sub + "' (list, show, replay, discard, counts)");
+  if (!handler)
+    throw UsageError("unknown subcommand '" + sub + "' (list, show, replay, discard, counts, prune)");
   Runtime rt = open_runtime(config_path(args));
   return handler(rt, args);
 }

@@ -5,6 +5,7 @@
 // taking requests, lets running jobs and deliveries finish, and exits.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <set>
@@ -90,6 +91,20 @@ int run_serve(const std::vector<std::string>& argv) {
     c->register_routes(http);
     c->register_jobs(scheduler);
     c->register_destinations(dispatcher);
+  }
+  if (int64_t days = rt.outbox->policy().retention_days; days > 0) {
+    // Daily, first a minute after start-up: settled messages older than the retention.
+    outbox::Outbox* ob = rt.outbox.get();
+    const Clock* clock = rt.clock;
+    scheduler.add(
+        "outbox-retention", std::chrono::hours(24),
+        [ob, clock, days]() -> Status {
+          LT_ASSIGN_OR_RETURN(int64_t n, ob->prune(clock->now_ms() - days * 86'400'000LL));
+          if (n > 0)
+            spdlog::info("outbox: deleted {} sent or discarded messages older than {} days", n, days);
+          return {};
+        },
+        std::chrono::minutes(1));
   }
   for (auto& c : components) c->start();
   uint16_t port = http.start();

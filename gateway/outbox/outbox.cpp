@@ -77,7 +77,8 @@ std::optional<State> parse_state(std::string_view s) {
 
 Policy Policy::from_config(const ConfigNode& node) {
   node.allow_only({"max_attempts", "max_age_seconds", "backoff_initial_ms", "backoff_max_ms",
-                   "backoff_multiplier", "jitter", "lease_ms", "workers", "batch_size", "poll_interval_ms"});
+                   "backoff_multiplier", "jitter", "lease_ms", "workers", "batch_size", "poll_interval_ms",
+                   "retention_days"});
   Policy p;
   p.max_attempts = static_cast<int>(node.integer_or("max_attempts", p.max_attempts, 1, 1000));
   p.max_age_ms = node.integer_or("max_age_seconds", p.max_age_ms / 1000, 1, 365LL * 24 * 3600) * 1000;
@@ -94,6 +95,7 @@ Policy Policy::from_config(const ConfigNode& node) {
   p.batch_size =
       static_cast<size_t>(node.integer_or("batch_size", static_cast<int64_t>(p.batch_size), 1, 10000));
   p.poll_interval_ms = node.integer_or("poll_interval_ms", p.poll_interval_ms, 1, 3600 * 1000);
+  p.retention_days = node.integer_or("retention_days", p.retention_days, 0, 36500);
   return p;
 }
 
@@ -459,6 +461,39 @@ Result<std::optional<int64_t>> Outbox::next_due_ms(const std::string& destinatio
                 {destination}));
   if (rows.empty() || rows[0].is_null(0)) return std::optional<int64_t>{};
   return std::optional<int64_t>{rows[0].i64(0)};
+}
+
+Result<int64_t> Outbox::prune(int64_t cutoff_ms, size_t chunk) {
+  constexpr size_t kIds = 64;  // ids per DELETE; a short last group repeats its last id
+  static const std::string kIn = [] {
+    std::string in = " WHERE id IN (?";
+    for (size_t i = 1; i < kIds; ++i) in += ", ?";
+    return in + ")";
+  }();
+  chunk = std::max<size_t>(1, chunk);
+  int64_t total = 0;
+  for (;;) {
+    int64_t deleted = 0;
+    Status s = db_.transaction([&]() -> Status {
+      LT_ASSIGN_OR_RETURN(store::Rows rows,
+                          db_.query("SELECT id FROM outbox WHERE (state = 'sent' AND sent_at_ms < ?) "
+                                    "OR (state = 'discarded' AND created_at_ms < ?) LIMIT ?",
+                                    {cutoff_ms, cutoff_ms, static_cast<int64_t>(chunk)}));
+      store::Params params;
+      for (size_t start = 0; start < rows.size(); start += kIds) {
+        size_t end = std::min(rows.size(), start + kIds);
+        params.clear();
+        for (size_t i = start; i < start + kIds; ++i) params.emplace_back(rows[std::min(i, end - 1)].i64(0));
+        LT_TRY(db_.exec("DELETE FROM outbox_payloads" + kIn, params));
+        LT_ASSIGN_OR_RETURN(int64_t n, db_.exec("DELETE FROM outbox" + kIn, params));
+        deleted += n;
+      }
+      return {};
+    });
+    if (!s.ok()) return s.error().context("outbox prune (" + std::to_string(total) + " deleted before)");
+    total += deleted;
+    if (deleted < static_cast<int64_t>(chunk)) return total;
+  }
 }
 
 }  // namespace lienthong::outbox

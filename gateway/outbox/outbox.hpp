@@ -68,10 +68,13 @@ struct Policy {
   int workers = 1;
   size_t batch_size = 500;  // upper bound on one claim, whatever max_batch() says
   int64_t poll_interval_ms = 1000;
+  // Sent and discarded messages are deleted this long after they settled (0: kept for
+  // ever); `serve` prunes daily, `lienthong outbox prune` on demand.
+  int64_t retention_days = 30;
 
   // Keys: max_attempts, max_age_seconds, backoff_initial_ms, backoff_max_ms,
   // backoff_multiplier, jitter, lease_ms (plus the worker keys: workers, batch_size,
-  // poll_interval_ms).
+  // poll_interval_ms) and retention_days.
   static Policy from_config(const ConfigNode& node);
 };
 
@@ -136,6 +139,10 @@ class Outbox {
   // claimable (max of next attempt and lease end); nullopt when nothing can become due
   // (empty, or only messages blocked behind dead letters).
   Result<std::optional<int64_t>> next_due_ms(const std::string& destination);
+  // Deletes sent messages settled before `cutoff_ms` and discarded ones queued before it,
+  // with their payloads, in transactions of `chunk` messages (the dispatcher is not held
+  // up). Pending and dead messages are never deleted. Returns how many were deleted.
+  Result<int64_t> prune(int64_t cutoff_ms, size_t chunk = 1000);
   const Policy& policy() const { return policy_; }
 
  private:

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 namespace lienthong::webhooks {
 
 std::vector<store::Migration> Receipts::migrations() {
@@ -51,6 +53,25 @@ Result<int64_t> Receipts::count(const std::string& source) {
                           ? db_.query("SELECT COUNT(*) FROM webhook_receipts")
                           : db_.query("SELECT COUNT(*) FROM webhook_receipts WHERE source = ?", {source}));
   return rows.empty() ? int64_t{0} : rows[0].i64(0);
+}
+
+Result<int64_t> Receipts::prune(int64_t cutoff_ms, size_t chunk) {
+  chunk = std::max<size_t>(1, chunk);
+  int64_t total = 0;
+  for (;;) {
+    int64_t deleted = 0;
+    Status s = db_.transaction([&]() -> Status {
+      LT_ASSIGN_OR_RETURN(deleted, db_.exec("DELETE FROM webhook_receipts WHERE (source, webhook_id) IN ("
+                                            "SELECT source, webhook_id FROM webhook_receipts "
+                                            "WHERE received_at_ms < ? LIMIT ?)",
+                                            {cutoff_ms, static_cast<int64_t>(chunk)}));
+      return {};
+    });
+    if (!s.ok())
+      return s.error().context("pruning webhook receipts (" + std::to_string(total) + " deleted before)");
+    total += deleted;
+    if (deleted < static_cast<int64_t>(chunk)) return total;
+  }
 }
 
 }  // namespace lienthong::webhooks

@@ -3,13 +3,12 @@
 // effect, even after a restart.
 #pragma once
 
-#include "gateway/common/digest.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "gateway/common/digest.hpp"
 #include "gateway/common/result.hpp"
 #include "gateway/store/database.hpp"
 
@@ -33,6 +32,10 @@ class Receipts {
   // Joins the caller's transaction. kConflict when the (source, id) exists already.
   Status insert(const Receipt& r);
   Result<int64_t> count(const std::string& source = "");
+  // Deletes receipts received before `cutoff_ms`, in transactions of `chunk`. A webhook
+  // redelivered after its receipt is gone is treated as new: keep receipts longer than
+  // any sender retries. Returns how many were deleted.
+  Result<int64_t> prune(int64_t cutoff_ms, size_t chunk = 1000);
 
  private:
   store::Database& db_;

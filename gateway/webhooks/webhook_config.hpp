@@ -54,6 +54,9 @@ struct SourceConfig {
 struct WebhooksConfig {
   std::string path_prefix = "/v1/webhooks";
   int64_t retry_after_seconds = 30;
+  // Receipts (the answer to each source + webhook-id, for redeliveries) are deleted this
+  // long after they were received (0: kept for ever). Longer than any sender retries.
+  int64_t receipt_retention_days = 30;
   // The provincial system's notification endpoint; its other keys (timeouts, TLS) are
   // the HTTP client's and are read by the component.
   std::optional<std::string> notify_url;

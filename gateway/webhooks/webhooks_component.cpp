@@ -1,6 +1,9 @@
 #include "gateway/webhooks/webhooks_component.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
 
 #include "app/runtime.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
@@ -8,8 +11,10 @@
 #include "gateway/http/http_client.hpp"
 #include "gateway/mapping/mapping.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/scheduler/scheduler.hpp"
 #include "gateway/webhooks/notify_destination.hpp"
 #include "gateway/webhooks/procedure_codes.hpp"
+#include "gateway/webhooks/receipts.hpp"
 #include "gateway/webhooks/webhook_receiver.hpp"
 #include "gateway/webhooks/webhook_routes.hpp"
 
@@ -57,8 +62,9 @@ int64_t high_water_mark(const app::Runtime& rt) {
 
 class WebhooksComponent final : public app::Component {
  public:
-  WebhooksComponent(app::Runtime& rt, const ConfigNode& section) {
+  WebhooksComponent(app::Runtime& rt, const ConfigNode& section) : db_(*rt.db), clock_(*rt.clock) {
     WebhooksConfig c = parse_config(section);
+    retention_days_ = c.receipt_retention_days;
     if (c.notify_url) {
       notify_ = std::make_unique<NotifyDestination>(
           *c.notify_url, http::ClientOptions::from_config(section.object("notify")));
@@ -70,8 +76,24 @@ class WebhooksComponent final : public app::Component {
   void register_destinations(outbox::Dispatcher& dispatcher) override {
     if (notify_) dispatcher.add(*notify_);
   }
+  void register_jobs(scheduler::Scheduler& scheduler) override {
+    if (retention_days_ == 0) return;
+    // Daily, first a minute after start-up.
+    scheduler.add(
+        "webhook-receipts-retention", std::chrono::hours(24),
+        [this]() -> Status {
+          int64_t cutoff = clock_.now_ms() - retention_days_ * 86'400'000LL;
+          LT_ASSIGN_OR_RETURN(int64_t n, Receipts(db_).prune(cutoff));
+          if (n > 0) spdlog::info("webhooks: deleted {} receipts older than {} days", n, retention_days_);
+          return {};
+        },
+        std::chrono::minutes(1));
+  }
 
  private:
+  store::Database& db_;
+  const Clock& clock_;
+  int64_t retention_days_ = 0;
   std::unique_ptr<NotifyDestination> notify_;
   std::unique_ptr<WebhookReceiver> receiver_;
 };

@@ -142,5 +142,20 @@ TEST_F(OutboxCliTest, UnknownOutboxConfigKeyIsRefused) {
   EXPECT_NE(r.out.find("max_atempts"), std::string::npos) << r.out;
 }
 
+TEST_F(OutboxCliTest, PruneDeletesSentMessagesOlderThanTheGivenDaysAndSaysHowMany) {
+  auto e = outbox_->enqueue({"dvcqg", "dossier_status", "k", "d1", "{}"});
+  ASSERT_TRUE(e.ok());
+  ASSERT_TRUE(outbox_->mark_sent({e->id}).ok());
+  auto kept = run("prune --older-than-days 1 --json");
+  EXPECT_EQ(kept.exit_code, 0) << kept.out;
+  EXPECT_NE(kept.out.find("\"deleted\":0"), std::string::npos) << kept.out;
+  auto gone = run("prune --older-than-days 0 --json");
+  EXPECT_EQ(gone.exit_code, 0) << gone.out;
+  EXPECT_NE(gone.out.find("\"deleted\":1"), std::string::npos) << gone.out;
+  auto bad = run("prune --older-than-days soon");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("--older-than-days"), std::string::npos) << bad.out;
+}
+
 }  // namespace
 }  // namespace lienthong::outbox

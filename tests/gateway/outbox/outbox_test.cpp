@@ -493,5 +493,43 @@ TEST_F(OutboxTest, ClaimReturnsEachMessagesOwnPayloadForBatchesLongerThanOneLook
   for (auto& m : *claimed) EXPECT_EQ("p" + m.dedup_key.substr(1), m.payload) << m.id;
 }
 
+TEST_F(OutboxTest, PruneDeletesOnlyMessagesSettledBeforeTheCutoffWithTheirPayloads) {
+  clock_.set_ms(1'000'000);
+  int64_t old_sent = enqueue("a", "a1", "old sent");
+  int64_t old_dead = enqueue("b", "b1", "old dead");
+  int64_t pending = enqueue("c", "c1", "still pending");
+  ASSERT_EQ(claim_ids(), (std::vector<int64_t>{old_sent, old_dead, pending}));
+  ASSERT_TRUE(outbox_->mark_sent({old_sent}).ok());
+  ASSERT_EQ(outbox_->mark_failed(old_dead, kPermanent).value(), State::kDead);
+  clock_.set_ms(5'000'000);
+  int64_t new_sent = enqueue("d", "d1", "new sent");
+  // The pending one's lease ran out meanwhile: it is handed out again too.
+  ASSERT_EQ(claim_ids(), (std::vector<int64_t>{pending, new_sent}));
+  ASSERT_TRUE(outbox_->mark_sent({new_sent}).ok());
+
+  auto n = outbox_->prune(2'000'000);
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  EXPECT_FALSE(outbox_->get(old_sent).ok());
+  EXPECT_EQ(state_of(old_dead), State::kDead) << "a dead letter waits for an operator, whatever its age";
+  EXPECT_EQ(state_of(pending), State::kPending);
+  EXPECT_EQ(outbox_->get(new_sent)->payload, "new sent");
+  auto payloads = db_->query("SELECT count(*) FROM outbox_payloads");
+  ASSERT_TRUE(payloads.ok());
+  EXPECT_EQ((*payloads)[0].i64(0), 3) << "the pruned message's payload goes with it";
+}
+
+TEST_F(OutboxTest, PruneWorksThroughMoreMessagesThanOneChunk) {
+  clock_.set_ms(1'000);
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 150; ++i) ids.push_back(enqueue("k" + std::to_string(i), "d" + std::to_string(i)));
+  ASSERT_TRUE(outbox_->mark_sent(ids).ok());
+  clock_.set_ms(10'000);
+  auto n = outbox_->prune(5'000, 40);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 150);
+  EXPECT_EQ(outbox_->counts()->sent, 0);
+}
+
 }  // namespace
 }  // namespace lienthong::outbox
