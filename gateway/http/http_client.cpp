@@ -8,23 +8,14 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "gateway/common/text.hpp"
+
 namespace lienthong::http {
 
 namespace {
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
+  return ascii_lower(s);
 }
 
 std::string trim(std::string_view s) {

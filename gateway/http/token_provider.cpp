@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "gateway/common/json.hpp"
+#include "gateway/common/text.hpp"
 
 namespace lienthong::http {
 
@@ -35,12 +36,6 @@ std::string form_encode(std::string_view s) {
     }
   }
   return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 std::string without_query(const std::string& url) {

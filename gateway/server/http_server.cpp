@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "gateway/common/log.hpp"
+#include "gateway/common/text.hpp"
 #include "gateway/server/query.hpp"
 
 namespace lienthong::server {
@@ -33,18 +34,7 @@ using tcp = boost::asio::ip::tcp;
 namespace {
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
+  return ascii_lower(s);
 }
 
 // "/a/b" → {"a","b"}; "/" → {}; a trailing slash keeps an empty last segment.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "gateway/common/json.hpp"
+#include "gateway/common/text.hpp"
 
 namespace lienthong::webhooks {
 
@@ -16,9 +17,7 @@ constexpr std::string_view kSoap11Ns = "http://schemas.xmlsoap.org/soap/envelope
 constexpr std::string_view kSoap12Ns = "http://www.w3.org/2003/05/soap-envelope";
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
+  return ascii_lower(s);
 }
 
 std::string_view trim(std::string_view s) {

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "gateway/common/json.hpp"
+#include "gateway/common/text.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
 #include "gateway/mapping/mapping.hpp"
@@ -44,9 +45,7 @@ Outcome problem(int status, std::string reason, std::string title, std::string d
 
 std::optional<std::string_view> header(const server::Request& r, std::string_view name) {
   for (auto& [k, v] : r.headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(a) == std::tolower(b);
-        })) {
+    if (iequals(k, name)) {
       return std::string_view(v);
     }
   }
