@@ -6,13 +6,16 @@
 // The simulators run in this process, so the peak RSS and the CPU seconds include them.
 // The per-CPU-second rate is the figure to compare on a shared, loaded machine.
 //   bench_sync [--dossiers N] [--baseline-dossiers N] [--batch N] [--page N] [--events-per-message N]
+//              [--repeat N]
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "adapters/dvcqg/dvcqg.hpp"
 #include "adapters/one_stop_shop/one_stop_shop.hpp"
@@ -138,15 +141,28 @@ int main(int argc, char** argv) {
   size_t page = static_cast<size_t>(arg(argc, argv, "page", 1000));
   size_t per_message = static_cast<size_t>(arg(argc, argv, "events-per-message", 50));
   std::printf("sync end to end on loopback: one-stop-shop sim -> SQLite store + outbox -> DVCQG sim\n");
+  int64_t repeat = std::max<int64_t>(1, arg(argc, argv, "repeat", 3));
   Figures base = run(baseline, 1, page, 1);
   print("baseline", 1, base);
-  Figures batched = run(dossiers, batch, page, per_message);
-  print("batched", batch, batched);
+  // Several batched runs: on a shared VM one run can be off by a fifth; the median is the
+  // figure to quote.
+  std::vector<Figures> runs;
+  bool all_match = base.at_portal == base.events;
+  for (int64_t i = 0; i < repeat; ++i) {
+    runs.push_back(run(dossiers, batch, page, per_message));
+    print("batched", batch, runs.back());
+    all_match =
+        all_match && runs.back().at_portal == runs.back().events && runs.back().pushed == runs.back().events;
+  }
+  auto rate = [](const Figures& f) { return static_cast<double>(f.events) / f.seconds; };
+  std::sort(runs.begin(), runs.end(), [&](const Figures& a, const Figures& b) { return rate(a) < rate(b); });
+  const Figures& median = runs[runs.size() / 2];
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("speed-up %.1fx; target 20000 events/s with batching; peak RSS %.1f MB (simulators included)\n",
-              (static_cast<double>(batched.events) / batched.seconds) /
-                  (static_cast<double>(base.events) / base.seconds),
-              static_cast<double>(ru.ru_maxrss) / 1024.0);
-  return batched.at_portal == batched.events && base.at_portal == base.events ? 0 : 1;
+  std::printf(
+      "median of %zu: %.0f events/s end to end (%.1fx the baseline), %.0f per CPU-second; target 20000 "
+      "events/s with batching; peak RSS %.1f MB (simulators included)\n",
+      runs.size(), rate(median), rate(median) / rate(base),
+      static_cast<double>(median.events) / median.cpu_seconds, static_cast<double>(ru.ru_maxrss) / 1024.0);
+  return all_match ? 0 : 1;
 }
