@@ -10,6 +10,7 @@
 
 #include "gateway/codes/table_resolver.hpp"
 #include "gateway/common/json.hpp"
+#include "gateway/common/log.hpp"
 #include "gateway/http/http_client.hpp"
 #include "gateway/mapping/mapping.hpp"
 #include "gateway/mapping/status_machine.hpp"
@@ -149,8 +150,9 @@ class DvcqgTarget final : public sync::SyncTarget {
     LT_ASSIGN_OR_RETURN(auto records, translate(e, canonical_doc));
     std::string dossier = json::to_string(records.first), progress = json::to_string(records.second);
     std::string seq = std::to_string(e.sequence);
-    std::string payload = "{\"MaHoSo\":" + json_string(e.dossier_code) + ",\"sequence\":" + seq +
-                          ",\"dossier\":" + dossier + ",\"progress\":" + progress + "}";
+    std::string payload = "{\"MaHoSo\":\"" + log::json_escape(e.dossier_code) + "\"" +
+                          ",\"sequence\":" + seq + ",\"dossier\":" + dossier + ",\"progress\":" + progress +
+                          "}";
     return sync::Prepared{std::string(kRecordsKind),
                           std::move(payload),
                           {std::move(dossier), std::move(progress), std::move(seq)}};
@@ -170,7 +172,7 @@ class DvcqgTarget final : public sync::SyncTarget {
     for (const auto& p : parts)
       if (p.kind != kRecordsKind || p.fragments.size() != 3)
         return Error(ErrorKind::kInternal, "dvcqg: can only combine records this adapter prepared");
-    std::string out = "{\"MaHoSo\":" + json_string(dossier_code) +
+    std::string out = "{\"MaHoSo\":\"" + log::json_escape(dossier_code) + "\"" +
                       ",\"dossier\":" + parts.back().fragments[0] + ",\"events\":[";
     for (size_t i = 0; i < parts.size(); ++i) {
       if (i) out += ',';
@@ -217,36 +219,28 @@ class DvcqgTarget final : public sync::SyncTarget {
   // from the webhook flow) carry the canonical event and are translated when delivered.
   static constexpr std::string_view kRecordsKind = "dvcqg_records";
 
-  static std::string json_string(const std::string& s) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(buf.GetString(), buf.GetSize());
-  }
-
-  // One status event of a message: its place in the dossier's history and its records
-  // (a combined message holds only the latest dossier record: see Item::dossier).
+  // One status event of a message: its place in the dossier's history and its progress
+  // record.
   struct Part {
     int sequence = 0;
-    const Value* dossier = nullptr;
     const Value* progress = nullptr;
     bool progress_done = false;
   };
 
-  // One outbox message: one or more events of one dossier, in order.
+  // One outbox message: one or more events of one dossier, in order, and the one dossier
+  // record sent for them (the latest event's: the portal's dossier record is a state).
   struct Item {
     size_t index = 0;
     std::string dossier_code;
     std::vector<Part> parts;
-    rapidjson::Document doc;         // owns what the pointers point at
-    const Value* dossier = nullptr;  // the dossier record sent (the latest event's)
+    rapidjson::Document doc;  // owns what the pointers point at
+    const Value* dossier = nullptr;
     bool create = true;
     bool retry = false;
     bool dossier_done = false;
     bool failed = false;
     int failed_sequence = 0;
     Error error;
-    const Value* latest_dossier() const { return dossier ? dossier : parts.back().dossier; }
     Part* next_progress() {
       for (auto& p : parts)
         if (!p.progress_done) return &p;
@@ -254,37 +248,32 @@ class DvcqgTarget final : public sync::SyncTarget {
     }
   };
 
-  // `need_dossier`: a single event carries its dossier record; a combined message carries
-  // only the latest one, at its top level.
-  static Status load_part(const Value& v, Part& p, bool need_dossier) {
+  static Status load_part(const Value& v, Part& p) {
     const Value* seq = v.IsObject() ? json::member(v, "sequence") : nullptr;
-    p.dossier = v.IsObject() ? json::member(v, "dossier") : nullptr;
     p.progress = v.IsObject() ? json::member(v, "progress") : nullptr;
-    bool dossier_ok = p.dossier ? p.dossier->IsObject() : !need_dossier;
-    if (!seq || !seq->IsInt() || !dossier_ok || !p.progress || !p.progress->IsObject())
+    if (!seq || !seq->IsInt() || !p.progress || !p.progress->IsObject())
       return Error(ErrorKind::kValidation,
-                   "queued DVCQG records lack sequence, dossier or progress; the message was "
-                   "edited or written by another version (replay it from the source)");
+                   "queued DVCQG records lack sequence or progress; the message was edited or written "
+                   "by another version (replay it from the source)");
     p.sequence = seq->GetInt();
     return {};
   }
 
+  // prepare()'s form (one event: MaHoSo, sequence, dossier, progress) or combine()'s
+  // (MaHoSo, dossier, events: [{sequence, progress}, ...]).
   Status load_records(const outbox::Message& m, Item& it) const {
     LT_ASSIGN_OR_RETURN(it.doc, json::parse(m.payload, "queued DVCQG records"));
     auto code = it.doc.IsObject() ? json::get_string(it.doc, "MaHoSo") : std::nullopt;
     if (!code) return Error(ErrorKind::kValidation, "queued DVCQG records lack MaHoSo");
     it.dossier_code = *code;
+    it.dossier = json::member(it.doc, "dossier");
+    if (!it.dossier || !it.dossier->IsObject())
+      return Error(ErrorKind::kValidation, "queued DVCQG records lack the dossier record (\"dossier\")");
     const Value* events = json::member(it.doc, "events");
-    if (!events) {
-      LT_TRY(load_part(it.doc, it.parts.emplace_back(), true));
-      return {};
-    }
+    if (!events) return load_part(it.doc, it.parts.emplace_back());
     if (!events->IsArray() || events->Empty())
       return Error(ErrorKind::kValidation, "queued DVCQG records: \"events\" is not a non-empty array");
-    it.dossier = json::member(it.doc, "dossier");
-    if (it.dossier && !it.dossier->IsObject())
-      return Error(ErrorKind::kValidation, "queued DVCQG records: \"dossier\" is not an object");
-    for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back(), !it.dossier));
+    for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back()));
     for (size_t i = 1; i < it.parts.size(); ++i)
       if (it.parts[i].sequence <= it.parts[i - 1].sequence)
         return Error(ErrorKind::kValidation, "queued DVCQG records: events are not in history order");
@@ -299,9 +288,9 @@ class DvcqgTarget final : public sync::SyncTarget {
     auto& al = it.doc.GetAllocator();
     it.doc.AddMember("dossier", Value(records.first, al), al);
     it.doc.AddMember("progress", Value(records.second, al), al);
+    it.dossier = json::member(it.doc, "dossier");
     Part& p = it.parts.emplace_back();
     p.sequence = ev.sequence;
-    p.dossier = json::member(it.doc, "dossier");
     p.progress = json::member(it.doc, "progress");
     return {};
   }
@@ -390,7 +379,7 @@ class DvcqgTarget final : public sync::SyncTarget {
           size_t end = std::min(group.size(), start + batch_size_);
           std::vector<const Value*> records;
           records.reserve(end - start);
-          for (size_t k = start; k < end; ++k) records.push_back(group[k]->latest_dossier());
+          for (size_t k = start; k < end; ++k) records.push_back(group[k]->dossier);
           auto ans = call(kSyncDossiers, updating, records);
           for (size_t k = start; k < end; ++k) {
             Item& it = *group[k];

@@ -131,43 +131,42 @@ Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, c
 
 Status DossierStore::update_view(const model::DossierStatusEvent& e, int64_t now_ms) {
   DossierRow r = row_from_event(e, now_ms);
-  {
-    // Upsert that only moves forward in sequence.
-    LT_TRY(db_.exec(
-        std::string("INSERT INTO dossiers (") + kRowColumns +
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (dossier_code) DO UPDATE SET source = excluded.source,"
-            " procedure_code = excluded.procedure_code, procedure_name = excluded.procedure_name,"
-            " field_code = excluded.field_code, channel = excluded.channel, owner_type = excluded.owner_type,"
-            " agency_code = excluded.agency_code, agency_level = excluded.agency_level,"
-            " received_at_ms = excluded.received_at_ms, due_at_ms = excluded.due_at_ms,"
-            " returned_at_ms = excluded.returned_at_ms, finished_at_ms = excluded.finished_at_ms,"
-            " status = excluded.status, status_at_ms = excluded.status_at_ms,"
-            " last_sequence = excluded.last_sequence, online_payment = excluded.online_payment,"
-            " digitised = excluded.digitised, fee_total_vnd = excluded.fee_total_vnd,"
-            " updated_at_ms = excluded.updated_at_ms"
-            " WHERE excluded.last_sequence > dossiers.last_sequence",
-        {r.dossier_code,
-         r.source,
-         r.procedure_code,
-         r.procedure_name,
-         r.field_code,
-         static_cast<int64_t>(r.channel),
-         static_cast<int64_t>(r.owner_type),
-         r.agency_code,
-         r.agency_level,
-         r.received_at_ms,
-         r.due_at_ms,
-         opt(r.returned_at_ms),
-         opt(r.finished_at_ms),
-         static_cast<int64_t>(r.status),
-         r.status_at_ms,
-         static_cast<int64_t>(r.last_sequence),
-         static_cast<int64_t>(r.online_payment),
-         static_cast<int64_t>(r.digitised),
-         r.fee_total_vnd,
-         r.updated_at_ms}));
-  }
+  // Upsert that only moves forward in sequence; the text is built once (this runs for
+  // every dossier of every pulled page).
+  static const std::string kUpsert =
+      std::string("INSERT INTO dossiers (") + kRowColumns +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (dossier_code) DO UPDATE SET source = excluded.source,"
+      " procedure_code = excluded.procedure_code, procedure_name = excluded.procedure_name,"
+      " field_code = excluded.field_code, channel = excluded.channel, owner_type = excluded.owner_type,"
+      " agency_code = excluded.agency_code, agency_level = excluded.agency_level,"
+      " received_at_ms = excluded.received_at_ms, due_at_ms = excluded.due_at_ms,"
+      " returned_at_ms = excluded.returned_at_ms, finished_at_ms = excluded.finished_at_ms,"
+      " status = excluded.status, status_at_ms = excluded.status_at_ms,"
+      " last_sequence = excluded.last_sequence, online_payment = excluded.online_payment,"
+      " digitised = excluded.digitised, fee_total_vnd = excluded.fee_total_vnd,"
+      " updated_at_ms = excluded.updated_at_ms"
+      " WHERE excluded.last_sequence > dossiers.last_sequence";
+  LT_TRY(db_.exec(kUpsert, {r.dossier_code,
+                            r.source,
+                            r.procedure_code,
+                            r.procedure_name,
+                            r.field_code,
+                            static_cast<int64_t>(r.channel),
+                            static_cast<int64_t>(r.owner_type),
+                            r.agency_code,
+                            r.agency_level,
+                            r.received_at_ms,
+                            r.due_at_ms,
+                            opt(r.returned_at_ms),
+                            opt(r.finished_at_ms),
+                            static_cast<int64_t>(r.status),
+                            r.status_at_ms,
+                            static_cast<int64_t>(r.last_sequence),
+                            static_cast<int64_t>(r.online_payment),
+                            static_cast<int64_t>(r.digitised),
+                            r.fee_total_vnd,
+                            r.updated_at_ms}));
   return {};
 }
 

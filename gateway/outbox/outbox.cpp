@@ -52,6 +52,34 @@ std::string state_sql(State s) {
   return std::string(to_string(s));
 }
 
+// Statements over many ids take them in groups of kIdGroup: one statement per group
+// instead of one per id (a statement's own overhead cost as much as the row's work), and
+// a fixed SQL text, so the store's statement cache holds one prepared statement per use.
+constexpr size_t kIdGroup = 64;
+
+// `prefix` followed by "(?, ?, ...)" with kIdGroup placeholders.
+std::string with_id_group(std::string_view prefix) {
+  std::string sql(prefix);
+  sql += " (?";
+  for (size_t i = 1; i < kIdGroup; ++i) sql += ", ?";
+  return sql + ")";
+}
+
+// Calls fn(params) once per group of ids; params = `leading` then kIdGroup ids. A short
+// last group repeats its last id, which an IN list ignores.
+template <class Fn>
+Status for_each_id_group(const std::vector<int64_t>& ids, const store::Params& leading, Fn fn) {
+  store::Params params;
+  params.reserve(leading.size() + kIdGroup);
+  for (size_t start = 0; start < ids.size(); start += kIdGroup) {
+    size_t end = std::min(ids.size(), start + kIdGroup);
+    params = leading;
+    for (size_t i = start; i < start + kIdGroup; ++i) params.emplace_back(ids[std::min(i, end - 1)]);
+    LT_TRY(fn(params));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(State s) {
@@ -172,9 +200,8 @@ Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
     if (!ins.empty()) {
       out.id = ins[0].i64(0);
       out.inserted = true;
-      return db_.exec("INSERT INTO outbox_payloads (id, payload) VALUES (?, ?)", {out.id, m.payload}).ok()
-                 ? Status{}
-                 : Status(Error(ErrorKind::kStore, "outbox enqueue: cannot store the payload"));
+      LT_TRY(db_.exec("INSERT INTO outbox_payloads (id, payload) VALUES (?, ?)", {out.id, m.payload}));
+      return {};
     }
     LT_ASSIGN_OR_RETURN(store::Rows old, db_.query("SELECT id, content_hash, destination, kind, ordering_key "
                                                    "FROM outbox WHERE dedup_key = ?",
@@ -226,29 +253,23 @@ Result<std::vector<Message>> Outbox::claim(const std::string& destination, size_
 }
 
 Status Outbox::load_payloads(std::vector<Message>& messages) {
-  // Chunks of a fixed size keep one cached statement; a short chunk repeats its last id.
-  constexpr size_t kChunk = 64;
-  static const std::string kSql = [] {
-    std::string sql = "SELECT id, payload FROM outbox_payloads WHERE id IN (?";
-    for (size_t i = 1; i < kChunk; ++i) sql += ", ?";
-    return sql + ")";
-  }();
+  static const std::string kSql = with_id_group("SELECT id, payload FROM outbox_payloads WHERE id IN");
   std::unordered_map<int64_t, Message*> by_id;
+  std::vector<int64_t> ids;
   by_id.reserve(messages.size());
-  for (auto& m : messages) by_id[m.id] = &m;
-  store::Params params;
-  params.reserve(kChunk);
-  for (size_t start = 0; start < messages.size(); start += kChunk) {
-    size_t end = std::min(messages.size(), start + kChunk);
-    params.clear();
-    for (size_t i = start; i < start + kChunk; ++i) params.emplace_back(messages[std::min(i, end - 1)].id);
+  ids.reserve(messages.size());
+  for (auto& m : messages) {
+    by_id[m.id] = &m;
+    ids.push_back(m.id);
+  }
+  return for_each_id_group(ids, {}, [&](const store::Params& params) -> Status {
     LT_ASSIGN_OR_RETURN(store::Rows rows, db_.query(kSql, params));
     for (auto& r : rows) {
       auto it = by_id.find(r.i64(0));
       if (it != by_id.end()) it->second->payload = r.str(1);
     }
-  }
-  return {};
+    return {};
+  });
 }
 
 Status Outbox::mark_sent(const std::vector<int64_t>& ids) {
@@ -256,29 +277,10 @@ Status Outbox::mark_sent(const std::vector<int64_t>& ids) {
   int64_t now = clock_.now_ms();
   // Also from dead/discarded: a late report from a worker whose lease expired is still
   // the truth (it was delivered).
-  // One statement per chunk of kMarkChunk ids instead of one per id: the statement's own
-  // overhead (reset, bind, opening the table and index cursors) cost as much as the update.
-  // The SQL text is constant, so the store's statement cache holds one prepared statement;
-  // a short last chunk repeats its last id, which the `state <> 'sent'` makes a no-op.
-  constexpr size_t kMarkChunk = 64;
-  static const std::string kMarkSql = [] {
-    std::string sql =
-        "UPDATE outbox SET state = 'sent', sent_at_ms = ?, lease_until_ms = 0 WHERE state <> 'sent' AND id "
-        "IN (?";
-    for (size_t i = 1; i < kMarkChunk; ++i) sql += ", ?";
-    return sql + ")";
-  }();
+  static const std::string kSql = with_id_group(
+      "UPDATE outbox SET state = 'sent', sent_at_ms = ?, lease_until_ms = 0 WHERE state <> 'sent' AND id IN");
   return db_.transaction([&]() -> Status {
-    store::Params params;
-    params.reserve(kMarkChunk + 1);
-    for (size_t start = 0; start < ids.size(); start += kMarkChunk) {
-      size_t end = std::min(ids.size(), start + kMarkChunk);
-      params.clear();
-      params.emplace_back(now);
-      for (size_t i = start; i < start + kMarkChunk; ++i) params.emplace_back(ids[std::min(i, end - 1)]);
-      LT_TRY(db_.exec(kMarkSql, params));
-    }
-    return {};
+    return for_each_id_group(ids, {now}, [&](const store::Params& params) { return db_.exec(kSql, params); });
   });
 }
 
@@ -464,12 +466,8 @@ Result<std::optional<int64_t>> Outbox::next_due_ms(const std::string& destinatio
 }
 
 Result<int64_t> Outbox::prune(int64_t cutoff_ms, size_t chunk) {
-  constexpr size_t kIds = 64;  // ids per DELETE; a short last group repeats its last id
-  static const std::string kIn = [] {
-    std::string in = " WHERE id IN (?";
-    for (size_t i = 1; i < kIds; ++i) in += ", ?";
-    return in + ")";
-  }();
+  static const std::string kPayloads = with_id_group("DELETE FROM outbox_payloads WHERE id IN");
+  static const std::string kMessages = with_id_group("DELETE FROM outbox WHERE id IN");
   chunk = std::max<size_t>(1, chunk);
   int64_t total = 0;
   for (;;) {
@@ -479,16 +477,15 @@ Result<int64_t> Outbox::prune(int64_t cutoff_ms, size_t chunk) {
                           db_.query("SELECT id FROM outbox WHERE (state = 'sent' AND sent_at_ms < ?) "
                                     "OR (state = 'discarded' AND created_at_ms < ?) LIMIT ?",
                                     {cutoff_ms, cutoff_ms, static_cast<int64_t>(chunk)}));
-      store::Params params;
-      for (size_t start = 0; start < rows.size(); start += kIds) {
-        size_t end = std::min(rows.size(), start + kIds);
-        params.clear();
-        for (size_t i = start; i < start + kIds; ++i) params.emplace_back(rows[std::min(i, end - 1)].i64(0));
-        LT_TRY(db_.exec("DELETE FROM outbox_payloads" + kIn, params));
-        LT_ASSIGN_OR_RETURN(int64_t n, db_.exec("DELETE FROM outbox" + kIn, params));
+      std::vector<int64_t> ids;
+      ids.reserve(rows.size());
+      for (auto& r : rows) ids.push_back(r.i64(0));
+      return for_each_id_group(ids, {}, [&](const store::Params& params) -> Status {
+        LT_TRY(db_.exec(kPayloads, params));
+        LT_ASSIGN_OR_RETURN(int64_t n, db_.exec(kMessages, params));
         deleted += n;
-      }
-      return {};
+        return {};
+      });
     });
     if (!s.ok()) return s.error().context("outbox prune (" + std::to_string(total) + " deleted before)");
     total += deleted;

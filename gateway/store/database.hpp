@@ -64,8 +64,8 @@ struct SqliteOptions {
   // transaction (see Checkpointer in sqlite_database.cpp). Durability is unchanged.
   bool background_checkpoint = true;
   int checkpoint_pages = 1000;  // WAL length (pages) that wakes the checkpointer
-  int checkpoint_hard_limit_pages =
-      0;  // past this the writer restarts the WAL itself; 0: 8 × checkpoint_pages
+  // Past this WAL length the writer restarts the WAL itself; 0: 8 × checkpoint_pages.
+  int checkpoint_hard_limit_pages = 0;
 };
 
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);

@@ -112,9 +112,8 @@ Result<PullStats> SyncFlow::pull() {
     total.overdue += s.overdue;
     total.at_risk += s.at_risk;
     total.audit_failed += s.audit_failed;
-    if (!page.has_more) break;
-    cursor = page.next_cursor;
     if (!more) break;
+    cursor = page.next_cursor;
   }
   event_counter(source_name_, "new").inc(total.new_events);
   event_counter(source_name_, "unchanged").inc(total.unchanged);
