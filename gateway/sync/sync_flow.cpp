@@ -170,7 +170,9 @@ Result<PullStats> SyncFlow::store_prepared(const SourcePage& page, PreparedPage&
 
 void SyncFlow::prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const {
   out.ready = true;
-  rapidjson::Document doc = model::to_json(e);
+  json::ScratchPool<> pool;  // the canonical document lives only while the targets translate it
+  rapidjson::Value doc;
+  model::to_json(e, doc, pool.allocator());
   out.canonical = json::to_string(doc);
   out.per_target.clear();
   out.per_target.reserve(targets_.size());
