@@ -191,7 +191,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
   }
   prepared.resize(rec.events.size());
   const std::string& code = rec.dossier_code;
-  LT_ASSIGN_OR_RETURN(std::optional<dossiers::DossierRow> row, dossiers_.get(code));
+  LT_ASSIGN_OR_RETURN(std::optional<dossiers::DossierPosition> row, dossiers_.position(code));
   int last_seq = row ? row->last_sequence : 0;
   std::optional<int> prev_status;
   int64_t prev_at = 0;
