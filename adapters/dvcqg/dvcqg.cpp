@@ -241,7 +241,15 @@ class DvcqgTarget final : public sync::SyncTarget {
   struct Part {
     int sequence = 0;
     const Value* progress = nullptr;
+    std::string_view progress_raw;  // its text in the queued message, when found
     bool progress_done = false;
+  };
+
+  // A record to send: its text as queued when known (copied into the request as is), else
+  // the value, written out.
+  struct Record {
+    const Value* value = nullptr;
+    std::string_view raw;
   };
 
   // One outbox message: one or more events of one dossier, in order, and the one dossier
@@ -252,6 +260,7 @@ class DvcqgTarget final : public sync::SyncTarget {
     std::vector<Part> parts;
     rapidjson::Document doc;  // owns what the pointers point at
     const Value* dossier = nullptr;
+    std::string_view dossier_raw;  // its text in the queued message, when found
     bool create = true;
     bool retry = false;
     bool dossier_done = false;
@@ -287,14 +296,35 @@ class DvcqgTarget final : public sync::SyncTarget {
     if (!it.dossier || !it.dossier->IsObject())
       return Error(ErrorKind::kValidation, "queued DVCQG records lack the dossier record (\"dossier\")");
     const Value* events = json::member(it.doc, "events");
-    if (!events) return load_part(it.doc, it.parts.emplace_back());
+    if (!events) {
+      LT_TRY(load_part(it.doc, it.parts.emplace_back()));
+      find_raw(m.payload, it);
+      return {};
+    }
     if (!events->IsArray() || events->Empty())
       return Error(ErrorKind::kValidation, "queued DVCQG records: \"events\" is not a non-empty array");
     for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back()));
     for (size_t i = 1; i < it.parts.size(); ++i)
       if (it.parts[i].sequence <= it.parts[i - 1].sequence)
         return Error(ErrorKind::kValidation, "queued DVCQG records: events are not in history order");
+    find_raw(m.payload, it);
     return {};
+  }
+
+  // The records' text in a message that parsed (batch outlives the items): sent as queued
+  // instead of written out again from the parsed values. Whatever is not found is written.
+  static void find_raw(std::string_view payload, Item& it) {
+    if (auto d = json::raw_member(payload, "dossier")) it.dossier_raw = *d;
+    auto events = json::raw_member(payload, "events");
+    if (!events) {
+      if (auto p = json::raw_member(payload, "progress"); p && it.parts.size() == 1)
+        it.parts[0].progress_raw = *p;
+      return;
+    }
+    auto list = json::raw_elements(*events);
+    if (!list || list->size() != it.parts.size()) return;
+    for (size_t i = 0; i < list->size(); ++i)
+      if (auto p = json::raw_member((*list)[i], "progress")) it.parts[i].progress_raw = *p;
   }
 
   Status load_event(const outbox::Message& m, Item& it) const {
@@ -338,8 +368,8 @@ class DvcqgTarget final : public sync::SyncTarget {
       q.AddMember("MaHoSo", Value(it->dossier_code.c_str(), data.GetAllocator()), data.GetAllocator());
       data.PushBack(q, data.GetAllocator());
     }
-    std::vector<const Value*> queries;
-    for (const Value& q : data.GetArray()) queries.push_back(&q);
+    std::vector<Record> queries;
+    for (const Value& q : data.GetArray()) queries.push_back({&q, {}});
     auto ans = call(kLookup, false, queries);
     // Without an answer the portal may or may not hold the status: never resend blind.
     if (!ans.ok()) {
@@ -391,9 +421,9 @@ class DvcqgTarget final : public sync::SyncTarget {
       for (auto& [updating, group] : groups) {
         for (size_t start = 0; start < group.size(); start += batch_size_) {
           size_t end = std::min(group.size(), start + batch_size_);
-          std::vector<const Value*> records;
+          std::vector<Record> records;
           records.reserve(end - start);
-          for (size_t k = start; k < end; ++k) records.push_back(group[k]->dossier);
+          for (size_t k = start; k < end; ++k) records.push_back({group[k]->dossier, group[k]->dossier_raw});
           auto ans = call(kSyncDossiers, updating, records);
           for (size_t k = start; k < end; ++k) {
             Item& it = *group[k];
@@ -433,9 +463,10 @@ class DvcqgTarget final : public sync::SyncTarget {
       if (round.empty()) return;
       for (size_t start = 0; start < round.size(); start += batch_size_) {
         size_t end = std::min(round.size(), start + batch_size_);
-        std::vector<const Value*> records;
+        std::vector<Record> records;
         records.reserve(end - start);
-        for (size_t k = start; k < end; ++k) records.push_back(round[k].second->progress);
+        for (size_t k = start; k < end; ++k)
+          records.push_back({round[k].second->progress, round[k].second->progress_raw});
         auto ans = call(kSyncProgress, false, records);
         for (size_t k = start; k < end; ++k) {
           auto [it, part] = round[k];
@@ -474,7 +505,7 @@ class DvcqgTarget final : public sync::SyncTarget {
   }
 
   // POST {base}/integration with the session; renews the session once when it expired.
-  Result<Answer> call(const char* service, bool updating, const std::vector<const Value*>& data) {
+  Result<Answer> call(const char* service, bool updating, const std::vector<Record>& data) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       LT_ASSIGN_OR_RETURN(std::string session, session_token());
       // Written straight from the records: no copy of them into a request document.
@@ -488,7 +519,11 @@ class DvcqgTarget final : public sync::SyncTarget {
       req.body.append(updating ? ",\"isUpdating\":true,\"data\":[" : ",\"isUpdating\":false,\"data\":[");
       for (size_t i = 0; i < data.size(); ++i) {
         if (i) req.body.push_back(',');
-        json::append_to(req.body, *data[i]);
+        if (!data[i].raw.empty()) {
+          req.body.append(data[i].raw);
+        } else {
+          json::append_to(req.body, *data[i].value);
+        }
       }
       req.body.append("]}");
       req.method = "POST";

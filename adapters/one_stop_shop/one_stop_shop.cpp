@@ -44,9 +44,12 @@ Error page_error(const std::string& what) {
 
 // `item` is borrowed, not copied, into the mapping's source document while its events are
 // translated (the page document owns it and is dropped after parsing), and given back.
-sync::SourceRecord parse_record(rapidjson::Value& item, size_t index, const mapping::Mapping& mapping) {
+// `raw`: the item's text in the page as received, when found (kept for quarantine as is,
+// instead of written out again).
+sync::SourceRecord parse_record(rapidjson::Value& item, std::optional<std::string_view> raw, size_t index,
+                                const mapping::Mapping& mapping) {
   sync::SourceRecord rec;
-  rec.payload = json::to_string(item);
+  rec.payload = raw ? std::string(*raw) : json::to_string(item);
   std::string where = "items[" + std::to_string(index) + "]";
   auto fail = [&](std::string what) {
     rec.error = Error(ErrorKind::kParse, where + ": " + what);
@@ -103,7 +106,8 @@ sync::SourceRecord parse_record(rapidjson::Value& item, size_t index, const mapp
   return rec;
 }
 
-Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, const mapping::Mapping& mapping);
+Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, std::string_view body,
+                                   const mapping::Mapping& mapping);
 
 class OneStopShopSource final : public sync::Source {
  public:
@@ -138,7 +142,7 @@ class OneStopShopSource final : public sync::Source {
       return e;
     }
     // The body as a std::string: parsed faster than through a string_view.
-    return page_from(json::parse(res.body, "one-stop-shop page"), mapping_);
+    return page_from(json::parse(res.body, "one-stop-shop page"), res.body, mapping_);
   }
 
  private:
@@ -151,12 +155,13 @@ class OneStopShopSource final : public sync::Source {
 }  // namespace
 
 Result<sync::SourcePage> parse_page(std::string_view body, const mapping::Mapping& mapping) {
-  return page_from(json::parse(body, "one-stop-shop page"), mapping);
+  return page_from(json::parse(body, "one-stop-shop page"), body, mapping);
 }
 
 namespace {
 
-Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, const mapping::Mapping& mapping) {
+Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, std::string_view body,
+                                   const mapping::Mapping& mapping) {
   if (!doc.ok()) return page_error(doc.error().message);
   if (!doc->IsObject()) return page_error("expected a JSON object at the top");
   const rapidjson::Value* items = json::member(*doc, "items");
@@ -170,8 +175,11 @@ Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, const mappin
   page.has_more = *more;
   page.records.reserve(items->Size());
   rapidjson::Value& list = doc->FindMember("items")->value;
+  std::optional<std::vector<std::string_view>> raw;
+  if (auto items_text = json::raw_member(body, "items")) raw = json::raw_elements(*items_text);
+  if (raw && raw->size() != list.Size()) raw.reset();
   for (rapidjson::SizeType i = 0; i < list.Size(); ++i)
-    page.records.push_back(parse_record(list[i], i, mapping));
+    page.records.push_back(parse_record(list[i], raw ? std::optional((*raw)[i]) : std::nullopt, i, mapping));
   return page;
 }
 

@@ -345,6 +345,97 @@ void append_string(std::string& out, std::string_view s) {
   put_string(out, s.data(), s.size());
 }
 
+namespace {
+
+constexpr size_t kNone = std::string_view::npos;
+
+size_t skip_ws(std::string_view t, size_t i) {
+  while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t')) ++i;
+  return i;
+}
+
+// End of the string whose opening quote is at i (past the closing quote), or kNone.
+size_t string_end(std::string_view t, size_t i) {
+  for (++i; i < t.size(); ++i) {
+    if (t[i] == '\\') {
+      ++i;
+    } else if (t[i] == '"') {
+      return i + 1;
+    }
+  }
+  return kNone;
+}
+
+// End of the value starting at i (no leading whitespace), or kNone. Iterative: nesting
+// depth does not grow the stack.
+size_t value_end(std::string_view t, size_t i) {
+  if (i >= t.size()) return kNone;
+  if (t[i] == '"') return string_end(t, i);
+  if (t[i] != '{' && t[i] != '[') {
+    while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\n' &&
+           t[i] != '\r' && t[i] != '\t')
+      ++i;
+    return i;
+  }
+  size_t depth = 0;
+  for (; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '"') {
+      i = string_end(t, i);
+      if (i == kNone) return kNone;
+      --i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return kNone;
+}
+
+}  // namespace
+
+std::optional<std::string_view> raw_member(std::string_view t, std::string_view key) {
+  size_t i = skip_ws(t, 0);
+  if (i >= t.size() || t[i] != '{') return std::nullopt;
+  i = skip_ws(t, i + 1);
+  while (i < t.size() && t[i] == '"') {
+    size_t key_end = string_end(t, i);
+    if (key_end == kNone) return std::nullopt;
+    std::string_view name = t.substr(i + 1, key_end - i - 2);
+    // An escaped key may equal `key` once unescaped: let the caller fall back to the DOM.
+    if (name.find('\\') != std::string_view::npos) return std::nullopt;
+    i = skip_ws(t, key_end);
+    if (i >= t.size() || t[i] != ':') return std::nullopt;
+    i = skip_ws(t, i + 1);
+    size_t end = value_end(t, i);
+    if (end == kNone) return std::nullopt;
+    if (name == key) return t.substr(i, end - i);
+    i = skip_ws(t, end);
+    if (i >= t.size() || t[i] != ',') return std::nullopt;
+    i = skip_ws(t, i + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string_view>> raw_elements(std::string_view t) {
+  size_t i = skip_ws(t, 0);
+  if (i >= t.size() || t[i] != '[') return std::nullopt;
+  std::vector<std::string_view> out;
+  i = skip_ws(t, i + 1);
+  if (i < t.size() && t[i] == ']') return out;
+  while (i < t.size()) {
+    size_t end = value_end(t, i);
+    if (end == kNone) return std::nullopt;
+    out.push_back(t.substr(i, end - i));
+    i = skip_ws(t, end);
+    if (i < t.size() && t[i] == ']') return out;
+    if (i >= t.size() || t[i] != ',') return std::nullopt;
+    i = skip_ws(t, i + 1);
+  }
+  return std::nullopt;
+}
+
 const rapidjson::Value* member(const rapidjson::Value& obj, std::string_view key) {
   if (!obj.IsObject()) return nullptr;
   auto it = obj.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));

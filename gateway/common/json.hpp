@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/common/result.hpp"
 
@@ -49,6 +50,14 @@ class ScratchPool {
   alignas(16) char buffer_[kBytes];
   rapidjson::MemoryPoolAllocator<> pool_;
 };
+
+// The raw text of values inside a text that json::parse accepted, to copy a value on
+// without writing it again (only for such texts: nothing here reports malformed JSON, it
+// just finds nothing). The member `key` of the object `object_text` (the first of that
+// name, as member() finds; a key written with escapes is not matched):
+std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key);
+// The elements of the array `array_text`; nullopt when it is not an array.
+std::optional<std::vector<std::string_view>> raw_elements(std::string_view array_text);
 
 // Typed member access; nullopt when missing or of another type.
 const rapidjson::Value* member(const rapidjson::Value& obj, std::string_view key);

@@ -56,6 +56,29 @@ TEST(Json, StringAndStringViewParseAlike) {
   }
 }
 
+TEST(Json, RawMembersAndElementsAreTheTextAsWritten) {
+  std::string text = R"( { "a" : {"x":[1,{"y":"}]\"{"}]} , "b":"q\"uote", "n": -1.5e3 ,"t":true,"e":[] ,"a":2 } )";
+  ASSERT_TRUE(json::parse(text).ok());
+  EXPECT_EQ(json::raw_member(text, "a"), R"({"x":[1,{"y":"}]\"{"}]})");  // the first "a"
+  EXPECT_EQ(json::raw_member(text, "b"), R"("q\"uote")");
+  EXPECT_EQ(json::raw_member(text, "n"), "-1.5e3");
+  EXPECT_EQ(json::raw_member(text, "t"), "true");
+  EXPECT_EQ(json::raw_member(text, "e"), "[]");
+  EXPECT_FALSE(json::raw_member(text, "missing"));
+  EXPECT_FALSE(json::raw_member("[1]", "a"));
+  // An escaped key could be the one asked for: nothing is claimed past it.
+  EXPECT_FALSE(json::raw_member(R"({"\u0061":1,"a":2})", "a"));
+  auto elements = json::raw_elements(R"([ {"k":[1,2]}, "s,]", 3 ,null])");
+  ASSERT_TRUE(elements);
+  ASSERT_EQ(elements->size(), 4u);
+  EXPECT_EQ((*elements)[0], R"({"k":[1,2]})");
+  EXPECT_EQ((*elements)[1], R"("s,]")");
+  EXPECT_EQ((*elements)[2], "3");
+  EXPECT_EQ((*elements)[3], "null");
+  EXPECT_EQ(json::raw_elements("[]")->size(), 0u);
+  EXPECT_FALSE(json::raw_elements("{}"));
+}
+
 TEST(Json, DottedPathWalksObjectsAndArrays) {
   auto r = json::parse(R"({"a":{"b":[{"c":"x"},{"c":"y"}]}})");
   ASSERT_TRUE(r.ok());
