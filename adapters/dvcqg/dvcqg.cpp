@@ -189,13 +189,20 @@ class DvcqgTarget final : public sync::SyncTarget {
     for (const auto& p : parts)
       if (p.kind != kRecordsKind || p.fragments.size() != 3)
         return Error(ErrorKind::kInternal, "dvcqg: can only combine records this adapter prepared");
-    std::string out = "{\"MaHoSo\":\"" + log::json_escape(dossier_code) + "\"" +
-                      ",\"dossier\":" + parts.back().fragments[0] + ",\"events\":[";
+    // Sized once and appended to: this runs inside the page's transaction.
+    std::string code = log::json_escape(dossier_code);
+    size_t size = code.size() + parts.back().fragments[0].size() + 48;
+    for (const auto& p : parts) size += p.fragments[1].size() + p.fragments[2].size() + 32;
+    std::string out;
+    out.reserve(size);
+    out.append("{\"MaHoSo\":\"").append(code).append("\",\"dossier\":").append(parts.back().fragments[0]);
+    out.append(",\"events\":[");
     for (size_t i = 0; i < parts.size(); ++i) {
-      if (i) out += ',';
-      out += "{\"sequence\":" + parts[i].fragments[2] + ",\"progress\":" + parts[i].fragments[1] + "}";
+      if (i) out.push_back(',');
+      out.append("{\"sequence\":").append(parts[i].fragments[2]);
+      out.append(",\"progress\":").append(parts[i].fragments[1]).push_back('}');
     }
-    out += "]}";
+    out.append("]}");
     return sync::Prepared{std::string(kRecordsKind), std::move(out), {}};
   }
 
