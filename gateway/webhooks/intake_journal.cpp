@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -60,25 +61,73 @@ uint64_t segment_number(const std::string& name) {
   return std::stoull(digits);
 }
 
-Status write_all(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+// One writev of header and payload (no copy of the payload into a frame), continued
+// after a partial write.
+Status write_all(int fd, std::string_view header, std::string_view payload) {
+  iovec iov[2] = {{const_cast<char*>(header.data()), header.size()},
+                  {const_cast<char*>(payload.data()), payload.size()}};
+  int first = 0;
+  while (first < 2) {
+    ssize_t n = ::writev(fd, iov + first, 2 - first);
     if (n < 0) {
       if (errno == EINTR) continue;
       return make_error(ErrorKind::kStore, "write failed: " + errno_text(errno));
     }
-    done += static_cast<size_t>(n);
+    auto left = static_cast<size_t>(n);
+    while (first < 2 && left >= iov[first].iov_len) {
+      left -= iov[first].iov_len;
+      ++first;
+    }
+    if (first < 2) {
+      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+      iov[first].iov_len -= left;
+    }
   }
   return {};
 }
 
 }  // namespace
 
-uint32_t crc32c(std::string_view data) {
+namespace {
+
+uint32_t crc32c_table(uint32_t c, const unsigned char* p, size_t n) {
   static const std::array<uint32_t, 256> kTable = make_crc_table();
+  for (size_t i = 0; i < n; ++i) c = kTable[(c ^ p[i]) & 0xff] ^ (c >> 8);
+  return c;
+}
+
+#if defined(__x86_64__)
+// The CPU's CRC32 instruction computes CRC-32C: eight bytes per step instead of one table
+// lookup per byte (every accepted webhook's record passes through here).
+__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(uint32_t c, const unsigned char* p, size_t n) {
+  uint64_t c64 = c;
+  while (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    c64 = __builtin_ia32_crc32di(c64, v);
+    p += 8;
+    n -= 8;
+  }
+  c = static_cast<uint32_t>(c64);
+  while (n > 0) {
+    c = __builtin_ia32_crc32qi(c, *p++);
+    --n;
+  }
+  return c;
+}
+#endif
+
+}  // namespace
+
+uint32_t crc32c(std::string_view data) {
+  auto* p = reinterpret_cast<const unsigned char*>(data.data());
   uint32_t c = 0xffffffffu;
-  for (unsigned char b : data) c = kTable[(c ^ b) & 0xff] ^ (c >> 8);
+#if defined(__x86_64__)
+  static const bool kHardware = __builtin_cpu_supports("sse4.2");
+  c = kHardware ? crc32c_sse42(c, p, data.size()) : crc32c_table(c, p, data.size());
+#else
+  c = crc32c_table(c, p, data.size());
+#endif
   return c ^ 0xffffffffu;
 }
 
@@ -212,7 +261,10 @@ Result<uint64_t> IntakeJournal::append(std::string_view payload) {
     return make_error(ErrorKind::kValidation, "webhook intake journal: record of " +
                                                   std::to_string(payload.size()) + " bytes is too large");
   }
-  std::string frame = encode_frame(payload);
+  std::string header;
+  put_u32(header, static_cast<uint32_t>(payload.size()));
+  put_u32(header, crc32c(payload));
+  const uint64_t frame_size = header.size() + payload.size();
   std::lock_guard lock(mu_);
   // A segment file deleted under the open descriptor would swallow records: start anew.
   struct stat info {};
@@ -220,7 +272,7 @@ Result<uint64_t> IntakeJournal::append(std::string_view payload) {
   if (fd_ < 0 || segment_broken_ || unlinked || segment_size_ >= options_.segment_bytes) {
     LT_TRY(open_segment_locked(segment_ + 1));
   }
-  Status st = write_all(fd_, frame);
+  Status st = write_all(fd_, header, payload);
   if (st.ok() && options_.fsync && ::fdatasync(fd_) != 0) {
     st = make_error(ErrorKind::kStore, "fdatasync failed: " + errno_text(errno));
   }
@@ -230,7 +282,7 @@ Result<uint64_t> IntakeJournal::append(std::string_view payload) {
     if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) segment_broken_ = true;
     return st.error().context("webhook intake journal " + segment_path(segment_).string());
   }
-  segment_size_ += frame.size();
+  segment_size_ += frame_size;
   return segment_;
 }
 

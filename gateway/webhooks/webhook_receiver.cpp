@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -328,14 +330,28 @@ std::variant<Outcome, Status> WebhookReceiver::Impl::intake(std::shared_ptr<Inta
   return Status{};
 }
 
+Receipt receipt_of(const IntakeJob& job) {
+  Receipt r;
+  r.source = job.source;
+  r.webhook_id = job.webhook_id;
+  r.body_sha256 = job.answer.body_hash;
+  r.status = job.answer.status;
+  r.outcome = job.answer.outcome;
+  r.response_body = job.answer.body;
+  r.received_at_ms = job.received_at_ms;
+  return r;
+}
+
 Status WebhookReceiver::Impl::apply_one(IntakeJob& job, int64_t now) {
   const std::string source_label = "webhook:" + job.source;
   const std::string record_key = "webhook-id:" + job.webhook_id;
-  // Already applied: a record read back from the journal after a crash that followed
-  // its commit, or the same id accepted twice in a race with its own apply.
-  LT_ASSIGN_OR_RETURN(auto earlier, receipts.find(job.source, job.webhook_id));
-  if (earlier) {
-    if (earlier->body_sha256 != job.answer.body_hash) {
+  // The receipt first: it also tells whether the job was applied before (a record read
+  // back from the journal after a crash that followed its commit, or the same id accepted
+  // twice in a race with its own apply).
+  if (Status ins = receipts.insert(receipt_of(job)); !ins.ok()) {
+    if (ins.error().kind != ErrorKind::kConflict) return ins;
+    LT_ASSIGN_OR_RETURN(auto earlier, receipts.find(job.source, job.webhook_id));
+    if (earlier && earlier->body_sha256 != job.answer.body_hash) {
       // Kept, not dropped: an operator sees both versions.
       LT_TRY(
           quarantine.put(source_label, record_key,
@@ -384,15 +400,7 @@ Status WebhookReceiver::Impl::apply_one(IntakeJob& job, int64_t now) {
     // kDuplicate: the same event was recorded before (by the sync flow or another
     // delivery): nothing more to do.
   }
-  Receipt r;
-  r.source = job.source;
-  r.webhook_id = job.webhook_id;
-  r.body_sha256 = job.answer.body_hash;
-  r.status = job.answer.status;
-  r.outcome = job.answer.outcome;
-  r.response_body = job.answer.body;
-  r.received_at_ms = job.received_at_ms;
-  return receipts.insert(r);
+  return {};
 }
 
 Status WebhookReceiver::Impl::quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now) {
@@ -401,15 +409,7 @@ Status WebhookReceiver::Impl::quarantine_unappliable(IntakeJob& job, const Error
         "webhook:" + job.source, "webhook-id:" + job.webhook_id,
         why.context("could not be applied after " + std::to_string(job.attempts) + " attempts"),
         job.event ? model::to_json_string(*job.event) : job.body, now));
-    Receipt r;
-    r.source = job.source;
-    r.webhook_id = job.webhook_id;
-    r.body_sha256 = job.answer.body_hash;
-    r.status = job.answer.status;
-    r.outcome = job.answer.outcome;
-    r.response_body = job.answer.body;
-    r.received_at_ms = job.received_at_ms;
-    return receipts.insert(r);
+    return receipts.insert(receipt_of(job));
   });
 }
 
@@ -651,10 +651,24 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
   if (!j.ok()) throw ConfigError("webhooks.journal_dir: " + j.error().message);
   im.journal = std::move(j).value();
   // Receipts already in the store: a redelivery of one of them is looked up there.
-  auto keys = db.query("SELECT source, webhook_id FROM webhook_receipts");
-  if (!keys.ok()) throw ConfigError("webhooks: cannot read the receipts: " + keys.error().message);
-  im.known.reserve(keys->size() + recovered.size());
-  for (const auto& row : *keys) im.known.insert(key_hash(answer_key(row.str(0), row.str(1))));
+  // Read in pages (keyset order) so that a large receipt table is never held at once.
+  std::string after_source, after_id;
+  for (bool first = true;; first = false) {
+    constexpr int64_t kPage = 10'000;
+    auto keys = first ? db.query(
+                            "SELECT source, webhook_id FROM webhook_receipts ORDER BY source, webhook_id "
+                            "LIMIT ?",
+                            {kPage})
+                      : db.query(
+                            "SELECT source, webhook_id FROM webhook_receipts WHERE (source, webhook_id) > "
+                            "(?, ?) ORDER BY source, webhook_id LIMIT ?",
+                            {after_source, after_id, kPage});
+    if (!keys.ok()) throw ConfigError("webhooks: cannot read the receipts: " + keys.error().message);
+    for (const auto& row : *keys) im.known.insert(key_hash(answer_key(row.str(0), row.str(1))));
+    if (static_cast<int64_t>(keys->size()) < kPage) break;
+    after_source = keys->back().str(0);
+    after_id = keys->back().str(1);
+  }
   // Accepted before a stop or crash, not yet in the store: applied first, in order.
   size_t unreadable = 0;
   for (auto& rec : recovered) {

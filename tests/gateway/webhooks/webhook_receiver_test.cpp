@@ -532,6 +532,38 @@ TEST_F(WebhookReceiverTest, AcknowledgedEventSurvivesARestartAndRedeliveryStillH
   EXPECT_EQ(outbox_messages(), 2);
 }
 
+TEST_F(WebhookReceiverTest, RedeliveriesAreRecognisedAfterARestartBeyondTheFirstPageOfReceipts) {
+  // More receipts than one page of the start-up read, the delivery's own among the last.
+  const std::string body = dkkd_body(1);
+  auto first = receiver_->receive("dkkd", signed_request(body, "zz_last"));
+  ASSERT_EQ(first.status, 202);
+  settle();
+  ASSERT_TRUE(db_->transaction([&]() -> Status {
+                   Receipts r(*db_);
+                   for (int i = 0; i < 10'050; ++i) {
+                     Receipt x;
+                     x.source = "dkkd";
+                     x.webhook_id = "old_" + std::to_string(i);
+                     x.body_sha256 = std::string(64, '0');
+                     x.status = 202;
+                     x.outcome = "accepted";
+                     x.response_body = "{}";
+                     x.received_at_ms = kNowMs;
+                     LT_TRY(r.insert(x));
+                   }
+                   return {};
+                 })
+                  .ok());
+  close();
+  open();
+  auto again = receiver_->receive("dkkd", signed_request(body, "zz_last"));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.body, first.body);
+  auto old = receiver_->receive("dkkd", signed_request(dkkd_body(2), "old_10049"));
+  EXPECT_EQ(old.status, 409);  // known id, other body
+  EXPECT_EQ(events(), 1);
+}
+
 TEST_F(WebhookReceiverTest, UnmappedProcedureCodeIsQuarantinedAnd202) {
   auto s = spec(1);
   s.procedure_code = "DKDN-KHONG-CO";
