@@ -716,11 +716,6 @@ Outcome WebhookReceiver::receive(std::string_view source, const server::Request&
   return impl_->receive(source, request);
 }
 
-void WebhookReceiver::receive_async(std::string_view source, const server::Request& request,
-                                    std::function<void(Outcome)> done) {
-  done(impl_->receive(source, request));
-}
-
 bool WebhookReceiver::wait_applied(std::chrono::milliseconds timeout) {
   return impl_->wait_applied(timeout);
 }

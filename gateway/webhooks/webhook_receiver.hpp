@@ -63,9 +63,6 @@ class WebhookReceiver {
   // `source` from the path; the request's headers, body and peer certificate. Returns
   // once the delivery is durable in the intake journal (or refused).
   Outcome receive(std::string_view source, const server::Request& request);
-  // The same, answering through `done` (called exactly once, before this returns).
-  void receive_async(std::string_view source, const server::Request& request,
-                     std::function<void(Outcome)> done);
   // Waits until every accepted delivery is applied to the store (tests, benchmarks,
   // operators' tools); false when `timeout` passed first (the store keeps failing).
   bool wait_applied(std::chrono::milliseconds timeout = std::chrono::seconds(60));

@@ -12,6 +12,7 @@
 #include "gateway/dossiers/quarantine.hpp"
 #include "gateway/http/http_client.hpp"
 #include "gateway/mapping/mapping.hpp"
+#include "gateway/metrics/metrics.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/scheduler/scheduler.hpp"
 #include "gateway/webhooks/notify_destination.hpp"
@@ -97,6 +98,17 @@ class WebhooksComponent final : public app::Component {
     if (notify_) dispatcher.add(*notify_);
   }
   void register_jobs(scheduler::Scheduler& scheduler) override {
+    // Also moves when no request comes in (the applier catching up).
+    scheduler.add(
+        "webhook-intake-backlog", std::chrono::seconds(10),
+        [this]() -> Status {
+          metrics::Registry::global()
+              .gauge("lienthong_webhooks_intake_backlog",
+                     "Accepted webhook deliveries not yet applied to the store")
+              .set(static_cast<double>(receiver_->backlog()));
+          return {};
+        },
+        std::chrono::seconds(10));
     if (retention_days_ == 0) return;
     // Daily, first a minute after start-up.
     scheduler.add(

@@ -120,6 +120,7 @@ TEST_F(WebhookHttpTest, AcceptedThenRedeliveredGetsTheSameAnswer) {
   EXPECT_NE(m.find("lienthong_webhooks_received_total{source=\"dkkd\",outcome=\"replayed\"}"),
             std::string::npos)
       << m;
+  EXPECT_NE(m.find("lienthong_webhooks_intake_backlog "), std::string::npos) << m;
 }
 
 TEST_F(WebhookHttpTest, RefusalsAreProblemJsonWithTypeAndReason) {

@@ -346,20 +346,6 @@ TEST_F(WebhookReceiverTest, RedeliveryIsAnsweredFromItsReceiptEvenWhenTheStoreIs
   EXPECT_EQ(events(), 1);
 }
 
-TEST_F(WebhookReceiverTest, AsyncReceiveAnswersOnceWithTheSameOutcomes) {
-  std::vector<Outcome> answers;
-  auto collect = [&](Outcome o) { answers.push_back(std::move(o)); };
-  receiver_->receive_async("nope", signed_request(dkkd_body(1), "a0"), collect);
-  for (int i = 1; i <= 4; ++i) {
-    receiver_->receive_async("dkkd", signed_request(dkkd_body(i), "a" + std::to_string(i)), collect);
-  }
-  ASSERT_EQ(answers.size(), 5u);
-  EXPECT_EQ(answers[0].status, 404);
-  for (size_t i = 1; i < answers.size(); ++i) EXPECT_EQ(answers[i].status, 202) << answers[i].detail;
-  EXPECT_EQ(events(), 4);
-  EXPECT_EQ(receipts(), 4);
-}
-
 TEST_F(WebhookReceiverTest, StoreFailureDelaysApplyingButLosesNothing) {
   db_->fail_writes = true;
   auto out = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1"));
