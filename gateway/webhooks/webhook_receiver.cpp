@@ -330,6 +330,7 @@ std::variant<Outcome, Status> WebhookReceiver::Impl::intake(std::shared_ptr<Inta
   return Status{};
 }
 
+namespace {
 Receipt receipt_of(const IntakeJob& job) {
   Receipt r;
   r.source = job.source;
@@ -341,6 +342,7 @@ Receipt receipt_of(const IntakeJob& job) {
   r.received_at_ms = job.received_at_ms;
   return r;
 }
+}  // namespace
 
 Status WebhookReceiver::Impl::apply_one(IntakeJob& job, int64_t now) {
   const std::string source_label = "webhook:" + job.source;
