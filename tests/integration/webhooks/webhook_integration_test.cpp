@@ -108,6 +108,8 @@ TEST_F(WebhookIntegrationTest, AcknowledgedDeliveriesSurviveKill9BeforeTheyAreSt
     if (line.find(" 202 accepted") != std::string::npos) acknowledged.insert(line.substr(0, line.find(' ')));
   }
   ASSERT_EQ(acknowledged.size(), 40u) << out;
+  // The journal lives next to the store unless configured otherwise.
+  EXPECT_TRUE(fs::is_directory(db_path() + "-webhooks"));
 
   gateway->signal(SIGKILL);
   EXPECT_EQ(gateway->wait(10s), 128 + SIGKILL);
