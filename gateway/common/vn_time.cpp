@@ -8,7 +8,8 @@ int64_t days_from_civil(int y, int m, int d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
+  const unsigned doy =
+      (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
@@ -40,7 +41,9 @@ bool valid_date(int y, int m, int d) {
   return d <= max;
 }
 
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+static int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 CivilTime to_vietnam(int64_t epoch_ms) {
   int64_t secs = floor_div(epoch_ms, 1000) + kOffsetSeconds;
@@ -134,8 +137,8 @@ std::string format_iso(int64_t epoch_ms) {
 
 std::optional<int64_t> parse_iso(std::string_view s) {
   CivilTime t;
-  if (!digits(s, 0, 4, t.year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, t.month) ||
-      s[7] != '-' || !digits(s, 8, 2, t.day))
+  if (!digits(s, 0, 4, t.year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, t.month) || s[7] != '-' ||
+      !digits(s, 8, 2, t.day))
     return std::nullopt;
   size_t pos = 10;
   int offset_s = kOffsetSeconds;

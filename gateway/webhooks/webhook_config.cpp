@@ -89,7 +89,8 @@ SourceConfig parse_source(const ConfigNode& n, const std::string& id) {
 }  // namespace
 
 WebhooksConfig parse_config(const ConfigNode& section) {
-  section.allow_only({"path_prefix", "retry_after_seconds", "receipt_retention_days", "notify", "sources"});
+  section.allow_only({"path_prefix", "retry_after_seconds", "receipt_retention_days", "notify", "sources",
+                      "journal_dir", "max_backlog"});
   WebhooksConfig c;
   c.path_prefix = section.string_or("path_prefix", c.path_prefix);
   if (c.path_prefix.empty() || c.path_prefix.front() != '/' || c.path_prefix.back() == '/') {
@@ -97,6 +98,9 @@ WebhooksConfig parse_config(const ConfigNode& section) {
   }
   c.retry_after_seconds = section.integer_or("retry_after_seconds", c.retry_after_seconds, 1, 3600);
   c.receipt_retention_days = section.integer_or("receipt_retention_days", c.receipt_retention_days, 0, 36500);
+  c.journal_dir = section.file_path_or("journal_dir", "");
+  c.max_backlog = static_cast<size_t>(
+      section.integer_or("max_backlog", static_cast<int64_t>(c.max_backlog), 100, 10'000'000));
   if (auto n = section.optional_object("notify")) {
     c.notify_url = n->string("url");
     if (c.notify_url->rfind("http://", 0) != 0 && c.notify_url->rfind("https://", 0) != 0) {

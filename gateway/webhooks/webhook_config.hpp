@@ -61,6 +61,14 @@ struct WebhooksConfig {
   // the HTTP client's and are read by the component.
   std::optional<std::string> notify_url;
   std::vector<SourceConfig> sources;
+  // The intake journal (gateway/webhooks/intake_journal.hpp). Its directory defaults (in
+  // the component) to "<store path>-webhooks"; fsync follows the store's synchronous
+  // setting (FULL or EXTRA: on).
+  std::string journal_dir;
+  bool journal_fsync = false;
+  uint64_t journal_segment_bytes = 64ull * 1024 * 1024;
+  // Accepted deliveries not yet applied to the store; over it new ones get 503.
+  size_t max_backlog = 20'000;
 
   const SourceConfig* find(std::string_view id) const;
 };

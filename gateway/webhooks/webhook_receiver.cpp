@@ -2,22 +2,30 @@
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "gateway/common/json.hpp"
+#include "gateway/common/log.hpp"
 #include "gateway/common/text.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
 #include "gateway/mapping/mapping.hpp"
 #include "gateway/model/dossier_event.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/webhooks/intake_journal.hpp"
+#include "gateway/webhooks/intake_record.hpp"
 #include "gateway/webhooks/payload.hpp"
 #include "gateway/webhooks/procedure_codes.hpp"
 #include "gateway/webhooks/rate_limiter.hpp"
@@ -67,10 +75,11 @@ std::string answer_json(std::string_view status, std::string_view source, std::s
   d.AddMember("source", str(source), a);
   d.AddMember("webhook_id", str(webhook_id), a);
   if (e) {
-    // Codes and sequence only: no personal data in answers.
+    // Codes and sequence only: no personal data in answers. A sequence the sender did
+    // not give is assigned when the event is applied to the store, after the answer.
     rapidjson::Value ev(rapidjson::kObjectType);
     ev.AddMember("dossier_code", str(e->dossier_code), a);
-    ev.AddMember("sequence", e->sequence, a);
+    if (e->sequence > 0) ev.AddMember("sequence", e->sequence, a);
     ev.AddMember("procedure_code", str(e->procedure_code), a);
     ev.AddMember("status", e->status, a);
     d.AddMember("event", ev, a);
@@ -86,18 +95,28 @@ struct Source {
   std::unique_ptr<TokenBucket> bucket;
 };
 
-// One translated webhook waiting for the group commit. It owns what it needs, so that the
-// request may be answered later from the committer thread (receive_async).
-struct CommitJob {
-  const Source* src = nullptr;
-  std::string webhook_id, body_hash, body;
-  Result<model::DossierStatusEvent> translated = Error(ErrorKind::kInternal, "not translated");
-  std::optional<Receipt> earlier;  // found inside the transaction: a redelivery
-  Receipt receipt;                 // written by this job
-  Status status;                   // of the transaction that carried it
-  // Called by the committer once the transaction that carried the job has ended.
-  std::function<void(CommitJob&)> on_committed;
+using Answer = IntakeAnswer;
+
+// One accepted webhook, from its journal record until it is applied to the store.
+struct IntakeJob : IntakeRecord {
+  uint64_t segment = 0;  // journal segment holding the record
+  int attempts = 0;      // failed applies of this job on its own
 };
+
+std::string answer_key(std::string_view source, std::string_view webhook_id) {
+  std::string k;
+  k.reserve(source.size() + 1 + webhook_id.size());
+  k.append(source).push_back('\n');
+  k.append(webhook_id);
+  return k;
+}
+
+uint64_t key_hash(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
+constexpr size_t kApplyBatch = 500;
+constexpr int kAttemptsBeforeQuarantine = 3;
 
 }  // namespace
 
@@ -112,6 +131,7 @@ struct WebhookReceiver::Impl {
   dossiers::DossierStore dossier_store{db};
   dossiers::Quarantine quarantine{db};
   Receipts receipts{db};
+  std::unique_ptr<IntakeJournal> journal;
 
   Impl(WebhooksConfig c, store::Database& d, outbox::Outbox& o, const Clock& cl, int64_t hwm,
        const mapping::CodeResolver* cr)
@@ -119,33 +139,41 @@ struct WebhookReceiver::Impl {
 
   Outcome authenticate(const Source& src, const server::Request& req);
   Outcome receive(std::string_view source_id, const server::Request& req);
-  void receive_async(std::string_view source_id, const server::Request& req,
-                     std::function<void(Outcome)> done);
   // Builds the event; an Error here (mapping, validation, unmapped code) quarantines.
   Result<model::DossierStatusEvent> translate(const Source& src, const rapidjson::Value& payload);
-  // Queues the job for the committer; `job->on_committed` runs on the committer thread.
-  void enqueue(std::unique_ptr<CommitJob> job);
-  // Everything up to the commit; returns an outcome when the request ends before it.
-  std::variant<Outcome, std::unique_ptr<CommitJob>> prepare(std::string_view source_id,
-                                                            const server::Request& req);
-  Status commit_one(CommitJob& job, int64_t now);
-  Outcome finish(CommitJob& job);
-  void committer_loop();
+  // The earlier answer to this (source, id), if any: from the jobs not yet applied, else
+  // from the store's receipts (looked up only when the id may be there).
+  Result<std::optional<Answer>> earlier_answer(const std::string& key, const std::string& source,
+                                               const std::string& webhook_id);
+  Outcome replay(const Answer& earlier, const std::string& webhook_id, const std::string& body_hash);
+  // Appends the job to the journal and queues it for the applier; the answer when the
+  // same id was taken meanwhile by a concurrent delivery.
+  std::variant<Outcome, Status> intake(std::shared_ptr<IntakeJob> job, const std::string& key);
+  Status apply_one(IntakeJob& job, int64_t now);
+  Status quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now);
+  void applier_loop();
+  bool wait_applied(std::chrono::milliseconds timeout);
   // The high-water check stats the store's files; the size only moves with writes, so it
-  // is read again after each committed group and otherwise at most every kSizeRefresh.
+  // is read at most every kSizeRefresh.
   int64_t store_size_bytes();
-  void refresh_store_size();
   std::atomic<int64_t> cached_size{-1};
   std::atomic<int64_t> cached_size_at_ns{0};
 
-  std::mutex commit_mu;
-  // Wakes the committer only: each waiting request has its own signal (on_committed), so
-  // a commit wakes exactly the requests it carried instead of every waiting thread.
-  std::condition_variable commit_cv;
-  bool committer_idle = false;
-  std::vector<std::unique_ptr<CommitJob>> pending;
+  std::mutex mu;  // guards everything below
+  // Answers of accepted jobs until two apply rounds after theirs (then the receipt in the
+  // store answers): a delivery that missed the job here has read the store after it.
+  std::unordered_map<std::string, Answer> answers;
+  std::deque<std::pair<uint64_t, std::string>> applied_keys;  // (round, key) to forget
+  // Hashes of every (source, id) that may have a receipt or a queued job: most deliveries
+  // are new and skip the store lookup (which would wait behind the applier's transaction).
+  std::unordered_set<uint64_t> known;
+  std::deque<std::shared_ptr<IntakeJob>> queue;  // accepted, not applied; journal order
+  size_t in_flight = 0;                          // taken by the applier, not yet committed
+  uint64_t round = 0;
   bool stopping = false;
-  std::thread committer;
+  bool kick = false;  // retry now instead of after the backoff
+  std::condition_variable apply_cv, idle_cv;
+  std::thread applier;
 };
 
 namespace {
@@ -157,16 +185,12 @@ int64_t steady_ns() {
 }
 }  // namespace
 
-void WebhookReceiver::Impl::refresh_store_size() {
-  cached_size_at_ns.store(steady_ns(), std::memory_order_relaxed);
-  cached_size.store(db.size_bytes(), std::memory_order_relaxed);
-}
-
 int64_t WebhookReceiver::Impl::store_size_bytes() {
   if (cached_size.load(std::memory_order_relaxed) < 0 ||
       steady_ns() - cached_size_at_ns.load(std::memory_order_relaxed) >
           std::chrono::nanoseconds(kSizeRefresh).count()) {
-    refresh_store_size();
+    cached_size_at_ns.store(steady_ns(), std::memory_order_relaxed);
+    cached_size.store(db.size_bytes(), std::memory_order_relaxed);
   }
   return cached_size.load(std::memory_order_relaxed);
 }
@@ -250,35 +274,103 @@ Result<model::DossierStatusEvent> WebhookReceiver::Impl::translate(const Source&
   return e;
 }
 
-Status WebhookReceiver::Impl::commit_one(CommitJob& job, int64_t now) {
-  const Source& src = *job.src;
-  const std::string& sid = src.config->id;
-  const std::string source_label = "webhook:" + sid;
-  const std::string& webhook_id = job.webhook_id;
-  // A concurrent delivery of the same id may have committed since the first lookup
-  // (or sits earlier in this very batch).
-  LT_ASSIGN_OR_RETURN(job.earlier, receipts.find(sid, webhook_id));
-  if (job.earlier) return {};
+Result<std::optional<Answer>> WebhookReceiver::Impl::earlier_answer(const std::string& key,
+                                                                    const std::string& source,
+                                                                    const std::string& webhook_id) {
+  {
+    std::lock_guard lock(mu);
+    if (auto it = answers.find(key); it != answers.end()) return std::optional<Answer>(it->second);
+    if (!known.count(key_hash(key))) return std::optional<Answer>();
+  }
+  LT_ASSIGN_OR_RETURN(auto r, receipts.find(source, webhook_id));
+  if (!r) return std::optional<Answer>();
+  Answer a;
+  a.body_hash = std::move(r->body_sha256);
+  a.status = r->status;
+  a.outcome = std::move(r->outcome);
+  a.body = std::move(r->response_body);
+  return std::optional<Answer>(std::move(a));
+}
+
+Outcome WebhookReceiver::Impl::replay(const Answer& earlier, const std::string& webhook_id,
+                                      const std::string& body_hash) {
+  if (earlier.body_hash != body_hash) {
+    return problem(409, "webhook-id-reused", "webhook-id reused with different content",
+                   "webhook-id '" + webhook_id +
+                       "' was delivered before with another body; use a new id for a new message");
+  }
+  Outcome out;
+  out.status = earlier.status;
+  out.reason = earlier.outcome;
+  out.body = earlier.body;
+  out.replayed = true;
+  return out;
+}
+
+std::variant<Outcome, Status> WebhookReceiver::Impl::intake(std::shared_ptr<IntakeJob> job,
+                                                            const std::string& key) {
+  std::string record = encode_record(*job);
+  {
+    std::unique_lock lock(mu);
+    // A concurrent delivery of the same id got here first.
+    if (auto it = answers.find(key); it != answers.end()) {
+      Answer earlier = it->second;
+      lock.unlock();
+      return replay(earlier, job->webhook_id, job->answer.body_hash);
+    }
+    // Appended under the lock so that the queue is in journal order.
+    auto seg = journal->append(record);
+    if (!seg.ok()) return Status(seg.error());
+    job->segment = *seg;
+    answers.emplace(key, job->answer);
+    known.insert(key_hash(key));
+    queue.push_back(std::move(job));
+  }
+  apply_cv.notify_one();
+  return Status{};
+}
+
+namespace {
+Receipt receipt_of(const IntakeJob& job) {
   Receipt r;
-  r.source = sid;
-  r.webhook_id = webhook_id;
-  r.body_sha256 = job.body_hash;
-  r.received_at_ms = now;
-  auto quarantine_it = [&](const Error& why) -> Status {
-    LT_TRY(quarantine.put(source_label, "webhook-id:" + webhook_id, why, job.body, now));
-    r.status = 202;
-    r.outcome = "quarantined";
-    r.response_body = answer_json("quarantined", sid, webhook_id, nullptr, why.message);
+  r.source = job.source;
+  r.webhook_id = job.webhook_id;
+  r.body_sha256 = job.answer.body_hash;
+  r.status = job.answer.status;
+  r.outcome = job.answer.outcome;
+  r.response_body = job.answer.body;
+  r.received_at_ms = job.received_at_ms;
+  return r;
+}
+}  // namespace
+
+Status WebhookReceiver::Impl::apply_one(IntakeJob& job, int64_t now) {
+  const std::string source_label = "webhook:" + job.source;
+  const std::string record_key = "webhook-id:" + job.webhook_id;
+  // The receipt first: it also tells whether the job was applied before (a record read
+  // back from the journal after a crash that followed its commit, or the same id accepted
+  // twice in a race with its own apply).
+  if (Status ins = receipts.insert(receipt_of(job)); !ins.ok()) {
+    if (ins.error().kind != ErrorKind::kConflict) return ins;
+    LT_ASSIGN_OR_RETURN(auto earlier, receipts.find(job.source, job.webhook_id));
+    if (earlier && earlier->body_sha256 != job.answer.body_hash) {
+      // Kept, not dropped: an operator sees both versions.
+      LT_TRY(
+          quarantine.put(source_label, record_key,
+                         Error(ErrorKind::kConflict,
+                               "webhook-id '" + job.webhook_id +
+                                   "' was accepted twice with different bodies; the first one was applied"),
+                         job.event ? model::to_json_string(*job.event) : job.body, now));
+    }
     return {};
-  };
-  const auto& translated = job.translated;
-  if (!translated.ok()) {
-    LT_TRY(quarantine_it(translated.error()));
+  }
+  if (job.quarantine) {
+    LT_TRY(quarantine.put(source_label, record_key, *job.quarantine, job.body, now));
   } else {
-    model::DossierStatusEvent e = translated.value();
+    model::DossierStatusEvent e = *job.event;
     if (e.sequence <= 0) {
       // Ministry systems seldom number their pushes: the next position in this
-      // dossier's history, decided inside the transaction.
+      // dossier's history, decided inside the transaction, in the order of intake.
       LT_ASSIGN_OR_RETURN(auto last, dossier_store.last_sequence(e.dossier_code));
       e.sequence = last.value_or(0) + 1;
     }
@@ -286,14 +378,10 @@ Status WebhookReceiver::Impl::commit_one(CommitJob& job, int64_t now) {
     std::string payload = model::to_json_string(e);
     auto rec = dossier_store.record(e, payload, now);
     if (!rec.ok() && rec.error().kind == ErrorKind::kConflict) {
-      LT_TRY(quarantine_it(rec.error()));
+      LT_TRY(quarantine.put(source_label, record_key, rec.error(), payload, now));
     } else if (!rec.ok()) {
       return rec.error();
-    } else if (*rec == dossiers::RecordOutcome::kDuplicate) {
-      r.status = 200;
-      r.outcome = "duplicate";
-      r.response_body = answer_json("duplicate", sid, webhook_id, &e, "this event was recorded before");
-    } else {
+    } else if (*rec == dossiers::RecordOutcome::kInserted) {
       outbox::NewMessage m;
       m.kind = "dossier_status";
       m.payload = std::move(payload);
@@ -310,90 +398,109 @@ Status WebhookReceiver::Impl::commit_one(CommitJob& job, int64_t now) {
         m.dedup_key = e.event_key() + "#" + kNotifyDestination;
         LT_TRY(outbox.enqueue(m));
       }
-      r.status = 202;
-      r.outcome = "accepted";
-      r.response_body = answer_json("accepted", sid, webhook_id, &e, "");
     }
+    // kDuplicate: the same event was recorded before (by the sync flow or another
+    // delivery): nothing more to do.
   }
-  LT_TRY(receipts.insert(r));
-  job.receipt = std::move(r);
   return {};
 }
 
-Outcome WebhookReceiver::Impl::finish(CommitJob& job) {
-  if (!job.status.ok()) {
-    return problem(503, "store-unavailable", "Store unavailable",
-                   "the event could not be committed (" + std::string(to_string(job.status.error().kind)) +
-                       "); nothing was recorded, retry later",
-                   config.retry_after_seconds);
-  }
-  const Receipt& r = job.earlier ? *job.earlier : job.receipt;
-  if (job.earlier && job.earlier->body_sha256 != job.body_hash) {
-    return problem(409, "webhook-id-reused", "webhook-id reused with different content",
-                   "webhook-id '" + job.webhook_id +
-                       "' was delivered before with another body; use a new id for a new message");
-  }
-  Outcome out;
-  out.status = r.status;
-  out.reason = r.outcome;
-  out.body = r.response_body;
-  out.replayed = job.earlier.has_value();
-  return out;
+Status WebhookReceiver::Impl::quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now) {
+  return db.transaction([&]() -> Status {
+    LT_TRY(quarantine.put(
+        "webhook:" + job.source, "webhook-id:" + job.webhook_id,
+        why.context("could not be applied after " + std::to_string(job.attempts) + " attempts"),
+        job.event ? model::to_json_string(*job.event) : job.body, now));
+    return receipts.insert(receipt_of(job));
+  });
 }
 
-// Group commit: handlers hand their translated event to one committer thread, which
-// writes everything waiting in one transaction (one WAL commit instead of one per webhook)
-// and then answers each request with its own outcome. A failed batch is retried job by job
-// so that one bad job cannot fail the others.
-void WebhookReceiver::Impl::committer_loop() {
+// The single writer of accepted webhooks into the store: takes the queued jobs in intake
+// order, applies up to kApplyBatch of them in one transaction, then forgets their
+// journal segments. A failed batch is retried job by job so that one bad job cannot hold
+// back the others; a job that still fails on its own after kAttemptsBeforeQuarantine tries
+// while the store takes other writes is quarantined with the error; when the store takes
+// nothing, the applier backs off and tries again (the journal still holds every job).
+void WebhookReceiver::Impl::applier_loop() {
+  auto backoff = std::chrono::milliseconds(200);
   for (;;) {
-    std::vector<std::unique_ptr<CommitJob>> batch;
+    std::vector<std::shared_ptr<IntakeJob>> batch;
     {
-      std::unique_lock lock(commit_mu);
-      committer_idle = true;
-      commit_cv.wait(lock, [&] { return stopping || !pending.empty(); });
-      committer_idle = false;
-      if (pending.empty()) return;
-      batch.swap(pending);
+      std::unique_lock lock(mu);
+      apply_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) return;
+      size_t n = std::min(queue.size(), kApplyBatch);
+      batch.assign(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+      queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+      in_flight = n;
     }
     int64_t now = clock.now_ms();
+    size_t done = batch.size();
     Status st = db.transaction([&]() -> Status {
-      for (auto& j : batch) LT_TRY(commit_one(*j, now));
+      for (auto& j : batch) LT_TRY(apply_one(*j, now));
       return {};
     });
-    if (!st.ok() && batch.size() > 1) {
+    if (!st.ok()) {
+      done = 0;
       for (auto& j : batch) {
-        j->earlier.reset();
-        j->status = db.transaction([&]() -> Status { return commit_one(*j, now); });
+        Status one = db.transaction([&]() -> Status { return apply_one(*j, now); });
+        if (!one.ok() && ++j->attempts >= kAttemptsBeforeQuarantine) {
+          spdlog::error("webhooks: {} delivery {} cannot be applied ({}); quarantining it", j->source,
+                        j->webhook_id, to_string(one.error().kind));
+          one = quarantine_unappliable(*j, one.error(), now);
+        }
+        if (!one.ok()) {
+          spdlog::warn("webhooks: applying accepted deliveries to the store failed ({}); retrying in {} ms",
+                       one.error().message, backoff.count());
+          break;
+        }
+        ++done;
       }
+    }
+    std::unique_lock lock(mu);
+    ++round;
+    for (size_t i = 0; i < done; ++i) {
+      applied_keys.emplace_back(round, answer_key(batch[i]->source, batch[i]->webhook_id));
+    }
+    while (!applied_keys.empty() && applied_keys.front().first + 2 <= round) {
+      answers.erase(applied_keys.front().second);
+      applied_keys.pop_front();
+    }
+    // What was not applied goes back to the front, in order.
+    queue.insert(queue.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done), batch.end());
+    in_flight = 0;
+    bool failed = done < batch.size();
+    if (!failed) backoff = std::chrono::milliseconds(200);
+    if (queue.empty()) {
+      // Under the lock: no delivery can be appended between the check and the new segment.
+      if (Status r = journal->retire_all(); !r.ok()) {
+        spdlog::warn("webhooks: cannot start a new intake journal segment: {}", r.error().message);
+      }
+      lock.unlock();
     } else {
-      for (auto& j : batch) j->status = st;
+      uint64_t oldest = queue.front()->segment;
+      lock.unlock();
+      journal->retire_below(oldest);
     }
-    if (high_water_mark_bytes > 0) refresh_store_size();
-    // Only now, with the transaction committed (or failed), is anyone answered.
-    for (auto& j : batch) {
-      try {
-        j->on_committed(*j);
-      } catch (const std::exception& e) {
-        // An async request's responder answers 500 when dropped; the committer goes on.
-        spdlog::error("webhook answer for a committed job failed: {}", e.what());
-      }
+    idle_cv.notify_all();
+    if (failed) {
+      lock.lock();
+      if (stopping) return;  // the journal keeps the rest for the next start
+      apply_cv.wait_for(lock, backoff, [&] { return stopping || kick; });
+      kick = false;
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(30'000));
     }
   }
 }
 
-void WebhookReceiver::Impl::enqueue(std::unique_ptr<CommitJob> job) {
-  bool wake;
-  {
-    std::lock_guard lock(commit_mu);
-    pending.push_back(std::move(job));
-    wake = committer_idle;
-  }
-  if (wake) commit_cv.notify_one();
+bool WebhookReceiver::Impl::wait_applied(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu);
+  kick = true;
+  apply_cv.notify_all();
+  return idle_cv.wait_for(lock, timeout, [&] { return queue.empty() && in_flight == 0; });
 }
 
-std::variant<Outcome, std::unique_ptr<CommitJob>> WebhookReceiver::Impl::prepare(std::string_view source_id,
-                                                                                 const server::Request& req) {
+Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req) {
   auto it = sources.find(source_id);
   if (it == sources.end()) {
     return problem(404, "unknown-source", "Unknown webhook source",
@@ -445,84 +552,82 @@ std::variant<Outcome, std::unique_ptr<CommitJob>> WebhookReceiver::Impl::prepare
   }
 
   std::string body_hash = sha256_hex(req.body);
-  // The receipt lookup of a redelivery happens inside the commit (commit_one looks again
-  // anyway, under the transaction): reading it here too took the store's lock on every
-  // request and stalled the handlers behind the committing transaction. Refusals that
-  // would otherwise hide an earlier answer (store full, malformed payload) look it up
-  // first, so a redelivery is answered as before in every case.
-  auto stored_answer = [&]() -> std::optional<Outcome> {
-    auto earlier = receipts.find(sc.id, webhook_id);
-    if (!earlier.ok()) {
-      return problem(503, "store-unavailable", "Store unavailable",
-                     "the receipt store cannot be read; retry later", config.retry_after_seconds);
-    }
-    if (!*earlier) return std::nullopt;
-    CommitJob replay;
-    replay.webhook_id = webhook_id;
-    replay.body_hash = body_hash;
-    replay.earlier = std::move(*earlier);
-    return finish(replay);
-  };
+  const std::string key = answer_key(sc.id, webhook_id);
+  // A redelivery is answered as before in every case, even when the store is full or
+  // this copy of the body is malformed.
+  auto earlier = earlier_answer(key, sc.id, webhook_id);
+  if (!earlier.ok()) {
+    return problem(503, "store-unavailable", "Store unavailable",
+                   "the receipt store cannot be read; retry later", config.retry_after_seconds);
+  }
+  if (*earlier) return replay(**earlier, webhook_id, body_hash);
 
   if (high_water_mark_bytes > 0) {
     int64_t size = store_size_bytes();
     if (size > high_water_mark_bytes) {
-      if (auto o = stored_answer()) return *o;
       return problem(503, "store-full", "Store over its high-water mark",
                      "the store holds " + std::to_string(size) + " bytes, over its high-water mark of " +
                          std::to_string(high_water_mark_bytes) + "; nothing was recorded, retry later",
                      config.retry_after_seconds);
     }
   }
-
-  auto payload = parse_payload(req.body, *format);
-  if (!payload.ok()) {
-    if (auto o = stored_answer()) return *o;
-    return problem(400, "malformed-payload", "Malformed payload", payload.error().message);
+  size_t backlog;
+  {
+    std::lock_guard lock(mu);
+    backlog = queue.size() + in_flight;
+  }
+  if (backlog >= config.max_backlog) {
+    return problem(503, "intake-backlog", "Accepted webhooks are waiting to be stored",
+                   std::to_string(backlog) + " accepted webhooks are not yet in the store (limit " +
+                       std::to_string(config.max_backlog) +
+                       "); nothing was recorded, retry later. If it lasts, the store is failing or too slow: "
+                       "see the gateway's log",
+                   config.retry_after_seconds);
   }
 
-  auto job = std::make_unique<CommitJob>();
-  job->src = &src;
-  job->webhook_id = std::move(webhook_id);
-  job->body_hash = std::move(body_hash);
-  job->body = req.body;
-  job->translated = translate(src, *payload);
-  return job;
-}
+  auto payload = parse_payload(req.body, *format);
+  if (!payload.ok()) return problem(400, "malformed-payload", "Malformed payload", payload.error().message);
 
-Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req) {
-  auto prepared = prepare(source_id, req);
-  if (auto* o = std::get_if<Outcome>(&prepared)) return std::move(*o);
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<Outcome> out;
-  auto& job = std::get<std::unique_ptr<CommitJob>>(prepared);
-  job->on_committed = [&](CommitJob& j) {
-    Outcome o = finish(j);
-    std::lock_guard lock(mu);
-    out = std::move(o);
-    cv.notify_one();
-  };
-  enqueue(std::move(job));
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return out.has_value(); });
-  return std::move(*out);
-}
-
-void WebhookReceiver::Impl::receive_async(std::string_view source_id, const server::Request& req,
-                                          std::function<void(Outcome)> done) {
-  auto prepared = prepare(source_id, req);
-  if (auto* o = std::get_if<Outcome>(&prepared)) return done(std::move(*o));
-  auto& job = std::get<std::unique_ptr<CommitJob>>(prepared);
-  job->on_committed = [this, done = std::move(done)](CommitJob& j) { done(finish(j)); };
-  enqueue(std::move(job));
+  auto job = std::make_shared<IntakeJob>();
+  job->source = sc.id;
+  job->webhook_id = webhook_id;
+  job->received_at_ms = clock.now_ms();
+  job->answer.body_hash = std::move(body_hash);
+  job->answer.status = 202;
+  auto translated = translate(src, *payload);
+  if (translated.ok()) {
+    job->answer.outcome = "accepted";
+    job->answer.body = answer_json("accepted", sc.id, webhook_id, &translated.value(), "");
+    job->event = std::move(translated).value();
+  } else {
+    job->answer.outcome = "quarantined";
+    job->answer.body = answer_json("quarantined", sc.id, webhook_id, nullptr, translated.error().message);
+    job->quarantine = translated.error();
+    job->body = req.body;
+  }
+  Answer answer = job->answer;
+  auto taken = intake(std::move(job), key);
+  if (auto* o = std::get_if<Outcome>(&taken)) return std::move(*o);
+  if (auto& st = std::get<Status>(taken); !st.ok()) {
+    spdlog::error("webhooks: cannot write the intake journal: {}", st.error().message);
+    return problem(503, "store-unavailable", "Store unavailable",
+                   "the delivery could not be recorded (" + std::string(to_string(st.error().kind)) +
+                       "); nothing was kept, retry later",
+                   config.retry_after_seconds);
+  }
+  Outcome out;
+  out.status = answer.status;
+  out.reason = answer.outcome;
+  out.body = std::move(answer.body);
+  return out;
 }
 
 WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox,
                                  const Clock& clock, int64_t high_water_mark_bytes,
                                  const mapping::CodeResolver* codes)
     : impl_(std::make_unique<Impl>(std::move(config), db, outbox, clock, high_water_mark_bytes, codes)) {
-  for (const auto& sc : impl_->config.sources) {
+  Impl& im = *impl_;
+  for (const auto& sc : im.config.sources) {
     Source s;
     s.config = &sc;
     auto m = mapping::Mapping::load_file(sc.mapping_file);
@@ -534,22 +639,75 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
       s.codes = std::move(t).value();
     }
     if (sc.rate_per_second > 0) s.bucket = std::make_unique<TokenBucket>(sc.rate_per_second, sc.burst, clock);
-    impl_->sources.emplace(sc.id, std::move(s));
+    im.sources.emplace(sc.id, std::move(s));
   }
-  impl_->committer = std::thread([this] {
+  if (im.config.journal_dir.empty()) {
+    throw ConfigError("webhooks.journal_dir: no directory for the intake journal");
+  }
+  JournalOptions jo;
+  jo.dir = im.config.journal_dir;
+  jo.fsync = im.config.journal_fsync;
+  jo.segment_bytes = im.config.journal_segment_bytes;
+  std::vector<JournalRecord> recovered;
+  auto j = IntakeJournal::open(jo, recovered);
+  if (!j.ok()) throw ConfigError("webhooks.journal_dir: " + j.error().message);
+  im.journal = std::move(j).value();
+  // Receipts already in the store: a redelivery of one of them is looked up there.
+  // Read in pages (keyset order) so that a large receipt table is never held at once.
+  std::string after_source, after_id;
+  for (bool first = true;; first = false) {
+    constexpr int64_t kPage = 10'000;
+    auto keys = first ? db.query(
+                            "SELECT source, webhook_id FROM webhook_receipts ORDER BY source, webhook_id "
+                            "LIMIT ?",
+                            {kPage})
+                      : db.query(
+                            "SELECT source, webhook_id FROM webhook_receipts WHERE (source, webhook_id) > "
+                            "(?, ?) ORDER BY source, webhook_id LIMIT ?",
+                            {after_source, after_id, kPage});
+    if (!keys.ok()) throw ConfigError("webhooks: cannot read the receipts: " + keys.error().message);
+    for (const auto& row : *keys) im.known.insert(key_hash(answer_key(row.str(0), row.str(1))));
+    if (static_cast<int64_t>(keys->size()) < kPage) break;
+    after_source = keys->back().str(0);
+    after_id = keys->back().str(1);
+  }
+  // Accepted before a stop or crash, not yet in the store: applied first, in order.
+  size_t unreadable = 0;
+  for (auto& rec : recovered) {
+    auto decoded = decode_record(rec.payload);
+    if (!decoded.ok()) {
+      ++unreadable;
+      spdlog::error("webhook intake journal: a record of segment {} cannot be read: {}", rec.segment,
+                    decoded.error().message);
+      continue;
+    }
+    auto p = std::make_shared<IntakeJob>();
+    static_cast<IntakeRecord&>(*p) = std::move(decoded).value();
+    p->segment = rec.segment;
+    std::string key = answer_key(p->source, p->webhook_id);
+    im.known.insert(key_hash(key));
+    im.answers.emplace(key, p->answer);
+    im.queue.push_back(std::move(p));
+  }
+  if (!recovered.empty()) {
+    spdlog::info("webhooks: {} accepted deliveries from the intake journal are applied to the store first{}",
+                 recovered.size() - unreadable,
+                 unreadable ? " (" + std::to_string(unreadable) + " unreadable, see above)" : std::string());
+  }
+  im.applier = std::thread([this] {
     // Named so that it stands out in top/perf: it is the one thread that writes webhooks.
-    ::pthread_setname_np(::pthread_self(), "wh-committer");
-    impl_->committer_loop();
+    ::pthread_setname_np(::pthread_self(), "wh-applier");
+    impl_->applier_loop();
   });
 }
 
 WebhookReceiver::~WebhookReceiver() {
   {
-    std::lock_guard lock(impl_->commit_mu);
+    std::lock_guard lock(impl_->mu);
     impl_->stopping = true;
   }
-  impl_->commit_cv.notify_all();
-  impl_->committer.join();
+  impl_->apply_cv.notify_all();
+  impl_->applier.join();
 }
 
 std::vector<store::Migration> WebhookReceiver::migrations() {
@@ -560,9 +718,13 @@ Outcome WebhookReceiver::receive(std::string_view source, const server::Request&
   return impl_->receive(source, request);
 }
 
-void WebhookReceiver::receive_async(std::string_view source, const server::Request& request,
-                                    std::function<void(Outcome)> done) {
-  impl_->receive_async(source, request, std::move(done));
+bool WebhookReceiver::wait_applied(std::chrono::milliseconds timeout) {
+  return impl_->wait_applied(timeout);
+}
+
+size_t WebhookReceiver::backlog() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->queue.size() + impl_->in_flight;
 }
 
 std::optional<size_t> WebhookReceiver::body_limit(std::string_view source) const {

@@ -1,10 +1,13 @@
 // POST /v1/webhooks/{source}: proves who sent a push, translates it into the canonical
-// dossier-status event, and commits event + outbox messages + receipt in one transaction
-// before answering 2xx. Every refusal happens before any write (no side effect).
+// dossier-status event, writes it to the intake journal (gateway/webhooks/intake_journal.hpp)
+// and only then answers 2xx. One applier thread moves the accepted deliveries, in order,
+// into the store: event, dossier view, outbox messages and receipt in one transaction per
+// batch. Every refusal happens before any write (no side effect).
 // Kept free of the HTTP server so that it can be tested without sockets; the component
 // (webhooks_component.cpp) turns Outcome into a server::Response.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -49,21 +52,22 @@ class WebhookReceiver {
   // Loads each source's mapping file and procedure-code table; throws ConfigError naming
   // the file. `notify` says whether accepted events are also queued for the provincial
   // system's notification endpoint.
+  // Accepted deliveries found in the journal (a previous run stopped before applying
+  // them) are applied first.
   WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox, const Clock& clock,
                   int64_t high_water_mark_bytes = 0, const mapping::CodeResolver* codes = nullptr);
   ~WebhookReceiver();
 
   static std::vector<store::Migration> migrations();
 
-  // `source` from the path; the request's headers, body and peer certificate. Blocks
-  // until the event is committed (or refused).
+  // `source` from the path; the request's headers, body and peer certificate. Returns
+  // once the delivery is durable in the intake journal (or refused).
   Outcome receive(std::string_view source, const server::Request& request);
-  // The same without blocking the calling thread on the commit: refusals call `done` before
-  // returning; an event to commit calls `done` from the committer thread once the
-  // transaction holding it has committed (or failed: 503). `done` is called exactly once.
-  // The request need not outlive this call.
-  void receive_async(std::string_view source, const server::Request& request,
-                     std::function<void(Outcome)> done);
+  // Waits until every accepted delivery is applied to the store (tests, benchmarks,
+  // operators' tools); false when `timeout` passed first (the store keeps failing).
+  bool wait_applied(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Accepted deliveries not yet applied to the store.
+  size_t backlog() const;
 
   // Per-source body limit, for the server's limit resolver (nullopt: unknown source).
   std::optional<size_t> body_limit(std::string_view source) const;

@@ -34,22 +34,22 @@ std::string_view source_from_path(std::string_view path, std::string_view prefix
 
 void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
   const std::string prefix = receiver.config().path_prefix;
-  // Asynchronous: a request waiting for its group commit holds no server thread, so that
-  // a group can take every request that arrives while the previous one commits.
-  server.route_async(
-      "POST", prefix + "/{source}", [&receiver](server::Request& req, server::Responder respond) {
-        auto it = req.path_params.find("source");
-        std::string source = it != req.path_params.end() ? it->second : "";
-        receiver.receive_async(source, req, [source, respond = std::move(respond)](Outcome out) {
-          // Label values stay bounded: an unknown source is counted as "unknown".
-          metrics::Registry::global()
-              .counter("lienthong_webhooks_received_total", "Webhook deliveries by source and outcome",
-                       {{"source", out.reason == "unknown-source" ? std::string("unknown") : source},
-                        {"outcome", out.replayed ? "replayed" : out.reason}})
-              .inc();
-          respond(to_response(out));
-        });
-      });
+  metrics::Gauge& backlog = metrics::Registry::global().gauge(
+      "lienthong_webhooks_intake_backlog", "Accepted webhook deliveries not yet applied to the store");
+  // Answered on the server thread: the delivery is durable once the journal append returns.
+  server.route("POST", prefix + "/{source}", [&receiver, &backlog](server::Request& req) {
+    auto it = req.path_params.find("source");
+    std::string source = it != req.path_params.end() ? it->second : "";
+    Outcome out = receiver.receive(source, req);
+    // Label values stay bounded: an unknown source is counted as "unknown".
+    metrics::Registry::global()
+        .counter("lienthong_webhooks_received_total", "Webhook deliveries by source and outcome",
+                 {{"source", out.reason == "unknown-source" ? std::string("unknown") : source},
+                  {"outcome", out.replayed ? "replayed" : out.reason}})
+        .inc();
+    backlog.set(static_cast<double>(receiver.backlog()));
+    return to_response(out);
+  });
   server.set_limit_resolver([&receiver, prefix](const server::Request& req) -> std::optional<size_t> {
     std::string_view source = source_from_path(req.path, prefix);
     if (source.empty()) return std::nullopt;

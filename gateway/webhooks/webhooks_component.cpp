@@ -1,15 +1,18 @@
 #include "gateway/webhooks/webhooks_component.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "app/runtime.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
 #include "gateway/http/http_client.hpp"
 #include "gateway/mapping/mapping.hpp"
+#include "gateway/metrics/metrics.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/scheduler/scheduler.hpp"
 #include "gateway/webhooks/notify_destination.hpp"
@@ -60,10 +63,28 @@ int64_t high_water_mark(const app::Runtime& rt) {
   return store ? store->integer_or("high_water_mark_bytes", 0, 0, INT64_MAX) : 0;
 }
 
+// The intake journal lives next to the store unless configured, and is synced like it.
+void journal_defaults(const app::Runtime& rt, WebhooksConfig& c) {
+  auto store = rt.config->root().optional_object("store");
+  std::string path =
+      store ? store->file_path_or("path", "var/lienthong.db") : std::string("var/lienthong.db");
+  if (c.journal_dir.empty()) {
+    c.journal_dir =
+        path == ":memory:"
+            // A store that forgets everything at exit: so may the journal.
+            ? (std::filesystem::temp_directory_path() / ("lienthong-webhooks-" + std::to_string(::getpid())))
+                  .string()
+            : path + "-webhooks";
+  }
+  std::string sync = store ? store->string_or("synchronous", "NORMAL") : std::string("NORMAL");
+  c.journal_fsync = sync == "FULL" || sync == "EXTRA";
+}
+
 class WebhooksComponent final : public app::Component {
  public:
   WebhooksComponent(app::Runtime& rt, const ConfigNode& section) : db_(*rt.db), clock_(*rt.clock) {
     WebhooksConfig c = parse_config(section);
+    journal_defaults(rt, c);
     retention_days_ = c.receipt_retention_days;
     if (c.notify_url) {
       notify_ = std::make_unique<NotifyDestination>(
@@ -77,6 +98,17 @@ class WebhooksComponent final : public app::Component {
     if (notify_) dispatcher.add(*notify_);
   }
   void register_jobs(scheduler::Scheduler& scheduler) override {
+    // Also moves when no request comes in (the applier catching up).
+    scheduler.add(
+        "webhook-intake-backlog", std::chrono::seconds(10),
+        [this]() -> Status {
+          metrics::Registry::global()
+              .gauge("lienthong_webhooks_intake_backlog",
+                     "Accepted webhook deliveries not yet applied to the store")
+              .set(static_cast<double>(receiver_->backlog()));
+          return {};
+        },
+        std::chrono::seconds(10));
     if (retention_days_ == 0) return;
     // Daily, first a minute after start-up.
     scheduler.add(

@@ -19,6 +19,12 @@ int run_ministry_sim(const std::vector<std::string>& args);
 namespace lienthong::webhooks {
 namespace {
 
+// The intake journal of the test, next to its store.
+WebhooksConfig with_journal(WebhooksConfig c, const std::filesystem::path& dir) {
+  c.journal_dir = (dir / "journal").string();
+  return c;
+}
+
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 class MinistrySimTest : public ::testing::Test {
@@ -47,8 +53,9 @@ class MinistrySimTest : public ::testing::Test {
                    "mapping": "mappings/webhooks/hotich/mapping.json",
                    "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"}}}})",
                                    LIENTHONG_SOURCE_DIR);
-    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_->root().object("webhooks")), *db_,
-                                                  *outbox_, SystemClock::instance());
+    receiver_ =
+        std::make_unique<WebhookReceiver>(with_journal(parse_config(cfg_->root().object("webhooks")), dir_),
+                                          *db_, *outbox_, SystemClock::instance());
     server_ = std::make_unique<server::HttpServer>(server::ServerOptions{});
     register_routes(*server_, *receiver_);
     gateway_ = "http://127.0.0.1:" + std::to_string(server_->start());
@@ -80,6 +87,7 @@ TEST_F(MinistrySimTest, GoodPushesAreAcceptedAndStored) {
   EXPECT_EQ(sim("dkkd", {"--count", "4", "--start", "100"}), 0);
   EXPECT_EQ(sim("hotich", {"--count", "3", "--soap", "--start", "200"}), 0);
   EXPECT_EQ(sim("hotich", {"--count", "2", "--soap12", "--start", "300"}), 0);
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 9);
 }
 
@@ -87,10 +95,13 @@ TEST_F(MinistrySimTest, EveryBadKindIsRefusedAsItMustBe) {
   for (std::string bad : {"wrong-signature", "stale", "future", "malformed", "oversized"}) {
     EXPECT_EQ(sim("dkkd", {"--bad", bad, "--size", "100000"}), 0) << bad;
   }
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 0);
   EXPECT_EQ(sim("dkkd", {"--bad", "replay", "--start", "500"}), 0);
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
   EXPECT_EQ(sim("hotich", {"--soap", "--bad", "merged-code", "--start", "600"}), 0);
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::Quarantine(*db_).count().value(), 1);
 }
 

@@ -50,6 +50,19 @@ TEST_F(WebhookConfigTest, MinimalSourceGetsTheDefaults) {
   EXPECT_EQ(s.keys[0].size(), 24u);
   EXPECT_EQ(c.path_prefix, "/v1/webhooks");
   EXPECT_FALSE(c.notify_url.has_value());
+  EXPECT_EQ(c.max_backlog, 20'000u);
+  EXPECT_TRUE(c.journal_dir.empty());  // the component puts it next to the store
+}
+
+TEST_F(WebhookConfigTest, IntakeJournalSettingsAreReadAndChecked) {
+  auto c = parse(R"({"webhooks": {"journal_dir": "spool/webhooks", "max_backlog": 500,
+                     "sources": {"dkkd": {"secrets": {"current": {"env": "WH_TEST_SECRET"}},
+                     "mapping": "m.json"}}}})");
+  EXPECT_EQ(c.journal_dir, (dir_ / "spool/webhooks").string());  // relative to the config file
+  EXPECT_EQ(c.max_backlog, 500u);
+  auto e = error_of(R"({"webhooks": {"max_backlog": 5, "sources": {"dkkd": {
+                       "secrets": {"current": {"env": "WH_TEST_SECRET"}}, "mapping": "m.json"}}}})");
+  EXPECT_NE(e.find("max_backlog"), std::string::npos) << e;
 }
 
 TEST_F(WebhookConfigTest, EmptySectionIsRefusedNamingSources) {

@@ -20,6 +20,12 @@
 namespace lienthong::webhooks {
 namespace {
 
+// The intake journal of the test, next to its store.
+WebhooksConfig with_journal(WebhooksConfig c, const std::filesystem::path& dir) {
+  c.journal_dir = (dir / "journal").string();
+  return c;
+}
+
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 class WebhookHttpTest : public ::testing::Test {
@@ -46,8 +52,8 @@ class WebhookHttpTest : public ::testing::Test {
         "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json",
         "body_limit_bytes": 4096, "rate_limit": {"per_second": 1, "burst": 3}}}}})",
                                    LIENTHONG_SOURCE_DIR);
-    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_->root().object("webhooks")), *db_,
-                                                  *outbox_, clock_);
+    receiver_ = std::make_unique<WebhookReceiver>(
+        with_journal(parse_config(cfg_->root().object("webhooks")), dir_), *db_, *outbox_, clock_);
     server_ = std::make_unique<server::HttpServer>(server::ServerOptions{});
     register_routes(*server_, *receiver_);
     port_ = server_->start();
@@ -108,11 +114,13 @@ TEST_F(WebhookHttpTest, AcceptedThenRedeliveredGetsTheSameAnswer) {
   EXPECT_EQ(again.status, 202);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
   std::string m = metrics::Registry::global().render();
   EXPECT_NE(m.find("lienthong_webhooks_received_total{source=\"dkkd\",outcome=\"replayed\"}"),
             std::string::npos)
       << m;
+  EXPECT_NE(m.find("lienthong_webhooks_intake_backlog "), std::string::npos) << m;
 }
 
 TEST_F(WebhookHttpTest, RefusalsAreProblemJsonWithTypeAndReason) {
@@ -139,6 +147,7 @@ TEST_F(WebhookHttpTest, BodyOverTheSourceLimitIs413FromTheServer) {
   big.append(64 * 1024, ' ');
   auto r = post("dkkd", big, "big");
   EXPECT_EQ(r.status, 413);
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 0);
   EXPECT_EQ(post("dkkd", body(2), "small").status, 202) << "the server still answers after a 413";
 }

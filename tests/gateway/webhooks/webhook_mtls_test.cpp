@@ -19,6 +19,12 @@
 namespace lienthong::webhooks {
 namespace {
 
+// The intake journal of the test, next to its store.
+WebhooksConfig with_journal(WebhooksConfig c, const std::filesystem::path& dir) {
+  c.journal_dir = (dir / "journal").string();
+  return c;
+}
+
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 class WebhookMtlsTest : public ::testing::Test {
@@ -48,8 +54,9 @@ class WebhookMtlsTest : public ::testing::Test {
         "mapping": "mappings/webhooks/hotich/mapping.json",
         "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"}}}})",
                                    LIENTHONG_SOURCE_DIR);
-    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_->root().object("webhooks")), *db_,
-                                                  *outbox_, SystemClock::instance());
+    receiver_ =
+        std::make_unique<WebhookReceiver>(with_journal(parse_config(cfg_->root().object("webhooks")), certs_),
+                                          *db_, *outbox_, SystemClock::instance());
     server::ServerOptions o;
     o.tls.enabled = true;
     o.tls.cert_file = (certs_ / "server.crt").string();
@@ -110,6 +117,7 @@ class WebhookMtlsTest : public ::testing::Test {
 TEST_F(WebhookMtlsTest, RegisteredClientCertificateWithSignatureIsAccepted) {
   auto r = post("bo-tu-phap", 1);
   EXPECT_EQ(r.status, 202) << r.body;
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
 }
 
@@ -120,6 +128,7 @@ TEST_F(WebhookMtlsTest, AnotherCertificateOrNoneIsRefused) {
   auto none = post("", 3);
   EXPECT_EQ(none.status, 401);
   EXPECT_NE(none.body.find("client-certificate-required"), std::string::npos) << none.body;
+  ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 0);
 }
 

@@ -21,6 +21,12 @@
 namespace lienthong::webhooks {
 namespace {
 
+// The intake journal of the test, next to its store.
+WebhooksConfig with_journal(WebhooksConfig c, const std::filesystem::path& dir) {
+  c.journal_dir = (dir / "journal").string();
+  return c;
+}
+
 constexpr const char* kSecretA = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr const char* kSecretB = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24tdGVzdHM=";
 constexpr int64_t kNowMs = 1'795'000'000'000;  // 2026-11-18
@@ -78,7 +84,8 @@ class WebhookReceiverTest : public ::testing::Test {
                    "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"}}}})";
   }
 
-  void open(const std::string& dkkd_secrets = R"({"current": {"env": "WH_T_DKKD_A"}})", int64_t hwm = 0) {
+  void open(const std::string& dkkd_secrets = R"({"current": {"env": "WH_T_DKKD_A"}})", int64_t hwm = 0,
+            uint64_t segment_bytes = 0, size_t max_backlog = 0) {
     store::SqliteOptions so;
     so.path = (dir_ / "lienthong.db").string();
     real_db_ = std::move(store::open_sqlite(so).value());
@@ -91,8 +98,10 @@ class WebhookReceiverTest : public ::testing::Test {
     ASSERT_TRUE(db_->migrate(all).ok());
     outbox_ = std::make_unique<outbox::Outbox>(*db_, outbox::Policy{}, clock_);
     cfg_file_ = ConfigFile::from_string(config_text(dkkd_secrets), LIENTHONG_SOURCE_DIR);
-    receiver_ = std::make_unique<WebhookReceiver>(parse_config(cfg_file_->root().object("webhooks")), *db_,
-                                                  *outbox_, clock_, hwm);
+    WebhooksConfig wc = with_journal(parse_config(cfg_file_->root().object("webhooks")), dir_);
+    if (segment_bytes) wc.journal_segment_bytes = segment_bytes;
+    if (max_backlog) wc.max_backlog = max_backlog;
+    receiver_ = std::make_unique<WebhookReceiver>(std::move(wc), *db_, *outbox_, clock_, hwm);
   }
   void close() {
     receiver_.reset();
@@ -132,10 +141,23 @@ class WebhookReceiverTest : public ::testing::Test {
   }
   std::string dkkd_body(int index) { return sim::ministry::business_registration_json(spec(index)); }
 
-  int64_t events() { return dossiers::DossierStore(*db_).count_events().value(); }
-  int64_t receipts() { return Receipts(*db_).count().value(); }
-  int64_t quarantined() { return dossiers::Quarantine(*db_).count().value(); }
+  // Accepted deliveries reach the store's tables through the applier thread: every look at
+  // the store waits for it first.
+  void settle() { ASSERT_TRUE(receiver_->wait_applied(std::chrono::seconds(20))); }
+  int64_t events() {
+    settle();
+    return dossiers::DossierStore(*db_).count_events().value();
+  }
+  int64_t receipts() {
+    settle();
+    return Receipts(*db_).count().value();
+  }
+  int64_t quarantined() {
+    settle();
+    return dossiers::Quarantine(*db_).count().value();
+  }
   int64_t outbox_messages() {
+    settle();
     auto c = outbox_->counts().value();
     return c.pending + c.sent + c.dead;
   }
@@ -156,7 +178,7 @@ class WebhookReceiverTest : public ::testing::Test {
   std::unique_ptr<WebhookReceiver> receiver_;
 };
 
-TEST_F(WebhookReceiverTest, SignedJsonIsAcceptedAfterEventOutboxAndReceiptAreCommitted) {
+TEST_F(WebhookReceiverTest, SignedJsonIsAcceptedThenAppliedAsEventOutboxAndReceipt) {
   auto s = spec(1);
   s.discriminator = "CO_PHAN";
   auto out =
@@ -167,6 +189,7 @@ TEST_F(WebhookReceiverTest, SignedJsonIsAcceptedAfterEventOutboxAndReceiptAreCom
   EXPECT_EQ(events(), 1);
   EXPECT_EQ(receipts(), 1);
   // The merged ministry code was resolved to the national code for a joint-stock company.
+  settle();
   auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s)).value();
   ASSERT_EQ(hist.size(), 1u);
   EXPECT_EQ(hist[0].procedure_code, "2.000031.000.00.00.H56");
@@ -200,6 +223,7 @@ TEST_F(WebhookReceiverTest, SoapFromTheMtlsSenderIsAcceptedInBothVersions) {
       receiver_->receive("hotich", soap_request(sim::ministry::civil_status_soap(s2, true), "s-2", true));
   ASSERT_EQ(b.status, 202) << b.detail << b.body;
   EXPECT_EQ(events(), 2);
+  settle();
   auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s2)).value();
   ASSERT_EQ(hist.size(), 1u);
   EXPECT_EQ(hist[0].procedure_code, "1.000894.000.00.00.H56");
@@ -322,48 +346,106 @@ TEST_F(WebhookReceiverTest, RedeliveryIsAnsweredFromItsReceiptEvenWhenTheStoreIs
   EXPECT_EQ(events(), 1);
 }
 
-TEST_F(WebhookReceiverTest, AsyncReceiveAnswersAfterTheCommitAndRefusalsAtOnce) {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<Outcome> answers;
-  auto collect = [&](Outcome o) {
-    std::lock_guard lock(mu);
-    answers.push_back(std::move(o));
-    cv.notify_all();
-  };
-  // A refusal is answered before receive_async returns.
-  receiver_->receive_async("nope", signed_request(dkkd_body(1), "a0"), collect);
-  {
-    std::lock_guard lock(mu);
-    ASSERT_EQ(answers.size(), 1u);
-    EXPECT_EQ(answers[0].status, 404);
-  }
-  // Accepted ones are answered from the committer, each once, with the event stored by then.
-  for (int i = 1; i <= 4; ++i) {
-    receiver_->receive_async("dkkd", signed_request(dkkd_body(i), "a" + std::to_string(i)),
-                             [&, i](Outcome o) {
-                               EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value() >= 1, true) << i;
-                               collect(std::move(o));
-                             });
-  }
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return answers.size() == 5; });
-  for (size_t i = 1; i < answers.size(); ++i) EXPECT_EQ(answers[i].status, 202) << answers[i].detail;
-  lock.unlock();
-  EXPECT_EQ(events(), 4);
-  EXPECT_EQ(receipts(), 4);
-}
-
-TEST_F(WebhookReceiverTest, StoreFailureIs503AndRollsBackEverything) {
+TEST_F(WebhookReceiverTest, StoreFailureDelaysApplyingButLosesNothing) {
   db_->fail_writes = true;
   auto out = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1"));
+  // Durable in the intake journal: accepted even though the store refuses writes.
+  EXPECT_EQ(out.status, 202) << out.detail;
+  EXPECT_FALSE(receiver_->wait_applied(std::chrono::milliseconds(300)));
+  EXPECT_EQ(receiver_->backlog(), 1u);
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 0);
+  // A redelivery meanwhile is answered from the accepted job, not taken twice.
+  auto again = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1"));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.body, out.body);
+  db_->fail_writes = false;
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(receipts(), 1);
+  EXPECT_EQ(quarantined(), 0);
+  EXPECT_EQ(outbox_messages(), 2);
+}
+
+TEST_F(WebhookReceiverTest, AcceptedDeliveryNotYetAppliedSurvivesAStopAndIsAppliedAtTheNextStart) {
+  db_->fail_writes = true;  // the store takes nothing: the delivery stays in the journal only
+  auto first = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m_crash"));
+  ASSERT_EQ(first.status, 202);
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(2), "m_crash2")).status, 202);
+  receiver_.reset();  // stops without applying (its applier cannot write)
+  db_->fail_writes = false;
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 0);
+  close();
+  open();
+  EXPECT_EQ(events(), 2);
+  EXPECT_EQ(receipts(), 2);
+  EXPECT_EQ(outbox_->counts("dvcqg").value().pending, 2);
+  // Applied once: the redelivery is answered from the receipt, and a further restart
+  // finds nothing left in the journal to apply.
+  auto again = receiver_->receive("dkkd", signed_request(dkkd_body(1), "m_crash"));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.body, first.body);
+  close();
+  open();
+  EXPECT_EQ(events(), 2);
+  EXPECT_EQ(outbox_messages(), 4);
+}
+
+TEST_F(WebhookReceiverTest, JournalWriteFailureIs503WithoutSideEffect) {
+  close();
+  open(R"({"current": {"env": "WH_T_DKKD_A"}})", 0, /*segment_bytes=*/1);
+  ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(1), "ok1")).status, 202);
+  settle();
+  // Every record starts a segment (segment_bytes 1): with the directory gone, it cannot.
+  std::filesystem::remove_all(dir_ / "journal");
+  auto out = receiver_->receive("dkkd", signed_request(dkkd_body(2), "m2"));
   EXPECT_EQ(out.status, 503);
   EXPECT_EQ(out.reason, "store-unavailable");
   EXPECT_EQ(out.retry_after_s, 7);
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(receipts(), 1);
+  // The sender's retry succeeds once the journal can be written again.
+  std::filesystem::create_directories(dir_ / "journal");
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(2), "m2")).status, 202);
+  EXPECT_EQ(events(), 2);
+}
+
+TEST_F(WebhookReceiverTest, AppliedJournalSegmentsAreDeleted) {
+  for (int i = 1; i <= 4; ++i) {
+    ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(i), "s" + std::to_string(i))).status, 202);
+  }
+  settle();
+  // Only the segment appends go to is left, and it is empty: nothing is read back at the
+  // next start.
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "journal")) {
+    if (e.path().extension() == ".log") {
+      ++files;
+      EXPECT_EQ(std::filesystem::file_size(e.path()), 0u);
+    }
+  }
+  EXPECT_EQ(files, 1u);
+  EXPECT_EQ(events(), 4);
+}
+
+TEST_F(WebhookReceiverTest, BacklogOverItsLimitIs503WithoutSideEffect) {
+  close();
+  open(R"({"current": {"env": "WH_T_DKKD_A"}})", 0, 0, /*max_backlog=*/100);
+  db_->fail_writes = true;
+  // The rate limit of dkkd (5/s, burst 5) refills with the manual clock.
+  for (int i = 1; i <= 100; ++i) {
+    clock_.advance(Millis(1000));
+    ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(i), "b" + std::to_string(i))).status, 202)
+        << i;
+  }
+  clock_.advance(Millis(1000));
+  auto out = receiver_->receive("dkkd", signed_request(dkkd_body(101), "b101"));
+  EXPECT_EQ(out.status, 503);
+  EXPECT_EQ(out.reason, "intake-backlog");
+  EXPECT_EQ(out.retry_after_s, 7);
   db_->fail_writes = false;
-  expect_no_side_effect();
-  // The sender's retry of the same delivery then succeeds.
-  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(1), "m1")).status, 202);
+  EXPECT_EQ(events(), 100);
+  clock_.advance(Millis(1000));
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(101), "b101")).status, 202);
+  EXPECT_EQ(events(), 101);
 }
 
 TEST_F(WebhookReceiverTest, RedeliveryReturnsTheSameAnswerWithoutASecondEffect) {
@@ -436,6 +518,38 @@ TEST_F(WebhookReceiverTest, AcknowledgedEventSurvivesARestartAndRedeliveryStillH
   EXPECT_EQ(outbox_messages(), 2);
 }
 
+TEST_F(WebhookReceiverTest, RedeliveriesAreRecognisedAfterARestartBeyondTheFirstPageOfReceipts) {
+  // More receipts than one page of the start-up read, the delivery's own among the last.
+  const std::string body = dkkd_body(1);
+  auto first = receiver_->receive("dkkd", signed_request(body, "zz_last"));
+  ASSERT_EQ(first.status, 202);
+  settle();
+  ASSERT_TRUE(db_->transaction([&]() -> Status {
+                   Receipts r(*db_);
+                   for (int i = 0; i < 10'050; ++i) {
+                     Receipt x;
+                     x.source = "dkkd";
+                     x.webhook_id = "old_" + std::to_string(i);
+                     x.body_sha256 = std::string(64, '0');
+                     x.status = 202;
+                     x.outcome = "accepted";
+                     x.response_body = "{}";
+                     x.received_at_ms = kNowMs;
+                     LT_TRY(r.insert(x));
+                   }
+                   return {};
+                 })
+                  .ok());
+  close();
+  open();
+  auto again = receiver_->receive("dkkd", signed_request(body, "zz_last"));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.body, first.body);
+  auto old = receiver_->receive("dkkd", signed_request(dkkd_body(2), "old_10049"));
+  EXPECT_EQ(old.status, 409);  // known id, other body
+  EXPECT_EQ(events(), 1);
+}
+
 TEST_F(WebhookReceiverTest, UnmappedProcedureCodeIsQuarantinedAnd202) {
   auto s = spec(1);
   s.procedure_code = "DKDN-KHONG-CO";
@@ -443,6 +557,7 @@ TEST_F(WebhookReceiverTest, UnmappedProcedureCodeIsQuarantinedAnd202) {
   EXPECT_EQ(out.status, 202);
   EXPECT_EQ(out.reason, "quarantined");
   EXPECT_NE(out.body.find("DKDN-KHONG-CO"), std::string::npos) << out.body;
+  settle();
   auto q = dossiers::Quarantine(*db_).list("webhook:dkkd").value();
   ASSERT_EQ(q.size(), 1u);
   EXPECT_NE(q[0].reason.find("DKDN-KHONG-CO"), std::string::npos);
@@ -492,6 +607,7 @@ TEST_F(WebhookReceiverTest, SuccessiveStatusesOfOneDossierGetSuccessiveSequences
   ASSERT_EQ(
       receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), "b")).status,
       202);
+  settle();
   auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s)).value();
   ASSERT_EQ(hist.size(), 2u);
   EXPECT_EQ(hist[0].status, 2);
