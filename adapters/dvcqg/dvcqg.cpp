@@ -1,12 +1,9 @@
 #include "adapters/dvcqg/dvcqg.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <map>
 #include <mutex>
-#include <regex>
 
 #include "gateway/codes/table_resolver.hpp"
 #include "gateway/common/json.hpp"
@@ -45,14 +42,25 @@ std::vector<std::string> config_keys() {
   return keys;
 }
 
+// ddd.dd.dd.Hdd, e.g. 000.00.12.H56 (checked by hand: this runs for every event, and a
+// std::regex match cost more than the rest of the lookup).
+bool is_agency_code(std::string_view s) {
+  constexpr std::string_view kShape = "ddd.dd.dd.Hdd";
+  if (s.size() != kShape.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool ok = kShape[i] == 'd' ? (s[i] >= '0' && s[i] <= '9') : s[i] == kShape[i];
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // Mã đơn vị (national agency code) when no code tables are configured (codes_dir): a code
 // is sent as the source gave it once its format is right.
 class NationalAgencyCodes final : public mapping::CodeResolver {
  public:
   Result<std::string> resolve(const std::string& kind, const std::string& code, int64_t) const override {
-    static const std::regex kAgency(R"(^\d{3}\.\d{2}\.\d{2}\.H\d{2}$)");
     if (kind != "agency") return Error(ErrorKind::kMapping, "no code table of kind '" + kind + "'");
-    if (!std::regex_match(code, kAgency))
+    if (!is_agency_code(code))
       return Error(ErrorKind::kMapping,
                    "DonViXuLy: '" + code + "' is not a national agency code such as 000.00.12.H56");
     return code;
@@ -133,7 +141,10 @@ class DvcqgTarget final : public sync::SyncTarget {
   size_t max_batch() const override { return batch_size_; }
 
   Status check(const model::DossierStatusEvent& e, std::optional<int> previous) const override {
-    LT_TRY(translate(e));
+    json::ScratchPool<> pool;
+    Value canonical, dossier, progress;
+    model::to_json(e, canonical, pool.allocator());
+    LT_TRY(translate(e, canonical, pool.allocator(), dossier, progress));
     return machine_.check(previous, e.status);
   }
 
@@ -147,12 +158,18 @@ class DvcqgTarget final : public sync::SyncTarget {
 
   Result<sync::Prepared> prepare_from(const model::DossierStatusEvent& e, const std::string&,
                                       const rapidjson::Value& canonical_doc) const override {
-    LT_ASSIGN_OR_RETURN(auto records, translate(e, canonical_doc));
-    std::string dossier = json::to_string(records.first), progress = json::to_string(records.second);
+    json::ScratchPool<> pool;  // the two records live only until they are written out
+    Value dossier_record, progress_record;
+    LT_TRY(translate(e, canonical_doc, pool.allocator(), dossier_record, progress_record));
+    std::string dossier, progress;
+    json::append_to(dossier, dossier_record);
+    json::append_to(progress, progress_record);
     std::string seq = std::to_string(e.sequence);
-    std::string payload = "{\"MaHoSo\":\"" + log::json_escape(e.dossier_code) + "\"" +
-                          ",\"sequence\":" + seq + ",\"dossier\":" + dossier + ",\"progress\":" + progress +
-                          "}";
+    std::string code = log::json_escape(e.dossier_code);
+    std::string payload;
+    payload.reserve(dossier.size() + progress.size() + code.size() + seq.size() + 48);
+    payload.append("{\"MaHoSo\":\"").append(code).append("\",\"sequence\":").append(seq);
+    payload.append(",\"dossier\":").append(dossier).append(",\"progress\":").append(progress).append("}");
     return sync::Prepared{std::string(kRecordsKind),
                           std::move(payload),
                           {std::move(dossier), std::move(progress), std::move(seq)}};
@@ -172,13 +189,20 @@ class DvcqgTarget final : public sync::SyncTarget {
     for (const auto& p : parts)
       if (p.kind != kRecordsKind || p.fragments.size() != 3)
         return Error(ErrorKind::kInternal, "dvcqg: can only combine records this adapter prepared");
-    std::string out = "{\"MaHoSo\":\"" + log::json_escape(dossier_code) + "\"" +
-                      ",\"dossier\":" + parts.back().fragments[0] + ",\"events\":[";
+    // Sized once and appended to: this runs inside the page's transaction.
+    std::string code = log::json_escape(dossier_code);
+    size_t size = code.size() + parts.back().fragments[0].size() + 48;
+    for (const auto& p : parts) size += p.fragments[1].size() + p.fragments[2].size() + 32;
+    std::string out;
+    out.reserve(size);
+    out.append("{\"MaHoSo\":\"").append(code).append("\",\"dossier\":").append(parts.back().fragments[0]);
+    out.append(",\"events\":[");
     for (size_t i = 0; i < parts.size(); ++i) {
-      if (i) out += ',';
-      out += "{\"sequence\":" + parts[i].fragments[2] + ",\"progress\":" + parts[i].fragments[1] + "}";
+      if (i) out.push_back(',');
+      out.append("{\"sequence\":").append(parts[i].fragments[2]);
+      out.append(",\"progress\":").append(parts[i].fragments[1]).push_back('}');
     }
-    out += "]}";
+    out.append("]}");
     return sync::Prepared{std::string(kRecordsKind), std::move(out), {}};
   }
 
@@ -224,7 +248,15 @@ class DvcqgTarget final : public sync::SyncTarget {
   struct Part {
     int sequence = 0;
     const Value* progress = nullptr;
+    std::string_view progress_raw;  // its text in the queued message, when found
     bool progress_done = false;
+  };
+
+  // A record to send: its text as queued when known (copied into the request as is), else
+  // the value, written out.
+  struct Record {
+    const Value* value = nullptr;
+    std::string_view raw;
   };
 
   // One outbox message: one or more events of one dossier, in order, and the one dossier
@@ -235,6 +267,7 @@ class DvcqgTarget final : public sync::SyncTarget {
     std::vector<Part> parts;
     rapidjson::Document doc;  // owns what the pointers point at
     const Value* dossier = nullptr;
+    std::string_view dossier_raw;  // its text in the queued message, when found
     bool create = true;
     bool retry = false;
     bool dossier_done = false;
@@ -270,24 +303,47 @@ class DvcqgTarget final : public sync::SyncTarget {
     if (!it.dossier || !it.dossier->IsObject())
       return Error(ErrorKind::kValidation, "queued DVCQG records lack the dossier record (\"dossier\")");
     const Value* events = json::member(it.doc, "events");
-    if (!events) return load_part(it.doc, it.parts.emplace_back());
+    if (!events) {
+      LT_TRY(load_part(it.doc, it.parts.emplace_back()));
+      find_raw(m.payload, it);
+      return {};
+    }
     if (!events->IsArray() || events->Empty())
       return Error(ErrorKind::kValidation, "queued DVCQG records: \"events\" is not a non-empty array");
     for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back()));
     for (size_t i = 1; i < it.parts.size(); ++i)
       if (it.parts[i].sequence <= it.parts[i - 1].sequence)
         return Error(ErrorKind::kValidation, "queued DVCQG records: events are not in history order");
+    find_raw(m.payload, it);
     return {};
+  }
+
+  // The records' text in a message that parsed (batch outlives the items): sent as queued
+  // instead of written out again from the parsed values. Whatever is not found is written.
+  static void find_raw(std::string_view payload, Item& it) {
+    if (auto d = json::raw_member(payload, "dossier")) it.dossier_raw = *d;
+    auto events = json::raw_member(payload, "events");
+    if (!events) {
+      if (auto p = json::raw_member(payload, "progress"); p && it.parts.size() == 1)
+        it.parts[0].progress_raw = *p;
+      return;
+    }
+    auto list = json::raw_elements(*events);
+    if (!list || list->size() != it.parts.size()) return;
+    for (size_t i = 0; i < list->size(); ++i)
+      if (auto p = json::raw_member((*list)[i], "progress")) it.parts[i].progress_raw = *p;
   }
 
   Status load_event(const outbox::Message& m, Item& it) const {
     LT_ASSIGN_OR_RETURN(model::DossierStatusEvent ev, model::from_json_string(m.payload));
-    LT_ASSIGN_OR_RETURN(auto records, translate(ev));
-    it.dossier_code = ev.dossier_code;
     it.doc.SetObject();
     auto& al = it.doc.GetAllocator();
-    it.doc.AddMember("dossier", Value(records.first, al), al);
-    it.doc.AddMember("progress", Value(records.second, al), al);
+    Value canonical, dossier, progress;
+    model::to_json(ev, canonical, al);
+    LT_TRY(translate(ev, canonical, al, dossier, progress));
+    it.dossier_code = ev.dossier_code;
+    it.doc.AddMember("dossier", dossier, al);
+    it.doc.AddMember("progress", progress, al);
     it.dossier = json::member(it.doc, "dossier");
     Part& p = it.parts.emplace_back();
     p.sequence = ev.sequence;
@@ -295,21 +351,16 @@ class DvcqgTarget final : public sync::SyncTarget {
     return {};
   }
 
-  Result<std::pair<rapidjson::Document, rapidjson::Document>> translate(
-      const model::DossierStatusEvent& e) const {
-    return translate(e, model::to_json(e));
-  }
-
-  Result<std::pair<rapidjson::Document, rapidjson::Document>> translate(
-      const model::DossierStatusEvent& e, const rapidjson::Value& canonical) const {
+  // The event's DongBoHoSoMC and CapNhatTienDoHoSoMC records, validated, made with `alloc`.
+  Status translate(const model::DossierStatusEvent& e, const rapidjson::Value& canonical,
+                   rapidjson::MemoryPoolAllocator<>& alloc, Value& dossier, Value& progress) const {
     mapping::Context ctx;
     ctx.event_time_ms = e.status_at_ms;
     ctx.codes = agencies_.get();
-    LT_ASSIGN_OR_RETURN(rapidjson::Document d, dossier_map_.apply(canonical, ctx));
-    LT_TRY(dossier_map_.validate(d));
-    LT_ASSIGN_OR_RETURN(rapidjson::Document p, progress_map_.apply(canonical, ctx));
-    LT_TRY(progress_map_.validate(p));
-    return std::make_pair(std::move(d), std::move(p));
+    LT_TRY(dossier_map_.apply_into(canonical, dossier, alloc, ctx));
+    LT_TRY(dossier_map_.validate(dossier));
+    LT_TRY(progress_map_.apply_into(canonical, progress, alloc, ctx));
+    return progress_map_.validate(progress);
   }
 
   // Retried messages: skip what the portal already has.
@@ -324,8 +375,8 @@ class DvcqgTarget final : public sync::SyncTarget {
       q.AddMember("MaHoSo", Value(it->dossier_code.c_str(), data.GetAllocator()), data.GetAllocator());
       data.PushBack(q, data.GetAllocator());
     }
-    std::vector<const Value*> queries;
-    for (const Value& q : data.GetArray()) queries.push_back(&q);
+    std::vector<Record> queries;
+    for (const Value& q : data.GetArray()) queries.push_back({&q, {}});
     auto ans = call(kLookup, false, queries);
     // Without an answer the portal may or may not hold the status: never resend blind.
     if (!ans.ok()) {
@@ -377,9 +428,9 @@ class DvcqgTarget final : public sync::SyncTarget {
       for (auto& [updating, group] : groups) {
         for (size_t start = 0; start < group.size(); start += batch_size_) {
           size_t end = std::min(group.size(), start + batch_size_);
-          std::vector<const Value*> records;
+          std::vector<Record> records;
           records.reserve(end - start);
-          for (size_t k = start; k < end; ++k) records.push_back(group[k]->dossier);
+          for (size_t k = start; k < end; ++k) records.push_back({group[k]->dossier, group[k]->dossier_raw});
           auto ans = call(kSyncDossiers, updating, records);
           for (size_t k = start; k < end; ++k) {
             Item& it = *group[k];
@@ -419,9 +470,10 @@ class DvcqgTarget final : public sync::SyncTarget {
       if (round.empty()) return;
       for (size_t start = 0; start < round.size(); start += batch_size_) {
         size_t end = std::min(round.size(), start + batch_size_);
-        std::vector<const Value*> records;
+        std::vector<Record> records;
         records.reserve(end - start);
-        for (size_t k = start; k < end; ++k) records.push_back(round[k].second->progress);
+        for (size_t k = start; k < end; ++k)
+          records.push_back({round[k].second->progress, round[k].second->progress_raw});
         auto ans = call(kSyncProgress, false, records);
         for (size_t k = start; k < end; ++k) {
           auto [it, part] = round[k];
@@ -460,27 +512,27 @@ class DvcqgTarget final : public sync::SyncTarget {
   }
 
   // POST {base}/integration with the session; renews the session once when it expired.
-  Result<Answer> call(const char* service, bool updating, const std::vector<const Value*>& data) {
+  Result<Answer> call(const char* service, bool updating, const std::vector<Record>& data) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       LT_ASSIGN_OR_RETURN(std::string session, session_token());
       // Written straight from the records: no copy of them into a request document.
-      rapidjson::StringBuffer buf;
-      rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-      w.StartObject();
-      w.Key("session");
-      w.String(session.data(), static_cast<rapidjson::SizeType>(session.size()));
-      w.Key("madonvi");
-      w.String(madonvi_.data(), static_cast<rapidjson::SizeType>(madonvi_.size()));
-      w.Key("service");
-      w.String(service);
-      w.Key("isUpdating");
-      w.Bool(updating);
-      w.Key("data");
-      w.StartArray();
-      for (const Value* r : data) r->Accept(w);
-      w.EndArray();
-      w.EndObject();
       http::ClientRequest req;
+      req.body.append("{\"session\":");
+      json::append_string(req.body, session);
+      req.body.append(",\"madonvi\":");
+      json::append_string(req.body, madonvi_);
+      req.body.append(",\"service\":");
+      json::append_string(req.body, service);
+      req.body.append(updating ? ",\"isUpdating\":true,\"data\":[" : ",\"isUpdating\":false,\"data\":[");
+      for (size_t i = 0; i < data.size(); ++i) {
+        if (i) req.body.push_back(',');
+        if (!data[i].raw.empty()) {
+          req.body.append(data[i].raw);
+        } else {
+          json::append_to(req.body, *data[i].value);
+        }
+      }
+      req.body.append("]}");
       req.method = "POST";
       req.url = base_url_ + "/integration";
       req.headers.push_back({"Content-Type", "application/json"});
@@ -488,7 +540,6 @@ class DvcqgTarget final : public sync::SyncTarget {
       // connection closed without a byte of answer, and a re-sent DongBoHoSoMC or
       // CapNhatTienDoHoSoMC the portal already processed would show a status twice.
       req.headers.push_back({"Connection", "close"});
-      req.body.assign(buf.GetString(), buf.GetSize());
       LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
       if (res.status < 200 || res.status >= 300) {
         Error e(http::kind_for_status(res.status),

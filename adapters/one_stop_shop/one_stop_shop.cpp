@@ -1,7 +1,6 @@
 #include "adapters/one_stop_shop/one_stop_shop.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "gateway/common/json.hpp"
 #include "gateway/http/http_client.hpp"
@@ -43,9 +42,14 @@ Error page_error(const std::string& what) {
                                          "follow its API (GET /api/v1/dossiers), report it to its operator");
 }
 
-sync::SourceRecord parse_record(const rapidjson::Value& item, size_t index, const mapping::Mapping& mapping) {
+// `item` is borrowed, not copied, into the mapping's source document while its events are
+// translated (the page document owns it and is dropped after parsing), and given back.
+// `raw`: the item's text in the page as received, when found (kept for quarantine as is,
+// instead of written out again).
+sync::SourceRecord parse_record(rapidjson::Value& item, std::optional<std::string_view> raw, size_t index,
+                                const mapping::Mapping& mapping) {
   sync::SourceRecord rec;
-  rec.payload = json::to_string(item);
+  rec.payload = raw ? std::string(*raw) : json::to_string(item);
   std::string where = "items[" + std::to_string(index) + "]";
   auto fail = [&](std::string what) {
     rec.error = Error(ErrorKind::kParse, where + ": " + what);
@@ -58,39 +62,52 @@ sync::SourceRecord parse_record(const rapidjson::Value& item, size_t index, cons
   const rapidjson::Value* history = json::member(item, "lich_su");
   if (!history || !history->IsArray()) return fail("lich_su (status history) is missing or not an array");
   std::vector<std::pair<int64_t, const rapidjson::Value*>> entries;
-  std::set<int64_t> seen;
+  entries.reserve(history->Size());
   for (rapidjson::SizeType i = 0; i < history->Size(); ++i) {
     const rapidjson::Value& e = (*history)[i];
     auto stt = e.IsObject() ? json::get_int(e, "stt") : std::nullopt;
     if (!stt || *stt < 1 || *stt > 100000)
       return fail("lich_su[" + std::to_string(i) +
                   "].stt (position in the history) is missing or not in 1..100000");
-    if (!seen.insert(*stt).second) return fail("lich_su has stt " + std::to_string(*stt) + " twice");
     entries.push_back({*stt, &e});
   }
   std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.first < b.first; });
-  // The mapping's source document: {"dossier": item, "history": entry}.
-  rapidjson::Document doc(rapidjson::kObjectType);
-  auto& alloc = doc.GetAllocator();
-  doc.AddMember("dossier", rapidjson::Value(item, alloc), alloc);
+  for (size_t i = 1; i < entries.size(); ++i)
+    if (entries[i].first == entries[i - 1].first)
+      return fail("lich_su has stt " + std::to_string(entries[i].first) + " twice");
+  // The mapping's source document: {"dossier": item, "history": entry}. Its values and
+  // each event's translation live in pools reused across the record's events.
+  json::ScratchPool<4096> source_pool;
+  json::ScratchPool<> target_pool;
+  auto& alloc = source_pool.allocator();
+  rapidjson::Value doc(rapidjson::kObjectType);
+  doc.AddMember("dossier", item, alloc);  // moves: `item` is null until given back below
   doc.AddMember("history", rapidjson::Value(rapidjson::kObjectType), alloc);
+  rapidjson::Value& history_slot = doc["history"];
+  rec.events.reserve(entries.size());
+  rapidjson::Value target;
   for (auto& [stt, entry] : entries) {
-    sync::SourceEvent ev;
+    sync::SourceEvent& ev = rec.events.emplace_back();
     ev.sequence = static_cast<int>(stt);
-    doc["history"].CopyFrom(*entry, alloc);
-    auto target = mapping.apply(doc);
-    if (!target.ok()) {
-      ev.event = target.error().context("history entry stt " + std::to_string(stt));
+    history_slot.CopyFrom(*entry, alloc);
+    Status applied = mapping.apply_into(doc, target, target_pool.allocator());
+    if (!applied.ok()) {
+      ev.event = applied.error().context("history entry stt " + std::to_string(stt));
     } else {
-      auto e = model::from_json(*target);
+      auto e = model::from_json(target);
       ev.event = e.ok() ? std::move(e)
                         : Result<model::DossierStatusEvent>(
                               e.error().context("history entry stt " + std::to_string(stt)));
     }
-    rec.events.push_back(std::move(ev));
+    target.SetNull();
+    target_pool.clear();
   }
+  item = doc["dossier"];  // given back (moves)
   return rec;
 }
+
+Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, std::string_view body,
+                                   const mapping::Mapping& mapping);
 
 class OneStopShopSource final : public sync::Source {
  public:
@@ -124,7 +141,8 @@ class OneStopShopSource final : public sync::Source {
       e.upstream_status = res.status;
       return e;
     }
-    return parse_page(res.body, mapping_);
+    // The body as a std::string: parsed faster than through a string_view.
+    return page_from(json::parse(res.body, "one-stop-shop page"), res.body, mapping_);
   }
 
  private:
@@ -137,7 +155,13 @@ class OneStopShopSource final : public sync::Source {
 }  // namespace
 
 Result<sync::SourcePage> parse_page(std::string_view body, const mapping::Mapping& mapping) {
-  auto doc = json::parse(body, "one-stop-shop page");
+  return page_from(json::parse(body, "one-stop-shop page"), body, mapping);
+}
+
+namespace {
+
+Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, std::string_view body,
+                                   const mapping::Mapping& mapping) {
   if (!doc.ok()) return page_error(doc.error().message);
   if (!doc->IsObject()) return page_error("expected a JSON object at the top");
   const rapidjson::Value* items = json::member(*doc, "items");
@@ -150,10 +174,16 @@ Result<sync::SourcePage> parse_page(std::string_view body, const mapping::Mappin
   page.next_cursor = *next;
   page.has_more = *more;
   page.records.reserve(items->Size());
-  for (rapidjson::SizeType i = 0; i < items->Size(); ++i)
-    page.records.push_back(parse_record((*items)[i], i, mapping));
+  rapidjson::Value& list = doc->FindMember("items")->value;
+  std::optional<std::vector<std::string_view>> raw;
+  if (auto items_text = json::raw_member(body, "items")) raw = json::raw_elements(*items_text);
+  if (raw && raw->size() != list.Size()) raw.reset();
+  for (rapidjson::SizeType i = 0; i < list.Size(); ++i)
+    page.records.push_back(parse_record(list[i], raw ? std::optional((*raw)[i]) : std::nullopt, i, mapping));
   return page;
 }
+
+}  // namespace
 
 void validate_config(const ConfigNode& node) {
   node.allow_only(config_keys());

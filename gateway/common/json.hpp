@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/common/result.hpp"
 
@@ -18,11 +19,45 @@ inline constexpr int kMaxDepth = 64;
 // Parses `text`; on failure the error names line, column and byte offset, and `what`
 // (e.g. a file name or "request body").
 Result<rapidjson::Document> parse(std::string_view text, std::string_view what = "JSON");
+// The same; a std::string's terminator lets the parser scan strings faster.
+Result<rapidjson::Document> parse(const std::string& text, std::string_view what = "JSON");
+Result<rapidjson::Document> parse(const char* text, std::string_view what = "JSON");
 
 // Reads and parses a file.
 Result<rapidjson::Document> parse_file(const std::string& path);
 
 std::string to_string(const rapidjson::Value& v, bool pretty = false);
+// Appends `v` (compact, the same bytes as to_string) to `out`.
+void append_to(std::string& out, const rapidjson::Value& v);
+// Appends `s` as a JSON string (quoted, escaped as to_string does).
+void append_string(std::string& out, std::string_view s);
+
+// A memory pool for documents made and dropped within one call on a hot path: the first
+// kBytes come from a buffer inside the object (on the caller's stack), more from 16 KB heap
+// chunks. A default Document mallocs a 64 KB chunk of its own, and glibc consolidates its
+// heap on every free of a block that large: per event, that was a visible share of a sync.
+// Values made with allocator() must not outlive the pool; clear() drops them all at once.
+template <size_t kBytes = 16 * 1024>
+class ScratchPool {
+ public:
+  ScratchPool() : pool_(buffer_, kBytes, 16 * 1024) {}
+  ScratchPool(const ScratchPool&) = delete;
+  ScratchPool& operator=(const ScratchPool&) = delete;
+  rapidjson::MemoryPoolAllocator<>& allocator() { return pool_; }
+  void clear() { pool_.Clear(); }
+
+ private:
+  alignas(16) char buffer_[kBytes];
+  rapidjson::MemoryPoolAllocator<> pool_;
+};
+
+// The raw text of values inside a text that json::parse accepted, to copy a value on
+// without writing it again (only for such texts: nothing here reports malformed JSON, it
+// just finds nothing). The member `key` of the object `object_text` (the first of that
+// name, as member() finds; a key written with escapes is not matched):
+std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key);
+// The elements of the array `array_text`; nullopt when it is not an array.
+std::optional<std::vector<std::string_view>> raw_elements(std::string_view array_text);
 
 // Typed member access; nullopt when missing or of another type.
 const rapidjson::Value* member(const rapidjson::Value& obj, std::string_view key);

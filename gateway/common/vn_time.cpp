@@ -113,10 +113,26 @@ std::optional<int64_t> parse_compact(std::string_view s) {
 
 std::string format_iso(int64_t epoch_ms) {
   CivilTime t = to_vietnam(epoch_ms);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", t.year, t.month, t.day, t.hour,
-                t.minute, t.second);
-  return buf;
+  if (t.year < 0 || t.year > 9999) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", t.year, t.month, t.day, t.hour,
+                  t.minute, t.second);
+    return buf;
+  }
+  // Hand-written digits, as format_compact: the simulated one-stop-shop writes several per
+  // dossier of every page.
+  std::string out = "0000-00-00T00:00:00+07:00";
+  auto put = [&out](size_t pos, int v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10)
+      out[pos + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, t.year, 4);
+  put(5, t.month, 2);
+  put(8, t.day, 2);
+  put(11, t.hour, 2);
+  put(14, t.minute, 2);
+  put(17, t.second, 2);
+  return out;
 }
 
 std::optional<int64_t> parse_iso(std::string_view s) {

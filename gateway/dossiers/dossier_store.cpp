@@ -130,7 +130,6 @@ Result<RecordOutcome> DossierStore::record(const model::DossierStatusEvent& e, c
 }
 
 Status DossierStore::update_view(const model::DossierStatusEvent& e, int64_t now_ms) {
-  DossierRow r = row_from_event(e, now_ms);
   // Upsert that only moves forward in sequence; the text is built once (this runs for
   // every dossier of every pulled page).
   static const std::string kUpsert =
@@ -147,26 +146,29 @@ Status DossierStore::update_view(const model::DossierStatusEvent& e, int64_t now
       " digitised = excluded.digitised, fee_total_vnd = excluded.fee_total_vnd,"
       " updated_at_ms = excluded.updated_at_ms"
       " WHERE excluded.last_sequence > dossiers.last_sequence";
-  LT_TRY(db_.exec(kUpsert, {r.dossier_code,
-                            r.source,
-                            r.procedure_code,
-                            r.procedure_name,
-                            r.field_code,
-                            static_cast<int64_t>(r.channel),
-                            static_cast<int64_t>(r.owner_type),
-                            r.agency_code,
-                            r.agency_level,
-                            r.received_at_ms,
-                            r.due_at_ms,
-                            opt(r.returned_at_ms),
-                            opt(r.finished_at_ms),
-                            static_cast<int64_t>(r.status),
-                            r.status_at_ms,
-                            static_cast<int64_t>(r.last_sequence),
-                            static_cast<int64_t>(r.online_payment),
-                            static_cast<int64_t>(r.digitised),
-                            r.fee_total_vnd,
-                            r.updated_at_ms}));
+  // The row_from_event() values, taken from the event directly (not copied twice).
+  int64_t fee_total_vnd = 0;
+  for (auto& f : e.fees) fee_total_vnd += f.amount_vnd;
+  LT_TRY(db_.exec(kUpsert, {e.dossier_code,
+                            e.source,
+                            e.procedure_code,
+                            e.procedure_name,
+                            e.field_code,
+                            static_cast<int64_t>(e.channel),
+                            static_cast<int64_t>(e.owner_type),
+                            e.agency_code,
+                            e.agency_level,
+                            e.received_at_ms,
+                            e.due_at_ms,
+                            opt(e.returned_at_ms),
+                            opt(e.finished_at_ms),
+                            static_cast<int64_t>(e.status),
+                            e.status_at_ms,
+                            static_cast<int64_t>(e.sequence),
+                            static_cast<int64_t>(e.online_payment),
+                            static_cast<int64_t>(e.digitised),
+                            fee_total_vnd,
+                            now_ms}));
   return {};
 }
 
@@ -191,6 +193,15 @@ Result<std::optional<DossierRow>> DossierStore::get(const std::string& code) {
       db_.query(std::string("SELECT ") + kRowColumns + " FROM dossiers WHERE dossier_code = ?", {code}));
   if (rows.empty()) return std::optional<DossierRow>();
   return std::optional<DossierRow>(read_row(rows[0]));
+}
+
+Result<std::optional<DossierPosition>> DossierStore::position(const std::string& code) {
+  LT_ASSIGN_OR_RETURN(
+      auto rows,
+      db_.query("SELECT last_sequence, status, status_at_ms FROM dossiers WHERE dossier_code = ?", {code}));
+  if (rows.empty()) return std::optional<DossierPosition>();
+  return std::optional<DossierPosition>(
+      DossierPosition{static_cast<int>(rows[0].i64(0)), static_cast<int>(rows[0].i64(1)), rows[0].i64(2)});
 }
 
 Result<std::vector<model::DossierStatusEvent>> DossierStore::history(const std::string& code) {

@@ -34,6 +34,13 @@ struct DossierRow {
   int64_t updated_at_ms = 0;
 };
 
+// Where a dossier's view stands: what the sync flow checks a pulled history against.
+struct DossierPosition {
+  int last_sequence = 0;
+  int status = 0;
+  int64_t status_at_ms = 0;
+};
+
 class DossierStore {
  public:
   explicit DossierStore(store::Database& db) : db_(db) {}
@@ -59,6 +66,8 @@ class DossierStore {
   Result<std::optional<int>> last_status(const std::string& dossier_code);
   Result<std::optional<int>> last_sequence(const std::string& dossier_code);
   Result<std::optional<DossierRow>> get(const std::string& dossier_code);
+  // The view's sequence, status and status time only (read for every pulled dossier).
+  Result<std::optional<DossierPosition>> position(const std::string& dossier_code);
   // Events of one dossier in sequence order (canonical JSON parsed back).
   Result<std::vector<model::DossierStatusEvent>> history(const std::string& dossier_code);
   // Dossiers received in [from_ms, to_ms).

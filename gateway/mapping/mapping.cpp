@@ -754,6 +754,13 @@ Result<rapidjson::Document> Mapping::apply(const rapidjson::Value& source, const
   return out;
 }
 
+Status Mapping::apply_into(const rapidjson::Value& source, rapidjson::Value& out,
+                           rapidjson::MemoryPoolAllocator<>& allocator, const Context& ctx) const {
+  out.SetObject();
+  if (auto e = impl_->apply_rules(impl_->fields, source, out, allocator, ctx, nullptr)) return *e;
+  return {};
+}
+
 Status Mapping::validate(const rapidjson::Value& target) const {
   // Every failure is listed (not just the first) so that one run shows an operator all
   // that is wrong with a record. Values are never echoed: fields may hold personal data.

@@ -45,6 +45,10 @@ class Mapping {
   // Builds the target document. Errors are kMapping and name the target field and the
   // source path ("TrangThaiHoSo from status: no entry 'xyz' in table 'status'").
   Result<rapidjson::Document> apply(const rapidjson::Value& source, const Context& ctx = {}) const;
+  // The same into `out` (made an object), with `allocator` owning what it holds: callers
+  // on a hot path pass a pool they reuse (json::ScratchPool) instead of a new document's.
+  Status apply_into(const rapidjson::Value& source, rapidjson::Value& out,
+                    rapidjson::MemoryPoolAllocator<>& allocator, const Context& ctx = {}) const;
   // Runs the file's "validate" rules over a target document (required fields, patterns,
   // date order); kValidation naming the field.
   Status validate(const rapidjson::Value& target) const;

@@ -1,5 +1,7 @@
 #include "gateway/model/dossier_event.hpp"
 
+#include <cstring>
+
 #include "gateway/common/json.hpp"
 
 namespace lienthong::model {
@@ -37,32 +39,58 @@ Value docs(const std::vector<Document>& v, Alloc& a) {
 struct Reader {
   const Value& v;
   std::optional<Error> err;
+  // Members are looked up in the order the canonical form (and the mappings that make it)
+  // writes them, so the next member is tried first instead of a scan of all of them.
+  // `in_order`: every member before `next` was one asked for already, under another name;
+  // the member at `next` is then the first of its name, as a scan would find it.
+  rapidjson::SizeType next = 0;
+  bool in_order = true;
+
+  // Each field is looked up once.
+  const Value* find(const char* k) {
+    if (!v.IsObject()) return nullptr;
+    size_t len = std::strlen(k);
+    if (in_order && next < v.MemberCount()) {
+      const auto& m = v.MemberBegin()[next];
+      if (m.name.GetStringLength() == len && std::memcmp(m.name.GetString(), k, len) == 0) {
+        ++next;
+        return &m.value;
+      }
+    }
+    auto it = v.FindMember(Value(rapidjson::StringRef(k, static_cast<rapidjson::SizeType>(len))));
+    if (it == v.MemberEnd()) return nullptr;  // absent: the order still holds
+    in_order = false;
+    return &it->value;
+  }
+  static bool present(const Value* m) { return m && !m->IsNull(); }
 
   std::string str(const char* k, bool required) {
-    auto s = json::get_string(v, k);
-    if (!s) {
-      if (required || (json::member(v, k) && !json::member(v, k)->IsNull())) fail(k, "a string");
+    const Value* m = find(k);
+    if (!m || !m->IsString()) {
+      if (required || present(m)) fail(k, "a string");
       return {};
     }
-    if (required && s->empty()) fail(k, "a non-empty string");
-    return *s;
+    if (required && m->GetStringLength() == 0) fail(k, "a non-empty string");
+    return std::string(m->GetString(), m->GetStringLength());
   }
-  int64_t i64(const char* k, bool required) {
-    auto n = json::get_int(v, k);
-    if (!n) {
-      if (required || (json::member(v, k) && !json::member(v, k)->IsNull())) fail(k, "an integer");
+  int64_t i64(const Value* m, const char* k, bool required) {
+    if (!m || !m->IsInt64()) {
+      if (required || present(m)) fail(k, "an integer");
       return 0;
     }
-    return *n;
+    return m->GetInt64();
   }
+  int64_t i64(const char* k, bool required) { return i64(find(k), k, required); }
   std::optional<int64_t> opt_i64(const char* k) {
-    if (!json::member(v, k) || json::member(v, k)->IsNull()) return std::nullopt;
-    return i64(k, true);
+    const Value* m = find(k);
+    if (!present(m)) return std::nullopt;
+    return i64(m, k, true);
   }
   bool boolean(const char* k) {
-    auto b = json::get_bool(v, k);
-    if (!b && json::member(v, k) && !json::member(v, k)->IsNull()) fail(k, "true or false");
-    return b.value_or(false);
+    const Value* m = find(k);
+    if (m && m->IsBool()) return m->GetBool();
+    if (present(m)) fail(k, "true or false");
+    return false;
   }
   void fail(const char* k, const char* what) {
     if (!err) err = Error(ErrorKind::kValidation, std::string("field '") + k + "': expected " + what);
@@ -71,12 +99,13 @@ struct Reader {
 
 std::vector<Document> read_docs(Reader& r, const char* k) {
   std::vector<Document> out;
-  const Value* arr = json::member(r.v, k);
+  const Value* arr = r.find(k);
   if (!arr || arr->IsNull()) return out;
   if (!arr->IsArray()) {
     r.fail(k, "an array");
     return out;
   }
+  out.reserve(arr->Size());
   for (auto& e : arr->GetArray()) {
     if (!e.IsObject()) {
       r.fail(k, "an array of objects");
@@ -92,8 +121,13 @@ std::vector<Document> read_docs(Reader& r, const char* k) {
 }  // namespace
 
 rapidjson::Document to_json(const DossierStatusEvent& e) {
-  rapidjson::Document d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
+  rapidjson::Document d;
+  to_json(e, d, d.GetAllocator());
+  return d;
+}
+
+void to_json(const DossierStatusEvent& e, rapidjson::Value& d, Alloc& a) {
+  d.SetObject();
   put(d, "source", e.source, a);
   put(d, "dossier_code", e.dossier_code, a);
   put(d, "procedure_code", e.procedure_code, a);
@@ -129,10 +163,14 @@ rapidjson::Document to_json(const DossierStatusEvent& e) {
   d.AddMember("fees", fees, a);
   d.AddMember("documents", docs(e.documents, a), a);
   d.AddMember("results", docs(e.results, a), a);
-  return d;
 }
 
-std::string to_json_string(const DossierStatusEvent& e) { return json::to_string(to_json(e)); }
+std::string to_json_string(const DossierStatusEvent& e) {
+  json::ScratchPool<> pool;
+  Value v;
+  to_json(e, v, pool.allocator());
+  return json::to_string(v);
+}
 
 Result<DossierStatusEvent> from_json(const rapidjson::Value& v) {
   if (!v.IsObject()) return Error(ErrorKind::kValidation, "dossier event: expected a JSON object");
@@ -162,7 +200,7 @@ Result<DossierStatusEvent> from_json(const rapidjson::Value& v) {
   e.note = r.str("note", false);
   e.online_payment = r.boolean("online_payment");
   e.digitised = r.boolean("digitised");
-  if (const Value* fees = json::member(v, "fees"); fees && !fees->IsNull()) {
+  if (const Value* fees = r.find("fees"); fees && !fees->IsNull()) {
     if (!fees->IsArray()) {
       r.fail("fees", "an array");
     } else {

@@ -71,6 +71,8 @@ struct DossierStatusEvent {
 
 // Canonical JSON (field names as in the struct); the mapping engine's source/target.
 rapidjson::Document to_json(const DossierStatusEvent& e);
+// The same into `out`, with `allocator` owning its strings (a pool the caller reuses).
+void to_json(const DossierStatusEvent& e, rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& allocator);
 std::string to_json_string(const DossierStatusEvent& e);
 // Strict: errors (kValidation) name the field; unknown members are ignored.
 Result<DossierStatusEvent> from_json(const rapidjson::Value& v);

@@ -190,14 +190,20 @@ Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
   int64_t now = clock_.now_ms();
   EnqueueResult out;
   Status s = db_.transaction([&]() -> Status {
-    LT_ASSIGN_OR_RETURN(store::Rows ins,
-                        db_.query("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, "
-                                  "content_hash, state, created_at_ms, next_attempt_at_ms, events) "
-                                  "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
-                                  "ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
-                                  {m.destination, m.kind, m.ordering_key, m.dedup_key, hash, now, now,
-                                   std::max<int64_t>(1, m.events)}));
-    if (!ins.empty()) {
+    // Not RETURNING id: SQLite builds an ephemeral table for every run of a statement with
+    // RETURNING, which cost several times the insert itself (the sync flow enqueues one
+    // message per dossier of every page). The id is read back through dedup_key's index.
+    LT_ASSIGN_OR_RETURN(int64_t inserted,
+                        db_.exec("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, "
+                                 "content_hash, state, created_at_ms, next_attempt_at_ms, events) "
+                                 "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
+                                 "ON CONFLICT (dedup_key) DO NOTHING",
+                                 {m.destination, m.kind, m.ordering_key, m.dedup_key, hash, now, now,
+                                  std::max<int64_t>(1, m.events)}));
+    if (inserted > 0) {
+      LT_ASSIGN_OR_RETURN(store::Rows ins,
+                          db_.query("SELECT id FROM outbox WHERE dedup_key = ?", {m.dedup_key}));
+      if (ins.empty()) return Error(ErrorKind::kStore, "outbox enqueue: inserted message not found; retry");
       out.id = ins[0].i64(0);
       out.inserted = true;
       LT_TRY(db_.exec("INSERT INTO outbox_payloads (id, payload) VALUES (?, ?)", {out.id, m.payload}));

@@ -66,6 +66,10 @@ struct SqliteOptions {
   int checkpoint_pages = 1000;  // WAL length (pages) that wakes the checkpointer
   // Past this WAL length the writer restarts the WAL itself; 0: 8 × checkpoint_pages.
   int checkpoint_hard_limit_pages = 0;
+  // Page size of a new database file (an existing one keeps its own). Events and outbox
+  // payloads are JSON of one to a few KB: with 4 KB pages a pulled page of them needed
+  // twice the WAL frames (a write call each), and the indexes twice the pages.
+  int page_size = 8192;
 };
 
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);

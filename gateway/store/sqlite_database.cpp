@@ -343,7 +343,8 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
                                         " (check the directory exists and is writable)");
   }
   sqlite3_busy_timeout(db, o.busy_timeout_ms);
-  std::string pragmas = "PRAGMA foreign_keys=ON;";
+  // Before journal_mode: a WAL database's page size cannot change any more.
+  std::string pragmas = "PRAGMA page_size=" + std::to_string(o.page_size) + ";PRAGMA foreign_keys=ON;";
   if (o.wal && o.path != ":memory:") pragmas += "PRAGMA journal_mode=WAL;";
   pragmas += "PRAGMA synchronous=" + o.synchronous + ";";
   // A pulled page (events + outbox messages + indexes) dirties megabytes in one

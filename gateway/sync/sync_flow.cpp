@@ -170,7 +170,9 @@ Result<PullStats> SyncFlow::store_prepared(const SourcePage& page, PreparedPage&
 
 void SyncFlow::prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const {
   out.ready = true;
-  rapidjson::Document doc = model::to_json(e);
+  json::ScratchPool<> pool;  // the canonical document lives only while the targets translate it
+  rapidjson::Value doc;
+  model::to_json(e, doc, pool.allocator());
   out.canonical = json::to_string(doc);
   out.per_target.clear();
   out.per_target.reserve(targets_.size());
@@ -189,7 +191,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
   }
   prepared.resize(rec.events.size());
   const std::string& code = rec.dossier_code;
-  LT_ASSIGN_OR_RETURN(std::optional<dossiers::DossierRow> row, dossiers_.get(code));
+  LT_ASSIGN_OR_RETURN(std::optional<dossiers::DossierPosition> row, dossiers_.position(code));
   int last_seq = row ? row->last_sequence : 0;
   std::optional<int> prev_status;
   int64_t prev_at = 0;

@@ -27,6 +27,16 @@ TEST(VnTime, IsoParsesOffsetsAndDefaultsToVietnam) {
   EXPECT_EQ(vn_time::format_iso(1704067200000), "2024-01-01T07:00:00+07:00");
 }
 
+TEST(VnTime, IsoFormatPadsEveryFieldAndRoundTrips) {
+  EXPECT_EQ(vn_time::format_iso(0), "1970-01-01T07:00:00+07:00");
+  // 2009-02-03 04:05:06 Vietnam time: one-digit month, day, hour, minute and second.
+  int64_t ms = *vn_time::parse_iso("2009-02-03T04:05:06+07:00");
+  EXPECT_EQ(vn_time::format_iso(ms), "2009-02-03T04:05:06+07:00");
+  EXPECT_EQ(vn_time::format_iso(ms + 999), "2009-02-03T04:05:06+07:00");  // milliseconds dropped
+  EXPECT_EQ(vn_time::format_iso(*vn_time::parse_iso("2024-12-31T23:59:59+07:00")),
+            "2024-12-31T23:59:59+07:00");
+}
+
 TEST(VnTime, WeekdayIsIso) {
   EXPECT_EQ(vn_time::weekday(*vn_time::parse_date("2026-11-26")), 3);  // Thursday
   EXPECT_EQ(vn_time::weekday(*vn_time::parse_date("2026-11-29")), 6);  // Sunday

@@ -61,6 +61,26 @@ TEST_F(DossierStoreTest, ViewMovesForwardOnlyAndHistoryKeepsOrder) {
   EXPECT_EQ(**s.last_status("H40-0001"), 4);
 }
 
+TEST_F(DossierStoreTest, PositionIsTheViewsSequenceStatusAndTime) {
+  DossierStore s(*db_);
+  auto none = s.position("H40-0001");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(s.record(event(1, 2), 5).ok());
+  ASSERT_TRUE(s.record(event(2, 4), 6).ok());
+  auto p = s.position("H40-0001");
+  ASSERT_TRUE(p.ok() && p->has_value());
+  EXPECT_EQ((*p)->last_sequence, 2);
+  EXPECT_EQ((*p)->status, 4);
+  EXPECT_EQ((*p)->status_at_ms, 1002);
+  auto row = s.get("H40-0001");
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->updated_at_ms, 6);
+  EXPECT_EQ((*row)->source, "one_stop_shop");
+  EXPECT_EQ((*row)->procedure_code, "1.003560.000.00.00.H40");
+  EXPECT_FALSE((*row)->returned_at_ms.has_value());
+}
+
 TEST_F(DossierStoreTest, QuarantineKeepsOneRowPerRecordWithLatestReason) {
   Quarantine q(*db_);
   auto id1 = q.put("one_stop_shop", "X#1", Error(ErrorKind::kMapping, "first"), "{}", 1);

@@ -106,11 +106,13 @@ TEST(SqliteDatabase, WalStaysBelowTheHardLimitWhenTheCheckpointerCannotRun) {
   auto dir = scratch("lt_ckpt_hard");
   std::string path = (dir / "x.db").string();
   // No background thread: the committer checkpoints at the hard limit instead of never.
-  auto db = open_sqlite({.path = path, .background_checkpoint = false});
+  auto db = open_sqlite({.path = path, .background_checkpoint = false, .page_size = 4096});
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->exec("PRAGMA wal_autocheckpoint=0").ok());  // SQLite's own, off
-  auto capped = open_sqlite(
-      {.path = (dir / "y.db").string(), .checkpoint_pages = 1'000'000, .checkpoint_hard_limit_pages = 32});
+  auto capped = open_sqlite({.path = (dir / "y.db").string(),
+                             .checkpoint_pages = 1'000'000,
+                             .checkpoint_hard_limit_pages = 32,
+                             .page_size = 4096});
   ASSERT_TRUE(capped.ok());
   write_rows(**db, 300);
   write_rows(**capped, 300);
@@ -120,6 +122,34 @@ TEST(SqliteDatabase, WalStaysBelowTheHardLimitWhenTheCheckpointerCannotRun) {
   EXPECT_LT(wal((dir / "y.db").string()), 40u * 4120u) << "the hard limit should have capped the WAL";
   db = Error(ErrorKind::kInternal, "close");
   capped = Error(ErrorKind::kInternal, "close");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SqliteDatabase, NewFilesGetTheConfiguredPageSizeAndExistingOnesKeepTheirs) {
+  auto dir = std::filesystem::temp_directory_path() / ("lt_store_page_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto page_size = [](Database& db) { return db.query("PRAGMA page_size").value().at(0).i64(0); };
+  {
+    auto db = open_sqlite({.path = (dir / "new.db").string()});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("CREATE TABLE t (v TEXT)").ok());
+    EXPECT_EQ(page_size(**db), 8192);
+  }
+  {
+    auto old = open_sqlite({.path = (dir / "old.db").string(), .page_size = 4096});
+    ASSERT_TRUE(old.ok());
+    ASSERT_TRUE((*old)->exec("CREATE TABLE t (v TEXT)").ok());
+    ASSERT_TRUE((*old)->exec("INSERT INTO t VALUES ('kept')").ok());
+  }
+  auto reopened = open_sqlite({.path = (dir / "old.db").string()});
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(page_size(**reopened), 4096);
+  auto rows = (*reopened)->query("SELECT v FROM t");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].str(0), "kept");
+  reopened = Error(ErrorKind::kInternal, "close");
   std::filesystem::remove_all(dir);
 }
 
@@ -136,7 +166,8 @@ TEST(SqliteDatabase, BackgroundCheckpointKeepsCommitsAndBoundsTheWal) {
   const std::string path = (dir / "x.db").string();
   constexpr int kCommits = 2000;
   {
-    auto db = open_sqlite({.path = path, .background_checkpoint = true, .checkpoint_pages = 16});
+    auto db =
+        open_sqlite({.path = path, .background_checkpoint = true, .checkpoint_pages = 16, .page_size = 4096});
     ASSERT_TRUE(db.ok()) << db.error().message;
     ASSERT_TRUE((*db)->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").ok());
     for (int i = 0; i < kCommits; ++i) {
