@@ -19,7 +19,8 @@
 // outbox, receipt) concurrently, and the bench reports how far behind it was when the
 // load stopped and the sustained rate including that catch-up. WAL checkpoints run in the
 // background (store option checkpoint=background); BENCH_CHECKPOINT=inline measures
-// SQLite's own in-COMMIT ones.
+// SQLite's own in-COMMIT ones. BENCH_PAGE_SIZE sets the new store's page size (default
+// 8192, the store's).
 // Every request is freshly signed (Standard Webhooks) with a new webhook-id and dossier.
 // Server threads default to 2 (the ServerOptions default and this machine's cores).
 #include <sys/resource.h>
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
   store::SqliteOptions so;
   so.path = (dir / "bench.db").string();
   if (const char* s = std::getenv("BENCH_SYNC")) so.synchronous = s;
+  if (const char* s = std::getenv("BENCH_PAGE_SIZE")) so.page_size = std::atoi(s);
   so.background_checkpoint = true;
   if (const char* s = std::getenv("BENCH_CHECKPOINT")) so.background_checkpoint = std::string(s) != "inline";
   auto db = std::move(store::open_sqlite(so).value());
