@@ -1,7 +1,12 @@
 #include "adapters/dvcqg/dvcqg.hpp"
 
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -96,6 +101,166 @@ Error refused(const char* service, const RecordOutcome& r) {
   return e;
 }
 
+// What a queued "dvcqg_records" message holds, read in one validating pass of RapidJSON's
+// SAX reader: the records' text is sent as queued, so no document is built for it (the
+// delivery read each message as a document and then scanned it again for the text).
+// Spans are offsets into the message; a key given twice counts once, as a document's
+// lookup would.
+struct QueuedRecords {
+  struct Event {
+    bool sequence_seen = false, sequence_ok = false, progress_seen = false;
+    int sequence = 0;
+    size_t progress_begin = 0, progress_end = 0;  // progress_end > 0: it is an object
+  };
+  bool code_ok = false, code_seen = false;
+  std::string code;
+  bool dossier_seen = false;
+  size_t dossier_begin = 0, dossier_end = 0;  // dossier_end > 0: it is an object
+  bool events_seen = false, events_array = false;
+  Event single;               // prepare()'s form: sequence and progress at the top
+  std::vector<Event> events;  // combine()'s; an element that is not an object has nothing set
+};
+
+template <class Stream>
+class QueuedRecordsReader
+    : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, QueuedRecordsReader<Stream>> {
+ public:
+  QueuedRecordsReader(const Stream& in, QueuedRecords& out) : in_(in), out_(out) {}
+
+  // Depth 1: the message's members; depth 2: elements of "events"; depth 3: their members.
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    std::string_view k(s, n);
+    if (depth_ == 1) {
+      top_ = kOther;
+      if (k == "MaHoSo") top_ = claim(out_.code_seen, kCode);
+      if (k == "dossier") top_ = claim(out_.dossier_seen, kDossier);
+      if (k == "events") top_ = claim(out_.events_seen, kEvents);
+      if (k == "sequence") top_ = claim(out_.single.sequence_seen, kSequence);
+      if (k == "progress") top_ = claim(out_.single.progress_seen, kProgress);
+    } else if (depth_ == 3 && in_events_) {
+      QueuedRecords::Event& e = out_.events.back();
+      inner_ = kOther;
+      if (k == "sequence") inner_ = claim(e.sequence_seen, kSequence);
+      if (k == "progress") inner_ = claim(e.progress_seen, kProgress);
+    }
+    return true;
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (depth_ == 1 && top_ == kCode) {
+      out_.code.assign(s, n);
+      out_.code_ok = true;
+    }
+    return scalar();
+  }
+  bool Int(int v) { return integer(v); }
+  bool Uint(unsigned v) {
+    if (v > static_cast<unsigned>(std::numeric_limits<int>::max())) return scalar();
+    return integer(static_cast<int>(v));
+  }
+  bool Default() { return scalar(); }  // null, booleans, 64-bit and floating-point numbers
+  bool StartObject() {
+    if (depth_ == 2 && in_events_) out_.events.emplace_back();
+    return open();
+  }
+  bool EndObject(rapidjson::SizeType) {
+    --depth_;
+    size_t begin = begins_[depth_], end = in_.Tell();  // from '{' to past '}'
+    if (depth_ == 1 && top_ == kDossier) {
+      out_.dossier_begin = begin;
+      out_.dossier_end = end;
+    } else if (depth_ == 1 && top_ == kProgress) {
+      out_.single.progress_begin = begin;
+      out_.single.progress_end = end;
+    } else if (depth_ == 3 && in_events_ && inner_ == kProgress) {
+      out_.events.back().progress_begin = begin;
+      out_.events.back().progress_end = end;
+    }
+    return closed();
+  }
+  bool StartArray() {
+    if (depth_ == 1 && top_ == kEvents) {
+      out_.events_array = true;
+      in_events_ = true;
+    } else if (depth_ == 2 && in_events_) {
+      out_.events.emplace_back();
+    }
+    return open();
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth_;
+    if (depth_ == 1) in_events_ = false;
+    return closed();
+  }
+
+ private:
+  enum Slot { kNone, kOther, kCode, kSequence, kDossier, kProgress, kEvents };
+  static Slot claim(bool& seen, Slot s) {
+    if (seen) return kOther;
+    seen = true;
+    return s;
+  }
+  bool open() {
+    if (depth_ >= static_cast<size_t>(json::kMaxDepth)) return false;  // as json::parse
+    begins_[depth_++] = in_.Tell() - 1;                                // at the '{' or '['
+    return true;
+  }
+  // A value ended at the current depth: its key no longer applies.
+  bool closed() {
+    if (depth_ == 1) top_ = kNone;
+    if (depth_ == 3) inner_ = kNone;
+    return true;
+  }
+  bool scalar() {
+    if (depth_ == 2 && in_events_) out_.events.emplace_back();
+    return closed();
+  }
+  bool integer(int v) {
+    if (depth_ == 1 && top_ == kSequence) {
+      out_.single.sequence = v;
+      out_.single.sequence_ok = true;
+    } else if (depth_ == 3 && in_events_ && inner_ == kSequence) {
+      out_.events.back().sequence = v;
+      out_.events.back().sequence_ok = true;
+    }
+    return scalar();
+  }
+
+  const Stream& in_;
+  QueuedRecords& out_;
+  size_t depth_ = 0;
+  bool in_events_ = false;
+  Slot top_ = kNone, inner_ = kNone;
+  std::array<size_t, json::kMaxDepth> begins_{};
+};
+
+template <class Stream>
+Status read_queued(Stream& in, QueuedRecords& out) {
+  QueuedRecordsReader<Stream> handler(in, out);
+  rapidjson::Reader reader;
+  rapidjson::ParseResult r = reader.Parse<rapidjson::kParseDefaultFlags>(in, handler);
+  if (!r.IsError()) return {};
+  if (r.Code() == rapidjson::kParseErrorTermination)
+    return Error(ErrorKind::kParse, "queued DVCQG records: JSON nested deeper than " +
+                                        std::to_string(json::kMaxDepth) + " levels");
+  return Error(ErrorKind::kParse, "queued DVCQG records: malformed JSON at byte " +
+                                      std::to_string(r.Offset()) + ": " +
+                                      rapidjson::GetParseError_En(r.Code()));
+}
+
+Status read_queued(const std::string& payload, QueuedRecords& out) {
+#if defined(RAPIDJSON_SSE2) && !defined(LIENTHONG_ASAN)
+  // As json::parse: a NUL-terminated text without a NUL inside is read through the
+  // StringStream, whose string scan is vectorised.
+  if (std::memchr(payload.data(), '\0', payload.size()) == nullptr) {
+    rapidjson::StringStream in(payload.c_str());
+    return read_queued(in, out);
+  }
+#endif
+  rapidjson::MemoryStream bytes(payload.data(), payload.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
+  return read_queued(in, out);
+}
+
 class DvcqgTarget final : public sync::SyncTarget {
  public:
   DvcqgTarget(const ConfigNode& node, const Clock& clock, dossiers::Quarantine* quarantine)
@@ -153,26 +318,16 @@ class DvcqgTarget final : public sync::SyncTarget {
   // record}. An operator reading `outbox show` sees exactly what goes to the portal.
   Result<sync::Prepared> prepare(const model::DossierStatusEvent& e,
                                  const std::string& canonical) const override {
-    return prepare_from(e, canonical, model::to_json(e));
+    (void)canonical;
+    return prepare_records(e, model::to_json(e), true);
   }
 
+  // For the sync flow: when events may travel together, the payload is left to combine()
+  // (also for one event): a dossier with several new events would otherwise have each
+  // one's single-event payload written and thrown away.
   Result<sync::Prepared> prepare_from(const model::DossierStatusEvent& e, const std::string&,
                                       const rapidjson::Value& canonical_doc) const override {
-    json::ScratchPool<> pool;  // the two records live only until they are written out
-    Value dossier_record, progress_record;
-    LT_TRY(translate(e, canonical_doc, pool.allocator(), dossier_record, progress_record));
-    std::string dossier, progress;
-    json::append_to(dossier, dossier_record);
-    json::append_to(progress, progress_record);
-    std::string seq = std::to_string(e.sequence);
-    std::string code = log::json_escape(e.dossier_code);
-    std::string payload;
-    payload.reserve(dossier.size() + progress.size() + code.size() + seq.size() + 48);
-    payload.append("{\"MaHoSo\":\"").append(code).append("\",\"sequence\":").append(seq);
-    payload.append(",\"dossier\":").append(dossier).append(",\"progress\":").append(progress).append("}");
-    return sync::Prepared{std::string(kRecordsKind),
-                          std::move(payload),
-                          {std::move(dossier), std::move(progress), std::move(seq)}};
+    return prepare_records(e, canonical_doc, events_per_message_ == 1);
   }
 
   Status check_prepared(const model::DossierStatusEvent& e, std::optional<int> previous) const override {
@@ -182,13 +337,19 @@ class DvcqgTarget final : public sync::SyncTarget {
   size_t max_events_per_message() const override { return events_per_message_; }
 
   // Several events of one dossier: {"MaHoSo", "dossier": the latest event's dossier record
-  // (the only one sent), "events": [{"sequence", "progress"}, ...] in order}.
+  // (the only one sent), "events": [{"sequence", "progress"}, ...] in order}. One event
+  // whose payload prepare_from() left out: prepare()'s form.
   Result<sync::Prepared> combine(const std::string& dossier_code,
                                  const std::vector<sync::Prepared>& parts) const override {
-    if (parts.size() == 1) return parts[0];
+    if (parts.size() == 1 && !parts[0].payload.empty()) return parts[0];
     for (const auto& p : parts)
       if (p.kind != kRecordsKind || p.fragments.size() != 3)
         return Error(ErrorKind::kInternal, "dvcqg: can only combine records this adapter prepared");
+    if (parts.empty()) return Error(ErrorKind::kInternal, "dvcqg: nothing to combine");
+    if (parts.size() == 1) {
+      const auto& f = parts[0].fragments;
+      return sync::Prepared{std::string(kRecordsKind), single_payload(dossier_code, f[2], f[0], f[1]), {}};
+    }
     // Sized once and appended to: this runs inside the page's transaction.
     std::string code = log::json_escape(dossier_code);
     size_t size = code.size() + parts.back().fragments[0].size() + 48;
@@ -247,8 +408,8 @@ class DvcqgTarget final : public sync::SyncTarget {
   // record.
   struct Part {
     int sequence = 0;
-    const Value* progress = nullptr;
-    std::string_view progress_raw;  // its text in the queued message, when found
+    const Value* progress = nullptr;  // set when translated at delivery ("dossier_status")
+    std::string_view progress_raw;    // else its text in the queued message
     bool progress_done = false;
   };
 
@@ -265,9 +426,9 @@ class DvcqgTarget final : public sync::SyncTarget {
     size_t index = 0;
     std::string dossier_code;
     std::vector<Part> parts;
-    rapidjson::Document doc;  // owns what the pointers point at
-    const Value* dossier = nullptr;
-    std::string_view dossier_raw;  // its text in the queued message, when found
+    rapidjson::Document doc;         // owns what the pointers point at
+    const Value* dossier = nullptr;  // as Part::progress
+    std::string_view dossier_raw;
     bool create = true;
     bool retry = false;
     bool dossier_done = false;
@@ -281,57 +442,64 @@ class DvcqgTarget final : public sync::SyncTarget {
     }
   };
 
-  static Status load_part(const Value& v, Part& p) {
-    const Value* seq = v.IsObject() ? json::member(v, "sequence") : nullptr;
-    p.progress = v.IsObject() ? json::member(v, "progress") : nullptr;
-    if (!seq || !seq->IsInt() || !p.progress || !p.progress->IsObject())
+  // Translates `e` and keeps the two records' text as fragments (dossier, progress,
+  // sequence) for combine(); the single-event payload too when `with_payload`.
+  Result<sync::Prepared> prepare_records(const model::DossierStatusEvent& e,
+                                         const rapidjson::Value& canonical_doc, bool with_payload) const {
+    json::ScratchPool<> pool;  // the two records live only until they are written out
+    Value dossier_record, progress_record;
+    LT_TRY(translate(e, canonical_doc, pool.allocator(), dossier_record, progress_record));
+    std::string dossier, progress;
+    json::append_to(dossier, dossier_record);
+    json::append_to(progress, progress_record);
+    std::string seq = std::to_string(e.sequence);
+    std::string payload =
+        with_payload ? single_payload(e.dossier_code, seq, dossier, progress) : std::string();
+    return sync::Prepared{std::string(kRecordsKind),
+                          std::move(payload),
+                          {std::move(dossier), std::move(progress), std::move(seq)}};
+  }
+
+  static std::string single_payload(const std::string& dossier_code, const std::string& seq,
+                                    const std::string& dossier, const std::string& progress) {
+    std::string code = log::json_escape(dossier_code);
+    std::string payload;
+    payload.reserve(dossier.size() + progress.size() + code.size() + seq.size() + 48);
+    payload.append("{\"MaHoSo\":\"").append(code).append("\",\"sequence\":").append(seq);
+    payload.append(",\"dossier\":").append(dossier).append(",\"progress\":").append(progress).append("}");
+    return payload;
+  }
+
+  static Status load_part(const QueuedRecords::Event& e, std::string_view payload, Part& p) {
+    if (!e.sequence_ok || e.progress_end == 0)
       return Error(ErrorKind::kValidation,
                    "queued DVCQG records lack sequence or progress; the message was edited or written "
                    "by another version (replay it from the source)");
-    p.sequence = seq->GetInt();
+    p.sequence = e.sequence;
+    p.progress_raw = payload.substr(e.progress_begin, e.progress_end - e.progress_begin);
     return {};
   }
 
   // prepare()'s form (one event: MaHoSo, sequence, dossier, progress) or combine()'s
-  // (MaHoSo, dossier, events: [{sequence, progress}, ...]).
+  // (MaHoSo, dossier, events: [{sequence, progress}, ...]). The records are sent as their
+  // text in the message (batch outlives the items), so only that text is located.
   Status load_records(const outbox::Message& m, Item& it) const {
-    LT_ASSIGN_OR_RETURN(it.doc, json::parse(m.payload, "queued DVCQG records"));
-    auto code = it.doc.IsObject() ? json::get_string(it.doc, "MaHoSo") : std::nullopt;
-    if (!code) return Error(ErrorKind::kValidation, "queued DVCQG records lack MaHoSo");
-    it.dossier_code = *code;
-    it.dossier = json::member(it.doc, "dossier");
-    if (!it.dossier || !it.dossier->IsObject())
+    QueuedRecords q;
+    LT_TRY(read_queued(m.payload, q));
+    if (!q.code_ok) return Error(ErrorKind::kValidation, "queued DVCQG records lack MaHoSo");
+    it.dossier_code = std::move(q.code);
+    if (q.dossier_end == 0)
       return Error(ErrorKind::kValidation, "queued DVCQG records lack the dossier record (\"dossier\")");
-    const Value* events = json::member(it.doc, "events");
-    if (!events) {
-      LT_TRY(load_part(it.doc, it.parts.emplace_back()));
-      find_raw(m.payload, it);
-      return {};
-    }
-    if (!events->IsArray() || events->Empty())
+    std::string_view payload = m.payload;
+    it.dossier_raw = payload.substr(q.dossier_begin, q.dossier_end - q.dossier_begin);
+    if (!q.events_seen) return load_part(q.single, payload, it.parts.emplace_back());
+    if (!q.events_array || q.events.empty())
       return Error(ErrorKind::kValidation, "queued DVCQG records: \"events\" is not a non-empty array");
-    for (const Value& v : events->GetArray()) LT_TRY(load_part(v, it.parts.emplace_back()));
+    for (const auto& e : q.events) LT_TRY(load_part(e, payload, it.parts.emplace_back()));
     for (size_t i = 1; i < it.parts.size(); ++i)
       if (it.parts[i].sequence <= it.parts[i - 1].sequence)
         return Error(ErrorKind::kValidation, "queued DVCQG records: events are not in history order");
-    find_raw(m.payload, it);
     return {};
-  }
-
-  // The records' text in a message that parsed (batch outlives the items): sent as queued
-  // instead of written out again from the parsed values. Whatever is not found is written.
-  static void find_raw(std::string_view payload, Item& it) {
-    if (auto d = json::raw_member(payload, "dossier")) it.dossier_raw = *d;
-    auto events = json::raw_member(payload, "events");
-    if (!events) {
-      if (auto p = json::raw_member(payload, "progress"); p && it.parts.size() == 1)
-        it.parts[0].progress_raw = *p;
-      return;
-    }
-    auto list = json::raw_elements(*events);
-    if (!list || list->size() != it.parts.size()) return;
-    for (size_t i = 0; i < list->size(); ++i)
-      if (auto p = json::raw_member((*list)[i], "progress")) it.parts[i].progress_raw = *p;
   }
 
   Status load_event(const outbox::Message& m, Item& it) const {
@@ -399,8 +567,17 @@ class DvcqgTarget final : public sync::SyncTarget {
       const Value* list = json::member(found, "DanhSachTienDo");
       if (!list || !list->IsArray()) continue;
       for (Part& part : it.parts) {
-        std::string at = code_of(*part.progress, "ThoiDiemXuLy");
-        std::string status = code_of(*part.progress, "TrangThai");
+        // Queued records are read as a document only here, for a retried message.
+        rapidjson::Document queued;
+        const Value* progress = part.progress;
+        if (!progress) {
+          auto d = json::parse(part.progress_raw, "queued DVCQG progress record");
+          if (!d.ok()) continue;  // cannot happen: the message was read whole
+          queued = std::move(d).value();
+          progress = &queued;
+        }
+        std::string at = code_of(*progress, "ThoiDiemXuLy");
+        std::string status = code_of(*progress, "TrangThai");
         for (const Value& p : list->GetArray()) {
           if (p.IsObject() && code_of(p, "ThoiDiemXuLy") == at && code_of(p, "TrangThai") == status) {
             part.progress_done = true;

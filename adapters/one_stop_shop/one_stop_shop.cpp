@@ -175,8 +175,7 @@ Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, std::string_
   page.has_more = *more;
   page.records.reserve(items->Size());
   rapidjson::Value& list = doc->FindMember("items")->value;
-  std::optional<std::vector<std::string_view>> raw;
-  if (auto items_text = json::raw_member(body, "items")) raw = json::raw_elements(*items_text);
+  std::optional<std::vector<std::string_view>> raw = json::raw_member_elements(body, "items");
   if (raw && raw->size() != list.Size()) raw.reset();
   for (rapidjson::SizeType i = 0; i < list.Size(); ++i)
     page.records.push_back(parse_record(list[i], raw ? std::optional((*raw)[i]) : std::nullopt, i, mapping));

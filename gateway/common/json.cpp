@@ -396,27 +396,48 @@ size_t value_end(std::string_view t, size_t i) {
 
 }  // namespace
 
-std::optional<std::string_view> raw_member(std::string_view t, std::string_view key) {
+namespace {
+
+// Offset of the value of the member `key` of the object `t`, or kNone.
+size_t member_value_at(std::string_view t, std::string_view key) {
   size_t i = skip_ws(t, 0);
-  if (i >= t.size() || t[i] != '{') return std::nullopt;
+  if (i >= t.size() || t[i] != '{') return kNone;
   i = skip_ws(t, i + 1);
   while (i < t.size() && t[i] == '"') {
     size_t key_end = string_end(t, i);
-    if (key_end == kNone) return std::nullopt;
+    if (key_end == kNone) return kNone;
     std::string_view name = t.substr(i + 1, key_end - i - 2);
     // An escaped key may equal `key` once unescaped: let the caller fall back to the DOM.
-    if (name.find('\\') != std::string_view::npos) return std::nullopt;
+    if (name.find('\\') != std::string_view::npos) return kNone;
     i = skip_ws(t, key_end);
-    if (i >= t.size() || t[i] != ':') return std::nullopt;
+    if (i >= t.size() || t[i] != ':') return kNone;
     i = skip_ws(t, i + 1);
+    if (name == key) return i;
     size_t end = value_end(t, i);
-    if (end == kNone) return std::nullopt;
-    if (name == key) return t.substr(i, end - i);
+    if (end == kNone) return kNone;
     i = skip_ws(t, end);
-    if (i >= t.size() || t[i] != ',') return std::nullopt;
+    if (i >= t.size() || t[i] != ',') return kNone;
     i = skip_ws(t, i + 1);
   }
-  return std::nullopt;
+  return kNone;
+}
+
+}  // namespace
+
+std::optional<std::string_view> raw_member(std::string_view t, std::string_view key) {
+  size_t i = member_value_at(t, key);
+  if (i == kNone) return std::nullopt;
+  size_t end = value_end(t, i);
+  if (end == kNone) return std::nullopt;
+  return t.substr(i, end - i);
+}
+
+std::optional<std::vector<std::string_view>> raw_member_elements(std::string_view t, std::string_view key) {
+  size_t i = member_value_at(t, key);
+  if (i == kNone) return std::nullopt;
+  // raw_elements stops at the array's closing bracket: the array is walked once, not
+  // first to find its end.
+  return raw_elements(t.substr(i));
 }
 
 std::optional<std::vector<std::string_view>> raw_elements(std::string_view t) {

@@ -58,6 +58,9 @@ class ScratchPool {
 std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key);
 // The elements of the array `array_text`; nullopt when it is not an array.
 std::optional<std::vector<std::string_view>> raw_elements(std::string_view array_text);
+// raw_elements(*raw_member(object_text, key)) in one pass over the array.
+std::optional<std::vector<std::string_view>> raw_member_elements(std::string_view object_text,
+                                                                 std::string_view key);
 
 // Typed member access; nullopt when missing or of another type.
 const rapidjson::Value* member(const rapidjson::Value& obj, std::string_view key);

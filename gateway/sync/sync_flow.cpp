@@ -212,7 +212,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
     m.dedup_key = code + "#" + std::to_string(q.front().first) +
                   (q.size() > 1 ? "-" + std::to_string(q.back().first) : "") + "#" + m.destination;
     m.events = static_cast<int64_t>(q.size());
-    if (q.size() == 1) {
+    if (q.size() == 1 && !q[0].second.payload.empty()) {
       m.kind = std::move(q[0].second.kind);
       m.payload = std::move(q[0].second.payload);
     } else {

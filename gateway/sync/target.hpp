@@ -40,6 +40,8 @@ class SyncTarget : public outbox::Destination {
   }
   // The same with the canonical JSON also as a document (the sync flow has it at hand;
   // a target translating from it saves building it again). Default: prepare().
+  // When max_events_per_message() > 1 it may leave the payload empty and give fragments
+  // instead: the sync flow then makes the message with combine(), also for one event.
   virtual Result<Prepared> prepare_from(const model::DossierStatusEvent& event, const std::string& canonical,
                                         const rapidjson::Value& canonical_doc) const {
     (void)canonical_doc;
@@ -56,7 +58,8 @@ class SyncTarget : public outbox::Destination {
   virtual size_t max_events_per_message() const { return 1; }
   // One message for several consecutive events of `dossier_code` (their prepare() results,
   // in history order); delivered all or nothing, in order. Only called with more than one
-  // part when max_events_per_message() allows it.
+  // part when max_events_per_message() allows it; with one part only when its payload is
+  // empty (see prepare_from()).
   virtual Result<Prepared> combine(const std::string& dossier_code,
                                    const std::vector<Prepared>& parts) const {
     (void)dossier_code;

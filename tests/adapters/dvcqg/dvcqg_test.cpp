@@ -373,5 +373,88 @@ TEST_F(DvcqgAdapterTest, CombinedRecordsOutOfHistoryOrderAreRefusedUnsent) {
   EXPECT_EQ(stats()["progress_records"].GetInt(), 0);
 }
 
+TEST_F(DvcqgAdapterTest, EditedQueuedRecordsThatAreMalformedAreRefusedUnsentEachWithItsReason) {
+  start();
+  auto e = event("D1", 1, 2);
+  auto p = target_->prepare(e, model::to_json_string(e)).value();
+  auto doc = json::parse(p.payload).value();
+  std::string dossier_text = json::to_string(doc["dossier"]), progress = json::to_string(doc["progress"]);
+  struct Case {
+    std::string payload;
+    ErrorKind kind;
+    std::string says;
+  };
+  std::vector<Case> cases = {
+      {p.payload.substr(0, p.payload.size() / 2), ErrorKind::kParse, "malformed JSON"},
+      {p.payload + "x", ErrorKind::kParse, "malformed JSON"},
+      {R"({"sequence":1,"dossier":)" + dossier_text + R"(,"progress":)" + progress + "}",
+       ErrorKind::kValidation, "MaHoSo"},
+      {R"({"MaHoSo":7,"sequence":1,"dossier":)" + dossier_text + R"(,"progress":)" + progress + "}",
+       ErrorKind::kValidation, "MaHoSo"},
+      {R"({"MaHoSo":"D1","sequence":1,"dossier":[],"progress":)" + progress + "}", ErrorKind::kValidation,
+       "dossier record"},
+      {R"({"MaHoSo":"D1","sequence":"1","dossier":)" + dossier_text + R"(,"progress":)" + progress + "}",
+       ErrorKind::kValidation, "sequence or progress"},
+      {R"({"MaHoSo":"D1","sequence":1,"dossier":)" + dossier_text + R"(,"progress":"x"})",
+       ErrorKind::kValidation, "sequence or progress"},
+      {R"({"MaHoSo":"D1","dossier":)" + dossier_text + R"(,"events":{}})", ErrorKind::kValidation,
+       "non-empty array"},
+      {R"({"MaHoSo":"D1","dossier":)" + dossier_text + R"(,"events":[]})", ErrorKind::kValidation,
+       "non-empty array"},
+      {R"({"MaHoSo":"D1","dossier":)" + dossier_text + R"(,"events":[{"sequence":1,"progress":)" + progress +
+           "},2]}",
+       ErrorKind::kValidation, "sequence or progress"},
+      {R"({"MaHoSo":"D1","dossier":)" + dossier_text + R"(,"events":[[{"sequence":1,"progress":)" + progress +
+           "}]]}",
+       ErrorKind::kValidation, "sequence or progress"},
+      {R"({"MaHoSo":"D1","dossier":)" + dossier_text + R"(,"events":[{"sequence":2147483648,"progress":)" +
+           progress + "}]}",
+       ErrorKind::kValidation, "sequence or progress"},
+      {std::string(100, '[') + std::string(100, ']'), ErrorKind::kParse, "deeper"},
+  };
+  for (const auto& c : cases) {
+    auto out = target_->deliver({prepared_message({"dvcqg_records", c.payload})});
+    ASSERT_FALSE(out[0].ok()) << c.payload;
+    EXPECT_EQ(out[0].error().kind, c.kind) << c.payload;
+    EXPECT_NE(out[0].error().message.find(c.says), std::string::npos) << out[0].error().message;
+  }
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 0);
+}
+
+TEST_F(DvcqgAdapterTest, QueuedRecordsAreReadAsADocumentWouldReadThem) {
+  start();
+  auto e = event("D1", 1, 2);
+  auto p = target_->prepare(e, model::to_json_string(e)).value();
+  auto doc = json::parse(p.payload).value();
+  std::string dossier_text = json::to_string(doc["dossier"]), progress = json::to_string(doc["progress"]);
+  // Whitespace, an escaped key, members in another order and a repeated key (the first
+  // counts) in an edited message.
+  std::string payload = "{ \"progr\\u0065ss\" : " + progress + " ,\n \"dossier\":\t" + dossier_text +
+                        R"(, "MaHoSo": "D1", "sequence": 1, "extra": {"sequence": 9, "progress": [1]},)" +
+                        R"( "dossier": {"junk": true}, "sequence": 5})";
+  auto out = target_->deliver({prepared_message({"dvcqg_records", payload})});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  auto d = dossier("D1");
+  EXPECT_EQ(d["TrangThaiHoSo"].GetInt(), 2);
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 1);
+}
+
+TEST_F(DvcqgAdapterTest, SyncFlowPreparationLeavesTheSingleEventPayloadToCombine) {
+  start();
+  auto e = event("D1", 1, 2);
+  std::string canonical = model::to_json_string(e);
+  auto full = target_->prepare(e, canonical).value();
+  ASSERT_GT(target_->max_events_per_message(), 1u);
+  auto lean = target_->prepare_from(e, canonical, model::to_json(e)).value();
+  EXPECT_TRUE(lean.payload.empty());
+  auto one = target_->combine("D1", {lean});
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  EXPECT_EQ(one->payload, full.payload) << "one event travels in prepare()'s form";
+  EXPECT_EQ(target_->combine("D1", {full})->payload, full.payload);
+  auto out = target_->deliver({prepared_message(*one)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 1);
+}
+
 }  // namespace
 }  // namespace lienthong::adapters::dvcqg

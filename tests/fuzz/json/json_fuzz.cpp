@@ -3,8 +3,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/common/json.hpp"
 
@@ -17,12 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!r.ok()) return 0;
   (void)lienthong::json::at_path(*r, "a.0.b");
   if (lienthong::json::to_string(*r) != lienthong::json::to_string(*s)) std::abort();
+  std::optional<std::vector<std::string_view>> list;
   if (auto items = lienthong::json::raw_member(text, "items")) {
-    if (auto list = lienthong::json::raw_elements(*items)) {
+    if ((list = lienthong::json::raw_elements(*items))) {
       // Each raw element is a JSON text of its own.
       for (auto e : *list)
         if (!lienthong::json::parse(e, "element").ok()) std::abort();
     }
   }
+  // The one-pass form finds the same elements.
+  if (lienthong::json::raw_member_elements(text, "items") != list) std::abort();
   return 0;
 }

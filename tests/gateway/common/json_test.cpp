@@ -57,7 +57,8 @@ TEST(Json, StringAndStringViewParseAlike) {
 }
 
 TEST(Json, RawMembersAndElementsAreTheTextAsWritten) {
-  std::string text = R"( { "a" : {"x":[1,{"y":"}]\"{"}]} , "b":"q\"uote", "n": -1.5e3 ,"t":true,"e":[] ,"a":2 } )";
+  std::string text =
+      R"( { "a" : {"x":[1,{"y":"}]\"{"}]} , "b":"q\"uote", "n": -1.5e3 ,"t":true,"e":[] ,"a":2 } )";
   ASSERT_TRUE(json::parse(text).ok());
   EXPECT_EQ(json::raw_member(text, "a"), R"({"x":[1,{"y":"}]\"{"}]})");  // the first "a"
   EXPECT_EQ(json::raw_member(text, "b"), R"("q\"uote")");
@@ -77,6 +78,14 @@ TEST(Json, RawMembersAndElementsAreTheTextAsWritten) {
   EXPECT_EQ((*elements)[3], "null");
   EXPECT_EQ(json::raw_elements("[]")->size(), 0u);
   EXPECT_FALSE(json::raw_elements("{}"));
+  std::string page = R"({"a":[9], "items" : [ {"k":"]"}, [1] ], "items":[2], "z":{}})";
+  ASSERT_TRUE(json::parse(page).ok());
+  auto items = json::raw_member_elements(page, "items");  // the first "items"
+  ASSERT_TRUE(items);
+  EXPECT_EQ(*items, (std::vector<std::string_view>{R"({"k":"]"})", "[1]"}));
+  EXPECT_FALSE(json::raw_member_elements(page, "z"));
+  EXPECT_FALSE(json::raw_member_elements(page, "missing"));
+  EXPECT_FALSE(json::raw_member_elements(R"({"\u0061":[1],"a":[2]})", "a"));
 }
 
 TEST(Json, DottedPathWalksObjectsAndArrays) {
