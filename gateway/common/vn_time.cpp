@@ -1,5 +1,6 @@
 #include "gateway/common/vn_time.hpp"
 
+#include <array>
 #include <cstdio>
 
 namespace lienthong::vn_time {
@@ -63,6 +64,23 @@ int64_t from_vietnam(const CivilTime& t) {
   return secs * 1000;
 }
 
+namespace {
+// Writes year (4 digits), month, day, hour, minute and second (2 each) of `t` at the
+// given offsets of `out`, which holds the separators already (years 0-9999 only).
+void put_fields(std::string& out, const CivilTime& t, const std::array<size_t, 6>& at) {
+  auto put = [&out](size_t pos, int v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10)
+      out[pos + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(at[0], t.year, 4);
+  put(at[1], t.month, 2);
+  put(at[2], t.day, 2);
+  put(at[3], t.hour, 2);
+  put(at[4], t.minute, 2);
+  put(at[5], t.second, 2);
+}
+}  // namespace
+
 std::string format_compact(int64_t epoch_ms) {
   CivilTime t = to_vietnam(epoch_ms);
   if (t.year < 0 || t.year > 9999) {
@@ -73,16 +91,7 @@ std::string format_compact(int64_t epoch_ms) {
   }
   // Hand-written digits: snprintf here was a visible share of every mapped event.
   std::string out(14, '0');
-  auto put = [&out](size_t pos, int v, int width) {
-    for (int i = width - 1; i >= 0; --i, v /= 10)
-      out[pos + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
-  };
-  put(0, t.year, 4);
-  put(4, t.month, 2);
-  put(6, t.day, 2);
-  put(8, t.hour, 2);
-  put(10, t.minute, 2);
-  put(12, t.second, 2);
+  put_fields(out, t, {0, 4, 6, 8, 10, 12});
   return out;
 }
 
@@ -122,16 +131,7 @@ std::string format_iso(int64_t epoch_ms) {
   // Hand-written digits, as format_compact: the simulated one-stop-shop writes several per
   // dossier of every page.
   std::string out = "0000-00-00T00:00:00+07:00";
-  auto put = [&out](size_t pos, int v, int width) {
-    for (int i = width - 1; i >= 0; --i, v /= 10)
-      out[pos + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
-  };
-  put(0, t.year, 4);
-  put(5, t.month, 2);
-  put(8, t.day, 2);
-  put(11, t.hour, 2);
-  put(14, t.minute, 2);
-  put(17, t.second, 2);
+  put_fields(out, t, {0, 5, 8, 11, 14, 17});
   return out;
 }
 
