@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "gateway/common/json.hpp"
-#include "tests/integration/sync/process.hpp"
+#include "tests/integration/common/process.hpp"
 
 namespace lienthong::testing {
 namespace {
@@ -20,8 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kLienthong = std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong";
-const std::string kSim = std::string(LIENTHONG_BINARY_DIR) + "/sim/lienthong-sim";
 const std::vector<std::string> kEnv = {"IT_LGSP_SECRET=sim-secret", "IT_DVCQG_PASSWORD=sim-password"};
 
 rapidjson::Document parse(const std::string& s) {

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "gateway/common/json.hpp"
-#include "tests/integration/sync/process.hpp"
+#include "tests/integration/common/process.hpp"
 
 namespace lienthong::testing {
 namespace {
@@ -20,8 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kLienthong = std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong";
-const std::string kSim = std::string(LIENTHONG_BINARY_DIR) + "/sim/lienthong-sim";
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const std::vector<std::string> kEnv = {std::string("IT_WH_SECRET=") + kSecret};
 

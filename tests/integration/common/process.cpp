@@ -1,4 +1,4 @@
-#include "tests/integration/sync/process.hpp"
+#include "tests/integration/common/process.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -12,6 +12,10 @@
 
 namespace lienthong::testing {
 
+// The project's binaries in the build tree (test targets define LIENTHONG_BINARY_DIR).
+inline const std::string kLienthong = std::string(LIENTHONG_BINARY_DIR) + "/app/lienthong";
+inline const std::string kSim = std::string(LIENTHONG_BINARY_DIR) + "/sim/lienthong-sim";
+
 class Process {
  public:
   // Starts argv[0] with the given arguments; extra environment as NAME=VALUE.
