@@ -11,8 +11,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "gateway/common/json.hpp"
 
 namespace lienthong::webhooks {
 
@@ -131,11 +131,19 @@ uint32_t crc32c(std::string_view data) {
   return c ^ 0xffffffffu;
 }
 
-std::string encode_frame(std::string_view payload) {
+namespace {
+// A frame's 8 bytes before its payload: length and CRC-32C, little-endian.
+std::string frame_header(std::string_view payload) {
   std::string out;
-  out.reserve(kHeader + payload.size());
+  out.reserve(kHeader);
   put_u32(out, static_cast<uint32_t>(payload.size()));
   put_u32(out, crc32c(payload));
+  return out;
+}
+}  // namespace
+
+std::string encode_frame(std::string_view payload) {
+  std::string out = frame_header(payload);
   out.append(payload);
   return out;
 }
@@ -183,14 +191,12 @@ Result<std::unique_ptr<IntakeJournal>> IntakeJournal::open(JournalOptions option
   std::sort(found.begin(), found.end());
   for (size_t i = 0; i < found.size(); ++i) {
     fs::path p = j->segment_path(found[i]);
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
+    auto read = json::read_file(p.string());
+    if (!read.ok()) {
       return make_error(ErrorKind::kStore,
-                        "webhook intake journal: cannot read '" + p.string() + "'; check its permissions");
+                        "webhook intake journal: " + read.error().message + "; check its permissions");
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string data = ss.str();
+    const std::string& data = *read;
     size_t valid = 0;
     auto payloads = decode_frames(data, valid);
     for (auto& pl : payloads) recovered.push_back({found[i], std::move(pl)});
@@ -261,9 +267,7 @@ Result<uint64_t> IntakeJournal::append(std::string_view payload) {
     return make_error(ErrorKind::kValidation, "webhook intake journal: record of " +
                                                   std::to_string(payload.size()) + " bytes is too large");
   }
-  std::string header;
-  put_u32(header, static_cast<uint32_t>(payload.size()));
-  put_u32(header, crc32c(payload));
+  const std::string header = frame_header(payload);
   const uint64_t frame_size = header.size() + payload.size();
   std::lock_guard lock(mu_);
   // A segment file deleted under the open descriptor would swallow records: start anew.
