@@ -2,8 +2,6 @@
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,7 +15,6 @@
 #include <variant>
 
 #include "gateway/common/json.hpp"
-#include "gateway/common/log.hpp"
 #include "gateway/common/text.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
