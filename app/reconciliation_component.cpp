@@ -75,6 +75,12 @@ class ReconciliationComponent final : public Component {
 
  private:
   Status run_once() {
+    // Every instance sharing a PostgreSQL store has this schedule: one of them runs it.
+    LT_ASSIGN_OR_RETURN(std::unique_ptr<store::NamedLock> lock, rt_.db->try_lock("lienthong.reconciliation"));
+    if (!lock) {
+      spdlog::info("scheduled reconciliation: another instance sharing the store is running it; skipped");
+      return Status();
+    }
     auto t = vn_time::to_vietnam(rt_.clock->now_ms());
     auto today = static_cast<reconciliation::Day>(vn_time::days_from_civil(t.year, t.month, t.day));
     ReconcileRequest req;

@@ -33,10 +33,7 @@ std::shared_ptr<ConfigFile> check_config(const std::string& file) {
   }
   root.allow_only(allowed);
   validate_core(root);
-  if (auto st = root.optional_object("store")) {
-    st->allow_only(
-        {"backend", "path", "synchronous", "busy_timeout_ms", "high_water_mark_bytes", "checkpoint"});
-  }
+  if (auto st = root.optional_object("store")) store::check_config(*st);
   for (auto& s : specs) {
     if (auto node = root.optional_object(s.section)) s.validate(*node);
   }

@@ -51,3 +51,23 @@ function(lienthong_add_subdirectories)
     endif()
   endforeach()
 endfunction()
+
+# lienthong_test_binary(NAME SOURCES a_test.cpp ... DEPS lienthong_x ... [LABELS ...])
+# As lienthong_test, but ctest runs the binary once instead of once per test: for tests
+# that share an expensive fixture started by the binary (a PostgreSQL server).
+function(lienthong_test_binary name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${LIENTHONG_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    LIENTHONG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    LIENTHONG_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-tmp)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "TEST_TMPDIR=${PROJECT_BINARY_DIR}/test-tmp")
+  if(ARG_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+  endif()
+endfunction()

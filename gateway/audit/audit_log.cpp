@@ -123,6 +123,9 @@ std::vector<store::Migration> AuditLog::migrations() {
 
 Result<AuditEntry> AuditLog::append(AuditEntry e) {
   Status st = db_.transaction([&]() -> Status {
+    // Several instances on one PostgreSQL: appends queue here instead of two reading the
+    // same head (one would then fail on the seq key). SQLite serialises writers anyway.
+    if (db_.backend() == "postgresql") LT_TRY(db_.exec("LOCK TABLE citizen_audit IN EXCLUSIVE MODE"));
     LT_ASSIGN_OR_RETURN(store::Rows head,
                         db_.query("SELECT seq, entry_hash FROM citizen_audit ORDER BY seq DESC LIMIT 1"));
     e.seq = head.empty() ? 1 : head[0].i64(0) + 1;

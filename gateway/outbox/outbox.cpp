@@ -243,7 +243,10 @@ Result<std::vector<Message>> Outbox::claim(const std::string& destination, size_
                         "AND o.next_attempt_at_ms <= ? AND o.lease_until_ms <= ? "
                         "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key "
                         "AND p.state IN ('pending', 'dead') AND p.id < o.id) "
-                        "ORDER BY o.next_attempt_at_ms, o.id LIMIT ?) RETURNING ") +
+                        "ORDER BY o.next_attempt_at_ms, o.id LIMIT ?") +
+                    // Several instances on one PostgreSQL: rows another claimer has locked are
+                    // skipped, and a row it leased meanwhile fails the recheck of the WHERE.
+                    (db_.backend() == "postgresql" ? " FOR UPDATE OF o SKIP LOCKED" : "") + ") RETURNING " +
                     kReturning;
   std::vector<Message> out;
   Status s = db_.transaction([&]() -> Status {

@@ -116,6 +116,8 @@ Result<SavedRun> RunStore::save(RunInfo& info, const RunResult& result) {
   SavedRun saved;
   const int64_t now = clock_.now_ms();
   Status st = db_.transaction([&]() -> Status {
+    // seq is MAX(seq) + 1: on a PostgreSQL shared by instances, one run saved at a time.
+    if (db_.backend() == "postgresql") LT_TRY(db_.exec("LOCK TABLE recon_runs IN EXCLUSIVE MODE"));
     LT_ASSIGN_OR_RETURN(auto existing,
                         db_.query("SELECT created_at_ms FROM recon_runs WHERE id = ?", {info.id}));
     if (!existing.empty()) {

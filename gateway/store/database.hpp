@@ -38,6 +38,12 @@ struct Migration {
   std::string sql;  // may hold several statements separated by ';'
 };
 
+// A lock held across every process sharing the store, released when destroyed.
+class NamedLock {
+ public:
+  virtual ~NamedLock() = default;
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -53,6 +59,13 @@ class Database {
   virtual Status migrate(const std::vector<Migration>& migrations) = 0;
   // Bytes the store occupies on disk (for the high-water mark), -1 when unknown.
   virtual int64_t size_bytes() = 0;
+  // Takes the lock `name` if no one (this process or another sharing the store) holds
+  // it; nullptr when someone does. PostgreSQL: a session advisory lock, for several gateway
+  // instances on one database. SQLite: the store belongs to one process; always granted.
+  virtual Result<std::unique_ptr<NamedLock>> try_lock(std::string_view name) {
+    (void)name;
+    return std::make_unique<NamedLock>();
+  }
 };
 
 struct SqliteOptions {
@@ -74,8 +87,22 @@ struct SqliteOptions {
 
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);
 
-// Opens the store section of the config: {"backend": "sqlite", "path": "..."}.
-// Throws ConfigError for a bad section.
+struct PostgresOptions {
+  // libpq connection string or URI. A secret (it may hold a password): never logged.
+  std::string conninfo;
+  int connect_timeout_seconds = 10;
+};
+
+Result<std::unique_ptr<Database>> open_postgresql(const PostgresOptions& options);
+
+// Validates the store section of the config without opening anything (`config check`):
+// {"backend": "sqlite", "path": "..."} or
+// {"backend": "postgresql", "postgresql": {"conninfo": {"env": "VAR"}}}.
+// Throws ConfigError naming the key.
+void check_config(const ConfigNode& store_section);
+
+// Opens the store section of the config. Throws ConfigError for a bad section or a store
+// that cannot be opened.
 std::unique_ptr<Database> open_from_config(const ConfigNode& store_section);
 
 }  // namespace lienthong::store

@@ -80,6 +80,15 @@ SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor) {
 
 Result<PullStats> SyncFlow::pull() {
   PullStats total;
+  // Several gateway instances on one PostgreSQL store: one pull of a source at a time, so
+  // its cursor is never advanced twice from the same position. Another holder: skipped.
+  LT_ASSIGN_OR_RETURN(std::unique_ptr<store::NamedLock> lock, db_.try_lock("lienthong.sync:" + source_name_));
+  if (!lock) {
+    spdlog::info("sync: '{}' is being pulled by another instance sharing the store; this run skipped",
+                 source_name_);
+    total.skipped = true;
+    return total;
+  }
   LT_ASSIGN_OR_RETURN(std::string cursor, cursors_.get(source_name_));
   // The next page is fetched while this one is translated and stored: the source's
   // latency and parsing overlap the store's work. A prefetched page is only a read; if

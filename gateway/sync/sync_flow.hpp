@@ -61,6 +61,7 @@ struct PullStats {
   int64_t overdue = 0;         // past the due date the province sent, not finished
   int64_t at_risk = 0;         // within the at-risk window of that due date
   int64_t audit_failed = 0;    // the calendar could not place the deadline (logged)
+  bool skipped = false;        // another instance sharing the store was pulling this source
 };
 
 struct SyncSummary {

@@ -1,0 +1,286 @@
+// Every module's schema and store code on PostgreSQL, and what several gateway instances
+// sharing one database need: an outbox message is claimed by one instance only, and a
+// source's sync cursor is advanced by one pull at a time.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "app/component.hpp"
+#include "gateway/common/clock.hpp"
+#include "gateway/outbox/outbox.hpp"
+#include "gateway/store/database.hpp"
+#include "gateway/sync/sync_flow.hpp"
+#include "tests/support/postgres_server.hpp"
+
+namespace lienthong {
+namespace {
+
+using lienthong::testing::PostgresServer;
+
+class ModulesOnPostgres : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(PostgresServer::instance().running()) << "the PostgreSQL test server did not start";
+    conninfo_ = PostgresServer::instance().fresh_conninfo();
+    db_ = open();
+    ASSERT_TRUE(db_);
+    for (auto& s : app::component_specs()) {
+      if (!s.migrations) continue;
+      auto m = s.migrations();
+      all_.insert(all_.end(), m.begin(), m.end());
+    }
+    Status st = db_->migrate(all_);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+  }
+  std::unique_ptr<store::Database> open() {
+    auto db = store::open_postgresql({.conninfo = conninfo_});
+    EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
+    return db.ok() ? std::move(db).value() : nullptr;
+  }
+  std::string conninfo_;
+  std::unique_ptr<store::Database> db_;
+  std::vector<store::Migration> all_;
+  ManualClock clock_;
+};
+
+TEST_F(ModulesOnPostgres, EveryModulesMigrationsApplyOnceAndTheirTablesExist) {
+  std::set<std::pair<std::string, int>> distinct;
+  for (auto& m : all_) distinct.insert({m.module, m.version});
+  auto applied = db_->query("SELECT count(*) FROM schema_migrations");
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ((*applied)[0].i64(0), static_cast<int64_t>(distinct.size()));
+  Status again = db_->migrate(all_);
+  EXPECT_TRUE(again.ok()) << again.error().message;
+  // A second instance starting on the same database finds the work done.
+  auto second = open();
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->migrate(all_).ok());
+  for (const char* table :
+       {"dossiers", "dossier_events", "quarantine", "sync_cursors", "outbox", "outbox_payloads",
+        "webhook_receipts", "citizen_audit", "late_explanations", "due_audits", "recon_runs", "recon_items",
+        "recon_refunds", "recon_callbacks"}) {
+    auto rows = db_->query(std::string("SELECT count(*) FROM ") + table);
+    EXPECT_TRUE(rows.ok()) << table << ": " << (rows.ok() ? "" : rows.error().message);
+  }
+  // Millisecond timestamps need 64 bits: SQLite's INTEGER became BIGINT.
+  auto type = db_->query(
+      "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() "
+      "AND table_name = 'dossiers' AND column_name = 'received_at_ms'");
+  ASSERT_TRUE(type.ok());
+  ASSERT_EQ(type->size(), 1u);
+  EXPECT_EQ((*type)[0].str(0), "bigint");
+}
+
+TEST_F(ModulesOnPostgres, TheOutboxEnqueuesDeduplicatesClaimsAndSettles) {
+  outbox::Outbox box(*db_, outbox::Policy{}, clock_);
+  auto a = box.enqueue({"dvcqg", "dossier_status", "dossier:A", "A#1#dvcqg", "{\"n\":1}"});
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_TRUE(a->inserted);
+  auto again = box.enqueue({"dvcqg", "dossier_status", "dossier:A", "A#1#dvcqg", "{\"n\":1}"});
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->inserted);
+  EXPECT_EQ(again->id, a->id);
+  auto clash = box.enqueue({"dvcqg", "dossier_status", "dossier:A", "A#1#dvcqg", "{\"n\":2}"});
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().kind, ErrorKind::kConflict);
+  ASSERT_TRUE(box.enqueue({"dvcqg", "dossier_status", "dossier:A", "A#2#dvcqg", "{\"n\":3}"}).ok());
+
+  auto claimed = box.claim("dvcqg", 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 1u) << "the second message of dossier A waits behind the first";
+  EXPECT_EQ((*claimed)[0].payload, "{\"n\":1}");
+  ASSERT_TRUE(box.mark_sent({(*claimed)[0].id}).ok());
+  auto next = box.claim("dvcqg", 10);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].payload, "{\"n\":3}");
+  auto failed = box.mark_failed((*next)[0].id, Error(ErrorKind::kClient, "refused"));
+  ASSERT_TRUE(failed.ok()) << failed.error().message;
+  EXPECT_EQ(*failed, outbox::State::kDead);
+  auto counts = box.counts();
+  ASSERT_TRUE(counts.ok()) << counts.error().message;
+  EXPECT_EQ(counts->dead, 1);
+}
+
+TEST_F(ModulesOnPostgres, TwoInstancesClaimingInParallelNeverGetTheSameMessage) {
+  constexpr int kMessages = 600;
+  auto other_db = open();
+  ASSERT_TRUE(other_db);
+  outbox::Policy policy;
+  policy.lease_ms = 3'600'000;  // the clock does not move: a lease never runs out here
+  outbox::Outbox first(*db_, policy, clock_);
+  outbox::Outbox second(*other_db, policy, clock_);
+  for (int i = 0; i < kMessages; ++i) {
+    // Some dossiers have two messages: the second may only go after the first.
+    std::string key = "dossier:" + std::to_string(i % 450);
+    ASSERT_TRUE(first.enqueue({"dvcqg", "dossier_status", key, "m" + std::to_string(i), "{}"}).ok());
+  }
+  auto drain = [&](outbox::Outbox& box) {
+    std::vector<int64_t> got;
+    for (int empty = 0; empty < 3;) {
+      auto batch = box.claim("dvcqg", 7);
+      if (!batch.ok()) {
+        ADD_FAILURE() << batch.error().message;
+        break;
+      }
+      if (batch->empty()) {
+        ++empty;
+        std::this_thread::yield();
+        continue;
+      }
+      empty = 0;
+      std::vector<int64_t> ids;
+      for (auto& m : *batch) ids.push_back(m.id);
+      got.insert(got.end(), ids.begin(), ids.end());
+      EXPECT_TRUE(box.mark_sent(ids).ok());  // frees the next message of the same dossier
+    }
+    return got;
+  };
+  auto a = std::async(std::launch::async, [&] { return drain(first); });
+  auto b = std::async(std::launch::async, [&] { return drain(second); });
+  std::vector<int64_t> all = a.get();
+  std::vector<int64_t> from_b = b.get();
+  all.insert(all.end(), from_b.begin(), from_b.end());
+  std::set<int64_t> distinct(all.begin(), all.end());
+  EXPECT_EQ(distinct.size(), all.size()) << "a message was handed to both instances";
+  // A claimer may give up while the other still holds the head of a dossier: the rest is
+  // claimed now.
+  auto rest = first.claim("dvcqg", kMessages);
+  ASSERT_TRUE(rest.ok());
+  for (auto& m : *rest) EXPECT_TRUE(distinct.insert(m.id).second) << "message " << m.id << " claimed twice";
+  if (!rest->empty()) {
+    std::vector<int64_t> ids;
+    for (auto& m : *rest) ids.push_back(m.id);
+    ASSERT_TRUE(first.mark_sent(ids).ok());
+    auto last = first.claim("dvcqg", kMessages);
+    ASSERT_TRUE(last.ok());
+    for (auto& m : *last) EXPECT_TRUE(distinct.insert(m.id).second);
+  }
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kMessages));
+}
+
+// --- the sync flow ---
+
+model::DossierStatusEvent event(const std::string& code, int seq, int status) {
+  model::DossierStatusEvent e;
+  e.source = "fake";
+  e.dossier_code = code;
+  e.procedure_code = "1.003560.000.00.00.H56";
+  e.channel = 2;
+  e.owner_type = 1;
+  e.agency_code = "000.00.12.H56";
+  e.agency_level = "province";
+  e.received_at_ms = 1'700'000'000'000;
+  e.due_at_ms = e.received_at_ms + 10 * 86'400'000LL;
+  e.status = status;
+  e.status_at_ms = 1'700'000'000'000 + seq * 3'600'000LL;
+  e.sequence = seq;
+  return e;
+}
+
+sync::SourceRecord record(const std::string& code, std::vector<std::pair<int, int>> seq_status) {
+  sync::SourceRecord r;
+  r.dossier_code = code;
+  r.payload = "{\"ma_ho_so\":\"" + code + "\"}";
+  for (auto [seq, status] : seq_status) {
+    sync::SourceEvent ev;
+    ev.sequence = seq;
+    ev.event = event(code, seq, status);
+    r.events.push_back(std::move(ev));
+  }
+  return r;
+}
+
+// Two pages, then nothing; the first fetch can be held until released.
+class GatedSource : public sync::Source {
+ public:
+  std::string name() const override { return "fake"; }
+  Result<sync::SourcePage> fetch(const std::string& cursor, size_t) override {
+    ++fetches;
+    if (gate) {
+      entered.set_value();
+      gate->wait();
+      gate.reset();
+    }
+    if (cursor.empty()) return sync::SourcePage{{record("D1", {{1, 1}, {2, 2}}), record("D2", {{1, 1}})}, "p1", true};
+    if (cursor == "p1") return sync::SourcePage{{record("D3", {{1, 99}}), record("D4", {{1, 1}})}, "p2", true};
+    return sync::SourcePage{{}, cursor, false};
+  }
+  std::atomic<int> fetches{0};
+  std::optional<std::shared_future<void>> gate;
+  std::promise<void> entered;
+};
+
+class FakeTarget : public sync::SyncTarget {
+ public:
+  std::string name() const override { return "fake_dest"; }
+  std::vector<Status> deliver(const std::vector<outbox::Message>& b) override {
+    return std::vector<Status>(b.size());
+  }
+  Status check(const model::DossierStatusEvent& e, std::optional<int>) const override {
+    if (e.status == 99) return Error(ErrorKind::kValidation, "TrangThaiHoSo 99 is not a national code");
+    return {};
+  }
+};
+
+TEST_F(ModulesOnPostgres, ASyncPullStoresEventsQuarantinesAndAdvancesTheCursor) {
+  outbox::Outbox box(*db_, outbox::Policy{}, clock_);
+  GatedSource source;
+  FakeTarget target;
+  sync::SyncFlow flow(*db_, box, source, {&target}, clock_, sync::SyncOptions{});
+  auto stats = flow.pull();
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->new_events, 4);
+  EXPECT_EQ(stats->quarantined, 1);
+  auto cursor = sync::CursorStore(*db_).get("fake");
+  ASSERT_TRUE(cursor.ok());
+  EXPECT_EQ(*cursor, "p2");
+  auto counts = box.counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->pending, 4);
+  // Pulling again from the start adds nothing: the events are known.
+  ASSERT_TRUE(sync::CursorStore(*db_).reset("fake").ok());
+  auto again = flow.pull();
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->new_events, 0);
+  EXPECT_EQ(again->unchanged, 4);
+}
+
+TEST_F(ModulesOnPostgres, OnlyOneInstancePullsASourceAtATime) {
+  auto other_db = open();
+  ASSERT_TRUE(other_db);
+  outbox::Outbox box_a(*db_, outbox::Policy{}, clock_);
+  outbox::Outbox box_b(*other_db, outbox::Policy{}, clock_);
+  GatedSource source_a, source_b;
+  std::promise<void> release;
+  source_a.gate = release.get_future().share();
+  auto entered = source_a.entered.get_future();
+  FakeTarget target;
+  sync::SyncFlow flow_a(*db_, box_a, source_a, {&target}, clock_, sync::SyncOptions{});
+  sync::SyncFlow flow_b(*other_db, box_b, source_b, {&target}, clock_, sync::SyncOptions{});
+
+  auto running = std::async(std::launch::async, [&] { return flow_a.pull(); });
+  entered.wait();  // instance A is inside its pull, fetching its first page
+  auto b = flow_b.pull();
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_TRUE(b->skipped);
+  EXPECT_EQ(b->pulled, 0);
+  EXPECT_EQ(source_b.fetches.load(), 0) << "instance B must not read the cursor's page while A pulls it";
+  release.set_value();
+  auto a = running.get();
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_FALSE(a->skipped);
+  EXPECT_EQ(a->new_events, 4);
+  // Once A is done, B pulls again: from A's cursor, so nothing is new.
+  auto b2 = flow_b.pull();
+  ASSERT_TRUE(b2.ok()) << b2.error().message;
+  EXPECT_FALSE(b2->skipped);
+  EXPECT_EQ(b2->new_events, 0);
+  EXPECT_EQ(source_b.fetches.load(), 1);
+}
+
+}  // namespace
+}  // namespace lienthong
