@@ -21,17 +21,19 @@ StoreConfig parse(const ConfigNode& node) {
   (void)node.integer_or("high_water_mark_bytes", 0, 0, INT64_MAX);
   if (c.backend == "postgresql") {
     for (auto key : kSqliteKeys) {
-      if (node.has(key)) node.fail(key, "applies to the sqlite backend only; remove it with backend \"postgresql\"");
+      if (node.has(key))
+        node.fail(key, "applies to the sqlite backend only; remove it with backend \"postgresql\"");
     }
     auto pg = node.optional_object("postgresql");
     if (!pg) {
-      node.fail("postgresql", "required with backend \"postgresql\": {\"conninfo\": {\"env\": \"VARIABLE\"}}");
+      node.fail("postgresql",
+                "required with backend \"postgresql\": {\"conninfo\": {\"env\": \"VARIABLE\"}}");
     }
     pg->allow_only({"conninfo", "connect_timeout_seconds"});
     // A secret: it may carry a password, so only by {"env"} or {"file"} reference.
     c.postgres.conninfo = pg->secret("conninfo").reveal();
-    c.postgres.connect_timeout_seconds =
-        static_cast<int>(pg->integer_or("connect_timeout_seconds", c.postgres.connect_timeout_seconds, 1, 600));
+    c.postgres.connect_timeout_seconds = static_cast<int>(
+        pg->integer_or("connect_timeout_seconds", c.postgres.connect_timeout_seconds, 1, 600));
     return c;
   }
   if (node.has("postgresql")) node.fail("postgresql", "applies to backend \"postgresql\" only");
@@ -46,13 +48,16 @@ StoreConfig parse(const ConfigNode& node) {
 
 }  // namespace
 
-void check_config(const ConfigNode& node) { (void)parse(node); }
+void check_config(const ConfigNode& node) {
+  (void)parse(node);
+}
 
 std::unique_ptr<Database> open_from_config(const ConfigNode& node) {
   StoreConfig c = parse(node);
   if (c.backend == "postgresql") {
     auto db = open_postgresql(c.postgres);
-    if (!db.ok()) throw ConfigError("config key '" + node.key_path("postgresql") + "': " + db.error().message);
+    if (!db.ok())
+      throw ConfigError("config key '" + node.key_path("postgresql") + "': " + db.error().message);
     return std::move(db).value();
   }
   auto db = open_sqlite(c.sqlite);

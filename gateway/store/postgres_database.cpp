@@ -187,9 +187,11 @@ class PostgresDatabase final : public Database {
     std::unique_lock lock(mu_);
     if (depth_ > 0) {
       ++depth_;
-      Status s = fn();
-      --depth_;
-      return s;
+      struct Leave {
+        int& depth;
+        ~Leave() { --depth; }
+      } leave{depth_};
+      return fn();
     }
     LT_TRY(reconnect_if_lost());
     LT_TRY(simple("BEGIN"));
@@ -249,7 +251,8 @@ class PostgresDatabase final : public Database {
     if (held_.count(key)) return std::unique_ptr<NamedLock>();
     LT_TRY(reconnect_if_lost());
     LT_ASSIGN_OR_RETURN(ResultPtr res, run("lock", kLockSql, {key}));
-    if (PQntuples(res.get()) != 1 || PQgetvalue(res.get(), 0, 0)[0] != 't') return std::unique_ptr<NamedLock>();
+    if (PQntuples(res.get()) != 1 || PQgetvalue(res.get(), 0, 0)[0] != 't')
+      return std::unique_ptr<NamedLock>();
     held_.insert(key);
     return std::unique_ptr<NamedLock>(new Held(*this, key, generation_));
   }
@@ -347,7 +350,8 @@ class PostgresDatabase final : public Database {
 
   Result<ResultPtr> run(std::string_view what, std::string_view sql, const Params& params) {
     if (depth_ > 0 && aborted_) {
-      return aborted_->context("an earlier statement of this transaction failed (PostgreSQL then refuses the rest)");
+      return aborted_->context(
+          "an earlier statement of this transaction failed (PostgreSQL then refuses the rest)");
     }
     if (depth_ == 0) LT_TRY(reconnect_if_lost());
     LT_ASSIGN_OR_RETURN(const std::string* name, prepare(sql, params.size()));
@@ -396,8 +400,10 @@ class PostgresDatabase final : public Database {
 
   Error fail(std::string_view what, std::string_view sql, const PGresult* res) {
     std::string state = sqlstate(res);
-    std::string msg = res ? PQresultErrorMessage(res) : "";
-    if (msg.empty()) msg = PQerrorMessage(conn_);
+    // The primary message only: the DETAIL line of e.g. a duplicate key quotes the row's
+    // values, which may be personal data.
+    const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    std::string msg = primary ? primary : PQerrorMessage(conn_);
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     // SQL text only: parameter values (which may be personal data) are never quoted.
     std::string where = " in: " + std::string(sql.substr(0, 120));
@@ -406,8 +412,9 @@ class PostgresDatabase final : public Database {
     if (state.rfind("23", 0) == 0) {
       kind = ErrorKind::kConflict;  // integrity constraint violation, as SQLITE_CONSTRAINT
     } else if (state == "40001" || state == "40P01") {
-      hint = " (serialization failure or deadlock with another gateway instance: the transaction was "
-             "rolled back; retry it)";
+      hint =
+          " (serialization failure or deadlock with another gateway instance: the transaction was "
+          "rolled back; retry it)";
     } else if (PQstatus(conn_) != CONNECTION_OK) {
       hint = " (connection to PostgreSQL lost; the next call reconnects)";
     }
@@ -447,6 +454,8 @@ Result<std::unique_ptr<Database>> open_postgresql(const PostgresOptions& o) {
     return Error(ErrorKind::kStore, "cannot connect to PostgreSQL: " + msg +
                                         " (check the server is running and store.postgresql.conninfo)");
   }
+  // Notices ("already exists, skipping") would go to stderr, past the logger.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   // Timestamps and text the same whatever the server's or role's defaults.
   ResultPtr res(PQexec(conn, "SET TIME ZONE 'UTC'"));
   if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) {

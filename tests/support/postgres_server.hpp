@@ -37,7 +37,8 @@ class PostgresServer {
     namespace fs = std::filesystem;
     bindir_ = find_bindir();
     char tmpl[] = "/tmp/lienthong-pg-XXXXXX";
-    if (!::mkdtemp(tmpl)) throw std::runtime_error("postgres test server: cannot create a temporary directory");
+    if (!::mkdtemp(tmpl))
+      throw std::runtime_error("postgres test server: cannot create a temporary directory");
     dir_ = tmpl;
     std::string data = dir_ + "/data";
     if (::geteuid() == 0) {
@@ -45,7 +46,8 @@ class PostgresServer {
       if (!pw) {
         throw std::runtime_error(
             "postgres test server: running as root and there is no 'postgres' system user to run the server "
-            "as (PostgreSQL refuses root); install the Debian package postgresql or run the tests as a normal "
+            "as (PostgreSQL refuses root); install the Debian package postgresql or run the tests as a "
+            "normal "
             "user");
       }
       if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
@@ -54,8 +56,8 @@ class PostgresServer {
       as_user_ = "runuser -u postgres -- ";
     }
     // Durability is not what these tests are about: fsync off keeps them fast.
-    sh(as_user_ + bindir_ + "/initdb -D " + data +
-           " -U lienthong -A trust -E UTF8 --locale=C --no-sync >" + dir_ + "/initdb.log 2>&1",
+    sh(as_user_ + bindir_ + "/initdb -D " + data + " -U lienthong -A trust -E UTF8 --locale=C --no-sync >" +
+           dir_ + "/initdb.log 2>&1",
        "initdb", dir_ + "/initdb.log");
     sh(as_user_ + bindir_ + "/pg_ctl -D " + data + " -l " + dir_ + "/server.log -w -t 60 -o \"-k " + dir_ +
            " -c listen_addresses='' -F -c full_page_writes=off -c synchronous_commit=off"
@@ -123,14 +125,16 @@ class PostgresServer {
     std::error_code ec;
     for (auto& e : fs::directory_iterator("/usr/lib/postgresql", ec)) {
       int v = std::atoi(e.path().filename().c_str());
-      if (v > best_version && fs::exists(e.path() / "bin" / "initdb") && fs::exists(e.path() / "bin" / "pg_ctl")) {
+      if (v > best_version && fs::exists(e.path() / "bin" / "initdb") &&
+          fs::exists(e.path() / "bin" / "pg_ctl")) {
         best_version = v;
         best = (e.path() / "bin").string();
       }
     }
     if (best.empty()) {
       throw std::runtime_error(
-          "postgres test server: no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin; "
+          "postgres test server: no PostgreSQL server binaries (initdb, pg_ctl) under "
+          "/usr/lib/postgresql/*/bin; "
           "install the Debian package postgresql (scripts/setup.sh does) or set LIENTHONG_PG_BINDIR");
     }
     return best;

@@ -62,7 +62,8 @@ class SyncOnPostgres : public ::testing::Test {
     std::string cfg = R"({
   "log": {"level": "info", "file": ")" +
                       (dir_ / (name + ".log")).string() + R"("},
-  "store": )" + store + R"(,
+  "store": )" + store +
+                      R"(,
   "outbox": {"backoff_initial_ms": 20, "backoff_max_ms": 400, "jitter": 0.2, "max_attempts": 40,
              "lease_ms": 5000, "workers": 2, "poll_interval_ms": 50},
   "adapters": {
@@ -92,10 +93,12 @@ class SyncOnPostgres : public ::testing::Test {
     return path;
   }
   std::string pg_config(const std::string& name) {
-    return write_config(name, R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "IT_PG_CONNINFO"}}})");
+    return write_config(
+        name, R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "IT_PG_CONNINFO"}}})");
   }
 
-  std::pair<int, std::string> lienthong(std::vector<std::string> args, const std::string& err = "lienthong.err") {
+  std::pair<int, std::string> lienthong(std::vector<std::string> args,
+                                        const std::string& err = "lienthong.err") {
     std::vector<std::string> argv = {kLienthong};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, (dir_ / err).string(), env_, 90s);
@@ -173,8 +176,8 @@ TEST_F(SyncOnPostgres, ConfigCheckNamesTheConninfoKeyWhenItsSecretIsMissing) {
   std::ifstream in(dir_ / "check.err");
   std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(err.find("store.postgresql.conninfo"), std::string::npos) << err;
-  std::string unreachable = write_config(
-      "down", R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "IT_PG_DOWN"}}})");
+  std::string unreachable =
+      write_config("down", R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "IT_PG_DOWN"}}})");
   env_.push_back("IT_PG_DOWN=host=/nonexistent-dir user=x password=do-not-print");
   auto [rc2, out2] = lienthong({"sync", "--config", unreachable}, "down.err");
   EXPECT_NE(rc2, 0);

@@ -9,10 +9,14 @@
 #include <thread>
 
 #include "app/component.hpp"
+#include "gateway/audit/audit_log.hpp"
+#include "gateway/kpi/due_audit.hpp"
+#include "gateway/kpi/late_register.hpp"
 #include "gateway/common/clock.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/store/database.hpp"
 #include "gateway/sync/sync_flow.hpp"
+#include "gateway/webhooks/receipts.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace lienthong {
@@ -58,10 +62,9 @@ TEST_F(ModulesOnPostgres, EveryModulesMigrationsApplyOnceAndTheirTablesExist) {
   auto second = open();
   ASSERT_TRUE(second);
   EXPECT_TRUE(second->migrate(all_).ok());
-  for (const char* table :
-       {"dossiers", "dossier_events", "quarantine", "sync_cursors", "outbox", "outbox_payloads",
-        "webhook_receipts", "citizen_audit", "late_explanations", "due_audits", "recon_runs", "recon_items",
-        "recon_refunds", "recon_callbacks"}) {
+  for (const char* table : {"dossiers", "dossier_events", "quarantine", "sync_cursors", "outbox",
+                            "outbox_payloads", "webhook_receipts", "citizen_audit", "late_explanations",
+                            "due_audits", "recon_runs", "recon_items", "recon_refunds", "recon_callbacks"}) {
     auto rows = db_->query(std::string("SELECT count(*) FROM ") + table);
     EXPECT_TRUE(rows.ok()) << table << ": " << (rows.ok() ? "" : rows.error().message);
   }
@@ -205,8 +208,10 @@ class GatedSource : public sync::Source {
       gate->wait();
       gate.reset();
     }
-    if (cursor.empty()) return sync::SourcePage{{record("D1", {{1, 1}, {2, 2}}), record("D2", {{1, 1}})}, "p1", true};
-    if (cursor == "p1") return sync::SourcePage{{record("D3", {{1, 99}}), record("D4", {{1, 1}})}, "p2", true};
+    if (cursor.empty())
+      return sync::SourcePage{{record("D1", {{1, 1}, {2, 2}}), record("D2", {{1, 1}})}, "p1", true};
+    if (cursor == "p1")
+      return sync::SourcePage{{record("D3", {{1, 99}}), record("D4", {{1, 1}})}, "p2", true};
     return sync::SourcePage{{}, cursor, false};
   }
   std::atomic<int> fetches{0};
@@ -280,6 +285,88 @@ TEST_F(ModulesOnPostgres, OnlyOneInstancePullsASourceAtATime) {
   EXPECT_FALSE(b2->skipped);
   EXPECT_EQ(b2->new_events, 0);
   EXPECT_EQ(source_b.fetches.load(), 1);
+}
+
+TEST_F(ModulesOnPostgres, TwoInstancesAppendingToTheAuditChainKeepItUnbroken) {
+  auto other_db = open();
+  ASSERT_TRUE(other_db);
+  audit::AuditLog first(*db_), second(*other_db);
+  auto append = [](audit::AuditLog& log, int n) {
+    for (int i = 0; i < n; ++i) {
+      audit::AuditEntry e;
+      e.at_ms = 1'700'000'000'000 + i;
+      e.lookup_id = "L" + std::to_string(i);
+      e.account = "acc";
+      e.official = "off";
+      e.agency = "000.00.12.H56";
+      e.purpose = "dossier";
+      e.dossier_code = "D";
+      e.result = "found";
+      auto r = log.append(e);
+      EXPECT_TRUE(r.ok()) << r.error().message;
+    }
+  };
+  auto a = std::async(std::launch::async, [&] { append(first, 40); });
+  auto b = std::async(std::launch::async, [&] { append(second, 40); });
+  a.get();
+  b.get();
+  auto report = first.verify();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->intact) << report->problem << ": " << report->detail;
+  EXPECT_EQ(report->entries, 80);
+  EXPECT_EQ(report->head_seq, 80);
+}
+
+TEST_F(ModulesOnPostgres, WebhookReceiptsLateRegisterAndDueAuditsWork) {
+  webhooks::Receipts receipts(*db_);
+  webhooks::Receipt r{"ministry", "msg_1", "abc", 202, "accepted", "{}", 1'700'000'000'000};
+  ASSERT_TRUE(receipts.insert(r).ok());
+  auto found = receipts.find("ministry", "msg_1");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->status, 202);
+  auto n = receipts.count("ministry");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  auto pruned = receipts.prune(1'800'000'000'000);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+  EXPECT_EQ(*pruned, 1);
+
+  // The late register refers to dossiers the gateway has seen: store one through a pull.
+  outbox::Outbox box(*db_, outbox::Policy{}, clock_);
+  GatedSource source;
+  FakeTarget target;
+  sync::SyncFlow flow(*db_, box, source, {&target}, clock_, sync::SyncOptions{});
+  ASSERT_TRUE(flow.pull().ok());
+  kpi::LateRegister late(*db_);
+  kpi::LateExplanation e{"D1", "thiếu hồ sơ", "CV-12", int64_t{1'800'000'000'000}, "officer", 1'700'000'000'000};
+  Status st = late.record(e);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  e.reason = "changed";
+  ASSERT_TRUE(late.record(e).ok()) << "recording again replaces";
+  auto got = late.get("D1");
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->reason, "changed");
+  EXPECT_EQ((*got)->new_due_at_ms, 1'800'000'000'000);
+  EXPECT_EQ(late.record({"UNKNOWN", "r", "a", std::nullopt, "o", 1}).error().kind, ErrorKind::kNotFound);
+
+  kpi::DueAuditLog audits(*db_);
+  kpi::DueAudit d;
+  d.dossier_code = "D1";
+  d.procedure_code = "P";
+  d.agency_code = "A";
+  d.outcome = "later";
+  d.reported_due_ms = 1'700'000'000'000;
+  d.computed_due_ms = 1'600'000'000'000;
+  ASSERT_TRUE(audits.record(d, 1).ok());
+  d.outcome = "earlier";
+  ASSERT_TRUE(audits.record(d, 2).ok());
+  auto mismatches = audits.mismatches();
+  ASSERT_TRUE(mismatches.ok()) << mismatches.error().message;
+  ASSERT_EQ(mismatches->size(), 1u);
+  EXPECT_EQ((*mismatches)[0].outcome, "earlier");
+  EXPECT_EQ((*mismatches)[0].computed_due_ms, 1'600'000'000'000);
 }
 
 }  // namespace
