@@ -6,6 +6,7 @@
 # gateway's summary next to the simulated portal's own count, checking that they agree.
 # Then runs the sync again to show that nothing unchanged is pushed twice.
 #   DEMO_DOSSIERS=N (default 400)   DEMO_KEEP=1 keeps the work directory
+#   DEMO_STORE=postgresql puts the store on a throwaway PostgreSQL server instead
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
@@ -23,7 +24,9 @@ LIENTHONG="$BUILD_DIR/app/lienthong"
 SIM="$BUILD_DIR/sim/lienthong-sim"
 WORK="$(mktemp -d -t lienthong-demo.XXXXXX)"
 SIM_PID=""
+PG_DATA="" PG_BIN="" AS_PG=""
 cleanup() {
+  if [ -n "$PG_DATA" ]; then $AS_PG "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
   if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
     kill "$SIM_PID" 2>/dev/null || true
     wait "$SIM_PID" 2>/dev/null || true
@@ -55,10 +58,28 @@ fi
 echo "demo: simulators up — one-stop-shop :$OSS_PORT, LGSP token :$TOKEN_PORT, DVCQG :$DVCQG_PORT"
 
 export DEMO_LGSP_SECRET=sim-secret DEMO_DVCQG_PASSWORD=sim-password
+STORE_JSON="{ \"backend\": \"sqlite\", \"path\": \"$WORK/lienthong.db\" }"
+if [ "${DEMO_STORE:-sqlite}" = postgresql ]; then
+  # initdb in the work directory, listening on a unix socket there only; PostgreSQL
+  # refuses root, so as root the server runs as the postgres system user.
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    echo "demo: no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (package postgresql)" >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -eq 0 ]; then AS_PG="runuser -u postgres --"; chown postgres "$WORK"; fi
+  $AS_PG "$PG_BIN/initdb" -D "$WORK/pgdata" -U lienthong -A trust -E UTF8 --locale=C >"$WORK/initdb.log"
+  PG_DATA="$WORK/pgdata"
+  $AS_PG "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w -o "-k $WORK -c listen_addresses=''" \
+    start >/dev/null
+  export DEMO_PG_CONNINFO="host=$WORK dbname=postgres user=lienthong"
+  STORE_JSON='{ "backend": "postgresql", "postgresql": { "conninfo": { "env": "DEMO_PG_CONNINFO" } } }'
+  echo "demo: store on PostgreSQL ($("$PG_BIN/postgres" --version))"
+fi
 cat >"$WORK/lienthong.json" <<JSON
 {
   "log": { "level": "warn", "file": "$WORK/lienthong.log" },
-  "store": { "backend": "sqlite", "path": "$WORK/lienthong.db" },
+  "store": $STORE_JSON,
   "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 2000, "lease_ms": 5000, "max_attempts": 12 },
   "adapters": {
     "one_stop_shop": {
