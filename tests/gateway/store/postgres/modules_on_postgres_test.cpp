@@ -10,10 +10,13 @@
 
 #include "app/component.hpp"
 #include "gateway/audit/audit_log.hpp"
+#include "gateway/common/clock.hpp"
+#include "gateway/common/vn_time.hpp"
 #include "gateway/kpi/due_audit.hpp"
 #include "gateway/kpi/late_register.hpp"
-#include "gateway/common/clock.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/reconciliation/callback_inbox.hpp"
+#include "gateway/reconciliation/run_store.hpp"
 #include "gateway/store/database.hpp"
 #include "gateway/sync/sync_flow.hpp"
 #include "gateway/webhooks/receipts.hpp"
@@ -339,7 +342,8 @@ TEST_F(ModulesOnPostgres, WebhookReceiptsLateRegisterAndDueAuditsWork) {
   sync::SyncFlow flow(*db_, box, source, {&target}, clock_, sync::SyncOptions{});
   ASSERT_TRUE(flow.pull().ok());
   kpi::LateRegister late(*db_);
-  kpi::LateExplanation e{"D1", "thiếu hồ sơ", "CV-12", int64_t{1'800'000'000'000}, "officer", 1'700'000'000'000};
+  kpi::LateExplanation e{"D1",      "thiếu hồ sơ",    "CV-12", int64_t{1'800'000'000'000},
+                         "officer", 1'700'000'000'000};
   Status st = late.record(e);
   ASSERT_TRUE(st.ok()) << st.error().message;
   e.reason = "changed";
@@ -367,6 +371,85 @@ TEST_F(ModulesOnPostgres, WebhookReceiptsLateRegisterAndDueAuditsWork) {
   ASSERT_EQ(mismatches->size(), 1u);
   EXPECT_EQ((*mismatches)[0].outcome, "earlier");
   EXPECT_EQ((*mismatches)[0].computed_due_ms, 1'600'000'000'000);
+}
+
+// --- reconciliation (the same cases as its SQLite tests, shortened) ---
+
+reconciliation::Day day(const char* iso) {
+  return static_cast<reconciliation::Day>(*vn_time::parse_date(iso));
+}
+int64_t at(const char* iso) {
+  int y, m, d;
+  vn_time::civil_from_days(*vn_time::parse_date(iso), y, m, d);
+  return vn_time::from_vietnam({y, m, d, 10, 0, 0});
+}
+
+TEST_F(ModulesOnPostgres, ReconciliationRunsAreSavedNumberedReusedAndDiffed) {
+  using namespace reconciliation;
+  Rules rules;
+  auto data = [&](bool late_credit) {
+    auto d = std::make_unique<Dataset>();
+    d->set_has_obligations(true);
+    d->add_obligation({"HS1", "AG", "", 10000, 2});
+    d->add_obligation({"HS2", "AG", "", 20000, 3});
+    d->add_payment({"GD1", "HS1", "AG", 10000, at("2026-11-02"), PaymentStatus::kPaid, 1});
+    d->add_payment({"GD2", "HS2", "AG", 20000, at("2026-11-09"), PaymentStatus::kPaid, 2});
+    d->add_payment({"GD3", "HS1", "AG", 10000, at("2026-11-03"), PaymentStatus::kPaid, 3});
+    for (const char* r : {"GD1", "GD2", "GD3"})
+      d->add_bank({r, "", r[2] == '2' ? 20000 : 10000, day("2026-11-09"), 2});
+    d->add_treasury({"GD1", "HS1", "AG", 10000, day("2026-11-03"), false, 2});
+    d->add_treasury({"GD3", "HS1", "AG", 10000, day("2026-11-04"), false, 3});
+    if (late_credit) d->add_treasury({"GD2", "HS2", "AG", 20000, day("2026-11-11"), false, 4});
+    return d;
+  };
+  auto info = [&](const std::string& sha) {
+    RunInfo i;
+    i.from = day("2026-11-01");
+    i.to = day("2026-11-10");
+    i.as_of = day("2026-11-11");
+    i.rules = rules.fingerprint();
+    i.inputs = {{"payments", "p.jsonl", "aaa", 1}, {"treasury", "t.xml", sha, 1}};
+    return i;
+  };
+  auto run = [&](const Dataset& d) {
+    return reconcile(d, rules, {day("2026-11-01"), day("2026-11-10"), day("2026-11-11")});
+  };
+  RunStore rs(*db_, clock_);
+  auto first = data(false);
+  auto i1 = info("t1");
+  auto r1 = run(*first);
+  auto s1 = rs.save(i1, r1);
+  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  EXPECT_FALSE(s1->reused);
+  EXPECT_EQ(*rs.item_count(i1.id), static_cast<int64_t>(r1.items.size()));
+  auto again = info("t1");
+  auto s_again = rs.save(again, run(*first));
+  ASSERT_TRUE(s_again.ok()) << s_again.error().message;
+  EXPECT_TRUE(s_again->reused);
+  clock_.advance(std::chrono::hours(24));
+  auto i2 = info("t2");
+  auto s2 = rs.save(i2, run(*data(true)));
+  ASSERT_TRUE(s2.ok()) << s2.error().message;
+  EXPECT_EQ(s2->diff.previous_run, i1.id);
+  ASSERT_EQ(s2->diff.changes.size(), 1u);
+  EXPECT_EQ(s2->diff.changes[0].key, "PAY:GD2");
+  EXPECT_EQ(*rs.run_count(), 2);
+  EXPECT_EQ(rs.refunds()->size(), 1u);
+
+  CallbackInbox inbox(*db_, clock_);
+  Payment p{
+      "GD9", "HS9", "AG", 50000, vn_time::from_vietnam({2026, 11, 2, 23, 30, 0}), PaymentStatus::kPending, 0};
+  EXPECT_TRUE(*inbox.store(p, "{pending}"));
+  p.status = PaymentStatus::kPaid;
+  EXPECT_FALSE(*inbox.store(p, "{paid}"));
+  EXPECT_EQ(*inbox.count(), 1);
+  Dataset loaded;
+  Day nov2 = static_cast<Day>(vn_time::days_from_civil(2026, 11, 2));
+  auto n = inbox.load(nov2, nov2, loaded);
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  ASSERT_EQ(loaded.payments().size(), 1u);
+  EXPECT_EQ(loaded.payments()[0].status, PaymentStatus::kPaid);
 }
 
 }  // namespace

@@ -135,7 +135,8 @@ TEST_F(PostgresDatabaseTest, ConstraintViolationIsAConflict) {
   EXPECT_EQ(r.error().kind, ErrorKind::kConflict);
   EXPECT_NE(r.error().message.find("23505"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("INSERT INTO t"), std::string::npos) << "names the statement";
-  EXPECT_EQ(r.error().message.find("secret-value"), std::string::npos) << "never the values: " << r.error().message;
+  EXPECT_EQ(r.error().message.find("secret-value"), std::string::npos)
+      << "never the values: " << r.error().message;
 }
 
 TEST_F(PostgresDatabaseTest, AStatementFailingInsideATransactionFailsTheTransaction) {
