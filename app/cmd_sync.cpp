@@ -31,6 +31,8 @@ int run_sync(const std::vector<std::string>& argv) {
   auto section = rt.config->root().optional_object("sync");
   if (!section) throw ConfigError("no \"sync\" section: nothing to synchronise (see lienthong.example.json)");
   SyncComponent sync(rt, *section);
+  // Another instance on a shared PostgreSQL store pulling now: wait for it, then pull on.
+  sync.flow().set_wait_for_other_pull_ms(sync.flow().options().drain_timeout_ms);
   if (args.flag("from-start")) {
     sync::CursorStore cursors(*rt.db);
     auto st = cursors.reset(sync.flow().source_name());

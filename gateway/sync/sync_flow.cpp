@@ -82,7 +82,12 @@ Result<PullStats> SyncFlow::pull() {
   PullStats total;
   // Several gateway instances on one PostgreSQL store: one pull of a source at a time, so
   // its cursor is never advanced twice from the same position. Another holder: skipped.
-  LT_ASSIGN_OR_RETURN(std::unique_ptr<store::NamedLock> lock, db_.try_lock("lienthong.sync:" + source_name_));
+  const std::string lock_name = "lienthong.sync:" + source_name_;
+  LT_ASSIGN_OR_RETURN(std::unique_ptr<store::NamedLock> lock, db_.try_lock(lock_name));
+  for (int64_t waited = 0; !lock && waited < wait_for_other_pull_ms_; waited += 100) {
+    sleep_(100);
+    LT_ASSIGN_OR_RETURN(lock, db_.try_lock(lock_name));
+  }
   if (!lock) {
     spdlog::info("sync: '{}' is being pulled by another instance sharing the store; this run skipped",
                  source_name_);
@@ -376,7 +381,9 @@ std::string SyncSummary::to_json() const {
     << ",\"pending\":" << pending << ",\"blocked\":" << blocked << ",\"dead_letters_total\":" << dead
     << ",\"due_mismatches\":" << pull.due_mismatches << ",\"overdue\":" << pull.overdue
     << ",\"at_risk\":" << pull.at_risk << ",\"drained\":" << (drained ? "true" : "false")
-    << ",\"elapsed_ms\":" << elapsed_ms << "}";
+    << ",\"elapsed_ms\":" << elapsed_ms;
+  if (pull.skipped) o << ",\"pull_skipped\":true";  // another instance was pulling
+  o << "}";
   return o.str();
 }
 

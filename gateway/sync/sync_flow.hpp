@@ -92,6 +92,10 @@ class SyncFlow {
   void set_on_page_stored(std::function<void()> fn) { on_page_stored_ = std::move(fn); }
   // How retries wait (default: real sleep). Tests inject.
   void set_sleep(std::function<void(int64_t)> sleep) { sleep_ = std::move(sleep); }
+  // When another instance sharing the store is pulling this source, pull() waits up to
+  // this long for it to finish (then pulls from where it stopped); 0, the default (serve's
+  // schedule): that run is skipped.
+  void set_wait_for_other_pull_ms(int64_t ms) { wait_for_other_pull_ms_ = ms; }
   // Audits the due date of each new event in the page's transaction (nullptr: none, the
   // default; the config has no "kpi"/"calendar" section). Not owned.
   void set_auditor(kpi::DueAuditor* auditor) { auditor_ = auditor; }
@@ -132,6 +136,7 @@ class SyncFlow {
   dossiers::Quarantine quarantine_;
   CursorStore cursors_;
   std::function<void(int64_t)> sleep_;
+  int64_t wait_for_other_pull_ms_ = 0;
   kpi::DueAuditor* auditor_ = nullptr;
   std::function<void()> on_page_stored_;
 };

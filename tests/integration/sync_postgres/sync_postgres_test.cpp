@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "gateway/common/json.hpp"
 #include "tests/integration/common/process.hpp"
@@ -92,9 +93,10 @@ class SyncOnPostgres : public ::testing::Test {
     std::ofstream(path) << cfg;
     return path;
   }
-  std::string pg_config(const std::string& name) {
+  // `extra`: more top-level sections, after the store's (", \"server\": {...}").
+  std::string pg_config(const std::string& name, const std::string& extra = "") {
     return write_config(
-        name, R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "IT_PG_CONNINFO"}}})");
+        name, R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "IT_PG_CONNINFO"}}})" + extra);
   }
 
   std::pair<int, std::string> lienthong(std::vector<std::string> args,
@@ -184,6 +186,34 @@ TEST_F(SyncOnPostgres, ConfigCheckNamesTheConninfoKeyWhenItsSecretIsMissing) {
   std::string err2((std::istreambuf_iterator<char>(in2)), std::istreambuf_iterator<char>());
   EXPECT_NE(err2.find("cannot connect to PostgreSQL"), std::string::npos) << err2;
   EXPECT_EQ(err2.find("do-not-print"), std::string::npos) << "the conninfo is a secret: " << err2;
+}
+
+TEST_F(SyncOnPostgres, TwoServeInstancesOnOneDatabaseDeliverEachStatusOnceAndAreReady) {
+  start_sim({"--seed", "3", "--dossiers", "60", "--invalid-share", "0.1", "--fail-5xx", "0.05"});
+  std::string server = R"(, "server": {"address": "127.0.0.1", "port": 0})";
+  std::string a = pg_config("a", server), b = pg_config("b", server);
+  Process first({kLienthong, "serve", "--config", a}, (dir_ / "serve_a.err").string(), env_);
+  Process second({kLienthong, "serve", "--config", b}, (dir_ / "serve_b.err").string(), env_);
+  std::vector<uint16_t> ports;
+  for (Process* p : {&first, &second}) {
+    auto line = p->read_line(20s);
+    ASSERT_TRUE(line) << "serve did not report its port";
+    ports.push_back(static_cast<uint16_t>(parse(*line)["listening"].GetInt()));
+  }
+  for (uint16_t port : ports) EXPECT_EQ(http_request(port, "GET", "/readyz").status, 200);
+  int64_t want = sim_get(oss_port_, "/__sim/stats")["data"]["valid_events"].GetInt();
+  auto deadline = std::chrono::steady_clock::now() + 40s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         sim_get(dvcqg_port_, "/__sim/stats")["progress_records"].GetInt() < want)
+    std::this_thread::sleep_for(50ms);
+  auto stats = sim_get(dvcqg_port_, "/__sim/stats");
+  EXPECT_EQ(stats["progress_records"].GetInt(), want);
+  EXPECT_EQ(stats["duplicates"].GetInt(), 0);
+  EXPECT_EQ(stats["out_of_order"].GetInt(), 0);
+  first.signal(SIGTERM);
+  second.signal(SIGTERM);
+  EXPECT_EQ(first.wait(20s), 0);
+  EXPECT_EQ(second.wait(20s), 0);
 }
 
 }  // namespace

@@ -290,6 +290,40 @@ TEST_F(ModulesOnPostgres, OnlyOneInstancePullsASourceAtATime) {
   EXPECT_EQ(source_b.fetches.load(), 1);
 }
 
+TEST_F(ModulesOnPostgres, APullThatWaitsForAnotherInstanceGoesOnFromWhereItStopped) {
+  auto other_db = open();
+  ASSERT_TRUE(other_db);
+  outbox::Outbox box_a(*db_, outbox::Policy{}, clock_);
+  outbox::Outbox box_b(*other_db, outbox::Policy{}, clock_);
+  GatedSource source_a, source_b;
+  std::promise<void> release;
+  source_a.gate = release.get_future().share();
+  auto entered = source_a.entered.get_future();
+  FakeTarget target;
+  sync::SyncFlow flow_a(*db_, box_a, source_a, {&target}, clock_, sync::SyncOptions{});
+  sync::SyncFlow flow_b(*other_db, box_b, source_b, {&target}, clock_, sync::SyncOptions{});
+  auto running = std::async(std::launch::async, [&] { return flow_a.pull(); });
+  entered.wait();
+  // B waits (as `lienthong sync` does); its first wait lets A finish.
+  int sleeps = 0;
+  flow_b.set_wait_for_other_pull_ms(10'000);
+  flow_b.set_sleep([&](int64_t) {
+    if (++sleeps == 1) {
+      release.set_value();
+      running.wait();
+    }
+  });
+  auto b = flow_b.pull();
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_FALSE(b->skipped);
+  EXPECT_EQ(sleeps, 1);
+  EXPECT_EQ(b->new_events, 0) << "A stored them; B starts from A's cursor";
+  ASSERT_EQ(source_b.fetches.load(), 1);
+  auto a = running.get();
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->new_events, 4);
+}
+
 TEST_F(ModulesOnPostgres, TwoInstancesAppendingToTheAuditChainKeepItUnbroken) {
   auto other_db = open();
   ASSERT_TRUE(other_db);
