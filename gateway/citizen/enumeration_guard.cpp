@@ -25,8 +25,11 @@ EnumerationGuard::Admission EnumerationGuard::admit(const std::string& account) 
 }
 
 bool EnumerationGuard::record(const std::string& account, bool miss) {
+  return record_at(account, miss, clock_.now_ms());
+}
+
+bool EnumerationGuard::record_at(const std::string& account, bool miss, int64_t now) {
   if (!miss) return false;
-  int64_t now = clock_.now_ms();
   std::lock_guard lock(mu_);
   State& s = states_[account];
   expire(s, now);
@@ -45,6 +48,20 @@ bool EnumerationGuard::is_flagged(const std::string& account) {
   std::lock_guard lock(mu_);
   auto it = states_.find(account);
   return it != states_.end() && it->second.flagged_until > now;
+}
+
+bool EnumerationGuard::replay(const std::string& account, std::string_view result, int64_t at_ms) {
+  // Lookups refused before admission (rate limit, slowed account, unknown caller) did not
+  // count as admitted; every other result was admitted first.
+  if (result == "refused_rate_limit" || result == "refused_enumeration" ||
+      result == "refused_unknown_caller") {
+    return false;
+  }
+  {
+    std::lock_guard lock(mu_);
+    states_[account].last_admitted = at_ms;
+  }
+  return record_at(account, result == "not_found" || result == "mismatch", at_ms);
 }
 
 }  // namespace lienthong::citizen

@@ -1,8 +1,9 @@
 // Protection against enumeration: an account that collects `threshold` not-found or
 // mismatch answers within `window` is flagged for `flag_duration`. While flagged it is
 // slowed to one lookup per `slow_interval` (others get 429 with Retry-After) and the flag
-// shows in the audit log and in metrics. Flags live in memory: a restart clears them,
-// but each flagging stays in the audit log.
+// shows in the audit log and in metrics. The state lives in memory and is rebuilt at
+// start-up by replaying the audit log's recent entries (`replay`), so a restart does not
+// clear a flag: the audit log already records every admitted lookup and every miss.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "gateway/common/clock.hpp"
 
@@ -37,6 +39,12 @@ class EnumerationGuard {
   // Called with each answer; returns true when this answer made the account flagged.
   bool record(const std::string& account, bool miss);
   bool is_flagged(const std::string& account);
+  // Feeds one audited lookup back in, as it happened at `at_ms` (oldest first): what the
+  // lookup's audit `result` says about admission and misses. Returns true when it flagged.
+  bool replay(const std::string& account, std::string_view result, int64_t at_ms);
+  // How far back `replay` must start for the state at `now` to come out the same: a flag
+  // still running was raised within `flag_duration`, by misses within `window` before it.
+  std::chrono::milliseconds replay_horizon() const { return options_.flag_duration + 2 * options_.window; }
 
  private:
   struct State {
@@ -45,6 +53,7 @@ class EnumerationGuard {
     int64_t last_admitted = INT64_MIN / 2;
   };
   void expire(State& s, int64_t now) const;
+  bool record_at(const std::string& account, bool miss, int64_t now);
 
   EnumerationOptions options_;
   const Clock& clock_;

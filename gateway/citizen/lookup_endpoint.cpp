@@ -1,5 +1,7 @@
 #include "gateway/citizen/lookup_endpoint.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "gateway/citizen/lookup_request.hpp"
 #include "gateway/http/http_client.hpp"
 #include "gateway/http/token_provider.hpp"
@@ -40,6 +42,13 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
       [tokens = tokens_.get()](http::ClientRequest r) { return tokens->send(std::move(r)); });
   audit_ = std::make_unique<audit::AuditLog>(db);
   service_ = std::make_unique<LookupService>(std::move(config), *registry_, *audit_, clock);
+  auto flagged = service_->restore_enumeration_state();
+  if (!flagged.ok()) {
+    // Starting without the flags would lift them silently: refuse to start instead.
+    throw ConfigError("citizen_lookup: cannot rebuild the enumeration flags from the audit log: " +
+                      flagged.error().message);
+  }
+  if (*flagged > 0) spdlog::warn("citizen lookup: {} account(s) still flagged for enumeration", *flagged);
 
   auto& registry = metrics::Registry::global();
   service_->set_observer([&registry](const LookupEvent& e) {

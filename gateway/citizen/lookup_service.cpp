@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "gateway/citizen/lookup_request.hpp"
 #include "gateway/common/log.hpp"
 
@@ -42,6 +44,19 @@ LookupService::LookupService(CitizenLookupConfig config, population::PopulationR
       pseudonymiser_(config_.pseudonym_key.reveal()),
       rate_limiter_(clock),
       enumeration_(config_.enumeration, clock) {}
+
+Result<size_t> LookupService::restore_enumeration_state() {
+  const int64_t now = clock_.now_ms();
+  LT_ASSIGN_OR_RETURN(auto entries, audit_.range(now - enumeration_.replay_horizon().count(), now + 1));
+  for (const auto& e : entries) {
+    if (e.account != "-") enumeration_.replay(e.account, e.result, e.at_ms);
+  }
+  std::set<std::string> accounts;
+  for (const auto& e : entries) {
+    if (e.account != "-" && enumeration_.is_flagged(e.account)) accounts.insert(e.account);
+  }
+  return accounts.size();
+}
 
 HttpReply LookupService::handle(const CallerCredentials& caller, std::string_view body) {
   const std::string lookup_id = audit::random_hex(16);

@@ -43,6 +43,11 @@ class LookupService {
 
   HttpReply handle(const CallerCredentials& caller, std::string_view body);
 
+  // Rebuilds the enumeration guard from the audit log's recent entries, so that a
+  // restart neither lifts a flag nor forgets misses; returns how many accounts are
+  // flagged now. Called once at start-up, before the first lookup.
+  Result<size_t> restore_enumeration_state();
+
   // Called once per lookup after the audit entry is written (metrics).
   void set_observer(std::function<void(const LookupEvent&)> observer) { observer_ = std::move(observer); }
   const CitizenLookupConfig& config() const { return config_; }

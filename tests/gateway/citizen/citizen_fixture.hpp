@@ -88,7 +88,9 @@ struct Harness {
   std::unique_ptr<population::PopulationRegistry> registry;
   std::unique_ptr<LookupService> service;
 
-  explicit Harness(const std::string& config = config_json()) {
+  std::string config_text;
+
+  explicit Harness(const std::string& config = config_json()) : config_text(config) {
     db = std::move(store::open_sqlite({":memory:"})).value();
     auto st = db->migrate(audit::AuditLog::migrations());
     if (!st.ok()) throw std::runtime_error(st.error().message);
@@ -96,6 +98,16 @@ struct Harness {
     auto cfg = parse_config(config);
     registry = population::make_population_registry(cfg.upstream, sim_sender(sim));
     service = std::make_unique<LookupService>(std::move(cfg), *registry, *audit, clock);
+  }
+
+  // A gateway restart: a new service over the same audit log, its enumeration state
+  // rebuilt from it. Returns how many accounts came back flagged.
+  size_t restart() {
+    auto cfg = parse_config(config_text);
+    service = std::make_unique<LookupService>(std::move(cfg), *registry, *audit, clock);
+    auto flagged = service->restore_enumeration_state();
+    if (!flagged.ok()) throw std::runtime_error(flagged.error().message);
+    return *flagged;
   }
 
   const model::CitizenRecord& citizen(size_t i = 0) const { return sim.population().citizens().at(i); }

@@ -232,6 +232,63 @@ TEST(LookupService, RepeatedMissesFlagAndSlowTheAccount) {
             200);
 }
 
+TEST(LookupService, AFlagSurvivesARestartWithItsSlowInterval) {
+  Harness h;  // threshold 3, window 600 s, flag 3600 s, slow interval 60 s
+  const auto& c = h.citizen();
+  for (int i = 0; i < 3; ++i) {
+    h.clock.advance(Millis(2000));
+    EXPECT_EQ(
+        h.service->handle(Harness::key(), Harness::body(c.personal_id, "Sai Tên", c.date_of_birth)).status,
+        422);
+  }
+  h.clock.advance(Millis(10'000));
+  EXPECT_EQ(h.restart(), 1u);
+  auto slowed = h.service->handle(Harness::key(), h.body_for(c));
+  EXPECT_EQ(slowed.status, 429) << slowed.body;
+  EXPECT_EQ(header(slowed, "Retry-After"), "50");  // 60 s after the last admitted lookup
+  h.clock.advance(Millis(50'000));
+  auto allowed = h.service->handle(Harness::key(), h.body_for(c));
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_EQ(audit_entries(h).back().detail, "flag=enumeration");
+  // The other account was never flagged.
+  EXPECT_EQ(h.service->handle(Harness::key(testing::kOtherApiKey), h.body_for(c, "family_check")).status,
+            200);
+}
+
+TEST(LookupService, MissesBeforeARestartStillCountTowardsAFlag) {
+  Harness h;
+  std::vector<std::string> flagged_events;
+  const auto& c = h.citizen();
+  for (int i = 0; i < 2; ++i) {
+    h.clock.advance(Millis(2000));
+    EXPECT_EQ(
+        h.service->handle(Harness::key(), Harness::body(c.personal_id, "Sai Tên", c.date_of_birth)).status,
+        422);
+  }
+  EXPECT_EQ(h.restart(), 0u);
+  h.service->set_observer([&](const LookupEvent& e) {
+    if (e.newly_flagged) flagged_events.push_back(e.account);
+  });
+  h.clock.advance(Millis(2000));
+  EXPECT_EQ(
+      h.service->handle(Harness::key(), Harness::body(c.personal_id, "Sai Tên", c.date_of_birth)).status,
+      422);
+  EXPECT_EQ(flagged_events, std::vector<std::string>{"motcua-hanoi"});
+}
+
+TEST(LookupService, AnExpiredFlagIsNotRestored) {
+  Harness h;
+  const auto& c = h.citizen();
+  for (int i = 0; i < 3; ++i) {
+    h.clock.advance(Millis(2000));
+    h.service->handle(Harness::key(), Harness::body(c.personal_id, "Sai Tên", c.date_of_birth));
+  }
+  h.clock.advance(Millis(3'601'000));
+  EXPECT_EQ(h.restart(), 0u);
+  EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);
+  EXPECT_EQ(audit_entries(h).back().detail, "");
+}
+
 TEST(LookupService, UpstreamOutageIsA502AfterOneRetryAndIsAudited) {
   Harness h;
   h.sim.outage = true;
