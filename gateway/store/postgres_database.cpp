@@ -455,7 +455,8 @@ Result<std::unique_ptr<Database>> open_postgresql(const PostgresOptions& o) {
                                         " (check the server is running and store.postgresql.conninfo)");
   }
   // Notices ("already exists, skipping") would go to stderr, past the logger.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   // Timestamps and text the same whatever the server's or role's defaults.
   ResultPtr res(PQexec(conn, "SET TIME ZONE 'UTC'"));
   if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
