@@ -454,6 +454,12 @@ Result<std::unique_ptr<Database>> open_postgresql(const PostgresOptions& o) {
     return Error(ErrorKind::kStore, "cannot connect to PostgreSQL: " + msg +
                                         " (check the server is running and store.postgresql.conninfo)");
   }
+  // Identity columns (10) and hashtextextended for lock names (11).
+  if (int v = PQserverVersion(conn); v < 110000) {
+    PQfinish(conn);
+    return Error(ErrorKind::kStore, "the PostgreSQL server is version " + std::to_string(v / 10000) +
+                                        "; the store needs PostgreSQL 11 or later");
+  }
   // Notices ("already exists, skipping") would go to stderr, past the logger.
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
