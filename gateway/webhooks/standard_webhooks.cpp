@@ -6,6 +6,8 @@
 #include <openssl/params.h>
 
 #include <charconv>
+#include <utility>
+#include <vector>
 
 namespace lienthong::webhooks {
 
@@ -150,6 +152,60 @@ std::string_view to_string(VerifyFailure f) {
   return "bad-signature";
 }
 
+namespace {
+
+// The v1 MAC of one delivery, raw (32 bytes), for verify(): sign() builds the header text
+// a sender needs, which verify() only decoded back. Each thread keeps one HMAC context per
+// key with the key already set: with OpenSSL 3, a fresh context looks the digest up in the
+// provider and hashes the key pads again on every delivery.
+class MacContexts {
+ public:
+  ~MacContexts() {
+    for (auto& [key, ctx] : contexts_) EVP_MAC_CTX_free(ctx);
+  }
+  // Null when OpenSSL fails (then nothing matches and the delivery is refused).
+  EVP_MAC_CTX* for_key(const std::string& key) {
+    for (auto& [k, ctx] : contexts_) {
+      if (k == key) return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 ? ctx : nullptr;
+    }
+    static EVP_MAC* const kMac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (kMac == nullptr) return nullptr;
+    // Secrets are few (current and previous per source); a rotation leaves old ones here.
+    if (contexts_.size() >= kMaxKeys) {
+      EVP_MAC_CTX_free(contexts_.front().second);
+      contexts_.erase(contexts_.begin());
+    }
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(kMac);
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>("SHA256"), 0),
+                           OSSL_PARAM_construct_end()};
+    if (ctx == nullptr ||
+        EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1) {
+      EVP_MAC_CTX_free(ctx);
+      return nullptr;
+    }
+    contexts_.emplace_back(key, ctx);
+    return ctx;
+  }
+
+ private:
+  static constexpr size_t kMaxKeys = 32;
+  std::vector<std::pair<std::string, EVP_MAC_CTX*>> contexts_;
+};
+
+bool mac_v1(const std::string& key, std::string_view id, std::string_view timestamp, std::string_view body,
+            unsigned char (&out)[EVP_MAX_MD_SIZE], size_t& out_len) {
+  thread_local MacContexts contexts;
+  EVP_MAC_CTX* ctx = contexts.for_key(key);
+  if (ctx == nullptr) return false;
+  auto update = [&](std::string_view s) {
+    return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(s.data()), s.size()) == 1;
+  };
+  return update(id) && update(".") && update(timestamp) && update(".") && update(body) &&
+         EVP_MAC_final(ctx, out, &out_len, EVP_MAX_MD_SIZE) == 1;
+}
+
+}  // namespace
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -191,13 +247,17 @@ VerifyResult verify(const std::vector<std::string>& keys, const SignedHeaders& h
     r.detail = entries.error().message;
     return r;
   }
+  // The timestamp in the text sign() writes (a header with leading zeros verifies as before).
+  const std::string ts_text = std::to_string(*ts);
   for (size_t k = 0; k < keys.size(); ++k) {
-    std::string expected = sign(keys[k], h.id, *ts, body);
-    auto mac = base64_decode(std::string_view(expected).substr(3));
+    unsigned char raw[EVP_MAX_MD_SIZE];
+    size_t raw_len = 0;
+    if (!mac_v1(keys[k], h.id, ts_text, body, raw, raw_len)) continue;
+    std::string_view mac(reinterpret_cast<const char*>(raw), raw_len);
     for (auto& e : *entries) {
       if (e.version != "v1") continue;
       // Compare every entry: no early exit that would reveal which one matched first.
-      if (constant_time_equal(e.mac, *mac) && r.key_index < 0) r.key_index = static_cast<int>(k);
+      if (constant_time_equal(e.mac, mac) && r.key_index < 0) r.key_index = static_cast<int>(k);
     }
   }
   if (r.key_index >= 0) {

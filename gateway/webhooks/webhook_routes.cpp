@@ -1,8 +1,18 @@
 #include "gateway/webhooks/webhook_routes.hpp"
 
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
 #include "gateway/metrics/metrics.hpp"
 
 namespace lienthong::webhooks {
+
+namespace {
+const std::string kUnknownSource = "unknown";
+const std::string kReplayed = "replayed";
+}  // namespace
 
 server::Response to_response(const Outcome& o) {
   if (o.problem) {
@@ -37,16 +47,37 @@ void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
   metrics::Gauge& backlog = metrics::Registry::global().gauge(
       "lienthong_webhooks_intake_backlog", "Accepted webhook deliveries not yet applied to the store");
   // Answered on the server thread: the delivery is durable once the journal append returns.
-  server.route("POST", prefix + "/{source}", [&receiver, &backlog](server::Request& req) {
+  // The counter of each (source, outcome), found in the registry once: looking it up built
+  // its name, help and labels and took the registry's lock on every delivery. Bounded:
+  // configured sources plus "unknown", times the outcomes.
+  struct Counters {
+    std::mutex mu;
+    std::unordered_map<std::string, metrics::Counter*> by_key;
+  };
+  auto counters = std::make_shared<Counters>();
+  server.route("POST", prefix + "/{source}", [&receiver, &backlog, counters](server::Request& req) {
     auto it = req.path_params.find("source");
     std::string source = it != req.path_params.end() ? it->second : "";
     Outcome out = receiver.receive(source, req);
     // Label values stay bounded: an unknown source is counted as "unknown".
-    metrics::Registry::global()
-        .counter("lienthong_webhooks_received_total", "Webhook deliveries by source and outcome",
-                 {{"source", out.reason == "unknown-source" ? std::string("unknown") : source},
-                  {"outcome", out.replayed ? "replayed" : out.reason}})
-        .inc();
+    const std::string& label = out.reason == "unknown-source" ? kUnknownSource : source;
+    const std::string& outcome = out.replayed ? kReplayed : out.reason;
+    std::string key;
+    key.reserve(label.size() + 1 + outcome.size());
+    key.append(label).push_back('\n');
+    key.append(outcome);
+    metrics::Counter* counter = nullptr;
+    {
+      std::lock_guard lock(counters->mu);
+      auto& slot = counters->by_key[key];
+      if (slot == nullptr) {
+        slot = &metrics::Registry::global().counter("lienthong_webhooks_received_total",
+                                                    "Webhook deliveries by source and outcome",
+                                                    {{"source", label}, {"outcome", outcome}});
+      }
+      counter = slot;
+    }
+    counter->inc();
     backlog.set(static_cast<double>(receiver.backlog()));
     return to_response(out);
   });

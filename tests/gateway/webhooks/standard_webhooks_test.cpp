@@ -86,6 +86,39 @@ TEST(StandardWebhooks, VerifyAcceptsAnyOfSeveralSignaturesAndKeysForRotation) {
   EXPECT_FALSE(verify({new_key}, headers(kId, std::to_string(kTs), kExpected), kBody, kTs).ok);
 }
 
+// verify() keeps a keyed HMAC context per thread and key: alternating keys, bodies and
+// ids on one thread must give each delivery its own MAC, never a previous one's state.
+TEST(StandardWebhooks, VerifyGivesEachDeliveryItsOwnMacWhenKeysAndBodiesAlternate) {
+  std::string a = key();
+  std::string b = decode_secret("whsec_" + base64_encode("another-32-byte-secret-for-test!")).value();
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      std::string id = "msg_" + std::to_string(round) + "_" + std::to_string(i);
+      std::string body = R"({"n":)" + std::to_string(i) + "}";
+      const std::string& signer = i % 2 ? a : b;
+      const std::string& other = i % 2 ? b : a;
+      // SignedHeaders views its texts: they are kept here for the whole iteration.
+      const std::string ts = std::to_string(kTs);
+      const std::string sig = sign(signer, id, kTs, body);
+      auto h = headers(id, ts, sig);
+      auto ok = verify({other, signer}, h, body, kTs);
+      EXPECT_TRUE(ok.ok) << id << ": " << ok.detail;
+      EXPECT_EQ(ok.key_index, 1) << id;
+      EXPECT_FALSE(verify({other}, h, body, kTs).ok) << id;
+      EXPECT_FALSE(verify({signer}, h, body + " ", kTs).ok) << id;
+    }
+  }
+  // The published vector still verifies after all of that on this thread.
+  EXPECT_TRUE(verify({key()}, headers(kId, std::to_string(kTs), kExpected), kBody, kTs).ok);
+}
+
+// The signed timestamp is the decimal text of the value, as sign() writes it: a header
+// with leading zeros verifies against that text, as before.
+TEST(StandardWebhooks, VerifyReadsATimestampWithLeadingZerosAsItsValue) {
+  auto r = verify({key()}, headers(kId, "00" + std::to_string(kTs), kExpected), kBody, kTs);
+  EXPECT_TRUE(r.ok) << r.detail;
+}
+
 TEST(StandardWebhooks, VerifyIgnoresUnknownVersions) {
   std::string v2 = std::string("v2,") + std::string(kExpected).substr(3);
   EXPECT_EQ(verify({key()}, headers(kId, std::to_string(kTs), v2), kBody, kTs).failure,

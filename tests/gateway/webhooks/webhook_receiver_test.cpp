@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "gateway/common/json.hpp"
@@ -566,6 +567,76 @@ TEST_F(WebhookReceiverTest, UnmappedProcedureCodeIsQuarantinedAnd202) {
   EXPECT_EQ(events(), 0);
   EXPECT_EQ(outbox_messages(), 0);
   EXPECT_EQ(receipts(), 1);
+}
+
+// The answers are written without a rapidjson document: the same bytes one gives,
+// escapes included (the answer is stored in the receipt and replayed byte for byte).
+std::string answer_as_document_writes(const std::string& status, const std::string& webhook_id,
+                                      const model::DossierStatusEvent* e, const std::string& reason) {
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  auto str = [&](const std::string& s) {
+    return rapidjson::Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a);
+  };
+  d.AddMember("status", str(status), a);
+  d.AddMember("source", str("dkkd"), a);
+  d.AddMember("webhook_id", str(webhook_id), a);
+  if (e) {
+    rapidjson::Value ev(rapidjson::kObjectType);
+    ev.AddMember("dossier_code", str(e->dossier_code), a);
+    if (e->sequence > 0) ev.AddMember("sequence", e->sequence, a);
+    ev.AddMember("procedure_code", str(e->procedure_code), a);
+    ev.AddMember("status", e->status, a);
+    d.AddMember("event", ev, a);
+  }
+  if (!reason.empty()) d.AddMember("reason", str(reason), a);
+  return json::to_string(d);
+}
+
+TEST_F(WebhookReceiverTest, AnswersAreTheCompactJsonOfTheirFieldsWithEscapes) {
+  auto s = spec(1);
+  const std::string id = "id-with-\\\"quote\"-and-\\backslash";
+  auto out = receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), id));
+  ASSERT_EQ(out.status, 202) << out.detail << out.body;
+  settle();
+  auto hist = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(s)).value();
+  ASSERT_EQ(hist.size(), 1u);
+  model::DossierStatusEvent e;
+  e.dossier_code = hist[0].dossier_code;
+  e.procedure_code = hist[0].procedure_code;
+  e.status = hist[0].status;
+  e.sequence = 0;  // assigned by the applier, after the answer
+  EXPECT_EQ(out.body, answer_as_document_writes("accepted", id, &e, ""));
+
+  auto q = spec(2);
+  // Quotes escaped for the sender's JSON text: the code itself is DKDN-"KHÔNG"-CÓ.
+  q.procedure_code = R"(DKDN-\"KHÔNG\"-CÓ)";
+  auto quarantined =
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(q), "q-escaped"));
+  ASSERT_EQ(quarantined.reason, "quarantined") << quarantined.body;
+  auto parsed = json::parse(quarantined.body);
+  ASSERT_TRUE(parsed.ok()) << quarantined.body;
+  std::string reason = json::get_string(*parsed, "reason").value_or("");
+  EXPECT_NE(reason.find("DKDN-\"KHÔNG\"-CÓ"), std::string::npos) << quarantined.body;
+  EXPECT_EQ(quarantined.body, answer_as_document_writes("quarantined", "q-escaped", nullptr, reason));
+  // A redelivery gets the stored answer, byte for byte.
+  EXPECT_EQ(receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), id)).body,
+            out.body);
+}
+
+// Accepted deliveries reach the store on their own: the applier's wait for a fuller batch
+// is bounded, nothing has to flush it.
+TEST_F(WebhookReceiverTest, AcceptedDeliveriesAreAppliedWithoutAFlush) {
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(i), "g" + std::to_string(i))).status, 202);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (receiver_->backlog() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(receiver_->backlog(), 0u);
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 3);
+  EXPECT_EQ(Receipts(*db_).count("dkkd").value(), 3);
 }
 
 TEST_F(WebhookReceiverTest, MergedCodeWithAnUnknownDiscriminatorIsQuarantined) {
