@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <future>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
