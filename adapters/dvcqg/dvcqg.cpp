@@ -247,8 +247,19 @@ Status read_queued(Stream& in, QueuedRecords& out) {
                                       rapidjson::GetParseError_En(r.Code()));
 }
 
+// The vectorised scan reads aligned 16-byte blocks past the text's end, which AddressSanitizer
+// and ThreadSanitizer report (as json.cpp's LIENTHONG_SANITIZED; LIENTHONG_ASAN was never
+// defined, so sanitized builds took this path and failed).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LIENTHONG_DVCQG_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define LIENTHONG_DVCQG_SANITIZED 1
+#endif
+#endif
+
 Status read_queued(const std::string& payload, QueuedRecords& out) {
-#if defined(RAPIDJSON_SSE2) && !defined(LIENTHONG_ASAN)
+#if defined(RAPIDJSON_SSE2) && !defined(LIENTHONG_DVCQG_SANITIZED)
   // As json::parse: a NUL-terminated text without a NUL inside is read through the
   // StringStream, whose string scan is vectorised.
   if (std::memchr(payload.data(), '\0', payload.size()) == nullptr) {

@@ -23,21 +23,22 @@ constexpr const char* kReturning =
     "id, destination, kind, ordering_key, dedup_key, '', state, attempts, created_at_ms, "
     "next_attempt_at_ms, sent_at_ms, last_error, content_hash, lease_until_ms, events";
 
-Message read_message(const store::Row& r) {
+// Text columns are moved out of the row (it is not used afterwards).
+Message read_message(store::Row& r) {
   Message m;
   m.id = r.i64(0);
-  m.destination = r.str(1);
-  m.kind = r.str(2);
-  m.ordering_key = r.str(3);
-  m.dedup_key = r.str(4);
-  m.payload = r.str(5);
+  m.destination = r.take_str(1);
+  m.kind = r.take_str(2);
+  m.ordering_key = r.take_str(3);
+  m.dedup_key = r.take_str(4);
+  m.payload = r.take_str(5);
   m.state = parse_state(r.str(6)).value_or(State::kPending);
   m.attempts = static_cast<int>(r.i64(7));
   m.created_at_ms = r.i64(8);
   m.next_attempt_at_ms = r.i64(9);
   m.sent_at_ms = r.i64(10);
-  m.last_error = r.str(11);
-  m.content_hash = r.str(12);
+  m.last_error = r.take_str(11);
+  m.content_hash = r.take_str(12);
   m.lease_until_ms = r.i64(13);
   m.events = r.i64(14);
   return m;
@@ -192,26 +193,26 @@ Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
   Status s = db_.transaction([&]() -> Status {
     // Not RETURNING id: SQLite builds an ephemeral table for every run of a statement with
     // RETURNING, which cost several times the insert itself (the sync flow enqueues one
-    // message per dossier of every page). The id is read back through dedup_key's index.
-    LT_ASSIGN_OR_RETURN(int64_t inserted,
-                        db_.exec("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, "
-                                 "content_hash, state, created_at_ms, next_attempt_at_ms, events) "
-                                 "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
-                                 "ON CONFLICT (dedup_key) DO NOTHING",
-                                 {m.destination, m.kind, m.ordering_key, m.dedup_key, hash, now, now,
-                                  std::max<int64_t>(1, m.events)}));
-    if (inserted > 0) {
-      LT_ASSIGN_OR_RETURN(store::Rows ins,
-                          db_.query("SELECT id FROM outbox WHERE dedup_key = ?", {m.dedup_key}));
-      if (ins.empty()) return Error(ErrorKind::kStore, "outbox enqueue: inserted message not found; retry");
-      out.id = ins[0].i64(0);
+    // message per dossier of every page); nor a SELECT through dedup_key's index: the store
+    // gives the new row's id. The message's text is bound where it lies (views), not copied.
+    LT_ASSIGN_OR_RETURN(int64_t id,
+                        db_.insert("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, "
+                                   "content_hash, state, created_at_ms, next_attempt_at_ms, events) "
+                                   "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
+                                   "ON CONFLICT (dedup_key) DO NOTHING",
+                                   {std::string_view(m.destination), std::string_view(m.kind),
+                                    std::string_view(m.ordering_key), std::string_view(m.dedup_key),
+                                    std::string_view(hash), now, now, std::max<int64_t>(1, m.events)}));
+    if (id > 0) {
+      out.id = id;
       out.inserted = true;
-      LT_TRY(db_.exec("INSERT INTO outbox_payloads (id, payload) VALUES (?, ?)", {out.id, m.payload}));
+      LT_TRY(db_.exec("INSERT INTO outbox_payloads (id, payload) VALUES (?, ?)",
+                      {out.id, std::string_view(m.payload)}));
       return {};
     }
     LT_ASSIGN_OR_RETURN(store::Rows old, db_.query("SELECT id, content_hash, destination, kind, ordering_key "
                                                    "FROM outbox WHERE dedup_key = ?",
-                                                   {m.dedup_key}));
+                                                   {std::string_view(m.dedup_key)}));
     if (old.empty())
       return Error(ErrorKind::kStore, "outbox enqueue: dedup key vanished during insert; retry");
     const store::Row& r = old[0];
@@ -250,8 +251,9 @@ Result<std::vector<Message>> Outbox::claim(const std::string& destination, size_
                     kReturning;
   std::vector<Message> out;
   Status s = db_.transaction([&]() -> Status {
-    LT_ASSIGN_OR_RETURN(store::Rows rows, db_.query(sql, {now + policy_.lease_ms, destination, now, now,
-                                                          static_cast<int64_t>(limit)}));
+    LT_ASSIGN_OR_RETURN(store::Rows rows,
+                        db_.query(sql, {now + policy_.lease_ms, std::string_view(destination), now, now,
+                                        static_cast<int64_t>(limit)}));
     out.reserve(rows.size());
     for (auto& r : rows) out.push_back(read_message(r));
     return load_payloads(out);
@@ -275,7 +277,7 @@ Status Outbox::load_payloads(std::vector<Message>& messages) {
     LT_ASSIGN_OR_RETURN(store::Rows rows, db_.query(kSql, params));
     for (auto& r : rows) {
       auto it = by_id.find(r.i64(0));
-      if (it != by_id.end()) it->second->payload = r.str(1);
+      if (it != by_id.end()) it->second->payload = r.take_str(1);
     }
     return {};
   });

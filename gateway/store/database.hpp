@@ -19,7 +19,12 @@ class ConfigNode;
 
 namespace lienthong::store {
 
-using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+// A parameter or a column. std::string_view is for parameters: the text is bound where it
+// lies, without a copy (a page's event and message payloads are kilobytes each), so it must
+// outlive the exec()/query() call, as it does when the view is made in the call's own
+// argument list. A std::string parameter is bound from the Params' own copy. Columns read
+// back are always std::string.
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, std::string_view>;
 using Params = std::vector<Value>;
 
 struct Row {
@@ -28,6 +33,8 @@ struct Row {
   int64_t i64(size_t i) const;  // NULL reads as 0
   double f64(size_t i) const;
   std::string str(size_t i) const;  // NULL reads as ""
+  // As str(), moving a text column out instead of copying it (the row keeps an empty one).
+  std::string take_str(size_t i);
 };
 using Rows = std::vector<Row>;
 
@@ -51,6 +58,10 @@ class Database {
 
   // Runs a statement; returns the number of rows changed.
   virtual Result<int64_t> exec(std::string_view sql, const Params& params = {}) = 0;
+  // Runs an INSERT of one row; returns the id (INTEGER PRIMARY KEY) of the row it inserted,
+  // or 0 when it inserted none (ON CONFLICT DO NOTHING). Spares reading the id back through
+  // an index (RETURNING costs SQLite more than the insert itself).
+  virtual Result<int64_t> insert(std::string_view sql, const Params& params = {}) = 0;
   virtual Result<Rows> query(std::string_view sql, const Params& params = {}) = 0;
   // Runs `fn` in one transaction: commit when it returns ok, roll back otherwise.
   // A transaction() inside another joins the outer one. Other threads wait.

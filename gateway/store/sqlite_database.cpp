@@ -18,6 +18,7 @@ int64_t Row::i64(size_t i) const {
   if (auto p = std::get_if<int64_t>(&v)) return *p;
   if (auto p = std::get_if<double>(&v)) return static_cast<int64_t>(*p);
   if (auto p = std::get_if<std::string>(&v)) return std::strtoll(p->c_str(), nullptr, 10);
+  if (auto p = std::get_if<std::string_view>(&v)) return std::strtoll(std::string(*p).c_str(), nullptr, 10);
   return 0;
 }
 
@@ -26,15 +27,22 @@ double Row::f64(size_t i) const {
   if (auto p = std::get_if<double>(&v)) return *p;
   if (auto p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
   if (auto p = std::get_if<std::string>(&v)) return std::strtod(p->c_str(), nullptr);
+  if (auto p = std::get_if<std::string_view>(&v)) return std::strtod(std::string(*p).c_str(), nullptr);
   return 0;
 }
 
 std::string Row::str(size_t i) const {
   const Value& v = cols.at(i);
   if (auto p = std::get_if<std::string>(&v)) return *p;
+  if (auto p = std::get_if<std::string_view>(&v)) return std::string(*p);
   if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
   if (auto p = std::get_if<double>(&v)) return std::to_string(*p);
   return "";
+}
+
+std::string Row::take_str(size_t i) {
+  if (auto p = std::get_if<std::string>(&cols.at(i))) return std::move(*p);
+  return str(i);
 }
 
 namespace {
@@ -155,6 +163,13 @@ class SqliteDatabase final : public Database {
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE) return fail("exec", sql, rc);
     return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Result<int64_t> insert(std::string_view sql, const Params& params) override {
+    std::lock_guard lock(mu_);
+    LT_ASSIGN_OR_RETURN(int64_t changed, exec(sql, params));
+    // Read under the same lock as the insert: no other statement of this connection ran.
+    return changed > 0 ? static_cast<int64_t>(sqlite3_last_insert_rowid(db_)) : int64_t{0};
   }
 
   Result<Rows> query(std::string_view sql, const Params& params) override {
@@ -296,8 +311,9 @@ class SqliteDatabase final : public Database {
             } else if constexpr (std::is_same_v<T, double>) {
               sqlite3_bind_double(stmt, idx, v);
             } else {
-              // SQLITE_STATIC: `params` outlives every step of this call, and the binding
-              // is replaced before the statement runs again; no copy of payloads.
+              // std::string or std::string_view. SQLITE_STATIC: `params` (and the text a
+              // view points at) outlives every step of this call, and the binding is
+              // replaced before the statement runs again; no copy of payloads.
               sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
             }
           },
@@ -335,7 +351,10 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  // NOMUTEX: every use of the connection is already serialised by SqliteDatabase::mu_
+  // (the wal hook runs inside a commit, under it too); SQLite's own mutex would be taken
+  // again on each of the dozen calls (bind, step, reset, ...) of every statement.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (int rc = sqlite3_open_v2(o.path.c_str(), &db, flags, nullptr); rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);

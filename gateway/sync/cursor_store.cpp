@@ -21,7 +21,7 @@ Status CursorStore::set(const std::string& source, const std::string& cursor, in
   auto r = db_.exec(
       "INSERT INTO sync_cursors (source, cursor, updated_at_ms) VALUES (?, ?, ?) "
       "ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at_ms = excluded.updated_at_ms",
-      {source, cursor, now_ms});
+      {std::string_view(source), std::string_view(cursor), now_ms});
   if (!r.ok()) return r.error().context("saving the sync cursor of source '" + source + "'");
   return {};
 }

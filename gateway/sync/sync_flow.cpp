@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <future>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -52,13 +54,25 @@ SyncFlow::SyncFlow(store::Database& db, outbox::Outbox& outbox, Source& source,
       cursors_(db),
       sleep_([](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }) {}
 
-SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor) {
+SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor, std::promise<NextCursor>* next) {
+  // Whatever way this ends (a failed fetch, an exception), the waiter on `next` is told.
+  struct Tell {
+    std::promise<NextCursor>* p;
+    void operator()(NextCursor c) {
+      if (p) p->set_value(std::move(c));
+      p = nullptr;
+    }
+    ~Tell() {
+      if (p) p->set_value(NextCursor{});
+    }
+  } tell{next};
   Fetched out;
   int64_t backoff = options_.pull_backoff_ms;
   for (int attempt = 1;; ++attempt) {
     auto r = source_.fetch(cursor, options_.page_size);
     if (r.ok()) {
       out.page = std::move(r).value();
+      tell(NextCursor{true, out.page->has_more, out.page->next_cursor});
       // Translated here, on the prefetch thread, while the previous page is stored. Without
       // a look at the store (it is busy with that page): events already stored are
       // translated too and then skipped inside the transaction.
@@ -78,6 +92,16 @@ SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor) {
   }
 }
 
+SyncFlow::InFlight SyncFlow::start_fetch(std::string cursor) {
+  auto next = std::make_shared<std::promise<NextCursor>>();
+  InFlight f;
+  f.next = next->get_future();
+  f.fetched = std::async(std::launch::async, [this, cursor = std::move(cursor), next] {
+    return fetch_with_retries(cursor, next.get());
+  });
+  return f;
+}
+
 Result<PullStats> SyncFlow::pull() {
   PullStats total;
   // Several gateway instances on one PostgreSQL store: one pull of a source at a time, so
@@ -95,27 +119,30 @@ Result<PullStats> SyncFlow::pull() {
     return total;
   }
   LT_ASSIGN_OR_RETURN(std::string cursor, cursors_.get(source_name_));
-  // The next page is fetched while this one is translated and stored: the source's
-  // latency and parsing overlap the store's work. A prefetched page is only a read; if
-  // storing the current one fails, it is dropped and the cursor stays where it was.
-  std::future<Fetched> next =
-      std::async(std::launch::async, [this, cursor] { return fetch_with_retries(cursor); });
+  // Pages go through a pipeline: while one page is stored here, the next one is translated
+  // on its own thread, and the one after it is fetched as soon as the next one is read
+  // (its cursor known), not only once it is translated: the source's latency, parsing and
+  // translation overlap each other and the store's work. At most one fetch runs at a time
+  // and at most two pages are ahead of the store. A page fetched ahead is only a read: if
+  // storing a page fails, those ahead are dropped and the cursor stays where it was.
+  InFlight current = start_fetch(cursor);
+  std::optional<InFlight> ahead;
   for (int64_t page_no = 0; options_.max_pages == 0 || page_no < options_.max_pages; ++page_no) {
-    Fetched fetched = next.get();  // fetched and translated on the prefetch thread
+    bool may_go_on = options_.max_pages == 0 || page_no + 1 < options_.max_pages;
+    NextCursor next = current.next.get();  // this page is read; its translation may still run
+    if (next.read && next.has_more && may_go_on && next.cursor != cursor) ahead = start_fetch(next.cursor);
+    Fetched fetched = current.fetched.get();  // fetched and translated on its thread
     total.retried += fetched.retried;
     if (!fetched.page.ok()) return fetched.page.error();
     const SourcePage& page = *fetched.page;
-    bool more = page.has_more && (options_.max_pages == 0 || page_no + 1 < options_.max_pages);
+    bool more = page.has_more && may_go_on;
     if (page.has_more && page.next_cursor == cursor) {
       return Error(ErrorKind::kProtocol,
                    "source '" + source_name_ +
                        "' said it has more but did not move its cursor; stopping this run to "
                        "avoid a loop (check the source's paging)");
     }
-    if (more) {
-      std::string after = page.next_cursor;
-      next = std::async(std::launch::async, [this, after] { return fetch_with_retries(after); });
-    }
+    if (more && !ahead) return Error(ErrorKind::kInternal, "sync: the next page was not fetched ahead");
     LT_ASSIGN_OR_RETURN(PullStats s, store_prepared(page, fetched.prepared));
     total.pages += s.pages;
     total.pulled += s.pulled;
@@ -128,6 +155,8 @@ Result<PullStats> SyncFlow::pull() {
     total.audit_failed += s.audit_failed;
     if (!more) break;
     cursor = page.next_cursor;
+    current = std::move(*ahead);
+    ahead.reset();
   }
   event_counter(source_name_, "new").inc(total.new_events);
   event_counter(source_name_, "unchanged").inc(total.unchanged);

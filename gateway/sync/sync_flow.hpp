@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -120,7 +121,21 @@ class SyncFlow {
     PreparedPage prepared;
     int64_t retried = 0;
   };
-  Fetched fetch_with_retries(const std::string& cursor);
+  // Where the page after a fetched one starts, told as soon as the page is read (before
+  // its translation) so that the pull can start fetching that page meanwhile.
+  struct NextCursor {
+    bool read = false;  // false: the fetch failed (its Fetched says why)
+    bool has_more = false;
+    std::string cursor;
+  };
+  // `next` (when given) is set once the page is read or the fetch has failed.
+  Fetched fetch_with_retries(const std::string& cursor, std::promise<NextCursor>* next = nullptr);
+  // A page being fetched and translated on a thread of its own.
+  struct InFlight {
+    std::future<NextCursor> next;
+    std::future<Fetched> fetched;
+  };
+  InFlight start_fetch(std::string cursor);
   Status store_record(const SourceRecord& record, std::vector<PreparedEvent>& prepared, PullStats& stats,
                       int64_t now);
   Status audit(const model::DossierStatusEvent& e, PullStats& stats, int64_t now);

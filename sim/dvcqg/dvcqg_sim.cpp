@@ -229,9 +229,17 @@ struct DvcqgPortal::Impl {
     bool all_ok = true;
     std::vector<std::pair<std::string, RecordResult>> results;
     std::vector<std::string> lookups_json;
+    // The records' text as sent, kept as the portal's copy instead of written out again
+    // (the same JSON; written out when it cannot be located).
+    auto raw = json::raw_member_elements(req.body, "data");
+    if (raw && raw->size() != data->value.Size()) raw.reset();
+    auto record_text = [&raw](const Value& r, rapidjson::SizeType i) {
+      return raw ? std::string((*raw)[i]) : to_json(r);
+    };
     if (service == "DongBoHoSoMC") {
       ++sync_calls;
-      for (const Value& r : data->value.GetArray()) {
+      for (rapidjson::SizeType i = 0; i < data->value.Size(); ++i) {
+        const Value& r = data->value[i];
         std::string code = r.IsObject() ? str_member(r, "MaHoSo") : "";
         RecordResult res =
             r.IsObject() ? check_dossier(r) : RecordResult{kBadRequest, "Bản ghi không phải đối tượng"};
@@ -243,7 +251,7 @@ struct DvcqgPortal::Impl {
             res = {kNotFound, "Hồ sơ không tồn tại"};
           } else {
             PortalDossier& d = dossiers[code];
-            d.record_json = to_json(r);
+            d.record_json = record_text(r, i);
             d.status = static_cast<int>(*int_member(r, "TrangThaiHoSo"));
             d.agency = str_member(r, "DonViXuLy");
             ++d.updates;
@@ -261,7 +269,8 @@ struct DvcqgPortal::Impl {
       }
     } else if (service == "CapNhatTienDoHoSoMC") {
       ++progress_calls;
-      for (const Value& r : data->value.GetArray()) {
+      for (rapidjson::SizeType i = 0; i < data->value.Size(); ++i) {
+        const Value& r = data->value[i];
         std::string code = r.IsObject() ? str_member(r, "MaHoSo") : "";
         RecordResult res =
             r.IsObject() ? check_progress(r) : RecordResult{kBadRequest, "Bản ghi không phải đối tượng"};
@@ -270,7 +279,7 @@ struct DvcqgPortal::Impl {
           if (it == dossiers.end()) {
             res = {kNotFound, "Hồ sơ không tồn tại"};
           } else {
-            Progress p{to_json(r), static_cast<int>(*int_member(r, "TrangThai")),
+            Progress p{record_text(r, i), static_cast<int>(*int_member(r, "TrangThai")),
                        str_member(r, "ThoiDiemXuLy")};
             // The portal does not deduplicate: the sim counts what a careless client would cause.
             for (auto& old : it->second.progress) {

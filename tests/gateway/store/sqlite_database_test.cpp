@@ -153,6 +153,61 @@ TEST(SqliteDatabase, NewFilesGetTheConfiguredPageSizeAndExistingOnesKeepTheirs) 
   std::filesystem::remove_all(dir);
 }
 
+TEST(SqliteDatabase, TextGivenAsAViewIsBoundWhereItLiesAndReadBackWhole) {
+  auto db = memory_db();
+  ASSERT_TRUE(db->exec("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)").ok());
+  std::string payload(5000, 'x');
+  payload[17] = '\0';  // the view's length is bound, not a C string
+  payload.back() = 'y';
+  Params params{std::string_view("key"), std::string_view(payload)};
+  // The parameter holds the caller's text itself, not a copy of it.
+  ASSERT_TRUE(std::holds_alternative<std::string_view>(params[1]));
+  EXPECT_EQ(std::get<std::string_view>(params[1]).data(), payload.data());
+  ASSERT_TRUE(db->exec("INSERT INTO t VALUES (?, ?)", params).ok());
+  auto rows = db->query("SELECT v, length(CAST(v AS BLOB)) FROM t WHERE k = ?", {std::string_view("key")});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].str(0), payload);
+  EXPECT_EQ((*rows)[0].i64(1), 5000);
+  // Text from a view and from a string are the same value for SQLite (one key).
+  auto dup = db->exec("INSERT INTO t VALUES (?, ?)", {std::string("key"), std::string("other")});
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().kind, ErrorKind::kConflict);
+}
+
+TEST(SqliteDatabase, TakeStrMovesATextColumnOutOfTheRow) {
+  auto db = memory_db();
+  auto rows = db->query("SELECT 'payload', 42");
+  ASSERT_TRUE(rows.ok());
+  Row& row = (*rows)[0];
+  EXPECT_EQ(row.take_str(0), "payload");
+  EXPECT_EQ(row.str(0), "");
+  EXPECT_EQ(row.take_str(1), "42");  // not text: as str()
+  EXPECT_EQ(row.i64(1), 42);
+}
+
+TEST(SqliteDatabase, InsertReturnsTheNewRowsIdOrZeroWhenNothingWasInserted) {
+  auto db = memory_db();
+  ASSERT_TRUE(db->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE)").ok());
+  ASSERT_TRUE(db->exec("INSERT INTO t (id, k) VALUES (41, 'first')").ok());
+  const char* sql = "INSERT INTO t (k) VALUES (?) ON CONFLICT (k) DO NOTHING";
+  auto id = db->insert(sql, {std::string_view("second")});
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, 42);
+  auto again = db->insert(sql, {std::string_view("second")});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);  // conflict: nothing inserted, not the previous insert's id
+  Status in_tx = db->transaction([&]() -> Status {
+    LT_ASSIGN_OR_RETURN(int64_t third, db->insert(sql, {std::string_view("third")}));
+    EXPECT_EQ(third, 43);
+    return {};
+  });
+  EXPECT_TRUE(in_tx.ok());
+  auto bad = db->insert("INSERT INTO t (k) VALUES (?)", {std::string_view("third")});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kConflict);
+}
+
 TEST(SqliteDatabase, WrongParameterCountIsAnError) {
   auto db = memory_db();
   ASSERT_TRUE(db->exec("CREATE TABLE t (k TEXT)").ok());

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 
 #include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
@@ -84,6 +88,49 @@ class CombiningTarget : public FakeTarget {
 
  private:
   size_t per_message_;
+};
+
+// FakeSource that tells when it is asked for a given cursor (from the fetching thread).
+class SignallingSource : public FakeSource {
+ public:
+  explicit SignallingSource(std::string watched) : watched_(std::move(watched)) {}
+  Result<SourcePage> fetch(const std::string& cursor, size_t limit) override {
+    {
+      std::lock_guard lock(mu_);
+      if (cursor == watched_) asked_ = true;
+    }
+    cv_.notify_all();
+    return FakeSource::fetch(cursor, limit);
+  }
+  // Whether the watched cursor is asked for within `limit` (a bound for a broken flow to
+  // fail instead of hanging; a working one is asked at once).
+  bool wait_asked(std::chrono::seconds limit) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, limit, [&] { return asked_; });
+  }
+
+ private:
+  std::string watched_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool asked_ = false;
+};
+
+// Translating an event of `dossier` waits until `source` is asked for the watched cursor,
+// and notes whether it was.
+class WaitingTarget : public FakeTarget {
+ public:
+  WaitingTarget(SignallingSource& source, std::string dossier)
+      : source_(source), dossier_(std::move(dossier)) {}
+  Result<Prepared> prepare(const model::DossierStatusEvent& e, const std::string& canonical) const override {
+    if (e.dossier_code == dossier_) saw_the_fetch = source_.wait_asked(std::chrono::seconds(10));
+    return FakeTarget::prepare(e, canonical);
+  }
+  mutable std::atomic<bool> saw_the_fetch{false};
+
+ private:
+  SignallingSource& source_;
+  std::string dossier_;
 };
 
 class SyncFlowTest : public ::testing::Test {
@@ -178,6 +225,40 @@ TEST_F(SyncFlowTest, NonRetryableFetchErrorIsNotRetried) {
   auto r = flow_->pull();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(source_.cursors.size(), 1u);
+}
+
+TEST_F(SyncFlowTest, ThePageAfterNextIsFetchedWhileTheNextOneIsStillTranslated) {
+  // Page 2 (D2) is translated only once the source is asked for page 3 ("c2"): a flow that
+  // fetched page 3 only after page 2's translation would make that wait run out.
+  SignallingSource source("c2");
+  WaitingTarget target(source, "D2");
+  source.answers.push_back(page({record("D1", {{1, 1}})}, "c1", true));
+  source.answers.push_back(page({record("D2", {{1, 2}})}, "c2", true));
+  source.answers.push_back(page({record("D3", {{1, 1}})}, "c3", false));
+  SyncFlow flow(*db_, *outbox_, source, {&target}, clock_, SyncOptions{});
+  auto r = flow.pull();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(target.saw_the_fetch);
+  // Still stored in order, each page from the cursor the one before it gave.
+  EXPECT_EQ(source.cursors, (std::vector<std::string>{"", "c1", "c2"}));
+  EXPECT_EQ(r->pages, 3);
+  EXPECT_EQ(r->new_events, 3);
+  EXPECT_EQ(cursor(), "c3");
+}
+
+TEST_F(SyncFlowTest, APageThatCannotBeStoredStopsThePullBeforeAnyPageAfterIt) {
+  source_.answers.push_back(page({record("D1", {{1, 1}})}, "c1", true));
+  source_.answers.push_back(page({record("D2", {{1, 2}})}, "c2", true));
+  source_.answers.push_back(page({record("D3", {{1, 1}})}, "c3", false));
+  ASSERT_TRUE(db_->exec("DROP TABLE outbox").ok());  // storing page 1 fails
+  auto r = flow_->pull();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(cursor(), "");
+  // Page 2 may have been read ahead; page 3 is never asked for, nothing is kept.
+  EXPECT_LE(source_.cursors.size(), 2u);
+  dossiers::DossierStore ds(*db_);
+  EXPECT_FALSE(ds.last_sequence("D1")->has_value());
+  EXPECT_FALSE(ds.last_sequence("D2")->has_value());
 }
 
 TEST_F(SyncFlowTest, SourceClaimingMoreWithoutMovingItsCursorStopsTheRun) {

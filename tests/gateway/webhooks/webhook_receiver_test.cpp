@@ -41,6 +41,10 @@ class FlakyDatabase final : public store::Database {
     if (fail_writes) return make_error(ErrorKind::kStore, "disk I/O error (injected)");
     return inner_.exec(sql, p);
   }
+  Result<int64_t> insert(std::string_view sql, const store::Params& p) override {
+    if (fail_writes) return make_error(ErrorKind::kStore, "disk I/O error (injected)");
+    return inner_.insert(sql, p);
+  }
   Result<store::Rows> query(std::string_view sql, const store::Params& p) override {
     return inner_.query(sql, p);
   }
