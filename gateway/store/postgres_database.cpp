@@ -167,6 +167,23 @@ class PostgresDatabase final : public Database {
     return static_cast<int64_t>(n && *n ? std::strtoll(n, nullptr, 10) : 0);
   }
 
+  // The id comes from lastval(): the identity sequence this session advanced last, read
+  // under the same lock so that no other statement of this connection ran in between. A
+  // row that ON CONFLICT DO NOTHING skipped consumed a sequence value too, so the count
+  // of inserted rows decides first.
+  Result<int64_t> insert(std::string_view sql, const Params& params) override {
+    std::lock_guard lock(mu_);
+    LT_ASSIGN_OR_RETURN(ResultPtr res, run("insert", sql, params));
+    const char* n = PQcmdTuples(res.get());
+    if (!(n && *n) || std::strtoll(n, nullptr, 10) == 0) return int64_t{0};
+    LT_ASSIGN_OR_RETURN(ResultPtr id, run("insert", "SELECT lastval()", {}));
+    if (PQntuples(id.get()) != 1 || PQgetisnull(id.get(), 0, 0)) {
+      return make_error(ErrorKind::kStore,
+                        "PostgreSQL insert: lastval() gave no id for: " + std::string(sql.substr(0, 60)));
+    }
+    return static_cast<int64_t>(std::strtoll(PQgetvalue(id.get(), 0, 0), nullptr, 10));
+  }
+
   Result<Rows> query(std::string_view sql, const Params& params) override {
     std::lock_guard lock(mu_);
     LT_ASSIGN_OR_RETURN(ResultPtr res, run("query", sql, params));
@@ -363,6 +380,10 @@ class PostgresDatabase final : public Database {
       if (auto p = std::get_if<std::string>(&v)) {
         values[i] = p->c_str();
         lengths[i] = static_cast<int>(p->size());
+      } else if (auto p = std::get_if<std::string_view>(&v)) {
+        // Text-format parameters are read up to their NUL: a view needs its own copy.
+        text[i].assign(*p);
+        values[i] = text[i].c_str();
       } else if (auto p = std::get_if<int64_t>(&v)) {
         text[i] = std::to_string(*p);
         values[i] = text[i].c_str();

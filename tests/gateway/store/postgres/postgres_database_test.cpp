@@ -111,6 +111,38 @@ TEST_P(StoreContract, AFailedMigrationNamesItselfAndLeavesNothingBehind) {
   EXPECT_EQ(count("schema_migrations WHERE module = 'bad'"), 0);
 }
 
+TEST_P(StoreContract, InsertGivesTheNewRowsIdOrZeroWhenNothingWasInserted) {
+  ASSERT_TRUE(
+      db_->migrate({{"t", 1, "CREATE TABLE items (id INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE, v TEXT)"}})
+          .ok());
+  const char* sql = "INSERT INTO items (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING";
+  std::string payload(3000, 'p');
+  payload.back() = 'q';
+  auto first = db_->insert(sql, {std::string_view("first"), std::string_view(payload)});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(*first, 1);
+  auto again = db_->insert(sql, {std::string_view("first"), std::string_view("other")});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, 0) << "a conflict inserts nothing: not the previous insert's id";
+  Status in_tx = db_->transaction([&]() -> Status {
+    LT_ASSIGN_OR_RETURN(int64_t second, db_->insert(sql, {std::string_view("second"), nullptr}));
+    EXPECT_GT(second, 1);
+    auto rows = db_->query("SELECT k FROM items WHERE id = ?", {second});
+    EXPECT_TRUE(rows.ok() && rows->size() == 1 && (*rows)[0].str(0) == "second");
+    return {};
+  });
+  EXPECT_TRUE(in_tx.ok());
+  // Text bound from a view is stored whole (a view is not NUL-terminated).
+  auto rows =
+      db_->query("SELECT v FROM items WHERE k = ?", {std::string_view("first-and-more").substr(0, 5)});
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].str(0), payload);
+  auto bad = db_->insert("INSERT INTO items (k) VALUES (?)", {std::string_view("second")});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kConflict);
+}
+
 TEST_P(StoreContract, FailedTransactionRollsBack) {
   ASSERT_TRUE(db_->exec("CREATE TABLE t (k TEXT PRIMARY KEY)").ok());
   Status s = db_->transaction([&]() -> Status {
