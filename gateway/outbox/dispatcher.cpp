@@ -56,10 +56,14 @@ struct Dispatcher::Impl {
       outcomes.resize(batch.size(), Error(ErrorKind::kServer, "destination '" + d.name() +
                                                                   "' returned no outcome for this message"));
     }
-    std::vector<int64_t> ids;
+    std::vector<int64_t> ids, leases;
     ids.reserve(batch.size());
-    for (auto& m : batch) ids.push_back(m.id);
-    auto states = outbox.mark_outcomes(ids, outcomes);
+    leases.reserve(batch.size());
+    for (auto& m : batch) {
+      ids.push_back(m.id);
+      leases.push_back(m.lease_until_ms);
+    }
+    auto states = outbox.mark_outcomes(ids, outcomes, leases);
     if (!states.ok()) {
       // The leases expire and the batch comes back: at-least-once.
       return states.error().context("outbox: marking a batch for '" + d.name() + "'");

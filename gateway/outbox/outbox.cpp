@@ -1,6 +1,7 @@
 #include "gateway/outbox/outbox.hpp"
 
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -295,7 +296,7 @@ Status Outbox::mark_sent(const std::vector<int64_t>& ids) {
   });
 }
 
-Result<State> Outbox::mark_failed(int64_t id, const Error& error) {
+Result<State> Outbox::mark_failed(int64_t id, const Error& error, int64_t claimed_lease) {
   int64_t now = clock_.now_ms();
   State result = State::kPending;
   std::string recorded = std::string(to_string(error.kind)) + ": " + error.message;
@@ -303,15 +304,23 @@ Result<State> Outbox::mark_failed(int64_t id, const Error& error) {
     recorded += " (upstream HTTP " + std::to_string(error.upstream_status) + ")";
   if (!error.code.empty()) recorded += " [code " + error.code + "]";
   Status s = db_.transaction([&]() -> Status {
-    LT_ASSIGN_OR_RETURN(store::Rows rows, db_.query("SELECT state, attempts, created_at_ms, replayed_at_ms "
-                                                    "FROM outbox WHERE id = ?",
-                                                    {id}));
+    LT_ASSIGN_OR_RETURN(store::Rows rows,
+                        db_.query("SELECT state, attempts, created_at_ms, replayed_at_ms, lease_until_ms "
+                                  "FROM outbox WHERE id = ?",
+                                  {id}));
     if (rows.empty())
       return Error(ErrorKind::kNotFound, "outbox message " + std::to_string(id) + " not found");
     auto state = parse_state(rows[0].str(0));
     if (state != State::kPending) {
       result = state.value_or(State::kPending);
       return {};  // already settled (e.g. sent by another worker after a lease expiry)
+    }
+    if (claimed_lease != 0 && rows[0].i64(4) != claimed_lease) {
+      // Claimed again after this caller's lease ran out: the new holder reports the outcome.
+      spdlog::info(
+          "outbox: message {} was claimed again after a lease ran out; a stale failure report is dropped",
+          id);
+      return {};
     }
     int attempts = static_cast<int>(rows[0].i64(1));
     int64_t age_from = std::max(rows[0].i64(2), rows[0].i64(3));
@@ -337,10 +346,12 @@ Result<State> Outbox::mark_failed(int64_t id, const Error& error) {
 }
 
 Result<std::vector<State>> Outbox::mark_outcomes(const std::vector<int64_t>& ids,
-                                                 const std::vector<Status>& outcomes) {
-  if (ids.size() != outcomes.size()) {
+                                                 const std::vector<Status>& outcomes,
+                                                 const std::vector<int64_t>& claimed_leases) {
+  if (ids.size() != outcomes.size() || (!claimed_leases.empty() && claimed_leases.size() != ids.size())) {
     return Error(ErrorKind::kInternal, "outbox mark_outcomes: " + std::to_string(ids.size()) + " ids but " +
-                                           std::to_string(outcomes.size()) + " outcomes");
+                                           std::to_string(outcomes.size()) + " outcomes and " +
+                                           std::to_string(claimed_leases.size()) + " leases");
   }
   std::vector<State> states(ids.size(), State::kSent);
   Status s = db_.transaction([&]() -> Status {
@@ -350,7 +361,8 @@ Result<std::vector<State>> Outbox::mark_outcomes(const std::vector<int64_t>& ids
       if (outcomes[i].ok()) {
         sent.push_back(ids[i]);
       } else {
-        LT_ASSIGN_OR_RETURN(states[i], mark_failed(ids[i], outcomes[i].error()));
+        LT_ASSIGN_OR_RETURN(states[i], mark_failed(ids[i], outcomes[i].error(),
+                                                   claimed_leases.empty() ? 0 : claimed_leases[i]));
       }
     }
     return mark_sent(sent);

@@ -119,12 +119,18 @@ class Outbox {
   Result<std::vector<Message>> claim(const std::string& destination, size_t limit);
   Status mark_sent(const std::vector<int64_t>& ids);
   // Retryable errors schedule the next attempt; others, or attempts/age exhausted,
-  // dead-letter the message. Returns the state the message ends in.
-  Result<State> mark_failed(int64_t id, const Error& error);
+  // dead-letter the message. Returns the state the message ends in. `claimed_lease` is
+  // the lease_until_ms the caller's claim gave the message (0: not checked): if the
+  // lease ran out and the message was claimed again meanwhile (by another worker or
+  // instance, which may be delivering it now), the stale failure changes nothing: it
+  // would clear the new holder's lease and let a third claimer send it beside it.
+  Result<State> mark_failed(int64_t id, const Error& error, int64_t claimed_lease = 0);
   // Both of the above for one delivered batch, in one transaction: outcomes[i] belongs
-  // to ids[i]. Returns the state each message ends in.
+  // to ids[i], claimed_leases[i] (when given) is its lease as claimed. Returns the state
+  // each message ends in.
   Result<std::vector<State>> mark_outcomes(const std::vector<int64_t>& ids,
-                                           const std::vector<Status>& outcomes);
+                                           const std::vector<Status>& outcomes,
+                                           const std::vector<int64_t>& claimed_leases = {});
 
   Result<std::vector<Message>> list(const ListFilter& filter);
   Result<Message> get(int64_t id);

@@ -325,6 +325,32 @@ TEST_F(OutboxTest, ExpiredLeaseRedeliversAfterASimulatedCrash) {
   EXPECT_EQ(m->attempts, 2);  // the crashed attempt counts
 }
 
+TEST_F(OutboxTest, AFailureReportedAfterTheMessageWasClaimedAgainChangesNothing) {
+  int64_t id = enqueue("a", "a1");
+  auto first = outbox_->claim("dvcqg", 10);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  // The first worker is slow: its lease runs out and another worker claims the message.
+  clock_.advance(Millis(policy_.lease_ms));
+  auto second = outbox_->claim("dvcqg", 10);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u);
+  ASSERT_NE((*second)[0].lease_until_ms, (*first)[0].lease_until_ms);
+  // The first worker's failure arrives late: the second holder's lease stays.
+  auto stale = outbox_->mark_outcomes({id}, {Status(kPermanent)}, {(*first)[0].lease_until_ms});
+  ASSERT_TRUE(stale.ok());
+  EXPECT_EQ(stale->at(0), State::kPending);
+  auto m = outbox_->get(id);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->lease_until_ms, (*second)[0].lease_until_ms);
+  EXPECT_EQ(m->last_error, "");
+  EXPECT_TRUE(claim_ids().empty()) << "still leased to the second worker";
+  // The holder's own report applies.
+  auto own = outbox_->mark_failed(id, kPermanent, (*second)[0].lease_until_ms);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(*own, State::kDead);
+}
+
 TEST_F(OutboxTest, DeadLetterBlocksItsKeyUntilReplayed) {
   int64_t a1 = enqueue("a", "a1"), a2 = enqueue("a", "a2");
   ASSERT_EQ(claim_ids(), std::vector<int64_t>{a1});
