@@ -11,9 +11,11 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -36,10 +38,13 @@ class PostgresServer {
     if (running_) return;
     namespace fs = std::filesystem;
     bindir_ = find_bindir();
+    stop_orphans();
     char tmpl[] = "/tmp/lienthong-pg-XXXXXX";
     if (!::mkdtemp(tmpl))
       throw std::runtime_error("postgres test server: cannot create a temporary directory");
     dir_ = tmpl;
+    // Who started this server: a later run stops it if this process dies without stop().
+    std::ofstream(dir_ + "/owner.pid") << ::getpid() << "\n";
     std::string data = dir_ + "/data";
     if (::geteuid() == 0) {
       struct passwd* pw = ::getpwnam("postgres");
@@ -53,7 +58,7 @@ class PostgresServer {
       if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
         throw std::runtime_error("postgres test server: cannot hand " + dir_ + " to the postgres user");
       }
-      as_user_ = "runuser -u postgres -- ";
+      as_user_ = as_user_prefix();
     }
     // Durability is not what these tests are about: fsync off keeps them fast.
     sh(as_user_ + bindir_ + "/initdb -D " + data + " -U lienthong -A trust -E UTF8 --locale=C --no-sync >" +
@@ -110,6 +115,27 @@ class PostgresServer {
 
  private:
   PostgresServer() = default;
+
+  // Servers left by a test binary that was killed (SIGKILL, a ctest timeout) before it
+  // could stop them: their owner process is gone. Servers of running binaries are kept.
+  void stop_orphans() const {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator("/tmp", ec)) {
+      if (e.path().filename().string().rfind("lienthong-pg-", 0) != 0) continue;
+      std::ifstream in(e.path() / "owner.pid");
+      pid_t owner = 0;
+      if (!(in >> owner) || owner <= 0 || ::kill(owner, 0) == 0 || errno != ESRCH) continue;
+      if (fs::exists(e.path() / "data" / "postmaster.pid")) {
+        std::string cmd = as_user_prefix() + bindir_ + "/pg_ctl -D " + (e.path() / "data").string() +
+                          " -m immediate -w stop >/dev/null 2>&1";
+        (void)std::system(cmd.c_str());
+      }
+      std::error_code rm;
+      fs::remove_all(e.path(), rm);
+    }
+  }
+  static std::string as_user_prefix() { return ::geteuid() == 0 ? "runuser -u postgres -- " : ""; }
 
   static std::string find_bindir() {
     namespace fs = std::filesystem;
