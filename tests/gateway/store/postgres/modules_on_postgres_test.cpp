@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <future>
 #include <set>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "gateway/audit/audit_log.hpp"
 #include "gateway/common/clock.hpp"
 #include "gateway/common/vn_time.hpp"
+#include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/kpi/due_audit.hpp"
 #include "gateway/kpi/late_register.hpp"
 #include "gateway/outbox/outbox.hpp"
@@ -20,6 +22,9 @@
 #include "gateway/store/database.hpp"
 #include "gateway/sync/sync_flow.hpp"
 #include "gateway/webhooks/receipts.hpp"
+#include "gateway/webhooks/standard_webhooks.hpp"
+#include "gateway/webhooks/webhook_receiver.hpp"
+#include "sim/ministry/ministry_messages.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace lienthong {
@@ -484,6 +489,70 @@ TEST_F(ModulesOnPostgres, ReconciliationRunsAreSavedNumberedReusedAndDiffed) {
   EXPECT_EQ(*n, 1);
   ASSERT_EQ(loaded.payments().size(), 1u);
   EXPECT_EQ(loaded.payments()[0].status, PaymentStatus::kPaid);
+}
+
+// A signed Standard Webhooks request, as a ministry system sends it.
+server::Request signed_webhook(const std::string& body, const std::string& id, const std::string& secret,
+                               int64_t now_s) {
+  server::Request r;
+  r.method = "POST";
+  r.path = "/v1/webhooks/dkkd";
+  r.body = body;
+  r.headers = {
+      {"content-type", "application/json"},
+      {"webhook-id", id},
+      {"webhook-timestamp", std::to_string(now_s)},
+      {"webhook-signature", webhooks::sign(webhooks::decode_secret(secret).value(), id, now_s, body)}};
+  return r;
+}
+
+TEST_F(ModulesOnPostgres, AWebhookIsStoredQueuedAndAnsweredTheSameWhenRedeliveredAfterARestart) {
+  const char* secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  ::setenv("LT_PG_WH_SECRET", secret, 1);
+  ManualClock clock(1'795'000'000'000);  // 2026-11-18
+  auto journal = std::filesystem::temp_directory_path() / ("lt_pg_wh_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(journal);
+  auto cfg = ConfigFile::from_string(R"({"webhooks": {"sources": {"dkkd": {
+      "secrets": {"current": {"env": "LT_PG_WH_SECRET"}},
+      "mapping": "mappings/webhooks/dkkd/mapping.json",
+      "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"}}}})",
+                                     LIENTHONG_SOURCE_DIR);
+  auto config = [&] {
+    webhooks::WebhooksConfig c = webhooks::parse_config(cfg->root().object("webhooks"));
+    c.journal_dir = journal.string();
+    return c;
+  };
+  outbox::Outbox box(*db_, outbox::Policy{}, clock);
+  sim::ministry::MessageSpec spec;
+  spec.index = 7;
+  spec.now_ms = clock.now_ms();
+  const std::string body = sim::ministry::business_registration_json(spec);
+  std::string first_body;
+  {
+    webhooks::WebhookReceiver receiver(config(), *db_, box, clock, 0);
+    auto out = receiver.receive("dkkd", signed_webhook(body, "msg_pg_1", secret, clock.now_ms() / 1000));
+    ASSERT_EQ(out.status, 202) << out.detail << out.body;
+    first_body = out.body;
+    ASSERT_TRUE(receiver.wait_applied(std::chrono::seconds(20)));
+  }
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
+  EXPECT_EQ(webhooks::Receipts(*db_).count().value(), 1);
+  auto history = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(spec)).value();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(box.counts().value().pending, 1) << "forwarded to DVCQG through the outbox";
+
+  // A restart (new connection, new receiver): the redelivery is answered from the receipt.
+  db_ = open();
+  ASSERT_TRUE(db_);
+  outbox::Outbox box2(*db_, outbox::Policy{}, clock);
+  webhooks::WebhookReceiver receiver(config(), *db_, box2, clock, 0);
+  auto again = receiver.receive("dkkd", signed_webhook(body, "msg_pg_1", secret, clock.now_ms() / 1000));
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.body, first_body);
+  ASSERT_TRUE(receiver.wait_applied(std::chrono::seconds(20)));
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
+  EXPECT_EQ(box2.counts().value().pending, 1);
+  std::filesystem::remove_all(journal);
 }
 
 }  // namespace
