@@ -62,10 +62,17 @@ class KpiFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::move(store::open_sqlite({.path = ":memory:"})).value();
+    seed(*db_);
+  }
+
+ public:
+  // The data set into `db` (any backend), its tables created first. Also used by the
+  // PostgreSQL tests to compare reports between the two backends.
+  static void seed(store::Database& db) {
     auto m = dossiers::DossierStore::migrations();
     auto l = LateRegister::migrations();
     m.insert(m.end(), l.begin(), l.end());
-    ASSERT_TRUE(db_->migrate(m).ok());
+    ASSERT_TRUE(db.migrate(m).ok());
     // Agencies: A1 province, B1 district, C1 commune.
     const Spec specs[] = {
         // resolved on time; online; paid; digitised; electronic result
@@ -193,7 +200,7 @@ class KpiFixture : public ::testing::Test {
          false,
          50000},
     };
-    dossiers::DossierStore store(*db_);
+    dossiers::DossierStore store(db);
     for (const auto& s : specs) {
       int seq = 0;
       for (auto& [status, at] : s.statuses) {
@@ -222,6 +229,8 @@ class KpiFixture : public ::testing::Test {
       }
     }
   }
+
+ protected:
   std::unique_ptr<store::Database> db_;
 };
 

@@ -15,7 +15,10 @@
 #include "gateway/common/vn_time.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/kpi/due_audit.hpp"
+#include "gateway/kpi/indicators.hpp"
 #include "gateway/kpi/late_register.hpp"
+#include "gateway/kpi/monitors.hpp"
+#include "gateway/kpi/period.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/reconciliation/callback_inbox.hpp"
 #include "gateway/reconciliation/run_store.hpp"
@@ -25,6 +28,7 @@
 #include "gateway/webhooks/standard_webhooks.hpp"
 #include "gateway/webhooks/webhook_receiver.hpp"
 #include "sim/ministry/ministry_messages.hpp"
+#include "tests/gateway/kpi/kpi_fixture.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace lienthong {
@@ -553,6 +557,51 @@ TEST_F(ModulesOnPostgres, AWebhookIsStoredQueuedAndAnsweredTheSameWhenRedelivere
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
   EXPECT_EQ(box2.counts().value().pending, 1);
   std::filesystem::remove_all(journal);
+}
+
+TEST_F(ModulesOnPostgres, KpiIndicatorsAndMonitorsReportTheSameAsOnSqlite) {
+  // The same hand-built data set in both stores; every indicator under every grouping, and
+  // the monitors, must come out identical.
+  auto sqlite = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  kpi::testing::KpiFixture::seed(*sqlite);
+  kpi::testing::KpiFixture::seed(*db_);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  auto period = kpi::parse_period("2023-Q2");
+  ASSERT_TRUE(period.ok());
+  for (kpi::GroupBy by :
+       {kpi::GroupBy::kNone, kpi::GroupBy::kAgency, kpi::GroupBy::kLevel, kpi::GroupBy::kProcedure}) {
+    auto on_sqlite = kpi::compute_kpi(*sqlite, kpi::testing::catalogue(), *period, by, kpi::indicator_ids());
+    auto on_postgres = kpi::compute_kpi(*db_, kpi::testing::catalogue(), *period, by, kpi::indicator_ids());
+    ASSERT_TRUE(on_sqlite.ok()) << on_sqlite.error().message;
+    ASSERT_TRUE(on_postgres.ok()) << on_postgres.error().message;
+    EXPECT_FALSE(on_sqlite->rows.empty());
+    EXPECT_EQ(kpi::to_csv(*on_postgres), kpi::to_csv(*on_sqlite)) << "group by " << static_cast<int>(by);
+  }
+  calendar::DeadlineCalculator calc{calendar::WorkingDayCalendar(), calendar::OfficeHoursTable()};
+  using kpi::testing::T;
+  auto ack_sqlite = kpi::unacknowledged_online(*sqlite, calc, T("2023-07-05T08:00"), T("2023-03-01T00:00"),
+                                               T("2023-07-01T00:00"));
+  auto ack_postgres = kpi::unacknowledged_online(*db_, calc, T("2023-07-05T08:00"), T("2023-03-01T00:00"),
+                                                 T("2023-07-01T00:00"));
+  ASSERT_TRUE(ack_sqlite.ok() && ack_postgres.ok());
+  ASSERT_EQ(ack_postgres->size(), ack_sqlite->size());
+  EXPECT_FALSE(ack_sqlite->empty());
+  for (size_t i = 0; i < ack_sqlite->size(); ++i) {
+    EXPECT_EQ((*ack_postgres)[i].dossier_code, (*ack_sqlite)[i].dossier_code);
+    EXPECT_EQ((*ack_postgres)[i].state, (*ack_sqlite)[i].state);
+    EXPECT_EQ((*ack_postgres)[i].deadline_ms, (*ack_sqlite)[i].deadline_ms);
+  }
+  auto late_sqlite = kpi::late_dossiers(*sqlite, calc, T("2023-07-05T08:00"), T("2023-03-01T00:00"),
+                                        T("2023-07-01T00:00"), false);
+  auto late_postgres = kpi::late_dossiers(*db_, calc, T("2023-07-05T08:00"), T("2023-03-01T00:00"),
+                                          T("2023-07-01T00:00"), false);
+  ASSERT_TRUE(late_sqlite.ok() && late_postgres.ok());
+  ASSERT_EQ(late_postgres->size(), late_sqlite->size());
+  EXPECT_FALSE(late_sqlite->empty());
+  for (size_t i = 0; i < late_sqlite->size(); ++i) {
+    EXPECT_EQ((*late_postgres)[i].dossier_code, (*late_sqlite)[i].dossier_code);
+    EXPECT_EQ((*late_postgres)[i].late_working_minutes, (*late_sqlite)[i].late_working_minutes);
+  }
 }
 
 }  // namespace
