@@ -90,8 +90,12 @@ struct Harness {
 
   std::string config_text;
 
-  explicit Harness(const std::string& config = config_json()) : config_text(config) {
-    db = std::move(store::open_sqlite({":memory:"})).value();
+  explicit Harness(const std::string& config = config_json())
+      : Harness(std::move(store::open_sqlite({":memory:"})).value(), config) {}
+  // On a store of the caller's (the PostgreSQL tests).
+  explicit Harness(std::unique_ptr<store::Database> store, const std::string& config = config_json())
+      : config_text(config) {
+    db = std::move(store);
     auto st = db->migrate(audit::AuditLog::migrations());
     if (!st.ok()) throw std::runtime_error(st.error().message);
     audit = std::make_unique<audit::AuditLog>(*db);

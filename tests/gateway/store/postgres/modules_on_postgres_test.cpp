@@ -28,6 +28,7 @@
 #include "gateway/webhooks/standard_webhooks.hpp"
 #include "gateway/webhooks/webhook_receiver.hpp"
 #include "sim/ministry/ministry_messages.hpp"
+#include "tests/gateway/citizen/citizen_fixture.hpp"
 #include "tests/gateway/kpi/kpi_fixture.hpp"
 #include "tests/support/postgres_server.hpp"
 
@@ -602,6 +603,31 @@ TEST_F(ModulesOnPostgres, KpiIndicatorsAndMonitorsReportTheSameAsOnSqlite) {
     EXPECT_EQ((*late_postgres)[i].dossier_code, (*late_sqlite)[i].dossier_code);
     EXPECT_EQ((*late_postgres)[i].late_working_minutes, (*late_sqlite)[i].late_working_minutes);
   }
+}
+
+TEST_F(ModulesOnPostgres, CitizenLookupsAreAuditedAndAFlagIsRebuiltFromTheAuditLogAfterARestart) {
+  // Threshold 3 misses in 600 s, flagged for 3600 s, one lookup per 60 s while flagged.
+  citizen::testing::Harness h(open());
+  const auto& c = h.citizen();
+  auto found = h.service->handle(citizen::testing::Harness::key(), h.body_for(c));
+  EXPECT_EQ(found.status, 200) << found.body;
+  for (int i = 0; i < 3; ++i) {
+    h.clock.advance(std::chrono::milliseconds(2000));
+    auto miss = h.service->handle(citizen::testing::Harness::key(),
+                                  citizen::testing::Harness::body(c.personal_id, "Sai Tên", c.date_of_birth));
+    EXPECT_EQ(miss.status, 422) << miss.body;
+  }
+  EXPECT_EQ(h.restart(), 1u);
+  h.clock.advance(std::chrono::milliseconds(2000));
+  EXPECT_EQ(h.service->handle(citizen::testing::Harness::key(), h.body_for(c)).status, 429);
+  auto entries = h.audit->all();
+  ASSERT_TRUE(entries.ok()) << entries.error().message;
+  ASSERT_EQ(entries->size(), 5u);
+  EXPECT_EQ(entries->back().result, "refused_enumeration");
+  auto report = h.audit->verify();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->intact) << report->problem;
+  EXPECT_EQ(report->entries, 5);
 }
 
 }  // namespace
