@@ -10,39 +10,13 @@
 
 #include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
+#include "tests/gateway/sync/sync_fakes.hpp"
 
 namespace lienthong::sync {
 namespace {
 
-model::DossierStatusEvent event(const std::string& code, int seq, int status, int64_t at_ms) {
-  model::DossierStatusEvent e;
-  e.source = "fake";
-  e.dossier_code = code;
-  e.procedure_code = "1.003560.000.00.00.H56";
-  e.channel = 2;
-  e.owner_type = 1;
-  e.agency_code = "000.00.12.H56";
-  e.agency_level = "province";
-  e.received_at_ms = 1'700'000'000'000;
-  e.due_at_ms = e.received_at_ms + 10 * 86'400'000LL;
-  e.status = status;
-  e.status_at_ms = at_ms;
-  e.sequence = seq;
-  return e;
-}
-
-SourceRecord record(const std::string& code, std::vector<std::pair<int, int>> seq_status) {
-  SourceRecord r;
-  r.dossier_code = code;
-  r.payload = "{\"ma_ho_so\":\"" + code + "\"}";
-  for (auto [seq, status] : seq_status) {
-    SourceEvent ev;
-    ev.sequence = seq;
-    ev.event = event(code, seq, status, 1'700'000'000'000 + seq * 3'600'000LL);
-    r.events.push_back(std::move(ev));
-  }
-  return r;
-}
+using fakes::FakeTarget;
+using fakes::record;
 
 // Serves queued pages (or errors); records the cursors it was asked for.
 class FakeSource : public Source {
@@ -57,20 +31,6 @@ class FakeSource : public Source {
   }
   std::deque<Result<SourcePage>> answers;
   std::vector<std::string> cursors;
-};
-
-// Refuses status 99 and any first status other than 1 or 2.
-class FakeTarget : public SyncTarget {
- public:
-  std::string name() const override { return "fake_dest"; }
-  std::vector<Status> deliver(const std::vector<outbox::Message>& b) override {
-    return std::vector<Status>(b.size());
-  }
-  Status check(const model::DossierStatusEvent& e, std::optional<int> prev) const override {
-    if (e.status == 99) return Error(ErrorKind::kValidation, "TrangThaiHoSo 99 is not a national code");
-    if (!prev && e.status != 1 && e.status != 2) return Error(ErrorKind::kValidation, "bad first status");
-    return {};
-  }
 };
 
 // Carries up to `per_message` events of a dossier in one message: a JSON array of the
@@ -451,7 +411,8 @@ class SyncDueAuditTest : public SyncFlowTest {
     r.payload = "{\"ma_ho_so\":\"" + code + "\"}";
     SourceEvent ev;
     ev.sequence = seq;
-    model::DossierStatusEvent e = event(code, seq, status, at("2026-02-13T16:00") + seq * 60'000LL);
+    model::DossierStatusEvent e = fakes::event(code, seq, status);
+    e.status_at_ms = at("2026-02-13T16:00") + seq * 60'000LL;
     e.procedure_code = kProcedure;
     e.received_at_ms = at("2026-02-13T16:00");
     e.due_at_ms = at(due);

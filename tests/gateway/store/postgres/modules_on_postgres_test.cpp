@@ -30,6 +30,7 @@
 #include "sim/ministry/ministry_messages.hpp"
 #include "tests/gateway/citizen/citizen_fixture.hpp"
 #include "tests/gateway/kpi/kpi_fixture.hpp"
+#include "tests/gateway/sync/sync_fakes.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace lienthong {
@@ -180,35 +181,8 @@ TEST_F(ModulesOnPostgres, TwoInstancesClaimingInParallelNeverGetTheSameMessage) 
 
 // --- the sync flow ---
 
-model::DossierStatusEvent event(const std::string& code, int seq, int status) {
-  model::DossierStatusEvent e;
-  e.source = "fake";
-  e.dossier_code = code;
-  e.procedure_code = "1.003560.000.00.00.H56";
-  e.channel = 2;
-  e.owner_type = 1;
-  e.agency_code = "000.00.12.H56";
-  e.agency_level = "province";
-  e.received_at_ms = 1'700'000'000'000;
-  e.due_at_ms = e.received_at_ms + 10 * 86'400'000LL;
-  e.status = status;
-  e.status_at_ms = 1'700'000'000'000 + seq * 3'600'000LL;
-  e.sequence = seq;
-  return e;
-}
-
-sync::SourceRecord record(const std::string& code, std::vector<std::pair<int, int>> seq_status) {
-  sync::SourceRecord r;
-  r.dossier_code = code;
-  r.payload = "{\"ma_ho_so\":\"" + code + "\"}";
-  for (auto [seq, status] : seq_status) {
-    sync::SourceEvent ev;
-    ev.sequence = seq;
-    ev.event = event(code, seq, status);
-    r.events.push_back(std::move(ev));
-  }
-  return r;
-}
+using sync::fakes::FakeTarget;
+using sync::fakes::record;
 
 // Two pages, then nothing; the first fetch can be held until released.
 class GatedSource : public sync::Source {
@@ -230,18 +204,6 @@ class GatedSource : public sync::Source {
   std::atomic<int> fetches{0};
   std::optional<std::shared_future<void>> gate;
   std::promise<void> entered;
-};
-
-class FakeTarget : public sync::SyncTarget {
- public:
-  std::string name() const override { return "fake_dest"; }
-  std::vector<Status> deliver(const std::vector<outbox::Message>& b) override {
-    return std::vector<Status>(b.size());
-  }
-  Status check(const model::DossierStatusEvent& e, std::optional<int>) const override {
-    if (e.status == 99) return Error(ErrorKind::kValidation, "TrangThaiHoSo 99 is not a national code");
-    return {};
-  }
 };
 
 TEST_F(ModulesOnPostgres, ASyncPullStoresEventsQuarantinesAndAdvancesTheCursor) {
@@ -267,68 +229,73 @@ TEST_F(ModulesOnPostgres, ASyncPullStoresEventsQuarantinesAndAdvancesTheCursor) 
   EXPECT_EQ(again->unchanged, 4);
 }
 
+// Two gateway instances (own connections and outboxes) syncing the same source; A's first
+// fetch is held until `release` is set, so that a test can act while A is inside its pull.
+struct TwoInstances {
+  TwoInstances(store::Database& db_a, std::unique_ptr<store::Database> other, const Clock& clock)
+      : db_b(std::move(other)),
+        box_a(db_a, outbox::Policy{}, clock),
+        box_b(*db_b, outbox::Policy{}, clock),
+        flow_a(db_a, box_a, source_a, {&target}, clock, sync::SyncOptions{}),
+        flow_b(*db_b, box_b, source_b, {&target}, clock, sync::SyncOptions{}) {
+    source_a.gate = release.get_future().share();
+    entered = source_a.entered.get_future();
+  }
+  std::unique_ptr<store::Database> db_b;
+  outbox::Outbox box_a, box_b;
+  GatedSource source_a, source_b;
+  FakeTarget target;
+  std::promise<void> release;
+  std::future<void> entered;  // A is inside its pull, fetching its first page
+  sync::SyncFlow flow_a, flow_b;
+};
+
 TEST_F(ModulesOnPostgres, OnlyOneInstancePullsASourceAtATime) {
   auto other_db = open();
   ASSERT_TRUE(other_db);
-  outbox::Outbox box_a(*db_, outbox::Policy{}, clock_);
-  outbox::Outbox box_b(*other_db, outbox::Policy{}, clock_);
-  GatedSource source_a, source_b;
-  std::promise<void> release;
-  source_a.gate = release.get_future().share();
-  auto entered = source_a.entered.get_future();
-  FakeTarget target;
-  sync::SyncFlow flow_a(*db_, box_a, source_a, {&target}, clock_, sync::SyncOptions{});
-  sync::SyncFlow flow_b(*other_db, box_b, source_b, {&target}, clock_, sync::SyncOptions{});
+  TwoInstances two(*db_, std::move(other_db), clock_);
 
-  auto running = std::async(std::launch::async, [&] { return flow_a.pull(); });
-  entered.wait();  // instance A is inside its pull, fetching its first page
-  auto b = flow_b.pull();
+  auto running = std::async(std::launch::async, [&] { return two.flow_a.pull(); });
+  two.entered.wait();  // instance A is inside its pull, fetching its first page
+  auto b = two.flow_b.pull();
   ASSERT_TRUE(b.ok()) << b.error().message;
   EXPECT_TRUE(b->skipped);
   EXPECT_EQ(b->pulled, 0);
-  EXPECT_EQ(source_b.fetches.load(), 0) << "instance B must not read the cursor's page while A pulls it";
-  release.set_value();
+  EXPECT_EQ(two.source_b.fetches.load(), 0) << "instance B must not read the cursor's page while A pulls it";
+  two.release.set_value();
   auto a = running.get();
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_FALSE(a->skipped);
   EXPECT_EQ(a->new_events, 4);
   // Once A is done, B pulls again: from A's cursor, so nothing is new.
-  auto b2 = flow_b.pull();
+  auto b2 = two.flow_b.pull();
   ASSERT_TRUE(b2.ok()) << b2.error().message;
   EXPECT_FALSE(b2->skipped);
   EXPECT_EQ(b2->new_events, 0);
-  EXPECT_EQ(source_b.fetches.load(), 1);
+  EXPECT_EQ(two.source_b.fetches.load(), 1);
 }
 
 TEST_F(ModulesOnPostgres, APullThatWaitsForAnotherInstanceGoesOnFromWhereItStopped) {
   auto other_db = open();
   ASSERT_TRUE(other_db);
-  outbox::Outbox box_a(*db_, outbox::Policy{}, clock_);
-  outbox::Outbox box_b(*other_db, outbox::Policy{}, clock_);
-  GatedSource source_a, source_b;
-  std::promise<void> release;
-  source_a.gate = release.get_future().share();
-  auto entered = source_a.entered.get_future();
-  FakeTarget target;
-  sync::SyncFlow flow_a(*db_, box_a, source_a, {&target}, clock_, sync::SyncOptions{});
-  sync::SyncFlow flow_b(*other_db, box_b, source_b, {&target}, clock_, sync::SyncOptions{});
-  auto running = std::async(std::launch::async, [&] { return flow_a.pull(); });
-  entered.wait();
+  TwoInstances two(*db_, std::move(other_db), clock_);
+  auto running = std::async(std::launch::async, [&] { return two.flow_a.pull(); });
+  two.entered.wait();
   // B waits (as `lienthong sync` does); its first wait lets A finish.
   int sleeps = 0;
-  flow_b.set_wait_for_other_pull_ms(10'000);
-  flow_b.set_sleep([&](int64_t) {
+  two.flow_b.set_wait_for_other_pull_ms(10'000);
+  two.flow_b.set_sleep([&](int64_t) {
     if (++sleeps == 1) {
-      release.set_value();
+      two.release.set_value();
       running.wait();
     }
   });
-  auto b = flow_b.pull();
+  auto b = two.flow_b.pull();
   ASSERT_TRUE(b.ok()) << b.error().message;
   EXPECT_FALSE(b->skipped);
   EXPECT_EQ(sleeps, 1);
   EXPECT_EQ(b->new_events, 0) << "A stored them; B starts from A's cursor";
-  ASSERT_EQ(source_b.fetches.load(), 1);
+  ASSERT_EQ(two.source_b.fetches.load(), 1);
   auto a = running.get();
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_EQ(a->new_events, 4);
