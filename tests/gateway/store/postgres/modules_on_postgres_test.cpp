@@ -30,6 +30,7 @@
 #include "sim/ministry/ministry_messages.hpp"
 #include "tests/gateway/citizen/citizen_fixture.hpp"
 #include "tests/gateway/kpi/kpi_fixture.hpp"
+#include "tests/gateway/reconciliation/run_store_data.hpp"
 #include "tests/gateway/sync/sync_fakes.hpp"
 #include "tests/support/postgres_server.hpp"
 
@@ -386,45 +387,12 @@ TEST_F(ModulesOnPostgres, WebhookReceiptsLateRegisterAndDueAuditsWork) {
 
 // --- reconciliation (the same cases as its SQLite tests, shortened) ---
 
-reconciliation::Day day(const char* iso) {
-  return static_cast<reconciliation::Day>(*vn_time::parse_date(iso));
-}
-int64_t at(const char* iso) {
-  int y, m, d;
-  vn_time::civil_from_days(*vn_time::parse_date(iso), y, m, d);
-  return vn_time::from_vietnam({y, m, d, 10, 0, 0});
-}
-
 TEST_F(ModulesOnPostgres, ReconciliationRunsAreSavedNumberedReusedAndDiffed) {
   using namespace reconciliation;
   Rules rules;
-  auto data = [&](bool late_credit) {
-    auto d = std::make_unique<Dataset>();
-    d->set_has_obligations(true);
-    d->add_obligation({"HS1", "AG", "", 10000, 2});
-    d->add_obligation({"HS2", "AG", "", 20000, 3});
-    d->add_payment({"GD1", "HS1", "AG", 10000, at("2026-11-02"), PaymentStatus::kPaid, 1});
-    d->add_payment({"GD2", "HS2", "AG", 20000, at("2026-11-09"), PaymentStatus::kPaid, 2});
-    d->add_payment({"GD3", "HS1", "AG", 10000, at("2026-11-03"), PaymentStatus::kPaid, 3});
-    for (const char* r : {"GD1", "GD2", "GD3"})
-      d->add_bank({r, "", r[2] == '2' ? 20000 : 10000, day("2026-11-09"), 2});
-    d->add_treasury({"GD1", "HS1", "AG", 10000, day("2026-11-03"), false, 2});
-    d->add_treasury({"GD3", "HS1", "AG", 10000, day("2026-11-04"), false, 3});
-    if (late_credit) d->add_treasury({"GD2", "HS2", "AG", 20000, day("2026-11-11"), false, 4});
-    return d;
-  };
-  auto info = [&](const std::string& sha) {
-    RunInfo i;
-    i.from = day("2026-11-01");
-    i.to = day("2026-11-10");
-    i.as_of = day("2026-11-11");
-    i.rules = rules.fingerprint();
-    i.inputs = {{"payments", "p.jsonl", "aaa", 1}, {"treasury", "t.xml", sha, 1}};
-    return i;
-  };
-  auto run = [&](const Dataset& d) {
-    return reconcile(d, rules, {day("2026-11-01"), day("2026-11-10"), day("2026-11-11")});
-  };
+  auto data = [](bool late_credit) { return sample::period(late_credit); };
+  auto info = [&](const std::string& sha) { return sample::run_info(rules, sha); };
+  auto run = [&](const Dataset& d) { return sample::run(d, rules); };
   RunStore rs(*db_, clock_);
   auto first = data(false);
   auto i1 = info("t1");
