@@ -20,19 +20,24 @@ function(lienthong_library name)
   target_link_libraries(lienthong_${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# lienthong_test(NAME SOURCES a_test.cpp ... DEPS lienthong_x ...)
-function(lienthong_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
-  add_executable(${name} ${ARG_SOURCES})
+# A GoogleTest executable of the project's (lienthong_test, lienthong_test_binary).
+function(lienthong_test_executable name sources deps)
+  add_executable(${name} ${sources})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_compile_options(${name} PRIVATE ${LIENTHONG_WARNINGS})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE ${deps} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     LIENTHONG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     LIENTHONG_BINARY_DIR="${PROJECT_BINARY_DIR}")
   # ::testing::TempDir() follows TEST_TMPDIR: one scratch directory per build tree, so
   # runs from different checkouts on one machine never share files.
   file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-tmp)
+endfunction()
+
+# lienthong_test(NAME SOURCES a_test.cpp ... DEPS lienthong_x ...)
+function(lienthong_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  lienthong_test_executable(${name} "${ARG_SOURCES}" "${ARG_DEPS}")
   set(props ENVIRONMENT "TEST_TMPDIR=${PROJECT_BINARY_DIR}/test-tmp")
   if(ARG_LABELS)
     list(APPEND props LABELS "${ARG_LABELS}")
@@ -57,14 +62,7 @@ endfunction()
 # that share an expensive fixture started by the binary (a PostgreSQL server).
 function(lienthong_test_binary name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
-  add_executable(${name} ${ARG_SOURCES})
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
-  target_compile_options(${name} PRIVATE ${LIENTHONG_WARNINGS})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
-  target_compile_definitions(${name} PRIVATE
-    LIENTHONG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    LIENTHONG_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-tmp)
+  lienthong_test_executable(${name} "${ARG_SOURCES}" "${ARG_DEPS}")
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "TEST_TMPDIR=${PROJECT_BINARY_DIR}/test-tmp")
   if(ARG_LABELS)

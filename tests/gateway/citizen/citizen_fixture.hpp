@@ -3,6 +3,7 @@
 // through the real adapter (the sender stands in for NGSP's HTTP hop).
 #pragma once
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -112,6 +113,14 @@ struct Harness {
     auto flagged = service->restore_enumeration_state();
     if (!flagged.ok()) throw std::runtime_error(flagged.error().message);
     return *flagged;
+  }
+
+  // A lookup of citizen `i` under a wrong name (a mismatch: a miss), 2 s after the
+  // previous call so as to stay within the account's rate limit.
+  HttpReply wrong_name_lookup(size_t i = 0) {
+    clock.advance(std::chrono::milliseconds(2000));
+    const auto& c = citizen(i);
+    return service->handle(key(), body(c.personal_id, "Sai Tên", c.date_of_birth));
   }
 
   const model::CitizenRecord& citizen(size_t i = 0) const { return sim.population().citizens().at(i); }
