@@ -65,27 +65,65 @@ Result<std::string> decode_secret(std::string_view whsec) {
   return key;
 }
 
+namespace {
+
+// The v1 MAC of one delivery, raw (32 bytes): HMAC-SHA256 over id.timestamp.body without
+// concatenating a copy of the body. Each thread keeps one HMAC context per key with the
+// key already set: with OpenSSL 3, a fresh context looks the digest up in the provider and
+// hashes the key pads again on every delivery.
+class MacContexts {
+ public:
+  ~MacContexts() {
+    for (auto& [key, ctx] : contexts_) EVP_MAC_CTX_free(ctx);
+  }
+  // Null when OpenSSL fails (then nothing matches and the delivery is refused).
+  EVP_MAC_CTX* for_key(const std::string& key) {
+    for (auto& [k, ctx] : contexts_) {
+      if (k == key) return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 ? ctx : nullptr;
+    }
+    static EVP_MAC* const kMac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (kMac == nullptr) return nullptr;
+    // Secrets are few (current and previous per source); a rotation leaves old ones here.
+    if (contexts_.size() >= kMaxKeys) {
+      EVP_MAC_CTX_free(contexts_.front().second);
+      contexts_.erase(contexts_.begin());
+    }
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(kMac);
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>("SHA256"), 0),
+                           OSSL_PARAM_construct_end()};
+    if (ctx == nullptr ||
+        EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1) {
+      EVP_MAC_CTX_free(ctx);
+      return nullptr;
+    }
+    contexts_.emplace_back(key, ctx);
+    return ctx;
+  }
+
+ private:
+  static constexpr size_t kMaxKeys = 32;
+  std::vector<std::pair<std::string, EVP_MAC_CTX*>> contexts_;
+};
+
+bool mac_v1(const std::string& key, std::string_view id, std::string_view timestamp, std::string_view body,
+            unsigned char (&out)[EVP_MAX_MD_SIZE], size_t& out_len) {
+  thread_local MacContexts contexts;
+  EVP_MAC_CTX* ctx = contexts.for_key(key);
+  if (ctx == nullptr) return false;
+  auto update = [&](std::string_view s) {
+    return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(s.data()), s.size()) == 1;
+  };
+  return update(id) && update(".") && update(timestamp) && update(".") && update(body) &&
+         EVP_MAC_final(ctx, out, &out_len, EVP_MAX_MD_SIZE) == 1;
+}
+
+}  // namespace
+
 std::string sign(std::string_view key, std::string_view id, int64_t timestamp_s, std::string_view body) {
-  std::string ts = std::to_string(timestamp_s);
-  // One-shot HMAC over the three parts without concatenating a copy of the body.
-  // Fetched once: the algorithm lookup costs more than the MAC of a small body.
-  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  EVP_MAC_CTX* mctx = EVP_MAC_CTX_new(mac);
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>("SHA256"), 0),
-                         OSSL_PARAM_construct_end()};
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t out_len = 0;
-  EVP_MAC_init(mctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params);
-  auto update = [&](std::string_view s) {
-    EVP_MAC_update(mctx, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  };
-  update(id);
-  update(".");
-  update(ts);
-  update(".");
-  update(body);
-  EVP_MAC_final(mctx, out, &out_len, sizeof out);
-  EVP_MAC_CTX_free(mctx);
+  // On an OpenSSL failure the signature is empty and verifies nowhere.
+  if (!mac_v1(std::string(key), id, std::to_string(timestamp_s), body, out, out_len)) out_len = 0;
   return "v1," + base64_encode(std::string_view(reinterpret_cast<const char*>(out), out_len));
 }
 
@@ -151,60 +189,6 @@ std::string_view to_string(VerifyFailure f) {
   }
   return "bad-signature";
 }
-
-namespace {
-
-// The v1 MAC of one delivery, raw (32 bytes), for verify(): sign() builds the header text
-// a sender needs, which verify() only decoded back. Each thread keeps one HMAC context per
-// key with the key already set: with OpenSSL 3, a fresh context looks the digest up in the
-// provider and hashes the key pads again on every delivery.
-class MacContexts {
- public:
-  ~MacContexts() {
-    for (auto& [key, ctx] : contexts_) EVP_MAC_CTX_free(ctx);
-  }
-  // Null when OpenSSL fails (then nothing matches and the delivery is refused).
-  EVP_MAC_CTX* for_key(const std::string& key) {
-    for (auto& [k, ctx] : contexts_) {
-      if (k == key) return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 ? ctx : nullptr;
-    }
-    static EVP_MAC* const kMac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    if (kMac == nullptr) return nullptr;
-    // Secrets are few (current and previous per source); a rotation leaves old ones here.
-    if (contexts_.size() >= kMaxKeys) {
-      EVP_MAC_CTX_free(contexts_.front().second);
-      contexts_.erase(contexts_.begin());
-    }
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(kMac);
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>("SHA256"), 0),
-                           OSSL_PARAM_construct_end()};
-    if (ctx == nullptr ||
-        EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1) {
-      EVP_MAC_CTX_free(ctx);
-      return nullptr;
-    }
-    contexts_.emplace_back(key, ctx);
-    return ctx;
-  }
-
- private:
-  static constexpr size_t kMaxKeys = 32;
-  std::vector<std::pair<std::string, EVP_MAC_CTX*>> contexts_;
-};
-
-bool mac_v1(const std::string& key, std::string_view id, std::string_view timestamp, std::string_view body,
-            unsigned char (&out)[EVP_MAX_MD_SIZE], size_t& out_len) {
-  thread_local MacContexts contexts;
-  EVP_MAC_CTX* ctx = contexts.for_key(key);
-  if (ctx == nullptr) return false;
-  auto update = [&](std::string_view s) {
-    return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(s.data()), s.size()) == 1;
-  };
-  return update(id) && update(".") && update(timestamp) && update(".") && update(body) &&
-         EVP_MAC_final(ctx, out, &out_len, EVP_MAX_MD_SIZE) == 1;
-}
-
-}  // namespace
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
