@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     return args.empty() ? lienthong::app::kExitUsage : 0;
   }
   if (args[0] == "--version" || args[0] == "version") {
-    std::cout << "lienthong " LIENTHONG_VERSION "\n";
+    std::cout << "lienthong " LIENTHONG_VERSION " (memory allocator: " LIENTHONG_ALLOCATOR ")\n";
     return 0;
   }
   for (auto& c : lienthong::app::commands()) {

@@ -10,6 +10,25 @@ if(LIENTHONG_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# The memory allocator. Every flow allocates many small blocks (records, JSON, SQL
+# parameters) on several threads, often freed on another one; with TCMalloc's per-thread
+# caches the sync benchmark does 10-15 % more per CPU-second than with glibc's malloc and
+# peaks lower (docs/benchmarks.md). Every executable of the project links it, tests
+# included, so they run on the allocator production runs on. Not with a sanitizer, which
+# brings its own.
+set(LIENTHONG_ALLOCATOR "glibc-malloc")
+if(LIENTHONG_TCMALLOC AND NOT LIENTHONG_SANITIZE AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  find_library(LIENTHONG_TCMALLOC_LIBRARY NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
+  if(LIENTHONG_TCMALLOC_LIBRARY)
+    link_libraries(${LIENTHONG_TCMALLOC_LIBRARY})
+    set(LIENTHONG_ALLOCATOR "tcmalloc_minimal")
+  else()
+    message(WARNING "libtcmalloc-minimal4 not found (scripts/setup.sh installs it): building with glibc's "
+                    "malloc, which is slower; -DLIENTHONG_TCMALLOC=OFF silences this")
+  endif()
+endif()
+message(STATUS "lienthong: memory allocator ${LIENTHONG_ALLOCATOR}")
+
 # lienthong_library(NAME SOURCES a.cpp ... DEPS other_target ...)
 # Makes static library lienthong_NAME with the repository root on its include path.
 function(lienthong_library name)

@@ -140,7 +140,9 @@ int main(int argc, char** argv) {
   size_t batch = static_cast<size_t>(arg(argc, argv, "batch", 500));
   size_t page = static_cast<size_t>(arg(argc, argv, "page", 1000));
   size_t per_message = static_cast<size_t>(arg(argc, argv, "events-per-message", 50));
-  std::printf("sync end to end on loopback: one-stop-shop sim -> SQLite store + outbox -> DVCQG sim\n");
+  std::printf(
+      "sync end to end on loopback: one-stop-shop sim -> SQLite store + outbox -> DVCQG sim; memory "
+      "allocator " LIENTHONG_ALLOCATOR "\n");
   int64_t repeat = std::max<int64_t>(1, arg(argc, argv, "repeat", 3));
   Figures base = run(baseline, 1, page, 1);
   print("baseline", 1, base);

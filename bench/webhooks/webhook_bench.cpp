@@ -210,7 +210,8 @@ int main(int argc, char** argv) {
   int64_t stored = dossiers::DossierStore(*db).count_events().value();  // after the drain
 
   std::cout << "webhook bench: " << connections << " keep-alive connections, " << seconds
-            << " s per target, loopback, server threads " << opts.threads << "\n";
+            << " s per target, loopback, server threads " << opts.threads
+            << ", memory allocator " LIENTHONG_ALLOCATOR "\n";
   std::cout << "  store     SQLite WAL, synchronous=" << so.synchronous << ", checkpoints "
             << (so.background_checkpoint ? "in the background" : "inline in COMMIT (SQLite default)")
             << "; 2xx only after the delivery is written to the intake journal"
