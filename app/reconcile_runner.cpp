@@ -39,7 +39,7 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
     if (s.callback_path.empty() || s.callback_path[0] != '/') p->fail("callback_path", "must start with '/'");
   }
   if (auto sc = n.optional_object("schedule")) {
-    sc->allow_only({"enabled", "time", "lookback_days", "inputs"});
+    sc->allow_only({"enabled", "time", "lookback_days", "pull_payments", "inputs"});
     s.schedule.enabled = sc->boolean_or("enabled", true);
     std::string t = sc->string_or("time", "06:00");
     if (t.size() != 5 || t[2] != ':' || !isdigit(t[0]) || !isdigit(t[1]) || !isdigit(t[3]) ||
@@ -57,6 +57,12 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
     for (const char* required : {"bank", "treasury"}) {
       if (!s.schedule.inputs.count(required)) in.fail(required, "is required for scheduled runs");
     }
+    s.schedule.pull_payments = sc->boolean_or("pull_payments", false);
+    if (s.schedule.pull_payments && s.platform_base_url.empty())
+      sc->fail("pull_payments", "needs reconciliation.payment_platform.base_url (the transaction list API)");
+    if (s.schedule.pull_payments && s.schedule.inputs.count("payments"))
+      sc->fail("pull_payments",
+               "excludes inputs.payments: the portal's transactions come either from the API or from a file");
   }
   return s;
 }

@@ -35,12 +35,15 @@ struct ReconcileSettings {
     int lookback_days = 1;     // the run covers the day `lookback_days` before today
     // Input paths; "{from}" and "{to}" are replaced with YYYY-MM-DD.
     std::map<std::string, std::string> inputs;
+    // The portal's transactions pulled from payment_platform.base_url (kept in the run's
+    // report directory) instead of read from inputs.payments.
+    bool pull_payments = false;
   } schedule;
 
   // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, out_dir,
   // payment_platform{secret, callback_path, base_url, partner_code, page_size, timeout_ms, ...},
-  // schedule{enabled, time "HH:MM", lookback_days, inputs{payments, bank, treasury, obligations, tax_notices,
-  // tax_vouchers}}. Throws ConfigError naming the key.
+  // schedule{enabled, time "HH:MM", lookback_days, pull_payments, inputs{payments, bank, treasury,
+  // obligations, tax_notices, tax_vouchers}}. Throws ConfigError naming the key.
   static ReconcileSettings from_config(const ConfigNode& section);
 };
 

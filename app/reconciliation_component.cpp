@@ -92,6 +92,7 @@ class ReconciliationComponent final : public Component {
                  : expand_input_path(it->second, req.period.from, req.period.to);
     };
     req.payments = path("payments");
+    req.pull = settings_.schedule.pull_payments;  // into req.out_dir, then read like a file
     req.bank = path("bank");
     req.treasury = path("treasury");
     req.obligations = path("obligations");

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -322,6 +323,109 @@ TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDi
   EXPECT_TRUE(fs::exists(dir / "out" / ("payments-" + manifest.from + "_" + manifest.to + ".jsonl")));
   ReconcileSettings no_url;
   EXPECT_FALSE(run_reconciliation(*db, clock, no_url, req).ok());
+}
+
+}  // namespace
+}  // namespace lienthong::app
+
+namespace lienthong::app {
+namespace {
+
+TEST(ReconcileSettings, ScheduledPullNeedsTheApiAndExcludesAPaymentsFile) {
+  auto ok = ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9"},
+      "schedule": {"pull_payments": true, "inputs": {"bank": "b.csv", "treasury": "t.xml"}}})");
+  EXPECT_TRUE(ReconcileSettings::from_config(ok->root()).schedule.pull_payments);
+  auto no_url = ConfigFile::from_string(
+      R"({"schedule": {"pull_payments": true, "inputs": {"bank": "b.csv", "treasury": "t.xml"}}})");
+  try {
+    ReconcileSettings::from_config(no_url->root());
+    ADD_FAILURE() << "a scheduled pull without base_url was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("pull_payments"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("base_url"), std::string::npos) << e.what();
+  }
+  auto both = ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9"},
+      "schedule": {"pull_payments": true,
+                   "inputs": {"bank": "b.csv", "treasury": "t.xml", "payments": "p.jsonl"}}})");
+  EXPECT_THROW(ReconcileSettings::from_config(both->root()), ConfigError);
+}
+
+TEST(ReconcileSchedule, ScheduledJobPullsThePortalTransactionsAndGetsTheResultOfTheSameFile) {
+  fs::path dir = fs::path(::testing::TempDir()) / "recon_app_scheduled_pull";
+  fs::remove_all(dir);
+  sim::ReconDataOptions o;
+  o.size = 200;
+  o.discrepancies = 18;
+  o.out_dir = dir.string();
+  auto manifest = sim::generate_recon_data(o);  // 2026-11-01 .. 2026-11-10
+  sim::PaymentPlatformSim platform({(dir / "payments.jsonl").string(), 0, /*fail_every=*/3});
+  uint16_t port = platform.start();
+  auto cfg = ConfigFile::from_string(
+      R"({"reconciliation": {"out_dir": "reports",
+          "payment_platform": {"base_url": "http://127.0.0.1:)" +
+          std::to_string(port) + R"(", "partner_code": "H12", "page_size": 7},
+          "schedule": {"time": "06:00", "pull_payments": true,
+                       "inputs": {"bank": "bank.csv", "treasury": "treasury.xml",
+                                  "obligations": "obligations.csv"}}}})",
+      dir.string());
+  ManualClock clock(vn_time::from_vietnam({2026, 11, 6, 5, 0, 0}));
+  Runtime rt;
+  rt.config = cfg;
+  rt.db = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  ASSERT_TRUE(rt.db->migrate(reconciliation::migrations()).ok());
+  rt.clock = &clock;
+  auto spec = reconciliation_component();
+  auto section = cfg->root().object("reconciliation");
+  spec.validate(section);
+  auto component = spec.make(rt, section);
+  scheduler::Scheduler sched(clock);
+  component->register_jobs(sched);
+  EXPECT_EQ(sched.run_due(), 0);
+  clock.set_ms(vn_time::from_vietnam({2026, 11, 6, 6, 0, 1}));  // runs for 2026-11-05
+  EXPECT_EQ(sched.run_due(), 1);
+  auto stats = sched.stats();
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].failures, 0) << stats[0].last_error;
+  EXPECT_GT(platform.requests(), 2);  // page by page, through the injected 503s
+  platform.stop();
+  fs::path out = dir / "reports" / "2026-11-05";
+  EXPECT_TRUE(fs::exists(out / "payments-2026-11-05_2026-11-05.jsonl"));
+  auto runs = rt.db->query("SELECT period_from, period_to FROM recon_runs");
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].str(0), "2026-11-05");
+
+  // That day's transactions of the file the simulator serves, run as `lienthong reconcile
+  // --payments` would run them: the same exceptions. (The other inputs hold all ten days,
+  // so most exceptions are records of other days; what matters is that both agree.)
+  {
+    std::ifstream all(dir / "payments.jsonl");
+    std::ofstream day_file(dir / "payments-2026-11-05.jsonl");
+    for (std::string line; std::getline(all, line);)
+      if (line.find("\"ThoiGianGD\":\"20261105") != std::string::npos) day_file << line << "\n";
+  }
+  auto db2 = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  ASSERT_TRUE(db2->migrate(reconciliation::migrations()).ok());
+  ReconcileRequest req;
+  req.period = {day("2026-11-05"), day("2026-11-05"), day("2026-11-06")};
+  req.payments = (dir / "payments-2026-11-05.jsonl").string();
+  req.bank = (dir / "bank.csv").string();
+  req.treasury = (dir / "treasury.xml").string();
+  req.obligations = (dir / "obligations.csv").string();
+  auto direct = run_reconciliation(*db2, clock, ReconcileSettings{}, req);
+  ASSERT_TRUE(direct.ok()) << direct.error().message;
+  ASSERT_FALSE(direct->result.items.empty());
+  std::ifstream csv(out / "exceptions.csv");
+  std::string report((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>());
+  size_t exceptions = 0;
+  for (auto& it : direct->result.items) {
+    if (it.reason == reconciliation::ReasonCode::kMatched) continue;
+    ++exceptions;
+    EXPECT_NE(report.find(it.key), std::string::npos) << it.key << " missing from the scheduled run's report";
+  }
+  EXPECT_GT(exceptions, 0u);
+  EXPECT_EQ(static_cast<size_t>(std::count(report.begin(), report.end(), '\n')), exceptions + 1)
+      << "one header line and one row per exception";
 }
 
 }  // namespace
