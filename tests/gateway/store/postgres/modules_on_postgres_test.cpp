@@ -180,6 +180,48 @@ TEST_F(ModulesOnPostgres, TwoInstancesClaimingInParallelNeverGetTheSameMessage) 
   EXPECT_EQ(distinct.size(), static_cast<size_t>(kMessages));
 }
 
+// A sync on one instance and a webhook applier on another recording the same event of a
+// dossier at the same moment: the second INSERT waits for the first transaction, then finds
+// its row. The same event is a duplicate (nothing twice); another event under the same
+// sequence is a conflict the caller retries, and the first one stays.
+TEST_F(ModulesOnPostgres, TwoInstancesRecordingTheSameEventAtOnceKeepOneRow) {
+  auto other_db = open();
+  ASSERT_TRUE(other_db);
+  dossiers::DossierStore first(*db_);
+  dossiers::DossierStore second(*other_db);
+  auto race = [&](const model::DossierStatusEvent& a, const model::DossierStatusEvent& b) {
+    std::future<Result<dossiers::RecordOutcome>> b_outcome;
+    Status st = db_->transaction([&]() -> Status {
+      auto r = first.record(a, model::to_json_string(a), 1, true);
+      if (!r.ok()) return r.error();
+      EXPECT_EQ(*r, dossiers::RecordOutcome::kInserted);
+      b_outcome =
+          std::async(std::launch::async, [&] { return second.record(b, model::to_json_string(b), 2, true); });
+      // The other instance's INSERT must wait for this transaction, not pass it.
+      EXPECT_EQ(b_outcome.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+      return {};
+    });
+    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
+    return b_outcome.get();
+  };
+  auto same = sync::fakes::event("H56-RACE-1", 1, 2);
+  auto dup = race(same, same);
+  ASSERT_TRUE(dup.ok()) << dup.error().message;
+  EXPECT_EQ(*dup, dossiers::RecordOutcome::kDuplicate);
+
+  auto mine = sync::fakes::event("H56-RACE-2", 1, 2);
+  auto theirs = sync::fakes::event("H56-RACE-2", 1, 4);
+  auto conflict = race(mine, theirs);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().kind, ErrorKind::kConflict) << conflict.error().message;
+  for (const char* code : {"H56-RACE-1", "H56-RACE-2"}) {
+    auto h = first.history(code);
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    ASSERT_EQ(h->size(), 1u) << code;
+    EXPECT_EQ((*h)[0].status, 2) << code;
+  }
+}
+
 // --- the sync flow ---
 
 using sync::fakes::FakeTarget;
