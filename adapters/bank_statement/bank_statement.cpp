@@ -112,27 +112,27 @@ Status read_statement_text(std::string data, const std::string& name, const Colu
 namespace {
 Status read_from(CsvReader* reader, const std::string& path, const ColumnMapping& m,
                  reconciliation::Dataset& out) {
-  std::vector<std::string_view> f;
-  uint32_t line = 0;
+  std::vector<std::string_view> header;
+  uint32_t header_line = 0;
   std::string err;
-  auto first = reader->next(f, line, err);
+  auto first = reader->next(header, header_line, err);
   if (first != CsvReader::Next::kRecord) {
     return make_error(ErrorKind::kParse, "bank statement " + path +
                                              ": no header row (expected columns such as '" + m.date + "', '" +
                                              m.amount + "', '" + m.reference + "')");
   }
   int c_date = -1, c_amount = -1, c_ref = -1, c_desc = -1, c_dossier = -1;
-  for (size_t i = 0; i < f.size(); ++i) {
+  for (size_t i = 0; i < header.size(); ++i) {
     int idx = static_cast<int>(i);
-    if (c_date < 0 && header_equal(f[i], m.date))
+    if (c_date < 0 && header_equal(header[i], m.date))
       c_date = idx;
-    else if (c_amount < 0 && header_equal(f[i], m.amount))
+    else if (c_amount < 0 && header_equal(header[i], m.amount))
       c_amount = idx;
-    else if (c_ref < 0 && header_equal(f[i], m.reference))
+    else if (c_ref < 0 && header_equal(header[i], m.reference))
       c_ref = idx;
-    else if (c_desc < 0 && !m.description.empty() && header_equal(f[i], m.description))
+    else if (c_desc < 0 && !m.description.empty() && header_equal(header[i], m.description))
       c_desc = idx;
-    else if (c_dossier < 0 && !m.dossier.empty() && header_equal(f[i], m.dossier))
+    else if (c_dossier < 0 && !m.dossier.empty() && header_equal(header[i], m.dossier))
       c_dossier = idx;
   }
   std::string missing;
@@ -143,55 +143,45 @@ Status read_from(CsvReader* reader, const std::string& path, const ColumnMapping
   if (!missing.empty()) {
     return make_error(
         ErrorKind::kParse,
-        "bank statement " + path + " line " + std::to_string(line) + ": header lacks column(s)" + missing +
+        "bank statement " + path + " header_line " + std::to_string(header_line) +
+            ": header lacks column(s)" + missing +
             " (is this the right bank's file? check reconciliation.bank's column mapping and the "
             "file's encoding, which must be UTF-8)");
   }
-  const size_t width = f.size();
-  for (;;) {
-    auto r = reader->next(f, line, err);
-    if (r == CsvReader::Next::kEnd) break;
-    if (r == CsvReader::Next::kMalformed) {
-      out.add_issue({path, line, err});
-      continue;
-    }
-    if (f.size() != width) {
-      out.add_issue(
-          {path, line, "expected " + std::to_string(width) + " fields, found " + std::to_string(f.size())});
-      continue;
-    }
-    reconciliation::BankEntry e;
-    e.line = line;
-    if (!reconciliation::parse_vnd_fast(f[static_cast<size_t>(c_amount)], m.amount_format, e.amount)) {
-      auto why = reconciliation::parse_vnd(f[static_cast<size_t>(c_amount)], m.amount_format);
-      out.add_issue(
-          {path, line, "column '" + m.amount + "': " + (why.ok() ? "invalid" : why.error().message)});
-      continue;
-    }
-    if (e.amount <= 0) {
-      out.add_issue({path, line, "column '" + m.amount + "': not a credit (amount must be positive)"});
-      continue;
-    }
-    auto day = parse_date(f[static_cast<size_t>(c_date)], m.date_format);
-    if (!day) {
-      out.add_issue({path, line, "column '" + m.date + "': not a date in the form " + m.date_format});
-      continue;
-    }
-    e.value_date = *day;
-    e.reference = trim(f[static_cast<size_t>(c_ref)]);
-    if (c_dossier >= 0) {
-      e.dossier = trim(f[static_cast<size_t>(c_dossier)]);
-    } else if (c_desc >= 0 && !m.dossier_marker.empty()) {
-      std::string_view d = f[static_cast<size_t>(c_desc)];
-      size_t at = d.find(m.dossier_marker);
-      if (at != std::string_view::npos) {
-        d.remove_prefix(at + m.dossier_marker.size());
-        size_t end = d.find_first_of(" \t;,");
-        e.dossier = d.substr(0, end);
-      }
-    }
-    out.add_bank(e);
-  }
+  reconciliation::for_each_record(
+      *reader, path, header.size(), out, [&](const std::vector<std::string_view>& f, uint32_t line) {
+        reconciliation::BankEntry e;
+        e.line = line;
+        if (!reconciliation::parse_vnd_fast(f[static_cast<size_t>(c_amount)], m.amount_format, e.amount)) {
+          auto why = reconciliation::parse_vnd(f[static_cast<size_t>(c_amount)], m.amount_format);
+          out.add_issue(
+              {path, line, "column '" + m.amount + "': " + (why.ok() ? "invalid" : why.error().message)});
+          return;
+        }
+        if (e.amount <= 0) {
+          out.add_issue({path, line, "column '" + m.amount + "': not a credit (amount must be positive)"});
+          return;
+        }
+        auto day = parse_date(f[static_cast<size_t>(c_date)], m.date_format);
+        if (!day) {
+          out.add_issue({path, line, "column '" + m.date + "': not a date in the form " + m.date_format});
+          return;
+        }
+        e.value_date = *day;
+        e.reference = trim(f[static_cast<size_t>(c_ref)]);
+        if (c_dossier >= 0) {
+          e.dossier = trim(f[static_cast<size_t>(c_dossier)]);
+        } else if (c_desc >= 0 && !m.dossier_marker.empty()) {
+          std::string_view d = f[static_cast<size_t>(c_desc)];
+          size_t at = d.find(m.dossier_marker);
+          if (at != std::string_view::npos) {
+            d.remove_prefix(at + m.dossier_marker.size());
+            size_t end = d.find_first_of(" \t;,");
+            e.dossier = d.substr(0, end);
+          }
+        }
+        out.add_bank(e);
+      });
   return Status();
 }
 }  // namespace

@@ -52,4 +52,29 @@ class CsvReader {
   std::vector<size_t> offsets_;
 };
 
+// The records after the header, `width` fields each (the header's). A malformed record,
+// or one of another width, becomes an issue of `path` in `out` (`out.add_issue({path,
+// line, why})`) and is skipped; `row(fields, line)` gets every other one.
+template <class Out, class Row>
+void for_each_record(CsvReader& reader, const std::string& path, size_t width, Out& out, Row&& row) {
+  std::vector<std::string_view> fields;
+  uint32_t line = 0;
+  std::string error;
+  for (;;) {
+    auto r = reader.next(fields, line, error);
+    if (r == CsvReader::Next::kEnd) return;
+    if (r == CsvReader::Next::kMalformed) {
+      out.add_issue({path, line, error});
+      continue;
+    }
+    if (fields.size() != width) {
+      out.add_issue(
+          {path, line,
+           "expected " + std::to_string(width) + " fields, found " + std::to_string(fields.size())});
+      continue;
+    }
+    row(fields, line);
+  }
+}
+
 }  // namespace lienthong::reconciliation
