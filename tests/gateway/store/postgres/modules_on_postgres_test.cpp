@@ -202,6 +202,8 @@ TEST_F(ModulesOnPostgres, TwoInstancesRecordingTheSameEventAtOnceKeepOneRow) {
       return {};
     });
     EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
+    if (!b_outcome.valid())
+      return Result<dossiers::RecordOutcome>(Error(ErrorKind::kInternal, "the first write failed"));
     return b_outcome.get();
   };
   auto same = sync::fakes::event("H56-RACE-1", 1, 2);
