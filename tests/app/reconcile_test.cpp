@@ -206,6 +206,42 @@ TEST_F(ReconcileRunTest, CommandLineRunWritesReportsAndExitsZero) {
 namespace lienthong::app {
 namespace {
 
+// The reconciliation component of `serve`, its jobs on a scheduler driven by `clock`.
+struct ScheduledReconciliation {
+  ScheduledReconciliation(std::shared_ptr<ConfigFile> cfg, std::unique_ptr<store::Database> db,
+                          ManualClock& clock)
+      : sched(clock) {
+    rt.config = cfg;
+    rt.db = std::move(db);
+    rt.clock = &clock;
+    auto spec = reconciliation_component();
+    auto section = cfg->root().object("reconciliation");
+    spec.validate(section);
+    component = spec.make(rt, section);
+    component->register_jobs(sched);
+  }
+  Runtime rt;
+  std::unique_ptr<Component> component;
+  scheduler::Scheduler sched;
+};
+
+// A consistent data set of every source with known discrepancies, in a fresh directory.
+struct GeneratedRecon {
+  fs::path dir;
+  sim::ReconDataManifest manifest;
+};
+GeneratedRecon generate_recon(const std::string& name, int64_t size, int64_t discrepancies) {
+  GeneratedRecon g;
+  g.dir = fs::path(::testing::TempDir()) / name;
+  fs::remove_all(g.dir);
+  sim::ReconDataOptions o;
+  o.size = size;
+  o.discrepancies = discrepancies;
+  o.out_dir = g.dir.string();
+  g.manifest = sim::generate_recon_data(o);
+  return g;
+}
+
 TEST_F(ReconcileRunTest, ScheduledJobRunsDailyForThePreviousDay) {
   // Inputs named by date, as an operator drops them for the day before.
   fs::create_directories(dir_ / "in" / "2026-11-02");
@@ -218,16 +254,9 @@ TEST_F(ReconcileRunTest, ScheduledJobRunsDailyForThePreviousDay) {
                  "obligations": "in/{from}/obligations.csv", "payments": "in/{from}/payments.jsonl"}}}})",
                               dir_.string());
   ManualClock clock(vn_time::from_vietnam({2026, 11, 3, 1, 0, 0}));
-  Runtime rt;
-  rt.config = cfg;
-  rt.db = std::move(db_);
-  rt.clock = &clock;
-  auto spec = reconciliation_component();
-  auto section = cfg->root().object("reconciliation");
-  spec.validate(section);
-  auto component = spec.make(rt, section);
-  scheduler::Scheduler sched(clock);
-  component->register_jobs(sched);
+  ScheduledReconciliation scheduled(cfg, std::move(db_), clock);
+  auto& sched = scheduled.sched;
+  auto& rt = scheduled.rt;
   EXPECT_EQ(sched.run_due(), 0);  // 01:00: not yet
   clock.set_ms(vn_time::from_vietnam({2026, 11, 3, 6, 0, 1}));
   EXPECT_EQ(sched.run_due(), 1);
@@ -290,13 +319,7 @@ namespace lienthong::app {
 namespace {
 
 TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDiscrepancies) {
-  fs::path dir = fs::path(::testing::TempDir()) / "recon_app_pull";
-  fs::remove_all(dir);
-  sim::ReconDataOptions o;
-  o.size = 90;
-  o.discrepancies = 9;
-  o.out_dir = dir.string();
-  auto manifest = sim::generate_recon_data(o);
+  auto [dir, manifest] = generate_recon("recon_app_pull", 90, 9);
   sim::PaymentPlatformSim platform({(dir / "payments.jsonl").string(), 0, /*fail_every=*/4});
   uint16_t port = platform.start();
   auto db = std::move(store::open_sqlite({.path = ":memory:"})).value();
@@ -351,13 +374,7 @@ TEST(ReconcileSettings, ScheduledPullNeedsTheApiAndExcludesAPaymentsFile) {
 }
 
 TEST(ReconcileSchedule, ScheduledJobPullsThePortalTransactionsAndGetsTheResultOfTheSameFile) {
-  fs::path dir = fs::path(::testing::TempDir()) / "recon_app_scheduled_pull";
-  fs::remove_all(dir);
-  sim::ReconDataOptions o;
-  o.size = 200;
-  o.discrepancies = 18;
-  o.out_dir = dir.string();
-  auto manifest = sim::generate_recon_data(o);  // 2026-11-01 .. 2026-11-10
+  auto [dir, manifest] = generate_recon("recon_app_scheduled_pull", 200, 18);  // 2026-11-01 .. 2026-11-10
   sim::PaymentPlatformSim platform({(dir / "payments.jsonl").string(), 0, /*fail_every=*/3});
   uint16_t port = platform.start();
   auto cfg = ConfigFile::from_string(
@@ -369,17 +386,11 @@ TEST(ReconcileSchedule, ScheduledJobPullsThePortalTransactionsAndGetsTheResultOf
                                   "obligations": "obligations.csv"}}}})",
       dir.string());
   ManualClock clock(vn_time::from_vietnam({2026, 11, 6, 5, 0, 0}));
-  Runtime rt;
-  rt.config = cfg;
-  rt.db = std::move(store::open_sqlite({.path = ":memory:"})).value();
-  ASSERT_TRUE(rt.db->migrate(reconciliation::migrations()).ok());
-  rt.clock = &clock;
-  auto spec = reconciliation_component();
-  auto section = cfg->root().object("reconciliation");
-  spec.validate(section);
-  auto component = spec.make(rt, section);
-  scheduler::Scheduler sched(clock);
-  component->register_jobs(sched);
+  auto db = std::move(store::open_sqlite({.path = ":memory:"})).value();
+  ASSERT_TRUE(db->migrate(reconciliation::migrations()).ok());
+  ScheduledReconciliation scheduled(cfg, std::move(db), clock);
+  auto& sched = scheduled.sched;
+  auto& rt = scheduled.rt;
   EXPECT_EQ(sched.run_due(), 0);
   clock.set_ms(vn_time::from_vietnam({2026, 11, 6, 6, 0, 1}));  // runs for 2026-11-05
   EXPECT_EQ(sched.run_due(), 1);
