@@ -143,8 +143,8 @@ Status read_from(CsvReader* reader, const std::string& path, const ColumnMapping
   if (!missing.empty()) {
     return make_error(
         ErrorKind::kParse,
-        "bank statement " + path + " header_line " + std::to_string(header_line) +
-            ": header lacks column(s)" + missing +
+        "bank statement " + path + " line " + std::to_string(header_line) + ": header lacks column(s)" +
+            missing +
             " (is this the right bank's file? check reconciliation.bank's column mapping and the "
             "file's encoding, which must be UTF-8)");
   }
