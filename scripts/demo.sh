@@ -37,7 +37,7 @@ trap cleanup EXIT
 
 # Light faults: 2% 5xx, 0.5% timeouts, 0.5% dropped connections, 2 ms latency; the LGSP
 # token is revoked every 3 calls and the DVCQG session ends every 20 calls.
-"$SIM" all --seed 7 --dossiers "$DOSSIERS" --invalid-share 0.04 \
+"$SIM" all --seed 7 --dossiers "$DOSSIERS" --invalid-share 0.04 --calendar-dir "$ROOT/mappings/calendar" \
   --fail-5xx 0.02 --timeout-share 0.005 --hang-ms 1500 --drop-share 0.005 --latency-ms 2 \
   --expire-token-after 3 --expire-session-after 20 >"$WORK/sim.out" 2>"$WORK/sim.err" &
 SIM_PID=$!
@@ -129,24 +129,28 @@ print(f"  unchanged     {s['unchanged']}")
 print(f"  quarantined   {s['quarantined']}  (+ {s['dead_lettered']} refused by the portal: {q['quarantined']} in quarantine in all)")
 print(f"  retried       {s['retried']}")
 print(f"  dead-lettered {s['dead_lettered']}")
-print(f"  due dates     {s['due_mismatches']} not the legal one, {s['overdue']} overdue, "
-      f"{s['at_risk']} at risk  (checked against the working-day calendar)")
+d = src["data"]
+print(f"  due dates     {s['due_mismatches']} not the legal one (checked against the catalogue and the "
+      f"working-day calendar), {s['overdue']} overdue, {s['at_risk']} at risk today")
 print(f"  took          {s['elapsed_ms']} ms")
 print()
 print("== the simulated portal's own count (DVCQG) ==")
 print(f"  dossiers {p['dossiers']}, status records {p['progress_records']}, duplicates {p['duplicates']}, "
       f"out of order {p['out_of_order']}, refused {p['rejected']} {p['rejected_by_code']}")
 print(f"  sessions opened {p['auth_calls']} (expired {p['session_expirations']} times)")
-d = src["data"]
 print(f"== the simulated provincial system: {d['dossiers']} dossiers, {d['events']} status events, "
       f"{d['invalid_dossiers']} invalid dossiers, {d['valid_events']} valid events; "
       f"LGSP tokens issued {src['token']['issued']} (revoked {src['token']['revocations']} times)")
+print(f"  {d['wrong_due_dates']} of its valid dossiers carry a due date one working day later than the legal one "
+      f"({d['wrong_due_date_events']} events from reception on); the dossiers were received in late 2024, "
+      "so those still open are overdue today")
 ok = (s["pushed"] == p["progress_records"] and p["duplicates"] == 0 and p["out_of_order"] == 0
-      and p["progress_records"] == d["valid_events"] and rc == 0)
+      and p["progress_records"] == d["valid_events"] and rc == 0
+      and s["due_mismatches"] == d["wrong_due_date_events"])
 print()
 if ok:
     print(f"OK: the gateway pushed {s['pushed']} status events and the portal counts {p['progress_records']}; "
-          "every valid event arrived once, in order.")
+          "every valid event arrived once, in order; every wrong due date was flagged.")
 else:
     print("MISMATCH: gateway and portal disagree (see above)"); sys.exit(1)
 PY

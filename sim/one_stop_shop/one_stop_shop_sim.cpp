@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
+#include <stdexcept>
 
+#include "gateway/calendar/deadline.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "sim/common/sim_args.hpp"
 
@@ -25,20 +28,27 @@ struct Procedure {
   const char* field;
   const char* level;  // tinh | huyen | xa
   int64_t fee;
+  // The legal deadline (thời hạn giải quyết), as in mappings/procedures.json (a test
+  // checks that the two agree): working days, or working hours when days is 0.
+  int deadline_days;
+  int deadline_hours;
 };
 
-// Procedure codes in the national format (mã TTHC); the names are real procedures.
+// Procedure codes in the national format (mã TTHC) and names of real procedures; the
+// codes and deadlines are the illustrative ones of the sample catalogue.
 const Procedure kProcedures[] = {
-    {"1.003560.000.00.00.H56", "Cấp giấy phép xây dựng", "G12", "tinh", 150000},
-    {"1.009994.000.00.00.H56", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "G12", "huyen", 75000},
-    {"2.000889.000.00.00.H56", "Đăng ký thành lập hộ kinh doanh", "G05", "huyen", 100000},
-    {"1.001612.000.00.00.H56", "Đăng ký khai sinh", "G09", "xa", 0},
-    {"1.000656.000.00.00.H56", "Đăng ký kết hôn", "G09", "xa", 0},
-    {"2.000635.000.00.00.H56", "Cấp bản sao trích lục hộ tịch", "G09", "xa", 8000},
-    {"1.004227.000.00.00.H56", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "G10", "xa", 2000},
-    {"1.001009.000.00.00.H56", "Đăng ký biến động quyền sử dụng đất", "G01", "huyen", 50000},
-    {"1.005399.000.00.00.H56", "Cấp giấy phép kinh doanh vận tải bằng xe ô tô", "G15", "tinh", 200000},
-    {"2.001957.000.00.00.H56", "Cấp phiếu lý lịch tư pháp cho công dân Việt Nam", "G09", "tinh", 200000},
+    {"1.004227.000.00.00.H56", "Đăng ký, cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "G01", "huyen",
+     100000, 30, 0},
+    {"1.009994.000.00.00.H56", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "G12", "huyen", 75000, 15, 0},
+    {"2.000889.000.00.00.H56", "Đăng ký thành lập hộ kinh doanh", "G05", "huyen", 100000, 3, 0},
+    {"1.001193.000.00.00.H56", "Đăng ký khai sinh", "G09", "xa", 0, 0, 8},
+    {"1.000656.000.00.00.H56", "Đăng ký kết hôn", "G09", "xa", 0, 0, 8},
+    {"1.003560.000.00.00.H56", "Cấp bản sao trích lục hộ tịch", "G09", "xa", 8000, 1, 0},
+    {"2.001157.000.00.00.H56", "Chứng thực bản sao từ bản chính", "G10", "xa", 2000, 0, 4},
+    {"1.001009.000.00.00.H56", "Đăng ký biến động quyền sử dụng đất", "G01", "huyen", 50000, 10, 0},
+    {"1.005399.000.00.00.H56", "Cấp giấy phép kinh doanh vận tải bằng xe ô tô", "G15", "tinh", 200000, 5, 0},
+    {"2.001957.000.00.00.H56", "Cấp phiếu lý lịch tư pháp cho công dân Việt Nam", "G09", "tinh", 200000, 10,
+     0},
 };
 
 // Agency codes (mã đơn vị) by level: province departments, district people's committees,
@@ -148,7 +158,8 @@ struct Dossier {
   size_t revealed = 0;
   int64_t updated_ms = 0;
   Invalid invalid = Invalid::kNone;
-  size_t bad_index = 0;  // index of the first event that must be quarantined
+  size_t bad_index = 0;         // index of the first event that must be quarantined
+  bool wrong_due_date = false;  // NgayHenTra one working day after the legal due date
 };
 
 template <class T, size_t N>
@@ -229,7 +240,29 @@ struct OneStopShopData::Impl {
   int64_t max_updated = 0;
   int64_t pages_served = 0;
 
-  explicit Impl(OneStopShopOptions o) : options(o), rng(o.seed) { generate(); }
+  calendar::DeadlineCalculator deadlines;
+
+  explicit Impl(OneStopShopOptions o)
+      : options(std::move(o)), rng(options.seed), deadlines(load_calendar(options.calendar_dir), {}) {
+    generate();
+  }
+
+  static calendar::WorkingDayCalendar load_calendar(const std::string& dir) {
+    if (dir.empty()) return calendar::WorkingDayCalendar();
+    auto c = calendar::WorkingDayCalendar::load_directory(dir);
+    if (!c.ok()) throw std::runtime_error("one-stop-shop sim: --calendar-dir: " + c.error().message);
+    return std::move(c).value();
+  }
+
+  // Received + the procedure's deadline in working time (default office hours), and one
+  // working day more when `late`.
+  std::optional<int64_t> legal_due(const Procedure& p, int64_t received, bool late) const {
+    auto due = p.deadline_days > 0 ? deadlines.add_working_days(received, p.deadline_days)
+                                   : deadlines.add_working_hours(received, p.deadline_hours);
+    if (due.ok() && late) due = deadlines.add_working_days(*due, 1);
+    if (!due.ok()) return std::nullopt;
+    return *due;
+  }
 
   void generate() {
     // 2024-10-01 00:00 Vietnam time.
@@ -272,7 +305,12 @@ struct OneStopShopData::Impl {
       int wd = vn_time::weekday((received + vn_time::kOffsetSeconds * 1000) / kDay);
       if (wd >= 5) received += (7 - wd) * kDay;
       d.received_ms = received;
-      d.due_ms = received + between(rng, 3, 20) * kDay;
+      // The legal due date (the gateway audits it against the same rules); every 16th
+      // dossier carries one a working day late, as a province that counts the day of
+      // receipt would send. The draw keeps the random sequence of earlier data sets.
+      int64_t fallback_due = received + between(rng, 3, 20) * kDay;
+      d.wrong_due_date = i % 16 == 5;
+      d.due_ms = legal_due(*d.procedure, received, d.wrong_due_date).value_or(fallback_due);
       d.online_payment = d.channel == "truc_tuyen" && chance(rng, 0.6);
       d.digitised = chance(rng, 0.7);
       d.documents.push_back({"TP01", "Đơn đề nghị"});
@@ -560,6 +598,8 @@ std::string OneStopShopData::expected_json() const {
     size_t valid_prefix = d.invalid == Invalid::kNone ? d.revealed : d.bad_index;
     for (size_t k = 0; k < valid_prefix; ++k) w.Int(kNational.at(d.path[k].state));
     w.EndArray();
+    w.Key("wrong_due_date");
+    w.Bool(d.wrong_due_date && d.invalid == Invalid::kNone);
     w.Key("invalid");
     if (d.invalid == Invalid::kNone) {
       w.Null();
@@ -589,18 +629,26 @@ int64_t OneStopShopData::revealed_events() const {
 std::string OneStopShopData::stats_json() const {
   int64_t events = revealed_events();
   std::lock_guard lock(impl_->mu);
-  int64_t invalid = 0, valid_events = 0;
+  int64_t invalid = 0, valid_events = 0, wrong_due = 0, wrong_due_events = 0;
   for (auto& d : impl_->dossiers) {
     if (d.invalid != Invalid::kNone) {
       ++invalid;
       valid_events += static_cast<int64_t>(d.bad_index);
     } else {
       valid_events += static_cast<int64_t>(d.revealed);
+      if (d.wrong_due_date) {
+        ++wrong_due;
+        // The due date is audited from reception on: a newly registered (1) online
+        // dossier has none yet.
+        for (size_t k = 0; k < d.revealed; ++k) wrong_due_events += kNational.at(d.path[k].state) != 1;
+      }
     }
   }
   return "{\"dossiers\":" + std::to_string(impl_->dossiers.size()) +
          ",\"invalid_dossiers\":" + std::to_string(invalid) + ",\"events\":" + std::to_string(events) +
          ",\"valid_events\":" + std::to_string(valid_events) +
+         ",\"wrong_due_dates\":" + std::to_string(wrong_due) +
+         ",\"wrong_due_date_events\":" + std::to_string(wrong_due_events) +
          ",\"pages_served\":" + std::to_string(impl_->pages_served) + "}";
 }
 
@@ -634,7 +682,9 @@ const char* const kOneStopShopHelp =
     "one-stop-shop options:\n"
     "  --dossiers N           dossiers in the generated data set (default 200)\n"
     "  --invalid-share X      share of them that are invalid (default 0.05)\n"
-    "  --max-limit N          largest page a client may ask for (default 1000)\n";
+    "  --max-limit N          largest page a client may ask for (default 1000)\n"
+    "  --calendar-dir DIR     year files (mappings/calendar) for the legal due dates; without\n"
+    "                         it, the built-in holiday rules\n";
 
 OneStopShopOptions one_stop_shop_options_from(const SimArgs& args) {
   OneStopShopOptions o;
@@ -642,6 +692,7 @@ OneStopShopOptions one_stop_shop_options_from(const SimArgs& args) {
   o.invalid_share = args.number("invalid-share", o.invalid_share, 0, 1);
   o.seed = static_cast<uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
   o.max_limit = args.integer("max-limit", o.max_limit, 1, 100'000);
+  o.calendar_dir = args.str("calendar-dir", "");
   return o;
 }
 
@@ -652,8 +703,8 @@ int run_one_stop_shop_sim(const std::vector<std::string>& argv) {
               << kOneStopShopHelp << kTokenHelp << kFaultHelp;
     return 0;
   }
-  args.allow_only({"port", "token-port", "dossiers", "invalid-share", "max-limit", "client-id",
-                   "client-secret", "token-ttl-s", "expire-token-after"});
+  args.allow_only({"port", "token-port", "dossiers", "invalid-share", "max-limit", "calendar-dir",
+                   "client-id", "client-secret", "token-ttl-s", "expire-token-after"});
   OneStopShopData data(one_stop_shop_options_from(args));
   TokenAuthority tokens(token_options_from(args));
   SimServer token_server("token", args.faults(), token_handler(tokens));

@@ -27,6 +27,7 @@ struct OneStopShopOptions {
   double invalid_share = 0.05;
   uint64_t seed = 1;
   int64_t max_limit = 1000;  // largest page a client may ask for
+  std::string calendar_dir;  // year files for the legal due dates (empty: built-in rules)
 };
 
 class OneStopShopData {

@@ -7,7 +7,10 @@
 #include <map>
 #include <set>
 
+#include "gateway/calendar/deadline.hpp"
 #include "gateway/common/json.hpp"
+#include "gateway/common/vn_time.hpp"
+#include "gateway/procedures/procedure_catalogue.hpp"
 
 namespace lienthong::sim {
 namespace {
@@ -91,6 +94,56 @@ TEST(OneStopShopSimTest, InvalidShareGivesInvalidDossiersOfEveryKindWithAReason)
     EXPECT_GT(std::string(x["reason"].GetString()).size(), 0u);
   }
   EXPECT_EQ(kinds.size(), 6u);
+}
+
+TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesOfTheCatalogueExceptAKnownFewOneWorkingDayLate) {
+  // The demo and the due-date audit rely on it: the simulated province uses the shipped
+  // catalogue's procedures and deadlines, counted on the shipped calendar, and a known set
+  // of dossiers (GET /__sim/expected: wrong_due_date) carries a due date one working day late.
+  OneStopShopOptions o = options(300);
+  o.calendar_dir = LIENTHONG_SOURCE_DIR "/mappings/calendar";
+  OneStopShopData d(o);
+  auto catalogue = procedures::ProcedureCatalogue::load(LIENTHONG_SOURCE_DIR "/mappings/procedures.json");
+  ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
+  auto cal = calendar::WorkingDayCalendar::load_directory(o.calendar_dir);
+  ASSERT_TRUE(cal.ok()) << cal.error().message;
+  calendar::DeadlineCalculator calc(std::move(cal).value(), {});
+
+  auto expected = json::parse(d.expected_json()).value();
+  std::map<std::string, bool> wrong, invalid;
+  for (auto& e : expected["dossiers"].GetArray()) {
+    wrong[e["ma_ho_so"].GetString()] = e["wrong_due_date"].GetBool();
+    invalid[e["ma_ho_so"].GetString()] = !e["invalid"].IsNull();
+  }
+  auto page = json::parse(d.page("", "1000").body).value();
+  int checked = 0, late = 0;
+  for (auto& item : page["items"].GetArray()) {
+    std::string code = item["ma_ho_so"].GetString();
+    if (invalid[code]) continue;
+    std::string procedure = item["thu_tuc"]["ma"].GetString();
+    const procedures::Procedure* p = catalogue->find(procedure);
+    ASSERT_NE(p, nullptr) << procedure << " is not in mappings/procedures.json";
+    EXPECT_EQ(p->name.rfind(item["thu_tuc"]["ten"].GetString(), 0), 0u) << procedure << ": " << p->name;
+    auto received = vn_time::parse_iso(item["ngay_tiep_nhan"].GetString());
+    auto due = vn_time::parse_iso(item["ngay_hen_tra"].GetString());
+    ASSERT_TRUE(received && due) << code;
+    auto check = calendar::check_due(calc, *received, *due, p->deadline, item["don_vi"]["ma"].GetString());
+    ASSERT_TRUE(check.ok()) << code;
+    if (wrong[code]) {
+      ++late;
+      EXPECT_EQ(check->verdict, calendar::DueVerdict::kLater) << code;
+      auto next = calc.add_working_days(check->computed_due_ms, 1);
+      ASSERT_TRUE(next.ok());
+      EXPECT_EQ(*next, *due) << code;
+    } else {
+      EXPECT_EQ(check->verdict, calendar::DueVerdict::kMatch) << code << ": " << check->message();
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 250);
+  EXPECT_GE(late, 15);  // every 16th dossier, less the invalid ones
+  auto stats = json::parse(d.stats_json()).value();
+  EXPECT_EQ(stats["wrong_due_dates"].GetInt(), late);
 }
 
 }  // namespace
