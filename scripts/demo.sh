@@ -130,8 +130,8 @@ print(f"  quarantined   {s['quarantined']}  (+ {s['dead_lettered']} refused by t
 print(f"  retried       {s['retried']}")
 print(f"  dead-lettered {s['dead_lettered']}")
 d = src["data"]
-print(f"  due dates     {s['due_mismatches']} not the legal one (checked against the catalogue and the "
-      f"working-day calendar), {s['overdue']} overdue, {s['at_risk']} at risk today")
+print(f"  due dates     {s['due_mismatches']} dossiers with one that is not the legal one (checked against the "
+      f"catalogue and the working-day calendar); {s['overdue']} overdue, {s['at_risk']} at risk today")
 print(f"  took          {s['elapsed_ms']} ms")
 print()
 print("== the simulated portal's own count (DVCQG) ==")
@@ -141,12 +141,11 @@ print(f"  sessions opened {p['auth_calls']} (expired {p['session_expirations']} 
 print(f"== the simulated provincial system: {d['dossiers']} dossiers, {d['events']} status events, "
       f"{d['invalid_dossiers']} invalid dossiers, {d['valid_events']} valid events; "
       f"LGSP tokens issued {src['token']['issued']} (revoked {src['token']['revocations']} times)")
-print(f"  {d['wrong_due_dates']} of its valid dossiers carry a due date one working day later than the legal one "
-      f"({d['wrong_due_date_events']} events from reception on); the dossiers were received in late 2024, "
-      "so those still open are overdue today")
+print(f"  {d['wrong_due_dates']} of its valid dossiers carry a due date one working day later than the legal one; "
+      "the dossiers were received in late 2024, so those still open are overdue today")
 ok = (s["pushed"] == p["progress_records"] and p["duplicates"] == 0 and p["out_of_order"] == 0
       and p["progress_records"] == d["valid_events"] and rc == 0
-      and s["due_mismatches"] == d["wrong_due_date_events"])
+      and s["due_mismatches"] == d["wrong_due_dates"])
 print()
 if ok:
     print(f"OK: the gateway pushed {s['pushed']} status events and the portal counts {p['progress_records']}; "

@@ -271,6 +271,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
     return {};
   };
   std::optional<int> held_by;
+  DueTally due;
   const model::DossierStatusEvent* latest = nullptr;  // latest event recorded here
   for (size_t k = 0; k < rec.events.size(); ++k) {
     const SourceEvent& ev = rec.events[k];
@@ -332,7 +333,7 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
       }
       ++stats.new_events;
       latest = &e;
-      if (auditor_) LT_TRY(audit(e, stats, now));
+      if (auditor_) LT_TRY(audit(e, due, now));
     }
     prev_status = e.status;
     prev_at = e.status_at_ms;
@@ -341,10 +342,16 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
   for (size_t t = 0; t < targets_.size(); ++t) LT_TRY(flush(t));
   // The dossier view once, from the latest new event, not once per event.
   if (latest) LT_TRY(dossiers_.update_view(*latest, now));
+  // Counted per dossier: a due date that is not the legal one in any new event, and where
+  // the dossier stands as of its latest one.
+  if (due.mismatch) ++stats.due_mismatches;
+  if (due.latest == calendar::Timeliness::kOverdue) ++stats.overdue;
+  if (due.latest == calendar::Timeliness::kAtRisk) ++stats.at_risk;
+  stats.audit_failed += due.failed;
   return {};
 }
 
-Status SyncFlow::audit(const model::DossierStatusEvent& e, PullStats& stats, int64_t now) {
+Status SyncFlow::audit(const model::DossierStatusEvent& e, DueTally& due, int64_t now) {
   auto a = auditor_->on_event(e, now);
   if (!a.ok()) {
     // A deadline the calendar cannot place (a procedure without a legal deadline, a broken
@@ -352,16 +359,15 @@ Status SyncFlow::audit(const model::DossierStatusEvent& e, PullStats& stats, int
     // queued, the audit is skipped. Store errors still fail the page.
     if (a.error().kind != ErrorKind::kValidation)
       return a.error().context("auditing the due date of dossier " + e.dossier_code);
-    ++stats.audit_failed;
+    ++due.failed;
     spdlog::warn(
         "sync: due date of dossier {} event #{} not audited: {} (check the procedure catalogue and "
         "calendar files)",
         e.dossier_code, e.sequence, a.error().message);
     return {};
   }
-  if (a->mismatch()) ++stats.due_mismatches;
-  if (a->timeliness == calendar::Timeliness::kOverdue) ++stats.overdue;
-  if (a->timeliness == calendar::Timeliness::kAtRisk) ++stats.at_risk;
+  due.mismatch = due.mismatch || a->mismatch();
+  due.latest = a->timeliness;
   return {};
 }
 
@@ -429,8 +435,9 @@ std::string SyncSummary::to_text() const {
     << (drained ? "" : " (drain deadline passed; `serve` or the next sync sends them)") << "\n"
     << "blocked:       " << blocked
     << " (behind a dead letter of the same dossier: see lienthong outbox list)\n"
-    << "due dates:     " << pull.due_mismatches << " not the legal one (lienthong monitor due), "
-    << pull.overdue << " overdue, " << pull.at_risk << " at risk\n"
+    << "due dates:     " << pull.due_mismatches
+    << " dossiers with one that is not the legal one (lienthong monitor due); " << pull.overdue
+    << " overdue, " << pull.at_risk << " at risk\n"
     << "took:          " << elapsed_ms << " ms\n";
   return o.str();
 }

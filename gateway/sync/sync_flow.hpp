@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,12 +58,13 @@ struct PullStats {
   int64_t unchanged = 0;    // already stored before this run
   int64_t quarantined = 0;  // events (or whole records) put in quarantine
   int64_t retried = 0;      // source calls retried
-  // Due-date audits of new events (only with an auditor, see SyncFlow::set_auditor).
-  int64_t due_mismatches = 0;  // the provincial due date is not the legal one
-  int64_t overdue = 0;         // past the due date the province sent, not finished
-  int64_t at_risk = 0;         // within the at-risk window of that due date
-  int64_t audit_failed = 0;    // the calendar could not place the deadline (logged)
-  bool skipped = false;        // another instance sharing the store was pulling this source
+  // Due-date audits of new events (only with an auditor, see SyncFlow::set_auditor),
+  // counted per dossier record pulled with new events:
+  int64_t due_mismatches = 0;  // a new event's provincial due date is not the legal one
+  int64_t overdue = 0;       // as of its latest new event: past the due date the province sent, not finished
+  int64_t at_risk = 0;       // as of its latest new event: within the at-risk window of that due date
+  int64_t audit_failed = 0;  // events whose deadline the calendar could not place (logged)
+  bool skipped = false;      // another instance sharing the store was pulling this source
 };
 
 struct SyncSummary {
@@ -138,7 +140,13 @@ class SyncFlow {
   InFlight start_fetch(std::string cursor);
   Status store_record(const SourceRecord& record, std::vector<PreparedEvent>& prepared, PullStats& stats,
                       int64_t now);
-  Status audit(const model::DossierStatusEvent& e, PullStats& stats, int64_t now);
+  // One dossier record's due-date audits, summed into PullStats per dossier.
+  struct DueTally {
+    bool mismatch = false;
+    std::optional<calendar::Timeliness> latest;
+    int64_t failed = 0;
+  };
+  Status audit(const model::DossierStatusEvent& e, DueTally& due, int64_t now);
 
   store::Database& db_;
   outbox::Outbox& outbox_;

@@ -583,6 +583,18 @@ int64_t OneStopShopData::advance(int64_t count) {
   return moved;
 }
 
+namespace {
+// A valid dossier whose wrong due date the gateway can see: the due date is audited from
+// reception on, and a newly registered (1) online dossier is not received yet.
+bool shows_wrong_due_date(const Dossier& d) {
+  if (!d.wrong_due_date || d.invalid != Invalid::kNone) return false;
+  for (size_t k = 0; k < d.revealed; ++k) {
+    if (kNational.at(d.path[k].state) != 1) return true;
+  }
+  return false;
+}
+}  // namespace
+
 std::string OneStopShopData::expected_json() const {
   std::lock_guard lock(impl_->mu);
   rapidjson::StringBuffer sb;
@@ -629,26 +641,20 @@ int64_t OneStopShopData::revealed_events() const {
 std::string OneStopShopData::stats_json() const {
   int64_t events = revealed_events();
   std::lock_guard lock(impl_->mu);
-  int64_t invalid = 0, valid_events = 0, wrong_due = 0, wrong_due_events = 0;
+  int64_t invalid = 0, valid_events = 0, wrong_due = 0;
   for (auto& d : impl_->dossiers) {
     if (d.invalid != Invalid::kNone) {
       ++invalid;
       valid_events += static_cast<int64_t>(d.bad_index);
     } else {
       valid_events += static_cast<int64_t>(d.revealed);
-      if (d.wrong_due_date) {
-        ++wrong_due;
-        // The due date is audited from reception on: a newly registered (1) online
-        // dossier has none yet.
-        for (size_t k = 0; k < d.revealed; ++k) wrong_due_events += kNational.at(d.path[k].state) != 1;
-      }
+      if (shows_wrong_due_date(d)) ++wrong_due;
     }
   }
   return "{\"dossiers\":" + std::to_string(impl_->dossiers.size()) +
          ",\"invalid_dossiers\":" + std::to_string(invalid) + ",\"events\":" + std::to_string(events) +
          ",\"valid_events\":" + std::to_string(valid_events) +
          ",\"wrong_due_dates\":" + std::to_string(wrong_due) +
-         ",\"wrong_due_date_events\":" + std::to_string(wrong_due_events) +
          ",\"pages_served\":" + std::to_string(impl_->pages_served) + "}";
 }
 

@@ -177,15 +177,17 @@ TEST_F(SyncIntegrationTest, WithKpiSectionsDueDatesAreAuditedAndMismatchesListed
   auto summary = parse_json(out);
   auto sim_stats = sim_->get(sim_->oss_port, "/__sim/stats");
   ASSERT_GT(sim_stats["data"]["wrong_due_dates"].GetInt(), 0);
-  // The summary counts events: every event of such a dossier carries its due date.
-  EXPECT_EQ(summary["due_mismatches"].GetInt(), sim_stats["data"]["wrong_due_date_events"].GetInt());
+  EXPECT_EQ(summary["due_mismatches"].GetInt(), sim_stats["data"]["wrong_due_dates"].GetInt());
   EXPECT_TRUE(summary["overdue"].IsInt());
   expect_portal_matches_source(config);  // flagged dossiers still reach the portal
 
   std::set<std::string> want;
   auto expected = sim_->get(sim_->oss_port, "/__sim/expected");
   for (auto& d : expected["dossiers"].GetArray()) {
-    if (d["wrong_due_date"].GetBool()) want.insert(d["ma_ho_so"].GetString());
+    // Audited from reception on: a dossier only registered online (status 1) has no audit.
+    bool received = false;
+    for (auto& st : d["statuses"].GetArray()) received = received || st.GetInt() != 1;
+    if (d["wrong_due_date"].GetBool() && received) want.insert(d["ma_ho_so"].GetString());
   }
   auto [rcm, listed] = lienthong({"monitor", "due", "--format", "json", "--config", config});
   ASSERT_EQ(rcm, 0) << listed;
