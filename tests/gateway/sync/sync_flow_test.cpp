@@ -474,6 +474,22 @@ TEST_F(SyncDueAuditTest, ACorrectedDueDateInALaterEventClearsTheMismatchAndRepul
   EXPECT_TRUE(kpi::DueAuditLog(*db_).mismatches()->empty());
 }
 
+TEST_F(SyncDueAuditTest, FiguresCountDossiersWithTheTimelinessOfTheirLatestNewEvent) {
+  // D-EARLY: three new events with the same wrong due date, still open (overdue).
+  SourceRecord early = received("D-EARLY", "2026-02-18T16:00");
+  for (int seq : {2, 3}) early.events.push_back(received("D-EARLY", "2026-02-18T16:00", seq, 4).events[0]);
+  // D-DONE: wrong due date, overdue after its first event, resolved (9) by its second.
+  SourceRecord done = received("D-DONE", "2026-02-18T16:00");
+  done.events.push_back(received("D-DONE", "2026-02-18T16:00", 2, 9).events[0]);
+  source_.answers.push_back(page({early, done}, "c1", false));
+  auto r = flow_->pull();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->new_events, 5);
+  EXPECT_EQ(r->due_mismatches, 2);  // dossiers, not the 5 events
+  EXPECT_EQ(r->overdue, 1);         // D-EARLY only: D-DONE's latest event resolved it
+  EXPECT_EQ(r->at_risk, 0);
+}
+
 TEST_F(SyncDueAuditTest, AnAuditThatCannotBeStoredFailsThePageAndNothingOfItIsKept) {
   ASSERT_TRUE(db_->exec("DROP TABLE due_audits").ok());
   auto r = flow_->store_page(page({received("D1", "2026-02-27T17:00")}, "c1", false));
