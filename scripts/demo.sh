@@ -162,6 +162,10 @@ echo "== lienthong monitor due (due dates the provincial system sent that are no
 "$LIENTHONG" monitor due --config "$WORK/lienthong.json" > "$WORK/monitor_due.txt"
 head -n 9 "$WORK/monitor_due.txt"
 echo
+echo "== lienthong kpi --period 2024-Q4 --by level (the provincial indicators; on time: target 95 %) =="
+"$LIENTHONG" kpi --period 2024-Q4 --by level --config "$WORK/lienthong.json" > "$WORK/kpi.txt"
+grep -E '^(period|indicator|on_time|online_payment_dossiers)' "$WORK/kpi.txt"
+echo
 echo "== lienthong quarantine list (first 8) =="
 "$LIENTHONG" quarantine list --config "$WORK/lienthong.json" > "$WORK/quarantine.txt"
 head -n 9 "$WORK/quarantine.txt"

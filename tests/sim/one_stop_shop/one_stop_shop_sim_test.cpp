@@ -96,7 +96,7 @@ TEST(OneStopShopSimTest, InvalidShareGivesInvalidDossiersOfEveryKindWithAReason)
   EXPECT_EQ(kinds.size(), 6u);
 }
 
-TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesOfTheCatalogueExceptAKnownFewOneWorkingDayLate) {
+TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesAndMostDossiersAreResolvedByThem) {
   // The demo and the due-date audit rely on it: the simulated province uses the shipped
   // catalogue's procedures and deadlines, counted on the shipped calendar, and a known set
   // of dossiers (GET /__sim/expected: wrong_due_date) carries a due date one working day late.
@@ -116,7 +116,7 @@ TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesOfTheCatalogueExceptAKnownFewOne
     invalid[e["ma_ho_so"].GetString()] = !e["invalid"].IsNull();
   }
   auto page = json::parse(d.page("", "1000").body).value();
-  int checked = 0, late = 0;
+  int checked = 0, late = 0, resolved = 0, in_time = 0;
   for (auto& item : page["items"].GetArray()) {
     std::string code = item["ma_ho_so"].GetString();
     if (invalid[code]) continue;
@@ -129,6 +129,11 @@ TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesOfTheCatalogueExceptAKnownFewOne
     ASSERT_TRUE(received && due) << code;
     auto check = calendar::check_due(calc, *received, *due, p->deadline, item["don_vi"]["ma"].GetString());
     ASSERT_TRUE(check.ok()) << code;
+    for (auto& step : item["lich_su"].GetArray()) {
+      if (std::string(step["trang_thai"].GetString()) != "da_xu_ly_xong") continue;
+      ++resolved;
+      in_time += *vn_time::parse_iso(step["thoi_diem"].GetString()) <= check->computed_due_ms;
+    }
     if (wrong[code]) {
       ++late;
       EXPECT_EQ(check->verdict, calendar::DueVerdict::kLater) << code;
@@ -141,6 +146,11 @@ TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesOfTheCatalogueExceptAKnownFewOne
     ++checked;
   }
   EXPECT_GT(checked, 250);
+  // Agencies resolve most dossiers within the legal deadline, not all (the on-time KPI
+  // of the demo is then near its 95 % target rather than trivially met or missed).
+  ASSERT_GT(resolved, 80);
+  EXPECT_GE(in_time * 100, resolved * 88) << in_time << " of " << resolved;
+  EXPECT_LT(in_time, resolved);
   EXPECT_GE(late, 15);  // every 16th dossier, less the invalid ones
   auto stats = json::parse(d.stats_json()).value();
   // Counted when the gateway can see it: from reception on (not a dossier only registered).
