@@ -37,7 +37,8 @@ trap cleanup EXIT
 
 # Light faults: 2% 5xx, 0.5% timeouts, 0.5% dropped connections, 2 ms latency; the LGSP
 # token is revoked every 3 calls and the DVCQG session ends every 20 calls.
-"$SIM" all --seed 7 --dossiers "$DOSSIERS" --invalid-share 0.04 --calendar-dir "$ROOT/mappings/calendar" \
+# The data set as of now: dossiers received over the last ten weeks.
+"$SIM" all --seed 7 --dossiers "$DOSSIERS" --invalid-share 0.04 --calendar-dir "$ROOT/mappings/calendar" --as-of now \
   --fail-5xx 0.02 --timeout-share 0.005 --hang-ms 1500 --drop-share 0.005 --latency-ms 2 \
   --expire-token-after 3 --expire-session-after 20 >"$WORK/sim.out" 2>"$WORK/sim.err" &
 SIM_PID=$!
@@ -141,8 +142,8 @@ print(f"  sessions opened {p['auth_calls']} (expired {p['session_expirations']} 
 print(f"== the simulated provincial system: {d['dossiers']} dossiers, {d['events']} status events, "
       f"{d['invalid_dossiers']} invalid dossiers, {d['valid_events']} valid events; "
       f"LGSP tokens issued {src['token']['issued']} (revoked {src['token']['revocations']} times)")
-print(f"  {d['wrong_due_dates']} of its valid dossiers carry a due date one working day later than the legal one; "
-      "the dossiers were received in late 2024, so those still open are overdue today")
+print(f"  {d['wrong_due_dates']} of its valid dossiers, received over the last ten weeks, carry a due date "
+      "one working day later than the legal one")
 ok = (s["pushed"] == p["progress_records"] and p["duplicates"] == 0 and p["out_of_order"] == 0
       and p["progress_records"] == d["valid_events"] and rc == 0
       and s["due_mismatches"] == d["wrong_due_dates"])
@@ -162,8 +163,13 @@ echo "== lienthong monitor due (due dates the provincial system sent that are no
 "$LIENTHONG" monitor due --config "$WORK/lienthong.json" > "$WORK/monitor_due.txt"
 head -n 9 "$WORK/monitor_due.txt"
 echo
-echo "== lienthong kpi --period 2024-Q4 --by level (the provincial indicators; on time: target 95 %) =="
-"$LIENTHONG" kpi --period 2024-Q4 --by level --config "$WORK/lienthong.json" > "$WORK/kpi.txt"
+echo "== lienthong monitor deadlines (open dossiers overdue or due within 8 working hours; first 8) =="
+"$LIENTHONG" monitor deadlines --config "$WORK/lienthong.json" > "$WORK/deadlines.txt"
+head -n 9 "$WORK/deadlines.txt"
+echo
+PERIOD="$(date -d '70 days ago' +%F)..$(date +%F)"
+echo "== lienthong kpi --period $PERIOD --by level (the provincial indicators; on time: target 95 %) =="
+"$LIENTHONG" kpi --period "$PERIOD" --by level --config "$WORK/lienthong.json" > "$WORK/kpi.txt"
 grep -E '^(period|indicator|on_time|online_payment_dossiers)' "$WORK/kpi.txt"
 echo
 echo "== lienthong quarantine list (first 8) =="

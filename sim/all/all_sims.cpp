@@ -18,9 +18,9 @@ int run_all_sims(const std::vector<std::string>& argv) {
               << kOneStopShopHelp << kTokenHelp << kDvcqgHelp << kFaultHelp;
     return 0;
   }
-  args.allow_only({"dossiers", "invalid-share", "max-limit", "calendar-dir", "client-id", "client-secret",
-                   "token-ttl-s", "expire-token-after", "username", "password", "expire-session-after",
-                   "max-records"});
+  args.allow_only({"dossiers", "invalid-share", "max-limit", "calendar-dir", "as-of", "client-id",
+                   "client-secret", "token-ttl-s", "expire-token-after", "username", "password",
+                   "expire-session-after", "max-records"});
   OneStopShopData data(one_stop_shop_options_from(args));
   TokenAuthority tokens(token_options_from(args));
   DvcqgPortal portal(dvcqg_options_from(args));

@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -264,6 +265,12 @@ struct OneStopShopData::Impl {
     return *due;
   }
 
+  // 00:00 Vietnam time of the day of `ms`.
+  static int64_t day_start(int64_t ms) {
+    vn_time::CivilTime c = vn_time::to_vietnam(ms);
+    return vn_time::from_vietnam({c.year, c.month, c.day, 0, 0, 0});
+  }
+
   // Scales the step times after `from` so that the last one is at `until` at the latest.
   static void fit_into(std::vector<Step>& path, int64_t from, int64_t until) {
     int64_t span = path.back().at_ms - from;
@@ -280,8 +287,9 @@ struct OneStopShopData::Impl {
   }
 
   void generate() {
-    // 2024-10-01 00:00 Vietnam time.
-    const int64_t start = vn_time::from_vietnam({2024, 10, 1, 0, 0, 0});
+    // 2024-10-01 00:00 Vietnam time, or ten weeks before the day of options.as_of_ms.
+    const int64_t start = options.as_of_ms > 0 ? day_start(options.as_of_ms) - 70 * kDay
+                                               : vn_time::from_vietnam({2024, 10, 1, 0, 0, 0});
     int64_t n = options.dossiers;
     int64_t invalid_count = static_cast<int64_t>(static_cast<double>(n) * options.invalid_share + 0.5);
     if (options.invalid_share > 0 && invalid_count == 0 && n > 0) invalid_count = 1;
@@ -355,10 +363,15 @@ struct OneStopShopData::Impl {
       // fitted into nine tenths of the legal deadline (times kept in order, a minute
       // apart at least); the others keep the pace drawn above, often too slow for it.
       if (i % 12 != 7) fit_into(d.path, received, received + (legal - received) * 9 / 10);
-      // Where the dossier is today: some finished, some midway.
+      // Where the dossier is today: some finished, some midway (drawn), or, as of an
+      // instant, every status up to it.
       d.revealed = chance(rng, 0.4)
                        ? d.path.size()
                        : static_cast<size_t>(between(rng, 1, static_cast<int64_t>(d.path.size())));
+      if (options.as_of_ms > 0) {
+        d.revealed = 1;
+        while (d.revealed < d.path.size() && d.path[d.revealed].at_ms <= options.as_of_ms) ++d.revealed;
+      }
       dossiers.push_back(std::move(d));
     }
     // Invalid records, spread evenly, kinds in rotation.
@@ -393,6 +406,17 @@ struct OneStopShopData::Impl {
       }
     }
     d.revealed = d.path.size();
+    // Shown whole, so as of an instant its history must be over by then: squeezed into the
+    // time since receipt, or (received minutes before) moved back as a whole.
+    if (options.as_of_ms > 0 && d.path.back().at_ms > options.as_of_ms) {
+      fit_into(d.path, d.received_ms, options.as_of_ms);
+      int64_t over = d.path.back().at_ms - options.as_of_ms;
+      if (over > 0) {
+        d.received_ms -= over;
+        d.due_ms -= over;
+        for (Step& st : d.path) st.at_ms -= over;
+      }
+    }
     switch (kind) {
       case Invalid::kBadProcedureCode:
         d.procedure_code = "1.003560.000";  // truncated: not a national procedure code
@@ -710,7 +734,10 @@ const char* const kOneStopShopHelp =
     "  --invalid-share X      share of them that are invalid (default 0.05)\n"
     "  --max-limit N          largest page a client may ask for (default 1000)\n"
     "  --calendar-dir DIR     year files (mappings/calendar) for the legal due dates; without\n"
-    "                         it, the built-in holiday rules\n";
+    "                         it, the built-in holiday rules\n"
+    "  --as-of now|TIME       the data set as of then: received in the ten weeks before,\n"
+    "                         every status up to then shown (default: received from\n"
+    "                         2024-10-01, each shown up to a drawn point)\n";
 
 OneStopShopOptions one_stop_shop_options_from(const SimArgs& args) {
   OneStopShopOptions o;
@@ -719,6 +746,18 @@ OneStopShopOptions one_stop_shop_options_from(const SimArgs& args) {
   o.seed = static_cast<uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
   o.max_limit = args.integer("max-limit", o.max_limit, 1, 100'000);
   o.calendar_dir = args.str("calendar-dir", "");
+  if (std::string a = args.str("as-of", ""); !a.empty()) {
+    if (a == "now") {
+      o.as_of_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+    } else if (auto t = vn_time::parse_iso(a)) {
+      o.as_of_ms = *t;
+    } else {
+      throw std::invalid_argument("--as-of: expected 'now' or a time such as 2026-11-26T10:00, got '" + a +
+                                  "'");
+    }
+  }
   return o;
 }
 
@@ -729,7 +768,7 @@ int run_one_stop_shop_sim(const std::vector<std::string>& argv) {
               << kOneStopShopHelp << kTokenHelp << kFaultHelp;
     return 0;
   }
-  args.allow_only({"port", "token-port", "dossiers", "invalid-share", "max-limit", "calendar-dir",
+  args.allow_only({"port", "token-port", "dossiers", "invalid-share", "max-limit", "calendar-dir", "as-of",
                    "client-id", "client-secret", "token-ttl-s", "expire-token-after"});
   OneStopShopData data(one_stop_shop_options_from(args));
   TokenAuthority tokens(token_options_from(args));

@@ -28,6 +28,11 @@ struct OneStopShopOptions {
   uint64_t seed = 1;
   int64_t max_limit = 1000;  // largest page a client may ask for
   std::string calendar_dir;  // year files for the legal due dates (empty: built-in rules)
+  // 0: dossiers received from 1 October 2024 on, for ten weeks, each shown up to a drawn
+  // point of its history. Otherwise the data set as of this instant: received in the ten
+  // weeks before its day, each shown with every status up to it (POST /__sim/advance
+  // still moves dossiers on).
+  int64_t as_of_ms = 0;
 };
 
 class OneStopShopData {

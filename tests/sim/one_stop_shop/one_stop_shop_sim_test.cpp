@@ -158,5 +158,30 @@ TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesAndMostDossiersAreResolvedByThem
   EXPECT_GE(stats["wrong_due_dates"].GetInt(), late - 3);
 }
 
+TEST(OneStopShopSimTest, AsOfAnInstantDossiersAreFromTheTenWeeksBeforeAndShowNoLaterStatus) {
+  OneStopShopOptions o = options(200);
+  o.as_of_ms = *vn_time::parse_iso("2026-11-26T10:00");
+  OneStopShopData d(o);
+  const int64_t from = *vn_time::parse_iso("2026-09-17T00:00");  // 70 days before 26 November
+  auto page = json::parse(d.page("", "1000").body).value();
+  ASSERT_EQ(page["items"].Size(), 200u);
+  int finished = 0;
+  for (auto& item : page["items"].GetArray()) {
+    int64_t received = *vn_time::parse_iso(item["ngay_tiep_nhan"].GetString());
+    EXPECT_GE(received, from) << item["ma_ho_so"].GetString();
+    EXPECT_LE(received, o.as_of_ms) << item["ma_ho_so"].GetString();
+    for (auto& step : item["lich_su"].GetArray()) {
+      EXPECT_LE(*vn_time::parse_iso(step["thoi_diem"].GetString()), o.as_of_ms)
+          << item["ma_ho_so"].GetString();
+    }
+    const auto& last = item["lich_su"][item["lich_su"].Size() - 1];
+    std::string state = last["trang_thai"].GetString();
+    finished += state == "da_tra_ket_qua" || state == "tu_choi" || state == "dung_xu_ly";
+  }
+  // Ten weeks on, most dossiers are finished, the latest ones not yet.
+  EXPECT_GT(finished, 150);
+  EXPECT_LT(finished, 200);
+}
+
 }  // namespace
 }  // namespace lienthong::sim
