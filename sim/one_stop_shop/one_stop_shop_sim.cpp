@@ -327,6 +327,8 @@ struct OneStopShopData::Impl {
       int64_t received = start + day * kDay + between(rng, 7 * 60 + 30, 16 * 60 + 30) * 60'000;
       int wd = vn_time::weekday((received + vn_time::kOffsetSeconds * 1000) / kDay);
       if (wd >= 5) received += (7 - wd) * kDay;
+      // A weekend day moved to a Monday that is the as-of day, after its hour: a week earlier.
+      if (options.as_of_ms > 0 && received > options.as_of_ms) received -= 7 * kDay;
       d.received_ms = received;
       // The legal due date (the gateway audits it against the same rules); every 16th
       // dossier carries one a working day late, as a province that counts the day of

@@ -160,9 +160,10 @@ TEST(OneStopShopSimTest, DueDatesAreTheLegalOnesAndMostDossiersAreResolvedByThem
 
 TEST(OneStopShopSimTest, AsOfAnInstantDossiersAreFromTheTenWeeksBeforeAndShowNoLaterStatus) {
   OneStopShopOptions o = options(200);
-  o.as_of_ms = *vn_time::parse_iso("2026-11-26T10:00");
+  // A Monday morning: weekend receipts moved to Monday must not land after it.
+  o.as_of_ms = *vn_time::parse_iso("2026-11-23T08:00");
   OneStopShopData d(o);
-  const int64_t from = *vn_time::parse_iso("2026-09-17T00:00");  // 70 days before 26 November
+  const int64_t from = *vn_time::parse_iso("2026-09-14T00:00");  // 70 days before 23 November
   auto page = json::parse(d.page("", "1000").body).value();
   ASSERT_EQ(page["items"].Size(), 200u);
   int finished = 0;
