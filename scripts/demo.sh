@@ -168,6 +168,9 @@ echo "== lienthong monitor deadlines (open dossiers overdue or due within 8 work
 head -n 9 "$WORK/deadlines.txt"
 echo
 PERIOD="$(date -d '70 days ago' +%F)..$(date +%F)"
+echo "== lienthong monitor ack --period $PERIOD (online dossiers not acknowledged within 8 working hours) =="
+"$LIENTHONG" monitor ack --period "$PERIOD" --config "$WORK/lienthong.json"
+echo
 echo "== lienthong kpi --period $PERIOD --by level (the provincial indicators; on time: target 95 %) =="
 "$LIENTHONG" kpi --period "$PERIOD" --by level --config "$WORK/lienthong.json" > "$WORK/kpi.txt"
 grep -E '^(period|indicator|on_time|online_payment_dossiers)' "$WORK/kpi.txt"
