@@ -401,6 +401,12 @@ struct OneStopShopData::Impl {
 
   void make_invalid(Dossier& d, Invalid kind) {
     d.invalid = kind;
+    // One fault per dossier: the valid events before its invalid one are stored and
+    // audited, so a late due date here would be flagged without being counted as such.
+    if (d.wrong_due_date) {
+      d.wrong_due_date = false;
+      d.due_ms = legal_due(*d.procedure, d.received_ms, false).value_or(d.due_ms);
+    }
     // Invalid records are shown whole from the start and never move on.
     if (d.path.size() < 3 || kind == Invalid::kBadTransition) {
       int64_t t = d.received_ms;
