@@ -172,9 +172,11 @@ echo "== lienthong monitor deadlines (open dossiers overdue or due within 8 work
 "$LIENTHONG" monitor deadlines --config "$WORK/lienthong.json" > "$WORK/deadlines.txt"
 head -n 9 "$WORK/deadlines.txt"
 echo
-PERIOD="$(date -d '70 days ago' +%F)..$(date +%F)"
-echo "== lienthong monitor ack --period $PERIOD (online dossiers not acknowledged within 8 working hours) =="
-"$LIENTHONG" monitor ack --period "$PERIOD" --config "$WORK/lienthong.json"
+# The simulated ten weeks, in Vietnam's calendar days.
+PERIOD="$(TZ=Asia/Ho_Chi_Minh date -d '70 days ago' +%F)..$(TZ=Asia/Ho_Chi_Minh date +%F)"
+echo "== lienthong monitor ack --period $PERIOD (online dossiers not acknowledged within 8 working hours; first 8) =="
+"$LIENTHONG" monitor ack --period "$PERIOD" --config "$WORK/lienthong.json" > "$WORK/ack.txt"
+head -n 9 "$WORK/ack.txt"
 echo
 echo "== lienthong kpi --period $PERIOD --by level (the provincial indicators; on time: target 95 %) =="
 "$LIENTHONG" kpi --period "$PERIOD" --by level --config "$WORK/lienthong.json" > "$WORK/kpi.txt"
