@@ -160,7 +160,8 @@ struct Dossier {
   int64_t updated_ms = 0;
   Invalid invalid = Invalid::kNone;
   size_t bad_index = 0;         // index of the first event that must be quarantined
-  bool wrong_due_date = false;  // NgayHenTra one working day after the legal due date
+  int64_t legal_due_ms = 0;     // the procedure's deadline counted from receipt
+  bool wrong_due_date = false;  // NgayHenTra (due_ms) one working day after legal_due_ms
 };
 
 template <class T, size_t N>
@@ -255,12 +256,10 @@ struct OneStopShopData::Impl {
     return std::move(c).value();
   }
 
-  // Received + the procedure's deadline in working time (default office hours), and one
-  // working day more when `late`.
-  std::optional<int64_t> legal_due(const Procedure& p, int64_t received, bool late) const {
+  // Received + the procedure's deadline in working time (default office hours).
+  std::optional<int64_t> legal_due(const Procedure& p, int64_t received) const {
     auto due = p.deadline_days > 0 ? deadlines.add_working_days(received, p.deadline_days)
                                    : deadlines.add_working_hours(received, p.deadline_hours);
-    if (due.ok() && late) due = deadlines.add_working_days(*due, 1);
     if (!due.ok()) return std::nullopt;
     return *due;
   }
@@ -334,9 +333,13 @@ struct OneStopShopData::Impl {
       // dossier carries one a working day late, as a province that counts the day of
       // receipt would send. The draw keeps the random sequence of earlier data sets.
       int64_t fallback_due = received + between(rng, 3, 20) * kDay;
+      d.legal_due_ms = legal_due(*d.procedure, received).value_or(fallback_due);
       d.wrong_due_date = i % 16 == 5;
-      const int64_t legal = legal_due(*d.procedure, received, false).value_or(fallback_due);
-      d.due_ms = d.wrong_due_date ? legal_due(*d.procedure, received, true).value_or(fallback_due) : legal;
+      d.due_ms = d.legal_due_ms;
+      if (d.wrong_due_date) {
+        auto late = deadlines.add_working_days(d.legal_due_ms, 1);
+        d.due_ms = late.ok() ? *late : d.legal_due_ms + kDay;
+      }
       d.online_payment = d.channel == "truc_tuyen" && chance(rng, 0.6);
       d.digitised = chance(rng, 0.7);
       d.documents.push_back({"TP01", "Đơn đề nghị"});
@@ -373,7 +376,7 @@ struct OneStopShopData::Impl {
       // Agencies resolve most dossiers in time: all but every 12th have their history
       // fitted into nine tenths of the legal deadline (times kept in order, a minute
       // apart at least); the others keep the pace drawn above, often too slow for it.
-      if (i % 12 != 7) fit_into(d.path, received, received + (legal - received) * 9 / 10);
+      if (i % 12 != 7) fit_into(d.path, received, received + (d.legal_due_ms - received) * 9 / 10);
       // Where the dossier is today: some finished, some midway (drawn), or, as of an
       // instant, every status up to it.
       d.revealed = chance(rng, 0.4)
@@ -403,10 +406,8 @@ struct OneStopShopData::Impl {
     d.invalid = kind;
     // One fault per dossier: the valid events before its invalid one are stored and
     // audited, so a late due date here would be flagged without being counted as such.
-    if (d.wrong_due_date) {
-      d.wrong_due_date = false;
-      d.due_ms = legal_due(*d.procedure, d.received_ms, false).value_or(d.due_ms);
-    }
+    d.wrong_due_date = false;
+    d.due_ms = d.legal_due_ms;
     // Invalid records are shown whole from the start and never move on.
     if (d.path.size() < 3 || kind == Invalid::kBadTransition) {
       int64_t t = d.received_ms;
@@ -430,6 +431,7 @@ struct OneStopShopData::Impl {
       int64_t over = d.path.back().at_ms - options.as_of_ms;
       if (over > 0) {
         d.received_ms -= over;
+        d.legal_due_ms -= over;
         d.due_ms -= over;
         for (Step& st : d.path) st.at_ms -= over;
       }
@@ -645,10 +647,11 @@ int64_t OneStopShopData::advance(int64_t count) {
 }
 
 namespace {
-// A valid dossier whose wrong due date the gateway can see: the due date is audited from
-// reception on, and a newly registered (1) online dossier is not received yet.
+// A dossier whose wrong due date the gateway can see (invalid ones have none): the due
+// date is audited from reception on, and a newly registered (1) online dossier is not
+// received yet.
 bool shows_wrong_due_date(const Dossier& d) {
-  if (!d.wrong_due_date || d.invalid != Invalid::kNone) return false;
+  if (!d.wrong_due_date) return false;
   for (size_t k = 0; k < d.revealed; ++k) {
     if (kNational.at(d.path[k].state) != 1) return true;
   }
@@ -672,7 +675,7 @@ std::string OneStopShopData::expected_json() const {
     for (size_t k = 0; k < valid_prefix; ++k) w.Int(kNational.at(d.path[k].state));
     w.EndArray();
     w.Key("wrong_due_date");
-    w.Bool(d.wrong_due_date && d.invalid == Invalid::kNone);
+    w.Bool(d.wrong_due_date);
     w.Key("invalid");
     if (d.invalid == Invalid::kNone) {
       w.Null();
