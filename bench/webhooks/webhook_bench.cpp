@@ -20,7 +20,8 @@
 // load stopped and the sustained rate including that catch-up. WAL checkpoints run in the
 // background (store option checkpoint=background); BENCH_CHECKPOINT=inline measures
 // SQLite's own in-COMMIT ones. BENCH_PAGE_SIZE sets the new store's page size (default
-// 8192, the store's).
+// 8192, the store's). BENCH_JOURNAL=write appends to the journal with one pwritev per
+// delivery instead of copying into its mapping.
 // Every request is freshly signed (Standard Webhooks) with a new webhook-id and dossier.
 // Server threads default to 2 (the ServerOptions default and this machine's cores).
 #include <sys/resource.h>
@@ -156,6 +157,8 @@ int main(int argc, char** argv) {
   auto wcfg = webhooks::parse_config(cfg->root().object("webhooks"));
   wcfg.journal_dir = (dir / "journal").string();
   if (const char* s = std::getenv("BENCH_SYNC")) wcfg.journal_fsync = std::string(s) == "FULL";
+  if (const char* s = std::getenv("BENCH_JOURNAL")) wcfg.journal_mapping = std::string(s) != "write";
+  const bool receiver_journal_mapping = wcfg.journal_mapping;
   // Large enough that the run measures intake, not the backlog limit; reported below.
   wcfg.max_backlog = 10'000'000;
   webhooks::WebhookReceiver receiver(std::move(wcfg), *db, outbox, SystemClock::instance());
@@ -214,8 +217,9 @@ int main(int argc, char** argv) {
             << ", memory allocator " LIENTHONG_ALLOCATOR "\n";
   std::cout << "  store     SQLite WAL, synchronous=" << so.synchronous << ", checkpoints "
             << (so.background_checkpoint ? "in the background" : "inline in COMMIT (SQLite default)")
-            << "; 2xx only after the delivery is written to the intake journal"
-            << (so.synchronous == "FULL" ? " and synced (fdatasync)" : "") << "\n";
+            << "; 2xx only after the delivery is written to the intake journal ("
+            << (receiver_journal_mapping ? "copied into its mapping" : "pwritev") << ")"
+            << (so.synchronous == "FULL" ? " and synced" : "") << "\n";
   std::cout << "  baseline  POST /bench/noop (204, same server, same signed requests): "
             << static_cast<int64_t>(base.ok_per_second()) << " req/s (" << base.ok << " ok, " << base.errors
             << " errors)\n";

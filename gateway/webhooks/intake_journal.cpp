@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -61,18 +62,19 @@ uint64_t segment_number(const std::string& name) {
   return std::stoull(digits);
 }
 
-// One writev of header and payload (no copy of the payload into a frame), continued
-// after a partial write.
-Status write_all(int fd, std::string_view header, std::string_view payload) {
+// One pwritev of header and payload at `offset` (no copy of the payload into a frame),
+// continued after a partial write.
+Status write_all(int fd, uint64_t offset, std::string_view header, std::string_view payload) {
   iovec iov[2] = {{const_cast<char*>(header.data()), header.size()},
                   {const_cast<char*>(payload.data()), payload.size()}};
   int first = 0;
   while (first < 2) {
-    ssize_t n = ::writev(fd, iov + first, 2 - first);
+    ssize_t n = ::pwritev(fd, iov + first, 2 - first, static_cast<off_t>(offset));
     if (n < 0) {
       if (errno == EINTR) continue;
       return make_error(ErrorKind::kStore, "write failed: " + errno_text(errno));
     }
+    offset += static_cast<uint64_t>(n);
     auto left = static_cast<size_t>(n);
     while (first < 2 && left >= iov[first].iov_len) {
       left -= iov[first].iov_len;
@@ -154,7 +156,9 @@ std::vector<std::string> decode_frames(std::string_view data, size_t& valid_byte
   while (data.size() - pos >= kHeader) {
     uint32_t len = get_u32(data.data() + pos);
     uint32_t crc = get_u32(data.data() + pos + 4);
-    if (len > kMaxJournalPayload || data.size() - pos - kHeader < len) break;
+    // Length 0 ends the data: a record is never empty, and a segment's preallocated,
+    // not yet written tail is zeros (8 zero bytes would otherwise pass as an empty frame).
+    if (len == 0 || len > kMaxJournalPayload || data.size() - pos - kHeader < len) break;
     std::string_view payload = data.substr(pos + kHeader, len);
     if (crc32c(payload) != crc) break;
     out.emplace_back(payload);
@@ -200,7 +204,17 @@ Result<std::unique_ptr<IntakeJournal>> IntakeJournal::open(JournalOptions option
     size_t valid = 0;
     auto payloads = decode_frames(data, valid);
     for (auto& pl : payloads) recovered.push_back({found[i], std::move(pl)});
-    if (valid < data.size()) {
+    const bool zero_tail = std::all_of(data.begin() + static_cast<std::ptrdiff_t>(valid), data.end(),
+                                       [](char c) { return c == '\0'; });
+    if (valid < data.size() && zero_tail) {
+      // Space reserved for appends that never came (the run stopped without closing the
+      // segment): not damage. Cut off so that the file holds only its records.
+      fs::resize_file(p, valid, ec);
+      if (ec) {
+        return make_error(ErrorKind::kStore, "webhook intake journal: cannot cut the unused tail off '" +
+                                                 p.string() + "': " + ec.message());
+      }
+    } else if (valid < data.size()) {
       bool last = i + 1 == found.size();
       if (last) {
         // The write of an unacknowledged record was cut short (crash while appending).
@@ -231,20 +245,55 @@ Result<std::unique_ptr<IntakeJournal>> IntakeJournal::open(JournalOptions option
 }
 
 IntakeJournal::~IntakeJournal() {
-  if (fd_ >= 0) ::close(fd_);
+  std::lock_guard lock(mu_);
+  close_segment_locked();
+}
+
+namespace {
+constexpr uint64_t kPage = 4096;
+// Appends through the mapping reserve the file's space in steps of this size.
+constexpr uint64_t kReserveStep = 1ull << 20;
+// The mapping covers the segment's size plus room for the record that passes it; a
+// larger record goes through pwritev.
+constexpr uint64_t kMapSlack = 1ull << 20;
+constexpr uint64_t kMaxMap = 1ull << 30;
+uint64_t round_up(uint64_t v, uint64_t step) {
+  return (v + step - 1) / step * step;
+}
+}  // namespace
+
+void IntakeJournal::close_segment_locked() {
+  if (map_ != nullptr) {
+    ::munmap(map_, map_len_);
+    map_ = nullptr;
+    map_len_ = 0;
+  }
+  if (fd_ < 0) return;
+  // The reserved space past the last record goes, so a closed segment holds its records only.
+  if (reserved_ > segment_size_ && ::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
+    spdlog::warn("webhook intake journal: cannot cut the unused tail off segment {}: {}", segment_,
+                 errno_text(errno));
+  }
+  if (options_.fsync) ::fdatasync(fd_);
+  ::close(fd_);
+  fd_ = -1;
 }
 
 Status IntakeJournal::open_segment_locked(uint64_t number) {
-  if (fd_ >= 0) {
-    if (options_.fsync) ::fdatasync(fd_);
-    ::close(fd_);
-    fd_ = -1;
-  }
+  close_segment_locked();
   auto p = segment_path(number);
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  // Read-write, not append-only: appends are copied into a shared mapping of the file.
+  int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) {
     return make_error(ErrorKind::kStore,
                       "webhook intake journal: cannot create '" + p.string() + "': " + errno_text(errno));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    int e = errno;
+    ::close(fd);
+    return make_error(ErrorKind::kStore, "webhook intake journal: cannot read the size of '" + p.string() +
+                                             "': " + errno_text(e));
   }
   if (options_.fsync) {
     // The new file's directory entry must be durable too.
@@ -256,16 +305,70 @@ Status IntakeJournal::open_segment_locked(uint64_t number) {
   }
   fd_ = fd;
   segment_ = number;
-  segment_size_ = 0;
+  // A file already there (never in normal operation) is continued after its end.
+  segment_size_ = static_cast<uint64_t>(info.st_size);
+  reserved_ = segment_size_;
   segment_broken_ = false;
+  if (options_.use_mapping) {
+    map_len_ = round_up(std::min(options_.segment_bytes, kMaxMap) + kMapSlack, kPage);
+    void* m = ::mmap(nullptr, map_len_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (m == MAP_FAILED) {
+      spdlog::warn("webhook intake journal: cannot map segment {} ({}); appending with write calls", number,
+                   errno_text(errno));
+      map_ = nullptr;
+      map_len_ = 0;
+    } else {
+      map_ = static_cast<char*>(m);
+    }
+  }
   if (live_.empty() || live_.back() != number) live_.push_back(number);
   return {};
 }
 
+// Copies the frame into the mapping once the file's space for it is reserved (fallocate:
+// the pages it touches are backed by allocated blocks, so a full disk is an error here and
+// never a fault later). Returns false when this frame must go through pwritev instead.
+Result<bool> IntakeJournal::append_mapped_locked(std::string_view header, std::string_view payload) {
+  const uint64_t end = segment_size_ + header.size() + payload.size();
+  if (map_ == nullptr || end > map_len_) return false;
+  if (end > reserved_) {
+    uint64_t want = std::min(round_up(end, kReserveStep), map_len_);
+    if (::fallocate(fd_, 0, static_cast<off_t>(reserved_), static_cast<off_t>(want - reserved_)) != 0) {
+      int e = errno;
+      if (e == EOPNOTSUPP || e == ENOSYS) {
+        // Without reservation a full disk would surface as SIGBUS: write calls from now on.
+        spdlog::warn(
+            "webhook intake journal: the file system cannot reserve space ({}); appending with "
+            "write calls",
+            errno_text(e));
+        ::munmap(map_, map_len_);
+        map_ = nullptr;
+        map_len_ = 0;
+        options_.use_mapping = false;
+        return false;
+      }
+      return make_error(ErrorKind::kStore, "cannot reserve space: " + errno_text(e));
+    }
+    reserved_ = want;
+  }
+  char* at = map_ + segment_size_;
+  std::memcpy(at + header.size(), payload.data(), payload.size());
+  std::memcpy(at, header.data(), header.size());
+  if (options_.fsync) {
+    uint64_t from = segment_size_ / kPage * kPage;
+    if (::msync(map_ + from, end - from, MS_SYNC) != 0) {
+      int e = errno;
+      std::memset(at, 0, header.size());  // reads as the end of the segment
+      return make_error(ErrorKind::kStore, "msync failed: " + errno_text(e));
+    }
+  }
+  return true;
+}
+
 Result<uint64_t> IntakeJournal::append(std::string_view payload) {
-  if (payload.size() > kMaxJournalPayload) {
+  if (payload.empty() || payload.size() > kMaxJournalPayload) {
     return make_error(ErrorKind::kValidation, "webhook intake journal: record of " +
-                                                  std::to_string(payload.size()) + " bytes is too large");
+                                                  std::to_string(payload.size()) + " bytes cannot be framed");
   }
   const std::string header = frame_header(payload);
   const uint64_t frame_size = header.size() + payload.size();
@@ -276,17 +379,29 @@ Result<uint64_t> IntakeJournal::append(std::string_view payload) {
   if (fd_ < 0 || segment_broken_ || unlinked || segment_size_ >= options_.segment_bytes) {
     LT_TRY(open_segment_locked(segment_ + 1));
   }
-  Status st = write_all(fd_, header, payload);
+  auto mapped = append_mapped_locked(header, payload);
+  if (!mapped.ok())
+    return mapped.error().context("webhook intake journal " + segment_path(segment_).string());
+  if (*mapped) {
+    segment_size_ += frame_size;
+    return segment_;
+  }
+  Status st = write_all(fd_, segment_size_, header, payload);
   if (st.ok() && options_.fsync && ::fdatasync(fd_) != 0) {
     st = make_error(ErrorKind::kStore, "fdatasync failed: " + errno_text(errno));
   }
   if (!st.ok()) {
     // Nothing of a refused record may stay: a later record behind a partial frame would be
     // unreadable. Cut the file back; if that fails too, the next append starts a new segment.
-    if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) segment_broken_ = true;
+    if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
+      segment_broken_ = true;
+    } else {
+      reserved_ = segment_size_;
+    }
     return st.error().context("webhook intake journal " + segment_path(segment_).string());
   }
   segment_size_ += frame_size;
+  reserved_ = std::max(reserved_, segment_size_);
   return segment_;
 }
 

@@ -7,6 +7,9 @@
 //
 // Files: <dir>/intake-<segment, 12 digits>.log. Each record is framed as
 //   u32 little-endian payload length | u32 little-endian CRC-32C of the payload | payload
+// A payload is never empty. Appends are copied into a shared mapping of the open segment,
+// whose file space is reserved (fallocate) ahead in 1 MiB steps: its tail is zeros, which
+// read as the end of the records, and is cut off when the segment is closed or read back.
 // A segment is closed once it passes `segment_bytes`; a segment is deleted once every
 // record in it has been applied to the store (retire_below). On start-up the segments a
 // previous run left behind are read back in order; a frame cut short by a crash ends its
@@ -15,7 +18,8 @@
 // Durability matches the store's `synchronous` setting: by default a record is in the
 // operating system's page cache when append returns (it survives the gateway process
 // being killed, like SQLite's WAL with synchronous=NORMAL); with `fsync` the record is
-// on disk (fdatasync) before append returns, for synchronous=FULL.
+// on disk (msync, or fdatasync for a record written with pwritev) before append
+// returns, for synchronous=FULL.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +39,10 @@ struct JournalOptions {
   std::filesystem::path dir;
   bool fsync = false;
   uint64_t segment_bytes = 64ull * 1024 * 1024;
+  // Appends are copied into a shared mapping of the segment (no system call per record);
+  // false: one pwritev per record. Either way a record is in the page cache when append
+  // returns. Falls back to pwritev by itself where the file system cannot reserve space.
+  bool use_mapping = true;
 };
 
 struct JournalRecord {
@@ -82,13 +90,18 @@ class IntakeJournal {
  private:
   explicit IntakeJournal(JournalOptions options) : options_(std::move(options)) {}
   Status open_segment_locked(uint64_t number);
+  void close_segment_locked();
+  Result<bool> append_mapped_locked(std::string_view header, std::string_view payload);
   std::filesystem::path segment_path(uint64_t number) const;
 
   JournalOptions options_;
   mutable std::mutex mu_;
   int fd_ = -1;
-  uint64_t segment_ = 0;         // the one appends go to
-  uint64_t segment_size_ = 0;    // bytes in it
+  uint64_t segment_ = 0;       // the one appends go to
+  uint64_t segment_size_ = 0;  // bytes of records in it
+  uint64_t reserved_ = 0;      // the file's size: records, then reserved zeros
+  char* map_ = nullptr;        // shared mapping of the segment's first map_len_ bytes
+  uint64_t map_len_ = 0;
   bool segment_broken_ = false;  // a failed write could not be undone: start a new one
   std::deque<uint64_t> live_;    // segments on disk not yet retired, ascending
 };

@@ -67,6 +67,9 @@ struct WebhooksConfig {
   std::string journal_dir;
   bool journal_fsync = false;
   uint64_t journal_segment_bytes = 64ull * 1024 * 1024;
+  // Appends copied into a mapping of the segment (default) or written with pwritev; not
+  // a config key (the journal falls back by itself), set by the benchmark to compare.
+  bool journal_mapping = true;
   // Accepted deliveries not yet applied to the store; over it new ones get 503.
   size_t max_backlog = 20'000;
 

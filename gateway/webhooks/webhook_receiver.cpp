@@ -681,6 +681,7 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
   jo.dir = im.config.journal_dir;
   jo.fsync = im.config.journal_fsync;
   jo.segment_bytes = im.config.journal_segment_bytes;
+  jo.use_mapping = im.config.journal_mapping;
   std::vector<JournalRecord> recovered;
   auto j = IntakeJournal::open(jo, recovered);
   if (!j.ok()) throw ConfigError("webhooks.journal_dir: " + j.error().message);

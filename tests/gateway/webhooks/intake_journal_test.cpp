@@ -1,6 +1,7 @@
 #include "gateway/webhooks/intake_journal.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -49,12 +50,12 @@ TEST(JournalFrames, Crc32cMatchesTheStandardCheckValue) {
 }
 
 TEST(JournalFrames, RoundTripAndStopAtAnIncompleteOrCorruptFrame) {
-  std::string data = encode_frame("first") + encode_frame("") + encode_frame("third record");
+  std::string data = encode_frame("first") + encode_frame("second") + encode_frame("third record");
   size_t valid = 0;
   auto all = decode_frames(data, valid);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0], "first");
-  EXPECT_EQ(all[1], "");
+  EXPECT_EQ(all[1], "second");
   EXPECT_EQ(all[2], "third record");
   EXPECT_EQ(valid, data.size());
 
@@ -62,7 +63,14 @@ TEST(JournalFrames, RoundTripAndStopAtAnIncompleteOrCorruptFrame) {
   std::string torn = data.substr(0, data.size() - 3);
   auto two = decode_frames(torn, valid);
   EXPECT_EQ(two.size(), 2u);
-  EXPECT_EQ(valid, encode_frame("first").size() + encode_frame("").size());
+  EXPECT_EQ(valid, encode_frame("first").size() + encode_frame("second").size());
+
+  // Zeros (a segment's reserved, unwritten tail) end the records: an empty frame is
+  // exactly eight zero bytes, since the CRC-32C of nothing is 0.
+  std::string tail = encode_frame("first") + std::string(4096, '\0');
+  auto before_zeros = decode_frames(tail, valid);
+  ASSERT_EQ(before_zeros.size(), 1u);
+  EXPECT_EQ(valid, encode_frame("first").size());
 
   // One flipped byte in the second frame's payload area fails its checksum.
   std::string bad = encode_frame("first") + encode_frame("second") + encode_frame("third");
@@ -155,6 +163,81 @@ TEST_F(IntakeJournalTest, DamageBeforeTheLastSegmentKeepsACopyForTheOperator) {
   ASSERT_EQ(rec.size(), 1u);
   EXPECT_EQ(rec[0].payload, "two");
   ASSERT_EQ(files(".damaged").size(), 1u);
+}
+
+TEST_F(IntakeJournalTest, AClosedSegmentHoldsOnlyItsRecords) {
+  std::vector<JournalRecord> rec;
+  {
+    auto j = open(rec);
+    ASSERT_TRUE(j->append("one").ok());
+    ASSERT_TRUE(j->append("two").ok());
+    // While open, the file's space is reserved ahead of the records.
+    EXPECT_GE(fs::file_size(dir_ / "intake-000000000001.log"), 1u << 20);
+  }
+  EXPECT_EQ(fs::file_size(dir_ / "intake-000000000001.log"),
+            encode_frame("one").size() + encode_frame("two").size());
+}
+
+TEST_F(IntakeJournalTest, RecordsAppendedByAProcessThatDiedAreReadBackAndTheReservedTailIsCut) {
+  std::vector<JournalRecord> rec;
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Killed before the journal is closed: its segment keeps the reserved zeros.
+    std::vector<JournalRecord> ignored;
+    JournalOptions o;
+    o.dir = dir_;
+    auto j = IntakeJournal::open(o, ignored);
+    bool ok = j.ok() && (*j)->append("first").ok() && (*j)->append("second").ok();
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_GE(fs::file_size(dir_ / "intake-000000000001.log"), 1u << 20);
+
+  auto j = open(rec);
+  ASSERT_EQ(rec.size(), 2u);
+  EXPECT_EQ(rec[0].payload, "first");
+  EXPECT_EQ(rec[1].payload, "second");
+  EXPECT_EQ(fs::file_size(dir_ / "intake-000000000001.log"),
+            encode_frame("first").size() + encode_frame("second").size());
+  EXPECT_TRUE(files(".damaged").empty());
+}
+
+TEST_F(IntakeJournalTest, WithoutTheMappingAndForARecordLargerThanItTheRecordsAreWritten) {
+  for (bool mapping : {true, false}) {
+    fs::remove_all(dir_);
+    std::vector<JournalRecord> rec;
+    const std::string big(3u << 20, 'b');  // larger than the mapping (segment size + 1 MiB)
+    {
+      JournalOptions o;
+      o.dir = dir_;
+      o.segment_bytes = 1u << 20;
+      o.use_mapping = mapping;
+      auto j = IntakeJournal::open(o, rec);
+      ASSERT_TRUE(j.ok());
+      EXPECT_EQ(*(*j)->append("small"), 1u);
+      EXPECT_EQ(*(*j)->append(big), 1u);
+      EXPECT_EQ(*(*j)->append("after"), 2u);
+      EXPECT_EQ(*(*j)->append("last"), 2u);
+    }
+    auto j = open(rec);
+    ASSERT_EQ(rec.size(), 4u) << "mapping " << mapping;
+    EXPECT_EQ(rec[0].payload, "small");
+    EXPECT_EQ(rec[1].payload, big);
+    EXPECT_EQ(rec[2].payload, "after");
+    EXPECT_EQ(rec[3].payload, "last");
+    EXPECT_EQ(rec[3].segment, 2u);
+  }
+}
+
+TEST_F(IntakeJournalTest, AnEmptyRecordIsRefused) {
+  std::vector<JournalRecord> rec;
+  auto j = open(rec);
+  auto r = j->append("");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kValidation);
 }
 
 TEST_F(IntakeJournalTest, AFailedAppendLeavesNoPartialRecordAndReportsTheStoreError) {
