@@ -184,7 +184,7 @@ Result<PayloadFormat> format_for_content_type(std::string_view content_type) {
                         "application/soap+xml (SOAP 1.2)");
 }
 
-Result<rapidjson::Document> parse_json_payload(std::string_view body) {
+Result<rapidjson::Document> parse_json_payload(const std::string& body) {
   auto doc = json::parse(body, "request body");
   if (!doc.ok()) return make_error(ErrorKind::kParse, doc.error().message);
   if (!doc->IsObject()) {
@@ -248,7 +248,7 @@ Result<rapidjson::Document> parse_soap_payload(std::string_view body, PayloadFor
   return out;
 }
 
-Result<rapidjson::Document> parse_payload(std::string_view body, PayloadFormat format) {
+Result<rapidjson::Document> parse_payload(const std::string& body, PayloadFormat format) {
   if (format == PayloadFormat::kJson) return parse_json_payload(body);
   return parse_soap_payload(body, format);
 }

@@ -1,7 +1,7 @@
 // Webhook JSON bodies: parse + the procedure-code lookup that reads a discriminating field.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
+#include <string>
 
 #include "gateway/webhooks/payload.hpp"
 #include "gateway/webhooks/procedure_codes.hpp"
@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const ProcedureCodeTable table =
       ProcedureCodeTable::parse(R"({"codes": {"M": {"field": "a.b", "values": {"x": "1.000001"}}}})", "fuzz")
           .value();
-  auto r = parse_payload(std::string_view(reinterpret_cast<const char*>(data), size), PayloadFormat::kJson);
+  auto r = parse_payload(std::string(reinterpret_cast<const char*>(data), size), PayloadFormat::kJson);
   if (r.ok()) (void)table.resolve("M", *r);
   return 0;
 }
