@@ -1,12 +1,15 @@
 #include "gateway/model/dossier_event.hpp"
 
+#include <charconv>
 #include <cstring>
 
 #include "gateway/common/json.hpp"
 
 namespace lienthong::model {
 
-bool valid_status(int code) { return code >= 1 && code <= 10; }
+bool valid_status(int code) {
+  return code >= 1 && code <= 10;
+}
 
 std::string DossierStatusEvent::event_key() const {
   return dossier_code + "#" + std::to_string(sequence);
@@ -19,7 +22,9 @@ using Alloc = rapidjson::Document::AllocatorType;
 void put(Value& o, const char* k, const std::string& s, Alloc& a) {
   o.AddMember(rapidjson::StringRef(k), Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a), a);
 }
-void put(Value& o, const char* k, int64_t n, Alloc& a) { o.AddMember(rapidjson::StringRef(k), Value(n), a); }
+void put(Value& o, const char* k, int64_t n, Alloc& a) {
+  o.AddMember(rapidjson::StringRef(k), Value(n), a);
+}
 void put_opt(Value& o, const char* k, const std::optional<int64_t>& n, Alloc& a) {
   if (n) put(o, k, *n, a);
 }
@@ -165,11 +170,105 @@ void to_json(const DossierStatusEvent& e, rapidjson::Value& d, Alloc& a) {
   d.AddMember("results", docs(e.results, a), a);
 }
 
+namespace {
+// The writer behind append_json: the same members in the same order as to_json, and the
+// same text as json::to_string of its document (checked by the model's tests).
+struct TextWriter {
+  std::string& out;
+  bool first = true;
+
+  void key(std::string_view k) {
+    if (!first) out.push_back(',');
+    first = false;
+    json::append_string(out, k);
+    out.push_back(':');
+  }
+  void str(std::string_view k, const std::string& v) {
+    key(k);
+    json::append_string(out, v);
+  }
+  void num(std::string_view k, int64_t v) {
+    key(k);
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<size_t>(r.ptr - buf));
+  }
+  void opt(std::string_view k, const std::optional<int64_t>& v) {
+    if (v) num(k, *v);
+  }
+  void boolean(std::string_view k, bool v) {
+    key(k);
+    out.append(v ? "true" : "false");
+  }
+  void docs(std::string_view k, const std::vector<Document>& v) {
+    key(k);
+    out.push_back('[');
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      TextWriter o{out};
+      out.push_back('{');
+      o.str("code", v[i].code);
+      o.str("name", v[i].name);
+      o.str("url", v[i].url);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+};
+}  // namespace
+
+void append_json(std::string& out, const DossierStatusEvent& e) {
+  TextWriter w{out};
+  out.push_back('{');
+  w.str("source", e.source);
+  w.str("dossier_code", e.dossier_code);
+  w.str("procedure_code", e.procedure_code);
+  w.str("procedure_name", e.procedure_name);
+  w.str("field_code", e.field_code);
+  w.num("channel", e.channel);
+  w.num("owner_type", e.owner_type);
+  w.str("owner_name", e.owner_name);
+  w.str("owner_id_number", e.owner_id_number);
+  w.str("agency_code", e.agency_code);
+  w.str("agency_level", e.agency_level);
+  w.num("received_at_ms", e.received_at_ms);
+  w.num("due_at_ms", e.due_at_ms);
+  w.opt("returned_at_ms", e.returned_at_ms);
+  w.opt("finished_at_ms", e.finished_at_ms);
+  w.num("status", e.status);
+  w.num("status_at_ms", e.status_at_ms);
+  w.num("sequence", e.sequence);
+  w.str("officer", e.officer);
+  w.str("officer_title", e.officer_title);
+  w.str("department", e.department);
+  w.str("note", e.note);
+  w.boolean("online_payment", e.online_payment);
+  w.boolean("digitised", e.digitised);
+  w.key("fees");
+  out.push_back('[');
+  for (size_t i = 0; i < e.fees.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    TextWriter o{out};
+    out.push_back('{');
+    o.str("code", e.fees[i].code);
+    o.str("name", e.fees[i].name);
+    o.num("amount_vnd", e.fees[i].amount_vnd);
+    out.push_back('}');
+  }
+  out.push_back(']');
+  w.docs("documents", e.documents);
+  w.docs("results", e.results);
+  out.push_back('}');
+}
+
 std::string to_json_string(const DossierStatusEvent& e) {
-  json::ScratchPool<> pool;
-  Value v;
-  to_json(e, v, pool.allocator());
-  return json::to_string(v);
+  // Written directly, without a document first: every stored event (sync and webhooks)
+  // and every accepted webhook's journal record is serialised here.
+  std::string out;
+  out.reserve(512 + e.procedure_name.size() + e.owner_name.size() + e.note.size() + e.officer.size() +
+              e.department.size() + 128 * (e.fees.size() + e.documents.size() + e.results.size()));
+  append_json(out, e);
+  return out;
 }
 
 Result<DossierStatusEvent> from_json(const rapidjson::Value& v) {

@@ -40,11 +40,8 @@ std::string encode_record(const IntakeRecord& j) {
   str("outcome", j.answer.outcome);
   str("answer", j.answer.body);
   if (j.event) {
-    json::ScratchPool<> pool;
-    rapidjson::Value ev;
-    model::to_json(*j.event, ev, pool.allocator());
     out.append(",\"event\":");
-    json::append_to(out, ev);
+    model::append_json(out, *j.event);
   }
   if (j.quarantine) {
     str("quarantine_kind", to_string(j.quarantine->kind));
