@@ -256,8 +256,12 @@ int main(int argc, char** argv) {
   std::cout << "  store     SQLite WAL, synchronous=" << so.synchronous << ", checkpoints "
             << (so.background_checkpoint ? "in the background" : "inline in COMMIT (SQLite default)")
             << "; 2xx only after the delivery is written to the intake journal ("
-            << (receiver_journal_mapping ? "copied into its mapping" : "pwritev") << ")"
-            << (so.synchronous == "FULL" ? " and synced" : "") << "\n";
+            << (so.synchronous == "FULL"
+                    ? "pwritev, then one fdatasync for the deliveries of all connections "
+                      "that arrived meanwhile"
+                : receiver_journal_mapping ? "copied into its mapping"
+                                           : "pwritev")
+            << ")\n";
   if (rounds > 1) {
     std::vector<double> ratios;
     for (size_t i = 0; i < done.size(); ++i) {

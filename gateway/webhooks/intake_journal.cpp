@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "gateway/common/json.hpp"
 
@@ -274,7 +275,15 @@ void IntakeJournal::close_segment_locked() {
     spdlog::warn("webhook intake journal: cannot cut the unused tail off segment {}: {}", segment_,
                  errno_text(errno));
   }
-  if (options_.fsync) ::fdatasync(fd_);
+  if (options_.fsync) {
+    if (::fdatasync(fd_) == 0) {
+      synced_ = appended_;  // this segment's records, and the earlier segments' already
+    } else {
+      spdlog::error("webhook intake journal: fdatasync of segment {} failed when closing it: {}", segment_,
+                    errno_text(errno));
+      sync_failed_through_ = appended_;
+    }
+  }
   ::close(fd_);
   fd_ = -1;
 }
@@ -309,7 +318,7 @@ Status IntakeJournal::open_segment_locked(uint64_t number) {
   segment_size_ = static_cast<uint64_t>(info.st_size);
   reserved_ = segment_size_;
   segment_broken_ = false;
-  if (options_.use_mapping) {
+  if (options_.use_mapping && !syncs_in_groups()) {
     map_len_ = round_up(std::min(options_.segment_bytes, kMaxMap) + kMapSlack, kPage);
     void* m = ::mmap(nullptr, map_len_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
     if (m == MAP_FAILED) {
@@ -366,6 +375,11 @@ Result<bool> IntakeJournal::append_mapped_locked(std::string_view header, std::s
 }
 
 Result<uint64_t> IntakeJournal::append(std::string_view payload) {
+  LT_ASSIGN_OR_RETURN(Appended a, append_record(payload));
+  return a.segment;
+}
+
+Result<Appended> IntakeJournal::append_record(std::string_view payload) {
   if (payload.empty() || payload.size() > kMaxJournalPayload) {
     return make_error(ErrorKind::kValidation, "webhook intake journal: record of " +
                                                   std::to_string(payload.size()) + " bytes cannot be framed");
@@ -384,10 +398,10 @@ Result<uint64_t> IntakeJournal::append(std::string_view payload) {
     return mapped.error().context("webhook intake journal " + segment_path(segment_).string());
   if (*mapped) {
     segment_size_ += frame_size;
-    return segment_;
+    return Appended{segment_, ++appended_};
   }
   Status st = write_all(fd_, segment_size_, header, payload);
-  if (st.ok() && options_.fsync && ::fdatasync(fd_) != 0) {
+  if (st.ok() && options_.fsync && !syncs_in_groups() && ::fdatasync(fd_) != 0) {
     st = make_error(ErrorKind::kStore, "fdatasync failed: " + errno_text(errno));
   }
   if (!st.ok()) {
@@ -402,7 +416,43 @@ Result<uint64_t> IntakeJournal::append(std::string_view payload) {
   }
   segment_size_ += frame_size;
   reserved_ = std::max(reserved_, segment_size_);
-  return segment_;
+  return Appended{segment_, ++appended_};
+}
+
+Result<Synced> IntakeJournal::sync() {
+  std::lock_guard one(sync_mu_);
+  uint64_t target;
+  int fd = -1;
+  Synced out;
+  {
+    std::lock_guard lock(mu_);
+    out.failed_through = std::exchange(sync_failed_through_, 0);
+    if (synced_ >= appended_) {
+      out.through = synced_;
+      return out;
+    }
+    target = appended_;
+    // A descriptor of its own: the segment may be closed (and synced) meanwhile.
+    if (fd_ >= 0) fd = ::dup(fd_);
+    if (fd < 0) {
+      // No open segment: its records were synced (or failed) when it was closed.
+      out.through = synced_;
+      return out;
+    }
+  }
+  int rc = ::fdatasync(fd);
+  int e = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return make_error(ErrorKind::kStore, "webhook intake journal: fdatasync failed: " + errno_text(e));
+  }
+  std::lock_guard lock(mu_);
+  synced_ = std::max(synced_, target);
+  out.through = synced_;
+  // The segment was closed during the fdatasync and its own one failed: the error may
+  // have been reported there and not here (the descriptors share their file).
+  out.failed_through = std::max(out.failed_through, std::exchange(sync_failed_through_, 0));
+  return out;
 }
 
 void IntakeJournal::retire_below(uint64_t segment) {

@@ -43,6 +43,22 @@ struct JournalOptions {
   // false: one pwritev per record. Either way a record is in the page cache when append
   // returns. Falls back to pwritev by itself where the file system cannot reserve space.
   bool use_mapping = true;
+  // With fsync: append does not sync; sync() makes everything appended so far durable
+  // with one fdatasync, for the appends of many deliveries at once (group commit).
+  // Appends then use pwritev, never the mapping.
+  bool group_sync = false;
+};
+
+struct Appended {
+  uint64_t segment = 0;  // the segment the record went to
+  uint64_t ticket = 0;   // its number among all records appended since the journal opened (1, 2, ...)
+};
+
+struct Synced {
+  uint64_t through = 0;  // every record with a ticket up to this one is on disk
+  // Records up to this ticket (0: none) whose segment failed its fdatasync when it was
+  // closed: not known to be on disk.
+  uint64_t failed_through = 0;
 };
 
 struct JournalRecord {
@@ -77,6 +93,12 @@ class IntakeJournal {
   // synced, with fsync). A failed write leaves no partial frame behind: the file is cut
   // back to where the record began, or the segment is abandoned.
   Result<uint64_t> append(std::string_view payload);
+  Result<Appended> append_record(std::string_view payload);
+  // Group sync (options fsync and group_sync): one fdatasync for every record appended so
+  // far that is not yet synced. Thread-safe; appends go on meanwhile. A failed fdatasync
+  // is an error (kStore) and those records are not known to be on disk.
+  Result<Synced> sync();
+  bool syncs_in_groups() const { return options_.fsync && options_.group_sync; }
   // Deletes the segments numbered below `segment` (all their records are in the store).
   // The segment appends go to is never deleted.
   void retire_below(uint64_t segment);
@@ -102,8 +124,12 @@ class IntakeJournal {
   uint64_t reserved_ = 0;      // the file's size: records, then reserved zeros
   char* map_ = nullptr;        // shared mapping of the segment's first map_len_ bytes
   uint64_t map_len_ = 0;
-  bool segment_broken_ = false;  // a failed write could not be undone: start a new one
-  std::deque<uint64_t> live_;    // segments on disk not yet retired, ascending
+  bool segment_broken_ = false;       // a failed write could not be undone: start a new one
+  std::deque<uint64_t> live_;         // segments on disk not yet retired, ascending
+  uint64_t appended_ = 0;             // tickets handed out
+  uint64_t synced_ = 0;               // group sync: records known to be on disk
+  uint64_t sync_failed_through_ = 0;  // group sync: a closed segment's fdatasync failed
+  std::mutex sync_mu_;                // one sync() at a time
 };
 
 }  // namespace lienthong::webhooks

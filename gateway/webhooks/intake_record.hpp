@@ -20,6 +20,9 @@ struct IntakeAnswer {
   int status = 0;         // 2xx
   std::string outcome;    // accepted | quarantined
   std::string body;       // the JSON answer
+  // Not part of the record: the journal's ticket of a record that is only on disk after
+  // the next group sync (0: durable already, or no group sync).
+  uint64_t journal_ticket = 0;
 };
 
 struct IntakeRecord {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -159,7 +160,13 @@ struct WebhookReceiver::Impl {
       : config(std::move(c)), db(d), outbox(o), clock(cl), high_water_mark_bytes(hwm), codes(cr) {}
 
   Outcome authenticate(const Source& src, const server::Request& req);
-  Outcome receive(std::string_view source_id, const server::Request& req);
+  // The outcome; `wait_ticket` > 0 when it may be given only once the journal's group
+  // sync has passed that ticket.
+  Outcome receive(std::string_view source_id, const server::Request& req, uint64_t& wait_ticket);
+  // Gives `out` through `done` once `ticket` is on disk (group sync), or a 503 if it
+  // could not be made so.
+  void answer_after_sync(uint64_t ticket, Outcome out, std::function<void(Outcome)> done);
+  void syncer_loop();
   // Builds the event; an Error here (mapping, validation, unmapped code) quarantines.
   Result<model::DossierStatusEvent> translate(const Source& src, const rapidjson::Value& payload);
   // The earlier answer to this (source, id), if any: from the jobs not yet applied, else
@@ -196,6 +203,19 @@ struct WebhookReceiver::Impl {
   int flush_waiters = 0;  // callers of wait_applied: apply without the group delay
   std::condition_variable apply_cv, idle_cv;
   std::thread applier;
+
+  // Group sync of the journal (journal_fsync): answers waiting for their record's ticket.
+  struct Parked {
+    uint64_t ticket;
+    Outcome out;
+    std::function<void(Outcome)> done;
+  };
+  std::mutex sync_mu;  // guards the three below
+  std::vector<Parked> parked;
+  uint64_t synced_through = 0;
+  bool stopping_sync = false;
+  std::condition_variable sync_cv;
+  std::thread syncer;
 };
 
 namespace {
@@ -339,12 +359,15 @@ std::variant<Outcome, Status> WebhookReceiver::Impl::intake(std::shared_ptr<Inta
     if (auto it = answers.find(key); it != answers.end()) {
       Answer earlier = it->second;
       lock.unlock();
+      // The caller waits for the earlier record's group sync, as for its own.
+      job->answer.journal_ticket = earlier.journal_ticket;
       return replay(earlier, job->webhook_id, job->answer.body_hash);
     }
     // Appended under the lock so that the queue is in journal order.
-    auto seg = journal->append(record);
-    if (!seg.ok()) return Status(seg.error());
-    job->segment = *seg;
+    auto appended = journal->append_record(record);
+    if (!appended.ok()) return Status(appended.error());
+    job->segment = appended->segment;
+    if (journal->syncs_in_groups()) job->answer.journal_ticket = appended->ticket;
     answers.emplace(key, job->answer);
     known.insert(key_hash(key));
     queue.push_back(std::move(job));
@@ -533,7 +556,9 @@ bool WebhookReceiver::Impl::wait_applied(std::chrono::milliseconds timeout) {
   return idle;
 }
 
-Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req) {
+Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req,
+                                       uint64_t& wait_ticket) {
+  wait_ticket = 0;
   auto it = sources.find(source_id);
   if (it == sources.end()) {
     return problem(404, "unknown-source", "Unknown webhook source",
@@ -593,7 +618,11 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
     return problem(503, "store-unavailable", "Store unavailable",
                    "the receipt store cannot be read; retry later", config.retry_after_seconds);
   }
-  if (*earlier) return replay(**earlier, webhook_id, body_hash);
+  if (*earlier) {
+    // An earlier delivery whose record is not yet on disk: its answer waits like its own.
+    wait_ticket = (*earlier)->journal_ticket;
+    return replay(**earlier, webhook_id, body_hash);
+  }
 
   if (high_water_mark_bytes > 0) {
     int64_t size = store_size_bytes();
@@ -638,9 +667,11 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
     job->quarantine = translated.error();
     job->body = req.body;
   }
-  Answer answer = job->answer;
-  auto taken = intake(std::move(job), key);
-  if (auto* o = std::get_if<Outcome>(&taken)) return std::move(*o);
+  auto taken = intake(job, key);
+  if (auto* o = std::get_if<Outcome>(&taken)) {
+    wait_ticket = job->answer.journal_ticket;
+    return std::move(*o);
+  }
   if (auto& st = std::get<Status>(taken); !st.ok()) {
     spdlog::error("webhooks: cannot write the intake journal: {}", st.error().message);
     return problem(503, "store-unavailable", "Store unavailable",
@@ -648,11 +679,63 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
                        "); nothing was kept, retry later",
                    config.retry_after_seconds);
   }
+  // The job may be applied (by the applier thread) from here on; only its answer is read.
   Outcome out;
-  out.status = answer.status;
-  out.reason = answer.outcome;
-  out.body = std::move(answer.body);
+  out.status = job->answer.status;
+  out.reason = job->answer.outcome;
+  out.body = job->answer.body;
+  wait_ticket = job->answer.journal_ticket;
   return out;
+}
+
+void WebhookReceiver::Impl::answer_after_sync(uint64_t ticket, Outcome out,
+                                              std::function<void(Outcome)> done) {
+  {
+    std::lock_guard lock(sync_mu);
+    if (ticket > synced_through) {
+      parked.push_back({ticket, std::move(out), std::move(done)});
+      if (parked.size() == 1) sync_cv.notify_one();
+      return;
+    }
+  }
+  done(std::move(out));
+}
+
+// Group commit of the journal: one fdatasync for every record appended while the previous
+// one ran, then the answers of the deliveries it covers. The server threads never wait
+// for the disk; a connection's next request is read once its answer is sent.
+void WebhookReceiver::Impl::syncer_loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mu);
+      sync_cv.wait(lock, [&] { return stopping_sync || !parked.empty(); });
+      if (parked.empty()) return;  // stopping, nothing left to answer
+    }
+    auto synced = journal->sync();
+    std::vector<Parked> ready;
+    {
+      std::lock_guard lock(sync_mu);
+      if (synced.ok()) synced_through = std::max(synced_through, synced->through);
+      auto keep = std::partition(parked.begin(), parked.end(),
+                                 [&](const Parked& p) { return synced.ok() && p.ticket > synced_through; });
+      ready.assign(std::make_move_iterator(keep), std::make_move_iterator(parked.end()));
+      parked.erase(keep, parked.end());
+    }
+    for (auto& p : ready) {
+      bool lost = !synced.ok() || p.ticket <= synced->failed_through;
+      if (lost) {
+        // The record may still be stored (the applier has it): a retry is then answered
+        // from its receipt. What is refused is the promise that it was on disk.
+        spdlog::error(
+            "webhooks: a delivery's intake journal record could not be synced to disk ({}); answered 503",
+            synced.ok() ? "fdatasync failed when its segment was closed" : synced.error().message);
+        p.done(problem(503, "store-unavailable", "Store unavailable",
+                       "the delivery could not be written to disk; retry later", config.retry_after_seconds));
+      } else {
+        p.done(std::move(p.out));
+      }
+    }
+  }
 }
 
 WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox,
@@ -682,6 +765,7 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
   jo.fsync = im.config.journal_fsync;
   jo.segment_bytes = im.config.journal_segment_bytes;
   jo.use_mapping = im.config.journal_mapping;
+  jo.group_sync = true;
   std::vector<JournalRecord> recovered;
   auto j = IntakeJournal::open(jo, recovered);
   if (!j.ok()) throw ConfigError("webhooks.journal_dir: " + j.error().message);
@@ -733,9 +817,23 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
     ::pthread_setname_np(::pthread_self(), "wh-applier");
     impl_->applier_loop();
   });
+  if (im.journal->syncs_in_groups()) {
+    im.syncer = std::thread([this] {
+      ::pthread_setname_np(::pthread_self(), "wh-journal-sync");
+      impl_->syncer_loop();
+    });
+  }
 }
 
 WebhookReceiver::~WebhookReceiver() {
+  if (impl_->syncer.joinable()) {
+    {
+      std::lock_guard lock(impl_->sync_mu);
+      impl_->stopping_sync = true;
+    }
+    impl_->sync_cv.notify_all();
+    impl_->syncer.join();  // after answering what waits
+  }
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = true;
@@ -749,7 +847,25 @@ std::vector<store::Migration> WebhookReceiver::migrations() {
 }
 
 Outcome WebhookReceiver::receive(std::string_view source, const server::Request& request) {
-  return impl_->receive(source, request);
+  uint64_t ticket = 0;
+  Outcome out = impl_->receive(source, request, ticket);
+  if (ticket == 0) return out;
+  std::promise<Outcome> synced;
+  auto answer = synced.get_future();
+  impl_->answer_after_sync(ticket, std::move(out), [&synced](Outcome o) { synced.set_value(std::move(o)); });
+  return answer.get();
+}
+
+void WebhookReceiver::receive_async(std::string_view source, const server::Request& request,
+                                    std::function<void(Outcome)> done) {
+  uint64_t ticket = 0;
+  Outcome out = impl_->receive(source, request, ticket);
+  if (ticket == 0) return done(std::move(out));
+  impl_->answer_after_sync(ticket, std::move(out), std::move(done));
+}
+
+bool WebhookReceiver::answers_after_group_sync() const {
+  return impl_->journal->syncs_in_groups();
 }
 
 bool WebhookReceiver::wait_applied(std::chrono::milliseconds timeout) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,14 @@ class WebhookReceiver {
   // `source` from the path; the request's headers, body and peer certificate. Returns
   // once the delivery is durable in the intake journal (or refused).
   Outcome receive(std::string_view source, const server::Request& request);
+  // The same, answering through `done` (on this thread or, after the journal's group
+  // sync, on its syncing thread) instead of holding this thread until the delivery is on
+  // disk. The request is not used after this returns.
+  void receive_async(std::string_view source, const server::Request& request,
+                     std::function<void(Outcome)> done);
+  // Whether answers wait for a group sync of the journal (journal_fsync): the HTTP route
+  // is then asynchronous, so that the deliveries of many connections share one fdatasync.
+  bool answers_after_group_sync() const;
   // Waits until every accepted delivery is applied to the store (tests, benchmarks,
   // operators' tools); false when `timeout` passed first (the store keeps failing).
   bool wait_applied(std::chrono::milliseconds timeout = std::chrono::seconds(60));

@@ -46,19 +46,16 @@ void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
   const std::string prefix = receiver.config().path_prefix;
   metrics::Gauge& backlog = metrics::Registry::global().gauge(
       "lienthong_webhooks_intake_backlog", "Accepted webhook deliveries not yet applied to the store");
-  // Answered on the server thread: the delivery is durable once the journal append returns.
-  // The counter of each (source, outcome), found in the registry once: looking it up built
-  // its name, help and labels and took the registry's lock on every delivery. Bounded:
+  // Answered on the server thread once the journal append returns, or (journal_fsync)
+  // after the journal's group sync. The counter of each (source, outcome), found in the registry once:
+  // looking it up built its name, help and labels and took the registry's lock on every delivery. Bounded:
   // configured sources plus "unknown", times the outcomes.
   struct Counters {
     std::mutex mu;
     std::unordered_map<std::string, metrics::Counter*> by_key;
   };
   auto counters = std::make_shared<Counters>();
-  server.route("POST", prefix + "/{source}", [&receiver, &backlog, counters](server::Request& req) {
-    auto it = req.path_params.find("source");
-    std::string source = it != req.path_params.end() ? it->second : "";
-    Outcome out = receiver.receive(source, req);
+  auto finish = [&receiver, &backlog, counters](const std::string& source, const Outcome& out) {
     // Label values stay bounded: an unknown source is counted as "unknown".
     const std::string& label = out.reason == "unknown-source" ? kUnknownSource : source;
     const std::string& outcome = out.replayed ? kReplayed : out.reason;
@@ -80,7 +77,28 @@ void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
     counter->inc();
     backlog.set(static_cast<double>(receiver.backlog()));
     return to_response(out);
-  });
+  };
+  auto source_of = [](const server::Request& req) {
+    auto it = req.path_params.find("source");
+    return it != req.path_params.end() ? it->second : std::string();
+  };
+  if (receiver.answers_after_group_sync()) {
+    // The answer waits for the journal's fdatasync, shared by the deliveries of every
+    // connection that arrive meanwhile; the server thread goes on with other connections.
+    server.route_async("POST", prefix + "/{source}",
+                       [&receiver, finish, source_of](server::Request& req, server::Responder respond) {
+                         std::string source = source_of(req);
+                         receiver.receive_async(source, req,
+                                                [finish, source, respond = std::move(respond)](Outcome out) {
+                                                  respond(finish(source, out));
+                                                });
+                       });
+  } else {
+    server.route("POST", prefix + "/{source}", [&receiver, finish, source_of](server::Request& req) {
+      std::string source = source_of(req);
+      return finish(source, receiver.receive(source, req));
+    });
+  }
   server.set_limit_resolver([&receiver, prefix](const server::Request& req) -> std::optional<size_t> {
     std::string_view source = source_from_path(req.path, prefix);
     if (source.empty()) return std::nullopt;

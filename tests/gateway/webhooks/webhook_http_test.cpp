@@ -52,12 +52,15 @@ class WebhookHttpTest : public ::testing::Test {
         "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json",
         "body_limit_bytes": 4096, "rate_limit": {"per_second": 1, "burst": 3}}}}})",
                                    LIENTHONG_SOURCE_DIR);
-    receiver_ = std::make_unique<WebhookReceiver>(
-        with_journal(parse_config(cfg_->root().object("webhooks")), dir_), *db_, *outbox_, clock_);
+    WebhooksConfig wc = with_journal(parse_config(cfg_->root().object("webhooks")), dir_);
+    wc.journal_fsync = journal_fsync();
+    receiver_ = std::make_unique<WebhookReceiver>(std::move(wc), *db_, *outbox_, clock_);
     server_ = std::make_unique<server::HttpServer>(server::ServerOptions{});
     register_routes(*server_, *receiver_);
     port_ = server_->start();
   }
+  // store.synchronous FULL: the route answers after the journal's group sync (asynchronously).
+  virtual bool journal_fsync() const { return false; }
   void TearDown() override {
     server_->stop();
     server_.reset();
@@ -121,6 +124,31 @@ TEST_F(WebhookHttpTest, AcceptedThenRedeliveredGetsTheSameAnswer) {
             std::string::npos)
       << m;
   EXPECT_NE(m.find("lienthong_webhooks_intake_backlog "), std::string::npos) << m;
+}
+
+class WebhookHttpFsyncTest : public WebhookHttpTest {
+ protected:
+  bool journal_fsync() const override { return true; }
+};
+
+TEST_F(WebhookHttpFsyncTest, TheAsynchronousRouteAnswersAcceptedRedeliveredAndRefusedDeliveries) {
+  ASSERT_TRUE(receiver_->answers_after_group_sync());
+  auto first = post("dkkd", body(1), "msg_f1");
+  EXPECT_EQ(first.status, 202) << first.body;
+  EXPECT_EQ(member(first.body, "status"), "accepted");
+  auto again = post("dkkd", body(1), "msg_f1");
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  auto second = post("dkkd", body(2), "msg_f2");
+  EXPECT_EQ(second.status, 202);
+  // Refusals are answered at once, on the same route.
+  auto unknown = post("nope", body(3), "msg_f3");
+  EXPECT_EQ(unknown.status, 404);
+  auto limited = post("dkkd", body(4), "msg_f4");  // burst 3: msg_f1, msg_f1 again, msg_f2
+  EXPECT_EQ(limited.status, 429);
+  ASSERT_TRUE(receiver_->wait_applied());
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 2);
 }
 
 TEST_F(WebhookHttpTest, RefusalsAreProblemJsonWithTypeAndReason) {

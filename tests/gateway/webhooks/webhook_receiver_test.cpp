@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -106,6 +107,7 @@ class WebhookReceiverTest : public ::testing::Test {
     WebhooksConfig wc = with_journal(parse_config(cfg_file_->root().object("webhooks")), dir_);
     if (segment_bytes) wc.journal_segment_bytes = segment_bytes;
     if (max_backlog) wc.max_backlog = max_backlog;
+    wc.journal_fsync = journal_fsync_;
     receiver_ = std::make_unique<WebhookReceiver>(std::move(wc), *db_, *outbox_, clock_, hwm);
   }
   void close() {
@@ -175,6 +177,7 @@ class WebhookReceiverTest : public ::testing::Test {
   }
 
   ManualClock clock_{kNowMs};
+  bool journal_fsync_ = false;  // store.synchronous FULL: answers after the journal's group sync
   std::filesystem::path dir_;
   std::unique_ptr<store::Database> real_db_;
   std::unique_ptr<FlakyDatabase> db_;
@@ -411,6 +414,67 @@ TEST_F(WebhookReceiverTest, JournalWriteFailureIs503WithoutSideEffect) {
   std::filesystem::create_directories(dir_ / "journal");
   EXPECT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(2), "m2")).status, 202);
   EXPECT_EQ(events(), 2);
+}
+
+TEST_F(WebhookReceiverTest, WithJournalFsyncConcurrentDeliveriesAreAnsweredAfterAGroupSync) {
+  close();
+  journal_fsync_ = true;
+  open();
+  ASSERT_TRUE(receiver_->answers_after_group_sync());
+  // The blocking form waits for the sync itself.
+  auto first = receiver_->receive("dkkd", signed_request(dkkd_body(1), "g1"));
+  EXPECT_EQ(first.status, 202) << first.detail;
+  // The asynchronous form answers later, on the syncing thread, whichever thread asked.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Outcome> outcomes;
+  std::map<int, server::Request> requests;  // made here: the clock is not the senders'
+  auto deliver = [&](int from, int to) {
+    for (int n = from; n <= to; ++n) {
+      if (!requests.count(n)) requests[n] = signed_request(dkkd_body(n), "g" + std::to_string(n));
+    }
+    std::vector<std::thread> senders;
+    for (int n = from; n <= to; ++n) {
+      senders.emplace_back([&, n] {
+        receiver_->receive_async("dkkd", requests.at(n), [&](Outcome o) {
+          std::lock_guard lock(mu);
+          outcomes.push_back(std::move(o));
+          cv.notify_all();
+        });
+      });
+    }
+    for (auto& t : senders) t.join();
+  };
+  clock_.advance(Millis(1000));  // the source's rate limit: 5 per second
+  deliver(2, 6);
+  clock_.advance(Millis(1000));
+  deliver(7, 11);
+  // A redelivery of an accepted one gets the same answer, also after the sync.
+  clock_.advance(Millis(1000));
+  deliver(11, 11);
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return outcomes.size() == 11; }));
+  }
+  int accepted = 0, replayed = 0;
+  for (const auto& o : outcomes) {
+    EXPECT_EQ(o.status, 202) << o.reason << " " << o.detail;
+    if (o.replayed) {
+      ++replayed;
+    } else {
+      ++accepted;
+    }
+  }
+  EXPECT_EQ(accepted, 10);
+  EXPECT_EQ(replayed, 1);
+  settle();
+  EXPECT_EQ(events(), 11);
+  EXPECT_EQ(receipts(), 11);
+  // Nothing is applied twice after a restart.
+  close();
+  open();
+  settle();
+  EXPECT_EQ(events(), 11);
 }
 
 TEST_F(WebhookReceiverTest, AppliedJournalSegmentsAreDeleted) {
