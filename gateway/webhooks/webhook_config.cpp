@@ -1,5 +1,7 @@
 #include "gateway/webhooks/webhook_config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -90,7 +92,7 @@ SourceConfig parse_source(const ConfigNode& n, const std::string& id) {
 
 WebhooksConfig parse_config(const ConfigNode& section) {
   section.allow_only({"path_prefix", "retry_after_seconds", "receipt_retention_days", "notify", "sources",
-                      "journal_dir", "max_backlog"});
+                      "journal_dir", "journal_fsync", "max_backlog"});
   WebhooksConfig c;
   c.path_prefix = section.string_or("path_prefix", c.path_prefix);
   if (c.path_prefix.empty() || c.path_prefix.front() != '/' || c.path_prefix.back() == '/') {
@@ -99,6 +101,7 @@ WebhooksConfig parse_config(const ConfigNode& section) {
   c.retry_after_seconds = section.integer_or("retry_after_seconds", c.retry_after_seconds, 1, 3600);
   c.receipt_retention_days = section.integer_or("receipt_retention_days", c.receipt_retention_days, 0, 36500);
   c.journal_dir = section.file_path_or("journal_dir", "");
+  if (section.has("journal_fsync")) c.journal_fsync_configured = section.boolean_or("journal_fsync", false);
   c.max_backlog = static_cast<size_t>(
       section.integer_or("max_backlog", static_cast<int64_t>(c.max_backlog), 100, 10'000'000));
   if (auto n = section.optional_object("notify")) {
@@ -116,6 +119,25 @@ WebhooksConfig parse_config(const ConfigNode& section) {
   }
   if (c.sources.empty()) section.fail("sources", "at least one source is required");
   return c;
+}
+
+void apply_store_defaults(WebhooksConfig& c, const std::optional<ConfigNode>& store) {
+  std::string path =
+      store ? store->file_path_or("path", "var/lienthong.db") : std::string("var/lienthong.db");
+  if (c.journal_dir.empty()) {
+    c.journal_dir =
+        path == ":memory:"
+            // A store that forgets everything at exit: so may the journal.
+            ? (std::filesystem::temp_directory_path() / ("lienthong-webhooks-" + std::to_string(::getpid())))
+                  .string()
+            : path + "-webhooks";
+  }
+  std::string sync = store ? store->string_or("synchronous", "NORMAL") : std::string("NORMAL");
+  std::string backend = store ? store->string_or("backend", "sqlite") : std::string("sqlite");
+  // As durable as the store: an answered delivery must not be lost where a committed
+  // transaction would not be. Synced in groups, so the cost is shared by the connections.
+  c.journal_fsync =
+      c.journal_fsync_configured.value_or(backend == "postgresql" || sync == "FULL" || sync == "EXTRA");
 }
 
 }  // namespace lienthong::webhooks

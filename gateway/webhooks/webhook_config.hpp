@@ -62,10 +62,12 @@ struct WebhooksConfig {
   std::optional<std::string> notify_url;
   std::vector<SourceConfig> sources;
   // The intake journal (gateway/webhooks/intake_journal.hpp). Its directory defaults (in
-  // the component) to "<store path>-webhooks"; fsync follows the store's synchronous
-  // setting (FULL or EXTRA: on).
+  // the component) to "<store path>-webhooks"; fsync (`journal_fsync`) defaults to the
+  // store's durability: on with SQLite's synchronous FULL or EXTRA, and on PostgreSQL
+  // (whose commits reach the disk), off with SQLite's NORMAL.
   std::string journal_dir;
-  bool journal_fsync = false;
+  std::optional<bool> journal_fsync_configured;  // the key, when given
+  bool journal_fsync = false;                    // in effect
   uint64_t journal_segment_bytes = 64ull * 1024 * 1024;
   // Appends copied into a mapping of the segment (default) or written with pwritev; not
   // a config key (the journal falls back by itself), set by the benchmark to compare.
@@ -79,5 +81,8 @@ struct WebhooksConfig {
 // Validates and reads the section (secrets resolved and decoded, files checked to
 // exist). Throws ConfigError naming the key and what to do.
 WebhooksConfig parse_config(const ConfigNode& section);
+// What the webhooks section takes from the store section (`store`, absent: defaults):
+// the journal's directory next to the store, and its fsync as durable as the store.
+void apply_store_defaults(WebhooksConfig& c, const std::optional<ConfigNode>& store);
 
 }  // namespace lienthong::webhooks

@@ -63,21 +63,8 @@ int64_t high_water_mark(const app::Runtime& rt) {
   return store ? store->integer_or("high_water_mark_bytes", 0, 0, INT64_MAX) : 0;
 }
 
-// The intake journal lives next to the store unless configured, and is synced like it.
 void journal_defaults(const app::Runtime& rt, WebhooksConfig& c) {
-  auto store = rt.config->root().optional_object("store");
-  std::string path =
-      store ? store->file_path_or("path", "var/lienthong.db") : std::string("var/lienthong.db");
-  if (c.journal_dir.empty()) {
-    c.journal_dir =
-        path == ":memory:"
-            // A store that forgets everything at exit: so may the journal.
-            ? (std::filesystem::temp_directory_path() / ("lienthong-webhooks-" + std::to_string(::getpid())))
-                  .string()
-            : path + "-webhooks";
-  }
-  std::string sync = store ? store->string_or("synchronous", "NORMAL") : std::string("NORMAL");
-  c.journal_fsync = sync == "FULL" || sync == "EXTRA";
+  apply_store_defaults(c, rt.config->root().optional_object("store"));
 }
 
 class WebhooksComponent final : public app::Component {

@@ -65,6 +65,29 @@ TEST_F(WebhookConfigTest, IntakeJournalSettingsAreReadAndChecked) {
   EXPECT_NE(e.find("max_backlog"), std::string::npos) << e;
 }
 
+TEST_F(WebhookConfigTest, TheJournalIsAsDurableAsTheStoreUnlessConfigured) {
+  const std::string source =
+      R"("sources": {"dkkd": {"secrets": {"current": {"env": "WH_TEST_SECRET"}}, "mapping": "m.json"}})";
+  auto with_store = [&](const std::string& store, const std::string& webhooks_extra) {
+    auto file = ConfigFile::from_string(
+        R"({"store": )" + store + R"(, "webhooks": {)" + webhooks_extra + source + "}}", dir_.string());
+    WebhooksConfig c = parse_config(file->root().object("webhooks"));
+    apply_store_defaults(c, file->root().optional_object("store"));
+    return c;
+  };
+  auto normal = with_store(R"({"path": "var/a.db"})", "");
+  EXPECT_FALSE(normal.journal_fsync);
+  EXPECT_EQ(normal.journal_dir, (dir_ / "var/a.db").string() + "-webhooks");
+  EXPECT_TRUE(with_store(R"({"path": "var/a.db", "synchronous": "FULL"})", "").journal_fsync);
+  EXPECT_TRUE(
+      with_store(R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "X"}}})", "").journal_fsync);
+  // The key wins either way.
+  EXPECT_FALSE(with_store(R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "X"}}})",
+                          R"("journal_fsync": false, )")
+                   .journal_fsync);
+  EXPECT_TRUE(with_store(R"({"path": "var/a.db"})", R"("journal_fsync": true, )").journal_fsync);
+}
+
 TEST_F(WebhookConfigTest, EmptySectionIsRefusedNamingSources) {
   EXPECT_NE(error_of(R"({"webhooks": {}})").find("sources"), std::string::npos);
   EXPECT_NE(error_of(R"({"webhooks": {"sources": {}}})").find("at least one source"), std::string::npos);
