@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -23,11 +24,14 @@ using namespace std::chrono_literals;
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const std::vector<std::string> kEnv = {std::string("IT_WH_SECRET=") + kSecret};
 
-class WebhookIntegrationTest : public ::testing::Test {
+// The store's `synchronous`: NORMAL (the journal is written through its mapping) and FULL
+// (the journal is synced in groups and the webhook route answers asynchronously).
+class WebhookIntegrationTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("lienthong-wh-it-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '-');
+    dir_ = fs::temp_directory_path() / ("lienthong-wh-it-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::string src = LIENTHONG_SOURCE_DIR;
@@ -36,7 +40,8 @@ class WebhookIntegrationTest : public ::testing::Test {
   "log": {"level": "info", "file": ")"
                            << (dir_ / "lienthong.log").string() << R"("},
   "store": {"backend": "sqlite", "path": ")"
-                           << db_path() << R"(", "busy_timeout_ms": 200},
+                           << db_path() << R"(", "busy_timeout_ms": 200, "synchronous": ")" << GetParam()
+                           << R"("},
   "server": {"address": "127.0.0.1", "port": 0},
   "webhooks": {"sources": {"dkkd": {
     "secrets": {"current": {"env": "IT_WH_SECRET"}},
@@ -84,7 +89,7 @@ class WebhookIntegrationTest : public ::testing::Test {
   std::string config_;
 };
 
-TEST_F(WebhookIntegrationTest, AcknowledgedDeliveriesSurviveKill9BeforeTheyAreStored) {
+TEST_P(WebhookIntegrationTest, AcknowledgedDeliveriesSurviveKill9BeforeTheyAreStored) {
   uint16_t port = 0;
   auto gateway = start_gateway(port);
   ASSERT_TRUE(gateway) << "serve did not start; see " << (dir_ / "serve.err");
@@ -139,6 +144,8 @@ TEST_F(WebhookIntegrationTest, AcknowledgedDeliveriesSurviveKill9BeforeTheyAreSt
   EXPECT_EQ(column("SELECT COUNT(*) FROM outbox WHERE destination = 'dvcqg'")[0], "40");
   EXPECT_EQ(column("SELECT COUNT(*) FROM webhook_receipts")[0], "40");
 }
+
+INSTANTIATE_TEST_SUITE_P(Synchronous, WebhookIntegrationTest, ::testing::Values("NORMAL", "FULL"));
 
 }  // namespace
 }  // namespace lienthong::testing
