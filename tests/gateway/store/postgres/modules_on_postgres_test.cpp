@@ -496,7 +496,9 @@ TEST_F(ModulesOnPostgres, AWebhookIsStoredQueuedAndAnsweredTheSameWhenRedelivere
   ManualClock clock(1'795'000'000'000);  // 2026-11-18
   auto journal = std::filesystem::temp_directory_path() / ("lt_pg_wh_" + std::to_string(::getpid()));
   std::filesystem::remove_all(journal);
-  auto cfg = ConfigFile::from_string(R"({"webhooks": {"sources": {"dkkd": {
+  auto cfg = ConfigFile::from_string(R"({"store": {"backend": "postgresql",
+      "postgresql": {"conninfo": {"env": "LT_PG_CONNINFO_UNUSED"}}},
+      "webhooks": {"sources": {"dkkd": {
       "secrets": {"current": {"env": "LT_PG_WH_SECRET"}},
       "mapping": "mappings/webhooks/dkkd/mapping.json",
       "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"}}}})",
@@ -504,6 +506,9 @@ TEST_F(ModulesOnPostgres, AWebhookIsStoredQueuedAndAnsweredTheSameWhenRedelivere
   auto config = [&] {
     webhooks::WebhooksConfig c = webhooks::parse_config(cfg->root().object("webhooks"));
     c.journal_dir = journal.string();
+    // As `serve` configures it on PostgreSQL: the journal synced in groups.
+    webhooks::apply_store_defaults(c, cfg->root().optional_object("store"));
+    EXPECT_TRUE(c.journal_fsync);
     return c;
   };
   outbox::Outbox box(*db_, outbox::Policy{}, clock);
