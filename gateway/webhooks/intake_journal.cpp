@@ -432,12 +432,17 @@ Result<Synced> IntakeJournal::sync() {
       return out;
     }
     target = appended_;
-    // A descriptor of its own: the segment may be closed (and synced) meanwhile.
-    if (fd_ >= 0) fd = ::dup(fd_);
-    if (fd < 0) {
+    if (fd_ < 0) {
       // No open segment: its records were synced (or failed) when it was closed.
       out.through = synced_;
       return out;
+    }
+    // A descriptor of its own: the segment may be closed (and synced) meanwhile.
+    fd = ::dup(fd_);
+    if (fd < 0) {
+      return make_error(ErrorKind::kStore,
+                        "webhook intake journal: cannot duplicate the segment's descriptor to sync it: " +
+                            errno_text(errno));
     }
   }
   int rc = ::fdatasync(fd);

@@ -721,19 +721,22 @@ void WebhookReceiver::Impl::syncer_loop() {
       ready.assign(std::make_move_iterator(keep), std::make_move_iterator(parked.end()));
       parked.erase(keep, parked.end());
     }
+    size_t lost = 0;
     for (auto& p : ready) {
-      bool lost = !synced.ok() || p.ticket <= synced->failed_through;
-      if (lost) {
+      if (!synced.ok() || p.ticket <= synced->failed_through) {
         // The record may still be stored (the applier has it): a retry is then answered
         // from its receipt. What is refused is the promise that it was on disk.
-        spdlog::error(
-            "webhooks: a delivery's intake journal record could not be synced to disk ({}); answered 503",
-            synced.ok() ? "fdatasync failed when its segment was closed" : synced.error().message);
+        ++lost;
         p.done(problem(503, "store-unavailable", "Store unavailable",
                        "the delivery could not be written to disk; retry later", config.retry_after_seconds));
       } else {
         p.done(std::move(p.out));
       }
+    }
+    if (lost > 0) {
+      spdlog::error(
+          "webhooks: {} deliveries' intake journal records could not be synced to disk ({}); answered 503",
+          lost, synced.ok() ? "fdatasync failed when their segment was closed" : synced.error().message);
     }
   }
 }

@@ -273,6 +273,25 @@ TEST_F(IntakeJournalTest, GroupSyncCoversEveryRecordAppendedBeforeIt) {
   EXPECT_EQ(rec[3].payload, "four");
 }
 
+TEST_F(IntakeJournalTest, SyncedOneByOneThroughTheMappingTheRecordsAreReadBack) {
+  std::vector<JournalRecord> rec;
+  JournalOptions o;
+  o.dir = dir_;
+  o.fsync = true;  // without group sync: each append is synced (msync) before it returns
+  {
+    auto j = IntakeJournal::open(o, rec);
+    ASSERT_TRUE(j.ok());
+    EXPECT_FALSE((*j)->syncs_in_groups());
+    ASSERT_TRUE((*j)->append("one").ok());
+    ASSERT_TRUE((*j)->append(std::string(5000, 't')).ok());  // across a page boundary
+    ASSERT_TRUE((*j)->append("three").ok());
+  }
+  auto j = open(rec);
+  ASSERT_EQ(rec.size(), 3u);
+  EXPECT_EQ(rec[1].payload.size(), 5000u);
+  EXPECT_EQ(rec[2].payload, "three");
+}
+
 TEST_F(IntakeJournalTest, AnEmptyRecordIsRefused) {
   std::vector<JournalRecord> rec;
   auto j = open(rec);
