@@ -20,6 +20,7 @@
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
 #include "gateway/mapping/mapping.hpp"
+#include "gateway/metrics/metrics.hpp"
 #include "gateway/model/dossier_event.hpp"
 #include "gateway/outbox/outbox.hpp"
 #include "gateway/webhooks/intake_journal.hpp"
@@ -705,13 +706,23 @@ void WebhookReceiver::Impl::answer_after_sync(uint64_t ticket, Outcome out,
 // one ran, then the answers of the deliveries it covers. The server threads never wait
 // for the disk; a connection's next request is read once its answer is sent.
 void WebhookReceiver::Impl::syncer_loop() {
+  auto& reg = metrics::Registry::global();
+  metrics::Histogram& sync_seconds = reg.histogram("lienthong_webhooks_journal_sync_seconds",
+                                                   "Group syncs (fdatasync) of the webhook intake journal");
+  metrics::Counter& answered = reg.counter("lienthong_webhooks_journal_synced_deliveries_total",
+                                           "Webhook deliveries answered after a group sync of the intake "
+                                           "journal (divided by the syncs: deliveries per fdatasync)");
+  metrics::Counter& failures = reg.counter("lienthong_webhooks_journal_sync_failures_total",
+                                           "Group syncs of the webhook intake journal that failed");
   for (;;) {
     {
       std::unique_lock lock(sync_mu);
       sync_cv.wait(lock, [&] { return stopping_sync || !parked.empty(); });
       if (parked.empty()) return;  // stopping, nothing left to answer
     }
+    auto started = std::chrono::steady_clock::now();
     auto synced = journal->sync();
+    sync_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     std::vector<Parked> ready;
     {
       std::lock_guard lock(sync_mu);
@@ -733,7 +744,9 @@ void WebhookReceiver::Impl::syncer_loop() {
         p.done(std::move(p.out));
       }
     }
+    answered.inc(static_cast<int64_t>(ready.size() - lost));
     if (lost > 0) {
+      failures.inc();
       spdlog::error(
           "webhooks: {} deliveries' intake journal records could not be synced to disk ({}); answered 503",
           lost, synced.ok() ? "fdatasync failed when their segment was closed" : synced.error().message);

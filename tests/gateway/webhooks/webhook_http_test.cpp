@@ -149,6 +149,10 @@ TEST_F(WebhookHttpFsyncTest, TheAsynchronousRouteAnswersAcceptedRedeliveredAndRe
   EXPECT_EQ(limited.status, 429);
   ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 2);
+  // Operators see the syncs and how many deliveries each one answered.
+  std::string m = metrics::Registry::global().render();
+  EXPECT_NE(m.find("lienthong_webhooks_journal_sync_seconds_count "), std::string::npos) << m;
+  EXPECT_NE(m.find("lienthong_webhooks_journal_synced_deliveries_total "), std::string::npos) << m;
 }
 
 TEST_F(WebhookHttpTest, RefusalsAreProblemJsonWithTypeAndReason) {
