@@ -1,6 +1,8 @@
 // lienthong audit: the inspector's view of the citizen lookup audit log.
-//   verify [--json] [--file EXPORT.jsonl]   prove the chain intact or name the first broken entry
+//   verify [--json] [--file EXPORT.jsonl] [--anchors FILE [--record]]   prove the chain intact (and
+//          holding the heads recorded earlier) or name the first broken entry
 //   export --from D --to D [--format jsonl|csv] [--out FILE]
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -9,18 +11,22 @@
 #include "app/commands.hpp"
 #include "app/runtime.hpp"
 #include "gateway/audit/audit_log.hpp"
+#include "gateway/common/clock.hpp"
 #include "gateway/common/vn_time.hpp"
 
 namespace lienthong::app {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: lienthong audit verify [--config FILE] [--json] [--file EXPORT.jsonl]\n"
+    "usage: lienthong audit verify [--config FILE] [--json] [--file EXPORT.jsonl] [--anchors FILE "
+    "[--record]]\n"
     "       lienthong audit export --from YYYY-MM-DD --to YYYY-MM-DD [--format jsonl|csv] [--out FILE] "
     "[--config FILE]\n\n"
     "verify  checks the hash chain of the citizen lookup audit log in the store (or of an exported\n"
     "        JSON-lines segment with --file) and prints the head (seq and hash) to record elsewhere;\n"
     "        exits 1 and names the first broken entry when an entry was edited, deleted or reordered.\n"
+    "        --anchors FILE: heads recorded before (JSON lines); the log must still hold each of them,\n"
+    "        or it was truncated or rewritten. --record appends this run's head to FILE when all is well.\n"
     "export  writes the entries of the given Vietnam-time days (both inclusive) with their hashes.\n";
 
 std::unique_ptr<store::Database> open_store(const Args& args, Runtime& rt) {
@@ -35,6 +41,11 @@ std::unique_ptr<store::Database> open_store(const Args& args, Runtime& rt) {
 void print_report(const audit::VerifyReport& r, bool json) {
   if (json) {
     std::cout << audit::report_json(r) << "\n";
+  } else if (!r.intact && (r.problem == "truncated" || r.problem == "rewritten")) {
+    std::cout << "audit log BROKEN at entry " << r.first_broken_seq << " (" << r.problem << "): " << r.detail
+              << "\n"
+              << "its " << r.entries << " entries chain up consistently to head seq " << r.head_seq
+              << " hash " << r.head_hash << ", but not to a head recorded before\n";
   } else if (r.intact) {
     std::cout << "audit log intact: " << r.entries << " entries verified; head seq " << r.head_seq << " hash "
               << r.head_hash << "\n";
@@ -46,16 +57,39 @@ void print_report(const audit::VerifyReport& r, bool json) {
   }
 }
 
+// The anchors file: one recorded head per line; a missing file is an empty list (the first
+// --record creates it).
+std::vector<audit::Anchor> read_anchors(const std::string& path) {
+  std::vector<audit::Anchor> out;
+  std::ifstream in(path);
+  if (!in) {
+    if (std::filesystem::exists(path)) throw ConfigError("cannot read the anchors file " + path);
+    return out;
+  }
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty()) continue;
+    auto a = audit::parse_anchor_line(line);
+    if (!a.ok()) throw ConfigError(path + " line " + std::to_string(n) + ": " + a.error().message);
+    out.push_back(std::move(a).value());
+  }
+  return out;
+}
+
 int verify(const Args& args) {
-  args.allow_only({"config", "json", "file", "help"});
+  args.allow_only({"config", "json", "file", "anchors", "record", "help"});
+  if (args.flag("record") && !args.option("anchors")) throw UsageError("--record needs --anchors FILE");
+  std::vector<audit::Anchor> anchors;
+  if (auto path = args.option("anchors")) anchors = read_anchors(*path);
   audit::VerifyReport report;
+  std::vector<audit::AuditEntry> entries;
+  const bool whole_log = !args.option("file");
   if (auto file = args.option("file")) {
     std::ifstream in(*file);
     if (!in) {
       std::cerr << "lienthong audit: cannot open " << *file << "\n";
       return kExitFailure;
     }
-    std::vector<audit::AuditEntry> entries;
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
       if (line.empty()) continue;
@@ -71,15 +105,34 @@ int verify(const Args& args) {
     Runtime rt;
     auto db = open_store(args, rt);
     audit::AuditLog log(*db);
-    auto r = log.verify();
-    if (!r.ok()) {
-      std::cerr << "lienthong audit: " << r.error().message << "\n";
+    auto all = log.all();
+    if (!all.ok()) {
+      std::cerr << "lienthong audit: " << all.error().message << "\n";
       return kExitFailure;
     }
-    report = *r;
+    entries = std::move(all).value();
+    report = audit::verify_chain(entries, true);
   }
+  int64_t checked = audit::check_anchors(entries, whole_log, anchors, report);
   print_report(report, args.flag("json"));
-  return report.intact ? kExitOk : kExitFailure;
+  if (auto path = args.option("anchors"); path && !args.flag("json")) {
+    std::cout << checked << " of " << anchors.size() << " recorded heads checked"
+              << (whole_log ? "" : " (the others are outside this export)") << "\n";
+  }
+  if (!report.intact) return kExitFailure;
+  if (args.flag("record")) {
+    if (!whole_log) throw UsageError("--record records the head of the whole log: use it without --file");
+    audit::Anchor a{report.head_seq, report.head_hash, vn_time::format_iso(SystemClock::instance().now_ms())};
+    std::ofstream f(*args.option("anchors"), std::ios::binary | std::ios::app);
+    f << audit::anchor_line(a) << "\n";
+    if (!f.flush()) {
+      std::cerr << "lienthong audit: cannot append to " << *args.option("anchors") << "\n";
+      return kExitFailure;
+    }
+    if (!args.flag("json"))
+      std::cout << "recorded head seq " << a.seq << " in " << *args.option("anchors") << "\n";
+  }
+  return kExitOk;
 }
 
 int64_t day_start(const std::string& option, const std::string& value) {
@@ -125,7 +178,7 @@ int export_entries(const Args& args) {
 }  // namespace
 
 int run_audit(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json"});
+  Args args = Args::parse(argv, {"help", "json", "record"});
   if (args.flag("help") || args.positional().empty()) {
     std::cout << kUsage;
     return args.flag("help") ? kExitOk : kExitUsage;

@@ -1,5 +1,7 @@
 #include "gateway/audit/audit_log.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "gateway/audit/digest.hpp"
@@ -77,15 +79,22 @@ VerifyReport verify_chain(const std::vector<AuditEntry>& entries, bool from_gene
   std::string expected_prev = kGenesisHash;
   for (size_t i = 0; i < entries.size(); ++i) {
     const AuditEntry& e = entries[i];
+    // Numbers come from outside (an export, or a store someone could write): no
+    // arithmetic on them may overflow.
     if (i == 0) {
       if (from_genesis && e.seq != 1) {
         return broken(e, "deleted",
-                      "the log starts here; entries 1.." + std::to_string(e.seq - 1) + " are missing");
+                      e.seq > 1
+                          ? "the log starts here; entries 1.." + std::to_string(e.seq - 1) + " are missing"
+                          : std::string("the log starts here, not at entry 1"));
       }
       if (!from_genesis) expected_prev = e.prev_hash;
-    } else if (e.seq != entries[i - 1].seq + 1) {
+    } else if (const int64_t prev = entries[i - 1].seq; e.seq <= prev) {
+      return broken(e, "reordered",
+                    "it follows entry " + std::to_string(prev) + ": entry numbers must go up one by one");
+    } else if (e.seq - 1 != prev) {
       return broken(e, "deleted",
-                    "entries " + std::to_string(entries[i - 1].seq + 1) + ".." + std::to_string(e.seq - 1) +
+                    "entries " + std::to_string(prev + 1) + ".." + std::to_string(e.seq - 1) +
                         " before it are missing");
     }
     bool self_ok = compute_entry_hash(e) == e.entry_hash;
@@ -223,6 +232,66 @@ std::string report_json(const VerifyReport& r) {
            ",\"detail\":" + q(r.detail);
   }
   return out + "}";
+}
+
+std::string anchor_line(const Anchor& a) {
+  return "{\"seq\":" + std::to_string(a.seq) + ",\"hash\":" + q(a.hash) +
+         ",\"recorded_at\":" + q(a.recorded_at) + "}";
+}
+
+Result<Anchor> parse_anchor_line(std::string_view line) {
+  LT_ASSIGN_OR_RETURN(rapidjson::Document d, json::parse(line, "audit anchor"));
+  if (!d.IsObject()) return Error(ErrorKind::kParse, "audit anchor: not a JSON object");
+  Anchor a;
+  auto seq = json::get_int(d, "seq");
+  auto hash = json::get_string(d, "hash");
+  if (!seq || *seq < 1)
+    return Error(ErrorKind::kParse, "audit anchor: 'seq' must be an integer of 1 or more");
+  bool hex = hash && hash->size() == 64 && std::all_of(hash->begin(), hash->end(), [](char ch) {
+               return std::isxdigit(static_cast<unsigned char>(ch));
+             });
+  if (!hex) return Error(ErrorKind::kParse, "audit anchor: 'hash' must be 64 hexadecimal digits");
+  a.seq = *seq;
+  a.hash = *hash;
+  a.recorded_at = json::get_string(d, "recorded_at").value_or("");
+  return a;
+}
+
+int64_t check_anchors(const std::vector<AuditEntry>& entries, bool whole_log,
+                      const std::vector<Anchor>& anchors, VerifyReport& report) {
+  if (!report.intact) return 0;
+  const int64_t first = entries.empty() ? 0 : entries.front().seq;
+  const int64_t last = entries.empty() ? 0 : entries.back().seq;
+  auto when = [](const Anchor& a) { return a.recorded_at.empty() ? std::string() : " on " + a.recorded_at; };
+  int64_t checked = 0;
+  for (const Anchor& a : anchors) {
+    if (whole_log && a.seq > last) {
+      report.intact = false;
+      report.first_broken_seq = last + 1;
+      report.problem = "truncated";
+      report.detail = "the log ends at entry " + std::to_string(last) + ", but entry " +
+                      std::to_string(a.seq) + " was recorded as its head" + when(a) +
+                      ": the newest entries were removed";
+      return checked;
+    }
+    if (entries.empty() || a.seq < first || a.seq > last) continue;  // outside an exported segment
+    // seq has no gaps in an intact run: the entry is at its offset.
+    const AuditEntry& e = entries[static_cast<size_t>(a.seq - first)];
+    ++checked;
+    std::string recorded = a.hash;
+    std::transform(recorded.begin(), recorded.end(), recorded.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (e.entry_hash != recorded) {
+      report.intact = false;
+      report.first_broken_seq = a.seq;
+      report.problem = "rewritten";
+      report.detail = "entry " + std::to_string(a.seq) + " has hash " + e.entry_hash + ", but " + a.hash +
+                      " was recorded" + when(a) +
+                      ": the log was rewritten from this entry or an earlier one, hashes included";
+      return checked;
+    }
+  }
+  return checked;
 }
 
 }  // namespace lienthong::audit

@@ -4,8 +4,9 @@
 // so editing, deleting or reordering an entry breaks the chain at that entry. The
 // identification number is stored only as a keyed pseudonym (see digest.hpp).
 // The chain proves the log's integrity to whoever trusts its head: an operator records
-// the head (`lienthong audit verify` prints it) outside the gateway, e.g. in the daily
-// report to the inspector, so that rewriting the whole log is caught too.
+// the head outside the gateway (`lienthong audit verify --anchors FILE --record`, or the
+// head it prints, in the report to the inspector), and later runs check that the log
+// still holds every recorded head, so that rewriting or truncating the log is caught too.
 #pragma once
 
 #include <cstdint>
@@ -82,5 +83,25 @@ Result<AuditEntry> from_json_line(std::string_view line);
 std::string csv_header();
 std::string to_csv_row(const AuditEntry& e);
 std::string report_json(const VerifyReport& r);
+
+// A head recorded outside the gateway (`audit verify --anchors FILE --record` appends one
+// per run): the chain holds its seq with its hash as long as nobody rewrote or truncated
+// the log since. One JSON object per line: {"seq":N,"hash":"<64 hex>","recorded_at":"…"}.
+struct Anchor {
+  int64_t seq = 0;
+  std::string hash;
+  std::string recorded_at;  // ISO 8601, Vietnam time; for people
+};
+std::string anchor_line(const Anchor& a);
+Result<Anchor> parse_anchor_line(std::string_view line);
+
+// Checks the anchors against an intact run of entries sorted by seq (`report` from
+// verify_chain over them). `whole_log`: entries is the whole log, so an anchor past its
+// head means the newest entries were removed (problem "truncated"); otherwise (an
+// exported segment) anchors outside it are skipped. An anchor whose seq has another hash
+// is "rewritten". Returns how many anchors were checked; marks `report` broken at the
+// first anchor that fails.
+int64_t check_anchors(const std::vector<AuditEntry>& entries, bool whole_log,
+                      const std::vector<Anchor>& anchors, VerifyReport& report);
 
 }  // namespace lienthong::audit

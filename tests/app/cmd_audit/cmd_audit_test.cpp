@@ -70,6 +70,37 @@ class AuditCommand : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
 };
 
+TEST_F(AuditCommand, RecordedHeadsAreKeptAndATruncatedLogIsCaughtByThem) {
+  const std::string anchors = (dir_ / "heads.jsonl").string();
+  auto first = run("audit verify --config " + config_ + " --anchors " + anchors + " --record");
+  EXPECT_EQ(first.status, 0) << first.out;
+  EXPECT_NE(first.out.find("0 of 0 recorded heads checked"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("recorded head seq 6"), std::string::npos) << first.out;
+  auto again = run("audit verify --config " + config_ + " --anchors " + anchors);
+  EXPECT_EQ(again.status, 0) << again.out;
+  EXPECT_NE(again.out.find("1 of 1 recorded heads checked"), std::string::npos) << again.out;
+
+  // Someone with write access drops the newest entries: the chain alone still verifies.
+  ASSERT_TRUE(db_->exec("DELETE FROM citizen_audit WHERE seq > 4").ok());
+  EXPECT_EQ(run("audit verify --config " + config_).status, 0);
+  auto caught = run("audit verify --config " + config_ + " --anchors " + anchors + " --record");
+  EXPECT_EQ(caught.status, 1) << caught.out;
+  EXPECT_NE(caught.out.find("BROKEN at entry 5 (truncated)"), std::string::npos) << caught.out;
+  // Nothing is recorded from a broken log.
+  std::ifstream in(anchors);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, 1);
+
+  auto bad_usage = run("audit verify --config " + config_ + " --record");
+  EXPECT_EQ(bad_usage.status, 2) << bad_usage.out;
+  std::ofstream(dir_ / "garbage.jsonl") << "{\"seq\": 1}\n";
+  auto garbage = run("audit verify --config " + config_ + " --anchors " + (dir_ / "garbage.jsonl").string());
+  EXPECT_NE(garbage.status, 0);
+  EXPECT_NE(garbage.out.find("garbage.jsonl line 1"), std::string::npos) << garbage.out;
+}
+
 TEST_F(AuditCommand, VerifyReportsAnIntactChainAndItsHead) {
   auto r = run("audit verify --config " + config_);
   EXPECT_EQ(r.status, 0) << r.out;

@@ -163,6 +163,62 @@ TEST_F(AuditLogTest, CsvExportQuotesFieldsAndCarriesTheHashes) {
   EXPECT_EQ(csv_header().substr(0, 4), "seq,");
 }
 
+TEST(AuditAnchor, LinesRoundTripAndBadOnesAreRefused) {
+  Anchor a{42, std::string(64, 'b'), "2026-11-26T18:00:00+07:00"};
+  auto back = parse_anchor_line(anchor_line(a));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->seq, 42);
+  EXPECT_EQ(back->hash, a.hash);
+  EXPECT_EQ(back->recorded_at, a.recorded_at);
+  for (const char* bad : {"", "[]", R"({"seq":0,"hash":"")", R"({"seq":"1","hash":"ab"})",
+                          R"({"seq":1,"hash":"zz"})", R"({"seq":-3})"}) {
+    EXPECT_FALSE(parse_anchor_line(bad).ok()) << bad;
+  }
+  std::string short_hash = R"({"seq":1,"hash":")" + std::string(63, 'a') + R"("})";
+  EXPECT_FALSE(parse_anchor_line(short_hash).ok());
+}
+
+TEST_F(AuditLogTest, RecordedHeadsCatchATruncatedOrRewrittenLog) {
+  append_n(6);
+  auto all = std::move(log_->all()).value();
+  std::vector<Anchor> heads = {{3, all[2].entry_hash, "2026-11-24T18:00:00+07:00"},
+                               {6, all[5].entry_hash, "2026-11-25T18:00:00+07:00"}};
+  auto report = verify_chain(all, true);
+  EXPECT_EQ(check_anchors(all, true, heads, report), 2);
+  EXPECT_TRUE(report.intact);
+
+  // The newest entries dropped: the chain alone is intact, the recorded head is gone.
+  exec("DELETE FROM citizen_audit WHERE seq > 4");
+  auto shorter = std::move(log_->all()).value();
+  auto cut = verify_chain(shorter, true);
+  ASSERT_TRUE(cut.intact);
+  check_anchors(shorter, true, heads, cut);
+  EXPECT_FALSE(cut.intact);
+  EXPECT_EQ(cut.problem, "truncated");
+  EXPECT_EQ(cut.first_broken_seq, 5);
+  EXPECT_NE(cut.detail.find("2026-11-25T18:00:00+07:00"), std::string::npos) << cut.detail;
+
+  // Entry 2 edited and the chain re-hashed from there: intact by itself, not to the heads.
+  std::vector<AuditEntry> rewritten = all;
+  rewritten[1].purpose = "land_transfer";
+  for (size_t i = 1; i < rewritten.size(); ++i) {
+    rewritten[i].prev_hash = rewritten[i - 1].entry_hash;
+    rewritten[i].entry_hash = compute_entry_hash(rewritten[i]);
+  }
+  auto redone = verify_chain(rewritten, true);
+  ASSERT_TRUE(redone.intact);
+  check_anchors(rewritten, true, heads, redone);
+  EXPECT_FALSE(redone.intact);
+  EXPECT_EQ(redone.problem, "rewritten");
+  EXPECT_EQ(redone.first_broken_seq, 3);
+
+  // An exported segment (entries 4..6) checks the heads inside it and skips the others.
+  std::vector<AuditEntry> segment(all.begin() + 3, all.end());
+  auto part = verify_chain(segment, false);
+  EXPECT_EQ(check_anchors(segment, false, heads, part), 1);
+  EXPECT_TRUE(part.intact);
+}
+
 TEST(Pseudonymiser, IsKeyedAndStable) {
   Pseudonymiser a("key-a"), b("key-b");
   EXPECT_EQ(a.personal_id("001090012345"), a.personal_id("001090012345"));
