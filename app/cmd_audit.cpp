@@ -79,6 +79,9 @@ std::vector<audit::Anchor> read_anchors(const std::string& path) {
 int verify(const Args& args) {
   args.allow_only({"config", "json", "file", "anchors", "record", "help"});
   if (args.flag("record") && !args.option("anchors")) throw UsageError("--record needs --anchors FILE");
+  if (args.flag("record") && args.option("file")) {
+    throw UsageError("--record records the head of the whole log: use it without --file");
+  }
   std::vector<audit::Anchor> anchors;
   if (auto path = args.option("anchors")) anchors = read_anchors(*path);
   audit::VerifyReport report;
@@ -120,8 +123,9 @@ int verify(const Args& args) {
               << (whole_log ? "" : " (the others are outside this export)") << "\n";
   }
   if (!report.intact) return kExitFailure;
-  if (args.flag("record")) {
-    if (!whole_log) throw UsageError("--record records the head of the whole log: use it without --file");
+  if (args.flag("record") && report.head_seq == 0) {
+    if (!args.flag("json")) std::cout << "nothing recorded: the log is empty\n";
+  } else if (args.flag("record")) {
     audit::Anchor a{report.head_seq, report.head_hash, vn_time::format_iso(SystemClock::instance().now_ms())};
     std::ofstream f(*args.option("anchors"), std::ios::binary | std::ios::app);
     f << audit::anchor_line(a) << "\n";

@@ -95,10 +95,22 @@ TEST_F(AuditCommand, RecordedHeadsAreKeptAndATruncatedLogIsCaughtByThem) {
 
   auto bad_usage = run("audit verify --config " + config_ + " --record");
   EXPECT_EQ(bad_usage.status, 2) << bad_usage.out;
+  auto with_file =
+      run("audit verify --file " + (dir_ / "x.jsonl").string() + " --anchors " + anchors + " --record");
+  EXPECT_EQ(with_file.status, 2) << with_file.out;
   std::ofstream(dir_ / "garbage.jsonl") << "{\"seq\": 1}\n";
   auto garbage = run("audit verify --config " + config_ + " --anchors " + (dir_ / "garbage.jsonl").string());
   EXPECT_NE(garbage.status, 0);
   EXPECT_NE(garbage.out.find("garbage.jsonl line 1"), std::string::npos) << garbage.out;
+}
+
+TEST_F(AuditCommand, AnEmptyLogRecordsNoHead) {
+  ASSERT_TRUE(db_->exec("DELETE FROM citizen_audit").ok());
+  const std::string anchors = (dir_ / "heads.jsonl").string();
+  auto r = run("audit verify --config " + config_ + " --anchors " + anchors + " --record");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("nothing recorded: the log is empty"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(anchors));
 }
 
 TEST_F(AuditCommand, VerifyReportsAnIntactChainAndItsHead) {
