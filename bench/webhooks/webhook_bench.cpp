@@ -5,7 +5,8 @@
 // loads the webhook route for P seconds, unmeasured, so that the rounds write into a
 // store with history (its indexes larger) instead of an empty one.
 //
-//   webhook_bench [--seconds S] [--rounds R] [--connections C] [--threads T] [--dir DIR]
+//   webhook_bench [--seconds S] [--rounds R] [--prefill-seconds P] [--connections C] [--threads T]
+//                 [--dir DIR]
 //   webhook_bench --url http://127.0.0.1:PORT [--seconds S] [--connections C]
 //
 // --url loads an already running `lienthong serve` instead (example config:
@@ -140,6 +141,11 @@ int main(int argc, char** argv) {
     }
   }
   if (!url.empty()) return run_against(url, seconds, connections);
+  // Each (round, connection) numbers its dossiers from its own million (an int).
+  if ((rounds + 1) * connections > 2000) {
+    std::cerr << "webhook_bench: (rounds + 1) x connections must stay within 2000\n";
+    return 2;
+  }
   std::filesystem::create_directories(dir);
   ::setenv("LIENTHONG_BENCH_SECRET", kSecret, 1);
 
@@ -292,8 +298,10 @@ int main(int argc, char** argv) {
                 << " accepted/s, ratio " << q << "; caught up in " << rd.drain_s << " s\n";
     }
     std::sort(ratios.begin(), ratios.end());
-    std::cout << "  rounds    median ratio " << ratios[ratios.size() / 2] << ", lowest " << ratios.front()
-              << ", highest " << ratios.back() << "\n";
+    const size_t mid = ratios.size() / 2;
+    const double median = ratios.size() % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+    std::cout << "  rounds    median ratio " << median << ", lowest " << ratios.front() << ", highest "
+              << ratios.back() << "\n";
   }
   std::cout << "  baseline  POST /bench/noop (204, same server, same signed requests): "
             << static_cast<int64_t>(base.ok_per_second()) << " req/s (" << base.ok << " ok, " << base.errors
