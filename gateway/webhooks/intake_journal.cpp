@@ -374,12 +374,7 @@ Result<bool> IntakeJournal::append_mapped_locked(std::string_view header, std::s
   return true;
 }
 
-Result<uint64_t> IntakeJournal::append(std::string_view payload) {
-  LT_ASSIGN_OR_RETURN(Appended a, append_record(payload));
-  return a.segment;
-}
-
-Result<Appended> IntakeJournal::append_record(std::string_view payload) {
+Result<Appended> IntakeJournal::append(std::string_view payload) {
   if (payload.empty() || payload.size() > kMaxJournalPayload) {
     return make_error(ErrorKind::kValidation, "webhook intake journal: record of " +
                                                   std::to_string(payload.size()) + " bytes cannot be framed");

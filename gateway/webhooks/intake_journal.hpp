@@ -89,11 +89,11 @@ class IntakeJournal {
   IntakeJournal(const IntakeJournal&) = delete;
   IntakeJournal& operator=(const IntakeJournal&) = delete;
 
-  // Thread-safe. Returns the segment the record was written to once it is written (and
-  // synced, with fsync). A failed write leaves no partial frame behind: the file is cut
-  // back to where the record began, or the segment is abandoned.
-  Result<uint64_t> append(std::string_view payload);
-  Result<Appended> append_record(std::string_view payload);
+  // Thread-safe. Returns the segment the record went to and its ticket once it is written
+  // (and synced, with fsync and without group sync). A failed write leaves no partial
+  // frame behind: the file is cut back to where the record began, or the segment is
+  // abandoned.
+  Result<Appended> append(std::string_view payload);
   // Group sync (options fsync and group_sync): one fdatasync for every record appended so
   // far that is not yet synced. Thread-safe; appends go on meanwhile. A failed fdatasync
   // is an error (kStore) and those records are not known to be on disk.

@@ -365,7 +365,7 @@ std::variant<Outcome, Status> WebhookReceiver::Impl::intake(std::shared_ptr<Inta
       return replay(earlier, job->webhook_id, job->answer.body_hash);
     }
     // Appended under the lock so that the queue is in journal order.
-    auto appended = journal->append_record(record);
+    auto appended = journal->append(record);
     if (!appended.ok()) return Status(appended.error());
     job->segment = appended->segment;
     if (journal->syncs_in_groups()) job->answer.journal_ticket = appended->ticket;

@@ -91,8 +91,8 @@ TEST_F(IntakeJournalTest, RecordsAreReadBackInOrderAfterAReopenAndNewOnesGoToANe
     auto j = open(rec);
     ASSERT_TRUE(j);
     EXPECT_TRUE(rec.empty());
-    EXPECT_EQ(*j->append("a"), 1u);
-    EXPECT_EQ(*j->append("b"), 1u);
+    EXPECT_EQ(j->append("a")->segment, 1u);
+    EXPECT_EQ(j->append("b")->segment, 1u);
   }
   auto j = open(rec);
   ASSERT_TRUE(j);
@@ -101,7 +101,7 @@ TEST_F(IntakeJournalTest, RecordsAreReadBackInOrderAfterAReopenAndNewOnesGoToANe
   EXPECT_EQ(rec[1].payload, "b");
   EXPECT_EQ(rec[0].segment, 1u);
   EXPECT_EQ(j->current_segment(), 2u);
-  EXPECT_EQ(*j->append("c"), 2u);
+  EXPECT_EQ(j->append("c")->segment, 2u);
   // Segment 1 is applied: deleted; the current one never is.
   j->retire_below(2);
   j->retire_below(100);
@@ -114,9 +114,9 @@ TEST_F(IntakeJournalTest, ASegmentIsClosedOnceItPassesItsSize) {
   std::vector<JournalRecord> rec;
   auto j = open(rec, /*segment_bytes=*/20);
   ASSERT_TRUE(j);
-  EXPECT_EQ(*j->append(std::string(30, 'x')), 1u);  // over 20 after this one
-  EXPECT_EQ(*j->append("y"), 2u);
-  EXPECT_EQ(*j->append("z"), 2u);
+  EXPECT_EQ(j->append(std::string(30, 'x'))->segment, 1u);  // over 20 after this one
+  EXPECT_EQ(j->append("y")->segment, 2u);
+  EXPECT_EQ(j->append("z")->segment, 2u);
   EXPECT_EQ(files().size(), 2u);
   j.reset();
   auto again = open(rec, 20);
@@ -217,10 +217,10 @@ TEST_F(IntakeJournalTest, WithoutTheMappingAndForARecordLargerThanItTheRecordsAr
       o.use_mapping = mapping;
       auto j = IntakeJournal::open(o, rec);
       ASSERT_TRUE(j.ok());
-      EXPECT_EQ(*(*j)->append("small"), 1u);
-      EXPECT_EQ(*(*j)->append(big), 1u);
-      EXPECT_EQ(*(*j)->append("after"), 2u);
-      EXPECT_EQ(*(*j)->append("last"), 2u);
+      EXPECT_EQ((*j)->append("small")->segment, 1u);
+      EXPECT_EQ((*j)->append(big)->segment, 1u);
+      EXPECT_EQ((*j)->append("after")->segment, 2u);
+      EXPECT_EQ((*j)->append("last")->segment, 2u);
     }
     auto j = open(rec);
     ASSERT_EQ(rec.size(), 4u) << "mapping " << mapping;
@@ -246,8 +246,8 @@ TEST_F(IntakeJournalTest, GroupSyncCoversEveryRecordAppendedBeforeIt) {
     auto nothing = (*j)->sync();
     ASSERT_TRUE(nothing.ok());
     EXPECT_EQ(nothing->through, 0u);
-    auto a = (*j)->append_record("one");
-    auto b = (*j)->append_record("two");
+    auto a = (*j)->append("one");
+    auto b = (*j)->append("two");
     ASSERT_TRUE(a.ok() && b.ok());
     EXPECT_EQ(a->ticket, 1u);
     EXPECT_EQ(b->ticket, 2u);
@@ -256,8 +256,8 @@ TEST_F(IntakeJournalTest, GroupSyncCoversEveryRecordAppendedBeforeIt) {
     EXPECT_EQ(synced->through, 2u);
     EXPECT_EQ(synced->failed_through, 0u);
     // A segment closed (and synced) on the way counts too: 64 bytes hold two records.
-    auto c = (*j)->append_record(std::string(70, 'c'));
-    auto d = (*j)->append_record("four");
+    auto c = (*j)->append(std::string(70, 'c'));
+    auto d = (*j)->append("four");
     ASSERT_TRUE(c.ok() && d.ok());
     EXPECT_EQ(d->ticket, 4u);
     EXPECT_NE(c->segment, d->segment);
