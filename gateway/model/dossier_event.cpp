@@ -1,6 +1,5 @@
 #include "gateway/model/dossier_event.hpp"
 
-#include <charconv>
 #include <cstring>
 
 #include "gateway/common/json.hpp"
@@ -171,94 +170,58 @@ void to_json(const DossierStatusEvent& e, rapidjson::Value& d, Alloc& a) {
 }
 
 namespace {
-// The writer behind append_json: the same members in the same order as to_json, and the
-// same text as json::to_string of its document (checked by the model's tests).
-struct TextWriter {
-  std::string& out;
-  bool first = true;
-
-  void key(std::string_view k) {
-    if (!first) out.push_back(',');
-    first = false;
-    json::append_string(out, k);
-    out.push_back(':');
+void append_docs(json::ObjectWriter& w, std::string& out, std::string_view k,
+                 const std::vector<Document>& v) {
+  w.key(k);
+  out.push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    json::ObjectWriter o(out);
+    o.str("code", v[i].code).str("name", v[i].name).str("url", v[i].url).close();
   }
-  void str(std::string_view k, const std::string& v) {
-    key(k);
-    json::append_string(out, v);
-  }
-  void num(std::string_view k, int64_t v) {
-    key(k);
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, static_cast<size_t>(r.ptr - buf));
-  }
-  void opt(std::string_view k, const std::optional<int64_t>& v) {
-    if (v) num(k, *v);
-  }
-  void boolean(std::string_view k, bool v) {
-    key(k);
-    out.append(v ? "true" : "false");
-  }
-  void docs(std::string_view k, const std::vector<Document>& v) {
-    key(k);
-    out.push_back('[');
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i > 0) out.push_back(',');
-      TextWriter o{out};
-      out.push_back('{');
-      o.str("code", v[i].code);
-      o.str("name", v[i].name);
-      o.str("url", v[i].url);
-      out.push_back('}');
-    }
-    out.push_back(']');
-  }
-};
+  out.push_back(']');
+}
 }  // namespace
 
+// The same members in the same order as to_json, and the same text as json::to_string of
+// its document (checked by the model's tests).
 void append_json(std::string& out, const DossierStatusEvent& e) {
-  TextWriter w{out};
-  out.push_back('{');
-  w.str("source", e.source);
-  w.str("dossier_code", e.dossier_code);
-  w.str("procedure_code", e.procedure_code);
-  w.str("procedure_name", e.procedure_name);
-  w.str("field_code", e.field_code);
-  w.num("channel", e.channel);
-  w.num("owner_type", e.owner_type);
-  w.str("owner_name", e.owner_name);
-  w.str("owner_id_number", e.owner_id_number);
-  w.str("agency_code", e.agency_code);
-  w.str("agency_level", e.agency_level);
-  w.num("received_at_ms", e.received_at_ms);
-  w.num("due_at_ms", e.due_at_ms);
-  w.opt("returned_at_ms", e.returned_at_ms);
-  w.opt("finished_at_ms", e.finished_at_ms);
-  w.num("status", e.status);
-  w.num("status_at_ms", e.status_at_ms);
-  w.num("sequence", e.sequence);
-  w.str("officer", e.officer);
-  w.str("officer_title", e.officer_title);
-  w.str("department", e.department);
-  w.str("note", e.note);
-  w.boolean("online_payment", e.online_payment);
-  w.boolean("digitised", e.digitised);
+  json::ObjectWriter w(out);
+  w.str("source", e.source)
+      .str("dossier_code", e.dossier_code)
+      .str("procedure_code", e.procedure_code)
+      .str("procedure_name", e.procedure_name)
+      .str("field_code", e.field_code)
+      .num("channel", e.channel)
+      .num("owner_type", e.owner_type)
+      .str("owner_name", e.owner_name)
+      .str("owner_id_number", e.owner_id_number)
+      .str("agency_code", e.agency_code)
+      .str("agency_level", e.agency_level)
+      .num("received_at_ms", e.received_at_ms)
+      .num("due_at_ms", e.due_at_ms);
+  if (e.returned_at_ms) w.num("returned_at_ms", *e.returned_at_ms);
+  if (e.finished_at_ms) w.num("finished_at_ms", *e.finished_at_ms);
+  w.num("status", e.status)
+      .num("status_at_ms", e.status_at_ms)
+      .num("sequence", e.sequence)
+      .str("officer", e.officer)
+      .str("officer_title", e.officer_title)
+      .str("department", e.department)
+      .str("note", e.note)
+      .boolean("online_payment", e.online_payment)
+      .boolean("digitised", e.digitised);
   w.key("fees");
   out.push_back('[');
   for (size_t i = 0; i < e.fees.size(); ++i) {
     if (i > 0) out.push_back(',');
-    TextWriter o{out};
-    out.push_back('{');
-    o.str("code", e.fees[i].code);
-    o.str("name", e.fees[i].name);
-    o.num("amount_vnd", e.fees[i].amount_vnd);
-    out.push_back('}');
+    json::ObjectWriter o(out);
+    o.str("code", e.fees[i].code).str("name", e.fees[i].name).num("amount_vnd", e.fees[i].amount_vnd).close();
   }
   out.push_back(']');
-  w.docs("documents", e.documents);
-  w.docs("results", e.results);
-  out.push_back('}');
+  append_docs(w, out, "documents", e.documents);
+  append_docs(w, out, "results", e.results);
+  w.close();
 }
 
 std::string to_json_string(const DossierStatusEvent& e) {

@@ -25,30 +25,25 @@ std::string encode_record(const IntakeRecord& j) {
   if (j.event) size += 2048;
   std::string out;
   out.reserve(size);
-  auto str = [&](std::string_view key, std::string_view v) {
-    out.push_back(',');
-    json::append_string(out, key);
-    out.push_back(':');
-    json::append_string(out, v);
-  };
-  out.append("{\"v\":1");
-  str("source", j.source);
-  str("webhook_id", j.webhook_id);
-  str("body_sha256", j.answer.body_hash);
-  out.append(",\"received_at_ms\":").append(std::to_string(j.received_at_ms));
-  out.append(",\"status\":").append(std::to_string(j.answer.status));
-  str("outcome", j.answer.outcome);
-  str("answer", j.answer.body);
+  json::ObjectWriter w(out);
+  w.num("v", 1)
+      .str("source", j.source)
+      .str("webhook_id", j.webhook_id)
+      .str("body_sha256", j.answer.body_hash)
+      .num("received_at_ms", j.received_at_ms)
+      .num("status", j.answer.status)
+      .str("outcome", j.answer.outcome)
+      .str("answer", j.answer.body);
   if (j.event) {
-    out.append(",\"event\":");
+    w.key("event");
     model::append_json(out, *j.event);
   }
   if (j.quarantine) {
-    str("quarantine_kind", to_string(j.quarantine->kind));
-    str("quarantine_reason", j.quarantine->message);
-    str("body", j.body);
+    w.str("quarantine_kind", to_string(j.quarantine->kind))
+        .str("quarantine_reason", j.quarantine->message)
+        .str("body", j.body);
   }
-  out.push_back('}');
+  w.close();
   return out;
 }
 

@@ -70,33 +70,19 @@ std::string answer_json(std::string_view status, std::string_view source, std::s
   std::string out;
   out.reserve(128 + source.size() + webhook_id.size() + reason.size() +
               (e ? e->dossier_code.size() + e->procedure_code.size() : 0));
-  auto member = [&](std::string_view key, std::string_view v) {
-    json::append_string(out, key);
-    out.push_back(':');
-    json::append_string(out, v);
-  };
-  out.push_back('{');
-  member("status", status);
-  out.push_back(',');
-  member("source", source);
-  out.push_back(',');
-  member("webhook_id", webhook_id);
+  json::ObjectWriter w(out);
+  w.str("status", status).str("source", source).str("webhook_id", webhook_id);
   if (e) {
     // Codes and sequence only: no personal data in answers. A sequence the sender did
     // not give is assigned when the event is applied to the store, after the answer.
-    out.append(",\"event\":{");
-    member("dossier_code", e->dossier_code);
-    if (e->sequence > 0) out.append(",\"sequence\":").append(std::to_string(e->sequence));
-    out.push_back(',');
-    member("procedure_code", e->procedure_code);
-    out.append(",\"status\":").append(std::to_string(e->status));
-    out.push_back('}');
+    w.key("event");
+    json::ObjectWriter ev(out);
+    ev.str("dossier_code", e->dossier_code);
+    if (e->sequence > 0) ev.num("sequence", e->sequence);
+    ev.str("procedure_code", e->procedure_code).num("status", e->status).close();
   }
-  if (!reason.empty()) {
-    out.push_back(',');
-    member("reason", reason);
-  }
-  out.push_back('}');
+  if (!reason.empty()) w.str("reason", reason);
+  w.close();
   return out;
 }
 

@@ -10,6 +10,30 @@
 
 namespace lienthong {
 
+TEST(Json, ObjectWriterWritesWhatToStringWritesForTheSameDocument) {
+  std::string out = "x";
+  json::ObjectWriter w(out);
+  w.str("a", "\"quoted\"\n\x01 Tiếng Việt").num("min", INT64_MIN).num("max", INT64_MAX).boolean("t", true);
+  w.key("nested");
+  json::ObjectWriter inner(out);
+  inner.boolean("f", false).close();
+  w.str("", "").close();
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& al = d.GetAllocator();
+  d.AddMember("a", rapidjson::Value("\"quoted\"\n\x01 Tiếng Việt", al), al);
+  d.AddMember("min", rapidjson::Value(static_cast<int64_t>(INT64_MIN)), al);
+  d.AddMember("max", rapidjson::Value(static_cast<int64_t>(INT64_MAX)), al);
+  d.AddMember("t", true, al);
+  rapidjson::Value nested(rapidjson::kObjectType);
+  nested.AddMember("f", false, al);
+  d.AddMember("nested", nested, al);
+  d.AddMember("", rapidjson::Value("", al), al);
+  EXPECT_EQ(out, "x" + json::to_string(d));
+  std::string empty;
+  json::ObjectWriter(empty).close();
+  EXPECT_EQ(empty, "{}");
+}
+
 TEST(Json, MalformedInputNamesLineAndColumn) {
   auto r = json::parse("{\n  \"a\": 1,\n  \"b\": }", "body");
   ASSERT_FALSE(r.ok());
