@@ -187,28 +187,30 @@ TEST_F(AuditLogTest, RecordedHeadsCatchATruncatedOrRewrittenLog) {
   EXPECT_EQ(check_anchors(all, true, heads, report), 2);
   EXPECT_TRUE(report.intact);
 
-  // The newest entries dropped: the chain alone is intact, the recorded head is gone.
+  // The chain alone intact, then checked against the heads.
+  auto against_heads = [&](const std::vector<AuditEntry>& entries) {
+    auto r = verify_chain(entries, true);
+    EXPECT_TRUE(r.intact) << r.detail;
+    check_anchors(entries, true, heads, r);
+    EXPECT_FALSE(r.intact);
+    return r;
+  };
+
+  // The newest entries dropped: the recorded head is gone.
   exec("DELETE FROM citizen_audit WHERE seq > 4");
-  auto shorter = std::move(log_->all()).value();
-  auto cut = verify_chain(shorter, true);
-  ASSERT_TRUE(cut.intact);
-  check_anchors(shorter, true, heads, cut);
-  EXPECT_FALSE(cut.intact);
+  auto cut = against_heads(std::move(log_->all()).value());
   EXPECT_EQ(cut.problem, "truncated");
   EXPECT_EQ(cut.first_broken_seq, 5);
   EXPECT_NE(cut.detail.find("2026-11-25T18:00:00+07:00"), std::string::npos) << cut.detail;
 
-  // Entry 2 edited and the chain re-hashed from there: intact by itself, not to the heads.
+  // Entry 2 edited and the chain re-hashed from there.
   std::vector<AuditEntry> rewritten = all;
   rewritten[1].purpose = "land_transfer";
   for (size_t i = 1; i < rewritten.size(); ++i) {
     rewritten[i].prev_hash = rewritten[i - 1].entry_hash;
     rewritten[i].entry_hash = compute_entry_hash(rewritten[i]);
   }
-  auto redone = verify_chain(rewritten, true);
-  ASSERT_TRUE(redone.intact);
-  check_anchors(rewritten, true, heads, redone);
-  EXPECT_FALSE(redone.intact);
+  auto redone = against_heads(rewritten);
   EXPECT_EQ(redone.problem, "rewritten");
   EXPECT_EQ(redone.first_broken_seq, 3);
 

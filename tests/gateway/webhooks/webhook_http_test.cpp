@@ -91,6 +91,16 @@ class WebhookHttpTest : public ::testing::Test {
     s.now_ms = clock_.now_ms();
     return sim::ministry::business_registration_json(s);
   }
+  // A new delivery is accepted; the same one again gets the same answer, marked replayed.
+  void expect_accepted_then_replayed(int n, const std::string& id) {
+    auto first = post("dkkd", body(n), id);
+    EXPECT_EQ(first.status, 202) << first.body;
+    EXPECT_EQ(member(first.body, "status"), "accepted");
+    auto again = post("dkkd", body(n), id);
+    EXPECT_EQ(again.status, 202);
+    EXPECT_EQ(again.body, first.body);
+    EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  }
   static std::string member(const std::string& json_text, const char* key) {
     auto d = json::parse(json_text);
     if (!d.ok()) return "<not json>";
@@ -110,13 +120,7 @@ class WebhookHttpTest : public ::testing::Test {
 };
 
 TEST_F(WebhookHttpTest, AcceptedThenRedeliveredGetsTheSameAnswer) {
-  auto first = post("dkkd", body(1), "msg_h1");
-  EXPECT_EQ(first.status, 202) << first.body;
-  EXPECT_EQ(member(first.body, "status"), "accepted");
-  auto again = post("dkkd", body(1), "msg_h1");
-  EXPECT_EQ(again.status, 202);
-  EXPECT_EQ(again.body, first.body);
-  EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  expect_accepted_then_replayed(1, "msg_h1");
   ASSERT_TRUE(receiver_->wait_applied());
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
   std::string m = metrics::Registry::global().render();
@@ -133,13 +137,7 @@ class WebhookHttpFsyncTest : public WebhookHttpTest {
 
 TEST_F(WebhookHttpFsyncTest, TheAsynchronousRouteAnswersAcceptedRedeliveredAndRefusedDeliveries) {
   ASSERT_TRUE(receiver_->answers_after_group_sync());
-  auto first = post("dkkd", body(1), "msg_f1");
-  EXPECT_EQ(first.status, 202) << first.body;
-  EXPECT_EQ(member(first.body, "status"), "accepted");
-  auto again = post("dkkd", body(1), "msg_f1");
-  EXPECT_EQ(again.status, 202);
-  EXPECT_EQ(again.body, first.body);
-  EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  expect_accepted_then_replayed(1, "msg_f1");
   auto second = post("dkkd", body(2), "msg_f2");
   EXPECT_EQ(second.status, 202);
   // Refusals are answered at once, on the same route.
