@@ -1,5 +1,6 @@
 #include "sim/treasury/treasury_sim.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
