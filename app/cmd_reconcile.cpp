@@ -1,4 +1,5 @@
 // lienthong reconcile: one treasury reconciliation run now, printing its summary.
+#include <cstdlib>
 #include <iostream>
 
 #include "app/args.hpp"
@@ -13,7 +14,8 @@ namespace lienthong::app {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: lienthong reconcile --from YYYY-MM-DD --to YYYY-MM-DD --bank FILE --treasury FILE\n"
+    "usage: lienthong reconcile --from YYYY-MM-DD --to YYYY-MM-DD --bank FILE\n"
+    "         (--treasury FILE | --treasury-url URL [--treasury-secret-env NAME])\n"
     "         [--payments FILE | --pull] [--obligations FILE] [--tax-notices FILE] [--tax-vouchers FILE]\n"
     "         [--as-of YYYY-MM-DD] [--out DIR] [--no-callbacks] [--json] [--config FILE]\n"
     "Reconciles the portal's online fee payments (JSON Lines), the bank statement (CSV), the\n"
@@ -21,7 +23,11 @@ constexpr const char* kUsage =
     "the run and writes exceptions.csv, report.json, summary.json, input_issues.csv and\n"
     "refund_instructions.csv into --out (default: reconciliation.out_dir). --as-of (default:\n"
     "today, Vietnam time) decides which uncredited payments are still inside the settlement window.\n"
-    "--pull fetches the portal's transactions from reconciliation.payment_platform.base_url into --out.\n";
+    "--pull fetches the portal's transactions from reconciliation.payment_platform.base_url into --out.\n"
+    "--treasury-url reads the treasury's credit records from its API instead of a file, with the bearer\n"
+    "token in the environment variable --treasury-secret-env (default LIENTHONG_TREASURY_SECRET).\n";
+
+constexpr const char* kDefaultTreasurySecretEnv = "LIENTHONG_TREASURY_SECRET";
 
 reconciliation::Day parse_day_option(const Args& args, const std::string& name) {
   auto v = args.required(name);
@@ -39,13 +45,37 @@ int run_reconcile(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   args.allow_only({"help", "json", "no-callbacks", "pull", "from", "to", "as-of", "bank", "treasury",
-                   "payments", "obligations", "tax-notices", "tax-vouchers", "out", "config"});
+                   "treasury-url", "treasury-secret-env", "payments", "obligations", "tax-notices",
+                   "tax-vouchers", "out", "config"});
   ReconcileRequest req;
   req.period.from = parse_day_option(args, "from");
   req.period.to = parse_day_option(args, "to");
   if (req.period.from > req.period.to) throw UsageError("--from is after --to");
   req.bank = args.required("bank");
-  req.treasury = args.required("treasury");
+  req.treasury = args.option_or("treasury", "");
+  std::string treasury_url = args.option_or("treasury-url", "");
+  if (req.treasury.empty() == treasury_url.empty()) {
+    throw UsageError(req.treasury.empty() ? "the treasury's credit records are required: --treasury FILE or "
+                                            "--treasury-url URL"
+                                          : "--treasury and --treasury-url exclude each other");
+  }
+  if (!treasury_url.empty()) {
+    if (treasury_url.rfind("http://", 0) != 0 && treasury_url.rfind("https://", 0) != 0)
+      throw UsageError("--treasury-url must be an http:// or https:// URL, got '" + treasury_url + "'");
+    std::string env = args.option_or("treasury-secret-env", kDefaultTreasurySecretEnv);
+    const char* token = std::getenv(env.c_str());
+    if (!token || !*token) {
+      throw UsageError("--treasury-url needs the treasury API's bearer token in the environment variable " +
+                       env + ", which is unset or empty");
+    }
+    TreasuryApi api;
+    api.url = treasury_url;
+    while (api.url.ends_with('/')) api.url.pop_back();
+    api.secret = Secret(token, "env:" + env);
+    req.treasury_api = std::move(api);
+  } else if (args.option("treasury-secret-env")) {
+    throw UsageError("--treasury-secret-env goes with --treasury-url");
+  }
   req.payments = args.option_or("payments", "");
   req.obligations = args.option_or("obligations", "");
   req.tax_notices = args.option_or("tax-notices", "");

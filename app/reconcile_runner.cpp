@@ -1,5 +1,6 @@
 #include "app/reconcile_runner.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "adapters/payment_platform/payment_platform.hpp"
@@ -13,6 +14,22 @@
 namespace lienthong::app {
 
 using namespace reconciliation;
+
+TreasuryApi TreasuryApi::from_config(const ConfigNode& n) {
+  std::vector<std::string> keys = {"url", "secret", "page_size"};
+  for (const auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
+  n.allow_only(keys);
+  TreasuryApi a;
+  a.url = n.string("url");
+  if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0)
+    n.fail("url", "must be an http:// or https:// URL (the treasury API's base URL)");
+  while (a.url.ends_with('/')) a.url.pop_back();
+  a.secret = n.secret("secret");
+  if (a.secret.empty()) n.fail("secret", "is empty (" + a.secret.source() + ")");
+  a.page_size = static_cast<int>(n.integer_or("page_size", a.page_size, 1, 5000));
+  a.client = http::ClientOptions::from_config(n);
+  return a;
+}
 
 ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
   n.allow_only({"rules", "bank", "tax_agency", "out_dir", "payment_platform", "schedule"});
@@ -52,10 +69,22 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
       sc->fail("time", "must be a time of day 00:00..23:59");
     s.schedule.lookback_days = static_cast<int>(sc->integer_or("lookback_days", 1, 0, 31));
     auto in = sc->object("inputs");
-    in.allow_only({"payments", "bank", "treasury", "obligations", "tax_notices", "tax_vouchers"});
-    for (const auto& k : in.keys()) s.schedule.inputs[k] = in.file_path(k);
-    for (const char* required : {"bank", "treasury"}) {
-      if (!s.schedule.inputs.count(required)) in.fail(required, "is required for scheduled runs");
+    in.allow_only(
+        {"payments", "bank", "treasury", "treasury_api", "obligations", "tax_notices", "tax_vouchers"});
+    for (const auto& k : in.keys()) {
+      if (k != "treasury_api") s.schedule.inputs[k] = in.file_path(k);
+    }
+    if (!s.schedule.inputs.count("bank")) in.fail("bank", "is required for scheduled runs");
+    if (auto api = in.optional_object("treasury_api"))
+      s.schedule.treasury_api = TreasuryApi::from_config(*api);
+    bool kb_file = s.schedule.inputs.count("treasury") > 0, kb_api = s.schedule.treasury_api.has_value();
+    if (!kb_file && !kb_api) {
+      in.fail("treasury",
+              "or inputs.treasury_api is required for scheduled runs (the treasury's credit records)");
+    }
+    if (kb_file && kb_api) {
+      in.fail("treasury_api",
+              "excludes inputs.treasury: the treasury's credits come either from its API or from a file");
     }
     s.schedule.pull_payments = sc->boolean_or("pull_payments", false);
     if (s.schedule.pull_payments && s.platform_base_url.empty())
@@ -77,9 +106,13 @@ std::string expand_input_path(std::string path, Day from, Day to) {
 
 Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& clock,
                                             const ReconcileSettings& settings, const ReconcileRequest& req) {
-  if (req.bank.empty() || req.treasury.empty()) {
-    return make_error(ErrorKind::kValidation,
-                      "a run needs at least the bank statement and the treasury file");
+  if (req.bank.empty()) return make_error(ErrorKind::kValidation, "a run needs at least the bank statement");
+  if (req.treasury.empty() == !req.treasury_api.has_value()) {
+    return make_error(
+        ErrorKind::kValidation,
+        req.treasury.empty()
+            ? "a run needs the treasury's credit records: a treasury file or the treasury API"
+            : "the treasury's credit records come either from a file or from the API, not both");
   }
   if (req.period.from > req.period.to) return make_error(ErrorKind::kValidation, "period: from is after to");
   ReconcileOutcome o;
@@ -120,7 +153,30 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
   if (!payments.empty()) LT_TRY(payment_platform::read_transactions(payments, data));
   if (!req.tax_vouchers.empty()) LT_TRY(tax::read_vouchers(req.tax_vouchers, settings.tax_agency, data));
   LT_TRY(bank_statement::read_statement(req.bank, settings.bank, data));
-  LT_TRY(treasury::read_credits(req.treasury, data));
+  if (req.treasury_api) {
+    const TreasuryApi& api = *req.treasury_api;
+    // The engine weighs credits booked up to date_window_days before and settlement_window_days
+    // after the period (in_scope), so those are the days to ask for.
+    Day from = req.period.from - settings.rules.date_window_days;
+    Day to = req.period.to + settings.rules.settlement_window_days;
+    http::HttpClient client(api.client);
+    treasury::PullOptions po;
+    po.base_url = api.url;
+    po.token = api.secret.reveal();
+    po.page_size = api.page_size;
+    LT_ASSIGN_OR_RETURN(auto pulled, treasury::pull_credits(client, po, from, to, data));
+    // Recorded where the file's checksum would be (after the bank statement): the same pages
+    // give the same run id, so a re-run reuses the run instead of adding rows.
+    InputChecksum c{"treasury",
+                    api.url + "/chung-tu?TuNgay=" + vn_time::format_date(from) +
+                        "&DenNgay=" + vn_time::format_date(to) + "&SoBanGhi=" + std::to_string(api.page_size),
+                    pulled.sha256, pulled.bytes};
+    auto bank = std::find_if(o.info.inputs.begin(), o.info.inputs.end(),
+                             [](const InputChecksum& i) { return i.name == "bank"; });
+    o.info.inputs.insert(bank == o.info.inputs.end() ? bank : bank + 1, std::move(c));
+  } else {
+    LT_TRY(treasury::read_credits(req.treasury, data));
+  }
   if (!req.obligations.empty()) LT_TRY(read_obligations_csv(req.obligations, data));
   if (!req.tax_notices.empty()) LT_TRY(tax::read_notices(req.tax_notices, settings.tax_agency, data));
   if (req.include_callbacks) {

@@ -18,6 +18,17 @@
 
 namespace lienthong::app {
 
+// The State Treasury's credit-record API, read instead of the treasury file.
+struct TreasuryApi {
+  std::string url;  // base URL; pages come from {url}/chung-tu
+  Secret secret;    // the bearer token the treasury issued
+  int page_size = 500;
+  http::ClientOptions client;
+  // {url, secret {"env"|"file"}, page_size, timeout_ms, connect_timeout_ms, max_response_bytes,
+  // tls{}}. Throws ConfigError naming the key.
+  static TreasuryApi from_config(const ConfigNode& node);
+};
+
 struct ReconcileSettings {
   reconciliation::Rules rules;
   bank_statement::ColumnMapping bank;
@@ -35,6 +46,9 @@ struct ReconcileSettings {
     int lookback_days = 1;     // the run covers the day `lookback_days` before today
     // Input paths; "{from}" and "{to}" are replaced with YYYY-MM-DD.
     std::map<std::string, std::string> inputs;
+    // inputs.treasury_api: the treasury's credits pulled from its API instead of
+    // inputs.treasury (exactly one of the two).
+    std::optional<TreasuryApi> treasury_api;
     // The portal's transactions pulled from payment_platform.base_url (kept in the run's
     // report directory) instead of read from inputs.payments.
     bool pull_payments = false;
@@ -42,8 +56,8 @@ struct ReconcileSettings {
 
   // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, out_dir,
   // payment_platform{secret, callback_path, base_url, partner_code, page_size, timeout_ms, ...},
-  // schedule{enabled, time "HH:MM", lookback_days, pull_payments, inputs{payments, bank, treasury,
-  // obligations, tax_notices, tax_vouchers}}. Throws ConfigError naming the key.
+  // schedule{enabled, time "HH:MM", lookback_days, pull_payments, inputs{payments, bank, treasury |
+  // treasury_api{...}, obligations, tax_notices, tax_vouchers}}. Throws ConfigError naming the key.
   static ReconcileSettings from_config(const ConfigNode& section);
 };
 
@@ -54,6 +68,10 @@ struct ReconcileRequest {
   std::string out_dir;            // empty: no report files
   // Pull the portal's transactions from its API (into out_dir) instead of reading `payments`.
   bool pull = false;
+  // Pull the treasury's credits from its API instead of reading the `treasury` file; exactly
+  // one of the two. The pull covers the period widened by the rules' date and settlement
+  // windows, the days whose credits the engine considers.
+  std::optional<TreasuryApi> treasury_api;
 };
 
 struct ReconcileOutcome {

@@ -95,6 +95,7 @@ class ReconciliationComponent final : public Component {
     req.pull = settings_.schedule.pull_payments;  // into req.out_dir, then read like a file
     req.bank = path("bank");
     req.treasury = path("treasury");
+    req.treasury_api = settings_.schedule.treasury_api;  // instead of inputs.treasury
     req.obligations = path("obligations");
     req.tax_notices = path("tax_notices");
     req.tax_vouchers = path("tax_vouchers");

@@ -16,6 +16,7 @@ int run_all_sims(const std::vector<std::string>& args);
 int run_ministry_sim(const std::vector<std::string>& args);
 int run_recon_data(const std::vector<std::string>& args);
 int run_payment_platform_sim(const std::vector<std::string>& args);
+int run_treasury_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
 namespace lienthong::sim::population {
 int run_population_sim(const std::vector<std::string>& args);
@@ -40,6 +41,7 @@ const Simulator kSimulators[] = {
     {"ministry", "push signed status webhooks to the gateway as a ministry system", lienthong::sim::run_ministry_sim},
     {"recon-data", "reconciliation inputs with injected discrepancies", lienthong::sim::run_recon_data},
     {"payment-platform", "portal payment platform: paged list API", lienthong::sim::run_payment_platform_sim},
+    {"treasury", "State Treasury (KBNN) credit records: paged XML API", lienthong::sim::run_treasury_sim},
 };
 
 void usage(std::ostream& os) {
