@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <mutex>
 
 #include "adapters/treasury/treasury.hpp"
 #include "gateway/common/vn_time.hpp"
@@ -145,10 +146,18 @@ TEST_F(TreasuryPullTest, APageCutOffInTransitFailsThePullNamingThePage) {
 
 TEST_F(TreasuryPullTest, AnAnswerWithoutPagingOrNotATreasuryDocumentIsRefused) {
   // Another server on the treasury's path: well-formed documents, but not the treasury's answer.
+  // Read on a server thread, changed by the test between pulls: under a lock.
+  std::mutex mu;
   std::string body = "<DuLieuKhoBac></DuLieuKhoBac>";
   std::vector<std::pair<std::string, std::string>> headers;
+  auto answer = [&](std::string b, std::vector<std::pair<std::string, std::string>> h) {
+    std::lock_guard lock(mu);
+    body = std::move(b);
+    headers = std::move(h);
+  };
   server::HttpServer other(server::ServerOptions{});
   other.route("GET", "/chung-tu", [&](server::Request&) {
+    std::lock_guard lock(mu);
     auto r = server::Response::text(200, body, "application/xml");
     for (const auto& [k, v] : headers) r.with_header(k, v);
     return r;
@@ -165,18 +174,18 @@ TEST_F(TreasuryPullTest, AnAnswerWithoutPagingOrNotATreasuryDocumentIsRefused) {
   EXPECT_NE(no_paging.error().message.find("X-Trang missing"), std::string::npos)
       << no_paging.error().message;
 
-  headers = {{"X-Trang", "1"}, {"X-Tong-So-Trang", "1"}};
+  answer("<DuLieuKhoBac></DuLieuKhoBac>", {{"X-Trang", "1"}, {"X-Tong-So-Trang", "1"}});
   ASSERT_TRUE(pull().ok());  // the control: the same server with paging is read
 
-  body = "<Loi><MaLoi>00</MaLoi></Loi>";
+  answer("<Loi><MaLoi>00</MaLoi></Loi>", {{"X-Trang", "1"}, {"X-Tong-So-Trang", "1"}});
   auto other_root = pull();
   ASSERT_FALSE(other_root.ok());
   EXPECT_EQ(other_root.error().kind, ErrorKind::kParse);
   EXPECT_NE(other_root.error().message.find("root element is '<Loi'"), std::string::npos)
       << other_root.error().message;
 
-  body = "<DuLieuKhoBac></DuLieuKhoBac>";
-  headers = {{"X-Trang", "2"}, {"X-Tong-So-Trang", "2"}};  // answers page 2 when asked for page 1
+  // Answers page 2 when asked for page 1.
+  answer("<DuLieuKhoBac></DuLieuKhoBac>", {{"X-Trang", "2"}, {"X-Tong-So-Trang", "2"}});
   auto wrong_page = pull();
   ASSERT_FALSE(wrong_page.ok());
   EXPECT_NE(wrong_page.error().message.find("the answer is page 2"), std::string::npos)
