@@ -168,6 +168,10 @@ struct WebhookReceiver::Impl {
   Status quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now);
   void applier_loop();
   bool wait_applied(std::chrono::milliseconds timeout);
+  // Hashes of the (source, id) of every receipt in the store, read in pages (keyset
+  // order) so that a large receipt table is never held at once.
+  Result<std::unordered_set<uint64_t>> known_ids_from_store();
+  Result<int64_t> prune_receipts(int64_t cutoff_ms);
   // The high-water check stats the store's files; the size only moves with writes, so it
   // is read at most every kSizeRefresh.
   int64_t store_size_bytes();
@@ -182,6 +186,10 @@ struct WebhookReceiver::Impl {
   // Hashes of every (source, id) that may have a receipt or a queued job: most deliveries
   // are new and skip the store lookup (which would wait behind the applier's transaction).
   std::unordered_set<uint64_t> known;
+  // While known_ids_from_store() rebuilds `known` after a receipt prune: the keys taken
+  // meanwhile, and those whose answers were held when it began, join the rebuilt set.
+  bool rebuilding_known = false;
+  std::unordered_set<uint64_t> known_meanwhile;
   std::deque<std::shared_ptr<IntakeJob>> queue;  // accepted, not applied; journal order
   size_t in_flight = 0;                          // taken by the applier, not yet committed
   uint64_t round = 0;
@@ -357,6 +365,7 @@ std::variant<Outcome, Status> WebhookReceiver::Impl::intake(std::shared_ptr<Inta
     if (journal->syncs_in_groups()) job->answer.journal_ticket = appended->ticket;
     answers.emplace(key, job->answer);
     known.insert(key_hash(key));
+    if (rebuilding_known) known_meanwhile.insert(key_hash(key));
     queue.push_back(std::move(job));
     // The applier waits either for a first job or for a full batch: waking it on every
     // append cost a futex call (often a context switch) per delivery.
@@ -740,6 +749,55 @@ void WebhookReceiver::Impl::syncer_loop() {
   }
 }
 
+Result<std::unordered_set<uint64_t>> WebhookReceiver::Impl::known_ids_from_store() {
+  std::unordered_set<uint64_t> out;
+  std::string after_source, after_id;
+  for (bool first = true;; first = false) {
+    constexpr int64_t kPage = 10'000;
+    auto keys = first ? db.query(
+                            "SELECT source, webhook_id FROM webhook_receipts ORDER BY source, webhook_id "
+                            "LIMIT ?",
+                            {kPage})
+                      : db.query(
+                            "SELECT source, webhook_id FROM webhook_receipts WHERE (source, webhook_id) > "
+                            "(?, ?) ORDER BY source, webhook_id LIMIT ?",
+                            {after_source, after_id, kPage});
+    if (!keys.ok()) return keys.error();
+    for (const auto& row : *keys) out.insert(key_hash(answer_key(row.str(0), row.str(1))));
+    if (static_cast<int64_t>(keys->size()) < kPage) break;
+    after_source = keys->back().str(0);
+    after_id = keys->back().str(1);
+  }
+  return out;
+}
+
+// Deletes the receipts received before `cutoff_ms`, then forgets their ids in memory: the
+// set of known ids would otherwise grow for as long as the gateway runs, while the
+// receipts stay bounded by their retention. The set is rebuilt from the store; ids taken
+// during the scan, and those of deliveries whose answers are still held here (accepted,
+// possibly not yet applied or applied after their part of the scan), are added to it.
+Result<int64_t> WebhookReceiver::Impl::prune_receipts(int64_t cutoff_ms) {
+  LT_ASSIGN_OR_RETURN(int64_t deleted, receipts.prune(cutoff_ms));
+  if (deleted == 0) return deleted;
+  {
+    std::lock_guard lock(mu);
+    rebuilding_known = true;
+    known_meanwhile.clear();
+    for (const auto& a : answers) known_meanwhile.insert(key_hash(a.first));
+  }
+  auto fresh = known_ids_from_store();
+  std::lock_guard lock(mu);
+  rebuilding_known = false;
+  if (fresh.ok()) {
+    fresh->merge(known_meanwhile);
+    known.swap(*fresh);
+  }
+  known_meanwhile = {};
+  // Not rebuilt: the old set stays, a superset that only costs store lookups.
+  if (!fresh.ok()) return fresh.error().context("forgetting the ids of the deleted receipts");
+  return deleted;
+}
+
 WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox,
                                  const Clock& clock, int64_t high_water_mark_bytes,
                                  const mapping::CodeResolver* codes)
@@ -773,24 +831,9 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
   if (!j.ok()) throw ConfigError("webhooks.journal_dir: " + j.error().message);
   im.journal = std::move(j).value();
   // Receipts already in the store: a redelivery of one of them is looked up there.
-  // Read in pages (keyset order) so that a large receipt table is never held at once.
-  std::string after_source, after_id;
-  for (bool first = true;; first = false) {
-    constexpr int64_t kPage = 10'000;
-    auto keys = first ? db.query(
-                            "SELECT source, webhook_id FROM webhook_receipts ORDER BY source, webhook_id "
-                            "LIMIT ?",
-                            {kPage})
-                      : db.query(
-                            "SELECT source, webhook_id FROM webhook_receipts WHERE (source, webhook_id) > "
-                            "(?, ?) ORDER BY source, webhook_id LIMIT ?",
-                            {after_source, after_id, kPage});
-    if (!keys.ok()) throw ConfigError("webhooks: cannot read the receipts: " + keys.error().message);
-    for (const auto& row : *keys) im.known.insert(key_hash(answer_key(row.str(0), row.str(1))));
-    if (static_cast<int64_t>(keys->size()) < kPage) break;
-    after_source = keys->back().str(0);
-    after_id = keys->back().str(1);
-  }
+  auto known = im.known_ids_from_store();
+  if (!known.ok()) throw ConfigError("webhooks: cannot read the receipts: " + known.error().message);
+  im.known = std::move(known).value();
   // Accepted before a stop or crash, not yet in the store: applied first, in order.
   size_t unreadable = 0;
   for (auto& rec : recovered) {
@@ -872,6 +915,15 @@ bool WebhookReceiver::answers_after_group_sync() const {
 
 bool WebhookReceiver::wait_applied(std::chrono::milliseconds timeout) {
   return impl_->wait_applied(timeout);
+}
+
+Result<int64_t> WebhookReceiver::prune_receipts(int64_t cutoff_ms) {
+  return impl_->prune_receipts(cutoff_ms);
+}
+
+size_t WebhookReceiver::known_ids() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->known.size();
 }
 
 size_t WebhookReceiver::backlog() const {

@@ -75,6 +75,11 @@ class WebhookReceiver {
   bool wait_applied(std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // Accepted deliveries not yet applied to the store.
   size_t backlog() const;
+  // Deletes the receipts received before `cutoff_ms` (retention) and forgets their ids;
+  // a redelivery of one of them is then a new delivery. Returns how many were deleted.
+  Result<int64_t> prune_receipts(int64_t cutoff_ms);
+  // (source, webhook-id) pairs held in memory as possibly having a receipt.
+  size_t known_ids() const;
 
   // Per-source body limit, for the server's limit resolver (nullopt: unknown source).
   std::optional<size_t> body_limit(std::string_view source) const;

@@ -17,7 +17,6 @@
 #include "gateway/scheduler/scheduler.hpp"
 #include "gateway/webhooks/notify_destination.hpp"
 #include "gateway/webhooks/procedure_codes.hpp"
-#include "gateway/webhooks/receipts.hpp"
 #include "gateway/webhooks/webhook_receiver.hpp"
 #include "gateway/webhooks/webhook_routes.hpp"
 
@@ -69,7 +68,7 @@ void journal_defaults(const app::Runtime& rt, WebhooksConfig& c) {
 
 class WebhooksComponent final : public app::Component {
  public:
-  WebhooksComponent(app::Runtime& rt, const ConfigNode& section) : db_(*rt.db), clock_(*rt.clock) {
+  WebhooksComponent(app::Runtime& rt, const ConfigNode& section) : clock_(*rt.clock) {
     WebhooksConfig c = parse_config(section);
     journal_defaults(rt, c);
     retention_days_ = c.receipt_retention_days;
@@ -102,7 +101,7 @@ class WebhooksComponent final : public app::Component {
         "webhook-receipts-retention", std::chrono::hours(24),
         [this]() -> Status {
           int64_t cutoff = clock_.now_ms() - retention_days_ * 86'400'000LL;
-          LT_ASSIGN_OR_RETURN(int64_t n, Receipts(db_).prune(cutoff));
+          LT_ASSIGN_OR_RETURN(int64_t n, receiver_->prune_receipts(cutoff));
           if (n > 0) spdlog::info("webhooks: deleted {} receipts older than {} days", n, retention_days_);
           return {};
         },
@@ -110,7 +109,6 @@ class WebhooksComponent final : public app::Component {
   }
 
  private:
-  store::Database& db_;
   const Clock& clock_;
   int64_t retention_days_ = 0;
   std::unique_ptr<NotifyDestination> notify_;

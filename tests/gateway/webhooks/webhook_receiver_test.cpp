@@ -619,6 +619,57 @@ TEST_F(WebhookReceiverTest, RedeliveriesAreRecognisedAfterARestartBeyondTheFirst
   EXPECT_EQ(events(), 1);
 }
 
+TEST_F(WebhookReceiverTest, ReceiptRetentionForgetsTheDeletedIdsInMemoryAndKeepsTheOthers) {
+  constexpr int64_t kDay = 86'400'000;
+  std::map<int, std::string> bodies;  // the messages carry the clock's time: kept as sent
+  auto body = [&](int i) -> const std::string& {
+    if (!bodies.count(i)) bodies[i] = dkkd_body(i);
+    return bodies[i];
+  };
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_EQ(receiver_->receive("dkkd", signed_request(body(i), "old_" + std::to_string(i))).status, 202);
+  settle();
+  clock_.advance(Millis(10 * kDay));
+  // Two more apply rounds, so that the old deliveries' answers are no longer held in memory.
+  for (int i = 4; i <= 5; ++i) {
+    ASSERT_EQ(receiver_->receive("dkkd", signed_request(body(i), "new_" + std::to_string(i))).status, 202);
+    settle();
+  }
+  // Taken just before the prune: known whether or not the applier stored it yet.
+  const std::string late_body = body(6);
+  auto late = receiver_->receive("dkkd", signed_request(late_body, "new_6"));
+  ASSERT_EQ(late.status, 202);
+  EXPECT_EQ(receiver_->known_ids(), 6u);
+
+  auto none = receiver_->prune_receipts(kNowMs - kDay);  // nothing that old
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(*none, 0);
+  EXPECT_EQ(receiver_->known_ids(), 6u);
+
+  auto pruned = receiver_->prune_receipts(kNowMs + 5 * kDay);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+  EXPECT_EQ(*pruned, 3);
+  EXPECT_EQ(receiver_->known_ids(), 3u);
+  EXPECT_EQ(receipts(), 3);
+
+  clock_.advance(Millis(1000));  // the source's rate limit: 5 per second
+  // Kept: redeliveries are answered as before, and nothing happens twice.
+  auto again = receiver_->receive("dkkd", signed_request(body(4), "new_4"));
+  EXPECT_TRUE(again.replayed);
+  auto late_again = receiver_->receive("dkkd", signed_request(late_body, "new_6"));
+  EXPECT_TRUE(late_again.replayed);
+  EXPECT_EQ(late_again.body, late.body);
+  // Forgotten: a redelivery after the retention is a new delivery (documented). This source
+  // does not number its messages, so it becomes the dossier's next event.
+  auto forgotten = receiver_->receive("dkkd", signed_request(body(1), "old_1"));
+  EXPECT_EQ(forgotten.status, 202);
+  EXPECT_FALSE(forgotten.replayed);
+  EXPECT_EQ(events(), 7);
+  EXPECT_EQ(outbox_messages(), 14);
+  EXPECT_EQ(receipts(), 4);
+  EXPECT_EQ(receiver_->known_ids(), 4u);
+}
+
 TEST_F(WebhookReceiverTest, UnmappedProcedureCodeIsQuarantinedAnd202) {
   auto s = spec(1);
   s.procedure_code = "DKDN-KHONG-CO";
