@@ -23,6 +23,7 @@
 #include "gateway/metrics/metrics.hpp"
 #include "gateway/model/dossier_event.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/webhooks/event_apply.hpp"
 #include "gateway/webhooks/intake_journal.hpp"
 #include "gateway/webhooks/intake_record.hpp"
 #include "gateway/webhooks/payload.hpp"
@@ -88,8 +89,7 @@ std::string answer_json(std::string_view status, std::string_view source, std::s
 
 struct Source {
   const SourceConfig* config = nullptr;
-  std::unique_ptr<mapping::Mapping> mapping;
-  std::optional<ProcedureCodeTable> codes;
+  SourceTranslator translator;
   std::unique_ptr<TokenBucket> bucket;
 };
 
@@ -297,18 +297,7 @@ Outcome WebhookReceiver::Impl::authenticate(const Source& src, const server::Req
 
 Result<model::DossierStatusEvent> WebhookReceiver::Impl::translate(const Source& src,
                                                                    const rapidjson::Value& payload) {
-  mapping::Context ctx;
-  ctx.event_time_ms = clock.now_ms();
-  ctx.codes = codes;
-  LT_ASSIGN_OR_RETURN(rapidjson::Document target, src.mapping->apply(payload, ctx));
-  LT_TRY(src.mapping->validate(target));
-  LT_ASSIGN_OR_RETURN(model::DossierStatusEvent e, model::from_json(target));
-  e.source = "webhook:" + src.config->id;
-  if (src.codes) {
-    // The mapping carries the ministry's own code through; the table makes it national.
-    LT_ASSIGN_OR_RETURN(e.procedure_code, src.codes->resolve(e.procedure_code, payload));
-  }
-  return e;
+  return src.translator.translate(payload, clock.now_ms(), codes);
 }
 
 Result<std::optional<Answer>> WebhookReceiver::Impl::earlier_answer(const std::string& key,
@@ -413,36 +402,11 @@ Status WebhookReceiver::Impl::apply_one(IntakeJob& job, int64_t now) {
     LT_TRY(quarantine.put(source_label, record_key, *job.quarantine, job.body, now));
   } else {
     model::DossierStatusEvent e = *job.event;
-    if (e.sequence <= 0) {
-      // Ministry systems seldom number their pushes: the next position in this
-      // dossier's history, decided inside the transaction, in the order of intake.
-      LT_ASSIGN_OR_RETURN(auto last, dossier_store.last_sequence(e.dossier_code));
-      e.sequence = last.value_or(0) + 1;
-    }
-    // Serialised once: the same canonical JSON is the stored event and the outbox payload.
-    std::string payload = model::to_json_string(e);
-    auto rec = dossier_store.record(e, payload, now);
-    if (!rec.ok() && rec.error().kind == ErrorKind::kConflict) {
-      LT_TRY(quarantine.put(source_label, record_key, rec.error(), payload, now));
-    } else if (!rec.ok()) {
-      return rec.error();
-    } else if (*rec == dossiers::RecordOutcome::kInserted) {
-      outbox::NewMessage m;
-      m.kind = "dossier_status";
-      m.payload = std::move(payload);
-      // Same keys as the sync flow (gateway/sync): one DVCQG order per dossier whichever
-      // flow saw the event, and "<dossier>#<sequence>#<destination>" as the dedup key.
-      m.destination = kDvcqgDestination;
-      m.ordering_key = "dossier:" + e.dossier_code;
-      m.dedup_key = e.event_key() + "#" + kDvcqgDestination;
-      LT_TRY(outbox.enqueue(m));
-      if (config.notify_url) {
-        // Its own ordering key: the provincial system being down must not hold back DVCQG.
-        m.destination = kNotifyDestination;
-        m.ordering_key = std::string(kNotifyDestination) + ":" + e.dossier_code;
-        m.dedup_key = e.event_key() + "#" + kNotifyDestination;
-        LT_TRY(outbox.enqueue(m));
-      }
+    auto applied = apply_event(dossier_store, outbox, config.notify_url.has_value(), e, now);
+    if (!applied.ok() && applied.error().kind == ErrorKind::kConflict) {
+      LT_TRY(quarantine.put(source_label, record_key, applied.error(), model::to_json_string(e), now));
+    } else if (!applied.ok()) {
+      return applied.error();
     }
     // kDuplicate: the same event was recorded before (by the sync flow or another
     // delivery): nothing more to do.
@@ -806,14 +770,7 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
   for (const auto& sc : im.config.sources) {
     Source s;
     s.config = &sc;
-    auto m = mapping::Mapping::load_file(sc.mapping_file);
-    if (!m.ok()) throw ConfigError("webhooks.sources." + sc.id + ".mapping: " + m.error().message);
-    s.mapping = std::make_unique<mapping::Mapping>(std::move(m).value());
-    if (!sc.procedure_codes_file.empty()) {
-      auto t = ProcedureCodeTable::load_file(sc.procedure_codes_file);
-      if (!t.ok()) throw ConfigError("webhooks.sources." + sc.id + ".procedure_codes: " + t.error().message);
-      s.codes = std::move(t).value();
-    }
+    s.translator = SourceTranslator::load(sc);
     if (sc.rate_per_second > 0) s.bucket = std::make_unique<TokenBucket>(sc.rate_per_second, sc.burst, clock);
     im.sources.emplace(sc.id, std::move(s));
   }
