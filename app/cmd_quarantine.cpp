@@ -9,6 +9,8 @@
 #include "gateway/common/log.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/dossiers/quarantine.hpp"
+#include "gateway/webhooks/quarantine_retry.hpp"
+#include "gateway/webhooks/webhook_config.hpp"
 
 namespace lienthong::app {
 
@@ -19,6 +21,8 @@ constexpr const char* kUsage =
     "  lienthong quarantine list [--source S] [--all] [--limit N] [--json]\n"
     "  lienthong quarantine show ID [--payload] [--json]\n"
     "  lienthong quarantine release ID   (after the record was fixed at the source)\n"
+    "  lienthong quarantine retry ID     (a webhook delivery that could not be translated, after\n"
+    "                                     its source's procedure-code table or mapping was fixed)\n"
     "  lienthong quarantine count [--source S] [--json]\n";
 
 std::string q(const std::string& s) {
@@ -50,7 +54,7 @@ int run_quarantine(const std::vector<std::string>& argv) {
   }
   args.allow_only({"help", "json", "payload", "all", "source", "limit", "config"});
   std::string sub = args.positional_at(0, "subcommand");
-  if (sub != "list" && sub != "show" && sub != "release" && sub != "count")
+  if (sub != "list" && sub != "show" && sub != "release" && sub != "retry" && sub != "count")
     throw UsageError("unknown subcommand '" + sub + "'");
   Runtime rt = open_runtime(config_path(args));
   dossiers::Quarantine quarantine(*rt.db);
@@ -88,6 +92,28 @@ int run_quarantine(const std::vector<std::string>& argv) {
     auto st = quarantine.release(id, rt.clock->now_ms());
     if (!st.ok()) return fail(st.error());
     std::cout << "released " << id << "\n";
+    return kExitOk;
+  }
+  if (sub == "retry") {
+    auto section = rt.config->root().optional_object("webhooks");
+    if (!section) {
+      return fail(Error(ErrorKind::kConfig, "retry needs the webhooks section of " + rt.config->file() +
+                                                " (the sources' mappings and procedure-code tables)"));
+    }
+    auto done = webhooks::retry_quarantined(webhooks::parse_config(*section), *rt.db, *rt.outbox, id,
+                                            rt.clock->now_ms());
+    if (!done.ok()) return fail(done.error());
+    if (json) {
+      std::cout << "{\"retried\":" << id << ",\"source\":" << q(done->source)
+                << ",\"dossier_code\":" << q(done->dossier_code) << ",\"sequence\":" << done->sequence
+                << ",\"duplicate\":" << (done->duplicate ? "true" : "false") << "}\n";
+    } else if (done->duplicate) {
+      std::cout << "retried " << id << ": dossier " << done->dossier_code << " already had this event (#"
+                << done->sequence << "); nothing new to forward; record released\n";
+    } else {
+      std::cout << "retried " << id << ": dossier " << done->dossier_code << " event #" << done->sequence
+                << " stored and queued for DVCQG; record released\n";
+    }
     return kExitOk;
   }
   auto r = quarantine.get(id);

@@ -67,8 +67,10 @@ Result<std::string> ProcedureCodeTable::resolve(const std::string& ministry_code
                                                 const rapidjson::Value& payload) const {
   auto it = entries_.find(ministry_code);
   if (it == entries_.end()) {
-    return make_error(ErrorKind::kMapping, "procedure code '" + ministry_code + "' has no entry in " + name_ +
-                                               "; add it (ministry code → mã TTHC) and release the record");
+    return make_error(
+        ErrorKind::kMapping,
+        "procedure code '" + ministry_code + "' has no entry in " + name_ +
+            "; add it (ministry code → mã TTHC), then retry the record (lienthong quarantine retry)");
   }
   const Entry& e = it->second;
   if (!e.national.empty()) return e.national;
@@ -85,9 +87,10 @@ Result<std::string> ProcedureCodeTable::resolve(const std::string& ministry_code
   }
   auto vit = e.values.find(value);
   if (vit == e.values.end()) {
-    return make_error(ErrorKind::kMapping, "merged procedure code '" + ministry_code + "' with " + e.field +
-                                               "='" + value + "' has no mã TTHC in " + name_ +
-                                               "; add the value and release the record");
+    return make_error(ErrorKind::kMapping,
+                      "merged procedure code '" + ministry_code + "' with " + e.field + "='" + value +
+                          "' has no mã TTHC in " + name_ +
+                          "; add the value, then retry the record (lienthong quarantine retry)");
   }
   return vit->second;
 }

@@ -7,6 +7,8 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -16,6 +18,7 @@
 #include "gateway/dossiers/dossier_store.hpp"
 #include "gateway/dossiers/quarantine.hpp"
 #include "gateway/outbox/outbox.hpp"
+#include "gateway/webhooks/quarantine_retry.hpp"
 #include "gateway/webhooks/receipts.hpp"
 #include "gateway/webhooks/standard_webhooks.hpp"
 #include "sim/ministry/ministry_messages.hpp"
@@ -686,6 +689,131 @@ TEST_F(WebhookReceiverTest, UnmappedProcedureCodeIsQuarantinedAnd202) {
   EXPECT_EQ(events(), 0);
   EXPECT_EQ(outbox_messages(), 0);
   EXPECT_EQ(receipts(), 1);
+}
+
+// `lienthong quarantine retry` (gateway/webhooks/quarantine_retry.cpp), on deliveries the
+// receiver quarantined: translated again with the source's table as fixed by an operator.
+class QuarantineRetryTest : public WebhookReceiverTest {
+ protected:
+  // The webhooks config with dkkd's procedure-code table extended by `code`.
+  WebhooksConfig fixed_config(const std::string& code) {
+    WebhooksConfig wc = parse_config(cfg_file_->root().object("webhooks"));
+    for (auto& sc : wc.sources) {
+      if (sc.id != "dkkd") continue;
+      std::ifstream in(sc.procedure_codes_file);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const std::string open = "\"codes\": {";
+      auto at = text.find(open);
+      EXPECT_NE(at, std::string::npos);
+      text.insert(at + open.size(), "\n    \"" + code + "\": \"2.000099.000.00.00.H56\",");
+      sc.procedure_codes_file = (dir_ / "fixed_codes.json").string();
+      std::ofstream(sc.procedure_codes_file) << text;
+    }
+    return wc;
+  }
+  // A delivery of dossier `index` with a code missing from the table, quarantined.
+  int64_t quarantined_delivery(int index, const std::string& id) {
+    auto s = spec(index);
+    s.procedure_code = "DKDN-KHONG-CO";
+    auto out = receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), id));
+    EXPECT_EQ(out.reason, "quarantined");
+    settle();
+    auto q = dossiers::Quarantine(*db_).list("webhook:dkkd").value();
+    for (const auto& r : q) {
+      if (r.record_key == "webhook-id:" + id) return r.id;
+    }
+    ADD_FAILURE() << "delivery " << id << " is not in quarantine";
+    return 0;
+  }
+  int64_t unreleased() { return dossiers::Quarantine(*db_).count("webhook:dkkd").value(); }
+};
+
+TEST_F(QuarantineRetryTest, AfterTheTableIsFixedTheDeliveryIsStoredQueuedAndReleased) {
+  int64_t id = quarantined_delivery(1, "q1");
+  ASSERT_EQ(unreleased(), 1);
+
+  // Not fixed yet: the same reason, nothing written, the record stays.
+  auto still = retry_quarantined(parse_config(cfg_file_->root().object("webhooks")), *db_, *outbox_, id,
+                                 clock_.now_ms());
+  ASSERT_FALSE(still.ok());
+  EXPECT_EQ(still.error().kind, ErrorKind::kMapping);
+  EXPECT_NE(still.error().message.find("DKDN-KHONG-CO"), std::string::npos) << still.error().message;
+  EXPECT_NE(still.error().message.find("still does not translate"), std::string::npos);
+  EXPECT_EQ(events(), 0);
+  EXPECT_EQ(outbox_messages(), 0);
+  EXPECT_EQ(unreleased(), 1);
+
+  auto done = retry_quarantined(fixed_config("DKDN-KHONG-CO"), *db_, *outbox_, id, clock_.now_ms());
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->source, "dkkd");
+  EXPECT_FALSE(done->duplicate);
+  EXPECT_EQ(done->sequence, 1);
+  auto history = dossiers::DossierStore(*db_).history(done->dossier_code).value();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].procedure_code, "2.000099.000.00.00.H56");
+  EXPECT_EQ(history[0].source, "webhook:dkkd");
+  EXPECT_EQ(outbox_messages(), 2);  // DVCQG and the provincial system
+  EXPECT_EQ(outbox_->counts("dvcqg").value().pending, 1);
+  EXPECT_EQ(unreleased(), 0);
+  // The sender's answer stays what it was told.
+  EXPECT_EQ(Receipts(*db_).find("dkkd", "q1").value()->outcome, "quarantined");
+
+  // Once is enough.
+  auto twice = retry_quarantined(fixed_config("DKDN-KHONG-CO"), *db_, *outbox_, id, clock_.now_ms());
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(outbox_messages(), 2);
+}
+
+TEST_F(QuarantineRetryTest, ALaterStatusOfTheDossierIsNotOvertakenByTheOlderOne) {
+  int64_t id = quarantined_delivery(1, "q_old");
+  // The same dossier's next status arrives with a known code and goes through.
+  clock_.advance(Millis(60'000));
+  auto later = spec(1);
+  later.now_ms = clock_.now_ms();
+  later.status = "HOAN_THANH";
+  ASSERT_EQ(
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(later), "q_new"))
+          .reason,
+      "accepted");
+  ASSERT_EQ(events(), 1);
+
+  auto refused = retry_quarantined(fixed_config("DKDN-KHONG-CO"), *db_, *outbox_, id, clock_.now_ms());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kConflict);
+  EXPECT_NE(refused.error().message.find("later status"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(outbox_messages(), 2);
+  EXPECT_EQ(unreleased(), 1);
+}
+
+TEST_F(QuarantineRetryTest, OnlyDeliveriesHeldBackBeforeTranslationAreRetried) {
+  // A record of the sync flow, a missing record, and a delivery that was translated and
+  // then met another event under its (dossier, sequence).
+  dossiers::Quarantine q(*db_);
+  int64_t sync_record =
+      q.put("one_stop_shop", "H56-1#1", Error(ErrorKind::kValidation, "bad"), "{}", clock_.now_ms()).value();
+  auto not_webhook = retry_quarantined(fixed_config("X"), *db_, *outbox_, sync_record, clock_.now_ms());
+  ASSERT_FALSE(not_webhook.ok());
+  EXPECT_EQ(not_webhook.error().kind, ErrorKind::kValidation);
+  EXPECT_NE(not_webhook.error().message.find("not from a webhook"), std::string::npos);
+
+  auto missing = retry_quarantined(fixed_config("X"), *db_, *outbox_, 999'999, clock_.now_ms());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+
+  ASSERT_EQ(receiver_->receive("dkkd", signed_request(dkkd_body(1), "accepted_one")).reason, "accepted");
+  settle();
+  int64_t translated = q.put("webhook:dkkd", "webhook-id:accepted_one",
+                             Error(ErrorKind::kConflict, "other content"), "{}", clock_.now_ms())
+                           .value();
+  auto after_translation = retry_quarantined(fixed_config("X"), *db_, *outbox_, translated, clock_.now_ms());
+  ASSERT_FALSE(after_translation.ok());
+  EXPECT_EQ(after_translation.error().kind, ErrorKind::kValidation);
+  EXPECT_NE(after_translation.error().message.find("translated when it arrived"), std::string::npos)
+      << after_translation.error().message;
+  EXPECT_EQ(events(), 1);
 }
 
 // The answers are written without a rapidjson document: the same bytes one gives,

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -143,6 +144,71 @@ TEST_P(WebhookIntegrationTest, AcknowledgedDeliveriesSurviveKill9BeforeTheyAreSt
   EXPECT_EQ(column("SELECT COUNT(*) FROM dossier_events")[0], "40");
   EXPECT_EQ(column("SELECT COUNT(*) FROM outbox WHERE destination = 'dvcqg'")[0], "40");
   EXPECT_EQ(column("SELECT COUNT(*) FROM webhook_receipts")[0], "40");
+}
+
+// A delivery quarantined for a merged code the table does not know is retried by an
+// operator, with the CLI, after the table was fixed, while the gateway runs.
+TEST_P(WebhookIntegrationTest, AQuarantinedDeliveryIsRetriedAfterTheTableIsFixed) {
+  uint16_t port = 0;
+  auto gateway = start_gateway(port);
+  ASSERT_TRUE(gateway) << "serve did not start; see " << (dir_ / "serve.err");
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  auto [status, out] = run({kSim, "ministry", "--gateway", url, "--source", "dkkd", "--secret", kSecret,
+                            "--count", "1", "--start", "7000", "--bad", "merged-code"},
+                           (dir_ / "sim.err").string(), {}, 60s);
+  ASSERT_EQ(status, 0) << out;
+  ASSERT_NE(out.find("202 quarantined"), std::string::npos) << out;
+  auto list = [&] {
+    auto [rc, text] = run({kLienthong, "quarantine", "list", "--json", "--config", config_},
+                          (dir_ / "cli.err").string(), kEnv, 30s);
+    EXPECT_EQ(rc, 0) << text;
+    return text;
+  };
+  std::string listed;
+  for (int i = 0; i < 100 && listed.find("webhook:dkkd") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);  // the applier stores it behind the answer
+    listed = list();
+  }
+  auto q = json::parse(listed, "quarantine list");
+  ASSERT_TRUE(q.ok() && q->IsArray() && q->Size() == 1) << listed;
+  const std::string id = std::to_string((*q)[0]["id"].GetInt64());
+  auto retry = [&] {
+    return run({kLienthong, "quarantine", "retry", id, "--config", config_}, (dir_ / "retry.err").string(),
+               kEnv, 30s);
+  };
+  // Not fixed yet: refused with the reason, exit 1.
+  auto [rc1, out1] = retry();
+  EXPECT_EQ(rc1, 1) << out1;
+  EXPECT_EQ(column("SELECT COUNT(*) FROM dossier_events")[0], "0");
+
+  // The operator adds the company type to the table, then retries.
+  std::ifstream in(std::string(LIENTHONG_SOURCE_DIR) + "/mappings/webhooks/dkkd/procedure_codes.json");
+  std::string table((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string values = "\"values\": {";
+  ASSERT_NE(table.find(values), std::string::npos);
+  table.insert(table.find(values) + values.size(), "\"CHUA_DANG_KY\": \"2.000099.000.00.00.H56\",");
+  const std::string fixed = (dir_ / "procedure_codes.json").string();
+  std::ofstream(fixed) << table;
+  std::ifstream cfg_in(config_);
+  std::string cfg((std::istreambuf_iterator<char>(cfg_in)), std::istreambuf_iterator<char>());
+  const std::string shipped =
+      std::string(LIENTHONG_SOURCE_DIR) + "/mappings/webhooks/dkkd/procedure_codes.json";
+  ASSERT_NE(cfg.find(shipped), std::string::npos);
+  cfg.replace(cfg.find(shipped), shipped.size(), fixed);
+  std::ofstream(config_) << cfg;
+
+  auto [rc2, out2] = retry();
+  EXPECT_EQ(rc2, 0) << out2;
+  EXPECT_NE(out2.find("stored and queued for DVCQG"), std::string::npos) << out2;
+  EXPECT_EQ(column("SELECT procedure_code FROM dossiers"),
+            std::vector<std::string>{"2.000099.000.00.00.H56"});
+  EXPECT_EQ(column("SELECT COUNT(*) FROM outbox WHERE destination = 'dvcqg'")[0], "1");
+  EXPECT_EQ(column("SELECT COUNT(*) FROM quarantine WHERE released_at_ms = 0")[0], "0");
+  auto [rc3, out3] = retry();  // released: once is enough
+  EXPECT_EQ(rc3, 1) << out3;
+  EXPECT_EQ(column("SELECT COUNT(*) FROM dossier_events")[0], "1");
+  gateway->signal(SIGTERM);
+  EXPECT_EQ(gateway->wait(20s), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Synchronous, WebhookIntegrationTest, ::testing::Values("NORMAL", "FULL"));
