@@ -21,8 +21,9 @@ constexpr const char* kUsage =
     "  lienthong quarantine list [--source S] [--all] [--limit N] [--json]\n"
     "  lienthong quarantine show ID [--payload] [--json]\n"
     "  lienthong quarantine release ID   (after the record was fixed at the source)\n"
-    "  lienthong quarantine retry ID     (a webhook delivery that could not be translated, after\n"
-    "                                     its source's procedure-code table or mapping was fixed)\n"
+    "  lienthong quarantine retry ID | --source S [--json]\n"
+    "      (webhook deliveries that could not be translated, after the source's procedure-code\n"
+    "       table or mapping was fixed; --source: every one of that source, oldest first)\n"
     "  lienthong quarantine count [--source S] [--json]\n";
 
 std::string q(const std::string& s) {
@@ -42,6 +43,67 @@ std::string to_json(const dossiers::QuarantinedRecord& r, bool payload) {
 int fail(const Error& e) {
   std::cerr << "lienthong quarantine: " << e.message << "\n";
   return kExitFailure;
+}
+
+int64_t parse_id(const std::string& text) {
+  try {
+    size_t used = 0;
+    int64_t id = std::stoll(text, &used);
+    if (used == text.size()) return id;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("ID must be a number, got '" + text + "'");
+}
+
+// One line (or JSON object) per retried record; exit 1 when any is still in quarantine.
+int retry(Runtime& rt, const Args& args, bool json) {
+  auto section = rt.config->root().optional_object("webhooks");
+  if (!section) {
+    return fail(Error(ErrorKind::kConfig, "retry needs the webhooks section of " + rt.config->file() +
+                                              " (the sources' mappings and procedure-code tables)"));
+  }
+  const webhooks::WebhooksConfig config = webhooks::parse_config(*section);
+  std::vector<webhooks::RecordRetry> done;
+  auto source = args.option("source");
+  if (source && args.positional().size() > 1) throw UsageError("retry takes an ID or --source S, not both");
+  if (source) {
+    auto all = webhooks::retry_quarantined_source(config, *rt.db, *rt.outbox, *source, rt.clock->now_ms());
+    if (!all.ok()) return fail(all.error());
+    done = std::move(all).value();
+    if (done.empty() && !json)
+      std::cout << "nothing of webhook source '" << *source << "' is in quarantine\n";
+  } else {
+    int64_t id = parse_id(args.positional_at(1, "ID (or --source S)"));
+    done.push_back({id, webhooks::retry_quarantined(config, *rt.db, *rt.outbox, id, rt.clock->now_ms())});
+  }
+  bool all_ok = true;
+  if (json) std::cout << "[";
+  for (size_t i = 0; i < done.size(); ++i) {
+    const auto& [id, r] = done[i];
+    all_ok = all_ok && r.ok();
+    if (json) {
+      std::cout << (i ? "," : "") << "{\"id\":" << id;
+      if (r.ok()) {
+        std::cout << ",\"retried\":true,\"source\":" << q(r->source)
+                  << ",\"dossier_code\":" << q(r->dossier_code) << ",\"sequence\":" << r->sequence
+                  << ",\"duplicate\":" << (r->duplicate ? "true" : "false");
+      } else {
+        std::cout << ",\"retried\":false,\"error_kind\":" << q(std::string(to_string(r.error().kind)))
+                  << ",\"error\":" << q(r.error().message);
+      }
+      std::cout << "}";
+    } else if (!r.ok()) {
+      std::cerr << "lienthong quarantine: " << r.error().message << "\n";
+    } else if (r->duplicate) {
+      std::cout << "retried " << id << ": dossier " << r->dossier_code << " already had this event (#"
+                << r->sequence << "); nothing new to forward; record released\n";
+    } else {
+      std::cout << "retried " << id << ": dossier " << r->dossier_code << " event #" << r->sequence
+                << " stored and queued for DVCQG; record released\n";
+    }
+  }
+  if (json) std::cout << "]\n";
+  return all_ok ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -81,6 +143,7 @@ int run_quarantine(const std::vector<std::string>& argv) {
     std::cout << (json ? "{\"quarantined\":" + std::to_string(*n) + "}" : std::to_string(*n)) << "\n";
     return kExitOk;
   }
+  if (sub == "retry") return retry(rt, args, json);
   std::string id_text = args.positional_at(1, "ID");
   int64_t id = 0;
   try {
@@ -92,28 +155,6 @@ int run_quarantine(const std::vector<std::string>& argv) {
     auto st = quarantine.release(id, rt.clock->now_ms());
     if (!st.ok()) return fail(st.error());
     std::cout << "released " << id << "\n";
-    return kExitOk;
-  }
-  if (sub == "retry") {
-    auto section = rt.config->root().optional_object("webhooks");
-    if (!section) {
-      return fail(Error(ErrorKind::kConfig, "retry needs the webhooks section of " + rt.config->file() +
-                                                " (the sources' mappings and procedure-code tables)"));
-    }
-    auto done = webhooks::retry_quarantined(webhooks::parse_config(*section), *rt.db, *rt.outbox, id,
-                                            rt.clock->now_ms());
-    if (!done.ok()) return fail(done.error());
-    if (json) {
-      std::cout << "{\"retried\":" << id << ",\"source\":" << q(done->source)
-                << ",\"dossier_code\":" << q(done->dossier_code) << ",\"sequence\":" << done->sequence
-                << ",\"duplicate\":" << (done->duplicate ? "true" : "false") << "}\n";
-    } else if (done->duplicate) {
-      std::cout << "retried " << id << ": dossier " << done->dossier_code << " already had this event (#"
-                << done->sequence << "); nothing new to forward; record released\n";
-    } else {
-      std::cout << "retried " << id << ": dossier " << done->dossier_code << " event #" << done->sequence
-                << " stored and queued for DVCQG; record released\n";
-    }
     return kExitOk;
   }
   auto r = quarantine.get(id);

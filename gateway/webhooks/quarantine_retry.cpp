@@ -94,4 +94,19 @@ Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Datab
   return out;
 }
 
+Result<std::vector<RecordRetry>> retry_quarantined_source(const WebhooksConfig& config, store::Database& db,
+                                                          outbox::Outbox& outbox,
+                                                          const std::string& source_id, int64_t now_ms) {
+  // Quarantined deliveries are few (an operator looks at each reason): read at once.
+  constexpr int64_t kAtMost = 1'000'000;
+  LT_ASSIGN_OR_RETURN(auto records,
+                      dossiers::Quarantine(db).list(std::string(kSourcePrefix) + source_id, false, kAtMost));
+  std::vector<RecordRetry> out;
+  out.reserve(records.size());
+  for (const auto& r : records) {  // by id: the order they were quarantined in
+    out.push_back({r.id, retry_quarantined(config, db, outbox, r.id, now_ms)});
+  }
+  return out;
+}
+
 }  // namespace lienthong::webhooks

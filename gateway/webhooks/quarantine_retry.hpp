@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gateway/common/result.hpp"
 #include "gateway/store/database.hpp"
@@ -39,5 +40,16 @@ struct RetryResult {
 //   the translation's own error when it still does not translate (the reason to fix).
 Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Database& db,
                                       outbox::Outbox& outbox, int64_t id, int64_t now_ms);
+
+struct RecordRetry {
+  int64_t id = 0;
+  Result<RetryResult> result;
+};
+// retry_quarantined for every record of webhook source `source_id` still in quarantine,
+// oldest first, so that several deliveries of one dossier keep their order. Each record
+// succeeds or fails on its own; the Error is only for a store that cannot be read.
+Result<std::vector<RecordRetry>> retry_quarantined_source(const WebhooksConfig& config, store::Database& db,
+                                                          outbox::Outbox& outbox,
+                                                          const std::string& source_id, int64_t now_ms);
 
 }  // namespace lienthong::webhooks

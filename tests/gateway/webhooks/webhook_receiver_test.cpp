@@ -712,9 +712,9 @@ class QuarantineRetryTest : public WebhookReceiverTest {
     return wc;
   }
   // A delivery of dossier `index` with a code missing from the table, quarantined.
-  int64_t quarantined_delivery(int index, const std::string& id) {
+  int64_t quarantined_delivery(int index, const std::string& id, const std::string& code = "DKDN-KHONG-CO") {
     auto s = spec(index);
-    s.procedure_code = "DKDN-KHONG-CO";
+    s.procedure_code = code;
     auto out = receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s), id));
     EXPECT_EQ(out.reason, "quarantined");
     settle();
@@ -764,6 +764,34 @@ TEST_F(QuarantineRetryTest, AfterTheTableIsFixedTheDeliveryIsStoredQueuedAndRele
   EXPECT_EQ(twice.error().kind, ErrorKind::kConflict);
   EXPECT_EQ(events(), 1);
   EXPECT_EQ(outbox_messages(), 2);
+}
+
+TEST_F(QuarantineRetryTest, ASourcesRecordsAreRetriedOldestFirstEachOnItsOwn) {
+  int64_t first = quarantined_delivery(1, "s1");
+  int64_t other_code = quarantined_delivery(2, "s2", "DKDN-KHAC");
+  clock_.advance(Millis(1000));  // the source's rate limit: 5 per second
+  int64_t third = quarantined_delivery(3, "s3");
+  ASSERT_EQ(unreleased(), 3);
+
+  auto all = retry_quarantined_source(fixed_config("DKDN-KHONG-CO"), *db_, *outbox_, "dkkd", clock_.now_ms());
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, first);
+  EXPECT_EQ((*all)[1].id, other_code);
+  EXPECT_EQ((*all)[2].id, third);
+  EXPECT_TRUE((*all)[0].result.ok());
+  ASSERT_FALSE((*all)[1].result.ok());  // its code is still missing: it stays
+  EXPECT_NE((*all)[1].result.error().message.find("DKDN-KHAC"), std::string::npos);
+  EXPECT_TRUE((*all)[2].result.ok());
+  EXPECT_EQ(events(), 2);
+  EXPECT_EQ(unreleased(), 1);
+
+  // Another source's records are not touched; a source with none gives an empty list.
+  auto none =
+      retry_quarantined_source(fixed_config("DKDN-KHONG-CO"), *db_, *outbox_, "hotich", clock_.now_ms());
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(unreleased(), 1);
 }
 
 TEST_F(QuarantineRetryTest, ALaterStatusOfTheDossierIsNotOvertakenByTheOlderOne) {

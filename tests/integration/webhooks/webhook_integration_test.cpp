@@ -206,6 +206,11 @@ TEST_P(WebhookIntegrationTest, AQuarantinedDeliveryIsRetriedAfterTheTableIsFixed
   EXPECT_EQ(column("SELECT COUNT(*) FROM quarantine WHERE released_at_ms = 0")[0], "0");
   auto [rc3, out3] = retry();  // released: once is enough
   EXPECT_EQ(rc3, 1) << out3;
+  auto [rc4, out4] =
+      run({kLienthong, "quarantine", "retry", "--source", "dkkd", "--json", "--config", config_},
+          (dir_ / "retry.err").string(), kEnv, 30s);
+  EXPECT_EQ(rc4, 0) << out4;
+  EXPECT_EQ(out4, "[]\n");  // nothing of the source left in quarantine
   EXPECT_EQ(column("SELECT COUNT(*) FROM dossier_events")[0], "1");
   gateway->signal(SIGTERM);
   EXPECT_EQ(gateway->wait(20s), 0);
