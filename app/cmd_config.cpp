@@ -15,13 +15,15 @@ int run_config(const std::vector<std::string>& argv) {
     return args.flag("help") ? 0 : kExitUsage;
   }
   args.allow_only({"help", "json"});
-  if (args.positional_at(0, "subcommand") != "check") throw UsageError("unknown subcommand " + args.positional()[0]);
+  if (args.positional_at(0, "subcommand") != "check")
+    throw UsageError("unknown subcommand " + args.positional()[0]);
   std::string file = args.positional_at(1, "FILE");
   try {
     check_config(file);
   } catch (const ConfigError& e) {
     if (args.flag("json")) {
-      std::cout << "{\"file\":\"" << file << "\",\"valid\":false,\"error\":\"" << log::json_escape(e.what()) << "\"}\n";
+      std::cout << "{\"file\":\"" << file << "\",\"valid\":false,\"error\":\"" << log::json_escape(e.what())
+                << "\"}\n";
     } else {
       std::cerr << file << ": invalid: " << e.what() << "\n";
     }

@@ -8,8 +8,8 @@
 namespace lienthong::app {
 
 struct Command {
-  std::string name;     // "sync", "outbox", "config", ...
-  std::string summary;  // one line for --help
+  std::string name;                                  // "sync", "outbox", "config", ...
+  std::string summary;                               // one line for --help
   int (*run)(const std::vector<std::string>& args);  // args after the command name
 };
 

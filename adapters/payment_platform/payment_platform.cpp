@@ -1,4 +1,3 @@
-#include "gateway/common/digest.hpp"
 #include "adapters/payment_platform/payment_platform.hpp"
 
 #include <openssl/crypto.h>
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "gateway/common/digest.hpp"
 #include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/reconciliation/amount.hpp"

@@ -1,10 +1,10 @@
 // SHA-256 and HMAC-SHA256 (OpenSSL), hex-encoded.
 #pragma once
 
-#include "gateway/common/digest.hpp"
-
 #include <string>
 #include <string_view>
+
+#include "gateway/common/digest.hpp"
 
 namespace lienthong::audit {
 

@@ -14,9 +14,7 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual TimePoint now() const = 0;
-  int64_t now_ms() const {
-    return std::chrono::duration_cast<Millis>(now().time_since_epoch()).count();
-  }
+  int64_t now_ms() const { return std::chrono::duration_cast<Millis>(now().time_since_epoch()).count(); }
 };
 
 class SystemClock final : public Clock {

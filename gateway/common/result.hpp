@@ -25,8 +25,8 @@ enum class ErrorKind {
   kConfig,        // misconfiguration
   kNotFound,
   kConflict,
-  kStore,         // the store failed or is unavailable
-  kParse,         // malformed outside input
+  kStore,  // the store failed or is unavailable
+  kParse,  // malformed outside input
   kInternal,
 };
 
@@ -36,7 +36,7 @@ bool is_retryable(ErrorKind kind);
 
 struct Error {
   ErrorKind kind = ErrorKind::kInternal;
-  std::string message;  // operator-facing: what, where, what to do. Never personal data.
+  std::string message;      // operator-facing: what, where, what to do. Never personal data.
   int upstream_status = 0;  // HTTP status from upstream, when there was one
   std::string code;         // upstream's own error code, when there was one
 
@@ -54,7 +54,7 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -105,14 +105,16 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Error make_error(ErrorKind kind, std::string message) { return Error(kind, std::move(message)); }
+inline Error make_error(ErrorKind kind, std::string message) {
+  return Error(kind, std::move(message));
+}
 
 }  // namespace lienthong
 
 // Propagates an error from an expression returning Result<...>.
-#define LT_TRY(expr)                                  \
-  do {                                                \
-    auto lt_try_result_ = (expr);                     \
+#define LT_TRY(expr)                                         \
+  do {                                                       \
+    auto lt_try_result_ = (expr);                            \
     if (!lt_try_result_.ok()) return lt_try_result_.error(); \
   } while (0)
 

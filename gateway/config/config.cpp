@@ -10,8 +10,8 @@ namespace lienthong {
 ConfigNode::ConfigNode(const rapidjson::Value* value, std::string path, std::string base_dir)
     : value_(value), path_(std::move(path)), base_dir_(std::move(base_dir)) {
   if (!value_->IsObject()) {
-    throw ConfigError((path_.empty() ? std::string("config root") : path_) +
-                      ": expected an object, got " + std::string(json::type_name(*value_)));
+    throw ConfigError((path_.empty() ? std::string("config root") : path_) + ": expected an object, got " +
+                      std::string(json::type_name(*value_)));
   }
 }
 
@@ -28,7 +28,9 @@ const rapidjson::Value* ConfigNode::get(std::string_view key) const {
   return (v && !v->IsNull()) ? v : nullptr;
 }
 
-bool ConfigNode::has(std::string_view key) const { return get(key) != nullptr; }
+bool ConfigNode::has(std::string_view key) const {
+  return get(key) != nullptr;
+}
 
 std::vector<std::string> ConfigNode::keys() const {
   std::vector<std::string> out;
@@ -110,14 +112,15 @@ bool ConfigNode::boolean_or(std::string_view key, bool fallback) const {
   return v->GetBool();
 }
 
-std::vector<std::string> ConfigNode::strings_or(std::string_view key, std::vector<std::string> fallback) const {
+std::vector<std::string> ConfigNode::strings_or(std::string_view key,
+                                                std::vector<std::string> fallback) const {
   const auto* v = get(key);
   if (!v) return fallback;
   if (!v->IsArray()) fail(key, "expected an array of strings, got " + std::string(json::type_name(*v)));
   std::vector<std::string> out;
   for (auto& e : v->GetArray()) {
-    if (!e.IsString()) fail(key, "expected an array of strings, found an element of type " +
-                                     std::string(json::type_name(e)));
+    if (!e.IsString())
+      fail(key, "expected an array of strings, found an element of type " + std::string(json::type_name(e)));
     out.emplace_back(e.GetString(), e.GetStringLength());
   }
   return out;
@@ -129,7 +132,9 @@ std::string ConfigNode::resolve_path(const std::string& p) const {
   return (std::filesystem::path(base_dir_) / fp).lexically_normal().string();
 }
 
-std::string ConfigNode::file_path(std::string_view key) const { return resolve_path(string(key)); }
+std::string ConfigNode::file_path(std::string_view key) const {
+  return resolve_path(string(key));
+}
 
 std::string ConfigNode::file_path_or(std::string_view key, std::string fallback) const {
   return has(key) ? file_path(key) : (fallback.empty() ? fallback : resolve_path(fallback));
@@ -145,8 +150,9 @@ std::optional<Secret> ConfigNode::optional_secret(std::string_view key) const {
   const auto* v = get(key);
   if (!v) return std::nullopt;
   if (!v->IsObject()) {
-    fail(key, "a secret is given by reference: {\"env\": \"VARIABLE\"} or {\"file\": \"path\"}, "
-              "never written into the config file");
+    fail(key,
+         "a secret is given by reference: {\"env\": \"VARIABLE\"} or {\"file\": \"path\"}, "
+         "never written into the config file");
   }
   ConfigNode node(v, key_path(key), base_dir_);
   node.allow_only({"env", "file"});

@@ -37,10 +37,10 @@ struct ClientResponse {
 };
 
 struct TlsOptions {
-  bool verify_peer = true;        // on by default; off only for explicit dev configs
-  std::string ca_file;            // extra CA bundle (e.g. the dev CA from certs/)
-  std::string client_cert_file;   // mutual TLS: client certificate (PEM)
-  std::string client_key_file;    // mutual TLS: its private key (PEM)
+  bool verify_peer = true;       // on by default; off only for explicit dev configs
+  std::string ca_file;           // extra CA bundle (e.g. the dev CA from certs/)
+  std::string client_cert_file;  // mutual TLS: client certificate (PEM)
+  std::string client_key_file;   // mutual TLS: its private key (PEM)
 };
 
 struct ClientOptions {

@@ -18,11 +18,11 @@
 namespace lienthong::http {
 
 struct TokenOptions {
-  std::string token_url;            // full URL of the token endpoint
+  std::string token_url;  // full URL of the token endpoint
   std::string client_id;
   Secret client_secret;
-  bool credentials_in_body = false;  // false: HTTP Basic; true: client_id/client_secret form fields
-  std::string scope;                 // optional
+  bool credentials_in_body = false;         // false: HTTP Basic; true: client_id/client_secret form fields
+  std::string scope;                        // optional
   std::chrono::seconds refresh_margin{60};  // refresh this long before expiry
 
   // Keys: token_url, client_id, client_secret (secret ref), credentials ("basic"|"form"),

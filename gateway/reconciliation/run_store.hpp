@@ -4,13 +4,12 @@
 // same period with the same inputs finds the stored run and adds no rows.
 #pragma once
 
-#include "gateway/common/digest.hpp"
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gateway/common/clock.hpp"
+#include "gateway/common/digest.hpp"
 #include "gateway/common/result.hpp"
 #include "gateway/reconciliation/engine.hpp"
 #include "gateway/store/database.hpp"
