@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -14,6 +16,7 @@
 #include "gateway/common/clock.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/dossiers/dossier_store.hpp"
+#include "gateway/dossiers/quarantine.hpp"
 #include "gateway/kpi/due_audit.hpp"
 #include "gateway/kpi/indicators.hpp"
 #include "gateway/kpi/late_register.hpp"
@@ -24,6 +27,7 @@
 #include "gateway/reconciliation/run_store.hpp"
 #include "gateway/store/database.hpp"
 #include "gateway/sync/sync_flow.hpp"
+#include "gateway/webhooks/quarantine_retry.hpp"
 #include "gateway/webhooks/receipts.hpp"
 #include "gateway/webhooks/standard_webhooks.hpp"
 #include "gateway/webhooks/webhook_receiver.hpp"
@@ -542,6 +546,61 @@ TEST_F(ModulesOnPostgres, AWebhookIsStoredQueuedAndAnsweredTheSameWhenRedelivere
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
   EXPECT_EQ(box2.counts().value().pending, 1);
   std::filesystem::remove_all(journal);
+}
+
+TEST_F(ModulesOnPostgres, AQuarantinedWebhookIsRetriedAfterTheTableIsFixed) {
+  const char* secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  ::setenv("LT_PG_WH_SECRET", secret, 1);
+  ManualClock clock(1'795'000'000'000);  // 2026-11-18
+  auto dir = std::filesystem::temp_directory_path() / ("lt_pg_wh_retry_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string src = LIENTHONG_SOURCE_DIR;
+  auto config_with = [&](const std::string& codes_file) {
+    auto cfg = ConfigFile::from_string(R"({"webhooks": {"sources": {"dkkd": {
+        "secrets": {"current": {"env": "LT_PG_WH_SECRET"}},
+        "mapping": ")" + src + R"(/mappings/webhooks/dkkd/mapping.json",
+        "procedure_codes": ")" + codes_file +
+                                           R"("}}}})",
+                                       dir.string());
+    webhooks::WebhooksConfig c = webhooks::parse_config(cfg->root().object("webhooks"));
+    c.journal_dir = (dir / "journal").string();
+    return c;
+  };
+  const std::string shipped = src + "/mappings/webhooks/dkkd/procedure_codes.json";
+  outbox::Outbox box(*db_, outbox::Policy{}, clock);
+  sim::ministry::MessageSpec spec;
+  spec.index = 11;
+  spec.now_ms = clock.now_ms();
+  spec.discriminator = "CHUA_DANG_KY";  // a company type the shipped table does not know
+  {
+    webhooks::WebhookReceiver receiver(config_with(shipped), *db_, box, clock, 0);
+    auto out = receiver.receive("dkkd", signed_webhook(sim::ministry::business_registration_json(spec),
+                                                       "msg_pg_q", secret, clock.now_ms() / 1000));
+    ASSERT_EQ(out.reason, "quarantined") << out.body;
+    ASSERT_TRUE(receiver.wait_applied(std::chrono::seconds(20)));
+  }
+  ASSERT_EQ(dossiers::Quarantine(*db_).count("webhook:dkkd").value(), 1);
+
+  // The operator adds the company type to a copy of the table.
+  std::ifstream in(shipped);
+  std::string table((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string values = "\"values\": {";
+  ASSERT_NE(table.find(values), std::string::npos);
+  table.insert(table.find(values) + values.size(), "\"CHUA_DANG_KY\": \"2.000099.000.00.00.H56\",");
+  std::ofstream((dir / "codes.json").string()) << table;
+
+  auto done = webhooks::retry_quarantined_source(config_with((dir / "codes.json").string()), *db_, box,
+                                                 "dkkd", clock.now_ms());
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  ASSERT_EQ(done->size(), 1u);
+  ASSERT_TRUE((*done)[0].result.ok()) << (*done)[0].result.error().message;
+  auto history = dossiers::DossierStore(*db_).history(sim::ministry::dossier_code_for(spec)).value();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].procedure_code, "2.000099.000.00.00.H56");
+  EXPECT_EQ(box.counts("dvcqg").value().pending, 1);
+  EXPECT_EQ(dossiers::Quarantine(*db_).count("webhook:dkkd").value(), 0);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(ModulesOnPostgres, KpiIndicatorsAndMonitorsReportTheSameAsOnSqlite) {
