@@ -1,5 +1,6 @@
 #include "gateway/webhooks/quarantine_retry.hpp"
 
+#include <map>
 #include <string_view>
 
 #include "gateway/dossiers/dossier_store.hpp"
@@ -23,10 +24,13 @@ Result<rapidjson::Document> parse_as_sent(const std::string& body, PayloadKind k
   if (v12.ok()) return v12;
   return v11.error();
 }
-}  // namespace
 
-Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Database& db,
-                                      outbox::Outbox& outbox, int64_t id, int64_t now_ms) {
+// Loaded sources' translators, by source id: a run over many records reads each mapping
+// and table once.
+using Translators = std::map<std::string, SourceTranslator, std::less<>>;
+
+Result<RetryResult> retry_one(const WebhooksConfig& config, store::Database& db, outbox::Outbox& outbox,
+                              int64_t id, int64_t now_ms, Translators& translators) {
   const std::string where = "quarantine record " + std::to_string(id);
   dossiers::Quarantine quarantine(db);
   LT_ASSIGN_OR_RETURN(auto rec, quarantine.get(id));
@@ -64,7 +68,9 @@ Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Datab
   }
   auto parsed = parse_as_sent(rec->payload, sc->payload);
   if (!parsed.ok()) return parsed.error().context(where + ": the body as sent");
-  SourceTranslator translator = SourceTranslator::load(*sc);
+  auto loaded = translators.find(source_id);
+  if (loaded == translators.end()) loaded = translators.emplace(source_id, SourceTranslator::load(*sc)).first;
+  const SourceTranslator& translator = loaded->second;
   // Translated as of the delivery's arrival, as it would have been then.
   auto event = translator.translate(*parsed, receipt->received_at_ms);
   if (!event.ok()) return event.error().context(where + " still does not translate");
@@ -94,6 +100,14 @@ Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Datab
   return out;
 }
 
+}  // namespace
+
+Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Database& db,
+                                      outbox::Outbox& outbox, int64_t id, int64_t now_ms) {
+  Translators translators;
+  return retry_one(config, db, outbox, id, now_ms, translators);
+}
+
 Result<std::vector<RecordRetry>> retry_quarantined_source(const WebhooksConfig& config, store::Database& db,
                                                           outbox::Outbox& outbox,
                                                           const std::string& source_id, int64_t now_ms) {
@@ -103,8 +117,9 @@ Result<std::vector<RecordRetry>> retry_quarantined_source(const WebhooksConfig& 
                       dossiers::Quarantine(db).list(std::string(kSourcePrefix) + source_id, false, kAtMost));
   std::vector<RecordRetry> out;
   out.reserve(records.size());
+  Translators translators;
   for (const auto& r : records) {  // by id: the order they were quarantined in
-    out.push_back({r.id, retry_quarantined(config, db, outbox, r.id, now_ms)});
+    out.push_back({r.id, retry_one(config, db, outbox, r.id, now_ms, translators)});
   }
   return out;
 }
