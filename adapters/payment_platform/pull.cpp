@@ -1,7 +1,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "gateway/common/vn_time.hpp"
@@ -31,12 +30,7 @@ Result<int64_t> pull_transactions(http::HttpClient& client, const PullOptions& o
     req.url = o.base_url + "/giao-dich?MaDoiTac=" + o.partner_code + "&TuNgay=" + compact_day(from) +
               "&DenNgay=" + compact_day(to) + "&Trang=" + std::to_string(page) +
               "&SoBanGhi=" + std::to_string(o.page_size);
-    Result<http::ClientResponse> resp = make_error(ErrorKind::kInternal, "not sent");
-    for (int attempt = 1; attempt <= o.max_attempts; ++attempt) {
-      resp = client.send_expect_2xx(req);
-      if (resp.ok() || !is_retryable(resp.error().kind) || attempt == o.max_attempts) break;
-      std::this_thread::sleep_for(o.retry_backoff * attempt);
-    }
+    auto resp = client.send_expect_2xx_retrying(req, o.max_attempts, o.retry_backoff);
     if (!resp.ok()) {
       std::filesystem::remove(tmp);
       return resp.error().context("pulling payment platform transactions, page " + std::to_string(page));

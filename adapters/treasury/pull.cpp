@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <thread>
 
 #include "adapters/treasury/treasury.hpp"
 #include "gateway/common/vn_time.hpp"
@@ -69,12 +68,7 @@ Result<PullSummary> pull_credits(http::HttpClient& client, const PullOptions& o,
               "&DenNgay=" + vn_time::format_date(to) + "&Trang=" + std::to_string(page) +
               "&SoBanGhi=" + std::to_string(o.page_size);
     req.headers.push_back({"Authorization", "Bearer " + o.token});
-    Result<http::ClientResponse> resp = make_error(ErrorKind::kInternal, "not sent");
-    for (int attempt = 1; attempt <= o.max_attempts; ++attempt) {
-      resp = client.send_expect_2xx(req);
-      if (resp.ok() || !is_retryable(resp.error().kind) || attempt == o.max_attempts) break;
-      std::this_thread::sleep_for(o.retry_backoff * attempt);
-    }
+    auto resp = client.send_expect_2xx_retrying(req, o.max_attempts, o.retry_backoff);
     if (!resp.ok()) {
       Error e = resp.error().context(where);
       if (e.kind == ErrorKind::kUnauthorized || e.kind == ErrorKind::kForbidden)

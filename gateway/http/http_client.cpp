@@ -7,6 +7,7 @@
 #include <limits>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "gateway/common/text.hpp"
 
@@ -315,6 +316,16 @@ Result<ClientResponse> HttpClient::send(const ClientRequest& request) {
     default:
       return Error(ErrorKind::kProtocol, where + ": " + detail);
   }
+}
+
+Result<ClientResponse> HttpClient::send_expect_2xx_retrying(const ClientRequest& request, int max_attempts,
+                                                            std::chrono::milliseconds backoff) {
+  Result<ClientResponse> resp = send_expect_2xx(request);
+  for (int attempt = 1; attempt < max_attempts && !resp.ok() && is_retryable(resp.error().kind); ++attempt) {
+    std::this_thread::sleep_for(backoff * attempt);
+    resp = send_expect_2xx(request);
+  }
+  return resp;
 }
 
 Result<ClientResponse> HttpClient::send_expect_2xx(const ClientRequest& request) {

@@ -78,6 +78,12 @@ class HttpClient {
   // names the method, URL path and status (never the body, which may hold personal data).
   Result<ClientResponse> send_expect_2xx(const ClientRequest& request);
 
+  // send_expect_2xx() up to `max_attempts` times while the failure is retryable (timeouts,
+  // refused connections, 5xx, 429: is_retryable), sleeping `backoff` × attempt between
+  // tries; for pulls a caller repeats as a whole (a page of a paged list). The last result.
+  Result<ClientResponse> send_expect_2xx_retrying(const ClientRequest& request, int max_attempts,
+                                                  std::chrono::milliseconds backoff);
+
   const ClientOptions& options() const { return options_; }
 
  private:
