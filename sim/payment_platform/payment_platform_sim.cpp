@@ -1,7 +1,6 @@
 #include "sim/payment_platform/payment_platform_sim.hpp"
 
 #include <atomic>
-#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -9,6 +8,7 @@
 #include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/server/http_server.hpp"
+#include "sim/common/sim_args.hpp"
 
 namespace lienthong::sim {
 
@@ -113,16 +113,11 @@ int run_payment_platform_sim(const std::vector<std::string>& args) {
     }
   }
   if (o.data_file.empty()) throw std::invalid_argument("--data FILE is required");
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // sim/main.cpp blocked the shutdown signals before any thread started.
   PaymentPlatformSim sim(o);
   uint16_t port = sim.start();
-  std::cout << "{\"simulator\":\"payment-platform\",\"port\":" << port << "}" << std::endl;
-  int sig = 0;
-  sigwait(&set, &sig);
+  print_ready("{\"simulator\":\"payment-platform\",\"port\":" + std::to_string(port) + "}");
+  wait_for_shutdown_signal();
   sim.stop();
   return 0;
 }

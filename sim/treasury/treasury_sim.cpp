@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -11,6 +10,7 @@
 
 #include "gateway/common/vn_time.hpp"
 #include "gateway/server/http_server.hpp"
+#include "sim/common/sim_args.hpp"
 
 namespace lienthong::sim {
 
@@ -191,16 +191,11 @@ int run_treasury_sim(const std::vector<std::string>& args) {
   if (!token || !*token)
     throw std::invalid_argument("environment variable " + token_env + " is unset or empty");
   o.token = token;
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // sim/main.cpp blocked the shutdown signals before any thread started.
   TreasurySim sim(o);
   uint16_t port = sim.start();
-  std::cout << "{\"simulator\":\"treasury\",\"port\":" << port << "}" << std::endl;
-  int sig = 0;
-  sigwait(&set, &sig);
+  print_ready("{\"simulator\":\"treasury\",\"port\":" + std::to_string(port) + "}");
+  wait_for_shutdown_signal();
   sim.stop();
   return 0;
 }
