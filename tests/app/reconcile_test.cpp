@@ -18,6 +18,7 @@
 #include "gateway/server/http_server.hpp"
 #include "sim/payment_platform/payment_platform_sim.hpp"
 #include "sim/recon/recon_data.hpp"
+#include "tests/app/scheduled_reconciliation.hpp"
 
 namespace lienthong::app {
 int run_reconcile(const std::vector<std::string>& args);
@@ -205,25 +206,6 @@ TEST_F(ReconcileRunTest, CommandLineRunWritesReportsAndExitsZero) {
 
 namespace lienthong::app {
 namespace {
-
-// The reconciliation component of `serve`, its jobs on a scheduler driven by `clock`.
-struct ScheduledReconciliation {
-  ScheduledReconciliation(std::shared_ptr<ConfigFile> cfg, std::unique_ptr<store::Database> db,
-                          ManualClock& clock)
-      : sched(clock) {
-    rt.config = cfg;
-    rt.db = std::move(db);
-    rt.clock = &clock;
-    auto spec = reconciliation_component();
-    auto section = cfg->root().object("reconciliation");
-    spec.validate(section);
-    component = spec.make(rt, section);
-    component->register_jobs(sched);
-  }
-  Runtime rt;
-  std::unique_ptr<Component> component;
-  scheduler::Scheduler sched;
-};
 
 // A consistent data set of every source with known discrepancies, in a fresh directory.
 struct GeneratedRecon {

@@ -19,6 +19,7 @@
 #include "gateway/scheduler/scheduler.hpp"
 #include "sim/recon/recon_data.hpp"
 #include "sim/treasury/treasury_sim.hpp"
+#include "tests/app/scheduled_reconciliation.hpp"
 
 namespace lienthong::app {
 int run_reconcile(const std::vector<std::string>& args);
@@ -271,25 +272,6 @@ TEST(TreasuryApiSettings, ScheduleTakesTheTreasuryFromAFileOrTheApiNeverBothOrNe
     }
   }
 }
-
-// The reconciliation component of `serve`, its jobs on a scheduler driven by `clock`.
-struct ScheduledReconciliation {
-  ScheduledReconciliation(std::shared_ptr<ConfigFile> cfg, std::unique_ptr<store::Database> db,
-                          ManualClock& clock)
-      : sched(clock) {
-    rt.config = cfg;
-    rt.db = std::move(db);
-    rt.clock = &clock;
-    auto spec = reconciliation_component();
-    auto section = cfg->root().object("reconciliation");
-    spec.validate(section);
-    component = spec.make(rt, section);
-    component->register_jobs(sched);
-  }
-  Runtime rt;
-  std::unique_ptr<Component> component;
-  scheduler::Scheduler sched;
-};
 
 TEST_F(TreasuryApiRunTest, ScheduledRunPullsTheTreasuryAndGetsTheResultOfTheFile) {
   auto sim = make_sim(/*fail_every=*/3);
