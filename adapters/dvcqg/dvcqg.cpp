@@ -724,10 +724,9 @@ class DvcqgTarget final : public sync::SyncTarget {
       req.method = "POST";
       req.url = base_url_ + "/integration";
       req.headers.push_back({"Content-Type", "application/json"});
-      // A fresh connection per call: libcurl silently re-sends a request whose reused
-      // connection closed without a byte of answer, and a re-sent DongBoHoSoMC or
-      // CapNhatTienDoHoSoMC the portal already processed would show a status twice.
-      req.headers.push_back({"Connection", "close"});
+      // DongBoHoSoMC and CapNhatTienDoHoSoMC change the portal: the client sends them on
+      // fresh connections (no silent resend). A look-up may reuse one.
+      req.idempotent = std::string_view(service) == kLookup;
       LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
       if (res.status < 200 || res.status >= 300) {
         Error e(http::kind_for_status(res.status),

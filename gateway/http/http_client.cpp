@@ -133,6 +133,11 @@ std::optional<std::string> ClientResponse::header(std::string_view name) const {
   return std::nullopt;
 }
 
+bool ClientRequest::is_idempotent() const {
+  if (idempotent) return *idempotent;
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
 const std::vector<std::string>& ClientOptions::config_keys() {
   static const std::vector<std::string> keys = {"connect_timeout_ms", "timeout_ms", "max_response_bytes",
                                                 "tls"};
@@ -266,6 +271,12 @@ Result<ClientResponse> HttpClient::send(const ClientRequest& request) {
       curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
     }
+  }
+
+  if (!request.is_idempotent()) {
+    // Never a reused connection (libcurl's silent resend), and none left for later calls.
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
   }
 
   CURLcode rc = curl_easy_perform(h);

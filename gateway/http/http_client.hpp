@@ -27,6 +27,13 @@ struct ClientRequest {
   std::string body;
   // Per-call override of the client's total timeout; 0 = client default.
   std::chrono::milliseconds timeout{0};
+  // Whether sending the request twice does no harm (a read, a lookup, a token request);
+  // unset: GET, HEAD and OPTIONS are, every other method is not. A request that is not
+  // goes out on a fresh connection, closed afterwards: libcurl silently sends a request
+  // again when a reused connection closes before any answer, and an upstream that had
+  // already applied it would apply it twice. Only the caller's verify-before-retry may.
+  std::optional<bool> idempotent;
+  bool is_idempotent() const;
 };
 
 struct ClientResponse {

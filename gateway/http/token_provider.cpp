@@ -82,6 +82,7 @@ Result<std::string> TokenProvider::token() {
   req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
   req.headers.push_back({"Accept", "application/json"});
   req.body = "grant_type=client_credentials";
+  req.idempotent = true;  // a second token request only yields another token
   if (!options_.scope.empty()) req.body += "&scope=" + form_encode(options_.scope);
   if (options_.credentials_in_body) {
     req.body += "&client_id=" + form_encode(options_.client_id);
