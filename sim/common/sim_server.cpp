@@ -140,6 +140,16 @@ FaultCounts SimServer::counts() const {
   return counts_;
 }
 
+// GET /__sim/faults on every simulator: the faults injected so far, for tests that must
+// know a fault really happened.
+SimResponse SimServer::faults_answer() const {
+  FaultCounts c = counts();
+  return SimResponse::json(
+      200, "{\"requests\":" + std::to_string(c.requests) + ",\"failed_5xx\":" + std::to_string(c.failed_5xx) +
+               ",\"timeouts\":" + std::to_string(c.timeouts) + ",\"dropped\":" + std::to_string(c.dropped) +
+               ",\"lost_replies\":" + std::to_string(c.lost_replies) + "}");
+}
+
 SimServer::Fault SimServer::draw() {
   std::lock_guard lock(mu_);
   ++counts_.requests;
@@ -267,7 +277,7 @@ void SimServer::serve_connection(int fd) {
         break;
       default:
         try {
-          res = handler_(req);
+          res = req.path == "/__sim/faults" ? faults_answer() : handler_(req);
         } catch (const std::exception& e) {
           res = SimResponse::json(500, std::string("{\"error\":\"simulator bug: ") + e.what() + "\"}");
         }

@@ -72,6 +72,7 @@ class SimServer {
  private:
   enum class Fault { kNone, k5xx, kTimeout, kDrop, kLostReply };
   Fault draw();
+  SimResponse faults_answer() const;
   void accept_loop();
   void serve_connection(int fd);
   bool sleep_unless_stopping(int ms);

@@ -163,6 +163,29 @@ TEST_F(SyncIntegrationTest,
   expect_portal_matches_source(config);
 }
 
+// The portal applies a call and closes the connection without answering (10 % of calls),
+// and ends every session after each 2 calls, so most calls follow a session renewal. A
+// call the client sent again by itself on a fresh connection (libcurl does so when a
+// reused connection dies before any answer) would be applied twice; only the gateway's
+// verify-before-retry may send a status again.
+TEST_F(SyncIntegrationTest, LostRepliesAndSessionsEndingEveryTwoCallsApplyEachStatusOnceAtThePortal) {
+  start_sim({"--seed", "29", "--dossiers", "600", "--invalid-share", "0", "--lost-reply-share", "0.1",
+             "--expire-session-after", "2"});
+  std::string config = write_config(100, 25);
+  auto [rc, out] = lienthong({"sync", "--json", "--config", config});
+  ASSERT_EQ(rc, 0) << out;
+  auto summary = parse_json(out);
+  EXPECT_EQ(summary["dead_lettered"].GetInt(), 0) << out;
+  auto portal = sim_->get(sim_->dvcqg_port, "/__sim/stats");
+  EXPECT_GT(portal["session_expirations"].GetInt(), 100);
+  auto faults = sim_->get(sim_->dvcqg_port, "/__sim/faults");
+  EXPECT_GT(faults["lost_replies"].GetInt(), 30) << "replies should have been lost after the portal applied";
+  // The portal's count of applied status records equals the number of events pushed.
+  EXPECT_EQ(portal["duplicates"].GetInt(), 0) << "a status was applied twice at the portal";
+  EXPECT_EQ(portal["progress_records"].GetInt(), summary["pushed"].GetInt());
+  EXPECT_GT(expect_portal_has_source_history(*sim_), 500);
+}
+
 TEST_F(SyncIntegrationTest, WithKpiSectionsDueDatesAreAuditedAndMismatchesListedWithoutHoldingAnythingBack) {
   // The simulated province sends the legal due date of the shipped catalogue on the
   // shipped calendar, except for a known set of dossiers whose NgayHenTra is one working
