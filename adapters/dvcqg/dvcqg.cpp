@@ -191,6 +191,22 @@ Error refused(const char* service, const RecordOutcome& r, const WireOptions& w)
   return e;
 }
 
+// The portal's answer to an integration call: {"error_code", "message", "data"?, "result"?}.
+Result<Answer> read_answer(std::string_view body) {
+  auto doc = json::parse(body, "DVCQG answer");
+  if (!doc.ok() || !doc->IsObject() || !json::member(*doc, "error_code"))
+    return Error(ErrorKind::kProtocol, "answered without {\"error_code\",\"message\"}");
+  Answer a;
+  a.doc = std::move(doc).value();
+  a.code = code_of(a.doc, "error_code");
+  a.message = code_of(a.doc, "message");
+  const Value* d = json::member(a.doc, "data");
+  a.data = d && d->IsArray() ? d : nullptr;
+  const Value* r = json::member(a.doc, "result");
+  a.result = r && r->IsArray() ? r : nullptr;
+  return a;
+}
+
 // What a queued "dvcqg_records" message holds, read in one validating pass of RapidJSON's
 // SAX reader: the records' text is sent as queued, so no document is built for it (the
 // delivery read each message as a document and then scanned it again for the text).
@@ -945,26 +961,17 @@ class DvcqgTarget final : public sync::SyncTarget {
         e.upstream_status = res.status;
         return e;
       }
-      auto doc = json::parse(res.body, "DVCQG answer");
-      if (!doc.ok() || !doc->IsObject() || !json::member(*doc, "error_code"))
-        return Error(
-            ErrorKind::kProtocol,
-            std::string("DVCQG ") + service +
-                " answered without {\"error_code\",\"message\"}; check base_url and integration_path");
-      Answer a;
-      a.doc = std::move(doc).value();
-      a.code = code_of(a.doc, "error_code");
-      a.message = code_of(a.doc, "message");
+      auto parsed = read_answer(res.body);
+      if (!parsed.ok())
+        return Error(ErrorKind::kProtocol, std::string("DVCQG ") + service + " " + parsed.error().message +
+                                               "; check base_url and integration_path");
+      Answer a = std::move(parsed).value();
       auto n = numeric_code(a.code);
       if (n && wire_.session_refused.count(*n)) {
         drop_session(session);
         if (attempt == 0) continue;
         break;
       }
-      const Value* d = json::member(a.doc, "data");
-      a.data = d && d->IsArray() ? d : nullptr;
-      const Value* r = json::member(a.doc, "result");
-      a.result = r && r->IsArray() ? r : nullptr;
       return a;
     }
     return Error(ErrorKind::kServer, std::string("DVCQG ") + service +
@@ -1064,6 +1071,33 @@ void validate_config(const ConfigNode& node) {
   (void)DvcqgTarget::load_tables(node);
   if (wire.agency_name) (void)DvcqgTarget::load_agency_names(node);
   (void)DvcqgTarget::load_procedures(node);
+}
+
+Status read_portal_answer(std::string_view body) {
+  LT_ASSIGN_OR_RETURN(Answer a, read_answer(body));
+  WireOptions w;
+  w.session_refused = {1001};
+  w.not_found = {1005};
+  w.invalid = {1002, 1003, 1007};
+  size_t n = a.data ? a.data->Size() : 1;
+  for (size_t i = 0; i < n && i < 1000; ++i) {
+    // As deliver() reads a call's records, then TraCuuHoSo's dossiers and their progress.
+    RecordOutcome r;
+    if (a.data && (*a.data)[static_cast<rapidjson::SizeType>(i)].IsObject()) {
+      const Value& rec = (*a.data)[static_cast<rapidjson::SizeType>(i)];
+      r = classify(code_of(rec, "error_code"), code_of(rec, "message"), w);
+    } else {
+      r = classify(a.code, a.message, w);
+    }
+    if (r.kind == RecordOutcome::kRefused) (void)refused(kSyncDossiers, r, w);
+  }
+  if (a.result && a.result->Size() > 0 && (*a.result)[0].IsObject()) {
+    const Value* list = json::member((*a.result)[0], "DanhSachTienDo");
+    if (list && list->IsArray())
+      for (const Value& p : list->GetArray())
+        if (p.IsObject()) (void)numeric_code(code_of(p, "TrangThai"));
+  }
+  return {};
 }
 
 std::unique_ptr<sync::SyncTarget> make_target(const ConfigNode& node, const Clock& clock,
