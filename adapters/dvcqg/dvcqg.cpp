@@ -688,8 +688,8 @@ class DvcqgTarget final : public sync::SyncTarget {
   static void set_string(Value& obj, const char* key, std::string_view v,
                          rapidjson::MemoryPoolAllocator<>& a) {
     Value s(v.data(), static_cast<rapidjson::SizeType>(v.size()), a);
-    if (Value* m = obj.IsObject() ? const_cast<Value*>(json::member(obj, key)) : nullptr) {
-      *m = std::move(s);
+    if (auto m = obj.FindMember(key); m != obj.MemberEnd()) {
+      m->value = std::move(s);
     } else {
       obj.AddMember(rapidjson::StringRef(key), s, a);
     }

@@ -149,33 +149,48 @@ bool valid_date(const std::string& s) {
 }
 
 // Every scalar of the record, its items included, is a string (or null): the public
-// clients send "1", never 1. `where` names the first one that is not.
-bool only_string_scalars(const Value& v, std::string& where, const std::string& path) {
+// clients send "1", never 1.
+bool only_string_scalars(const Value& v) {
   if (v.IsObject()) {
-    for (const auto& m : v.GetObject()) {
-      if (!only_string_scalars(m.value, where,
-                               path.empty() ? m.name.GetString() : path + "." + m.name.GetString()))
-        return false;
-    }
+    for (const auto& m : v.GetObject())
+      if (!only_string_scalars(m.value)) return false;
     return true;
   }
   if (v.IsArray()) {
-    for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
-      if (!only_string_scalars(v[i], where, path + "[" + std::to_string(i) + "]")) return false;
+    for (const auto& e : v.GetArray())
+      if (!only_string_scalars(e)) return false;
     return true;
   }
-  if (v.IsString() || v.IsNull()) return true;
-  where = path;
-  return false;
+  return v.IsString() || v.IsNull();
+}
+
+// The path of the first scalar that is not a string ("DanhSachLePhi[0].Gia"); built only
+// for a refused record (this check runs for every record inside the sync bench).
+std::string first_non_string(const Value& v, const std::string& path) {
+  if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      std::string name = m.name.GetString();
+      std::string found = first_non_string(m.value, path.empty() ? name : path + "." + name);
+      if (!found.empty()) return found;
+    }
+    return "";
+  }
+  if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      std::string found = first_non_string(v[i], path + "[" + std::to_string(i) + "]");
+      if (!found.empty()) return found;
+    }
+    return "";
+  }
+  return v.IsString() || v.IsNull() ? "" : path;
 }
 
 RecordResult check_shape(const Value& r, const char* const* keys, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     if (!r.HasMember(keys[i])) return {kMissingField, std::string("Thiếu trường ") + keys[i]};
   }
-  std::string where;
-  if (!only_string_scalars(r, where, ""))
-    return {kBadValue, where + " phải là chuỗi (string), không phải số hoặc true/false"};
+  if (!only_string_scalars(r))
+    return {kBadValue, first_non_string(r, "") + " phải là chuỗi (string), không phải số hoặc true/false"};
   return {kOk, ""};
 }
 
