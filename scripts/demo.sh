@@ -96,7 +96,9 @@ cat >"$WORK/lienthong.json" <<JSON
       "madonvi": "000.00.00.H56", "batch_size": 100, "timeout_ms": 1000,
       "dossier_mapping": "$ROOT/mappings/dvcqg/dossier.json",
       "progress_mapping": "$ROOT/mappings/dvcqg/progress.json",
-      "transitions": "$ROOT/mappings/dvcqg/status_transitions.json"
+      "transitions": "$ROOT/mappings/dvcqg/status_transitions.json",
+      "agency_names": "$ROOT/mappings/dvcqg/agency_names.json",
+      "procedures": "$ROOT/mappings/procedures.json"
     }
   },
   "sync": { "source": "one_stop_shop", "destinations": ["dvcqg"], "page_size": 25,

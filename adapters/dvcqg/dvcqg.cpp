@@ -9,6 +9,8 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include "gateway/codes/table_resolver.hpp"
 #include "gateway/common/json.hpp"
@@ -17,6 +19,7 @@
 #include "gateway/mapping/mapping.hpp"
 #include "gateway/mapping/status_machine.hpp"
 #include "gateway/model/dossier_event.hpp"
+#include "gateway/procedures/procedure_catalogue.hpp"
 
 namespace lienthong::adapters::dvcqg {
 
@@ -24,28 +27,89 @@ namespace {
 
 using rapidjson::Value;
 
-// Services of POST {base}/integration.
+// Services of POST {base_url}{integration_path} (docs/contracts/dvcqg.md).
 constexpr const char* kSyncDossiers = "DongBoHoSoMC";         // create or update dossiers
 constexpr const char* kSyncProgress = "CapNhatTienDoHoSoMC";  // processing-progress records
 constexpr const char* kLookup = "TraCuuHoSo";                 // look a dossier up
 
-// Answer codes ("error_code"; strings on the wire).
-constexpr std::string_view kOk = "0";
-constexpr std::string_view kPartial = "2";  // some records refused: see "data"
-constexpr std::string_view kSessionInvalid = "1001";
-constexpr std::string_view kMissingField = "1002";
-constexpr std::string_view kBadValue = "1003";
-constexpr std::string_view kExists = "1004";    // hồ sơ đã tồn tại
-constexpr std::string_view kNotFound = "1005";  // hồ sơ không tồn tại
-constexpr std::string_view kBadRequest = "1007";
+// The answer's error_code as a number: "0", "00" and 0 are all success, as OpenCPS reads
+// it (getInt); nullopt when it is not a number.
+std::optional<int64_t> numeric_code(std::string_view s) {
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  if (i == s.size() || s.size() - i > 18) return std::nullopt;
+  int64_t v = 0;
+  for (size_t k = i; k < s.size(); ++k) {
+    if (s[k] < '0' || s[k] > '9') return std::nullopt;
+    v = v * 10 + (s[k] - '0');
+  }
+  return s[0] == '-' ? -v : v;
+}
+
+// The codes the public clients do not show (session refused, dossier not found, record
+// invalid): settings, defaulting to the project's simulator's (docs/contracts/dvcqg.md).
+std::set<int64_t> code_set(const ConfigNode& node, const char* key, std::vector<std::string> fallback) {
+  std::set<int64_t> out;
+  for (const auto& c : node.strings_or(key, std::move(fallback))) {
+    auto n = numeric_code(c);
+    if (!n) node.fail(key, "'" + c + "' is not a numeric answer code");
+    out.insert(*n);
+  }
+  return out;
+}
+
+std::string path_setting(const ConfigNode& node, const char* key, const char* fallback) {
+  std::string p = node.string_or(key, fallback);
+  if (p.empty() || p[0] != '/')
+    node.fail(key,
+              "expected a path starting with '/' (appended to base_url), such as " + std::string(fallback));
+  return p;
+}
 
 std::vector<std::string> config_keys() {
-  std::vector<std::string> keys = {"base_url",       "username",          "password",         "madonvi",
-                                   "batch_size",     "dossier_mapping",   "progress_mapping", "transitions",
-                                   "verify_retries", "events_per_message"};
+  std::vector<std::string> keys = {"base_url",         "username",
+                                   "password",         "madonvi",
+                                   "batch_size",       "dossier_mapping",
+                                   "progress_mapping", "transitions",
+                                   "verify_retries",   "events_per_message",
+                                   "codes_dir",        "auth_path",
+                                   "integration_path", "dstcode",
+                                   "donvixuly",        "agency_names",
+                                   "procedures",       "ghichu",
+                                   "progress_dates",   "status_5_6_8",
+                                   "extended_fields",  "session_refused_codes",
+                                   "not_found_codes",  "invalid_record_codes"};
   for (auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
   return keys;
 }
+
+// What goes on the wire beyond the mapping files: endpoint paths, the routing header and
+// the choices where the public clients disagree (each one a setting; defaults follow
+// OpenCPS, docs/contracts/dvcqg.md says why).
+struct WireOptions {
+  std::string auth_path, integration_path, dstcode;
+  bool agency_name = true;          // donvixuly: "name" (both clients) | "code"
+  bool send_ghichu = true;          // ghichu: "send" (OpenCPS) | "omit" (.NET)
+  bool blank_progress = false;      // progress_dates: "filled" | "blank" (OpenCPS)
+  bool resolved_for_5_6_8 = false;  // status_5_6_8: "as_is" (OpenCPS) | "resolved" (.NET sends 9)
+  bool extended_fields = false;     // the .NET client's newer keys
+  std::set<int64_t> session_refused, not_found, invalid;
+
+  static WireOptions from(const ConfigNode& node) {
+    WireOptions o;
+    o.auth_path = path_setting(node, "auth_path", "/auth");
+    o.integration_path = path_setting(node, "integration_path", "/integration");
+    o.dstcode = node.string_or("dstcode", "");
+    o.agency_name = node.choice("donvixuly", {"name", "code"}, "name") == "name";
+    o.send_ghichu = node.choice("ghichu", {"send", "omit"}, "send") == "send";
+    o.blank_progress = node.choice("progress_dates", {"filled", "blank"}, "filled") == "blank";
+    o.resolved_for_5_6_8 = node.choice("status_5_6_8", {"as_is", "resolved"}, "as_is") == "resolved";
+    o.extended_fields = node.boolean_or("extended_fields", false);
+    o.session_refused = code_set(node, "session_refused_codes", {"1001"});
+    o.not_found = code_set(node, "not_found_codes", {"1005"});
+    o.invalid = code_set(node, "invalid_record_codes", {"1002", "1003", "1007"});
+    return o;
+  }
+};
 
 // ddd.dd.dd.Hdd, e.g. 000.00.12.H56 (checked by hand: this runs for every event, and a
 // std::regex match cost more than the rest of the lookup).
@@ -83,22 +147,64 @@ std::string code_of(const Value& v, const char* key) {
 struct Answer {
   std::string code, message;
   rapidjson::Document doc;
-  const Value* data = nullptr;  // per-record results, when given
+  const Value* data = nullptr;    // per-record results, when given (no public source)
+  const Value* result = nullptr;  // TraCuuHoSo's dossiers found
 };
 
-// Outcome of one record of a call.
+// Outcome of one record of a call, as the public clients read the portal's answer.
 struct RecordOutcome {
+  enum Kind { kOk, kExists, kNotFound, kRefused };
+  Kind kind = kRefused;
   std::string code, message;
 };
 
-Error refused(const char* service, const RecordOutcome& r) {
-  // The portal's codes for a record it will never accept as sent.
-  bool invalid = r.code == kMissingField || r.code == kBadValue || r.code == kBadRequest;
+bool says_already_exists(std::string_view message) {
+  return message.find("đã tồn tại") != std::string_view::npos ||
+         message.find("Đã tồn tại") != std::string_view::npos;
+}
+
+// error_code 0/"0"/"00" is success (OpenCPS's numeric compare); 0, 3 or -3 with a message
+// containing "đã tồn tại" is "already exists" (the .NET client), and so is 3/-3 alone.
+RecordOutcome classify(std::string code, std::string message, const WireOptions& w) {
+  RecordOutcome r;
+  auto n = numeric_code(code);
+  bool existing_code = n && (*n == 3 || *n == -3);
+  if ((n && *n == 0 && says_already_exists(message)) || existing_code)
+    r.kind = RecordOutcome::kExists;
+  else if (n && *n == 0)
+    r.kind = RecordOutcome::kOk;
+  else if (n && w.not_found.count(*n))
+    r.kind = RecordOutcome::kNotFound;
+  r.code = std::move(code);
+  r.message = std::move(message);
+  return r;
+}
+
+Error refused(const char* service, const RecordOutcome& r, const WireOptions& w) {
+  // The portal's codes for a record it will never accept as sent (invalid_record_codes).
+  auto n = numeric_code(r.code);
+  bool invalid = n && w.invalid.count(*n);
   Error e(invalid ? ErrorKind::kValidation : ErrorKind::kServer,
           std::string("DVCQG ") + service + " refused the record: code " + r.code + ": " + r.message +
               (invalid ? " (fix the record at the source; it is not retried)" : " (retried)"));
   e.code = r.code;
   return e;
+}
+
+// The portal's answer to an integration call: {"error_code", "message", "data"?, "result"?}.
+Result<Answer> read_answer(std::string_view body) {
+  auto doc = json::parse(body, "DVCQG answer");
+  if (!doc.ok() || !doc->IsObject() || !json::member(*doc, "error_code"))
+    return Error(ErrorKind::kProtocol, "answered without {\"error_code\",\"message\"}");
+  Answer a;
+  a.doc = std::move(doc).value();
+  a.code = code_of(a.doc, "error_code");
+  a.message = code_of(a.doc, "message");
+  const Value* d = json::member(a.doc, "data");
+  a.data = d && d->IsArray() ? d : nullptr;
+  const Value* r = json::member(a.doc, "result");
+  a.result = r && r->IsArray() ? r : nullptr;
+  return a;
 }
 
 // What a queued "dvcqg_records" message holds, read in one validating pass of RapidJSON's
@@ -285,7 +391,12 @@ class DvcqgTarget final : public sync::SyncTarget {
         dossier_map_(load(node, "dossier_mapping", "mappings/dvcqg/dossier.json")),
         progress_map_(load(node, "progress_mapping", "mappings/dvcqg/progress.json")),
         machine_(load_machine(node)),
-        agencies_(make_resolver(node, clock)),
+        wire_(WireOptions::from(node)),
+        tables_(load_tables(node)),
+        agencies_(make_resolver(tables_, clock)),
+        agency_names_(wire_.agency_name ? load_agency_names(node)
+                                        : std::map<std::string, std::string, std::less<>>{}),
+        procedures_(load_procedures(node)),
         client_(http::ClientOptions::from_config(node)),
         clock_(clock),
         quarantine_(quarantine) {
@@ -297,14 +408,44 @@ class DvcqgTarget final : public sync::SyncTarget {
     if (!m.ok()) throw ConfigError(node.key_path(key) + ": " + m.error().message);
     return std::move(m).value();
   }
-  // With codes_dir, DonViXuLy is the agency code valid today for the code the event carried
-  // on its date (mergers and renames followed through the effective-dated code tables).
-  static std::unique_ptr<mapping::CodeResolver> make_resolver(const ConfigNode& node, const Clock& clock) {
-    if (!node.has("codes_dir")) return std::make_unique<NationalAgencyCodes>();
+  static std::shared_ptr<const codes::CodeTables> load_tables(const ConfigNode& node) {
+    if (!node.has("codes_dir")) return nullptr;
     auto tables = codes::CodeTables::load_dir(node.file_path("codes_dir"));
     if (!tables.ok()) throw ConfigError(node.key_path("codes_dir") + ": " + tables.error().message);
-    return std::make_unique<codes::TableResolver>(
-        std::make_shared<const codes::CodeTables>(std::move(tables).value()), clock);
+    return std::make_shared<const codes::CodeTables>(std::move(tables).value());
+  }
+  // With codes_dir, DonViXuLy is the agency code valid today for the code the event carried
+  // on its date (mergers and renames followed through the effective-dated code tables).
+  static std::unique_ptr<mapping::CodeResolver> make_resolver(std::shared_ptr<const codes::CodeTables> tables,
+                                                              const Clock& clock) {
+    if (!tables) return std::make_unique<NationalAgencyCodes>();
+    return std::make_unique<codes::TableResolver>(std::move(tables), clock);
+  }
+  // {"agencies": {"000.00.12.H56": "Sở Xây dựng", ...}}: DonViXuLy's name for agencies the
+  // code tables do not hold.
+  static std::map<std::string, std::string, std::less<>> load_agency_names(const ConfigNode& node) {
+    std::string path =
+        node.file_path_or("agency_names", node.resolve_path("mappings/dvcqg/agency_names.json"));
+    auto doc = json::parse_file(path);
+    if (!doc.ok()) throw ConfigError(node.key_path("agency_names") + ": " + doc.error().message);
+    const Value* list = doc->IsObject() ? json::member(*doc, "agencies") : nullptr;
+    if (!list || !list->IsObject())
+      throw ConfigError(node.key_path("agency_names") + ": " + path +
+                        ": expected {\"agencies\": {\"<agency code>\": \"<name>\", ...}}");
+    std::map<std::string, std::string, std::less<>> out;
+    for (const auto& m : list->GetObject()) {
+      if (!m.value.IsString() || m.value.GetStringLength() == 0)
+        throw ConfigError(node.key_path("agency_names") + ": " + path + ": agencies." + m.name.GetString() +
+                          ": expected the agency's name (a non-empty string)");
+      out.emplace(m.name.GetString(), m.value.GetString());
+    }
+    return out;
+  }
+  static std::shared_ptr<const procedures::ProcedureCatalogue> load_procedures(const ConfigNode& node) {
+    auto c = procedures::ProcedureCatalogue::load(
+        node.file_path_or("procedures", node.resolve_path("mappings/procedures.json")));
+    if (!c.ok()) throw ConfigError(node.key_path("procedures") + ": " + c.error().message);
+    return std::make_shared<const procedures::ProcedureCatalogue>(std::move(c).value());
   }
   static mapping::StatusMachine load_machine(const ConfigNode& node) {
     auto m = mapping::StatusMachine::load_file(
@@ -530,7 +671,8 @@ class DvcqgTarget final : public sync::SyncTarget {
     return {};
   }
 
-  // The event's DongBoHoSoMC and CapNhatTienDoHoSoMC records, validated, made with `alloc`.
+  // The event's DongBoHoSoMC and CapNhatTienDoHoSoMC records, validated, made with `alloc`,
+  // then the wire settings applied (names for codes, the keys where the clients disagree).
   Status translate(const model::DossierStatusEvent& e, const rapidjson::Value& canonical,
                    rapidjson::MemoryPoolAllocator<>& alloc, Value& dossier, Value& progress) const {
     mapping::Context ctx;
@@ -539,43 +681,105 @@ class DvcqgTarget final : public sync::SyncTarget {
     LT_TRY(dossier_map_.apply_into(canonical, dossier, alloc, ctx));
     LT_TRY(dossier_map_.validate(dossier));
     LT_TRY(progress_map_.apply_into(canonical, progress, alloc, ctx));
-    return progress_map_.validate(progress);
+    LT_TRY(progress_map_.validate(progress));
+    return apply_wire_options(e, alloc, dossier, progress);
   }
 
-  // Retried messages: skip what the portal already has.
+  static void set_string(Value& obj, const char* key, std::string_view v,
+                         rapidjson::MemoryPoolAllocator<>& a) {
+    Value s(v.data(), static_cast<rapidjson::SizeType>(v.size()), a);
+    if (auto m = obj.FindMember(key); m != obj.MemberEnd()) {
+      m->value = std::move(s);
+    } else {
+      obj.AddMember(rapidjson::StringRef(key), s, a);
+    }
+  }
+  static std::string_view string_of(const Value& obj, const char* key) {
+    const Value* m = json::member(obj, key);
+    return m && m->IsString() ? std::string_view(m->GetString(), m->GetStringLength()) : std::string_view();
+  }
+
+  // DonViXuLy's name: the code tables' entry valid today, else adapters.dvcqg.agency_names.
+  Result<std::string> agency_name(std::string_view code) const {
+    if (tables_) {
+      auto entry = tables_->lookup("agency", code, codes::day_of(clock_.now_ms()));
+      if (entry.ok()) return (*entry)->name;
+    }
+    if (auto it = agency_names_.find(code); it != agency_names_.end()) return it->second;
+    return Error(ErrorKind::kMapping, "DonViXuLy: no name known for agency code '" + std::string(code) +
+                                          "' (the portal takes the agency's name: add it to the code tables "
+                                          "(codes_dir) or to adapters.dvcqg.agency_names)");
+  }
+
+  Status apply_wire_options(const model::DossierStatusEvent& e, rapidjson::MemoryPoolAllocator<>& a,
+                            Value& dossier, Value& progress) const {
+    if (wire_.agency_name) {
+      LT_ASSIGN_OR_RETURN(std::string name, agency_name(string_of(dossier, "DonViXuLy")));
+      set_string(dossier, "DonViXuLy", name, a);
+    }
+    if (string_of(dossier, "TenTTHC").empty()) {
+      if (const auto* p = procedures_->find(e.procedure_code)) set_string(dossier, "TenTTHC", p->name, a);
+      if (string_of(dossier, "TrichYeuHoSo").empty())
+        set_string(dossier, "TrichYeuHoSo", string_of(dossier, "TenTTHC"), a);
+    }
+    if (!wire_.send_ghichu) dossier.RemoveMember("GhiChu");
+    if (wire_.resolved_for_5_6_8 && (e.status == 5 || e.status == 6 || e.status == 8))
+      set_string(dossier, "TrangThaiHoSo", "9", a);
+    if (wire_.extended_fields) {
+      // The .NET client's newer keys; its hard-coded values where the event has nothing.
+      set_string(dossier, "NoiNopHoSo", "2", a);
+      set_string(dossier, "TaiKhoanDuocXacThucVoiVNeID", "0", a);
+      set_string(dossier, "NgayNopHoSo", string_of(dossier, "NgayTiepNhan"), a);
+      Value ids(rapidjson::kArrayType);
+      std::string_view id = string_of(dossier, "SoGiayToChuHoSo");
+      bool digits = !id.empty() && id.find_first_not_of("0123456789") == std::string_view::npos;
+      if (digits && (id.size() == 12 || id.size() == 9)) {
+        Value one(rapidjson::kObjectType);
+        set_string(one, "LoaiDinhDanh", id.size() == 12 ? "1" : "2", a);  // 1: CCCD, 2: CMND
+        set_string(one, "SoDinhDanh", id, a);
+        ids.PushBack(one, a);
+      }
+      dossier.RemoveMember("DinhDanhCHS");
+      dossier.AddMember("DinhDanhCHS", ids, a);
+      dossier.RemoveMember("DSKetNoiCSDL");
+      dossier.AddMember("DSKetNoiCSDL", Value(rapidjson::kArrayType), a);
+    }
+    if (wire_.blank_progress) {
+      for (const char* k : {"PhongBanXuLy", "NgayBatDau", "NgayKetThucTheoQuyDinh"})
+        set_string(progress, k, "", a);
+    }
+    return {};
+  }
+
+  // Retried messages: skip what the portal already has. TraCuuHoSo takes one dossier
+  // (top-level "mahoso") and answers the dossiers found in "result", as OpenCPS sends and
+  // reads it; the progress records of a found dossier ("DanhSachTienDo") have no public
+  // source (docs/contracts/dvcqg.md): without them every progress record is sent again.
   void verify(std::vector<Item>& items) {
-    std::vector<Item*> retried;
-    for (auto& it : items)
-      if (it.retry) retried.push_back(&it);
-    if (retried.empty()) return;
-    rapidjson::Document data(rapidjson::kArrayType);
-    for (Item* it : retried) {
-      Value q(rapidjson::kObjectType);
-      q.AddMember("MaHoSo", Value(it->dossier_code.c_str(), data.GetAllocator()), data.GetAllocator());
-      data.PushBack(q, data.GetAllocator());
-    }
-    std::vector<Record> queries;
-    for (const Value& q : data.GetArray()) queries.push_back({&q, {}});
-    auto ans = call(kLookup, false, queries);
-    // Without an answer the portal may or may not hold the status: never resend blind.
-    if (!ans.ok()) {
-      for (Item* it : retried)
-        fail(*it, ans.error().context("looking the dossier up before sending it again"));
-      return;
-    }
-    const Value* per = ans->data;
-    if (!per || !per->IsArray() || per->Size() != retried.size()) {
-      Error e(ErrorKind::kServer,
-              "DVCQG TraCuuHoSo gave no result per dossier; not sending again blind (retried)");
-      for (Item* it : retried) fail(*it, e);
-      return;
-    }
-    for (size_t i = 0; i < retried.size(); ++i) {
-      Item& it = *retried[i];
-      const Value& found = (*per)[static_cast<rapidjson::SizeType>(i)];
-      if (!found.IsObject() || code_of(found, "error_code") != kOk) continue;  // not there: create as usual
+    for (auto& item : items) {
+      if (!item.retry) continue;
+      Item& it = item;
+      std::string rest = ",\"mahoso\":";
+      json::append_string(rest, it.dossier_code);
+      auto ans = call(kLookup, rest);
+      // Without an answer the portal may or may not hold the status: never resend blind.
+      if (!ans.ok()) {
+        fail(it, ans.error().context("looking the dossier up before sending it again"));
+        continue;
+      }
+      auto n = numeric_code(ans->code);
+      const Value* found = nullptr;
+      if (ans->result) {
+        if (ans->result->Size() > 0) found = &(*ans->result)[0];
+      } else if (!(n && (*n == 0 || wire_.not_found.count(*n)))) {
+        Error e(ErrorKind::kServer, "DVCQG TraCuuHoSo answered code " + ans->code + " without \"result\": " +
+                                        ans->message + "; not sending again blind (retried)");
+        fail(it, e);
+        continue;
+      }
+      if (!found || !found->IsObject()) continue;  // not there: create as usual
       it.create = false;
-      const Value* list = json::member(found, "DanhSachTienDo");
+      const Value* list = json::member(*found, "DanhSachTienDo");
       if (!list || !list->IsArray()) continue;
       for (Part& part : it.parts) {
         // Queued records are read as a document only here, for a retried message.
@@ -588,9 +792,10 @@ class DvcqgTarget final : public sync::SyncTarget {
           progress = &queued;
         }
         std::string at = code_of(*progress, "ThoiDiemXuLy");
-        std::string status = code_of(*progress, "TrangThai");
+        auto status = numeric_code(code_of(*progress, "TrangThai"));
         for (const Value& p : list->GetArray()) {
-          if (p.IsObject() && code_of(p, "ThoiDiemXuLy") == at && code_of(p, "TrangThai") == status) {
+          if (p.IsObject() && code_of(p, "ThoiDiemXuLy") == at &&
+              numeric_code(code_of(p, "TrangThai")) == status) {
             part.progress_done = true;
             break;
           }
@@ -599,6 +804,21 @@ class DvcqgTarget final : public sync::SyncTarget {
       // Everything there: nothing to send, not even the dossier record.
       if (!it.next_progress()) it.dossier_done = true;
     }
+  }
+
+  // The request's "data" member: the records' text as queued, or written out.
+  static std::string data_member(const std::vector<Record>& data) {
+    std::string out = ",\"data\":[";
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (i) out.push_back(',');
+      if (!data[i].raw.empty()) {
+        out.append(data[i].raw);
+      } else {
+        json::append_to(out, *data[i].value);
+      }
+    }
+    out.push_back(']');
+    return out;
   }
 
   // DongBoHoSoMC: one record per message, the dossier as of its latest event (the
@@ -619,7 +839,11 @@ class DvcqgTarget final : public sync::SyncTarget {
           std::vector<Record> records;
           records.reserve(end - start);
           for (size_t k = start; k < end; ++k) records.push_back({group[k]->dossier, group[k]->dossier_raw});
-          auto ans = call(kSyncDossiers, updating, records);
+          // isUpdating is the string "True"/"False" (OpenCPS; the .NET client's bool
+          // serialised the same way), and only on this service.
+          std::string rest = updating ? ",\"isUpdating\":\"True\"" : ",\"isUpdating\":\"False\"";
+          rest += data_member(records);
+          auto ans = call(kSyncDossiers, rest);
           for (size_t k = start; k < end; ++k) {
             Item& it = *group[k];
             if (!ans.ok()) {
@@ -627,16 +851,16 @@ class DvcqgTarget final : public sync::SyncTarget {
               continue;
             }
             RecordOutcome r = outcome(*ans, k - start, end - start);
-            if (r.code == kOk) {
+            if (r.kind == RecordOutcome::kOk) {
               it.dossier_done = true;
-            } else if (r.code == kExists && it.create) {
+            } else if (r.kind == RecordOutcome::kExists && it.create) {
               it.create = false;
               switched = true;
-            } else if (r.code == kNotFound && !it.create) {
+            } else if (r.kind == RecordOutcome::kNotFound && !it.create) {
               it.create = true;
               switched = true;
             } else {
-              fail(it, refused(kSyncDossiers, r));
+              fail(it, refused(kSyncDossiers, r, wire_));
             }
           }
         }
@@ -662,7 +886,7 @@ class DvcqgTarget final : public sync::SyncTarget {
         records.reserve(end - start);
         for (size_t k = start; k < end; ++k)
           records.push_back({round[k].second->progress, round[k].second->progress_raw});
-        auto ans = call(kSyncProgress, false, records);
+        auto ans = call(kSyncProgress, data_member(records));
         for (size_t k = start; k < end; ++k) {
           auto [it, part] = round[k];
           if (!ans.ok()) {
@@ -670,10 +894,10 @@ class DvcqgTarget final : public sync::SyncTarget {
             continue;
           }
           RecordOutcome r = outcome(*ans, k - start, end - start);
-          if (r.code == kOk) {
+          if (r.kind == RecordOutcome::kOk) {
             part->progress_done = true;
           } else {
-            fail(*it, refused(kSyncProgress, r));
+            fail(*it, refused(kSyncProgress, r, wire_));
           }
         }
       }
@@ -688,72 +912,78 @@ class DvcqgTarget final : public sync::SyncTarget {
     it.error = std::move(e);
   }
 
-  static RecordOutcome outcome(const Answer& a, size_t i, size_t n) {
+  // Per-record results in "data" when the portal gives them (no public source); else the
+  // call's own code stands for each of its records, as the public clients read it.
+  RecordOutcome outcome(const Answer& a, size_t i, size_t n) const {
     if (a.data && a.data->IsArray() && a.data->Size() == n) {
       const Value& r = (*a.data)[static_cast<rapidjson::SizeType>(i)];
       if (r.IsObject() && json::member(r, "error_code"))
-        return {code_of(r, "error_code"), code_of(r, "message")};
+        return classify(code_of(r, "error_code"), code_of(r, "message"), wire_);
     }
-    if (a.code == kOk) return {std::string(kOk), ""};
-    if (a.code == kPartial) return {"?", "the portal gave no per-record result for a partly refused call"};
-    return {a.code, a.message};
+    RecordOutcome whole = classify(a.code, a.message, wire_);
+    if (whole.kind == RecordOutcome::kRefused && n > 1 && numeric_code(a.code) == 2) {
+      whole.message = "the portal gave no per-record result for a partly refused call";
+      whole.code = "?";
+    }
+    return whole;
   }
 
-  // POST {base}/integration with the session; renews the session once when it expired.
-  Result<Answer> call(const char* service, bool updating, const std::vector<Record>& data) {
+  // POST {base_url}{integration_path} {"session","madonvi","service"<rest>}; a refused
+  // session (session_refused_codes, or HTTP 401) is renewed once and the call retried.
+  Result<Answer> call(const char* service, std::string_view rest) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       LT_ASSIGN_OR_RETURN(std::string session, session_token());
       // Written straight from the records: no copy of them into a request document.
       http::ClientRequest req;
+      req.body.reserve(rest.size() + session.size() + madonvi_.size() + 64);
       req.body.append("{\"session\":");
       json::append_string(req.body, session);
       req.body.append(",\"madonvi\":");
       json::append_string(req.body, madonvi_);
       req.body.append(",\"service\":");
       json::append_string(req.body, service);
-      req.body.append(updating ? ",\"isUpdating\":true,\"data\":[" : ",\"isUpdating\":false,\"data\":[");
-      for (size_t i = 0; i < data.size(); ++i) {
-        if (i) req.body.push_back(',');
-        if (!data[i].raw.empty()) {
-          req.body.append(data[i].raw);
-        } else {
-          json::append_to(req.body, *data[i].value);
-        }
-      }
-      req.body.append("]}");
+      req.body.append(rest);
+      req.body.push_back('}');
       req.method = "POST";
-      req.url = base_url_ + "/integration";
-      req.headers.push_back({"Content-Type", "application/json"});
+      req.url = base_url_ + wire_.integration_path;
+      add_headers(req);
       // DongBoHoSoMC and CapNhatTienDoHoSoMC change the portal: the client sends them on
       // fresh connections (no silent resend). A look-up may reuse one.
       req.idempotent = std::string_view(service) == kLookup;
       LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
+      if (res.status == 401 && attempt == 0) {
+        drop_session(session);
+        continue;
+      }
       if (res.status < 200 || res.status >= 300) {
         Error e(http::kind_for_status(res.status),
                 std::string("DVCQG ") + service + " answered HTTP " + std::to_string(res.status));
         e.upstream_status = res.status;
         return e;
       }
-      auto doc = json::parse(res.body, "DVCQG answer");
-      if (!doc.ok() || !doc->IsObject() || !json::member(*doc, "error_code"))
-        return Error(ErrorKind::kProtocol,
-                     std::string("DVCQG ") + service +
-                         " answered without {\"error_code\",\"message\"}; check base_url");
-      Answer a;
-      a.doc = std::move(doc).value();
-      a.code = code_of(a.doc, "error_code");
-      a.message = code_of(a.doc, "message");
-      if (a.code == kSessionInvalid) {
+      auto parsed = read_answer(res.body);
+      if (!parsed.ok())
+        return Error(ErrorKind::kProtocol, std::string("DVCQG ") + service + " " + parsed.error().message +
+                                               "; check base_url and integration_path");
+      Answer a = std::move(parsed).value();
+      auto n = numeric_code(a.code);
+      if (n && wire_.session_refused.count(*n)) {
         drop_session(session);
-        continue;
+        if (attempt == 0) continue;
+        break;
       }
-      const Value* d = json::member(a.doc, "data");
-      a.data = d && d->IsArray() ? d : nullptr;
       return a;
     }
-    return Error(ErrorKind::kServer,
-                 std::string("DVCQG ") + service +
-                     " refused a freshly opened session twice (code 1001); retried later");
+    return Error(ErrorKind::kServer, std::string("DVCQG ") + service +
+                                         " refused a freshly opened session (session_refused_codes or HTTP "
+                                         "401); retried later");
+  }
+
+  void add_headers(http::ClientRequest& req) const {
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.headers.push_back({"Accept", "application/json"});
+    // OpenCPS's routing header for the adapter/NGSP in front of the portal.
+    if (!wire_.dstcode.empty()) req.headers.push_back({"dstcode", wire_.dstcode});
   }
 
   Result<std::string> session_token() {
@@ -765,8 +995,9 @@ class DvcqgTarget final : public sync::SyncTarget {
     body.AddMember("password", Value(password_.reveal().c_str(), al), al);
     http::ClientRequest req;
     req.method = "POST";
-    req.url = base_url_ + "/auth";
-    req.headers.push_back({"Content-Type", "application/json"});
+    req.url = base_url_ + wire_.auth_path;
+    add_headers(req);
+    req.idempotent = true;
     req.body = json::to_string(body);
     LT_ASSIGN_OR_RETURN(http::ClientResponse res, client_.send(req));
     if (res.status < 200 || res.status >= 300) {
@@ -776,10 +1007,11 @@ class DvcqgTarget final : public sync::SyncTarget {
     }
     auto doc = json::parse(res.body, "DVCQG auth answer");
     if (!doc.ok() || !doc->IsObject())
-      return Error(ErrorKind::kProtocol, "DVCQG auth answered without a JSON object; check base_url");
+      return Error(ErrorKind::kProtocol,
+                   "DVCQG auth answered without a JSON object; check base_url and auth_path");
     std::string code = code_of(*doc, "error_code");
     auto session = json::get_string(*doc, "session");
-    if (code != kOk || !session || session->empty()) {
+    if (numeric_code(code) != 0 || !session || session->empty()) {
       Error e(ErrorKind::kUnauthorized, "DVCQG auth refused the account (code " + code +
                                             "); check adapters.dvcqg.username and password");
       e.code = code;
@@ -803,7 +1035,11 @@ class DvcqgTarget final : public sync::SyncTarget {
   bool verify_retries_;
   mapping::Mapping dossier_map_, progress_map_;
   mapping::StatusMachine machine_;
+  WireOptions wire_;
+  std::shared_ptr<const codes::CodeTables> tables_;
   std::unique_ptr<mapping::CodeResolver> agencies_;
+  std::map<std::string, std::string, std::less<>> agency_names_;
+  std::shared_ptr<const procedures::ProcedureCatalogue> procedures_;
   http::HttpClient client_;
   const Clock& clock_;
   dossiers::Quarantine* quarantine_;
@@ -831,8 +1067,37 @@ void validate_config(const ConfigNode& node) {
   (void)DvcqgTarget::load(node, "dossier_mapping", "mappings/dvcqg/dossier.json");
   (void)DvcqgTarget::load(node, "progress_mapping", "mappings/dvcqg/progress.json");
   (void)DvcqgTarget::load_machine(node);
-  SystemClock& clock = SystemClock::instance();
-  (void)DvcqgTarget::make_resolver(node, clock);
+  WireOptions wire = WireOptions::from(node);
+  (void)DvcqgTarget::load_tables(node);
+  if (wire.agency_name) (void)DvcqgTarget::load_agency_names(node);
+  (void)DvcqgTarget::load_procedures(node);
+}
+
+Status read_portal_answer(std::string_view body) {
+  LT_ASSIGN_OR_RETURN(Answer a, read_answer(body));
+  WireOptions w;
+  w.session_refused = {1001};
+  w.not_found = {1005};
+  w.invalid = {1002, 1003, 1007};
+  size_t n = a.data ? a.data->Size() : 1;
+  for (size_t i = 0; i < n && i < 1000; ++i) {
+    // As deliver() reads a call's records, then TraCuuHoSo's dossiers and their progress.
+    RecordOutcome r;
+    if (a.data && (*a.data)[static_cast<rapidjson::SizeType>(i)].IsObject()) {
+      const Value& rec = (*a.data)[static_cast<rapidjson::SizeType>(i)];
+      r = classify(code_of(rec, "error_code"), code_of(rec, "message"), w);
+    } else {
+      r = classify(a.code, a.message, w);
+    }
+    if (r.kind == RecordOutcome::kRefused) (void)refused(kSyncDossiers, r, w);
+  }
+  if (a.result && a.result->Size() > 0 && (*a.result)[0].IsObject()) {
+    const Value* list = json::member((*a.result)[0], "DanhSachTienDo");
+    if (list && list->IsArray())
+      for (const Value& p : list->GetArray())
+        if (p.IsObject()) (void)numeric_code(code_of(p, "TrangThai"));
+  }
+  return {};
 }
 
 std::unique_ptr<sync::SyncTarget> make_target(const ConfigNode& node, const Clock& clock,

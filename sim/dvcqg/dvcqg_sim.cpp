@@ -4,12 +4,15 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cctype>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <string_view>
 
 #include "gateway/common/json.hpp"
+#include "gateway/common/log.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "sim/common/sim_args.hpp"
 
@@ -20,16 +23,54 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 using rapidjson::Value;
 
-// The portal's answer codes (strings on the wire, as the portal sends them).
+// The portal's answer codes (strings on the wire). "0" and "3" (with "đã tồn tại") are
+// what the public clients read (docs/contracts/dvcqg.md); the others have no public source
+// and are this simulator's own (the session and not-found codes are options).
 constexpr const char* kOk = "0";
-constexpr const char* kPartial = "2";            // some records of the call were refused
-constexpr const char* kSessionInvalid = "1001";  // Phiên làm việc không hợp lệ hoặc đã hết hạn
-constexpr const char* kMissingField = "1002";    // Thiếu trường bắt buộc
-constexpr const char* kBadValue = "1003";        // Dữ liệu không đúng định dạng
-constexpr const char* kExists = "1004";          // Hồ sơ đã tồn tại
-constexpr const char* kNotFound = "1005";        // Hồ sơ không tồn tại
-constexpr const char* kBadRequest = "1007";      // Yêu cầu không hợp lệ
-constexpr int kAuthFailed = 1006;                // Sai tài khoản hoặc mật khẩu
+constexpr const char* kExists = "3";           // Hồ sơ đã tồn tại (the .NET client's reading)
+constexpr const char* kPartial = "2";          // some records of the call were refused
+constexpr const char* kMissingField = "1002";  // Thiếu trường bắt buộc
+constexpr const char* kBadValue = "1003";      // Dữ liệu không đúng định dạng
+constexpr const char* kBadRequest = "1007";    // Yêu cầu không hợp lệ
+constexpr int kAuthFailed = 1006;              // Sai tài khoản hoặc mật khẩu
+
+// Keys both public clients always send in a DongBoHoSoMC record (empty when they have no
+// value); a record without one is refused, as a typed deserialiser would miss it.
+constexpr const char* kDossierKeys[] = {"MaHoSo",
+                                        "MaTTHC",
+                                        "TenTTHC",
+                                        "MaLinhVuc",
+                                        "TenLinhVuc",
+                                        "ChuHoSo",
+                                        "LoaiDoiTuong",
+                                        "MaDoiTuong",
+                                        "Email",
+                                        "SoDienThoai",
+                                        "TrichYeuHoSo",
+                                        "NgayTiepNhan",
+                                        "NgayHenTra",
+                                        "TrangThaiHoSo",
+                                        "NgayTra",
+                                        "ThongTinTra",
+                                        "HinhThuc",
+                                        "NgayKetThucXuLy",
+                                        "DonViXuLy",
+                                        "TaiLieuNop",
+                                        "DanhSachLePhi",
+                                        "DanhSachHoSoBoSung",
+                                        "DanhSachGiayToKetQua"};
+// The nine keys of a CapNhatTienDoHoSoMC record.
+constexpr const char* kProgressKeys[] = {"MaHoSo",       "NguoiXuLy",    "ChucDanh",
+                                         "ThoiDiemXuLy", "PhongBanXuLy", "NoiDungXuLy",
+                                         "TrangThai",    "NgayBatDau",   "NgayKetThucTheoQuyDinh"};
+struct ItemKeys {
+  const char* list;
+  std::vector<const char*> keys;
+};
+const ItemKeys kItemKeys[] = {
+    {"TaiLieuNop", {"TepDinhKemId", "TenTepDinhKem", "IsDeleted", "MaThanhPhanHoSo", "DuongDanTaiTepTin"}},
+    {"DanhSachGiayToKetQua", {"TenGiayTo", "MaThanhPhanHoSo", "GiayToId", "DuongDanTepTinKetQua"}},
+    {"DanhSachLePhi", {"TenPhiLePhi", "MaPhiLePhi", "HinhThucThu", "Gia", "LoaiPhiLePhi"}}};
 
 struct Progress {
   std::string record_json;
@@ -107,17 +148,76 @@ bool valid_date(const std::string& s) {
   return vn_time::parse_compact(s).has_value();
 }
 
+// Every scalar of the record, its items included, is a string (or null): the public
+// clients send "1", never 1.
+bool only_string_scalars(const Value& v) {
+  if (v.IsObject()) {
+    for (const auto& m : v.GetObject())
+      if (!only_string_scalars(m.value)) return false;
+    return true;
+  }
+  if (v.IsArray()) {
+    for (const auto& e : v.GetArray())
+      if (!only_string_scalars(e)) return false;
+    return true;
+  }
+  return v.IsString() || v.IsNull();
+}
+
+// The path of the first scalar that is not a string ("DanhSachLePhi[0].Gia"); built only
+// for a refused record (this check runs for every record inside the sync bench).
+std::string first_non_string(const Value& v, const std::string& path) {
+  if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      std::string name = m.name.GetString();
+      std::string found = first_non_string(m.value, path.empty() ? name : path + "." + name);
+      if (!found.empty()) return found;
+    }
+    return "";
+  }
+  if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      std::string found = first_non_string(v[i], path + "[" + std::to_string(i) + "]");
+      if (!found.empty()) return found;
+    }
+    return "";
+  }
+  return v.IsString() || v.IsNull() ? "" : path;
+}
+
+RecordResult check_shape(const Value& r, const char* const* keys, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!r.HasMember(keys[i])) return {kMissingField, std::string("Thiếu trường ") + keys[i]};
+  }
+  if (!only_string_scalars(r))
+    return {kBadValue, first_non_string(r, "") + " phải là chuỗi (string), không phải số hoặc true/false"};
+  return {kOk, ""};
+}
+
 RecordResult check_dossier(const Value& r) {
-  for (const char* f : {"MaHoSo", "MaTTHC", "KenhThucHien", "LoaiDoiTuong", "NgayTiepNhan", "NgayHenTra",
-                        "TrangThaiHoSo", "DonViXuLy"}) {
+  RecordResult shape = check_shape(r, kDossierKeys, std::size(kDossierKeys));
+  if (shape.code != kOk) return shape;
+  for (const auto& list : kItemKeys) {
+    const Value& items = r[list.list];
+    if (!items.IsArray()) return {kBadValue, std::string(list.list) + " phải là mảng"};
+    for (const Value& item : items.GetArray()) {
+      if (!item.IsObject()) return {kBadValue, std::string(list.list) + " chứa phần tử không phải đối tượng"};
+      for (const char* k : list.keys)
+        if (!item.HasMember(k)) return {kMissingField, std::string("Thiếu trường ") + list.list + "." + k};
+    }
+  }
+  for (const char* f :
+       {"MaHoSo", "MaTTHC", "LoaiDoiTuong", "NgayTiepNhan", "NgayHenTra", "TrangThaiHoSo", "DonViXuLy"}) {
     if (!has_member(r, f)) return {kMissingField, std::string("Thiếu trường bắt buộc ") + f};
   }
   if (!procedure_code(str_member(r, "MaTTHC")))
     return {kBadValue, "MaTTHC không đúng định dạng mã thủ tục hành chính"};
   auto status = int_member(r, "TrangThaiHoSo");
   if (!status || *status < 1 || *status > 10) return {kBadValue, "TrangThaiHoSo không hợp lệ"};
-  auto channel = int_member(r, "KenhThucHien");
-  if (!channel || *channel < 1 || *channel > 3) return {kBadValue, "KenhThucHien không hợp lệ"};
+  if (has_member(r, "KenhThucHien")) {  // sent by lienthong and the .NET client, not by OpenCPS
+    auto channel = int_member(r, "KenhThucHien");
+    if (!channel || *channel < 1 || *channel > 3) return {kBadValue, "KenhThucHien không hợp lệ"};
+  }
   auto owner = int_member(r, "LoaiDoiTuong");
   if (!owner || *owner < 1 || *owner > 4) return {kBadValue, "LoaiDoiTuong không hợp lệ"};
   for (const char* f : {"NgayTiepNhan", "NgayHenTra"}) {
@@ -132,17 +232,22 @@ RecordResult check_dossier(const Value& r) {
   if (*vn_time::parse_compact(str_member(r, "NgayHenTra")) <
       *vn_time::parse_compact(str_member(r, "NgayTiepNhan")))
     return {kBadValue, "NgayHenTra trước NgayTiepNhan"};
-  if (*owner == 1 && !citizen_id(str_member(r, "SoGiayToChuHoSo")))
+  if (*owner == 1 && has_member(r, "SoGiayToChuHoSo") && !citizen_id(str_member(r, "SoGiayToChuHoSo")))
     return {kBadValue, "SoGiayToChuHoSo không phải số CMND/CCCD hợp lệ"};
   return {kOk, "Thành công"};
 }
 
 RecordResult check_progress(const Value& r) {
-  for (const char* f : {"MaHoSo", "ThoiDiemXuLy", "TrangThai", "NgayBatDau"}) {
+  RecordResult shape = check_shape(r, kProgressKeys, std::size(kProgressKeys));
+  if (shape.code != kOk) return shape;
+  for (const char* f : {"MaHoSo", "ThoiDiemXuLy", "TrangThai"}) {
     if (!has_member(r, f)) return {kMissingField, std::string("Thiếu trường bắt buộc ") + f};
   }
-  for (const char* f : {"ThoiDiemXuLy", "NgayBatDau"}) {
-    if (!valid_date(str_member(r, f)))
+  if (!valid_date(str_member(r, "ThoiDiemXuLy")))
+    return {kBadValue, "ThoiDiemXuLy không đúng định dạng yyyyMMddHHmmss"};
+  for (const char* f : {"NgayBatDau", "NgayKetThucTheoQuyDinh"}) {  // blank in OpenCPS
+    std::string v = str_member(r, f);
+    if (!v.empty() && !valid_date(v))
       return {kBadValue, std::string(f) + " không đúng định dạng yyyyMMddHHmmss"};
   }
   auto status = int_member(r, "TrangThai");
@@ -178,7 +283,8 @@ struct DvcqgPortal::Impl {
   // Counters the tests and the demo read.
   int64_t auth_calls = 0, session_expirations = 0, session_rejections = 0;
   int64_t created = 0, updated = 0, progress_records = 0, rejected = 0, duplicates = 0, out_of_order = 0;
-  int64_t lookups = 0, sync_calls = 0, progress_calls = 0;
+  int64_t lookups = 0, sync_calls = 0, progress_calls = 0, bad_requests = 0;
+  std::string last_dstcode;
   std::map<std::string, int64_t> rejections_by_code;
 
   SimResponse auth(const SimRequest& req) {
@@ -196,6 +302,31 @@ struct DvcqgPortal::Impl {
     return SimResponse::json(200, "{\"session\":\"" + s + "\",\"error_code\":0}");
   }
 
+  // TraCuuHoSo as OpenCPS sends it: one dossier in a top-level "mahoso"; the dossiers
+  // found in "result" (empty when none). Each carries its progress records in
+  // DanhSachTienDo (no public source: this simulator's assumption).
+  SimResponse lookup(const Value& body) {
+    ++lookups;
+    auto m = body.FindMember("mahoso");
+    if (m == body.MemberEnd() || !m->value.IsString() || m->value.GetStringLength() == 0) {
+      ++bad_requests;
+      return SimResponse::json(200, answer(kBadRequest, "Thiếu mahoso"));
+    }
+    std::string out = "{\"error_code\":\"0\",\"message\":\"Thành công\",\"result\":[";
+    auto it = dossiers.find(m->value.GetString());
+    if (it != dossiers.end()) {
+      std::string rec = it->second.record_json;
+      rec.pop_back();  // splice DanhSachTienDo into the stored record
+      rec += ",\"DanhSachTienDo\":[";
+      for (size_t i = 0; i < it->second.progress.size(); ++i) {
+        if (i) rec += ",";
+        rec += it->second.progress[i].record_json;
+      }
+      out += rec + "]}";
+    }
+    return SimResponse::json(200, out + "]}");
+  }
+
   SimResponse integration(const SimRequest& req) {
     auto doc = json::parse(req.body, "integration body");
     if (!doc.ok() || !doc->IsObject())
@@ -206,7 +337,8 @@ struct DvcqgPortal::Impl {
     auto s = sessions.find(session);
     if (s == sessions.end() || s->second != generation) {
       ++session_rejections;
-      return SimResponse::json(200, answer(kSessionInvalid, "Phiên làm việc không hợp lệ hoặc đã hết hạn"));
+      return SimResponse::json(
+          200, answer(options.session_refused_code, "Phiên làm việc không hợp lệ hoặc đã hết hạn"));
     }
     if (options.expire_session_after > 0 && ++calls_since_expiry >= options.expire_session_after) {
       // This call is served; the sessions die afterwards.
@@ -215,20 +347,31 @@ struct DvcqgPortal::Impl {
       ++session_expirations;
     }
     std::string service = str_member(body, "service");
+    last_dstcode = req.header("dstcode");
+    if (service == "TraCuuHoSo") return lookup(body);
     auto data = body.FindMember("data");
     if (data == body.MemberEnd() || !data->value.IsArray())
       return SimResponse::json(200, answer(kBadRequest, "Thiếu data"));
     if (data->value.Size() > options.max_records_per_call)
       return SimResponse::json(200, answer(kBadRequest, "Quá nhiều bản ghi trong một lần gọi"));
+    // isUpdating: the string "True" or "False" on DongBoHoSoMC (as both public clients send
+    // it); a JSON boolean or number is refused, not read.
     bool updating = false;
-    if (auto u = body.FindMember("isUpdating"); u != body.MemberEnd()) {
-      updating = u->value.IsBool() ? u->value.GetBool() : (u->value.IsInt() && u->value.GetInt() != 0);
+    if (service == "DongBoHoSoMC") {
+      auto u = body.FindMember("isUpdating");
+      std::string v = u != body.MemberEnd() && u->value.IsString() ? u->value.GetString() : "";
+      for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (v != "true" && v != "false") {
+        ++bad_requests;
+        return SimResponse::json(200,
+                                 answer(kBadRequest, "isUpdating phải là chuỗi \"True\" hoặc \"False\""));
+      }
+      updating = v == "true";
     }
     rapidjson::StringBuffer sb;
     Writer w(sb);
     bool all_ok = true;
     std::vector<std::pair<std::string, RecordResult>> results;
-    std::vector<std::string> lookups_json;
     // The records' text as sent, kept as the portal's copy instead of written out again
     // (the same JSON; written out when it cannot be located).
     auto raw = json::raw_member_elements(req.body, "data");
@@ -248,7 +391,7 @@ struct DvcqgPortal::Impl {
           if (!updating && it != dossiers.end()) {
             res = {kExists, "Hồ sơ đã tồn tại"};
           } else if (updating && it == dossiers.end()) {
-            res = {kNotFound, "Hồ sơ không tồn tại"};
+            res = {options.not_found_code, "Hồ sơ không tồn tại"};
           } else {
             PortalDossier& d = dossiers[code];
             d.record_json = record_text(r, i);
@@ -260,7 +403,7 @@ struct DvcqgPortal::Impl {
         }
         if (res.code != kOk) {
           all_ok = false;
-          if (res.code != kExists && res.code != kNotFound) {
+          if (res.code != kExists && res.code != options.not_found_code) {
             ++rejected;
             ++rejections_by_code[res.code];
           }
@@ -277,7 +420,7 @@ struct DvcqgPortal::Impl {
         if (res.code == kOk) {
           auto it = dossiers.find(code);
           if (it == dossiers.end()) {
-            res = {kNotFound, "Hồ sơ không tồn tại"};
+            res = {options.not_found_code, "Hồ sơ không tồn tại"};
           } else {
             Progress p{record_text(r, i), static_cast<int>(*int_member(r, "TrangThai")),
                        str_member(r, "ThoiDiemXuLy")};
@@ -297,29 +440,6 @@ struct DvcqgPortal::Impl {
         }
         results.push_back({code, res});
       }
-    } else if (service == "TraCuuHoSo") {
-      ++lookups;
-      for (const Value& r : data->value.GetArray()) {
-        std::string code = r.IsObject() ? str_member(r, "MaHoSo") : "";
-        auto it = dossiers.find(code);
-        if (it == dossiers.end()) {
-          results.push_back({code, {kNotFound, "Hồ sơ không tồn tại"}});
-          lookups_json.push_back("");
-          all_ok = false;
-          continue;
-        }
-        std::string progress = "[";
-        for (size_t i = 0; i < it->second.progress.size(); ++i) {
-          if (i) progress += ",";
-          progress += it->second.progress[i].record_json;
-        }
-        progress += "]";
-        std::string rec = it->second.record_json;
-        rec.pop_back();  // splice DanhSachTienDo into the stored record
-        rec += ",\"DanhSachTienDo\":" + progress + "}";
-        results.push_back({code, {kOk, "Thành công"}});
-        lookups_json.push_back(rec);
-      }
     } else {
       return SimResponse::json(200, answer(kBadRequest, "Dịch vụ không được hỗ trợ: " + service));
     }
@@ -332,14 +452,6 @@ struct DvcqgPortal::Impl {
     w.Key("data");
     w.StartArray();
     for (size_t i = 0; i < results.size(); ++i) {
-      if (!lookups_json.empty() && !lookups_json[i].empty()) {
-        // A found dossier: its record with the result code.
-        rapidjson::Document d;
-        d.Parse(lookups_json[i].data(), lookups_json[i].size());
-        d.AddMember("error_code", rapidjson::StringRef(kOk), d.GetAllocator());
-        d.Accept(w);
-        continue;
-      }
       w.StartObject();
       write_kv(w, "MaHoSo", results[i].first);
       write_kv(w, "error_code", results[i].second.code);
@@ -387,12 +499,13 @@ std::string DvcqgPortal::stats_json() const {
          ",\"session_rejections\":" + std::to_string(i.session_rejections) +
          ",\"sync_calls\":" + std::to_string(i.sync_calls) +
          ",\"progress_calls\":" + std::to_string(i.progress_calls) +
-         ",\"lookups\":" + std::to_string(i.lookups) + "}";
+         ",\"lookups\":" + std::to_string(i.lookups) + ",\"bad_requests\":" + std::to_string(i.bad_requests) +
+         ",\"last_dstcode\":\"" + log::json_escape(i.last_dstcode) + "\"}";
 }
 
 SimResponse DvcqgPortal::handle(const SimRequest& r) {
-  if (r.path == "/auth" && r.method == "POST") return impl_->auth(r);
-  if (r.path == "/integration" && r.method == "POST") return impl_->integration(r);
+  if (r.path == impl_->options.auth_path && r.method == "POST") return impl_->auth(r);
+  if (r.path == impl_->options.integration_path && r.method == "POST") return impl_->integration(r);
   if (r.path == "/__sim/stats") return SimResponse::json(200, stats_json());
   if (r.path == "/__sim/dossiers") {
     std::lock_guard lock(impl_->mu);
@@ -419,7 +532,13 @@ const char* const kDvcqgHelp =
     "  --username U             accepted account (default lienthong)\n"
     "  --password P             accepted password (default sim-password)\n"
     "  --expire-session-after N end every session after each N integration calls (0: never)\n"
-    "  --max-records N          most records accepted in one call (default 1000)\n";
+    "  --max-records N          most records accepted in one call (default 1000)\n"
+    "  --auth-path P            path of the auth service (default /auth)\n"
+    "  --integration-path P     path of the integration service (default /integration)\n"
+    "  --session-refused-code C error_code for an expired or unknown session (default 1001; no public "
+    "source)\n"
+    "  --not-found-code C       error_code for an update of a dossier the portal lacks (default 1005; no "
+    "public source)\n";
 
 DvcqgSimOptions dvcqg_options_from(const SimArgs& args) {
   DvcqgSimOptions o;
@@ -427,6 +546,10 @@ DvcqgSimOptions dvcqg_options_from(const SimArgs& args) {
   o.password = args.str("password", o.password);
   o.expire_session_after = args.integer("expire-session-after", 0, 0, INT64_MAX);
   o.max_records_per_call = static_cast<size_t>(args.integer("max-records", 1000, 1, 1'000'000));
+  o.auth_path = args.str("auth-path", o.auth_path);
+  o.integration_path = args.str("integration-path", o.integration_path);
+  o.session_refused_code = args.str("session-refused-code", o.session_refused_code);
+  o.not_found_code = args.str("not-found-code", o.not_found_code);
   return o;
 }
 
@@ -436,7 +559,8 @@ int run_dvcqg_sim(const std::vector<std::string>& argv) {
     std::cout << "usage: lienthong-sim dvcqg [--port N] [options]\n" << kDvcqgHelp << kFaultHelp;
     return 0;
   }
-  args.allow_only({"port", "username", "password", "expire-session-after", "max-records"});
+  args.allow_only({"port", "username", "password", "expire-session-after", "max-records", "auth-path",
+                   "integration-path", "session-refused-code", "not-found-code"});
   DvcqgPortal portal(dvcqg_options_from(args));
   SimServer server("dvcqg", args.faults(), [&portal](const SimRequest& r) { return portal.handle(r); });
   uint16_t port = server.start("127.0.0.1", static_cast<uint16_t>(args.integer("port", 0, 0, 65535)));

@@ -1,10 +1,13 @@
 // Simulated National Public Service Portal (Cổng Dịch vụ công quốc gia, DVCQG) dossier
 // synchronisation API:
+// the contract of docs/contracts/dvcqg.md, strictly:
 //   POST /auth         {"username","password"} → {"session","error_code":0}
-//   POST /integration  {"session","madonvi","service","isUpdating","data":[…]}
-//     service DongBoHoSoMC (create/update dossiers), CapNhatTienDoHoSoMC (progress
-//     records), TraCuuHoSo (look up) → {"error_code","message","data":[per record]}
-// Invalid records are refused with the portal's own codes (see kCodes in the .cpp).
+//   POST /integration  {"session","madonvi","service",...}
+//     DongBoHoSoMC {"isUpdating":"True"|"False","data":[dossier records]},
+//     CapNhatTienDoHoSoMC {"data":[progress records]} → {"error_code","message","data":[per record]};
+//     TraCuuHoSo {"mahoso"} → {"error_code","message","result":[dossiers found]}
+// Records with a number or boolean scalar, or without a key the public clients always
+// send, are refused; "0" is success and "3" "Hồ sơ đã tồn tại" a create of a known dossier.
 // Every accepted record is kept with its per-dossier history, for tests and the demo:
 //   GET /__sim/stats, GET /__sim/dossiers, GET /__sim/dossiers/{MaHoSo}.
 // --expire-session-after N ends every session after each N integration calls.
@@ -24,6 +27,10 @@ struct DvcqgSimOptions {
   std::string password = "sim-password";
   int64_t expire_session_after = 0;  // integration calls; 0: sessions never expire
   size_t max_records_per_call = 1000;
+  std::string auth_path = "/auth", integration_path = "/integration";
+  // Codes no public source shows (docs/contracts/dvcqg.md): this simulator's own.
+  std::string session_refused_code = "1001";
+  std::string not_found_code = "1005";
 };
 
 class DvcqgPortal {

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
 
 #include "gateway/common/json.hpp"
 #include "gateway/model/dossier_event.hpp"
@@ -60,8 +64,13 @@ class DvcqgAdapterTest : public ::testing::Test {
  protected:
   void start(sim::DvcqgSimOptions o = {}, size_t batch = 100, const std::string& extra = "") {
     portal_ = std::make_unique<sim::DvcqgPortal>(o);
-    server_ = std::make_unique<sim::SimServer>(
-        "dvcqg", sim::Faults{}, [this](const sim::SimRequest& r) { return portal_->handle(r); });
+    server_ = std::make_unique<sim::SimServer>("dvcqg", sim::Faults{}, [this](const sim::SimRequest& r) {
+      sim::SimResponse res = portal_->handle(r);
+      std::lock_guard lock(mu_);
+      requests_.push_back(r);
+      if (rewrite_) res.body = rewrite_(r, res.body);
+      return res;
+    });
     uint16_t port = server_->start();
     setenv("DVCQG_TEST_PASSWORD", "sim-password", 1);
     std::string cfg =
@@ -80,6 +89,24 @@ class DvcqgAdapterTest : public ::testing::Test {
     return std::move(json::parse(portal_->handle(r).body).value());
   }
 
+  // Bodies of the requests to `path` whose "service" is `service` (any when empty), parsed.
+  std::vector<rapidjson::Document> sent(const std::string& service,
+                                        const std::string& path = "/integration") {
+    std::lock_guard lock(mu_);
+    std::vector<rapidjson::Document> out;
+    for (const auto& r : requests_) {
+      if (r.path != path) continue;
+      auto d = json::parse(r.body).value();
+      if (!service.empty() && (!d.HasMember("service") || service != d["service"].GetString())) continue;
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::mutex mu_;
+  std::vector<sim::SimRequest> requests_;
+  // Rewrites the simulator's answer (path, body) → body: the codes other portals send.
+  std::function<std::string(const sim::SimRequest&, const std::string&)> rewrite_;
   ManualClock clock_;
   std::unique_ptr<sim::DvcqgPortal> portal_;
   std::unique_ptr<sim::SimServer> server_;
@@ -214,6 +241,18 @@ TEST_F(DvcqgAdapterTest, WithCodeTablesTheAgencyCodeValidTodayIsSent) {
   e.agency_code = "000.00.12.H35";  // Sở Xây dựng Hà Nam in 2024, merged into 000.00.12.H37
   auto out = target_->deliver({message(e)});
   ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  // DonViXuLy carries the agency's name (both public clients): the name of the agency the
+  // old code became.
+  EXPECT_STREQ(dossier("D1")["DonViXuLy"].GetString(), "Sở Xây dựng tỉnh Ninh Bình");
+}
+
+TEST_F(DvcqgAdapterTest, WithCodeTablesAndDonViXuLyAsCodeTheAgencyCodeValidTodayIsSent) {
+  clock_.set_ms(1'790'000'000'000);
+  start({}, 100, R"(,"codes_dir":"mappings/codes","donvixuly":"code")");
+  auto e = event("D1", 1, 2);
+  e.agency_code = "000.00.12.H35";
+  auto out = target_->deliver({message(e)});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
   EXPECT_STREQ(dossier("D1")["DonViXuLy"].GetString(), "000.00.12.H37");
 }
 
@@ -253,8 +292,9 @@ TEST_F(DvcqgAdapterTest, PreparedRecordsAreQueuedAsThePortalsOwnRecordsAndSentAs
     auto doc = json::parse(p->payload).value();
     EXPECT_EQ(std::string(doc["MaHoSo"].GetString()), "D1");
     EXPECT_EQ(doc["sequence"].GetInt(), seq);
-    EXPECT_EQ(doc["dossier"]["TrangThaiHoSo"].GetInt(), status);
-    EXPECT_EQ(doc["progress"]["TrangThai"].GetInt(), status);
+    // The portal's scalars are strings (docs/contracts/dvcqg.md).
+    EXPECT_EQ(std::string(doc["dossier"]["TrangThaiHoSo"].GetString()), std::to_string(status));
+    EXPECT_EQ(std::string(doc["progress"]["TrangThai"].GetString()), std::to_string(status));
     // Edited after queuing: what is delivered is what the outbox holds, not a new translation.
     doc["dossier"]["DonViXuLy"].SetString("000.00.34.H56", doc.GetAllocator());
     batch.push_back(prepared_message({p->kind, json::to_string(doc)}));
@@ -320,10 +360,10 @@ TEST_F(DvcqgAdapterTest, CombinedMessageSendsTheLatestDossierRecordOnceAndEveryP
   ASSERT_TRUE(combined.ok()) << combined.error().message;
   // The dossier record once (the latest event's), then each event's progress record.
   auto doc = json::parse(combined->payload).value();
-  EXPECT_EQ(doc["dossier"]["TrangThaiHoSo"].GetInt(), 9);
+  EXPECT_STREQ(doc["dossier"]["TrangThaiHoSo"].GetString(), "9");
   ASSERT_EQ(doc["events"].Size(), 4u);
   EXPECT_FALSE(doc["events"][0].HasMember("dossier"));
-  EXPECT_EQ(doc["events"][2]["progress"]["TrangThai"].GetInt(), 4);
+  EXPECT_STREQ(doc["events"][2]["progress"]["TrangThai"].GetString(), "4");
   EXPECT_LE(target_->max_events_per_message(), 1000u);
   auto out = target_->deliver({prepared_message(*combined), message(event("D2", 1, 2))});
   ASSERT_TRUE(out[0].ok()) << out[0].error().message;
@@ -346,7 +386,7 @@ TEST_F(DvcqgAdapterTest, RefusedProgressRecordStopsTheLaterOnesOfItsMessageAndAR
   }
   // The portal refuses event 2's progress record (TrangThai out of its range).
   auto broken = json::parse(parts[1].payload).value();
-  broken["progress"]["TrangThai"].SetInt(42);
+  broken["progress"]["TrangThai"].SetString("42");
   auto fixed = parts[1];
   parts[1].payload = json::to_string(broken);
   ASSERT_EQ(parts[1].fragments.size(), 3u);  // dossier, progress, sequence: what combine() reuses
@@ -454,6 +494,307 @@ TEST_F(DvcqgAdapterTest, SyncFlowPreparationLeavesTheSingleEventPayloadToCombine
   auto out = target_->deliver({prepared_message(*one)});
   ASSERT_TRUE(out[0].ok()) << out[0].error().message;
   EXPECT_EQ(stats()["progress_records"].GetInt(), 1);
+}
+
+// ---- Contract: docs/contracts/dvcqg.md. Golden requests are written from that page; the
+// adapter must produce them and the simulator must accept them.
+
+namespace contract {
+
+std::string golden_path(const std::string& name) {
+  return std::string(LIENTHONG_SOURCE_DIR) + "/tests/adapters/dvcqg/golden/" + name;
+}
+
+rapidjson::Document golden(const std::string& name) {
+  auto doc = json::parse_file(golden_path(name));
+  EXPECT_TRUE(doc.ok()) << name << ": " << (doc.ok() ? "" : doc.error().message);
+  return doc.ok() ? std::move(doc).value() : rapidjson::Document();
+}
+
+// A dossier with every canonical field filled: the golden requests' source.
+model::DossierStatusEvent full_event(int seq, int status) {
+  auto e = event("000.00.20.H56-241001-0001", seq, status);
+  e.field_code = "G09";
+  e.department = "Bộ phận một cửa";
+  e.officer_title = "Chuyên viên";
+  e.online_payment = true;
+  e.digitised = true;
+  e.fees.push_back({"LP01", "Lệ phí cấp bản sao", 8000});
+  e.documents.push_back({"TP01", "Tờ khai", "https://motcua.example.gov.vn/files/TP01.pdf"});
+  e.results.push_back({"KQ01", "Bản sao trích lục", "https://motcua.example.gov.vn/files/KQ01.pdf"});
+  e.agency_code = "000.00.20.H56";
+  return e;
+}
+
+}  // namespace contract
+
+TEST_F(DvcqgAdapterTest, EveryRequestIsTheGoldenExampleOfTheContract) {
+  start();
+  auto first = contract::full_event(1, 2);
+  ASSERT_TRUE(target_->deliver({message(first)})[0].ok());
+  auto later = contract::full_event(2, 4);
+  auto out = target_->deliver({message(later, 2)});  // a retry: looked up first
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  auto auth = sent("", "/auth");
+  ASSERT_FALSE(auth.empty());
+  EXPECT_TRUE(auth[0] == contract::golden("auth_request.json")) << json::to_string(auth[0]);
+  auto sync = sent("DongBoHoSoMC");
+  ASSERT_EQ(sync.size(), 2u);
+  EXPECT_TRUE(sync[0] == contract::golden("dongbohosomc_create_request.json")) << json::to_string(sync[0]);
+  EXPECT_TRUE(sync[1] == contract::golden("dongbohosomc_update_request.json")) << json::to_string(sync[1]);
+  auto progress = sent("CapNhatTienDoHoSoMC");
+  ASSERT_EQ(progress.size(), 2u);
+  EXPECT_TRUE(progress[0] == contract::golden("capnhattiendohosomc_request.json"))
+      << json::to_string(progress[0]);
+  auto lookup = sent("TraCuuHoSo");
+  ASSERT_EQ(lookup.size(), 1u);
+  EXPECT_TRUE(lookup[0] == contract::golden("tracuuhoso_request.json")) << json::to_string(lookup[0]);
+}
+
+TEST_F(DvcqgAdapterTest, TheSimulatorAcceptsEveryGoldenRequestAndAnswersAsThePublicClientsRead) {
+  start();
+  auto post = [this](const std::string& path, const rapidjson::Value& body) {
+    sim::SimRequest r;
+    r.method = "POST";
+    r.path = path;
+    r.body = json::to_string(body);
+    return json::parse(portal_->handle(r).body).value();
+  };
+  auto a = post("/auth", contract::golden("auth_request.json"));
+  ASSERT_STREQ(a["session"].GetString(), "sess-1");  // the goldens carry the first session
+  auto c = post("/integration", contract::golden("dongbohosomc_create_request.json"));
+  EXPECT_STREQ(c["error_code"].GetString(), "0") << json::to_string(c);
+  auto again = post("/integration", contract::golden("dongbohosomc_create_request.json"));
+  EXPECT_STREQ(again["error_code"].GetString(), "3");
+  EXPECT_NE(std::string(again["message"].GetString()).find("đã tồn tại"), std::string::npos);
+  auto p = post("/integration", contract::golden("capnhattiendohosomc_request.json"));
+  EXPECT_STREQ(p["error_code"].GetString(), "0") << json::to_string(p);
+  auto u = post("/integration", contract::golden("dongbohosomc_update_request.json"));
+  EXPECT_STREQ(u["error_code"].GetString(), "0") << json::to_string(u);
+  auto l = post("/integration", contract::golden("tracuuhoso_request.json"));
+  EXPECT_STREQ(l["error_code"].GetString(), "0");
+  ASSERT_TRUE(l["result"].IsArray());
+  ASSERT_EQ(l["result"].Size(), 1u);
+  EXPECT_STREQ(l["result"][0]["MaHoSo"].GetString(), "000.00.20.H56-241001-0001");
+  EXPECT_EQ(l["result"][0]["DanhSachTienDo"].Size(), 1u);
+}
+
+// Issue #25, point 1: the portal's scalars are strings.
+TEST_F(DvcqgAdapterTest, SimulatorRefusesANumericScalarAnywhereInARecord) {
+  start();
+  sim::SimRequest auth;
+  auth.method = "POST";
+  auth.path = "/auth";
+  auth.body = R"({"username":"lienthong","password":"sim-password"})";
+  portal_->handle(auth);
+  for (const char* pointer : {"LoaiDoiTuong", "TrangThaiHoSo", "HinhThuc", "Gia"}) {
+    auto body = contract::golden("dongbohosomc_create_request.json");
+    auto& rec = body["data"][0];
+    if (std::string(pointer) == "Gia")
+      rec["DanhSachLePhi"][0]["Gia"].SetInt(8000);
+    else
+      rec[pointer].SetInt(std::atoi(rec[pointer].GetString()));
+    sim::SimRequest r;
+    r.method = "POST";
+    r.path = "/integration";
+    r.body = json::to_string(body);
+    auto ans = json::parse(portal_->handle(r).body).value();
+    EXPECT_STREQ(ans["error_code"].GetString(), "1003") << pointer;
+    EXPECT_NE(std::string(ans["message"].GetString()).find(pointer), std::string::npos) << pointer;
+  }
+  EXPECT_EQ(stats()["dossiers"].GetInt(), 0);
+}
+
+// Point 2: isUpdating is "True"/"False" on DongBoHoSoMC only.
+TEST_F(DvcqgAdapterTest, IsUpdatingIsTheStringTrueOrFalseOnDongBoHoSoMCOnly) {
+  start();
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 1))})[0].ok());
+  ASSERT_TRUE(target_->deliver({message(event("D1", 2, 2))})[0].ok());
+  auto sync = sent("DongBoHoSoMC");
+  ASSERT_EQ(sync.size(), 2u);
+  ASSERT_TRUE(sync[0]["isUpdating"].IsString());
+  EXPECT_STREQ(sync[0]["isUpdating"].GetString(), "False");
+  EXPECT_STREQ(sync[1]["isUpdating"].GetString(), "True");
+  for (auto& p : sent("CapNhatTienDoHoSoMC")) EXPECT_FALSE(p.HasMember("isUpdating"));
+  // A JSON boolean is refused by the portal, not read as false.
+  auto body = contract::golden("dongbohosomc_update_request.json");
+  body["isUpdating"].SetBool(true);
+  body["session"].SetString("sess-1");
+  sim::SimRequest r;
+  r.method = "POST";
+  r.path = "/integration";
+  r.body = json::to_string(body);
+  auto ans = json::parse(portal_->handle(r).body).value();
+  EXPECT_STREQ(ans["error_code"].GetString(), "1007");
+  EXPECT_EQ(stats()["updated"].GetInt(), 1);
+}
+
+// Point 3: keys the public clients always send, in the record and in its items.
+TEST_F(DvcqgAdapterTest, SimulatorRefusesARecordWithoutAnAlwaysSentKey) {
+  start();
+  sim::SimRequest auth;
+  auth.method = "POST";
+  auth.path = "/auth";
+  auth.body = R"({"username":"lienthong","password":"sim-password"})";
+  portal_->handle(auth);
+  auto send = [this](const rapidjson::Value& body) {
+    sim::SimRequest r;
+    r.method = "POST";
+    r.path = "/integration";
+    r.body = json::to_string(body);
+    return json::parse(portal_->handle(r).body).value();
+  };
+  for (const char* key : {"TenLinhVuc", "Email", "SoDienThoai", "TrichYeuHoSo"}) {
+    auto body = contract::golden("dongbohosomc_create_request.json");
+    body["data"][0].RemoveMember(key);
+    auto ans = send(body);
+    EXPECT_STREQ(ans["error_code"].GetString(), "1002") << key;
+    EXPECT_NE(std::string(ans["message"].GetString()).find(key), std::string::npos) << key;
+  }
+  for (auto [list, key] :
+       std::vector<std::pair<const char*, const char*>>{{"TaiLieuNop", "IsDeleted"},
+                                                        {"DanhSachGiayToKetQua", "GiayToId"},
+                                                        {"DanhSachLePhi", "LoaiPhiLePhi"}}) {
+    auto body = contract::golden("dongbohosomc_create_request.json");
+    body["data"][0][list][0].RemoveMember(key);
+    auto ans = send(body);
+    EXPECT_STREQ(ans["error_code"].GetString(), "1002") << list << "." << key;
+  }
+  auto progress = contract::golden("capnhattiendohosomc_request.json");
+  progress["data"][0].RemoveMember("PhongBanXuLy");
+  EXPECT_STREQ(send(progress)["error_code"].GetString(), "1002");
+}
+
+// Point 4: DonViXuLy is the agency's name.
+TEST_F(DvcqgAdapterTest, DonViXuLyIsTheAgencysNameAndAnUnknownAgencyIsRefusedBeforeSending) {
+  start();
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 2))})[0].ok());
+  EXPECT_STREQ(sent("DongBoHoSoMC")[0]["data"][0]["DonViXuLy"].GetString(), "Sở Xây dựng (mô phỏng)");
+  auto unknown = event("D2", 1, 2);
+  unknown.agency_code = "000.00.99.H56";
+  auto p = target_->prepare(unknown, model::to_json_string(unknown));
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.error().message.find("000.00.99.H56"), std::string::npos);
+  EXPECT_NE(p.error().message.find("agency_names"), std::string::npos);
+}
+
+// Point 5: TraCuuHoSo sends a top-level mahoso and reads "result"; verify-before-retry
+// keeps working on it.
+TEST_F(DvcqgAdapterTest, TraCuuHoSoSendsMahosoAndAnEmptyResultMeansNotThere) {
+  start();
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 2), 3)})[0].ok());  // retried, portal empty
+  auto lookup = sent("TraCuuHoSo");
+  ASSERT_EQ(lookup.size(), 1u);
+  EXPECT_STREQ(lookup[0]["mahoso"].GetString(), "D1");
+  EXPECT_FALSE(lookup[0].HasMember("data"));
+  EXPECT_EQ(stats()["created"].GetInt(), 1);
+  // Retried again with the answer lost: found in "result", so nothing is sent twice.
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 2), 4)})[0].ok());
+  auto st = stats();
+  EXPECT_EQ(st["progress_records"].GetInt(), 1);
+  EXPECT_EQ(st["duplicates"].GetInt(), 0);
+  EXPECT_EQ(st["sync_calls"].GetInt(), 1);
+}
+
+// Point 6: codes as the public clients read them.
+TEST_F(DvcqgAdapterTest, SuccessIsANumericZeroAsOpenCpsReadsIt) {
+  start();
+  rewrite_ = [](const sim::SimRequest&, const std::string& body) {
+    std::string out = body;
+    for (size_t at = out.find("\"error_code\":\"0\""); at != std::string::npos;
+         at = out.find("\"error_code\":\"0\"", at + 1))
+      out.replace(at, 16, "\"error_code\":\"00\"");
+    return out;
+  };
+  auto out = target_->deliver({message(event("D1", 1, 2))});
+  ASSERT_TRUE(out[0].ok()) << out[0].error().message;
+  EXPECT_EQ(stats()["progress_records"].GetInt(), 1);
+}
+
+TEST_F(DvcqgAdapterTest, AlreadyExistsAsTheDotNetClientReadsItTurnsACreateIntoAnUpdate) {
+  start();
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 1))})[0].ok());
+  // Another portal answers the create of a known dossier with "0" and "đã tồn tại".
+  rewrite_ = [](const sim::SimRequest&, const std::string& body) {
+    if (body.find("\"error_code\":\"3\"") == std::string::npos) return body;
+    return std::string(R"({"error_code":"0","message":"Hồ sơ đã tồn tại trên hệ thống"})");
+  };
+  auto again = event("D1", 1, 2);
+  again.status_at_ms += 60'000;
+  ASSERT_TRUE(target_->deliver({message(again)})[0].ok());
+  EXPECT_EQ(stats()["updated"].GetInt(), 1);
+  EXPECT_EQ(dossier("D1")["TrangThaiHoSo"].GetInt(), 2);
+}
+
+TEST_F(DvcqgAdapterTest, ASessionRefusedWithAConfiguredCodeIsRenewedOnceThenTheCallRetried) {
+  sim::DvcqgSimOptions o;
+  o.expire_session_after = 1;
+  o.session_refused_code = "-1";
+  start(o, 100, R"(,"session_refused_codes":["-1"])");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(target_->deliver({message(event("D" + std::to_string(i), 1, 2))})[0].ok());
+  auto st = stats();
+  EXPECT_GT(st["session_rejections"].GetInt(), 0);
+  EXPECT_EQ(st["progress_records"].GetInt(), 3);
+}
+
+// Point 7: dstcode header and endpoint paths.
+TEST_F(DvcqgAdapterTest, DstcodeHeaderAndConfiguredPathsAreUsed) {
+  sim::DvcqgSimOptions o;
+  o.auth_path = "/adapter/auth";
+  o.integration_path = "/adapter/integration";
+  start(
+      o, 100,
+      R"(,"auth_path":"/adapter/auth","integration_path":"/adapter/integration","dstcode":"VN:GOV:000.00.00.G22")");
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 2))})[0].ok());
+  EXPECT_STREQ(stats()["last_dstcode"].GetString(), "VN:GOV:000.00.00.G22");
+  EXPECT_EQ(sent("", "/adapter/auth").size(), 1u);
+  EXPECT_EQ(sent("DongBoHoSoMC", "/adapter/integration").size(), 1u);
+}
+
+// Point 8: where the public clients disagree, a setting.
+TEST_F(DvcqgAdapterTest, SettingsSwitchToTheDotNetClientsChoices) {
+  start({}, 100,
+        R"(,"extended_fields":true,"ghichu":"omit","progress_dates":"blank","status_5_6_8":"resolved")");
+  ASSERT_TRUE(target_->deliver({message(event("D1", 1, 2))})[0].ok());
+  ASSERT_TRUE(target_->deliver({message(event("D1", 2, 5))})[0].ok());
+  auto sync = sent("DongBoHoSoMC");
+  ASSERT_EQ(sync.size(), 2u);
+  const auto& rec = sync[0]["data"][0];
+  EXPECT_STREQ(rec["NoiNopHoSo"].GetString(), "2");
+  EXPECT_STREQ(rec["TaiKhoanDuocXacThucVoiVNeID"].GetString(), "0");
+  EXPECT_STREQ(rec["NgayNopHoSo"].GetString(), rec["NgayTiepNhan"].GetString());
+  ASSERT_EQ(rec["DinhDanhCHS"].Size(), 1u);
+  EXPECT_STREQ(rec["DinhDanhCHS"][0]["LoaiDinhDanh"].GetString(), "1");
+  EXPECT_TRUE(rec["DSKetNoiCSDL"].IsArray());
+  EXPECT_FALSE(rec.HasMember("GhiChu"));
+  EXPECT_STREQ(sync[1]["data"][0]["TrangThaiHoSo"].GetString(), "9");  // 5 sent as 9
+  auto progress = sent("CapNhatTienDoHoSoMC");
+  ASSERT_EQ(progress.size(), 2u);
+  EXPECT_STREQ(progress[0]["data"][0]["NgayBatDau"].GetString(), "");
+  EXPECT_STREQ(progress[1]["data"][0]["TrangThai"].GetString(), "5");  // the step keeps its status
+}
+
+TEST(DvcqgConfigTest, WrongWireSettingsAreRefusedNamingTheKey) {
+  const std::string base = R"({"base_url":"http://127.0.0.1:1","username":"u","password":{"env":"HOME"},)"
+                           R"("madonvi":"000.00.00.H56",)";
+  for (auto [extra, key] : std::vector<std::pair<std::string, std::string>>{
+           {R"("donvixuly":"id")", "donvixuly"},
+           {R"("auth_path":"auth")", "auth_path"},
+           {R"("session_refused_codes":["expired"])", "session_refused_codes"},
+           {R"("progress_dates":"none")", "progress_dates"},
+           {R"("agency_names":"/nonexistent/names.json")", "agency_names"}}) {
+    auto cfg = ConfigFile::from_string(base + extra + "}", LIENTHONG_SOURCE_DIR);
+    try {
+      validate_config(cfg->root());
+      ADD_FAILURE() << extra << ": expected ConfigError";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
+  auto cfg = ConfigFile::from_string(base + R"("dstcode":"X","extended_fields":true,"ghichu":"omit"})",
+                                     LIENTHONG_SOURCE_DIR);
+  EXPECT_NO_THROW(validate_config(cfg->root()));
 }
 
 }  // namespace

@@ -77,7 +77,11 @@ std::string write_sync_config(const std::string& path, const SyncConfig& c, cons
       "progress_mapping": ")"
                       << src << R"(/mappings/dvcqg/progress.json",
       "transitions": ")"
-                      << src << R"(/mappings/dvcqg/status_transitions.json"}
+                      << src << R"(/mappings/dvcqg/status_transitions.json",
+      "agency_names": ")"
+                      << src << R"(/mappings/dvcqg/agency_names.json",
+      "procedures": ")"
+                      << src << R"(/mappings/procedures.json"}
   },
   "sync": {"source": "one_stop_shop", "destinations": ["dvcqg"], "page_size": )"
                       << c.page_size << R"(, "pull_attempts": 20, "pull_backoff_ms": 20,
