@@ -7,9 +7,11 @@
 //
 //   webhook_bench [--seconds S] [--rounds R] [--prefill-seconds P] [--connections C] [--threads T]
 //                 [--dir DIR]
-//   webhook_bench --url http://127.0.0.1:PORT [--seconds S] [--connections C]
+//   webhook_bench --url http://127.0.0.1:PORT[,http://127.0.0.1:PORT2] [--seconds S] [--connections C]
 //
-// --url loads an already running `lienthong serve` instead (example config:
+// --url loads an already running `lienthong serve` instead; several --url (or one with
+// comma-separated URLs) load several instances at once (e.g. two on one PostgreSQL), the
+// connections split evenly between them, and the rates are their sums (example config:
 // bench/webhooks/serve_bench.json, started with LIENTHONG_BENCH_SECRET set to this
 // program's kSecret). Its baseline is then GET /healthz of that server (200, no store, no
 // body), with the client still building and signing a webhook per request so that client
@@ -36,6 +38,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/webhooks/load_client.hpp"
@@ -70,12 +73,21 @@ std::string request_bytes(const std::string& path, const std::string& key, int t
          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-// --url mode: both loads against another process on loopback.
-int run_against(const std::string& url, int seconds, int connections) {
+// --url mode: both loads against other processes on loopback, each target's connections
+// split between the instances and loaded at once.
+int run_against(const std::vector<std::string>& urls, int seconds, int connections) {
   constexpr std::string_view kPrefix = "http://127.0.0.1:";
-  int port = url.rfind(kPrefix, 0) == 0 ? std::atoi(url.c_str() + kPrefix.size()) : 0;
-  if (port <= 0 || port > 65535) {
-    std::cerr << "--url must be http://127.0.0.1:PORT (loopback, plain HTTP), got '" << url << "'\n";
+  std::vector<uint16_t> ports;
+  for (const auto& url : urls) {
+    int port = url.rfind(kPrefix, 0) == 0 ? std::atoi(url.c_str() + kPrefix.size()) : 0;
+    if (port <= 0 || port > 65535) {
+      std::cerr << "--url must be http://127.0.0.1:PORT (loopback, plain HTTP), got '" << url << "'\n";
+      return 2;
+    }
+    ports.push_back(static_cast<uint16_t>(port));
+  }
+  if (connections < static_cast<int>(ports.size())) {
+    std::cerr << "--connections must be at least the number of URLs\n";
     return 2;
   }
   const std::string key = webhooks::decode_secret(kSecret).value();
@@ -86,18 +98,39 @@ int run_against(const std::string& url, int seconds, int connections) {
   };
   // Ids must not repeat across runs against the same store: a redelivery is not accepted work.
   const int64_t run_id = now_ms();
-  auto make = [&](const std::string& path, bool health) {
-    return [&, path, health](int t, int64_t n) {
-      std::string req = request_bytes(path, key, t, n, now_ms(), run_id);
+  auto make = [&](const std::string& path, bool health, int instance) {
+    return [&, path, health, instance](int t, int64_t n) {
+      // Each instance's threads number their dossiers from their own range.
+      std::string req = request_bytes(path, key, instance * 64 + t, n, now_ms(), run_id);
       if (!health) return req;
       return std::string("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     };
   };
-  auto base = bench::run_load(static_cast<uint16_t>(port), connections, std::chrono::seconds(seconds),
-                              make("/v1/webhooks/dkkd", true));
-  auto real = bench::run_load(static_cast<uint16_t>(port), connections, std::chrono::seconds(seconds),
-                              make("/v1/webhooks/dkkd", false));
-  std::cout << "webhook bench against " << url << ": " << connections << " keep-alive connections, "
+  auto load_all = [&](bool health) {
+    std::vector<bench::LoadResult> parts(ports.size());
+    std::vector<std::thread> loaders;
+    const int per = connections / static_cast<int>(ports.size());
+    for (size_t i = 0; i < ports.size(); ++i) {
+      loaders.emplace_back([&, i] {
+        parts[i] = bench::run_load(ports[i], per, std::chrono::seconds(seconds),
+                                   make("/v1/webhooks/dkkd", health, static_cast<int>(i)));
+      });
+    }
+    for (auto& t : loaders) t.join();
+    bench::LoadResult sum;
+    for (const auto& p : parts) {
+      sum.requests += p.requests;
+      sum.ok += p.ok;
+      sum.errors += p.errors;
+      sum.seconds = std::max(sum.seconds, p.seconds);
+    }
+    return sum;
+  };
+  auto base = load_all(true);
+  auto real = load_all(false);
+  std::string targets;
+  for (const auto& u : urls) targets += (targets.empty() ? "" : " + ") + u;
+  std::cout << "webhook bench against " << targets << ": " << connections << " keep-alive connections, "
             << seconds << " s per target (store settings are the server's config)\n";
   std::cout << "  baseline  GET /healthz (200, no store; client builds and signs a webhook anyway): "
             << static_cast<int64_t>(base.ok_per_second()) << " req/s (" << base.ok << " ok, " << base.errors
@@ -113,7 +146,7 @@ int run_against(const std::string& url, int seconds, int connections) {
 
 int main(int argc, char** argv) {
   int seconds = 5, connections = 16, threads = 2, rounds = 3, prefill_seconds = 0;
-  std::string url;
+  std::vector<std::string> urls;
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("lienthong_webhook_bench_" + std::to_string(::getpid()));
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -130,17 +163,23 @@ int main(int argc, char** argv) {
       prefill_seconds = std::max(0, std::atoi(argv[i + 1]));
     else if (a == "--dir")
       dir = argv[i + 1];
-    else if (a == "--url")
-      url = argv[i + 1];
-    else {
+    else if (a == "--url") {
+      std::string list = argv[i + 1];
+      for (size_t from = 0; from <= list.size();) {
+        size_t comma = list.find(',', from);
+        if (comma == std::string::npos) comma = list.size();
+        if (comma > from) urls.push_back(list.substr(from, comma - from));
+        from = comma + 1;
+      }
+    } else {
       std::cerr << "usage: webhook_bench [--seconds S] [--rounds R] [--prefill-seconds P] [--connections C] "
                    "[--threads T] "
                    "[--dir DIR]\n"
-                   "       webhook_bench --url http://127.0.0.1:PORT [--seconds S] [--connections C]\n";
+                   "       webhook_bench --url http://127.0.0.1:PORT[,...] [--seconds S] [--connections C]\n";
       return 2;
     }
   }
-  if (!url.empty()) return run_against(url, seconds, connections);
+  if (!urls.empty()) return run_against(urls, seconds, connections);
   // Each (round, connection) numbers its dossiers from its own million (an int).
   if ((rounds + 1) * connections > 2000) {
     std::cerr << "webhook_bench: (rounds + 1) x connections must stay within 2000\n";

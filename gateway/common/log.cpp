@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 namespace lienthong::log {
 
 std::string json_escape(const std::string& s) {
@@ -72,8 +74,11 @@ void init(const Options& o) {
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
   }
   logger->set_level(spdlog::level::from_str(o.level));
+  // A killed process (SIGKILL, OOM killer) keeps what it wrote before: warnings and errors
+  // reach the file at once, info and below within kFlushInterval (spdlog's flusher thread).
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  spdlog::flush_every(kFlushInterval);
 }
 
 }  // namespace lienthong::log

@@ -2,6 +2,7 @@
 // into a log line: log a keyed hash (audit::pseudonymise) when correlation is needed.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace lienthong::log {
@@ -12,6 +13,11 @@ struct Options {
   std::string file;            // empty: stderr
 };
 
+// Lines below warn are flushed at least this often; warn and error at once.
+inline constexpr std::chrono::seconds kFlushInterval{1};
+
+// Installs the default logger. What was logged survives a crash of the process: warnings and
+// errors are written through at once, other lines within kFlushInterval.
 void init(const Options& options);
 
 // Escapes a string for embedding in a JSON string literal.

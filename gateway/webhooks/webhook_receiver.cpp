@@ -96,9 +96,28 @@ struct Source {
 using Answer = IntakeAnswer;
 
 // One accepted webhook, from its journal record until it is applied to the store.
+struct IntakeJob;
+
+// Shared store (PostgreSQL): a delivery whose answer is given once `job` is committed.
+// `replay`: a redelivery of the same id that arrived while the job was not yet committed.
+struct CommitWaiter {
+  bool replay = false;
+  std::string body_hash;
+  std::function<void(Outcome)> done;
+};
+
 struct IntakeJob : IntakeRecord {
   uint64_t segment = 0;  // journal segment holding the record
   int attempts = 0;      // failed applies of this job on its own
+  // Shared store: not in the journal; answered when its transaction commits (or 503 when
+  // it cannot be), never applied after its sender was told it failed.
+  bool answer_on_commit = false;
+  bool settled = false;  // committed or given up (guarded by Impl::mu)
+  bool committed = false;
+  // Shared store: the receipt another instance (or an earlier run) stored for this id; it
+  // answers instead of this job's own answer.
+  std::optional<IntakeAnswer> earlier;
+  std::vector<CommitWaiter> waiters;  // guarded by Impl::mu
 };
 
 std::string answer_key(std::string_view source, std::string_view webhook_id) {
@@ -144,12 +163,38 @@ struct WebhookReceiver::Impl {
 
   Impl(WebhooksConfig c, store::Database& d, outbox::Outbox& o, const Clock& cl, int64_t hwm,
        const mapping::CodeResolver* cr)
-      : config(std::move(c)), db(d), outbox(o), clock(cl), high_water_mark_bytes(hwm), codes(cr) {}
+      : config(std::move(c)),
+        db(d),
+        outbox(o),
+        clock(cl),
+        high_water_mark_bytes(hwm),
+        codes(cr),
+        shared_store(d.backend() == "postgresql") {}
+
+  // A store that several gateway instances share (PostgreSQL): a delivery is answered 2xx
+  // only once it is committed there, so that it survives this instance's death, and the
+  // dossier's sequence is decided in that transaction under a per-dossier lock, so that
+  // the order of a dossier's events is the order in which they were acknowledged,
+  // whichever instance took them. The intake journal is then only read at start-up (what
+  // an earlier run on a local store left in it). docs/webhooks.md, "Several instances".
+  const bool shared_store;
 
   Outcome authenticate(const Source& src, const server::Request& req);
   // The outcome; `wait_ticket` > 0 when it may be given only once the journal's group
   // sync has passed that ticket.
-  Outcome receive(std::string_view source_id, const server::Request& req, uint64_t& wait_ticket);
+  Outcome receive(std::string_view source_id, const server::Request& req, uint64_t& wait_ticket,
+                  std::optional<CommitWaiter>& wait_commit, std::shared_ptr<IntakeJob>& wait_job);
+  // Gives the answer to `done`: at once, after the journal's group sync, or after the
+  // commit of the job (shared store).
+  void deliver(std::string_view source_id, const server::Request& req, std::function<void(Outcome)> done);
+  // Shared store: answers `w` now if `job` is settled, else when it is.
+  void await_commit(const std::shared_ptr<IntakeJob>& job, CommitWaiter w);
+  Outcome commit_answer(const IntakeJob& job, const CommitWaiter& w);
+  // Shared store: marks the jobs settled and answers their waiters (outside the lock).
+  void settle(const std::vector<std::shared_ptr<IntakeJob>>& jobs);
+  // Shared store: takes the transaction-scoped lock of every dossier the batch numbers,
+  // in one order for every instance (no deadlock between two appliers).
+  Status lock_dossiers(const std::vector<std::shared_ptr<IntakeJob>>& batch);
   // Gives `out` through `done` once `ticket` is on disk (group sync), or a 503 if it
   // could not be made so.
   void answer_after_sync(uint64_t ticket, Outcome out, std::function<void(Outcome)> done);
@@ -163,7 +208,9 @@ struct WebhookReceiver::Impl {
   Outcome replay(const Answer& earlier, const std::string& webhook_id, const std::string& body_hash);
   // Appends the job to the journal and queues it for the applier; the answer when the
   // same id was taken meanwhile by a concurrent delivery.
-  std::variant<Outcome, Status> intake(std::shared_ptr<IntakeJob> job, const std::string& key);
+  // Shared store: not journaled; a job returned is an earlier one of the same id to wait for.
+  std::variant<Outcome, Status, std::shared_ptr<IntakeJob>> intake(std::shared_ptr<IntakeJob> job,
+                                                                   const std::string& key);
   Status apply_one(IntakeJob& job, int64_t now);
   Status quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now);
   void applier_loop();
@@ -178,7 +225,8 @@ struct WebhookReceiver::Impl {
   std::atomic<int64_t> cached_size{-1};
   std::atomic<int64_t> cached_size_at_ns{0};
 
-  std::mutex mu;  // guards everything below
+  std::mutex mu;                       // guards everything below
+  bool journal_holds_records = false;  // shared store: recovered records not yet retired
   // Answers of accepted jobs until two apply rounds after theirs (then the receipt in the
   // store answers): a delivery that missed the job here has read the store after it.
   std::unordered_map<std::string, Answer> answers;
@@ -191,7 +239,10 @@ struct WebhookReceiver::Impl {
   bool rebuilding_known = false;
   std::unordered_set<uint64_t> known_meanwhile;
   std::deque<std::shared_ptr<IntakeJob>> queue;  // accepted, not applied; journal order
-  size_t in_flight = 0;                          // taken by the applier, not yet committed
+  // Shared store: the queued jobs not yet settled, by answer key (a redelivery meanwhile
+  // waits for the same commit).
+  std::unordered_map<std::string, std::shared_ptr<IntakeJob>> pending;
+  size_t in_flight = 0;  // taken by the applier, not yet committed
   uint64_t round = 0;
   bool stopping = false;
   bool kick = false;      // retry now instead of after the backoff
@@ -333,10 +384,25 @@ Outcome WebhookReceiver::Impl::replay(const Answer& earlier, const std::string& 
   return out;
 }
 
-std::variant<Outcome, Status> WebhookReceiver::Impl::intake(std::shared_ptr<IntakeJob> job,
-                                                            const std::string& key) {
-  std::string record = encode_record(*job);
+std::variant<Outcome, Status, std::shared_ptr<IntakeJob>> WebhookReceiver::Impl::intake(
+    std::shared_ptr<IntakeJob> job, const std::string& key) {
   bool wake = false;
+  if (shared_store) {
+    {
+      std::lock_guard lock(mu);
+      // A concurrent delivery of the same id got here first: wait for its commit.
+      if (auto it = pending.find(key); it != pending.end()) return it->second;
+      job->answer_on_commit = true;
+      pending.emplace(key, job);
+      known.insert(key_hash(key));
+      if (rebuilding_known) known_meanwhile.insert(key_hash(key));
+      queue.push_back(job);
+      wake = queue.size() == 1 || queue.size() == kApplyBatch;
+    }
+    if (wake) apply_cv.notify_one();
+    return Status{};
+  }
+  std::string record = encode_record(*job);
   {
     std::unique_lock lock(mu);
     // A concurrent delivery of the same id got here first.
@@ -384,9 +450,21 @@ Status WebhookReceiver::Impl::apply_one(IntakeJob& job, int64_t now) {
   // The receipt first: it also tells whether the job was applied before (a record read
   // back from the journal after a crash that followed its commit, or the same id accepted
   // twice in a race with its own apply).
+  job.earlier.reset();
   if (Status ins = receipts.insert(receipt_of(job)); !ins.ok()) {
     if (ins.error().kind != ErrorKind::kConflict) return ins;
     LT_ASSIGN_OR_RETURN(auto earlier, receipts.find(job.source, job.webhook_id));
+    if (earlier && job.answer_on_commit) {
+      // Taken before by another instance (or this one, before a restart): its answer is
+      // replayed; a different body is refused (409) without being applied.
+      IntakeAnswer a;
+      a.body_hash = std::move(earlier->body_sha256);
+      a.status = earlier->status;
+      a.outcome = std::move(earlier->outcome);
+      a.body = std::move(earlier->response_body);
+      job.earlier = std::move(a);
+      return {};
+    }
     if (earlier && earlier->body_sha256 != job.answer.body_hash) {
       // Kept, not dropped: an operator sees both versions.
       LT_TRY(
@@ -402,7 +480,16 @@ Status WebhookReceiver::Impl::apply_one(IntakeJob& job, int64_t now) {
     LT_TRY(quarantine.put(source_label, record_key, *job.quarantine, job.body, now));
   } else {
     model::DossierStatusEvent e = *job.event;
+    const bool numbered_here = e.sequence <= 0;
     auto applied = apply_event(dossier_store, outbox, config.notify_url.has_value(), e, now);
+    if (!applied.ok() && applied.error().kind == ErrorKind::kConflict && shared_store && numbered_here) {
+      // The sequence this transaction chose was taken meanwhile by a writer that does not
+      // take the dossier lock (the sync flow): rolled back and numbered again, never
+      // quarantined as a content conflict.
+      return Error(ErrorKind::kStore, "dossier " + e.dossier_code + " sequence " +
+                                          std::to_string(e.sequence) +
+                                          " was taken by a concurrent writer; the transaction is retried");
+    }
     if (!applied.ok() && applied.error().kind == ErrorKind::kConflict) {
       LT_TRY(quarantine.put(source_label, record_key, applied.error(), model::to_json_string(e), now));
     } else if (!applied.ok()) {
@@ -438,7 +525,9 @@ void WebhookReceiver::Impl::applier_loop() {
       std::unique_lock lock(mu);
       apply_cv.wait(lock, [&] { return stopping || !queue.empty(); });
       if (queue.empty()) return;
-      if (queue.size() < kApplyBatch && !stopping && flush_waiters == 0) {
+      // Shared store: the senders wait for the commit, so it starts at once; what arrives
+      // while it runs makes the next batch.
+      if (!shared_store && queue.size() < kApplyBatch && !stopping && flush_waiters == 0) {
         apply_cv.wait_for(lock, kGroupDelay,
                           [&] { return stopping || flush_waiters > 0 || queue.size() >= kApplyBatch; });
       }
@@ -449,14 +538,32 @@ void WebhookReceiver::Impl::applier_loop() {
     }
     int64_t now = clock.now_ms();
     size_t done = batch.size();
-    Status st = db.transaction([&]() -> Status {
-      for (auto& j : batch) LT_TRY(apply_one(*j, now));
-      return {};
-    });
-    if (!st.ok()) {
+    auto apply_all = [&](const std::vector<std::shared_ptr<IntakeJob>>& jobs) {
+      return db.transaction([&]() -> Status {
+        if (shared_store) LT_TRY(lock_dossiers(jobs));
+        for (auto& j : jobs) LT_TRY(apply_one(*j, now));
+        return {};
+      });
+    };
+    Status st = apply_all(batch);
+    // Shared store: a deadlock or sequence collision with another writer is retried.
+    for (int i = 1; shared_store && !st.ok() && i < kAttemptsBeforeQuarantine; ++i) st = apply_all(batch);
+    if (st.ok()) {
+      for (auto& j : batch) j->committed = true;
+    } else {
       done = 0;
       for (auto& j : batch) {
-        Status one = db.transaction([&]() -> Status { return apply_one(*j, now); });
+        Status one = apply_all({j});
+        if (!one.ok() && j->answer_on_commit) {
+          for (int i = 1; !one.ok() && i < kAttemptsBeforeQuarantine; ++i) one = apply_all({j});
+          if (!one.ok()) {
+            // Never acknowledged: its sender is answered 503 and delivers it again.
+            spdlog::warn("webhooks: {} delivery {} could not be committed to the store ({}); answered 503",
+                         j->source, j->webhook_id, one.error().message);
+            ++done;
+            continue;
+          }
+        }
         if (!one.ok() && ++j->attempts >= kAttemptsBeforeQuarantine) {
           spdlog::error("webhooks: {} delivery {} cannot be applied ({}); quarantining it", j->source,
                         j->webhook_id, to_string(one.error().kind));
@@ -467,6 +574,7 @@ void WebhookReceiver::Impl::applier_loop() {
                        one.error().message, backoff.count());
           break;
         }
+        j->committed = true;
         ++done;
       }
     }
@@ -484,7 +592,19 @@ void WebhookReceiver::Impl::applier_loop() {
     in_flight = 0;
     bool failed = done < batch.size();
     if (!failed) backoff = std::chrono::milliseconds(200);
-    if (queue.empty()) {
+    if (shared_store) {
+      // Nothing is appended to the journal; what an earlier run left there is forgotten
+      // once applied.
+      bool retire = journal_holds_records && queue.empty();
+      if (retire) journal_holds_records = false;
+      lock.unlock();
+      if (retire) {
+        if (Status r = journal->retire_all(); !r.ok()) {
+          spdlog::warn("webhooks: cannot start a new intake journal segment: {}", r.error().message);
+        }
+      }
+      settle({batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done)});
+    } else if (queue.empty()) {
       // Under the lock: no delivery can be appended between the check and the new segment.
       if (Status r = journal->retire_all(); !r.ok()) {
         spdlog::warn("webhooks: cannot start a new intake journal segment: {}", r.error().message);
@@ -506,6 +626,89 @@ void WebhookReceiver::Impl::applier_loop() {
   }
 }
 
+Status WebhookReceiver::Impl::lock_dossiers(const std::vector<std::shared_ptr<IntakeJob>>& batch) {
+  std::string codes;
+  for (const auto& j : batch) {
+    if (!j->event || j->event->sequence > 0) continue;  // numbered by its sender: no lock needed
+    codes.append(j->event->dossier_code).push_back('\x1f');
+  }
+  if (codes.empty()) return {};
+  // Transaction-scoped advisory locks, taken in key order (two appliers wanting the same
+  // dossiers wait for each other instead of deadlocking), released at commit. After it,
+  // the next statement's snapshot sees what the last holder committed.
+  auto r = db.query(
+      "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT "
+      "hashtextextended('lienthong.webhooks.dossier:' || c, 0) AS k FROM "
+      "unnest(string_to_array(?::text, chr(31))) AS c WHERE c <> '' ORDER BY k) AS keys) AS locked",
+      {codes});
+  if (!r.ok()) return r.error().context("locking the dossiers of a webhook batch");
+  return {};
+}
+
+Outcome WebhookReceiver::Impl::commit_answer(const IntakeJob& job, const CommitWaiter& w) {
+  if (!job.committed) {
+    return problem(503, "store-unavailable", "Store unavailable",
+                   "the delivery could not be committed to the store; nothing was kept, retry later",
+                   config.retry_after_seconds);
+  }
+  if (w.replay || job.earlier) {
+    return replay(job.earlier ? *job.earlier : job.answer, job.webhook_id,
+                  w.replay ? w.body_hash : job.answer.body_hash);
+  }
+  Outcome out;
+  out.status = job.answer.status;
+  out.reason = job.answer.outcome;
+  out.body = job.answer.body;
+  return out;
+}
+
+void WebhookReceiver::Impl::await_commit(const std::shared_ptr<IntakeJob>& job, CommitWaiter w) {
+  {
+    std::lock_guard lock(mu);
+    if (!job->settled) {
+      job->waiters.push_back(std::move(w));
+      return;
+    }
+  }
+  auto done = std::move(w.done);
+  done(commit_answer(*job, w));
+}
+
+void WebhookReceiver::Impl::settle(const std::vector<std::shared_ptr<IntakeJob>>& jobs) {
+  std::vector<std::pair<std::shared_ptr<IntakeJob>, CommitWaiter>> ready;
+  {
+    std::lock_guard lock(mu);
+    for (const auto& j : jobs) {
+      if (!j->answer_on_commit || j->settled) continue;
+      j->settled = true;
+      if (auto it = pending.find(answer_key(j->source, j->webhook_id));
+          it != pending.end() && it->second == j) {
+        pending.erase(it);
+      }
+      for (auto& w : j->waiters) ready.emplace_back(j, std::move(w));
+      j->waiters.clear();
+    }
+  }
+  for (auto& [j, w] : ready) {
+    auto done = std::move(w.done);
+    done(commit_answer(*j, w));
+  }
+}
+
+void WebhookReceiver::Impl::deliver(std::string_view source_id, const server::Request& req,
+                                    std::function<void(Outcome)> done) {
+  uint64_t ticket = 0;
+  std::optional<CommitWaiter> waiter;
+  std::shared_ptr<IntakeJob> job;
+  Outcome out = receive(source_id, req, ticket, waiter, job);
+  if (job) {
+    waiter->done = std::move(done);
+    return await_commit(job, std::move(*waiter));
+  }
+  if (ticket == 0) return done(std::move(out));
+  answer_after_sync(ticket, std::move(out), std::move(done));
+}
+
 bool WebhookReceiver::Impl::wait_applied(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu);
   kick = true;
@@ -517,7 +720,8 @@ bool WebhookReceiver::Impl::wait_applied(std::chrono::milliseconds timeout) {
 }
 
 Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req,
-                                       uint64_t& wait_ticket) {
+                                       uint64_t& wait_ticket, std::optional<CommitWaiter>& wait_commit,
+                                       std::shared_ptr<IntakeJob>& wait_job) {
   wait_ticket = 0;
   auto it = sources.find(source_id);
   if (it == sources.end()) {
@@ -571,6 +775,15 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
 
   std::string body_hash = sha256_hex(req.body);
   const std::string key = answer_key(sc.id, webhook_id);
+  if (shared_store) {
+    // A redelivery while the first delivery is not yet committed gets that commit's answer.
+    std::lock_guard lock(mu);
+    if (auto it = pending.find(key); it != pending.end()) {
+      wait_job = it->second;
+      wait_commit = CommitWaiter{true, std::move(body_hash), {}};
+      return {};
+    }
+  }
   // A redelivery is answered as before in every case, even when the store is full or
   // this copy of the body is malformed.
   auto earlier = earlier_answer(key, sc.id, webhook_id);
@@ -628,6 +841,11 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
     job->body = req.body;
   }
   auto taken = intake(job, key);
+  if (auto* earlier_job = std::get_if<std::shared_ptr<IntakeJob>>(&taken)) {
+    wait_job = std::move(*earlier_job);
+    wait_commit = CommitWaiter{true, job->answer.body_hash, {}};
+    return {};
+  }
   if (auto* o = std::get_if<Outcome>(&taken)) {
     wait_ticket = job->answer.journal_ticket;
     return std::move(*o);
@@ -638,6 +856,11 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
                    "the delivery could not be recorded (" + std::string(to_string(st.error().kind)) +
                        "); nothing was kept, retry later",
                    config.retry_after_seconds);
+  }
+  if (shared_store) {
+    wait_job = std::move(job);
+    wait_commit = CommitWaiter{false, {}, {}};
+    return {};
   }
   // The job may be applied (by the applier thread) from here on; only its answer is read.
   Outcome out;
@@ -809,6 +1032,7 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
     im.answers.emplace(key, p->answer);
     im.queue.push_back(std::move(p));
   }
+  im.journal_holds_records = !recovered.empty();
   if (!recovered.empty()) {
     spdlog::info("webhooks: {} accepted deliveries from the intake journal are applied to the store first{}",
                  recovered.size() - unreadable,
@@ -842,6 +1066,10 @@ WebhookReceiver::~WebhookReceiver() {
   }
   impl_->apply_cv.notify_all();
   impl_->applier.join();
+  // Shared store: deliveries still waiting for a commit (the store failed until the stop)
+  // are answered 503; they were never acknowledged.
+  std::vector<std::shared_ptr<IntakeJob>> left(impl_->queue.begin(), impl_->queue.end());
+  impl_->settle(left);
 }
 
 std::vector<store::Migration> WebhookReceiver::migrations() {
@@ -849,25 +1077,19 @@ std::vector<store::Migration> WebhookReceiver::migrations() {
 }
 
 Outcome WebhookReceiver::receive(std::string_view source, const server::Request& request) {
-  uint64_t ticket = 0;
-  Outcome out = impl_->receive(source, request, ticket);
-  if (ticket == 0) return out;
-  std::promise<Outcome> synced;
-  auto answer = synced.get_future();
-  impl_->answer_after_sync(ticket, std::move(out), [&synced](Outcome o) { synced.set_value(std::move(o)); });
+  auto answered = std::make_shared<std::promise<Outcome>>();
+  auto answer = answered->get_future();
+  impl_->deliver(source, request, [answered](Outcome o) { answered->set_value(std::move(o)); });
   return answer.get();
 }
 
 void WebhookReceiver::receive_async(std::string_view source, const server::Request& request,
                                     std::function<void(Outcome)> done) {
-  uint64_t ticket = 0;
-  Outcome out = impl_->receive(source, request, ticket);
-  if (ticket == 0) return done(std::move(out));
-  impl_->answer_after_sync(ticket, std::move(out), std::move(done));
+  impl_->deliver(source, request, std::move(done));
 }
 
 bool WebhookReceiver::answers_after_group_sync() const {
-  return impl_->journal->syncs_in_groups();
+  return impl_->shared_store || impl_->journal->syncs_in_groups();
 }
 
 bool WebhookReceiver::wait_applied(std::chrono::milliseconds timeout) {

@@ -3,6 +3,9 @@
 // and only then answers 2xx. One applier thread moves the accepted deliveries, in order,
 // into the store: event, dossier view, outbox messages and receipt in one transaction per
 // batch. Every refusal happens before any write (no side effect).
+// On a store several instances share (PostgreSQL) the answer waits instead for the
+// applier's commit of the delivery, and the dossier's sequence is decided in that
+// transaction under a per-dossier lock: see docs/webhooks.md, "Several instances".
 // Kept free of the HTTP server so that it can be tested without sockets; the component
 // (webhooks_component.cpp) turns Outcome into a server::Response.
 #pragma once
@@ -60,15 +63,17 @@ class WebhookReceiver {
   static std::vector<store::Migration> migrations();
 
   // `source` from the path; the request's headers, body and peer certificate. Returns
-  // once the delivery is durable in the intake journal (or refused).
+  // once the delivery is durable in the intake journal, or committed to a shared store
+  // (or refused).
   Outcome receive(std::string_view source, const server::Request& request);
   // The same, answering through `done` (on this thread or, after the journal's group
   // sync, on its syncing thread) instead of holding this thread until the delivery is on
   // disk. The request is not used after this returns.
   void receive_async(std::string_view source, const server::Request& request,
                      std::function<void(Outcome)> done);
-  // Whether answers wait for a group sync of the journal (journal_fsync): the HTTP route
-  // is then asynchronous, so that the deliveries of many connections share one fdatasync.
+  // Whether answers wait for a group sync of the journal (journal_fsync) or, on a shared
+  // store, for the applier's commit: the HTTP route is then asynchronous, so that the
+  // deliveries of many connections share one fdatasync or one transaction.
   bool answers_after_group_sync() const;
   // Waits until every accepted delivery is applied to the store (tests, benchmarks,
   // operators' tools); false when `timeout` passed first (the store keeps failing).

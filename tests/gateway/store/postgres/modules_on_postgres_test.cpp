@@ -8,6 +8,7 @@
 #include <fstream>
 #include <future>
 #include <iterator>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -546,6 +547,105 @@ TEST_F(ModulesOnPostgres, AWebhookIsStoredQueuedAndAnsweredTheSameWhenRedelivere
   EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
   EXPECT_EQ(box2.counts().value().pending, 1);
   std::filesystem::remove_all(journal);
+}
+
+// Two gateway instances on one database behind a load balancer: each dossier's pushes
+// go to either instance at random, each sent once the previous one was answered 2xx. The
+// answer comes only once the delivery is committed (another connection finds its receipt
+// at once: an instance dying after it loses nothing), and each dossier's events are
+// numbered in the order they were acknowledged, never quarantined as a conflict.
+TEST_F(ModulesOnPostgres, TwoInstancesReceivingOneDossiersPushesStoreThemInTheOrderAcknowledged) {
+  const char* secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  ::setenv("LT_PG_WH_SECRET", secret, 1);
+  ManualClock clock(1'795'000'000'000);  // 2026-11-18
+  auto journals = std::filesystem::temp_directory_path() / ("lt_pg_wh_two_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(journals);
+  auto cfg = ConfigFile::from_string(R"({"store": {"backend": "postgresql",
+      "postgresql": {"conninfo": {"env": "LT_PG_CONNINFO_UNUSED"}}},
+      "webhooks": {"sources": {"dkkd": {
+      "secrets": {"current": {"env": "LT_PG_WH_SECRET"}},
+      "mapping": "mappings/webhooks/dkkd/mapping.json",
+      "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"}}}})",
+                                     LIENTHONG_SOURCE_DIR);
+  auto config = [&](const std::string& name) {
+    webhooks::WebhooksConfig c = webhooks::parse_config(cfg->root().object("webhooks"));
+    c.journal_dir = (journals / name).string();
+    webhooks::apply_store_defaults(c, cfg->root().optional_object("store"));
+    return c;
+  };
+  auto db_b = open(), checker = open();
+  ASSERT_TRUE(db_b && checker);
+  outbox::Outbox box_a(*db_, outbox::Policy{}, clock), box_b(*db_b, outbox::Policy{}, clock);
+  webhooks::WebhookReceiver a(config("a"), *db_, box_a, clock, 0);
+  webhooks::WebhookReceiver b(config("b"), *db_b, box_b, clock, 0);
+  EXPECT_TRUE(a.answers_after_group_sync()) << "the route answers after the commit, asynchronously";
+
+  constexpr int kDossiers = 8, kEvents = 12;
+  std::vector<std::string> codes(kDossiers);
+  std::atomic<int> not_committed_when_answered{0}, refused{0};
+  std::vector<std::thread> senders;
+  for (int d = 0; d < kDossiers; ++d) {
+    senders.emplace_back([&, d] {
+      std::mt19937 rng(static_cast<unsigned>(d) * 7919u + 1);
+      for (int k = 0; k < kEvents; ++k) {
+        sim::ministry::MessageSpec spec;
+        spec.index = 100 + d;
+        // Later pushes carry later status times: the stored order is checked against them.
+        spec.now_ms = clock.now_ms() - (kEvents - k) * 60'000;
+        if (k == 0) codes[static_cast<size_t>(d)] = sim::ministry::dossier_code_for(spec);
+        const std::string id = "msg_two_" + std::to_string(d) + "_" + std::to_string(k);
+        webhooks::WebhookReceiver& to = (rng() % 2) ? a : b;
+        auto out = to.receive("dkkd", signed_webhook(sim::ministry::business_registration_json(spec), id,
+                                                     secret, clock.now_ms() / 1000));
+        if (out.status != 202) {
+          ++refused;
+          continue;
+        }
+        auto receipt = webhooks::Receipts(*checker).find("dkkd", id);
+        if (!receipt.ok() || !*receipt) ++not_committed_when_answered;
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(not_committed_when_answered.load(), 0) << "acknowledged before it was in the shared store";
+  ASSERT_TRUE(a.wait_applied(std::chrono::seconds(20)));
+  ASSERT_TRUE(b.wait_applied(std::chrono::seconds(20)));
+
+  dossiers::DossierStore store(*checker);
+  for (const auto& code : codes) {
+    auto h = store.history(code);
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    ASSERT_EQ(h->size(), static_cast<size_t>(kEvents)) << code;
+    for (size_t i = 0; i < h->size(); ++i) {
+      EXPECT_EQ((*h)[i].sequence, static_cast<int>(i) + 1) << code;
+      if (i > 0) {
+        EXPECT_LT((*h)[i - 1].status_at_ms, (*h)[i].status_at_ms) << code << " event " << i;
+      }
+    }
+  }
+  EXPECT_EQ(dossiers::Quarantine(*checker).count().value(), 0) << "no delivery quarantined as a conflict";
+  EXPECT_EQ(webhooks::Receipts(*checker).count().value(), kDossiers * kEvents);
+  auto dvcqg = checker->query("SELECT COUNT(*) FROM outbox WHERE destination = 'dvcqg'");
+  ASSERT_TRUE(dvcqg.ok());
+  EXPECT_EQ((*dvcqg)[0].i64(0), kDossiers * kEvents) << "one DVCQG message per delivery";
+
+  // A redelivery to the instance that did not take it is answered as the first time, and
+  // stores nothing more.
+  sim::ministry::MessageSpec spec;
+  spec.index = 100;
+  spec.now_ms = clock.now_ms() - kEvents * 60'000;
+  const std::string body = sim::ministry::business_registration_json(spec);
+  auto first = webhooks::Receipts(*checker).find("dkkd", "msg_two_0_0").value();
+  ASSERT_TRUE(first);
+  for (auto* r : {&a, &b}) {
+    auto again = r->receive("dkkd", signed_webhook(body, "msg_two_0_0", secret, clock.now_ms() / 1000));
+    EXPECT_EQ(again.status, 202);
+    EXPECT_EQ(again.body, first->response_body);
+  }
+  EXPECT_EQ(webhooks::Receipts(*checker).count().value(), kDossiers * kEvents);
+  EXPECT_EQ(store.history(codes[0]).value().size(), static_cast<size_t>(kEvents));
+  std::filesystem::remove_all(journals);
 }
 
 TEST_F(ModulesOnPostgres, AQuarantinedWebhookIsRetriedAfterTheTableIsFixed) {
