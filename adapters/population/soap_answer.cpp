@@ -2,7 +2,8 @@
 
 #include <pugixml.hpp>
 
-#include "gateway/common/log.hpp"
+#include "adapters/population/name_key.hpp"
+#include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
 
 namespace lienthong::population::wire {
@@ -79,17 +80,128 @@ Error protocol(std::string what) {
   return Error(ErrorKind::kProtocol, "population database answer: " + what);
 }
 
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// A code as the caller wants it: its name from `table` when names are asked for and the
+// table lists it, the code otherwise.
+std::string named(const std::string& code, const CodeTable* table) {
+  if (!table || code.empty()) return code;
+  const std::string* name = table->name_of(code);
+  return name ? *name : code;
+}
+
+// CongdanCollection directly under Body (as the .NET client reads it) or inside an
+// operation response element.
+pugi::xml_node collection_of(const pugi::xml_node& body) {
+  if (pugi::xml_node c = child(body, "CongdanCollection")) return c;
+  for (pugi::xml_node n = body.first_child(); n; n = n.next_sibling()) {
+    if (n.type() != pugi::node_element) continue;
+    if (pugi::xml_node c = child(n, "CongdanCollection")) return c;
+  }
+  return {};
+}
+
 }  // namespace
 
-std::string build_request(const Query& q) {
-  std::string dob;
-  for (char c : q.date_of_birth) {
-    if (c != '-') dob += c;
+std::string wire_date(std::string_view iso, bool dashed) {
+  if (iso.size() == 4) return "";
+  if (dashed) return std::string(iso);
+  std::string out;
+  for (char c : iso) {
+    if (c != '-') out += c;
   }
-  auto s = [](const std::string& v) { return "\"" + log::json_escape(v) + "\""; };
-  return "{\"HoVaTen\":" + s(q.full_name) + ",\"SoDinhDanh\":" + s(q.personal_id) + ",\"SoCMND\":\"\"" +
-         ",\"NgayThangNam\":" + s(dob) + ",\"MaYeuCau\":" + s(q.request_id) +
-         ",\"MaCanBo\":" + s(q.official_code) + ",\"MaDVC\":" + s(q.service_code) + "}";
+  return out;
+}
+
+std::string build_soap_request(const Query& q, const RequestSettings& s) {
+  const std::string& service = q.service_code.empty() ? s.default_service_code : q.service_code;
+  auto el = [](std::string_view name, std::string_view value) {
+    return "<qldc:" + std::string(name) + ">" + xml_escape(value) + "</qldc:" + std::string(name) + ">";
+  };
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+      "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:qldc=\"";
+  out += kNamespace;
+  out += "\"><soapenv:Header/><soapenv:Body><qldc:";
+  out += kOperation;
+  out += ">";
+  out += el("MaYeuCau", q.request_id) + el("MaDVC", service) + el("MaTichHop", s.integration_code) +
+         el("MaCanBo", q.official_code) + el("SoDinhDanh", q.personal_id) +
+         el("HoVaTen", wire_name(q.full_name));
+  std::string date = wire_date(q.date_of_birth, s.dashed_date);
+  out += "<qldc:NgayThangNamSinh>" +
+         (date.empty() ? el("Nam", q.date_of_birth.substr(0, 4)) : el("NgayThangNam", date)) +
+         "</qldc:NgayThangNamSinh>";
+  out += "</qldc:";
+  out += kOperation;
+  out += "></soapenv:Body></soapenv:Envelope>";
+  return out;
+}
+
+std::string build_adapter_request(const Query& q, const RequestSettings& s) {
+  const std::string& service = q.service_code.empty() ? s.default_service_code : q.service_code;
+  std::string date = wire_date(q.date_of_birth, s.dashed_date);
+  std::string year = date.empty() ? q.date_of_birth.substr(0, 4) : std::string();
+  std::string out = "{";
+  auto put = [&](std::string_view key, std::string_view value) {
+    if (out.size() > 1) out += ',';
+    json::append_string(out, key);
+    out += ':';
+    json::append_string(out, value);
+  };
+  put("HoVaTen", wire_name(q.full_name));
+  put("SoDinhDanh", q.personal_id);
+  put("SoCMND", "");
+  put("NgayThangNam", date);
+  put("Nam", year);
+  put("MaTichHop", s.integration_code);
+  put("MaDVC", service);
+  put("MaCanBo", q.official_code);
+  put("MaYeuCau", q.request_id);
+  return out + "}";
+}
+
+Result<std::string> unwrap_adapter_answer(std::string_view text) {
+  if (text.size() > kMaxAnswerBytes)
+    return protocol("larger than " + std::to_string(kMaxAnswerBytes) + " bytes");
+  auto doc = json::parse(text, "population adapter answer");
+  if (!doc.ok() || !doc->IsObject()) return protocol("the adapter's answer is not a JSON object");
+  const rapidjson::Value* code = json::member(*doc, "error_code");
+  const rapidjson::Value* message = json::member(*doc, "message");
+  if (!code || !(code->IsString() || code->IsInt64()))
+    return protocol("the adapter's answer has no error_code");
+  if (!message || !message->IsString()) return protocol("the adapter's answer has no message text");
+  std::string_view msg(message->GetString(), message->GetStringLength());
+  // A SOAP answer (found, not found or a fault) is read whatever error_code says.
+  if (msg.find("Envelope") != std::string_view::npos) return std::string(msg);
+  std::string c = code->IsString() ? std::string(code->GetString()) : std::to_string(code->GetInt64());
+  bool zero = !c.empty() && c.find_first_not_of('0') == std::string::npos;
+  if (zero) return protocol("the adapter answered error_code 0 without a SOAP answer in message");
+  Error e(ErrorKind::kServer, "population adapter answered error_code " + c.substr(0, 40));
+  e.code = c.substr(0, 40);
+  return e;
 }
 
 std::optional<std::string> iso_date_from_wire(std::string_view s) {
@@ -110,7 +222,7 @@ std::optional<std::string> iso_date_from_wire(std::string_view s) {
   return std::nullopt;
 }
 
-Result<Answer> parse_answer(std::string_view xml, std::string_view expected_id) {
+Result<Answer> parse_answer(std::string_view xml, std::string_view expected_id, const AnswerSettings& s) {
   if (xml.size() > kMaxAnswerBytes)
     return protocol("larger than " + std::to_string(kMaxAnswerBytes) + " bytes");
   pugi::xml_document doc;
@@ -126,13 +238,14 @@ Result<Answer> parse_answer(std::string_view xml, std::string_view expected_id) 
   if (!body) return protocol("no Envelope/Body");
   if (pugi::xml_node fault = child(body, "Fault")) {
     std::string code = trimmed(text_of(child(fault, "detail"), "MaLoi"));
-    if (code == kMismatchCode) return Answer{Outcome::kMismatch, {}, 1};
+    if (!s.mismatch_fault_code.empty() && code == s.mismatch_fault_code)
+      return Answer{Outcome::kMismatch, {}, 1};
     Error e(ErrorKind::kServer, "population database answered a SOAP Fault" +
                                     (code.empty() ? std::string() : " with MaLoi " + code.substr(0, 40)));
     e.code = code.substr(0, 40);
     return e;
   }
-  pugi::xml_node coll = child(body, "CongdanCollection");
+  pugi::xml_node coll = collection_of(body);
   if (!coll) return protocol("no Body/CongdanCollection");
   pugi::xml_node cd = child(coll, "CongDan");
   if (!cd) return Answer{Outcome::kNotFound, {}, 1};
@@ -152,18 +265,30 @@ Result<Answer> parse_answer(std::string_view xml, std::string_view expected_id) 
   read_name(name, r.family_name, r.middle_name, r.given_name);
   std::string g = trimmed(text_of(cd, "GioiTinh"));
   r.gender = g == "1" ? "male" : g == "2" ? "female" : "unknown";
-  std::string dob = trimmed(text_of(cd, "NgayThangNamSinh"));
+  pugi::xml_node birth = child(cd, "NgayThangNamSinh");
+  if (!birth) return protocol("CongDan has no NgayThangNamSinh");
+  pugi::xml_node full = child(birth, "NgayThangNam");
+  pugi::xml_node year = child(birth, "Nam");
+  if (!full && !year) return protocol("CongDan/NgayThangNamSinh has neither NgayThangNam nor Nam");
+  std::string dob = trimmed(full ? std::string(full.child_value()) : std::string());
+  if (dob.empty()) {
+    dob = trimmed(year ? std::string(year.child_value()) : std::string());
+    if (dob.size() != 4) return protocol("CongDan/NgayThangNamSinh/Nam is not a yyyy year");
+  }
   auto iso = iso_date_from_wire(dob);
-  if (!iso) return protocol("CongDan/NgayThangNamSinh is not a yyyyMMdd date");
+  if (!iso) return protocol("CongDan/NgayThangNamSinh/NgayThangNam is not a yyyyMMdd date");
   r.date_of_birth = *iso;
-  r.ethnicity = trimmed(text_of(cd, "DanToc"));
-  r.religion = trimmed(text_of(cd, "TonGiao"));
-  r.nationality = trimmed(text_of(cd, "QuocTich"));
+  const CodeTables* t = s.names.get();
+  r.ethnicity = named(trimmed(text_of(cd, "DanToc")), t ? &t->ethnicity : nullptr);
+  r.religion = named(trimmed(text_of(cd, "TonGiao")), t ? &t->religion : nullptr);
+  r.nationality = named(trimmed(text_of(cd, "QuocTich")), t ? &t->nationality : nullptr);
   r.hometown = read_address(child(cd, "QueQuan"));
   r.permanent_address = read_address(child(cd, "ThuongTru"));
   r.current_address = read_address(child(cd, "NoiOHienTai"));
   if (pugi::xml_node ch = child(cd, "ChuHo")) {
-    if (auto p = read_person(ch)) r.household_head = model::HouseholdHead{trimmed(text_of(ch, "QuanHe")), *p};
+    if (auto p = read_person(ch))
+      r.household_head =
+          model::HouseholdHead{named(trimmed(text_of(ch, "QuanHe")), t ? &t->relation : nullptr), *p};
   }
   r.father = read_person(child(cd, "Cha"));
   r.mother = read_person(child(cd, "Me"));

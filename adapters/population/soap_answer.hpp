@@ -1,35 +1,66 @@
-// Wire format of the population database as public client code shows it (no official
-// specification is public, so this file is the one place to change when one is):
-//   request  (JSON): {HoVaTen, SoDinhDanh, SoCMND, NgayThangNam, MaYeuCau, MaCanBo, MaDVC}
-//   answer   (SOAP 1.1 XML): Envelope/Body/CongdanCollection/CongDan with SoDinhDanh,
-//            HoVaTen{Ho, ChuDem, Ten}, GioiTinh, NgayThangNamSinh, DanToc, TonGiao,
-//            QuocTich, QueQuan, ThuongTru, NoiOHienTai (each {MaTinhThanh, MaQuanHuyen,
-//            MaPhuongXa, ChiTiet}), ChuHo{QuanHe, SoDinhDanh, HoVaTen}, Cha, Me, VoChong.
-// Assumptions, stated because nothing public settles them:
-//  - dates travel as yyyyMMdd (yyyy or yyyyMM when only that is recorded);
-//  - GioiTinh is 1 (nam, male) or 2 (nữ, female);
-//  - an empty CongdanCollection means no citizen has that number;
-//  - a SOAP Fault whose detail/MaLoi is "DL_KHONG_KHOP" means the number exists but the
-//    name or date of birth do not match; any other fault is an upstream error.
+// Wire format of the population database (CSDLQG về dân cư), operation
+// TraCuuThongTinCongDan, as its public clients speak it. docs/contracts/population.md is
+// the contract (every field, its source, and the assumptions where none is public); this
+// file is the one place that follows it.
+//   request, route "soap": SOAP 1.1, namespace http://dancuquocgia.bca, elements in the
+//            order OpenCPS sends them: MaYeuCau, MaDVC, MaTichHop, MaCanBo, SoDinhDanh,
+//            HoVaTen, NgayThangNamSinh{NgayThangNam}.
+//   request, route "json_adapter": the provincial adapter's JSON {HoVaTen, SoDinhDanh,
+//            SoCMND, NgayThangNam, Nam, MaTichHop, MaDVC, MaCanBo, MaYeuCau}; its answer
+//            is {error_code, message} with the SOAP answer as text in message.
+//   answer:  Envelope/Body/CongdanCollection/CongDan with SoDinhDanh,
+//            HoVaTen{Ho, ChuDem, Ten}, GioiTinh, NgayThangNamSinh{NgayThangNam | Nam},
+//            DanToc, TonGiao, QuocTich (codes), QueQuan/ThuongTru/NoiOHienTai {MaTinhThanh,
+//            MaQuanHuyen, MaPhuongXa, ChiTiet}, ChuHo{QuanHe, SoDinhDanh, HoVaTen}, Cha, Me,
+//            VoChong (HoVaTen structured or as one text).
 // Element names are matched by local name, whatever namespace prefix the answer uses.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "adapters/population/code_tables.hpp"
 #include "adapters/population/population_registry.hpp"
 
 namespace lienthong::population::wire {
 
 inline constexpr size_t kMaxAnswerBytes = 256 * 1024;
+inline constexpr char kNamespace[] = "http://dancuquocgia.bca";
+inline constexpr char kOperation[] = "TraCuuThongTinCongDan";
+// No public source: the fault code lienthong reads as "the number exists but name or
+// date of birth differ" (RegistryOptions::mismatch_fault_code).
 inline constexpr char kMismatchCode[] = "DL_KHONG_KHOP";
 
-std::string build_request(const Query& q);
+// What the request needs beyond the query (from RegistryOptions).
+struct RequestSettings {
+  std::string integration_code;      // MaTichHop
+  std::string default_service_code;  // MaDVC when the query has none
+  bool dashed_date = false;          // NgayThangNam as yyyy-MM-dd instead of yyyyMMdd
+};
+
+struct AnswerSettings {
+  std::string mismatch_fault_code = kMismatchCode;  // empty: every fault is an error
+  // When set, DanToc, TonGiao, QuocTich and ChuHo/QuanHe reach the record as names
+  // (a code the table lacks stays a code); when null, as codes.
+  std::shared_ptr<const CodeTables> names;
+};
+
+// The date as the request carries it in NgayThangNam ("" for a year-only date, which
+// goes in Nam on the JSON route).
+std::string wire_date(std::string_view iso, bool dashed);
+std::string build_soap_request(const Query& q, const RequestSettings& s);
+std::string build_adapter_request(const Query& q, const RequestSettings& s);
+
+// The SOAP text inside the provincial adapter's {error_code, message}. Errors are
+// kProtocol (not that shape) or kServer (error_code not 0 and no SOAP answer).
+Result<std::string> unwrap_adapter_answer(std::string_view json);
 
 // Parses a SOAP answer for `expected_id`. Errors are kProtocol (unreadable, or a record
 // for another number) or kServer (a fault other than a mismatch); their messages name the
 // element that was wrong, never its content.
-Result<Answer> parse_answer(std::string_view xml, std::string_view expected_id);
+Result<Answer> parse_answer(std::string_view xml, std::string_view expected_id, const AnswerSettings& s = {});
 
 // yyyyMMdd / yyyyMM / yyyy → YYYY-MM-DD / YYYY-MM / YYYY; nullopt if malformed.
 std::optional<std::string> iso_date_from_wire(std::string_view s);

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
                   "api_key_sha256": [")" +
                     lt::audit::sha256_hex(kApiKey) + R"("],
                   "rate_limit": {"per_minute": 1000000, "burst": 100000}}],
-    "upstream": {"url": ")" +
+    "upstream": {"integration_code": "037", "default_service_code": "1.000000", "url": ")" +
                     base + R"(/csdlqgdc/1.0/congdan/tracuu", "timeout_ms": 5000,
                  "token": {"token_url": ")" +
                     base + R"(/token", "client_id": "bench",
@@ -105,8 +105,8 @@ int main(int argc, char** argv) {
     lt::http::ClientRequest r;
     r.method = "POST";
     r.url = base + "/csdlqgdc/1.0/congdan/tracuu";
-    r.headers = {{"Content-Type", "application/json; charset=utf-8"}, {"Accept", "text/xml"}};
-    r.body = lt::population::wire::build_request(q);
+    r.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"Accept", "text/xml"}};
+    r.body = lt::population::wire::build_soap_request(q, {"037", "1.000000", false});
     auto resp = tokens.send(r);
     // Parse as the adapter does, so that both paths include reading the answer.
     return resp.ok() && resp->status == 200 &&

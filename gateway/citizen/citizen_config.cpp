@@ -46,6 +46,7 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
 
   auto purposes = s.array_of_objects("purposes");
   if (purposes.empty()) s.fail("purposes", "list at least one purpose with the fields it may receive");
+  bool purpose_without_service = false;
   for (auto& p : purposes) {
     p.allow_only({"name", "fields", "service_code", "description"});
     Purpose purpose;
@@ -58,6 +59,7 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     if (fields.empty()) p.fail("fields", "list the fields this purpose may receive");
     purpose.fields = {fields.begin(), fields.end()};
     purpose.service_code = p.string_or("service_code", "");
+    purpose_without_service = purpose_without_service || purpose.service_code.empty();
     purpose.description = p.string_or("description", "");
     try {
       c.purposes.add(std::move(purpose));
@@ -126,6 +128,10 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
   up_keys.push_back("client");
   up.allow_only(up_keys);
   c.upstream = population::RegistryOptions::from_config(up);
+  if (purpose_without_service && c.upstream.default_service_code.empty()) {
+    // The population database refuses an empty MaDVC.
+    up.fail("default_service_code", "a purpose has no service_code; set the MaDVC to send for it here");
+  }
   return c;
 }
 

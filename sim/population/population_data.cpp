@@ -106,10 +106,10 @@ constexpr std::array kMaleGiven = {"An",    "Bình",  "Cường", "Dũng", "Hả
 constexpr std::array kFemaleGiven = {"Anh",  "Chi",   "Hà",  "Hạnh", "Hoa",   "Hương",
                                      "Lan",  "Linh",  "Mai", "Nga",  "Ngọc",  "Phương",
                                      "Thảo", "Trang", "Vy",  "Yến",  "Huyền", "Nhung"};
-constexpr std::array kEthnicities = {"Kinh", "Kinh", "Kinh",  "Kinh",   "Kinh", "Kinh", "Kinh",  "Kinh",
-                                     "Tày",  "Thái", "Mường", "Khơ Me", "Hoa",  "Nùng", "H'Mông"};
+constexpr std::array kEthnicities = {"Kinh", "Kinh", "Kinh",  "Kinh",   "Kinh", "Kinh", "Kinh", "Kinh",
+                                     "Tày",  "Thái", "Mường", "Khơ-me", "Hoa",  "Nùng", "HMông"};
 constexpr std::array kReligions = {"Không", "Không",     "Không",     "Không",   "Không",
-                                   "Không", "Phật giáo", "Công giáo", "Cao Đài", "Tin lành"};
+                                   "Không", "Phật giáo", "Công giáo", "Cao đài", "Tin lành"};
 
 class Generator {
  public:

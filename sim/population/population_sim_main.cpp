@@ -27,7 +27,10 @@ std::unique_ptr<server::HttpServer> serve(PopulationSim& sim, const server::Serv
   auto handler = [&sim](server::Request& req) {
     // The sample endpoint reads its limit from the query string.
     const std::string& path = req.path == "/_sim/population/citizens" ? req.target : req.path;
-    auto r = sim.handle(req.method, path, req.header("authorization").value_or(""), req.body);
+    std::string auth = req.header("authorization").value_or("");
+    std::string lgsp = req.header("lgspaccesstoken").value_or("");
+    std::string hash = req.header("authhash").value_or("");
+    auto r = sim.handle(req.method, path, PopulationSim::Headers{auth, lgsp, hash}, req.body);
     server::Response resp;
     resp.status = r.status;
     resp.headers.push_back({"Content-Type", r.content_type});
@@ -35,6 +38,7 @@ std::unique_ptr<server::HttpServer> serve(PopulationSim& sim, const server::Serv
     return resp;
   };
   server->route("POST", sim.options().lookup_path, handler);
+  server->route("POST", sim.options().adapter_path, handler);
   server->route("POST", "/token", handler);
   server->route("POST", "/_sim/population/control", handler);
   server->route("GET", "/_sim/population/citizens", handler);
@@ -70,16 +74,22 @@ int run_population_sim(const std::vector<std::string>& args) {
         options.client_id = value();
       else if (a == "--client-secret")
         options.client_secret = value();
-      else if (a == "--latency-ms")
+      else if (a == "--lgsp-access-token")
+        options.lgsp_access_token = value();
+      else if (a == "--auth-hash") {
+        for (auto& h : split(value())) options.auth_hashes.insert(h);
+      } else if (a == "--latency-ms")
         latency = std::stoi(value());
       else if (a == "--outage")
         outage = true;
       else if (a == "--help") {
         std::cout << "usage: lienthong-sim population [--address A] [--port N] [--seed S] [--households N]\n"
-                     "  [--token T1,T2] [--client-id ID --client-secret S] [--latency-ms N] [--outage]\n"
+                     "  [--token T1,T2] [--client-id ID --client-secret S] [--lgsp-access-token T]\n"
+                     "  [--auth-hash H1,H2] [--latency-ms N] [--outage]\n"
                      "Serves POST "
-                  << options.lookup_path
-                  << " (Bearer token required), POST /token when a\n"
+                  << options.lookup_path << " (SOAP) and POST " << options.adapter_path
+                  << " (JSON adapter; Bearer token required,\n"
+                     "lgspaccesstoken/AuthHash headers when given), POST /token when a\n"
                      "client id is given, GET /_sim/population/citizens?limit=N and POST "
                      "/_sim/population/control.\n";
         return 0;

@@ -99,7 +99,9 @@ TEST(CitizenServe, RealBinariesAnswerLookupsAndLogNoCitizenData) {
       "accounts": [{"id": "motcua", "official": "CB-1", "agency": "H26", "purposes": ["residence_check"],
                     "api_key_sha256": [")" + audit::sha256_hex("serve-test-key") +
                                                R"("]}],
-      "upstream": {"url": ")" + base + R"(/csdlqgdc/1.0/congdan/tracuu", "timeout_ms": 3000,
+      "upstream": {"integration_code": "037", "default_service_code": "1.000000",
+                   "code_tables_dir": ")" LIENTHONG_SOURCE_DIR R"(/mappings/citizen",
+                   "url": ")" + base + R"(/csdlqgdc/1.0/congdan/tracuu", "timeout_ms": 3000,
                    "token": {"token_url": ")" + base +
                                                R"(/token", "client_id": "lienthong",
                              "client_secret": {"env": "LT_SERVE_TEST_NGSP"}}}}})";

@@ -51,7 +51,8 @@ inline std::string config_json(const std::string& extra_enumeration = "") {
     ],
     "enumeration": {"threshold": 3, "window_seconds": 600, "flag_seconds": 3600, "slow_interval_seconds": 60)" +
          extra_enumeration + R"(},
-    "upstream": {"url": "http://127.0.0.1:1/csdlqgdc/1.0/congdan/tracuu", "timeout_ms": 2000}
+    "upstream": {"integration_code": "037", "default_service_code": "1.000000",
+                 "url": "http://127.0.0.1:1/csdlqgdc/1.0/congdan/tracuu", "timeout_ms": 2000}
   })";
 }
 

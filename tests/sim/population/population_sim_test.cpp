@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "adapters/population/name_key.hpp"
 #include "adapters/population/soap_answer.hpp"
 #include "gateway/citizen/personal_id.hpp"
 #include "gateway/common/json.hpp"
+#include "gateway/common/text.hpp"
 
 namespace lienthong::sim::population {
 namespace {
@@ -16,13 +21,44 @@ SimOptions options() {
   return o;
 }
 
+// The SOAP request as the population adapter forms it (docs/contracts/population.md).
 std::string request(const model::CitizenRecord& c, const std::string& name, const std::string& dob) {
-  std::string compact;
-  for (char ch : dob) {
-    if (ch != '-') compact += ch;
+  lienthong::population::Query q{c.personal_id, name, dob, "r1", "CB", "x"};
+  return lienthong::population::wire::build_soap_request(q, {"037", "", false});
+}
+
+std::string golden(const std::string& name) {
+  std::ifstream in(std::string(LIENTHONG_SOURCE_DIR "/tests/adapters/population/golden/") + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string squeezed(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      while (i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t')) ++i;
+      continue;
+    }
+    out += text[i];
   }
-  return R"({"HoVaTen":")" + name + R"(","SoDinhDanh":")" + c.personal_id +
-         R"(","SoCMND":"","NgayThangNam":")" + compact + R"(","MaYeuCau":"r1","MaCanBo":"CB","MaDVC":"x"})";
+  return out;
+}
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+  auto pos = s.find(from);
+  if (pos == std::string::npos) throw std::runtime_error("golden file lacks " + from);
+  return s.replace(pos, from.size(), to);
+}
+
+// The golden request with a simulated citizen's identity in it.
+std::string golden_request_for(const model::CitizenRecord& c, const std::string& file = "request.soap.xml") {
+  std::string dob =
+      c.date_of_birth.substr(0, 4) + c.date_of_birth.substr(5, 2) + c.date_of_birth.substr(8, 2);
+  std::string g = replaced(golden(file), "001090012345", c.personal_id);
+  g = replaced(g, "NGUYENVANAN", lienthong::population::wire_name(c.full_name()));
+  return replaced(g, "19900517", dob);
 }
 
 TEST(Population, IsDeterministicForASeedAndDiffersAcrossSeeds) {
@@ -171,6 +207,92 @@ TEST(PopulationSim, IssuesBearerTokensToItsClientAndAcceptsThem) {
   auto form = sim.handle("POST", "/token", "",
                          "grant_type=client_credentials&client_id=lienthong&client_secret=s3cret");
   EXPECT_EQ(form.status, 200);
+}
+
+TEST(PopulationContract, SimulatorAcceptsTheGoldenRequests) {
+  PopulationSim sim(options());
+  const auto& c = sim.population().citizens()[7];
+  auto soap = sim.handle("POST", sim.options().lookup_path, "Bearer tok", golden_request_for(c));
+  ASSERT_EQ(soap.status, 200) << soap.body;
+  auto parsed = lienthong::population::wire::parse_answer(soap.body, c.personal_id);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->outcome, lienthong::population::Outcome::kFound);
+  EXPECT_EQ(parsed->record.date_of_birth, c.date_of_birth);
+
+  auto adapter = sim.handle("POST", sim.options().adapter_path, "Bearer tok",
+                            golden_request_for(c, "request.adapter.json"));
+  ASSERT_EQ(adapter.status, 200) << adapter.body;
+  EXPECT_EQ(adapter.content_type, "application/json");
+  auto doc = json::parse(adapter.body);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(*json::get_string(*doc, "error_code"), "0");
+  EXPECT_EQ(*json::get_string(*doc, "message"), soap.body);
+}
+
+TEST(PopulationContract, SimulatorRefusesRequestsThatBreakTheContract) {
+  PopulationSim sim(options());
+  const auto& c = sim.population().citizens()[7];
+  std::string good = golden_request_for(c);
+  std::string name = lienthong::population::wire_name(c.full_name());
+  std::string dob =
+      c.date_of_birth.substr(0, 4) + c.date_of_birth.substr(5, 2) + c.date_of_birth.substr(8, 2);
+  std::vector<std::pair<std::string, std::string>> broken = {
+      {"HoVaTen", replaced(good, ">" + name + "<", ">" + c.full_name() + "<")},  // as typed
+      {"HoVaTen", replaced(good, ">" + name + "<", ">" + lienthong::ascii_lower(name) + "<")},
+      {"MaDVC", replaced(good, "<qldc:MaDVC>1.001612</qldc:MaDVC>", "<qldc:MaDVC></qldc:MaDVC>")},
+      {"MaTichHop", replaced(good, "<qldc:MaTichHop>037</qldc:MaTichHop>", "")},
+      {"MaCanBo", replaced(good, "<qldc:MaCanBo>CB-0001</qldc:MaCanBo>", "")},
+      {"namespace", replaced(good, "http://dancuquocgia.bca", "http://example.org/other")},
+      {"NgayThangNamSinh",
+       replaced(good, "<qldc:NgayThangNam>" + dob + "<", "<qldc:NgayThangNam>" + c.date_of_birth + "<")},
+  };
+  for (auto& [field, body] : broken) {
+    auto r = sim.handle("POST", sim.options().lookup_path, "Bearer tok", body);
+    EXPECT_EQ(r.status, 400) << field;
+    EXPECT_NE(r.body.find(field), std::string::npos) << field << ": " << r.body;
+  }
+  // The old JSON request on the SOAP route.
+  auto old =
+      R"({"HoVaTen":"x","SoDinhDanh":"1","NgayThangNam":"19900101","MaYeuCau":"r","MaCanBo":"c","MaDVC":""})";
+  EXPECT_EQ(sim.handle("POST", sim.options().lookup_path, "Bearer tok", old).status, 400);
+}
+
+TEST(PopulationContract, SimulatorAnswersInThePublishedShapeWithCodes) {
+  model::CitizenRecord r;
+  r.personal_id = "001090012345";
+  r.family_name = "Nguyễn";
+  r.middle_name = "Văn";
+  r.given_name = "An";
+  r.gender = "male";
+  r.date_of_birth = "1990-05-17";
+  r.ethnicity = "Kinh";
+  r.religion = "Không";
+  r.nationality = "Việt Nam";
+  r.hometown = {"34", "338", "12469", "thôn Đông"};
+  r.permanent_address = {"01", "001", "00001", "Số 12, phố Quán Thánh"};
+  r.current_address = {"01", "005", "00157", "Số 3, đường Cầu Giấy"};
+  r.household_head = model::HouseholdHead{"Chủ hộ", {"001090012345", "Nguyễn Văn An"}};
+  r.father = model::PersonRef{"001060000001", "Nguyễn Văn Bình"};
+  r.mother = model::PersonRef{"034162000002", "Trần Thị Lan"};
+  EXPECT_EQ(soap_found(r), squeezed(golden("answer.found.xml")));
+  EXPECT_EQ(soap_not_found(), squeezed(golden("answer.not_found.xml")));
+  EXPECT_EQ(soap_fault("DL_KHONG_KHOP", "identity data do not match"),
+            squeezed(golden("answer.mismatch.xml")));
+  EXPECT_EQ(adapter_wrap("0", soap_found(r)), squeezed(golden("answer.adapter_found.json")));
+}
+
+TEST(PopulationSim, RequiresLgspHeadersWhenConfigured) {
+  SimOptions o = options();
+  o.lgsp_access_token = "lgsp-token";
+  o.auth_hashes = {"Y2IxOnB3"};
+  PopulationSim sim(o);
+  const auto& c = sim.population().citizens()[0];
+  auto body = request(c, c.full_name(), c.date_of_birth);
+  using H = PopulationSim::Headers;
+  EXPECT_EQ(sim.handle("POST", o.lookup_path, H{"Bearer tok", "", "Y2IxOnB3"}, body).status, 401);
+  EXPECT_EQ(sim.handle("POST", o.lookup_path, H{"Bearer tok", "lgsp-token", ""}, body).status, 403);
+  EXPECT_EQ(sim.handle("POST", o.lookup_path, H{"Bearer tok", "lgsp-token", "other"}, body).status, 403);
+  EXPECT_EQ(sim.handle("POST", o.lookup_path, H{"Bearer tok", "lgsp-token", "Y2IxOnB3"}, body).status, 200);
 }
 
 }  // namespace

@@ -188,7 +188,7 @@ TEST(LookupEndpointTls, ClientCertificatesIdentifyAccountsBySubjectOrFingerprint
             {"id": "bo-tu-phap", "official": "CB-2", "agency": "BTP", "purposes": ["family_check"],
              "client_cert_sha256": [")" +
           fp + R"("]}],
-          "upstream": {"url": ")" +
+          "upstream": {"integration_code": "037", "default_service_code": "1.000000", "url": ")" +
           base + R"(/csdlqgdc/1.0/congdan/tracuu",
                        "token": {"token_url": ")" +
           base + R"(/token", "client_id": "lienthong-h26",
