@@ -151,7 +151,7 @@ Result<Confirmation> parse_confirmation(std::string_view body, std::string_view 
   Confirmation c;
   LT_ASSIGN_OR_RETURN(c.message_type, req_string(v, "LoaiBanTin", what));
   LT_ASSIGN_OR_RETURN(c.error_code, req_string(v, "MaLoi", what));
-  LT_ASSIGN_OR_RETURN(c.partner_code, opt_string(v, "MaDoiTac", what));
+  LT_ASSIGN_OR_RETURN(c.partner_code, req_string(v, "MaDoiTac", what));
   LT_ASSIGN_OR_RETURN(c.partner_ref, req_string(v, "MaThamChieu", what));
   if (c.partner_ref.empty()) return field_error(what, "MaThamChieu is empty");
   LT_ASSIGN_OR_RETURN(c.amount, amount_of(v, "SoTien", what, true));

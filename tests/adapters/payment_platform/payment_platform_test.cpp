@@ -97,11 +97,12 @@ TEST(PaymentConfirmation, WrongSecretAlteredFieldOrMissingChecksumIsRefused) {
 
 TEST(PaymentConfirmation, MalformedBodiesAreRefusedWithTheField) {
   EXPECT_EQ(parse_confirmation("not json", "s").error().kind, ErrorKind::kParse);
-  auto no_ref = parse_confirmation(R"({"LoaiBanTin":"CONFIRM","MaLoi":"00","SoTien":5})", "s");
+  auto no_ref =
+      parse_confirmation(R"({"LoaiBanTin":"CONFIRM","MaLoi":"00","MaDoiTac":"H12","SoTien":5})", "s");
   ASSERT_FALSE(no_ref.ok());
   EXPECT_NE(no_ref.error().message.find("MaThamChieu"), std::string::npos);
   auto frac = parse_confirmation(
-      R"({"LoaiBanTin":"CONFIRM","MaLoi":"00","MaThamChieu":"T","SoTien":500.5,"MaTienTe":"VND","ThoiGianGD":"20261102103000"})",
+      R"({"LoaiBanTin":"CONFIRM","MaLoi":"00","MaDoiTac":"H12","MaThamChieu":"T","SoTien":500.5,"MaTienTe":"VND","ThoiGianGD":"20261102103000"})",
       "s");
   ASSERT_FALSE(frac.ok());
   EXPECT_NE(frac.error().message.find("SoTien"), std::string::npos);
