@@ -47,11 +47,12 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
               "recovered by one QUERY per open INIT of payment_platform.init_ledger (see "
               "docs/contracts/payment_platform.md)");
     }
-    std::vector<std::string> keys = {"secret",      "callback_path", "base_url",     "partner_code",
-                                     "init_ledger", "query_path",    "get_bill_path"};
+    std::vector<std::string> keys = {"secret",      "callback_path", "base_url",      "partner_code",
+                                     "init_ledger", "query_path",    "get_bill_path", "access_token"};
     for (const auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
     p->allow_only(keys);
     if (p->has("secret")) s.callback_secret = p->secret("secret");
+    if (p->has("access_token")) s.platform_access_token = p->secret("access_token");
     s.platform_base_url = p->string_or("base_url", "");
     if (!s.platform_base_url.empty() && s.platform_base_url.rfind("http://", 0) != 0 &&
         s.platform_base_url.rfind("https://", 0) != 0) {
@@ -185,6 +186,7 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
     e.get_bill_path = settings.get_bill_path;
     e.partner_code = settings.partner_code;
     e.secret = settings.callback_secret->reveal();
+    if (settings.platform_access_token) e.bearer_token = settings.platform_access_token->reveal();
     CallbackInbox inbox(db, clock);
     LT_ASSIGN_OR_RETURN(auto settled, inbox.settled_refs());
     LT_TRY(payment_platform::pull_transactions(client, e, *inits, settled, req.period.from, req.period.to,

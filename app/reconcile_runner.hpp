@@ -42,6 +42,8 @@ struct ReconcileSettings {
   // payment_platform.init_ledger: the one-stop-shop's INIT messages (JSON Lines), where
   // MaThamChieu meets the dossier and agency; the open ones are QUERYed by --pull.
   std::string init_ledger;
+  // payment_platform.access_token: sent as a bearer token with QUERY and GET_BILL, if set.
+  std::optional<Secret> platform_access_token;
   http::ClientOptions platform_client;
   struct Schedule {
     bool enabled = false;

@@ -198,6 +198,9 @@ struct PlatformEndpoint {
   std::string get_bill_path = "/get-bill";  // no public source: set from the official spec
   std::string partner_code;
   std::string secret;
+  // Sent as "Authorization: Bearer <token>" when not empty (the .NET client's optional
+  // AccessToken setting, for a platform or provincial adapter that wants it).
+  std::string bearer_token;
   int max_attempts = 4;  // per QUERY
   std::chrono::milliseconds retry_backoff{200};
 };

@@ -21,6 +21,7 @@ http::ClientRequest post(const PlatformEndpoint& e, const std::string& path, std
   req.method = "POST";
   req.url = e.base_url + path;
   req.headers = {{"Content-Type", "application/json"}};
+  if (!e.bearer_token.empty()) req.headers.push_back({"Authorization", "Bearer " + e.bearer_token});
   req.body = std::move(body);
   req.idempotent = true;  // QUERY and GET_BILL read; sending one twice does no harm
   return req;

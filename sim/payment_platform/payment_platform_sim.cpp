@@ -35,6 +35,12 @@ struct PaymentPlatformSim::Impl {
     return options.fail_every > 0 && n % options.fail_every == 0;
   }
 
+  bool authorised(const server::Request& req) const {
+    if (options.bearer_token.empty()) return true;
+    auto h = req.header("authorization");
+    return h && *h == "Bearer " + options.bearer_token;
+  }
+
   // Fields of a QUERY/GET_BILL request as strings; a missing one is empty.
   static std::string field(const rapidjson::Value& v, const char* key) {
     auto s = json::get_string(v, key);
@@ -58,6 +64,7 @@ struct PaymentPlatformSim::Impl {
 
   server::Response query(server::Request& req) {
     if (outage()) return server::Response::json(503, R"({"MaLoi":"99","MoTaLoi":"simulated outage"})");
+    if (!authorised(req)) return server::Response::json(401, R"({"MaLoi":"99","MoTaLoi":"Unauthorized"})");
     auto doc = json::parse(req.body, "QUERY");
     if (!doc.ok() || !doc->IsObject()) return answer("99", "Dữ liệu không hợp lệ", "", "");
     std::string type = field(*doc, "LoaiBanTin"), version = field(*doc, "PhienBan"),
@@ -82,6 +89,7 @@ struct PaymentPlatformSim::Impl {
 
   server::Response get_bill(server::Request& req) {
     if (outage()) return server::Response::json(503, R"({"MaLoi":"99","MoTaLoi":"simulated outage"})");
+    if (!authorised(req)) return server::Response::json(401, R"({"MaLoi":"99","MoTaLoi":"Unauthorized"})");
     auto doc = json::parse(req.body, "GET_BILL");
     if (!doc.ok() || !doc->IsObject()) return answer("99", "Dữ liệu không hợp lệ", "", "");
     std::string type = field(*doc, "LoaiBanTin"), version = field(*doc, "PhienBan"),

@@ -20,6 +20,9 @@ struct PaymentPlatformSimOptions {
   std::string init_path = "/init";
   std::string query_path = "/query";
   std::string get_bill_path = "/get-bill";
+  // When set, QUERY and GET_BILL without "Authorization: Bearer <token>" are answered HTTP
+  // 401 (no public source: the .NET client's optional AccessToken).
+  std::string bearer_token;
 };
 
 class PaymentPlatformSim {

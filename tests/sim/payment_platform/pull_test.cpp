@@ -145,5 +145,22 @@ TEST_F(PullTest, InitIsAcceptedOnlyWithTheRightChecksumAndGetBillGivesTheReceipt
   EXPECT_FALSE(pp::get_bill(client, e, init.partner_ref, conf->transaction_id).ok());
 }
 
+TEST_F(PullTest, BearerTokenIsSentWhenConfigured) {
+  PaymentPlatformSimOptions o{(dir_ / "payments.jsonl").string(), 0, 0};
+  o.bearer_token = "tok";
+  PaymentPlatformSim sim(o);
+  uint16_t port = sim.start();
+  http::HttpClient client;
+  auto e = endpoint(port);
+  e.max_attempts = 1;
+  std::string out = (dir_ / "bearer.jsonl").string();
+  auto refused = pp::pull_transactions(client, e, ledger_, {}, day(manifest_.from), day(manifest_.to), out);
+  ASSERT_FALSE(refused.ok());
+  e.bearer_token = "tok";
+  auto n = pp::pull_transactions(client, e, ledger_, {}, day(manifest_.from), day(manifest_.to), out);
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 120);
+}
+
 }  // namespace
 }  // namespace lienthong::sim
