@@ -23,7 +23,8 @@ constexpr const char* kUsage =
     "the run and writes exceptions.csv, report.json, summary.json, input_issues.csv and\n"
     "refund_instructions.csv into --out (default: reconciliation.out_dir). --as-of (default:\n"
     "today, Vietnam time) decides which uncredited payments are still inside the settlement window.\n"
-    "--pull fetches the portal's transactions from reconciliation.payment_platform.base_url into --out.\n"
+    "--pull recovers the portal's transactions by one signed QUERY to reconciliation.payment_platform\n"
+    "(base_url, query_path) for every open INIT of payment_platform.init_ledger, into --out.\n"
     "--treasury-url reads the treasury's credit records from its API instead of a file, with the bearer\n"
     "token in the environment variable --treasury-secret-env (default LIENTHONG_TREASURY_SECRET).\n";
 

@@ -40,17 +40,32 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
   if (s.tax_agency.empty()) n.fail("tax_agency", "must not be empty");
   s.out_dir = n.file_path_or("out_dir", s.out_dir);
   if (auto p = n.optional_object("payment_platform")) {
-    std::vector<std::string> keys = {"secret", "callback_path", "base_url", "partner_code", "page_size"};
+    // The invented paged list API is gone: its key is refused with what replaces it.
+    if (p->has("page_size")) {
+      p->fail("page_size",
+              "was removed: the payment platform has no paged transaction list; missed confirmations are "
+              "recovered by one QUERY per open INIT of payment_platform.init_ledger (see "
+              "docs/contracts/payment_platform.md)");
+    }
+    std::vector<std::string> keys = {"secret",      "callback_path", "base_url",      "partner_code",
+                                     "init_ledger", "query_path",    "get_bill_path", "access_token"};
     for (const auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
     p->allow_only(keys);
     if (p->has("secret")) s.callback_secret = p->secret("secret");
+    if (p->has("access_token")) s.platform_access_token = p->secret("access_token");
     s.platform_base_url = p->string_or("base_url", "");
     if (!s.platform_base_url.empty() && s.platform_base_url.rfind("http://", 0) != 0 &&
         s.platform_base_url.rfind("https://", 0) != 0) {
       p->fail("base_url", "must be an http:// or https:// URL");
     }
+    while (s.platform_base_url.ends_with('/')) s.platform_base_url.pop_back();
     s.partner_code = p->string_or("partner_code", "");
-    s.page_size = static_cast<int>(p->integer_or("page_size", s.page_size, 1, 5000));
+    if (p->has("init_ledger")) s.init_ledger = p->file_path("init_ledger");
+    for (auto [key, path] : {std::pair<const char*, std::string*>{"query_path", &s.query_path},
+                             {"get_bill_path", &s.get_bill_path}}) {
+      *path = p->string_or(key, *path);
+      if (path->empty() || (*path)[0] != '/') p->fail(key, "must start with '/'");
+    }
     s.platform_client = http::ClientOptions::from_config(*p);
     s.callback_path = p->string_or("callback_path", s.callback_path);
     if (s.callback_path.empty() || s.callback_path[0] != '/') p->fail("callback_path", "must start with '/'");
@@ -88,7 +103,12 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
     }
     s.schedule.pull_payments = sc->boolean_or("pull_payments", false);
     if (s.schedule.pull_payments && s.platform_base_url.empty())
-      sc->fail("pull_payments", "needs reconciliation.payment_platform.base_url (the transaction list API)");
+      sc->fail("pull_payments", "needs reconciliation.payment_platform.base_url (where QUERY is sent)");
+    if (s.schedule.pull_payments && (s.init_ledger.empty() || !s.callback_secret || s.partner_code.empty())) {
+      sc->fail("pull_payments",
+               "needs reconciliation.payment_platform.init_ledger, secret and partner_code (QUERY is signed "
+               "and sent for every open INIT)");
+    }
     if (s.schedule.pull_payments && s.schedule.inputs.count("payments"))
       sc->fail("pull_payments",
                "excludes inputs.payments: the portal's transactions come either from the API or from a file");
@@ -130,10 +150,29 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
     o.info.inputs.push_back(std::move(c));
   }
   std::string payments = req.payments;
+  std::optional<payment_platform::InitLedger> inits;
+  Dataset data;
+  if (!settings.init_ledger.empty()) {
+    if (!settings.callback_secret) {
+      return make_error(
+          ErrorKind::kConfig,
+          "reconciliation.payment_platform.init_ledger needs payment_platform.secret (each INIT "
+          "is verified)");
+    }
+    LT_ASSIGN_OR_RETURN(auto c, checksum_file("inits", settings.init_ledger));
+    o.info.inputs.push_back(std::move(c));
+    LT_ASSIGN_OR_RETURN(inits, payment_platform::read_init_ledger(settings.init_ledger,
+                                                                  settings.callback_secret->reveal(), &data));
+  }
   if (req.pull) {
     if (settings.platform_base_url.empty()) {
       return make_error(ErrorKind::kConfig,
                         "--pull needs reconciliation.payment_platform.base_url in the config");
+    }
+    if (!inits || settings.partner_code.empty()) {
+      return make_error(ErrorKind::kConfig,
+                        "--pull needs reconciliation.payment_platform.init_ledger, secret and partner_code: "
+                        "one signed QUERY is sent for every open INIT");
     }
     if (req.out_dir.empty()) return make_error(ErrorKind::kValidation, "--pull needs an output directory");
     std::error_code ec;
@@ -141,15 +180,20 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
     payments = req.out_dir + "/payments-" + vn_time::format_date(req.period.from) + "_" +
                vn_time::format_date(req.period.to) + ".jsonl";
     http::HttpClient client(settings.platform_client);
-    payment_platform::PullOptions po;
-    po.base_url = settings.platform_base_url;
-    po.partner_code = settings.partner_code;
-    po.page_size = settings.page_size;
-    LT_TRY(payment_platform::pull_transactions(client, po, req.period.from, req.period.to, payments));
+    payment_platform::PlatformEndpoint e;
+    e.base_url = settings.platform_base_url;
+    e.query_path = settings.query_path;
+    e.get_bill_path = settings.get_bill_path;
+    e.partner_code = settings.partner_code;
+    e.secret = settings.callback_secret->reveal();
+    if (settings.platform_access_token) e.bearer_token = settings.platform_access_token->reveal();
+    CallbackInbox inbox(db, clock);
+    LT_ASSIGN_OR_RETURN(auto settled, inbox.settled_refs());
+    LT_TRY(payment_platform::pull_transactions(client, e, *inits, settled, req.period.from, req.period.to,
+                                               payments));
     LT_ASSIGN_OR_RETURN(auto c, checksum_file("payments", payments));
     o.info.inputs.insert(o.info.inputs.begin(), std::move(c));
   }
-  Dataset data;
   if (!payments.empty()) LT_TRY(payment_platform::read_transactions(payments, data));
   if (!req.tax_vouchers.empty()) LT_TRY(tax::read_vouchers(req.tax_vouchers, settings.tax_agency, data));
   LT_TRY(bank_statement::read_statement(req.bank, settings.bank, data));
@@ -181,7 +225,16 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
   if (!req.tax_notices.empty()) LT_TRY(tax::read_notices(req.tax_notices, settings.tax_agency, data));
   if (req.include_callbacks) {
     CallbackInbox inbox(db, clock);
-    LT_ASSIGN_OR_RETURN(int64_t added, inbox.load(req.period.from, req.period.to, data));
+    // A confirmation carries only MaThamChieu: its dossier and agency come from the INIT.
+    CallbackInbox::InitLookup lookup;
+    if (inits) {
+      lookup = [&](std::string_view ref) -> std::optional<std::pair<std::string, std::string>> {
+        const auto* i = inits->find(ref);
+        if (!i) return std::nullopt;
+        return std::make_pair(i->dossier, i->agency);
+      };
+    }
+    LT_ASSIGN_OR_RETURN(int64_t added, inbox.load(req.period.from, req.period.to, data, lookup));
     // Callbacks are inputs too: their content enters the run id so a new one makes a new run.
     if (added > 0) {
       std::string digest;

@@ -36,9 +36,14 @@ struct ReconcileSettings {
   std::string out_dir = "reports/reconciliation";
   std::optional<Secret> callback_secret;  // payment_platform.secret: verifies MaXacThuc
   std::string callback_path = "/v1/payments/callback";
-  // payment_platform.base_url/partner_code/page_size: the transaction list API for --pull.
+  // payment_platform.base_url/partner_code/query_path/get_bill_path: QUERY for --pull.
   std::string platform_base_url, partner_code;
-  int page_size = 500;
+  std::string query_path = "/query", get_bill_path = "/get-bill";
+  // payment_platform.init_ledger: the one-stop-shop's INIT messages (JSON Lines), where
+  // MaThamChieu meets the dossier and agency; the open ones are QUERYed by --pull.
+  std::string init_ledger;
+  // payment_platform.access_token: sent as a bearer token with QUERY and GET_BILL, if set.
+  std::optional<Secret> platform_access_token;
   http::ClientOptions platform_client;
   struct Schedule {
     bool enabled = false;
@@ -49,13 +54,15 @@ struct ReconcileSettings {
     // inputs.treasury_api: the treasury's credits pulled from its API instead of
     // inputs.treasury (exactly one of the two).
     std::optional<TreasuryApi> treasury_api;
-    // The portal's transactions pulled from payment_platform.base_url (kept in the run's
-    // report directory) instead of read from inputs.payments.
+    // The portal's transactions recovered by QUERY for every open INIT of
+    // payment_platform.init_ledger (kept in the run's report directory) instead of read from
+    // inputs.payments.
     bool pull_payments = false;
   } schedule;
 
   // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, out_dir,
-  // payment_platform{secret, callback_path, base_url, partner_code, page_size, timeout_ms, ...},
+  // payment_platform{secret, callback_path, base_url, partner_code, init_ledger, query_path,
+  // get_bill_path, timeout_ms, ...},
   // schedule{enabled, time "HH:MM", lookback_days, pull_payments, inputs{payments, bank, treasury |
   // treasury_api{...}, obligations, tax_notices, tax_vouchers}}. Throws ConfigError naming the key.
   static ReconcileSettings from_config(const ConfigNode& section);
@@ -66,7 +73,7 @@ struct ReconcileRequest {
   std::string payments, bank, treasury, obligations, tax_notices, tax_vouchers;  // empty: not given
   bool include_callbacks = true;  // stored payment callbacks join the portal's payments
   std::string out_dir;            // empty: no report files
-  // Pull the portal's transactions from its API (into out_dir) instead of reading `payments`.
+  // Recover the portal's transactions by QUERY (into out_dir) instead of reading `payments`.
   bool pull = false;
   // Pull the treasury's credits from its API instead of reading the `treasury` file; exactly
   // one of the two. The pull covers the period widened by the rules' date and settlement

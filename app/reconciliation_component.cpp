@@ -25,20 +25,33 @@ int64_t next_daily_run_ms(int64_t now_ms, int hour, int minute) {
 
 CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secret,
                                        reconciliation::CallbackInbox& inbox) {
-  auto t = payment_platform::parse_callback(body, secret.reveal());
-  if (!t.ok()) {
-    bool auth = t.error().kind == ErrorKind::kUnauthorized;
+  // The platform reads MaLoi, never the HTTP status: every answer is 200, "00" or "99".
+  auto c = payment_platform::parse_confirmation(body, secret.reveal());
+  if (!c.ok()) {
     // The reason goes back to the platform; it names fields, never their values.
-    return {auth ? 401 : 400, payment_platform::callback_answer(auth ? "01" : "02", t.error().message),
+    return {200,
+            payment_platform::confirmation_answer(payment_platform::kFailure, c.error().message, nullptr),
             false};
   }
-  auto stored = inbox.store(t->to_payment(), body);
+  // MaLoi decides: "00" a payment made, anything else a failed one, stored as failed so the
+  // run sees it and never counts it as paid. A failed confirmation may lack MaGiaoDich: it is
+  // then keyed by its MaThamChieu.
+  reconciliation::Payment p;
+  std::string reference = c->transaction_id.empty() ? "MaThamChieu:" + c->partner_ref : c->transaction_id;
+  p.reference = reference;
+  p.amount = c->amount;
+  p.paid_at_ms = c->paid_at_ms;
+  p.status = c->paid() ? reconciliation::PaymentStatus::kPaid : reconciliation::PaymentStatus::kFailed;
+  auto stored = inbox.store(p, c->partner_ref, body);
   if (!stored.ok()) {
-    spdlog::error("payment callback not stored: {}", stored.error().message);
-    // Not "00": the platform must retry, as we could not keep it durably.
-    return {503, payment_platform::callback_answer("99", "temporarily unable to store; retry"), false};
+    spdlog::error("payment confirmation not stored: {}", stored.error().message);
+    // Not "00": the platform must send it again, as we could not keep it durably.
+    return {200,
+            payment_platform::confirmation_answer(payment_platform::kFailure,
+                                                  "Tạm thời không lưu được xác nhận; đề nghị gửi lại", &*c),
+            false};
   }
-  return {200, payment_platform::callback_answer("00", "Thành công"), *stored};
+  return {200, payment_platform::confirmation_answer(payment_platform::kSuccess, "Thành công", &*c), *stored};
 }
 
 namespace {

@@ -19,12 +19,13 @@ ComponentSpec reconciliation_component();
 // Next daily run at HH:MM Vietnam time strictly after `now_ms`.
 int64_t next_daily_run_ms(int64_t now_ms, int hour, int minute);
 
-// The payment platform's confirmation callback: verify MaXacThuc, store durably
-// (idempotent on MaGiaoDich), then answer MaLoi "00". A bad signature is answered 401 with
-// MaLoi "01", a malformed body 400 with "02", a store failure 503 (the platform retries).
+// The payment platform's confirmation callback (docs/contracts/payment_platform.md): verify
+// MaXacThuc, store durably (idempotent on MaGiaoDich) as paid when MaLoi is "00" and as failed
+// otherwise, then answer. Always HTTP 200; MaLoi "00" when stored, "99" for a bad checksum,
+// a malformed body or a store failure (the platform sends it again).
 struct CallbackAnswer {
   int http_status = 200;
-  std::string body;  // JSON {"MaLoi": ..., "MoTa": ...}
+  std::string body;  // JSON {MaLoi, MoTaLoi, MaDoiTac, MaThamChieu, ThoiGianGD, MaXacThuc}
   bool stored_new = false;
 };
 CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secret,

@@ -6,7 +6,7 @@
 
 namespace lienthong::reconciliation {
 
-Result<bool> CallbackInbox::store(const Payment& p, std::string_view raw_body) {
+Result<bool> CallbackInbox::store(const Payment& p, std::string_view partner_ref, std::string_view raw_body) {
   bool inserted = false;
   Status st = db_.transaction([&]() -> Status {
     LT_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT status FROM recon_callbacks WHERE reference = ?",
@@ -15,10 +15,10 @@ Result<bool> CallbackInbox::store(const Payment& p, std::string_view raw_body) {
     if (rows.empty()) {
       LT_TRY(db_.exec(
           "INSERT INTO recon_callbacks (reference, dossier, agency, amount, paid_at_ms, paid_day, status,"
-          " body, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          " body, received_at_ms, partner_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {std::string(p.reference), std::string(p.dossier), std::string(p.agency), p.amount, p.paid_at_ms,
            vn_time::format_date(static_cast<int64_t>(p.paid_at_ms / 86'400'000)), status,
-           std::string(raw_body), clock_.now_ms()}));
+           std::string(raw_body), clock_.now_ms(), std::string(partner_ref)}));
       inserted = true;
     } else if (rows[0].i64(0) == static_cast<int64_t>(PaymentStatus::kPending) && status != rows[0].i64(0)) {
       LT_TRY(db_.exec("UPDATE recon_callbacks SET status = ?, body = ? WHERE reference = ?",
@@ -30,12 +30,13 @@ Result<bool> CallbackInbox::store(const Payment& p, std::string_view raw_body) {
   return inserted;
 }
 
-Result<int64_t> CallbackInbox::load(Day from, Day to, Dataset& out) {
+Result<int64_t> CallbackInbox::load(Day from, Day to, Dataset& out, const InitLookup& lookup) {
   // paid_day is only a coarse pre-filter (UTC day); the exact Vietnam day is checked below.
-  LT_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT reference, dossier, agency, amount, paid_at_ms, status"
-                                           " FROM recon_callbacks WHERE paid_day >= ? AND paid_day <= ?"
-                                           " ORDER BY reference",
-                                           {vn_time::format_date(from - 1), vn_time::format_date(to + 1)}));
+  LT_ASSIGN_OR_RETURN(auto rows,
+                      db_.query("SELECT reference, dossier, agency, amount, paid_at_ms, status, partner_ref"
+                                " FROM recon_callbacks WHERE paid_day >= ? AND paid_day <= ?"
+                                " ORDER BY reference",
+                                {vn_time::format_date(from - 1), vn_time::format_date(to + 1)}));
   if (rows.empty()) return int64_t{0};
   std::unordered_set<std::string_view> known;
   known.reserve(out.payments().size());
@@ -46,6 +47,12 @@ Result<int64_t> CallbackInbox::load(Day from, Day to, Dataset& out) {
     if (known.count(ref)) continue;
     Payment p;
     std::string dossier = r.str(1), agency = r.str(2);
+    if (dossier.empty() && lookup) {
+      if (auto found = lookup(r.str(6))) {
+        dossier = std::move(found->first);
+        agency = std::move(found->second);
+      }
+    }
     p.reference = ref;
     p.dossier = dossier;
     p.agency = agency;
@@ -59,6 +66,16 @@ Result<int64_t> CallbackInbox::load(Day from, Day to, Dataset& out) {
     ++added;
   }
   return added;
+}
+
+Result<std::vector<std::string>> CallbackInbox::settled_refs() {
+  LT_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT partner_ref FROM recon_callbacks WHERE partner_ref <> ''"
+                                           " AND status <> ?",
+                                           {static_cast<int64_t>(PaymentStatus::kPending)}));
+  std::vector<std::string> refs;
+  refs.reserve(rows.size());
+  for (const auto& r : rows) refs.push_back(r.str(0));
+  return refs;
 }
 
 Result<int64_t> CallbackInbox::count() {

@@ -35,7 +35,9 @@ std::vector<store::Migration> migrations() {
        " reference TEXT PRIMARY KEY, dossier TEXT, agency TEXT, amount INTEGER NOT NULL,"
        " paid_at_ms INTEGER NOT NULL, paid_day TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
        " received_at_ms INTEGER NOT NULL);"
-       "CREATE INDEX recon_callbacks_day ON recon_callbacks (paid_day)"}};
+       "CREATE INDEX recon_callbacks_day ON recon_callbacks (paid_day)"},
+      // MaThamChieu: the confirmation joins its INIT record (dossier, agency) through it.
+      {"reconciliation", 3, "ALTER TABLE recon_callbacks ADD COLUMN partner_ref TEXT NOT NULL DEFAULT ''"}};
 }
 
 Result<InputChecksum> checksum_file(const std::string& name, const std::string& path) {

@@ -3,57 +3,108 @@
 #include <atomic>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
+#include "adapters/payment_platform/payment_platform.hpp"
 #include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
 #include "gateway/server/http_server.hpp"
 #include "sim/common/sim_args.hpp"
 
 namespace lienthong::sim {
 
+namespace pp = payment_platform;
+
 struct PaymentPlatformSim::Impl {
   PaymentPlatformSimOptions options;
-  struct Tx {
-    std::string json;
-    std::string day;  // yyyyMMdd of ThoiGianGD
-  };
-  std::vector<Tx> txs;
+  std::map<std::string, pp::Transaction> by_ref;  // MaThamChieu → transaction
   std::unique_ptr<server::HttpServer> server;
   std::atomic<int64_t> requests{0};
+  std::atomic<int64_t> inits{0};
 
-  server::Response page(server::Request& req) {
+  static server::Response answer(std::string_view ma_loi, std::string_view mo_ta, std::string_view partner,
+                                 std::string_view ref) {
+    return server::Response::json(200, "{\"MaLoi\":\"" + std::string(ma_loi) + "\",\"MoTaLoi\":\"" +
+                                           std::string(mo_ta) + "\",\"MaDoiTac\":\"" + std::string(partner) +
+                                           "\",\"MaThamChieu\":\"" + std::string(ref) + "\"}");
+  }
+
+  bool outage() {
     int64_t n = ++requests;
-    if (options.fail_every > 0 && n % options.fail_every == 0) {
-      return server::Response::json(503, R"({"MaLoi":"99","MoTa":"simulated outage"})");
-    }
-    auto q = [&](const char* k) {
-      auto it = req.query.find(k);
-      return it == req.query.end() ? std::string() : it->second;
-    };
-    std::string from = q("TuNgay"), to = q("DenNgay");
-    int page = 1, size = 500;
-    try {
-      page = std::stoi(q("Trang"));
-      size = std::stoi(q("SoBanGhi"));
-    } catch (const std::exception&) {
-      return server::Response::json(400, R"({"MaLoi":"02","MoTa":"Trang and SoBanGhi must be numbers"})");
-    }
-    if (from.size() != 8 || to.size() != 8 || page < 1 || size < 1 || size > 5000) {
-      return server::Response::json(400, R"({"MaLoi":"02","MoTa":"bad TuNgay/DenNgay/Trang/SoBanGhi"})");
-    }
-    std::vector<const Tx*> sel;
-    for (const auto& t : txs) {
-      if (t.day >= from && t.day <= to) sel.push_back(&t);
-    }
-    std::string body = "{\"TongSoBanGhi\":" + std::to_string(sel.size()) +
-                       ",\"TrangHienTai\":" + std::to_string(page) + ",\"DanhSach\":[";
-    size_t start = static_cast<size_t>(page - 1) * static_cast<size_t>(size);
-    for (size_t i = start; i < sel.size() && i < start + static_cast<size_t>(size); ++i) {
-      if (i > start) body += ",";
-      body += sel[i]->json;
-    }
-    return server::Response::json(200, body + "]}");
+    return options.fail_every > 0 && n % options.fail_every == 0;
+  }
+
+  bool authorised(const server::Request& req) const {
+    if (options.bearer_token.empty()) return true;
+    auto h = req.header("authorization");
+    return h && *h == "Bearer " + options.bearer_token;
+  }
+
+  // Fields of a QUERY/GET_BILL request as strings; a missing one is empty.
+  static std::string field(const rapidjson::Value& v, const char* key) {
+    auto s = json::get_string(v, key);
+    return s ? *s : std::string();
+  }
+
+  server::Response init(server::Request& req) {
+    if (outage()) return server::Response::json(503, R"({"MaLoi":"99","MoTaLoi":"simulated outage"})");
+    auto i = pp::parse_init(req.body);
+    if (!i.ok()) return answer("99", "Dữ liệu không hợp lệ", "", "");
+    if (!pp::verify(*i, options.secret))
+      return answer("99", "Sai mã xác thực", i->partner_code, i->partner_ref);
+    if (i->version != pp::kVersion || i->payment_type != "PAY")
+      return answer("99", "Sai phiên bản hoặc loại hình thanh toán", i->partner_code, i->partner_ref);
+    ++inits;
+    return server::Response::json(
+        200, "{\"MaLoi\":\"00\",\"MoTaLoi\":\"Thành công\",\"MaDoiTac\":\"" + i->partner_code +
+                 "\",\"MaThamChieu\":\"" + i->partner_ref + "\",\"ThoiGianGD\":\"" + i->created_at +
+                 "\",\"UrlThanhToan\":\"http://payment.sim/pay/" + i->partner_ref + "\"}");
+  }
+
+  server::Response query(server::Request& req) {
+    if (outage()) return server::Response::json(503, R"({"MaLoi":"99","MoTaLoi":"simulated outage"})");
+    if (!authorised(req)) return server::Response::json(401, R"({"MaLoi":"99","MoTaLoi":"Unauthorized"})");
+    auto doc = json::parse(req.body, "QUERY");
+    if (!doc.ok() || !doc->IsObject()) return answer("99", "Dữ liệu không hợp lệ", "", "");
+    std::string type = field(*doc, "LoaiBanTin"), version = field(*doc, "PhienBan"),
+                partner = field(*doc, "MaDoiTac"), ref = field(*doc, "MaThamChieu"),
+                when = field(*doc, "ThoiGianGD"), sig = field(*doc, "MaXacThuc");
+    if (type != "QUERY") return answer("99", "Sai loại bản tin", partner, ref);
+    if (!pp::same_checksum(sig, pp::compute_ma_xac_thuc({type, version, partner, ref, when}, options.secret)))
+      return answer("99", "Sai mã xác thực", partner, ref);
+    auto it = by_ref.find(ref);
+    if (it == by_ref.end()) return answer("99", "Không tìm thấy giao dịch", partner, ref);
+    const auto& t = it->second;
+    pp::QueryAnswer a;
+    a.error_code = "00";
+    a.partner_ref = ref;
+    a.transaction_id = t.transaction_id;
+    a.amount = t.amount;
+    a.bank_code = t.bank_code;
+    a.paid_at = t.paid_at;
+    a.status = t.status;
+    return server::Response::json(200, pp::query_answer_json(a, partner));
+  }
+
+  server::Response get_bill(server::Request& req) {
+    if (outage()) return server::Response::json(503, R"({"MaLoi":"99","MoTaLoi":"simulated outage"})");
+    if (!authorised(req)) return server::Response::json(401, R"({"MaLoi":"99","MoTaLoi":"Unauthorized"})");
+    auto doc = json::parse(req.body, "GET_BILL");
+    if (!doc.ok() || !doc->IsObject()) return answer("99", "Dữ liệu không hợp lệ", "", "");
+    std::string type = field(*doc, "LoaiBanTin"), version = field(*doc, "PhienBan"),
+                partner = field(*doc, "MaDoiTac"), ref = field(*doc, "MaThamChieu"),
+                tx = field(*doc, "MaGiaoDich"), sig = field(*doc, "MaXacThuc");
+    if (type != "GET_BILL") return answer("99", "Sai loại bản tin", partner, ref);
+    if (!pp::same_checksum(sig, pp::compute_ma_xac_thuc({type, version, partner, ref, tx}, options.secret)))
+      return answer("99", "Sai mã xác thực", partner, ref);
+    auto it = by_ref.find(ref);
+    if (it == by_ref.end() || it->second.transaction_id != tx || it->second.status != 1)
+      return answer("99", "Không tìm thấy biên lai", partner, ref);
+    return server::Response::json(
+        200, "{\"MaLoi\":\"00\",\"MoTaLoi\":\"Thành công\",\"MaDoiTac\":\"" + partner +
+                 "\",\"MaThamChieu\":\"" + ref + "\",\"MaGiaoDich\":\"" + tx + "\",\"SoBienLai\":\"BL" + tx +
+                 "\",\"DuongDanBienLai\":" + "\"http://payment.sim/bienlai/" + tx + ".pdf\"}");
   }
 };
 
@@ -62,12 +113,14 @@ PaymentPlatformSim::PaymentPlatformSim(PaymentPlatformSimOptions options) : impl
   std::ifstream in(impl_->options.data_file);
   if (!in) throw std::runtime_error("cannot read " + impl_->options.data_file);
   std::string line;
+  int n = 0;
   while (std::getline(in, line)) {
+    ++n;
     if (line.empty()) continue;
-    auto doc = json::parse(line, "payments");
-    if (!doc.ok()) throw std::runtime_error(doc.error().message);
-    auto when = json::get_string(*doc, "ThoiGianGD");
-    impl_->txs.push_back({line, when && when->size() >= 8 ? when->substr(0, 8) : ""});
+    auto t = pp::parse_transaction(line, "payments line " + std::to_string(n));
+    if (!t.ok()) throw std::runtime_error(t.error().message);
+    std::string ref = t->partner_ref;
+    impl_->by_ref[ref] = std::move(t).value();
   }
 }
 
@@ -79,7 +132,12 @@ uint16_t PaymentPlatformSim::start() {
   server::ServerOptions so;
   so.port = impl_->options.port;
   impl_->server = std::make_unique<server::HttpServer>(so);
-  impl_->server->route("GET", "/giao-dich", [this](server::Request& r) { return impl_->page(r); });
+  impl_->server->route("POST", impl_->options.init_path,
+                       [this](server::Request& r) { return impl_->init(r); });
+  impl_->server->route("POST", impl_->options.query_path,
+                       [this](server::Request& r) { return impl_->query(r); });
+  impl_->server->route("POST", impl_->options.get_bill_path,
+                       [this](server::Request& r) { return impl_->get_bill(r); });
   return impl_->server->start();
 }
 
@@ -89,6 +147,28 @@ void PaymentPlatformSim::stop() {
 
 int64_t PaymentPlatformSim::requests() const {
   return impl_->requests.load();
+}
+
+int64_t PaymentPlatformSim::inits() const {
+  return impl_->inits.load();
+}
+
+std::string PaymentPlatformSim::confirmation_for(const std::string& partner_ref,
+                                                 const std::string& ma_loi) const {
+  auto it = impl_->by_ref.find(partner_ref);
+  if (it == impl_->by_ref.end()) return "";
+  const auto& t = it->second;
+  pp::Confirmation c;
+  c.error_code = ma_loi;
+  c.partner_code = t.partner_code;
+  c.partner_ref = t.partner_ref;
+  c.amount = t.amount;
+  c.transaction_id = t.transaction_id;
+  c.bank_code = t.bank_code;
+  c.paid_at = t.paid_at;
+  c.info = "Thanh toan phi, le phi";
+  pp::sign(c, impl_->options.secret);
+  return pp::to_json(c);
 }
 
 int run_payment_platform_sim(const std::vector<std::string>& args) {
@@ -104,9 +184,12 @@ int run_payment_platform_sim(const std::vector<std::string>& args) {
       o.port = static_cast<uint16_t>(std::stoi(value()));
     } else if (args[i] == "--fail-every") {
       o.fail_every = std::stoi(value());
+    } else if (args[i] == "--secret") {
+      o.secret = value();
     } else if (args[i] == "--help") {
-      std::cout
-          << "usage: lienthong-sim payment-platform --data payments.jsonl [--port 0] [--fail-every N]\n";
+      std::cout << "usage: lienthong-sim payment-platform --data payments.jsonl [--port 0] [--fail-every N] "
+                   "[--secret S]\n"
+                   "Answers POST /init, /query and /get-bill as docs/contracts/payment_platform.md says.\n";
       return 0;
     } else {
       throw std::invalid_argument("unknown option " + args[i]);

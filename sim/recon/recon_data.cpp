@@ -93,7 +93,7 @@ ReconDataManifest generate_recon_data(const ReconDataOptions& o) {
   m.as_of = vn_time::format_date(as_of);
 
   File pay(dir / "payments.jsonl"), bank(dir / "bank.csv"), kb(dir / "treasury.xml"),
-      obl(dir / "obligations.csv");
+      obl(dir / "obligations.csv"), inits(dir / "inits.jsonl");
   std::unique_ptr<File> pay_csv, kb_csv;
   if (o.sqlite_csv) {
     pay_csv = std::make_unique<File>(dir / "payments.csv");
@@ -129,8 +129,23 @@ ReconDataManifest generate_recon_data(const ReconDataOptions& o) {
     tx.dossier = dossier;
     tx.procedure_code = "1.004227";
     tx.treasury_code = "0111";
-    payment_platform::sign(tx, o.secret);
     pay.put(payment_platform::to_json(tx) + "\n");
+    // The one-stop-shop's INIT for it, ten minutes before the payment: where MaThamChieu
+    // meets the dossier and agency.
+    payment_platform::Init init;
+    init.partner_code = tx.partner_code;
+    init.partner_ref = tx.partner_ref;
+    init.amount = amount;
+    init.info = "Thanh toan phi, le phi ho so";
+    init.created_at = vn_time::format_compact(vn_time::from_vietnam(t) - 600'000);
+    init.ip = "10.0.0.1";
+    init.dossier = dossier;
+    init.agency = agency;
+    init.procedure_code = tx.procedure_code;
+    init.treasury_code = tx.treasury_code;
+    init.fees = {{"1", "PHI", "Phí", amount}};
+    payment_platform::sign(init, o.secret);
+    inits.put(payment_platform::to_json(init) + "\n");
     if (pay_csv) {
       pay_csv->put(ref + "," + dossier + "," + agency + "," + std::to_string(amount) + "," +
                    vn_time::format_date(day) + "\n");
@@ -300,7 +315,7 @@ ReconDataManifest generate_recon_data(const ReconDataOptions& o) {
     vouchers.put("\n]\n");
   }
   kb.put("</DuLieuKhoBac>\n");
-  for (File* f : {&pay, &bank, &kb, &obl}) {
+  for (File* f : {&pay, &bank, &kb, &obl, &inits}) {
     if (std::fflush(f->f) != 0) throw std::runtime_error("write failed in " + o.out_dir);
   }
   for (auto name : {"payments.jsonl", "bank.csv", "treasury.xml", "obligations.csv"}) {

@@ -23,7 +23,7 @@ struct ReconDataOptions {
   int date_window_days = 1;
   int64_t tax = 0;                    // land-tax obligations relayed by the portal (notices + vouchers)
   bool sqlite_csv = false;            // also write payments.csv / treasury.csv for the sqlite baseline
-  std::string secret = "sim-secret";  // MaXacThuc of the payment lines
+  std::string secret = "sim-secret";  // MaXacThuc of the INIT ledger (inits.jsonl)
 };
 
 struct ExpectedItem {
@@ -39,7 +39,8 @@ struct ReconDataManifest {
   uint64_t input_bytes = 0;
 };
 
-// Writes payments.jsonl, bank.csv, treasury.xml, obligations.csv and manifest.json; with
+// Writes payments.jsonl, inits.jsonl (the one-stop-shop's signed INIT messages, one per
+// payment), bank.csv, treasury.xml, obligations.csv and manifest.json; with
 // `tax` > 0 also tax_notices.json (base64 XML envelopes) and tax_vouchers.json, whose
 // obligations are paid through the bank and credited by the treasury (one injected unpaid
 // notice among them when `discrepancies` > 0).

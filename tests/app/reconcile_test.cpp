@@ -114,43 +114,105 @@ TEST_F(ReconcileRunTest, RerunOfSamePeriodAndInputsReusesTheRun) {
   EXPECT_EQ(runs(), 1);
 }
 
+// A confirmation as the platform posts it (docs/contracts/payment_platform.md), signed with
+// `secret`: it carries MaThamChieu, never the dossier.
+payment_platform::Confirmation confirmation(const std::string& ref, const std::string& tx,
+                                            const std::string& ma_loi, std::string_view secret) {
+  payment_platform::Confirmation c;
+  c.error_code = ma_loi;
+  c.partner_code = "H12";
+  c.partner_ref = ref;
+  c.transaction_id = tx;
+  c.amount = 50000;
+  c.bank_code = "970415";
+  c.paid_at = "20261102100000";
+  c.info = "Thanh toan phi";
+  payment_platform::sign(c, secret);
+  return c;
+}
+
+// The one-stop-shop's INIT for MaThamChieu `ref`: dossier HS1 of agency AG.
+std::string init_line(const std::string& ref, std::string_view secret) {
+  payment_platform::Init i;
+  i.partner_code = "H12";
+  i.partner_ref = ref;
+  i.amount = 50000;
+  i.created_at = "20261102095000";
+  i.dossier = "HS1";
+  i.agency = "AG";
+  i.fees = {{"1", "PHI", "Phí", 50000}};
+  payment_platform::sign(i, secret);
+  return payment_platform::to_json(i) + "\n";
+}
+
 TEST_F(ReconcileRunTest, StoredCallbacksJoinTheRunAsPortalPayments) {
   write("payments.jsonl", "");
+  write("inits.jsonl", init_line("TT1", "s3cret"));
+  setenv("LT_TEST_PAYMENT_SECRET", "s3cret", 1);
+  auto cfg = ConfigFile::from_string(
+      R"({"payment_platform": {"secret": {"env": "LT_TEST_PAYMENT_SECRET"}, "init_ledger": "inits.jsonl"}})",
+      dir_.string());
+  auto settings = ReconcileSettings::from_config(cfg->root());
   reconciliation::CallbackInbox inbox(*db_, clock_);
   Secret secret("s3cret");
-  payment_platform::Transaction t;
-  t.transaction_id = "GD1";
-  t.amount = 50000;
-  t.paid_at = "20261102100000";
-  t.dossier = "HS1";
-  t.agency = "AG";
-  payment_platform::sign(t, secret.reveal());
-  auto first = handle_payment_callback(payment_platform::to_json(t), secret, inbox);
+  auto body = payment_platform::to_json(confirmation("TT1", "GD1", "00", secret.reveal()));
+  auto first = handle_payment_callback(body, secret, inbox);
   EXPECT_EQ(first.http_status, 200);
   EXPECT_NE(first.body.find("\"MaLoi\":\"00\""), std::string::npos);
   EXPECT_TRUE(first.stored_new);
-  auto retry = handle_payment_callback(payment_platform::to_json(t), secret, inbox);
+  auto retry = handle_payment_callback(body, secret, inbox);
   EXPECT_EQ(retry.http_status, 200);
   EXPECT_FALSE(retry.stored_new);
   EXPECT_EQ(*inbox.count(), 1);
-  auto o = run_reconciliation(*db_, clock_, settings_, request());
+  auto o = run_reconciliation(*db_, clock_, settings, request());
   ASSERT_TRUE(o.ok()) << o.error().message;
   EXPECT_EQ(o->result.summary.payments, 1);
   EXPECT_EQ(o->result.summary.by_class[0].count, 1);
+  // The dossier and agency came from the INIT: the obligation of HS1 is paid, nothing
+  // else is reported about it.
+  for (const auto& it : o->result.items) {
+    if (it.reason != reconciliation::ReasonCode::kMatched)
+      ADD_FAILURE() << it.key << " " << to_string(it.reason);
+  }
+}
+
+// Issue #25, payment point 2: a MaLoi "99" confirmation is stored, as failed, and never
+// counted as paid.
+TEST_F(ReconcileRunTest, FailedConfirmationIsStoredAsFailedNotPaid) {
+  write("payments.jsonl", "");
+  reconciliation::CallbackInbox inbox(*db_, clock_);
+  Secret secret("s3cret");
+  auto failed = confirmation("TT1", "GD1", "99", secret.reveal());
+  auto a = handle_payment_callback(payment_platform::to_json(failed), secret, inbox);
+  EXPECT_EQ(a.http_status, 200);
+  EXPECT_NE(a.body.find("\"MaLoi\":\"00\""), std::string::npos) << a.body;  // received and stored
+  EXPECT_TRUE(a.stored_new);
+  auto rows = db_->query("SELECT status, partner_ref FROM recon_callbacks WHERE reference = 'GD1'");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].i64(0), static_cast<int64_t>(reconciliation::PaymentStatus::kFailed));
+  EXPECT_EQ((*rows)[0].str(1), "TT1");
+  reconciliation::Dataset d;
+  ASSERT_TRUE(inbox.load(day("2026-11-01"), day("2026-11-05"), d).ok());
+  ASSERT_EQ(d.payments().size(), 1u);
+  EXPECT_EQ(d.payments()[0].status, reconciliation::PaymentStatus::kFailed);
+  // A failed confirmation without MaGiaoDich is kept under its MaThamChieu.
+  auto no_tx = confirmation("TT2", "", "99", secret.reveal());
+  EXPECT_TRUE(handle_payment_callback(payment_platform::to_json(no_tx), secret, inbox).stored_new);
+  EXPECT_EQ(*inbox.count(), 2);
 }
 
 TEST_F(ReconcileRunTest, CallbackWithBadMaXacThucIsRefusedAndNotStored) {
+  // The public answer: HTTP 200, MaLoi "99" (the old 401/"01" and 400/"02" were invented).
   reconciliation::CallbackInbox inbox(*db_, clock_);
-  payment_platform::Transaction t;
-  t.transaction_id = "GD1";
-  t.amount = 50000;
-  t.paid_at = "20261102100000";
-  payment_platform::sign(t, "other");
-  auto a = handle_payment_callback(payment_platform::to_json(t), Secret("s3cret"), inbox);
-  EXPECT_EQ(a.http_status, 401);
-  EXPECT_NE(a.body.find("\"MaLoi\":\"01\""), std::string::npos);
+  auto c = confirmation("TT1", "GD1", "00", "other");
+  auto a = handle_payment_callback(payment_platform::to_json(c), Secret("s3cret"), inbox);
+  EXPECT_EQ(a.http_status, 200);
+  EXPECT_NE(a.body.find("\"MaLoi\":\"99\""), std::string::npos);
+  EXPECT_NE(a.body.find("MaXacThuc"), std::string::npos);
   auto b = handle_payment_callback("{", Secret("s3cret"), inbox);
-  EXPECT_EQ(b.http_status, 400);
+  EXPECT_EQ(b.http_status, 200);
+  EXPECT_NE(b.body.find("\"MaLoi\":\"99\""), std::string::npos);
   EXPECT_EQ(*inbox.count(), 0);
 }
 
@@ -273,21 +335,19 @@ TEST_F(ReconcileRunTest, CallbackRouteStoresVerifiedConfirmationsOverHttp) {
   component->register_routes(srv);
   uint16_t port = srv.start();
   http::HttpClient client;
-  payment_platform::Transaction t;
-  t.transaction_id = "GD77";
-  t.amount = 50000;
-  t.paid_at = "20261102100000";
-  t.dossier = "HS1";
-  payment_platform::sign(t, "s3cret");
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1/payments/callback";
-  auto ok = client.send({"POST", url, {{"Content-Type", "application/json"}}, payment_platform::to_json(t)});
+  auto body = payment_platform::to_json(confirmation("TT77", "GD77", "00", "s3cret"));
+  auto ok = client.send({"POST", url, {{"Content-Type", "application/json"}}, body});
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->status, 200);
   EXPECT_NE(ok->body.find("\"MaLoi\":\"00\""), std::string::npos);
-  payment_platform::sign(t, "wrong");
-  auto bad = client.send({"POST", url, {{"Content-Type", "application/json"}}, payment_platform::to_json(t)});
+  auto bad = client.send({"POST",
+                          url,
+                          {{"Content-Type", "application/json"}},
+                          payment_platform::to_json(confirmation("TT78", "GD78", "00", "wrong"))});
   ASSERT_TRUE(bad.ok());
-  EXPECT_EQ(bad->status, 401);
+  EXPECT_EQ(bad->status, 200);  // the public answer: 200 with MaLoi "99" (was 401)
+  EXPECT_NE(bad->body.find("\"MaLoi\":\"99\""), std::string::npos);
   srv.stop();
   auto rows = rt.db->query("SELECT reference FROM recon_callbacks");
   ASSERT_EQ(rows->size(), 1u);
@@ -307,9 +367,12 @@ TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDi
   auto db = std::move(store::open_sqlite({.path = ":memory:"})).value();
   ASSERT_TRUE(db->migrate(reconciliation::migrations()).ok());
   ManualClock clock;
+  setenv("LT_TEST_SIM_SECRET", "sim-secret", 1);
   auto cfg = ConfigFile::from_string(
       "{\"payment_platform\": {\"base_url\": \"http://127.0.0.1:" + std::to_string(port) +
-      "\", \"partner_code\": \"H12\", \"page_size\": 10}}");
+          "\", \"partner_code\": \"H12\", \"secret\": {\"env\": \"LT_TEST_SIM_SECRET\"}, "
+          "\"init_ledger\": \"inits.jsonl\"}}",
+      dir.string());
   auto settings = ReconcileSettings::from_config(cfg->root());
   ReconcileRequest req;
   req.period = {day(manifest.from.c_str()), day(manifest.to.c_str()), day(manifest.as_of.c_str())};
@@ -326,8 +389,31 @@ TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDi
   EXPECT_EQ(got, want);
   EXPECT_EQ(r->info.inputs[0].name, "payments");
   EXPECT_TRUE(fs::exists(dir / "out" / ("payments-" + manifest.from + "_" + manifest.to + ".jsonl")));
+  // The INIT ledger is an input of the run: a changed ledger makes a new run.
+  EXPECT_TRUE(std::any_of(r->info.inputs.begin(), r->info.inputs.end(),
+                          [](const reconciliation::InputChecksum& c) { return c.name == "inits"; }));
   ReconcileSettings no_url;
   EXPECT_FALSE(run_reconciliation(*db, clock, no_url, req).ok());
+  // Without the INIT ledger there is nothing to QUERY: refused, naming it.
+  ReconcileSettings no_ledger = settings;
+  no_ledger.init_ledger.clear();
+  auto refused = run_reconciliation(*db, clock, no_ledger, req);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("init_ledger"), std::string::npos);
+}
+
+// The invented paged list is gone: its key is refused, naming what replaces it.
+TEST(ReconcileSettings, RemovedPageSizeKeyIsRefusedNamingItsReplacement) {
+  auto cfg =
+      ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9", "page_size": 7}})");
+  try {
+    ReconcileSettings::from_config(cfg->root());
+    ADD_FAILURE() << "page_size was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("page_size"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("init_ledger"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("QUERY"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
@@ -337,9 +423,20 @@ namespace lienthong::app {
 namespace {
 
 TEST(ReconcileSettings, ScheduledPullNeedsTheApiAndExcludesAPaymentsFile) {
-  auto ok = ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9"},
+  setenv("LT_TEST_PAYMENT_SECRET", "s3cret", 1);
+  auto ok = ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9",
+      "secret": {"env": "LT_TEST_PAYMENT_SECRET"}, "partner_code": "H12", "init_ledger": "inits.jsonl"},
       "schedule": {"pull_payments": true, "inputs": {"bank": "b.csv", "treasury": "t.xml"}}})");
   EXPECT_TRUE(ReconcileSettings::from_config(ok->root()).schedule.pull_payments);
+  auto no_ledger = ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9",
+      "secret": {"env": "LT_TEST_PAYMENT_SECRET"}, "partner_code": "H12"},
+      "schedule": {"pull_payments": true, "inputs": {"bank": "b.csv", "treasury": "t.xml"}}})");
+  try {
+    ReconcileSettings::from_config(no_ledger->root());
+    ADD_FAILURE() << "a scheduled pull without the INIT ledger was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("init_ledger"), std::string::npos) << e.what();
+  }
   auto no_url = ConfigFile::from_string(
       R"({"schedule": {"pull_payments": true, "inputs": {"bank": "b.csv", "treasury": "t.xml"}}})");
   try {
@@ -349,7 +446,8 @@ TEST(ReconcileSettings, ScheduledPullNeedsTheApiAndExcludesAPaymentsFile) {
     EXPECT_NE(std::string(e.what()).find("pull_payments"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("base_url"), std::string::npos) << e.what();
   }
-  auto both = ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9"},
+  auto both = ConfigFile::from_string(R"({"payment_platform": {"base_url": "http://127.0.0.1:9",
+      "secret": {"env": "LT_TEST_PAYMENT_SECRET"}, "partner_code": "H12", "init_ledger": "inits.jsonl"},
       "schedule": {"pull_payments": true,
                    "inputs": {"bank": "b.csv", "treasury": "t.xml", "payments": "p.jsonl"}}})");
   EXPECT_THROW(ReconcileSettings::from_config(both->root()), ConfigError);
@@ -359,10 +457,12 @@ TEST(ReconcileSchedule, ScheduledJobPullsThePortalTransactionsAndGetsTheResultOf
   auto [dir, manifest] = generate_recon("recon_app_scheduled_pull", 200, 18);  // 2026-11-01 .. 2026-11-10
   sim::PaymentPlatformSim platform({(dir / "payments.jsonl").string(), 0, /*fail_every=*/3});
   uint16_t port = platform.start();
+  setenv("LT_TEST_SIM_SECRET", "sim-secret", 1);
   auto cfg = ConfigFile::from_string(
       R"({"reconciliation": {"out_dir": "reports",
           "payment_platform": {"base_url": "http://127.0.0.1:)" +
-          std::to_string(port) + R"(", "partner_code": "H12", "page_size": 7},
+          std::to_string(port) + R"(", "partner_code": "H12", "init_ledger": "inits.jsonl",
+                               "secret": {"env": "LT_TEST_SIM_SECRET"}},
           "schedule": {"time": "06:00", "pull_payments": true,
                        "inputs": {"bank": "bank.csv", "treasury": "treasury.xml",
                                   "obligations": "obligations.csv"}}}})",
@@ -379,7 +479,7 @@ TEST(ReconcileSchedule, ScheduledJobPullsThePortalTransactionsAndGetsTheResultOf
   auto stats = sched.stats();
   ASSERT_EQ(stats.size(), 1u);
   EXPECT_EQ(stats[0].failures, 0) << stats[0].last_error;
-  EXPECT_GT(platform.requests(), 2);  // page by page, through the injected 503s
+  EXPECT_GT(platform.requests(), 20);  // one QUERY per INIT of the day, through the injected 503s
   platform.stop();
   fs::path out = dir / "reports" / "2026-11-05";
   EXPECT_TRUE(fs::exists(out / "payments-2026-11-05_2026-11-05.jsonl"));
