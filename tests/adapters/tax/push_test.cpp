@@ -112,6 +112,16 @@ TEST_F(PushInboxTest, ReplayIsStoredOnceAndAllListsAreLoaded) {
   PushInbox inbox(*db_, clock_);
   EXPECT_EQ(*inbox.count(PushKind::kNotice), 1);
   EXPECT_EQ(*inbox.count(PushKind::kVoucher), 1);
+  // Neither the key nor the taxpayer's or payer's personal data is kept.
+  auto rows = db_->query("SELECT data, service, ngay, is_updating FROM tax_pushes");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  for (const auto& r : *rows) {
+    for (size_t i = 0; i < 4; ++i) {
+      for (const char* secret : {"golden-security-key-0123", "0110000007", "NGUYEN VAN MAU", "001099000000"})
+        EXPECT_EQ(r.str(i).find(secret), std::string::npos) << secret << " kept in " << r.str(i);
+    }
+  }
 
   reconciliation::Dataset d;
   auto added = inbox.load("THUE", d);
