@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "adapters/payment_platform/payment_platform.hpp"
+#include "adapters/tax/push_inbox.hpp"
 #include "adapters/tax/tax.hpp"
 #include "adapters/treasury/treasury.hpp"
 #include "gateway/common/vn_time.hpp"
@@ -31,13 +32,32 @@ TreasuryApi TreasuryApi::from_config(const ConfigNode& n) {
   return a;
 }
 
+TaxPushSettings TaxPushSettings::from_config(const ConfigNode& n) {
+  n.allow_only({"security_key", "notice_path", "voucher_path"});
+  TaxPushSettings t;
+  t.security_key = n.secret("security_key");
+  if (t.security_key.reveal().size() < kMinKeyBytes) {
+    n.fail("security_key", "is too weak (" + t.security_key.source() + "): at least " +
+                               std::to_string(kMinKeyBytes) + " bytes, the key agreed with DVCQG");
+  }
+  t.notice_path = n.string_or("notice_path", t.notice_path);
+  t.voucher_path = n.string_or("voucher_path", t.voucher_path);
+  for (auto [k, v] : {std::pair<const char*, const std::string*>{"notice_path", &t.notice_path},
+                      {"voucher_path", &t.voucher_path}}) {
+    if (v->empty() || (*v)[0] != '/') n.fail(k, "must start with '/'");
+  }
+  if (t.notice_path == t.voucher_path) n.fail("voucher_path", "must differ from notice_path");
+  return t;
+}
+
 ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
-  n.allow_only({"rules", "bank", "tax_agency", "out_dir", "payment_platform", "schedule"});
+  n.allow_only({"rules", "bank", "tax_agency", "tax_push", "out_dir", "payment_platform", "schedule"});
   ReconcileSettings s;
   if (auto r = n.optional_object("rules")) s.rules = Rules::from_config(*r);
   if (auto b = n.optional_object("bank")) s.bank = bank_statement::mapping_from_config(*b);
   s.tax_agency = n.string_or("tax_agency", s.tax_agency);
   if (s.tax_agency.empty()) n.fail("tax_agency", "must not be empty");
+  if (auto t = n.optional_object("tax_push")) s.tax_push = TaxPushSettings::from_config(*t);
   s.out_dir = n.file_path_or("out_dir", s.out_dir);
   if (auto p = n.optional_object("payment_platform")) {
     // The invented paged list API is gone: its key is refused with what replaces it.
@@ -223,6 +243,27 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
   }
   if (!req.obligations.empty()) LT_TRY(read_obligations_csv(req.obligations, data));
   if (!req.tax_notices.empty()) LT_TRY(tax::read_notices(req.tax_notices, settings.tax_agency, data));
+  if (req.include_tax_pushes) {
+    // Notices and vouchers DVCQG pushed (stored before they were answered) join the files.
+    LT_TRY(db.migrate(tax::push_migrations()));
+    tax::PushInbox inbox(db, clock);
+    size_t before_obl = data.obligations().size(), before_pay = data.payments().size();
+    LT_ASSIGN_OR_RETURN(int64_t added, inbox.load(settings.tax_agency, data));
+    if (added > 0) {
+      std::string digest;
+      for (size_t i = before_obl; i < data.obligations().size(); ++i)
+        digest.append("O:")
+            .append(data.obligations()[i].ref)
+            .append(":" + std::to_string(data.obligations()[i].amount))
+            .push_back('\n');
+      for (size_t i = before_pay; i < data.payments().size(); ++i)
+        digest.append("P:")
+            .append(data.payments()[i].ref)
+            .append(":" + std::to_string(data.payments()[i].amount))
+            .push_back('\n');
+      o.info.inputs.push_back({"tax_pushes", "store", sha256_hex(digest), static_cast<uint64_t>(added)});
+    }
+  }
   if (req.include_callbacks) {
     CallbackInbox inbox(db, clock);
     // A confirmation carries only MaThamChieu: its dossier and agency come from the INIT.

@@ -29,10 +29,22 @@ struct TreasuryApi {
   static TreasuryApi from_config(const ConfigNode& node);
 };
 
+// Tax notices and vouchers pushed by DVCQG (docs/contracts/tax.md), received when
+// reconciliation.tax_push is configured.
+struct TaxPushSettings {
+  Secret security_key;                                   // the SecurityKey DVCQG sends; at least kMinKeyBytes
+  std::string notice_path = "/v1/dvcqg/thue/thong-bao";  // ImportThongBaoThueFromDVCQG
+  std::string voucher_path = "/v1/dvcqg/thue/chung-tu";  // ImportChungTuThueFromDVCQG
+  static constexpr size_t kMinKeyBytes = 16;
+  // {security_key {"env"|"file"}, notice_path, voucher_path}. Throws ConfigError naming the key.
+  static TaxPushSettings from_config(const ConfigNode& node);
+};
+
 struct ReconcileSettings {
   reconciliation::Rules rules;
   bank_statement::ColumnMapping bank;
   std::string tax_agency = "THUE";  // agency code attached to tax obligations and vouchers
+  std::optional<TaxPushSettings> tax_push;
   std::string out_dir = "reports/reconciliation";
   std::optional<Secret> callback_secret;  // payment_platform.secret: verifies MaXacThuc
   std::string callback_path = "/v1/payments/callback";
@@ -60,7 +72,7 @@ struct ReconcileSettings {
     bool pull_payments = false;
   } schedule;
 
-  // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, out_dir,
+  // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, tax_push{}, out_dir,
   // payment_platform{secret, callback_path, base_url, partner_code, init_ledger, query_path,
   // get_bill_path, timeout_ms, ...},
   // schedule{enabled, time "HH:MM", lookback_days, pull_payments, inputs{payments, bank, treasury |
@@ -71,8 +83,9 @@ struct ReconcileSettings {
 struct ReconcileRequest {
   reconciliation::Period period;
   std::string payments, bank, treasury, obligations, tax_notices, tax_vouchers;  // empty: not given
-  bool include_callbacks = true;  // stored payment callbacks join the portal's payments
-  std::string out_dir;            // empty: no report files
+  bool include_callbacks = true;   // stored payment callbacks join the portal's payments
+  bool include_tax_pushes = true;  // stored tax pushes join the tax notices and vouchers
+  std::string out_dir;             // empty: no report files
   // Recover the portal's transactions by QUERY (into out_dir) instead of reading `payments`.
   bool pull = false;
   // Pull the treasury's credits from its API instead of reading the `treasury` file; exactly

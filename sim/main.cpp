@@ -17,6 +17,7 @@ int run_ministry_sim(const std::vector<std::string>& args);
 int run_recon_data(const std::vector<std::string>& args);
 int run_payment_platform_sim(const std::vector<std::string>& args);
 int run_treasury_sim(const std::vector<std::string>& args);
+int run_tax_push_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
 namespace lienthong::sim::population {
 int run_population_sim(const std::vector<std::string>& args);
@@ -43,6 +44,8 @@ const Simulator kSimulators[] = {
     {"recon-data", "reconciliation inputs with injected discrepancies", lienthong::sim::run_recon_data},
     {"payment-platform", "portal payment platform: paged list API", lienthong::sim::run_payment_platform_sim},
     {"treasury", "State Treasury (KBNN) credit records: paged XML API", lienthong::sim::run_treasury_sim},
+    {"tax-push", "push land-tax notices and vouchers to the gateway as DVCQG",
+     lienthong::sim::run_tax_push_sim},
 };
 
 void usage(std::ostream& os) {

@@ -1,6 +1,9 @@
 #include "adapters/tax/tax.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <pugixml.hpp>
+#include <set>
 
 #include "gateway/common/json.hpp"
 #include "gateway/common/vn_time.hpp"
@@ -129,41 +132,47 @@ Result<std::vector<NoticeLine>> parse_notice_xml(std::string_view xml) {
   if (!body) return make_error(ErrorKind::kParse, "tax notice XML: no DATA/BODY element");
   std::vector<NoticeLine> out;
   int row_no = 0;
+  // One ROW_LIST per dossier; each LIST in it is one line (the public receiver reads them
+  // all). Older files wrapped the lines in ROW_LIST/ROW and LIST/ITEM: still read.
+  auto handle_line = [&](const pugi::xml_node& it, const std::string& dossier,
+                         const std::string& where) -> Status {
+    if (text_of(it, "MA_SO_THUE").empty())
+      return make_error(ErrorKind::kValidation, where + ": MA_SO_THUE empty");
+    NoticeLine l;
+    l.dossier = dossier;
+    l.notice_number = text_of(it, "SO_QUYET_DINH");
+    l.decision_date = text_of(it, "NGAY_QUYET_DINH");
+    l.item_name = text_of(it, "TEN_TIEUMUC");
+    if (l.notice_number.empty()) return make_error(ErrorKind::kValidation, where + ": SO_QUYET_DINH empty");
+    auto amount = reconciliation::parse_vnd(text_of(it, "SO_TIEN"));
+    if (!amount.ok()) return amount.error().context(where + ": SO_TIEN");
+    if (*amount <= 0) return make_error(ErrorKind::kValidation, where + ": SO_TIEN must be positive");
+    l.amount = *amount;
+    out.push_back(std::move(l));
+    return Status();
+  };
   auto handle_row = [&](const pugi::xml_node& row) -> Status {
     ++row_no;
+    std::string at = "tax notice ROW_LIST " + std::to_string(row_no);
     std::string dossier = text_of(row, "MA_HSO");
-    if (dossier.empty())
-      return make_error(ErrorKind::kValidation,
-                        "tax notice row " + std::to_string(row_no) + ": MA_HSO empty");
-    pugi::xml_node list = row.child("LIST");
-    if (!list)
-      return make_error(ErrorKind::kValidation, "tax notice row " + std::to_string(row_no) + ": no LIST");
-    std::vector<pugi::xml_node> items;
-    if (list.child("SO_TIEN")) {
-      items.push_back(list);
-    } else {
-      for (auto c : list.children()) {
-        if (c.type() == pugi::node_element) items.push_back(c);
+    if (dossier.empty()) return make_error(ErrorKind::kValidation, at + ": MA_HSO empty");
+    at += " (MA_HSO " + dossier + ")";
+    int list_no = 0;
+    for (auto list : row.children("LIST")) {
+      ++list_no;
+      std::string where = at + " LIST " + std::to_string(list_no);
+      if (list.child("SO_TIEN") || list.child("SO_QUYET_DINH") || list.child("MA_SO_THUE")) {
+        LT_TRY(handle_line(list, dossier, where));
+        continue;
       }
+      int item_no = 0;
+      for (auto c : list.children()) {
+        if (c.type() != pugi::node_element) continue;
+        LT_TRY(handle_line(c, dossier, where + " item " + std::to_string(++item_no)));
+      }
+      if (item_no == 0) return make_error(ErrorKind::kValidation, where + ": empty (no SO_TIEN)");
     }
-    int item_no = 0;
-    for (auto& it : items) {
-      ++item_no;
-      std::string where = "tax notice row " + std::to_string(row_no) + " item " + std::to_string(item_no);
-      if (text_of(it, "MA_SO_THUE").empty())
-        return make_error(ErrorKind::kValidation, where + ": MA_SO_THUE empty");
-      NoticeLine l;
-      l.dossier = dossier;
-      l.notice_number = text_of(it, "SO_QUYET_DINH");
-      l.decision_date = text_of(it, "NGAY_QUYET_DINH");
-      l.item_name = text_of(it, "TEN_TIEUMUC");
-      if (l.notice_number.empty()) return make_error(ErrorKind::kValidation, where + ": SO_QUYET_DINH empty");
-      auto amount = reconciliation::parse_vnd(text_of(it, "SO_TIEN"));
-      if (!amount.ok()) return amount.error().context(where + ": SO_TIEN");
-      if (*amount <= 0) return make_error(ErrorKind::kValidation, where + ": SO_TIEN must be positive");
-      l.amount = *amount;
-      out.push_back(std::move(l));
-    }
+    if (list_no == 0) return make_error(ErrorKind::kValidation, at + ": no LIST");
     return Status();
   };
   bool any = false;
@@ -172,30 +181,59 @@ Result<std::vector<NoticeLine>> parse_notice_xml(std::string_view xml) {
     if (rl.child("MA_HSO")) {
       LT_TRY(handle_row(rl));
     } else {
+      bool rows = false;
       for (auto row : rl.children()) {
-        if (row.type() == pugi::node_element) LT_TRY(handle_row(row));
+        if (row.type() != pugi::node_element) continue;
+        rows = true;
+        LT_TRY(handle_row(row));
       }
+      if (!rows)
+        return make_error(ErrorKind::kValidation,
+                          "tax notice ROW_LIST " + std::to_string(row_no + 1) + ": no MA_HSO");
     }
   }
   if (!any) return make_error(ErrorKind::kParse, "tax notice XML: no ROW_LIST under DATA/BODY");
   return out;
 }
 
+namespace {
+
+// Data.FileThongBaoThue (public envelope) or the older file shape's top-level "data".
+Result<std::string> notice_base64(const rapidjson::Value& doc, std::string_view what) {
+  if (const auto* d = json::member(doc, "Data"); d && d->IsObject()) {
+    const auto* f = json::member(*d, "FileThongBaoThue");
+    if (!f || !f->IsString())
+      return make_error(ErrorKind::kValidation,
+                        std::string(what) + ": Data.FileThongBaoThue missing or not a string");
+    return std::string(f->GetString(), f->GetStringLength());
+  }
+  if (const auto* f = json::member(doc, "FileThongBaoThue"); f && f->IsString())
+    return std::string(f->GetString(), f->GetStringLength());
+  for (const char* k : {"data", "Data", "DuLieu"}) {
+    if (auto v = json::get_string(doc, k)) return *v;
+  }
+  return make_error(ErrorKind::kParse, std::string(what) + ": no Data.FileThongBaoThue member");
+}
+
+}  // namespace
+
 Result<std::vector<NoticeLine>> parse_notice_envelope(std::string_view text) {
   LT_ASSIGN_OR_RETURN(auto doc, json::parse(text, "tax notice envelope"));
   if (!doc.IsObject()) return make_error(ErrorKind::kParse, "tax notice envelope: not a JSON object");
-  std::optional<std::string> data;
-  for (const char* k : {"data", "Data", "DuLieu"}) {
-    if (!data) data = json::get_string(doc, k);
-  }
-  if (!data) return make_error(ErrorKind::kParse, "tax notice envelope: no base64 'data' member");
-  LT_ASSIGN_OR_RETURN(std::string xml, base64_decode(*data));
-  return parse_notice_xml(xml);
+  LT_ASSIGN_OR_RETURN(std::string b64, notice_base64(doc, "tax notice envelope"));
+  auto xml = base64_decode(b64);
+  if (!xml.ok()) return xml.error().context("tax notice Data.FileThongBaoThue");
+  return parse_notice_xml(*xml);
 }
 
-Result<std::vector<Voucher>> parse_voucher(std::string_view text) {
-  LT_ASSIGN_OR_RETURN(auto doc, json::parse(text, "tax voucher"));
-  if (!doc.IsObject()) return make_error(ErrorKind::kParse, "tax voucher: not a JSON object");
+namespace {
+
+// A JSON number with no fraction in the range of amounts (the cast is defined there).
+bool whole_vnd(double d) {
+  return d >= 0 && d < 1e15 && d == std::floor(d);
+}
+
+Result<std::vector<Voucher>> parse_voucher_data(const rapidjson::Value& doc) {
   auto dossier = json::get_string(doc, "MaHoSo");
   if (!dossier || dossier->empty()) return make_error(ErrorKind::kValidation, "tax voucher: MaHoSo missing");
   auto tin = json::get_string(doc, "MaSoThue");
@@ -223,6 +261,8 @@ Result<std::vector<Voucher>> parse_voucher(std::string_view text) {
     const auto* amt = json::member(p, "SoTien");
     if (amt && amt->IsInt64()) {
       v.amount = amt->GetInt64();
+    } else if (amt && amt->IsDouble() && whole_vnd(amt->GetDouble())) {
+      v.amount = static_cast<int64_t>(amt->GetDouble());  // the public receiver reads a double
     } else if (amt && amt->IsString()) {
       auto a = reconciliation::parse_vnd(amt->GetString());
       if (!a.ok()) return a.error().context(where + ": SoTien");
@@ -246,6 +286,82 @@ Result<std::vector<Voucher>> parse_voucher(std::string_view text) {
     out.push_back(std::move(v));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Voucher>> parse_voucher(std::string_view text) {
+  LT_ASSIGN_OR_RETURN(auto doc, json::parse(text, "tax voucher"));
+  if (!doc.IsObject()) return make_error(ErrorKind::kParse, "tax voucher: not a JSON object");
+  // The public envelope carries the voucher in Data; a file may hold the bare Data object.
+  const rapidjson::Value* data = json::member(doc, "Data");
+  if (data && !data->IsObject())
+    return make_error(ErrorKind::kValidation, "tax voucher: Data is not an object");
+  const rapidjson::Value& d = data ? *data : static_cast<const rapidjson::Value&>(doc);
+  return parse_voucher_data(d);
+}
+
+std::string_view push_kind_name(PushKind k) {
+  return k == PushKind::kNotice ? "notice" : "voucher";
+}
+
+Result<PushEnvelope> parse_push_envelope(std::string_view body) {
+  LT_ASSIGN_OR_RETURN(auto doc, json::parse(body, "push envelope"));
+  if (!doc.IsObject()) return make_error(ErrorKind::kParse, "push envelope: not a JSON object");
+  PushEnvelope e;
+  // Every scalar of the envelope is a string in the public receiver's model.
+  for (auto [key, out] : {std::pair<const char*, std::string*>{"SecurityKey", &e.security_key},
+                          {"Service", &e.service},
+                          {"Ngay", &e.ngay},
+                          {"IsUpdating", &e.is_updating}}) {
+    const auto* v = json::member(doc, key);
+    if (!v || v->IsNull()) continue;
+    if (!v->IsString())
+      return make_error(ErrorKind::kValidation, std::string("push envelope: ") + key + " is not a string");
+    *out = std::string(v->GetString(), v->GetStringLength());
+  }
+  const auto* data = json::member(doc, "Data");
+  if (!data) return make_error(ErrorKind::kValidation, "push envelope: Data missing");
+  if (!data->IsObject()) return make_error(ErrorKind::kValidation, "push envelope: Data is not an object");
+  e.data = json::to_string(*data);
+  return e;
+}
+
+bool security_key_matches(std::string_view given, std::string_view expected) {
+  // Every byte of the longer of the two is looked at, whatever matches, so the time taken
+  // says nothing about how much of the key was right.
+  size_t n = std::max(given.size(), expected.size());
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char a = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    unsigned char b = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0;
+    diff |= static_cast<unsigned char>(a ^ b);
+  }
+  return diff == 0 && !expected.empty();
+}
+
+Result<PushContent> parse_push_data(PushKind kind, std::string_view data_json) {
+  LT_ASSIGN_OR_RETURN(auto doc, json::parse(data_json, "push Data"));
+  if (!doc.IsObject()) return make_error(ErrorKind::kValidation, "push Data: not an object");
+  PushContent c;
+  std::set<std::string> dossiers;
+  if (kind == PushKind::kNotice) {
+    const auto* f = json::member(doc, "FileThongBaoThue");
+    if (!f || !f->IsString())
+      return make_error(ErrorKind::kValidation, "Data.FileThongBaoThue missing or not a string");
+    auto xml = base64_decode(std::string_view(f->GetString(), f->GetStringLength()));
+    if (!xml.ok()) return xml.error().context("Data.FileThongBaoThue");
+    LT_ASSIGN_OR_RETURN(c.notices, parse_notice_xml(*xml));
+    for (const auto& l : c.notices) dossiers.insert(l.dossier);
+  } else {
+    LT_ASSIGN_OR_RETURN(c.vouchers, parse_voucher_data(doc));
+    for (const auto& v : c.vouchers) dossiers.insert(v.dossier);
+  }
+  for (const auto& d : dossiers) {
+    if (!c.dossiers.empty()) c.dossiers.push_back(',');
+    c.dossiers += d;
+  }
+  return c;
 }
 
 Status read_notices(const std::string& path, const std::string& agency, reconciliation::Dataset& out) {

@@ -1,5 +1,6 @@
 #include "sim/recon/recon_data.hpp"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
@@ -287,13 +288,18 @@ ReconDataManifest generate_recon_data(const ReconDataOptions& o) {
       int64_t amount = 1000000 * (1 + static_cast<int64_t>(rng.below(50)));
       int64_t day = from + static_cast<int64_t>(
                                rng.below(static_cast<uint64_t>(o.days - o.settlement_window_days - 1)));
-      std::string xml = "<DATA><BODY><ROW_LIST><ROW><MA_HSO>" + dossier +
-                        "</MA_HSO><LIST><ITEM><MA_SO_THUE>01" + std::to_string(10000000 + i) +
-                        "</MA_SO_THUE><SO_QUYET_DINH>" + notice + "</SO_QUYET_DINH><NGAY_QUYET_DINH>" +
-                        dmy(from) +
+      // The public shapes of docs/contracts/tax.md (SecurityKey left empty: these are files).
+      std::string decided = dmy(from);
+      std::replace(decided.begin(), decided.end(), '/', '-');  // NGAY_QUYET_DINH is dd-MM-yyyy
+      std::string xml = "<DATA><BODY><ROW_LIST><MA_HSO>" + dossier + "</MA_HSO><LIST><MA_SO_THUE>01" +
+                        std::to_string(10000000 + i) + "</MA_SO_THUE><SO_QUYET_DINH>" + notice +
+                        "</SO_QUYET_DINH><NGAY_QUYET_DINH>" + decided +
                         "</NGAY_QUYET_DINH><TEN_TIEUMUC>Lệ phí trước bạ nhà, đất</TEN_TIEUMUC><SO_TIEN>" +
-                        std::to_string(amount) + "</SO_TIEN></ITEM></LIST></ROW></ROW_LIST></BODY></DATA>";
-      notices.put(std::string(i ? ",\n" : "\n") + "{\"data\":\"" + tax::base64_encode(xml) + "\"}");
+                        std::to_string(amount) + "</SO_TIEN></LIST></ROW_LIST></BODY></DATA>";
+      notices.put(std::string(i ? ",\n" : "\n") +
+                  "{\"SecurityKey\":\"\",\"Service\":\"ImportThongBaoThueFromDVCQG\",\"Ngay\":\"\","
+                  "\"IsUpdating\":\"False\",\"Data\":{\"FileThongBaoThue\":\"" +
+                  tax::base64_encode(xml) + "\"}}");
       if (o.discrepancies > 0 && i == o.tax - 1) {
         m.expected.push_back({"OBL:" + dossier + ":" + notice, "obligation_unpaid"});
         continue;
@@ -301,11 +307,14 @@ ReconDataManifest generate_recon_data(const ReconDataOptions& o) {
       vn_time::CivilTime t;
       vn_time::civil_from_days(day, t.year, t.month, t.day);
       t.hour = 9;
-      vouchers.put(std::string(first_voucher ? "\n" : ",\n") + "{\"MaHoSo\":\"" + dossier +
-                   "\",\"MaSoThue\":\"01" + std::to_string(10000000 + i) +
-                   "\",\"ThongTinThanhToan\":{\"MaThongBaoThue\":\"" + notice +
-                   "\",\"SoTien\":" + std::to_string(amount) + ",\"ThoiGianThanhToan\":\"" +
-                   vn_time::format_compact(vn_time::from_vietnam(t)) + "\",\"TrangThaiThanhToan\":1}}");
+      vouchers.put(
+          std::string(first_voucher ? "\n" : ",\n") +
+          "{\"SecurityKey\":\"\",\"Service\":\"ImportChungTuThueFromDVCQG\",\"IsUpdating\":\"False\","
+          "\"Data\":{\"MaHoSo\":\"" +
+          dossier + "\",\"MaSoThue\":\"01" + std::to_string(10000000 + i) +
+          "\",\"ThongTinThanhToan\":{\"MaThongBaoThue\":\"" + notice +
+          "\",\"SoTien\":" + std::to_string(amount) + ",\"ThoiGianThanhToan\":\"" +
+          vn_time::format_compact(vn_time::from_vietnam(t)) + "\",\"TrangThaiThanhToan\":1}}}");
       first_voucher = false;
       write_bank(notice, dossier, amount, day);
       write_kb(notice, dossier, "THUE", amount, day + 1, false);

@@ -40,10 +40,10 @@ struct ReconDataManifest {
 };
 
 // Writes payments.jsonl, inits.jsonl (the one-stop-shop's signed INIT messages, one per
-// payment), bank.csv, treasury.xml, obligations.csv and manifest.json; with
-// `tax` > 0 also tax_notices.json (base64 XML envelopes) and tax_vouchers.json, whose
-// obligations are paid through the bank and credited by the treasury (one injected unpaid
-// notice among them when `discrepancies` > 0).
+// payment), bank.csv, treasury.xml, obligations.csv and manifest.json; with `tax` > 0 also
+// tax_notices.json and tax_vouchers.json (the public push envelopes of
+// docs/contracts/tax.md), whose obligations are paid through the bank and credited by the
+// treasury (one injected unpaid notice among them when `discrepancies` > 0).
 // Throws std::runtime_error on I/O failure, std::invalid_argument on bad options.
 ReconDataManifest generate_recon_data(const ReconDataOptions& options);
 

@@ -1,0 +1,41 @@
+// Durable inbox of the tax notices and vouchers DVCQG pushes (docs/contracts/tax.md): each
+// push whose SecurityKey matched and whose lines all parsed is stored before it is answered,
+// once per (kind, Service, dossiers, content); reconciliation reads the stored pushes as it
+// reads the tax files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "adapters/tax/tax.hpp"
+#include "gateway/common/clock.hpp"
+#include "gateway/common/result.hpp"
+#include "gateway/reconciliation/dataset.hpp"
+#include "gateway/store/database.hpp"
+
+namespace lienthong::tax {
+
+std::vector<store::Migration> push_migrations();
+
+class PushInbox {
+ public:
+  PushInbox(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // True when stored now, false when the same push was stored before (a replay). The
+  // SecurityKey is never stored.
+  Result<bool> store(PushKind kind, const PushEnvelope& envelope, const PushContent& content);
+
+  // Adds every stored push to `out`: notice lines as obligations of `agency`, vouchers as
+  // payments (paid when TrangThaiThanhToan is 1, pending otherwise). A later push of the same
+  // dossier and notice number (IsUpdating "True") replaces the earlier line; a line `out`
+  // already holds from a file is not added twice. Returns how many records were added.
+  Result<int64_t> load(const std::string& agency, reconciliation::Dataset& out);
+
+  Result<int64_t> count(PushKind kind);
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace lienthong::tax
