@@ -108,6 +108,7 @@ TEST_F(KpiCliTest, CalendarHolidaysOneALine) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out,
             "2026-01-01 Tết Dương lịch (New Year's Day)\n"
+            "2026-01-02 Hoán đổi (swapped day off) with Saturday 2026-01-10\n"
             "2026-02-16 Tết Nguyên đán (Lunar New Year), 29 tháng Chạp (last day of the year)\n"
             "2026-02-17 Tết Nguyên đán (Lunar New Year), mùng 1 tháng Giêng\n"
             "2026-02-18 Tết Nguyên đán (Lunar New Year), mùng 2 tháng Giêng\n"
@@ -118,10 +119,29 @@ TEST_F(KpiCliTest, CalendarHolidaysOneALine) {
             "Commemoration), 10/3 âm lịch\n"
             "2026-04-30 Ngày Chiến thắng (Reunification Day)\n"
             "2026-05-01 Ngày Quốc tế Lao động (International Labour Day)\n"
+            "2026-08-31 Hoán đổi (swapped day off) with Saturday 2026-08-22\n"
             "2026-09-01 Quốc khánh (National Day), adjacent day\n"
             "2026-09-02 Quốc khánh (National Day)\n");
   auto with_file = run("calendar holidays 2025 --all");
   EXPECT_NE(with_file.out.find("2025-02-08 [working day] Làm bù"), std::string::npos) << with_file.out;
+}
+
+TEST_F(KpiCliTest, CalendarCheckWarnsFromOctoberWhenNextYearIsMissing) {
+  // September 2026: only 2026 is required, and its file is confirmed.
+  auto sep = run("calendar check --today 2026-09-30");
+  EXPECT_EQ(sep.exit_code, 0) << sep.out;
+  EXPECT_NE(sep.out.find("2026 confirmed"), std::string::npos) << sep.out;
+  EXPECT_NE(sep.out.find("2027 missing (not yet required"), std::string::npos) << sep.out;
+  // From 1 October 2026 the missing 2027 file is a warning and exit 1.
+  auto oct = run("calendar check --today 2026-10-01");
+  EXPECT_EQ(oct.exit_code, 1) << oct.out;
+  EXPECT_NE(oct.out.find("warning: no confirmed calendar year file for 2027"), std::string::npos) << oct.out;
+  // 2025's make-up Saturday is unconfirmed: the 2025 file does not count as confirmed.
+  auto y2025 = run("calendar check --today 2025-03-01");
+  EXPECT_EQ(y2025.exit_code, 1) << y2025.out;
+  EXPECT_NE(y2025.out.find("2025 unconfirmed"), std::string::npos) << y2025.out;
+  EXPECT_NE(y2025.out.find("unconfirmed: the swap of Mon 2025-01-27"), std::string::npos) << y2025.out;
+  EXPECT_EQ(run("calendar check --today 2026-13-01").exit_code, 2);
 }
 
 TEST_F(KpiCliTest, CalendarDueAcrossTet) {
