@@ -79,6 +79,29 @@ class KpiCliTest : public ::testing::Test {
     e.sequence = 1;
     ASSERT_TRUE(dossiers::DossierStore(*db).record(e, 1).ok());
   }
+  // A late dossier of Ủy ban nhân dân thị xã Duy Tiên (000.20.49.H35, sample tables),
+  // abolished on 1 July 2025 without successor.
+  void seed_retired() {
+    auto db = std::move(store::open_sqlite({.path = (dir_ / "kpi.db").string()})).value();
+    auto m = dossiers::DossierStore::migrations();
+    auto l = kpi::LateRegister::migrations();
+    m.insert(m.end(), l.begin(), l.end());
+    ASSERT_TRUE(db->migrate(m).ok());
+    model::DossierStatusEvent e;
+    e.source = "one_stop_shop";
+    e.dossier_code = "H35-2025-9";
+    e.procedure_code = "2.000889.000.00.00.H56";
+    e.channel = 1;
+    e.agency_code = "000.20.49.H35";
+    e.agency_level = "district";
+    e.received_at_ms = *vn_time::parse_iso("2025-06-02T08:00");
+    e.due_at_ms = *vn_time::parse_iso("2025-06-05T17:00");
+    e.finished_at_ms = *vn_time::parse_iso("2025-06-20T09:00");
+    e.status = 9;
+    e.status_at_ms = *e.finished_at_ms;
+    e.sequence = 1;
+    ASSERT_TRUE(dossiers::DossierStore(*db).record(e, 1).ok());
+  }
   void with_code_tables() {
     std::ofstream(config_) << R"({"store": {"path": "kpi.db"},
       "codes": {"dir": ")" << LIENTHONG_SOURCE_DIR
@@ -156,7 +179,7 @@ TEST_F(KpiCliTest, KpiLateExplainAndExport) {
   seed();
   auto kpi = run("kpi --period 2023-Q2 --indicator on_time --by level --format csv");
   EXPECT_EQ(kpi.exit_code, 0) << kpi.out;
-  EXPECT_NE(kpi.out.find("2023-Q2,2023-04-01,2023-06-30,level,received,,on_time,district,0,1,0.0000,0.9500"),
+  EXPECT_NE(kpi.out.find("2023-Q2,2023-04-01,2023-06-30,level,received,,on_time,district,1,0,0.0000,0.9500"),
             std::string::npos)
       << kpi.out;
   auto late = run("late list --format csv");
@@ -170,6 +193,23 @@ TEST_F(KpiCliTest, KpiLateExplainAndExport) {
       << exported.out;
   auto unknown = run("late explain NOPE --reason r --apology a --by o");
   EXPECT_EQ(unknown.exit_code, 1);
+}
+
+TEST_F(KpiCliTest, RetiredAgencyIsReportedByNameInKpiAndLateRegister) {
+  seed_retired();
+  with_code_tables();
+  const std::string name = "000.20.49.H35 Ủy ban nhân dân thị xã Duy Tiên";
+  auto kpi =
+      run("kpi --period 2025-06 --indicator on_time --by agency --group-as now --as-of 2025-09-01 "
+          "--format csv");
+  EXPECT_EQ(kpi.exit_code, 0) << kpi.out;
+  EXPECT_NE(kpi.out.find(",on_time,retired:" + name + ","), std::string::npos) << kpi.out;
+  auto late = run("late list --format csv");
+  EXPECT_EQ(late.exit_code, 0) << late.out;
+  EXPECT_NE(late.out.find(",explained,agency_retired\r\n"), std::string::npos) << late.out;
+  EXPECT_NE(late.out.find("H35-2025-9,2.000889.000.00.00.H56,000.20.49.H35,district,9,"), std::string::npos)
+      << late.out;
+  EXPECT_NE(late.out.find(",no," + name + "\r\n"), std::string::npos) << late.out;
 }
 
 TEST_F(KpiCliTest, KpiGroupsAsReceivedOrAsNowAndSaysWhich) {
