@@ -1,5 +1,5 @@
-// lienthong calendar due|holidays|lunar: the working-day calendar by hand, for operators
-// checking a date.
+// lienthong calendar due|holidays|lunar|check: the working-day calendar by hand, for
+// operators checking a date, and whether the year files are in place.
 #include <filesystem>
 #include <iostream>
 
@@ -8,7 +8,10 @@
 #include "app/kpi_settings.hpp"
 #include "app/runtime.hpp"
 #include "gateway/calendar/lunar.hpp"
+#include "gateway/calendar/year_file_check.hpp"
+#include "gateway/common/clock.hpp"
 #include "gateway/common/vn_time.hpp"
+#include "gateway/metrics/metrics.hpp"
 
 namespace lienthong::app {
 
@@ -18,10 +21,14 @@ constexpr const char* kUsage =
     "usage: lienthong calendar due --from TIME (--days N | --hours N) [--agency CODE]\n"
     "       lienthong calendar holidays YEAR [--all]\n"
     "       lienthong calendar lunar DATE\n"
+    "       lienthong calendar check [--today DATE]\n"
     "  TIME is ISO 8601 (2026-02-13T16:00, Vietnam time unless an offset is given); DATE is YYYY-MM-DD.\n"
     "  due: the due instant N working days or hours after a receipt (rules: docs/calendar.md).\n"
     "  holidays: the year's days off besides weekends, one a line: YYYY-MM-DD name;\n"
     "            --all adds make-up working days.\n"
+    "  check: is there a confirmed year file for this year and, from 1 October, for next year?\n"
+    "         Exit 0 when yes, 1 when one is missing or unconfirmed (docs/calendar.md).\n"
+    "         --today DATE evaluates as of DATE instead of today (Vietnam time).\n"
     "  The calendar section of --config FILE (default $LIENTHONG_CONFIG or ./lienthong.json) gives\n"
     "  the year files and office hours when the file exists; --calendar-dir DIR overrides the year files.\n";
 
@@ -116,6 +123,39 @@ int lunar(const Args& args) {
   return kExitOk;
 }
 
+int check(const Args& args) {
+  int64_t today = 0;
+  if (auto text = args.option("today")) {
+    auto d = vn_time::parse_date(*text);
+    if (!d) throw UsageError("--today '" + *text + "' is not YYYY-MM-DD");
+    today = *d;
+  } else {
+    today = local_day(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          SystemClock::instance().now().time_since_epoch())
+                          .count());
+  }
+  auto calc = load_calculator(args);
+  auto result = calendar::check_year_files(calc.calendar(), today);
+  calendar::publish_year_file_check(result, metrics::Registry::global());
+  for (const auto& y : result.years) {
+    std::cout << y.year << " " << calendar::to_string(y.state);
+    if (!y.required) std::cout << " (not yet required: next year's file is checked from 1 October)";
+    std::cout << "\n";
+    for (const auto& r : y.reasons) std::cout << "  unconfirmed: " << r << "\n";
+  }
+  if (result.missing() == 0) return kExitOk;
+  for (const auto& y : result.years) {
+    if (!y.required || y.state == calendar::YearFileStatus::State::kConfirmed) continue;
+    std::cerr << "warning: no confirmed calendar year file for " << y.year
+              << (y.state == calendar::YearFileStatus::State::kMissing
+                      ? ": add mappings/calendar/" + std::to_string(y.year) + ".json"
+                      : ": confirm its \"unconfirmed\" entries")
+              << " from the Government's announcement (docs/calendar.md); until then deadlines use the "
+                 "statutory rules only\n";
+  }
+  return kExitFailure;
+}
+
 }  // namespace
 
 int run_calendar(const std::vector<std::string>& argv) {
@@ -124,11 +164,12 @@ int run_calendar(const std::vector<std::string>& argv) {
     std::cout << kUsage;
     return args.flag("help") ? kExitOk : kExitUsage;
   }
-  args.allow_only({"help", "all", "from", "days", "hours", "agency", "config", "calendar-dir"});
+  args.allow_only({"help", "all", "from", "days", "hours", "agency", "config", "calendar-dir", "today"});
   const std::string sub = args.positional()[0];
   if (sub == "due") return due(args);
   if (sub == "holidays") return holidays(args);
   if (sub == "lunar") return lunar(args);
+  if (sub == "check") return check(args);
   throw UsageError("unknown subcommand '" + sub + "'");
 }
 

@@ -95,6 +95,11 @@ std::string hours(int64_t minutes) {
   return buf;
 }
 
+int64_t vietnam_day(int64_t ms) {
+  auto t = vn_time::to_vietnam(ms);
+  return vn_time::days_from_civil(t.year, t.month, t.day);
+}
+
 struct Context {
   Runtime rt;
   KpiSettings settings;
@@ -133,12 +138,14 @@ int run_kpi(const std::vector<std::string>& argv) {
                  "                     [--by none|agency|level|procedure] [--indicator all|ID,ID...]\n"
                  "                     [--group-as received|now [--as-of YYYY-MM-DD]]\n"
                  "                     [--format table|csv|json] [--config FILE]\n"
-                 "Indicators (each a/b, formulas in docs/kpi.md): on_time, online_full, "
+                 "Indicators (each b/a as the decision writes them: a = total, b = qualifying; formulas and\n"
+                 "targets (kpi.targets) in docs/kpi.md): on_time, online_full, "
                  "online_payment_procedures,\n"
                  "online_payment_dossiers, digitised_dossiers, digitised_results.\n"
                  "--group-as: units as recorded when each dossier was received (default), or as they are\n"
                  "now: agency codes translated through the code tables (codes.dir) to --as-of (default\n"
-                 "today); codes without one current successor are shown as untranslatable:CODE.\n";
+                 "today); codes without one current successor are shown as untranslatable:CODE, agencies\n"
+                 "abolished without successor as retired:CODE NAME.\n";
     return args.flag("help") ? kExitOk : kExitUsage;
   }
   args.allow_only({"help", "period", "by", "indicator", "format", "config", "group-as", "as-of"});
@@ -167,8 +174,10 @@ int run_kpi(const std::vector<std::string>& argv) {
     auto t = vn_time::to_vietnam(c.rt.clock->now_ms());
     as_of = vn_time::days_from_civil(t.year, t.month, t.day);
   }
+  auto targets = load_kpi_targets(c.settings);
   kpi::KpiOptions options;
   options.on_time_target = c.settings.on_time_target;
+  options.targets = targets.get();
   options.group_as = *group_as;
   options.code_tables = tables.get();
   options.as_of_day = as_of;
@@ -207,12 +216,21 @@ int run_late(const std::vector<std::string>& argv) {
     auto [from, to] = window(args);
     auto found = kpi::late_dossiers(*c.rt.db, *c.calc, now, from, to, !args.flag("all"));
     if (!found.ok()) return fail(found.error(), "late");
+    // Dossiers of an agency abolished without successor stay in the register, with the
+    // agency's name (from the code tables, when configured) so that someone answers for them.
+    auto tables = load_kpi_code_tables(c.settings);
+    const int64_t today = vietnam_day(now);
     Table t = {{"dossier", "procedure", "agency", "level", "status", "due", "completed", "late_working_hours",
-                "state", "explained"}};
+                "state", "explained", "agency_retired"}};
     for (auto& f : *found) {
+      std::string retired;
+      if (tables) {
+        retired = kpi::retired_without_successor(*tables, f.agency_code, vietnam_day(f.received_at_ms), today)
+                      .value_or("");
+      }
       t.push_back({f.dossier_code, f.procedure_code, f.agency_code, f.agency_level, std::to_string(f.status),
                    vn_time::format_iso(f.due_at_ms), iso_opt(f.completed_at_ms),
-                   hours(f.late_working_minutes), f.timeliness, f.explained ? "yes" : "no"});
+                   hours(f.late_working_minutes), f.timeliness, f.explained ? "yes" : "no", retired});
     }
     print(t, format_of(args, "table"), "late_dossiers");
     return kExitOk;

@@ -25,14 +25,20 @@ calendar::CalendarSettings read_calendar(const ConfigNode& section) {
 }
 
 KpiSettings read_kpi(const ConfigNode& section) {
-  section.allow_only(
-      {"procedures", "on_time_target", "acknowledge_within_working_hours", "at_risk_working_hours"});
+  section.allow_only({"procedures", "targets", "on_time_target", "acknowledge_within_working_hours",
+                      "at_risk_working_hours"});
   KpiSettings s;
   s.procedures_path = section.file_path_or("procedures", "");
   if (!section.has("procedures")) {
     std::error_code ec;
     std::string conventional = section.resolve_path("mappings/procedures.json");
     if (std::filesystem::exists(conventional, ec)) s.procedures_path = conventional;
+  }
+  s.targets_path = section.file_path_or("targets", "");
+  if (!section.has("targets")) {
+    std::error_code ec;
+    std::string conventional = section.resolve_path("mappings/kpi_targets.json");
+    if (std::filesystem::exists(conventional, ec)) s.targets_path = conventional;
   }
   s.on_time_target = section.number_or("on_time_target", 0.95, 0.0, 1.0);
   s.acknowledge_within_working_hours =
@@ -75,6 +81,13 @@ std::shared_ptr<const codes::CodeTables> load_kpi_code_tables(const KpiSettings&
   return std::make_shared<const codes::CodeTables>(std::move(*t));
 }
 
+std::shared_ptr<const kpi::KpiTargets> load_kpi_targets(const KpiSettings& settings) {
+  if (settings.targets_path.empty()) return nullptr;
+  auto t = kpi::KpiTargets::load(settings.targets_path);
+  if (!t.ok()) throw ConfigError("kpi.targets: " + t.error().message);
+  return std::make_shared<const kpi::KpiTargets>(std::move(*t));
+}
+
 ComponentSpec calendar_component_spec() {
   ComponentSpec s;
   s.section = "calendar";
@@ -87,13 +100,16 @@ namespace {
 class KpiComponent final : public Component {
  public:
   KpiComponent(store::Database& db, procedures::ProcedureCatalogue catalogue, kpi::KpiOptions options,
-               std::shared_ptr<const codes::CodeTables> tables, const Clock& clock)
+               std::shared_ptr<const codes::CodeTables> tables,
+               std::shared_ptr<const kpi::KpiTargets> targets, const Clock& clock)
       : db_(db),
         catalogue_(std::move(catalogue)),
         options_(options),
         tables_(std::move(tables)),
+        targets_(std::move(targets)),
         clock_(clock) {
     options_.code_tables = tables_.get();
+    options_.targets = targets_.get();
   }
 
   void register_routes(server::HttpServer& server) override {
@@ -111,6 +127,7 @@ class KpiComponent final : public Component {
   const procedures::ProcedureCatalogue catalogue_;
   kpi::KpiOptions options_;
   std::shared_ptr<const codes::CodeTables> tables_;
+  std::shared_ptr<const kpi::KpiTargets> targets_;
   const Clock& clock_;
 };
 }  // namespace
@@ -126,7 +143,7 @@ std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSett
   kpi::KpiOptions options;
   options.on_time_target = settings.on_time_target;
   return std::make_unique<KpiComponent>(db, std::move(catalogue), options, load_kpi_code_tables(settings),
-                                        clock);
+                                        load_kpi_targets(settings), clock);
 }
 
 ComponentSpec kpi_component_spec() {

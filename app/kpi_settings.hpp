@@ -1,7 +1,8 @@
 // Settings shared by the calendar, KPI, late and monitor commands and the "calendar" and
 // "kpi" components. Sections:
 //   "calendar": {"calendar_dir": "mappings/calendar", "office_hours": {...}}   (calendar_settings.hpp)
-//   "kpi": {"procedures": "mappings/procedures.json", "on_time_target": 0.95,
+//   "kpi": {"procedures": "mappings/procedures.json", "targets": "mappings/kpi_targets.json",
+//           "on_time_target": 0.95,
 //           "acknowledge_within_working_hours": 8, "at_risk_working_hours": 8}
 #pragma once
 
@@ -11,11 +12,14 @@
 #include "gateway/calendar/calendar_settings.hpp"
 #include "gateway/codes/code_tables.hpp"
 #include "gateway/common/clock.hpp"
+#include "gateway/kpi/targets.hpp"
 
 namespace lienthong::app {
 
 struct KpiSettings {
   std::string procedures_path;  // empty: no catalogue (indicators needing it count nothing)
+  // Targets per indicator and year; empty: only on_time_target (for on_time).
+  std::string targets_path;
   double on_time_target = 0.95;
   int acknowledge_within_working_hours = 8;
   int at_risk_working_hours = 8;
@@ -44,5 +48,9 @@ std::unique_ptr<Component> make_kpi_component(store::Database& db, const KpiSett
 // The code tables of settings.codes_dir, or null when none is configured; throws
 // ConfigError when they do not load.
 std::shared_ptr<const codes::CodeTables> load_kpi_code_tables(const KpiSettings& settings);
+
+// The targets of settings.targets_path, or null when none is configured; throws
+// ConfigError naming the file and key when it does not load.
+std::shared_ptr<const kpi::KpiTargets> load_kpi_targets(const KpiSettings& settings);
 
 }  // namespace lienthong::app

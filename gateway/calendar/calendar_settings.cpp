@@ -1,6 +1,12 @@
 #include "gateway/calendar/calendar_settings.hpp"
 
+#include <chrono>
+
+#include "gateway/calendar/year_file_check.hpp"
+#include "gateway/common/clock.hpp"
+#include "gateway/common/vn_time.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/metrics/metrics.hpp"
 
 namespace lienthong::calendar {
 
@@ -19,6 +25,13 @@ Result<DeadlineCalculator> make_calculator(const CalendarSettings& settings) {
     if (!loaded.ok()) return loaded.error();
     cal = std::move(*loaded);
   }
+  // The year-file gauges as of start-up (`lienthong calendar check` evaluates them again).
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(SystemClock::instance().now().time_since_epoch())
+          .count();
+  auto t = vn_time::to_vietnam(ms);
+  publish_year_file_check(check_year_files(cal, vn_time::days_from_civil(t.year, t.month, t.day)),
+                          metrics::Registry::global());
   return DeadlineCalculator(std::move(cal), settings.office_hours);
 }
 

@@ -68,6 +68,13 @@ std::vector<int> WorkingDayCalendar::file_years() const {
   return out;
 }
 
+std::optional<YearFile> WorkingDayCalendar::year_file(int year) const {
+  std::lock_guard lock(state_->mu);
+  auto it = state_->files.find(year);
+  if (it == state_->files.end()) return std::nullopt;
+  return it->second;
+}
+
 Result<std::shared_ptr<const WorkingDayCalendar::YearInfo>> WorkingDayCalendar::year_info(int year) const {
   {
     std::lock_guard lock(state_->mu);

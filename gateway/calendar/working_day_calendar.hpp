@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ class WorkingDayCalendar {
   Result<std::vector<CalendarDay>> year_days(int year, bool with_working_days = false) const;
   // Years with a loaded year file.
   std::vector<int> file_years() const;
+  // A copy of the year's file, if one is loaded.
+  std::optional<YearFile> year_file(int year) const;
 
  private:
   struct YearInfo {

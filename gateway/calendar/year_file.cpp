@@ -55,9 +55,10 @@ Result<YearFile> parse_year_file(std::string_view text, std::string_view origin,
   if (!root.IsObject()) return fail(origin, "(root)", "must be a JSON object");
   for (auto& m : root.GetObject()) {
     std::string_view k(m.name.GetString(), m.name.GetStringLength());
-    if (k != "year" && k != "decision" && k != "replace" && k != "days_off" && k != "working_days") {
+    if (k != "year" && k != "decision" && k != "replace" && k != "days_off" && k != "working_days" &&
+        k != "unconfirmed") {
       return fail(origin, std::string(k),
-                  "unknown member (allowed: year, decision, replace, days_off, working_days)");
+                  "unknown member (allowed: year, decision, replace, days_off, working_days, unconfirmed)");
     }
   }
   YearFile f;
@@ -90,6 +91,16 @@ Result<YearFile> parse_year_file(std::string_view text, std::string_view origin,
                     "must be one of new_year, tet, hung_kings, victory_day, labour_day, national_day");
       }
       f.replace.push_back(group);
+    }
+  }
+  if (auto it = root.FindMember("unconfirmed"); it != root.MemberEnd()) {
+    if (!it->value.IsArray()) return fail(origin, "unconfirmed", "must be an array of strings");
+    size_t i = 0;
+    for (auto& u : it->value.GetArray()) {
+      std::string where = "unconfirmed[" + std::to_string(i++) + "]";
+      if (!u.IsString() || u.GetStringLength() == 0)
+        return fail(origin, where, "must be a non-empty string saying what no source confirms");
+      f.unconfirmed.emplace_back(u.GetString(), u.GetStringLength());
     }
   }
   std::set<int64_t> seen;

@@ -8,7 +8,8 @@
 //     "decision": "free text: the notice or decision this file transcribes",
 //     "replace": ["tet"],              // groups whose default days this file supersedes
 //     "days_off": [{"date": "2025-01-25", "name": "..."}],
-//     "working_days": [{"date": "2025-02-08", "name": "..."}]
+//     "working_days": [{"date": "2025-02-08", "name": "..."}],
+//     "unconfirmed": ["free text: what of this file no found source confirms"]
 //   }
 //
 // A replaced group loses its default days and their compensatory days; the file's
@@ -37,6 +38,9 @@ struct YearFile {
   std::vector<HolidayGroup> replace;
   std::vector<YearFileDay> days_off;
   std::vector<YearFileDay> working_days;
+  // What of this file no source found confirms; a file with entries here is not a
+  // confirmed year file (`lienthong calendar check`).
+  std::vector<std::string> unconfirmed;
   std::string origin;  // file name, for messages
 };
 

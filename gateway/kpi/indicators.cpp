@@ -11,6 +11,7 @@
 #include "gateway/codes/code_tables.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/kpi/monitors.hpp"
+#include "gateway/kpi/targets.hpp"
 #include "gateway/model/dossier_event.hpp"
 
 namespace lienthong::kpi {
@@ -80,11 +81,22 @@ Result<std::vector<std::string>> parse_indicators(std::string_view s) {
   return out;
 }
 
+std::optional<std::string> retired_without_successor(const codes::CodeTables& tables,
+                                                     const std::string& agency, int64_t received_day,
+                                                     int64_t as_of_day) {
+  auto then = tables.lookup("agency", agency, received_day);
+  if (!then.ok()) return std::nullopt;
+  const codes::Entry* e = *then;
+  if (!e->valid_to || *e->valid_to > as_of_day || !e->replaced_by.empty()) return std::nullopt;
+  return e->code + " " + e->name;
+}
+
 namespace {
 
 struct Dossier {
   std::string code, procedure, agency, level;
-  std::string key;  // the group it counts in
+  std::string key;        // the group it counts in
+  std::string level_key;  // the level group it counts in (digitisation is set by level)
   int channel = 0, status = 0;
   int64_t received_at = 0, due_at = 0, completed = 0;
   bool online_payment = false, digitised = false;
@@ -125,7 +137,11 @@ class Grouper {
     const int64_t day = vietnam_day(d.received_at);
     if (o_.group_as == GroupAs::kNow) {
       const auto& [code, level] = current(d.agency, day);
-      if (code.empty()) return std::string(kUntranslatablePrefix) + d.agency;
+      if (code.empty()) {
+        if (auto retired = retired_without_successor(*o_.code_tables, d.agency, day, *o_.as_of_day))
+          return std::string(kRetiredPrefix) + *retired;
+        return std::string(kUntranslatablePrefix) + d.agency;
+      }
       return by_ == GroupBy::kAgency ? code : level;
     }
     if (by_ == GroupBy::kAgency) return d.agency;
@@ -189,16 +205,17 @@ class Grouper {
   std::map<std::string, std::vector<std::string>> units_;
 };
 
+// Per group (total, qualifying) = (a, b) as the decision writes them.
 struct Counter {
-  std::map<std::string, std::pair<int64_t, int64_t>> groups;  // key -> (a, b)
+  std::map<std::string, std::pair<int64_t, int64_t>> groups;  // key -> (a total, b qualifying)
   std::pair<int64_t, int64_t> total{0, 0};
-  void add(const std::string& key, bool in_a) {
+  void add(const std::string& key, bool qualifies) {
     auto& g = groups[key];
-    g.second += 1;
-    total.second += 1;
-    if (in_a) {
-      g.first += 1;
-      total.first += 1;
+    g.first += 1;
+    total.first += 1;
+    if (qualifies) {
+      g.second += 1;
+      total.second += 1;
     }
   }
 };
@@ -218,22 +235,35 @@ Result<bool> has_electronic_result(store::Database& db, const std::string& code)
   return false;
 }
 
-void emit(KpiReport& report, const std::string& id, const Counter& c, GroupBy by,
-          std::optional<double> target) {
-  auto row = [&](const std::string& group, std::pair<int64_t, int64_t> ab) {
+// The target of one row: from the targets file for the period's year (per level when the
+// file sets it per level and the row is a level), else the configured on-time target.
+std::optional<double> row_target(const KpiOptions& o, const std::string& id, int year,
+                                 const std::string& level) {
+  if (o.targets) {
+    if (o.targets->by_level(id, year))
+      return level.empty() ? std::nullopt : o.targets->target(id, year, level);
+    return o.targets->target(id, year);
+  }
+  if (id == "on_time") return o.on_time_target;
+  return std::nullopt;
+}
+
+void emit(KpiReport& report, const std::string& id, const Counter& c, bool group_rows, bool groups_are_levels,
+          const KpiOptions& o, int year) {
+  auto row = [&](const std::string& group, std::pair<int64_t, int64_t> ab, const std::string& level) {
     IndicatorRow r;
     r.indicator = id;
     r.group = group;
     r.a = ab.first;
     r.b = ab.second;
-    if (r.b > 0) r.ratio = static_cast<double>(r.a) / static_cast<double>(r.b);
-    r.target = target;
+    if (r.a > 0) r.ratio = static_cast<double>(r.b) / static_cast<double>(r.a);
+    r.target = row_target(o, id, year, level);
     report.rows.push_back(std::move(r));
   };
-  if (by != GroupBy::kNone) {
-    for (auto& [k, ab] : c.groups) row(k, ab);
+  if (group_rows) {
+    for (auto& [k, ab] : c.groups) row(k, ab, groups_are_levels ? k : std::string());
   }
-  row("total", c.total);
+  row("total", c.total, "");
 }
 
 }  // namespace
@@ -258,6 +288,7 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
   if (!rows.ok()) return rows.error();
   std::vector<Dossier> received, resolved;
   Grouper grouper(by, options);
+  Grouper level_grouper(GroupBy::kLevel, options);
   for (auto& r : *rows) {
     Dossier d;
     d.code = r.str(0);
@@ -273,6 +304,7 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
     d.digitised = r.i64(12) != 0;
     d.fee_total = r.i64(13);
     d.key = grouper.key(d);
+    d.level_key = by == GroupBy::kLevel ? d.key : level_grouper.key(d);
     if (d.received_at >= from && d.received_at < to && d.accepted()) received.push_back(d);
     if (d.resolved() && d.completed >= from && d.completed < to) resolved.push_back(d);
   }
@@ -282,46 +314,58 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
   report.by = by;
   report.group_as = options.group_as;
   if (options.group_as == GroupAs::kNow) report.as_of_day = options.as_of_day;
+  int year = 0, month = 0, mday = 0;
+  vn_time::civil_from_days(period.first_day, year, month, mday);
   for (const auto& id : indicators) {
     Counter c;
-    std::optional<double> target;
+    bool group_rows = by != GroupBy::kNone, levels = by == GroupBy::kLevel;
     if (id == "on_time") {
-      target = options.on_time_target;
+      // a: resolved in the period with a due date; b: of a, completed at or before it.
       for (auto& d : resolved) {
         if (d.due_at > 0) c.add(d.key, d.completed <= d.due_at);
       }
     } else if (id == "online_full") {
-      for (auto& d : received) {
+      // a: resolved in the period, of end-to-end online procedures, online and not online
+      // together; b: of a, submitted online.
+      for (auto& d : resolved) {
         const auto* p = catalogue.find(d.procedure);
         if (p && p->full_online) c.add(d.key, d.channel == 2);
       }
     } else if (id == "online_payment_procedures") {
-      // One unit per (group, procedure): a procedure counts once in each group it appears in.
+      // a: every procedure of the catalogue deploying online payment; b: of a, those with a
+      // dossier received in the period and paid online. A cut counts, per group, the
+      // procedures that had dossiers there (the catalogue does not say which agency
+      // provides a procedure); the total row follows the decision.
       std::map<std::pair<std::string, std::string>, bool> seen;
-      std::map<std::string, bool> seen_total;
+      std::map<std::string, bool> paid_total;
       for (auto& d : received) {
         const auto* p = catalogue.find(d.procedure);
         if (!p || !p->online_payment) continue;
         seen[{d.key, d.procedure}] |= d.online_payment;
-        seen_total[d.procedure] |= d.online_payment;
+        paid_total[d.procedure] |= d.online_payment;
       }
       for (auto& [k, paid] : seen) {
         auto& g = c.groups[k.first];
-        g.second += 1;
-        g.first += paid ? 1 : 0;
+        g.first += 1;
+        g.second += paid ? 1 : 0;
       }
-      for (auto& [proc, paid] : seen_total) {
-        c.total.second += 1;
-        c.total.first += paid ? 1 : 0;
+      for (const auto& p : catalogue.all()) {
+        if (!p.online_payment) continue;
+        c.total.first += 1;
+        auto it = paid_total.find(p.code);
+        c.total.second += it != paid_total.end() && it->second ? 1 : 0;
       }
     } else if (id == "online_payment_dossiers") {
+      // a: resolved in the period, of catalogue procedures that charge a fee and offer
+      // online payment; b: of a, paid online.
       for (auto& d : resolved) {
         const auto* p = catalogue.find(d.procedure);
-        bool fee = p ? p->requires_fee : d.fee_total > 0;
-        if (fee) c.add(d.key, d.online_payment);
+        if (p && p->requires_fee && p->online_payment) c.add(d.key, d.online_payment);
       }
     } else if (id == "digitised_dossiers") {
-      for (auto& d : received) c.add(d.key, d.digitised);
+      // Set by level in the decision: without another cut the rows are the levels.
+      if (by == GroupBy::kNone) group_rows = levels = true;
+      for (auto& d : received) c.add(by == GroupBy::kNone ? d.level_key : d.key, d.digitised);
     } else if (id == "digitised_results") {
       for (auto& d : resolved) {
         auto e = has_electronic_result(db, d.code);
@@ -331,7 +375,7 @@ Result<KpiReport> compute_kpi(store::Database& db, const procedures::ProcedureCa
     } else {
       return Error(ErrorKind::kParse, "indicator '" + id + "' is unknown");
     }
-    emit(report, id, c, by, target);
+    emit(report, id, c, group_rows, levels, options, year);
   }
   return report;
 }

@@ -1,21 +1,22 @@
-// The province's KPI indicators (bộ chỉ số phục vụ người dân, doanh nghiệp), each a ratio
-// a/b shown with a and b. Formulas, statuses and the date that places a dossier in the
-// period are in docs/kpi.md; in short (resolved = status 9 or 10; accepted = any status
-// but 1 (not yet received) and 3 (refused)):
-//  on_time                    b: resolved in the period (by completion time), with a due date
-//                             a: of b, completed at or before the due time             target 95%
-//  online_full                b: accepted dossiers received in the period, of procedures that
-//                                are end-to-end online services
-//                             a: of b, submitted online (channel 2)
-//  online_payment_procedures  b: procedures offering online payment with ≥1 accepted dossier
-//                                received in the period
-//                             a: of b, procedures with ≥1 such dossier paid online
-//  online_payment_dossiers    b: resolved in the period, of procedures that charge a fee
-//                             a: of b, paid online
-//  digitised_dossiers         b: accepted dossiers received in the period
-//                             a: of b, with digitised components (HoSoCoThanhPhanSoHoa)
-//  digitised_results          b: resolved in the period
-//                             a: of b, whose result was issued as an electronic document
+// The province's KPI indicators (bộ chỉ số phục vụ người dân, doanh nghiệp), each written
+// as the decision writes them: b/a with a = the total and b = the qualifying count.
+// Populations and period rules, with the decision's wording, are in docs/kpi.md; in short
+// (resolved = status 9 or 10; accepted = any status but 1 and 3):
+//  on_time                    a: resolved in the period (by completion time), with a due date
+//                             b: of a, completed at or before the due time
+//  online_full                a: resolved in the period, of end-to-end online procedures
+//                                (online and not online together)
+//                             b: of a, submitted online (channel 2)
+//  online_payment_procedures  a: procedures of the catalogue deploying online payment
+//                             b: of a, with ≥1 dossier received in the period paid online
+//  online_payment_dossiers    a: resolved in the period, of procedures that charge a fee and
+//                                offer online payment (catalogue)
+//                             b: of a, paid online
+//  digitised_dossiers         a: accepted dossiers received in the period, by level
+//                             b: of a, with digitised components (HoSoCoThanhPhanSoHoa)
+//  digitised_results          a: resolved in the period
+//                             b: of a, whose result was issued as an electronic document
+// Targets per indicator and year: mappings/kpi_targets.json (KpiTargets).
 #pragma once
 
 #include <cstdint>
@@ -53,7 +54,17 @@ std::string_view to_string(GroupAs g);
 //  received mode, by level: the recorded level did not exist on the receipt date (e.g. a
 //            "district" dossier received after districts were abolished).
 inline constexpr std::string_view kUntranslatablePrefix = "untranslatable:";
+// now mode: the agency existed on the receipt date and was retired without successor by
+// the as-of date (abolished in a reorganisation); the group is "retired:<code> <name>" so
+// that its dossiers are reported by the agency's name.
+inline constexpr std::string_view kRetiredPrefix = "retired:";
 inline constexpr std::string_view kLevelNotInForcePrefix = "level-not-in-force:";
+
+// "<code> <name>" when `agency` was valid on `received_day` and had been retired without a
+// successor by `as_of_day`; nullopt otherwise (current, translated, unknown or split).
+std::optional<std::string> retired_without_successor(const codes::CodeTables& tables,
+                                                     const std::string& agency, int64_t received_day,
+                                                     int64_t as_of_day);
 
 // Ids in report order.
 const std::vector<std::string>& indicator_ids();
@@ -62,10 +73,11 @@ Result<std::vector<std::string>> parse_indicators(std::string_view s);
 
 struct IndicatorRow {
   std::string indicator;
-  std::string group;  // agency code, level, procedure code, or "total"
-  int64_t a = 0, b = 0;
-  std::optional<double> ratio;   // a/b; none when b = 0
-  std::optional<double> target;  // on_time: 0.95
+  std::string group;             // agency code, level, procedure code, or "total"
+  int64_t a = 0;                 // the total (mẫu số), as the decision writes it
+  int64_t b = 0;                 // the qualifying count (tử số)
+  std::optional<double> ratio;   // b/a; none when a = 0
+  std::optional<double> target;  // from the targets file (or kpi.on_time_target)
 };
 
 struct KpiReport {
@@ -76,8 +88,13 @@ struct KpiReport {
   std::vector<IndicatorRow> rows;    // per indicator: the groups in order, then "total"
 };
 
+class KpiTargets;
+
 struct KpiOptions {
+  // Used for on_time when no targets file is given.
   double on_time_target = 0.95;
+  // Targets per indicator and year (mappings/kpi_targets.json); null: on_time_target only.
+  const KpiTargets* targets = nullptr;
   GroupAs group_as = GroupAs::kReceived;
   // Required for now mode (kConfig otherwise); in received mode used, when present, to
   // tell on which dates a level (district) existed.

@@ -73,7 +73,7 @@ Result<std::vector<LateFinding>> late_dossiers(store::Database& db, const calend
                                                bool only_unexplained) {
   auto rows = db.query(
       "SELECT d.dossier_code, d.procedure_code, d.agency_code, d.agency_level, d.status, d.due_at_ms,"
-      " d.finished_at_ms, d.returned_at_ms, d.status_at_ms, l.dossier_code FROM dossiers d"
+      " d.finished_at_ms, d.returned_at_ms, d.status_at_ms, l.dossier_code, d.received_at_ms FROM dossiers d"
       " LEFT JOIN late_explanations l ON l.dossier_code = d.dossier_code"
       " WHERE d.received_at_ms >= ? AND d.received_at_ms < ? AND d.due_at_ms > 0"
       " ORDER BY d.due_at_ms, d.dossier_code",
@@ -89,6 +89,7 @@ Result<std::vector<LateFinding>> late_dossiers(store::Database& db, const calend
     f.status = static_cast<int>(r.i64(4));
     f.due_at_ms = r.i64(5);
     f.explained = !r.is_null(9);
+    f.received_at_ms = r.i64(10);
     if (only_unexplained && f.explained) continue;
     std::optional<int64_t> done;
     if (f.status == 9 || f.status == 10) done = completed_at(opt(r, 6), opt(r, 7), r.i64(8));

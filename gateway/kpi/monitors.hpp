@@ -36,6 +36,7 @@ Result<std::vector<AckFinding>> unacknowledged_online(store::Database& db,
 struct LateFinding {
   std::string dossier_code, procedure_code, agency_code, agency_level;
   int status = 0;
+  int64_t received_at_ms = 0;
   int64_t due_at_ms = 0;
   std::optional<int64_t> completed_at_ms;  // resolved ones
   int64_t late_working_minutes = 0;        // office time between due and completion (or now)

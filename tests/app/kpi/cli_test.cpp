@@ -79,6 +79,29 @@ class KpiCliTest : public ::testing::Test {
     e.sequence = 1;
     ASSERT_TRUE(dossiers::DossierStore(*db).record(e, 1).ok());
   }
+  // A late dossier of Ủy ban nhân dân thị xã Duy Tiên (000.20.49.H35, sample tables),
+  // abolished on 1 July 2025 without successor.
+  void seed_retired() {
+    auto db = std::move(store::open_sqlite({.path = (dir_ / "kpi.db").string()})).value();
+    auto m = dossiers::DossierStore::migrations();
+    auto l = kpi::LateRegister::migrations();
+    m.insert(m.end(), l.begin(), l.end());
+    ASSERT_TRUE(db->migrate(m).ok());
+    model::DossierStatusEvent e;
+    e.source = "one_stop_shop";
+    e.dossier_code = "H35-2025-9";
+    e.procedure_code = "2.000889.000.00.00.H56";
+    e.channel = 1;
+    e.agency_code = "000.20.49.H35";
+    e.agency_level = "district";
+    e.received_at_ms = *vn_time::parse_iso("2025-06-02T08:00");
+    e.due_at_ms = *vn_time::parse_iso("2025-06-05T17:00");
+    e.finished_at_ms = *vn_time::parse_iso("2025-06-20T09:00");
+    e.status = 9;
+    e.status_at_ms = *e.finished_at_ms;
+    e.sequence = 1;
+    ASSERT_TRUE(dossiers::DossierStore(*db).record(e, 1).ok());
+  }
   void with_code_tables() {
     std::ofstream(config_) << R"({"store": {"path": "kpi.db"},
       "codes": {"dir": ")" << LIENTHONG_SOURCE_DIR
@@ -108,6 +131,7 @@ TEST_F(KpiCliTest, CalendarHolidaysOneALine) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out,
             "2026-01-01 Tết Dương lịch (New Year's Day)\n"
+            "2026-01-02 Hoán đổi (swapped day off) with Saturday 2026-01-10\n"
             "2026-02-16 Tết Nguyên đán (Lunar New Year), 29 tháng Chạp (last day of the year)\n"
             "2026-02-17 Tết Nguyên đán (Lunar New Year), mùng 1 tháng Giêng\n"
             "2026-02-18 Tết Nguyên đán (Lunar New Year), mùng 2 tháng Giêng\n"
@@ -118,10 +142,29 @@ TEST_F(KpiCliTest, CalendarHolidaysOneALine) {
             "Commemoration), 10/3 âm lịch\n"
             "2026-04-30 Ngày Chiến thắng (Reunification Day)\n"
             "2026-05-01 Ngày Quốc tế Lao động (International Labour Day)\n"
+            "2026-08-31 Hoán đổi (swapped day off) with Saturday 2026-08-22\n"
             "2026-09-01 Quốc khánh (National Day), adjacent day\n"
             "2026-09-02 Quốc khánh (National Day)\n");
   auto with_file = run("calendar holidays 2025 --all");
   EXPECT_NE(with_file.out.find("2025-02-08 [working day] Làm bù"), std::string::npos) << with_file.out;
+}
+
+TEST_F(KpiCliTest, CalendarCheckWarnsFromOctoberWhenNextYearIsMissing) {
+  // September 2026: only 2026 is required, and its file is confirmed.
+  auto sep = run("calendar check --today 2026-09-30");
+  EXPECT_EQ(sep.exit_code, 0) << sep.out;
+  EXPECT_NE(sep.out.find("2026 confirmed"), std::string::npos) << sep.out;
+  EXPECT_NE(sep.out.find("2027 missing (not yet required"), std::string::npos) << sep.out;
+  // From 1 October 2026 the missing 2027 file is a warning and exit 1.
+  auto oct = run("calendar check --today 2026-10-01");
+  EXPECT_EQ(oct.exit_code, 1) << oct.out;
+  EXPECT_NE(oct.out.find("warning: no confirmed calendar year file for 2027"), std::string::npos) << oct.out;
+  // 2025's make-up Saturday is unconfirmed: the 2025 file does not count as confirmed.
+  auto y2025 = run("calendar check --today 2025-03-01");
+  EXPECT_EQ(y2025.exit_code, 1) << y2025.out;
+  EXPECT_NE(y2025.out.find("2025 unconfirmed"), std::string::npos) << y2025.out;
+  EXPECT_NE(y2025.out.find("unconfirmed: the swap of Mon 2025-01-27"), std::string::npos) << y2025.out;
+  EXPECT_EQ(run("calendar check --today 2026-13-01").exit_code, 2);
 }
 
 TEST_F(KpiCliTest, CalendarDueAcrossTet) {
@@ -136,7 +179,7 @@ TEST_F(KpiCliTest, KpiLateExplainAndExport) {
   seed();
   auto kpi = run("kpi --period 2023-Q2 --indicator on_time --by level --format csv");
   EXPECT_EQ(kpi.exit_code, 0) << kpi.out;
-  EXPECT_NE(kpi.out.find("2023-Q2,2023-04-01,2023-06-30,level,received,,on_time,district,0,1,0.0000,0.9500"),
+  EXPECT_NE(kpi.out.find("2023-Q2,2023-04-01,2023-06-30,level,received,,on_time,district,1,0,0.0000,0.9500"),
             std::string::npos)
       << kpi.out;
   auto late = run("late list --format csv");
@@ -150,6 +193,23 @@ TEST_F(KpiCliTest, KpiLateExplainAndExport) {
       << exported.out;
   auto unknown = run("late explain NOPE --reason r --apology a --by o");
   EXPECT_EQ(unknown.exit_code, 1);
+}
+
+TEST_F(KpiCliTest, RetiredAgencyIsReportedByNameInKpiAndLateRegister) {
+  seed_retired();
+  with_code_tables();
+  const std::string name = "000.20.49.H35 Ủy ban nhân dân thị xã Duy Tiên";
+  auto kpi =
+      run("kpi --period 2025-06 --indicator on_time --by agency --group-as now --as-of 2025-09-01 "
+          "--format csv");
+  EXPECT_EQ(kpi.exit_code, 0) << kpi.out;
+  EXPECT_NE(kpi.out.find(",on_time,retired:" + name + ","), std::string::npos) << kpi.out;
+  auto late = run("late list --format csv");
+  EXPECT_EQ(late.exit_code, 0) << late.out;
+  EXPECT_NE(late.out.find(",explained,agency_retired\r\n"), std::string::npos) << late.out;
+  EXPECT_NE(late.out.find("H35-2025-9,2.000889.000.00.00.H56,000.20.49.H35,district,9,"), std::string::npos)
+      << late.out;
+  EXPECT_NE(late.out.find(",no," + name + "\r\n"), std::string::npos) << late.out;
 }
 
 TEST_F(KpiCliTest, KpiGroupsAsReceivedOrAsNowAndSaysWhich) {

@@ -29,6 +29,21 @@ TEST(KpiSettings, DefaultsWhenSectionsAreAbsent) {
   EXPECT_EQ(kpi_settings(configured->root()).codes_dir, "/etc/lienthong/tables");
 }
 
+TEST(KpiSettings, TargetsFileConventionalOrConfigured) {
+  auto f = ConfigFile::from_string("{}", LIENTHONG_SOURCE_DIR);
+  auto k = kpi_settings(f->root());
+  EXPECT_EQ(k.targets_path, LIENTHONG_SOURCE_DIR "/mappings/kpi_targets.json");
+  auto targets = load_kpi_targets(k);
+  ASSERT_NE(targets, nullptr);
+  EXPECT_EQ(targets->target("online_payment_dossiers", 2025), 0.3);
+  EXPECT_EQ(kpi_settings(ConfigFile::from_string("{}", "/nonexistent")->root()).targets_path, "");
+  EXPECT_EQ(load_kpi_targets(KpiSettings{}), nullptr);
+  auto configured = ConfigFile::from_string(R"({"kpi": {"targets": "t.json"}})", "/etc/lienthong");
+  auto c = kpi_settings(configured->root());
+  EXPECT_EQ(c.targets_path, "/etc/lienthong/t.json");
+  EXPECT_THROW(load_kpi_targets(c), ConfigError);  // missing file: refused naming it
+}
+
 TEST(KpiSettings, MinimalValidSectionsAreAccepted) {
   auto f = ConfigFile::from_string(R"({
     "calendar": {"calendar_dir": "cal", "office_hours": {"default": ["08:00-12:00", "13:00-17:00"],
