@@ -6,15 +6,15 @@
 #include <algorithm>
 #include <iostream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
 #include "app/kpi_settings.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/kpi/due_audit.hpp"
-#include "gateway/kpi/indicators.hpp"
-#include "gateway/kpi/late_register.hpp"
-#include "gateway/kpi/monitors.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/kpi/due_audit.hpp"
+#include "gateway/flows/kpi/indicators.hpp"
+#include "gateway/flows/kpi/late_register.hpp"
+#include "gateway/flows/kpi/monitors.hpp"
 
 namespace lienthong::app {
 
