@@ -21,6 +21,8 @@ struct Runtime {
   std::unique_ptr<outbox::Outbox> outbox;  // policy from the "outbox" section
 };
 
+// The three functions below are defined in app/runtime.cpp (they need the component list).
+
 // --config FILE, else $LIENTHONG_CONFIG, else ./lienthong.json.
 std::string config_path(const Args& args);
 
