@@ -8,6 +8,7 @@
 
 #include "app/commands.hpp"
 #include "app/kpi_settings.hpp"
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/runtime/args.hpp"
 #include "gateway/core/runtime/runtime.hpp"
@@ -21,16 +22,6 @@ namespace lienthong::app {
 namespace {
 
 using Table = std::vector<std::vector<std::string>>;  // first row: headers
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 void print(const Table& t, const std::string& format, const char* json_key) {
   if (format == "csv") {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "gateway/core/audit/digest.hpp"
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
@@ -36,17 +37,6 @@ AuditEntry from_row(const store::Row& r) {
   e.prev_hash = r.str(11);
   e.entry_hash = r.str(12);
   return e;
-}
-
-std::string csv_field(const std::string& s) {
-  bool quote = s.find_first_of(",\"\r\n") != std::string::npos;
-  if (!quote) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

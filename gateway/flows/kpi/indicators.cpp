@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/model/dossier_event.hpp"
 #include "gateway/flows/codes/code_tables.hpp"
@@ -387,16 +388,6 @@ std::string ratio_text(const std::optional<double>& r) {
   std::snprintf(buf, sizeof buf, "%.4f", *r);
   return buf;
 }
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string as_of_text(const KpiReport& r) {
   return r.as_of_day ? vn_time::format_date(*r.as_of_day) : "";
 }

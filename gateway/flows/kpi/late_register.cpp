@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::kpi {
@@ -54,15 +55,6 @@ LateExplanation read(const store::Row& r) {
   return e;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 }  // namespace
 
 Result<std::optional<LateExplanation>> LateRegister::get(const std::string& dossier_code) {

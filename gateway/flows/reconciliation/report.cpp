@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/flows/reconciliation/amount.hpp"
 
@@ -44,18 +45,6 @@ std::string json_escape_text(std::string_view s) {
     }
   }
   return o;
-}
-
-std::string csv_field(std::string_view s) {
-  std::string v(s);
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v.insert(v.begin(), '\'');
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string o = "\"";
-  for (char c : v) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
 }
 
 namespace {

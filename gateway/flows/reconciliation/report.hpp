@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/result.hpp"
 #include "gateway/flows/reconciliation/engine.hpp"
 #include "gateway/flows/reconciliation/run_store.hpp"
@@ -13,9 +14,8 @@
 namespace lienthong::reconciliation {
 
 std::string json_escape_text(std::string_view s);
-// A CSV field, quoted when needed; text that a spreadsheet would run as a formula
-// (=, +, -, @ first) is prefixed with an apostrophe.
-std::string csv_field(std::string_view s);
+// A CSV field, with the formula-injection guard (gateway/core/common/csv.hpp).
+using ::lienthong::csv_field;
 
 std::string summary_json(const Summary& s);
 // Human-readable summary for the terminal.

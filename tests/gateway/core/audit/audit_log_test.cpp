@@ -163,6 +163,16 @@ TEST_F(AuditLogTest, CsvExportQuotesFieldsAndCarriesTheHashes) {
   EXPECT_EQ(csv_header().substr(0, 4), "seq,");
 }
 
+TEST_F(AuditLogTest, CsvExportGuardsFieldsASpreadsheetWouldRunAsFormulas) {
+  AuditEntry e;
+  e.at_ms = 1'764'000'000'000;
+  e.account = "=cmd|' /C calc'!A0";
+  e.result = "ok";
+  ASSERT_TRUE(log_->append(e).ok());
+  auto row = to_csv_row(std::move(log_->all()).value().at(0));
+  EXPECT_NE(row.find(",'=cmd|' /C calc'!A0,"), std::string::npos) << row;
+}
+
 TEST(AuditAnchor, LinesRoundTripAndBadOnesAreRefused) {
   Anchor a{42, std::string(64, 'b'), "2026-11-26T18:00:00+07:00"};
   auto back = parse_anchor_line(anchor_line(a));
