@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "gateway/common/clock.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/dossiers/quarantine.hpp"
-#include "gateway/sync/source.hpp"
-#include "gateway/sync/target.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/flows/sync/source.hpp"
+#include "gateway/flows/sync/target.hpp"
 
 namespace lienthong::app {
 

@@ -1,8 +1,8 @@
 // The citizen_lookup component: POST /v1/citizens/lookup (see docs/citizen_lookup.md).
-#include "app/component.hpp"
-#include "app/runtime.hpp"
-#include "gateway/audit/audit_log.hpp"
-#include "gateway/citizen/lookup_endpoint.hpp"
+#include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/runtime/component.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/citizen/lookup_endpoint.hpp"
 
 namespace lienthong::app {
 namespace {

@@ -7,12 +7,12 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "app/runtime.hpp"
-#include "gateway/audit/audit_log.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
 
 namespace lienthong::app {
 namespace {

@@ -3,15 +3,15 @@
 #include <filesystem>
 #include <iostream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
 #include "app/kpi_settings.hpp"
-#include "app/runtime.hpp"
-#include "gateway/calendar/lunar.hpp"
-#include "gateway/calendar/year_file_check.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/metrics/metrics.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/metrics/metrics.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/calendar/lunar.hpp"
+#include "gateway/flows/calendar/year_file_check.hpp"
 
 namespace lienthong::app {
 

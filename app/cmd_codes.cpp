@@ -5,14 +5,14 @@
 #include <iostream>
 #include <memory>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "app/component.hpp"
-#include "app/runtime.hpp"
-#include "gateway/codes/code_tables.hpp"
-#include "gateway/codes/table_resolver.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/common/log.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/component.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/codes/code_tables.hpp"
+#include "gateway/flows/codes/table_resolver.hpp"
 
 namespace lienthong::app {
 namespace {

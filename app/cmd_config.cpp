@@ -1,9 +1,9 @@
 #include <iostream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/log.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
 
 namespace lienthong::app {
 

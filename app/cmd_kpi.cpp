@@ -6,31 +6,22 @@
 #include <algorithm>
 #include <iostream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
 #include "app/kpi_settings.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/kpi/due_audit.hpp"
-#include "gateway/kpi/indicators.hpp"
-#include "gateway/kpi/late_register.hpp"
-#include "gateway/kpi/monitors.hpp"
+#include "gateway/core/common/csv.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/kpi/due_audit.hpp"
+#include "gateway/flows/kpi/indicators.hpp"
+#include "gateway/flows/kpi/late_register.hpp"
+#include "gateway/flows/kpi/monitors.hpp"
 
 namespace lienthong::app {
 
 namespace {
 
 using Table = std::vector<std::vector<std::string>>;  // first row: headers
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 void print(const Table& t, const std::string& format, const char* json_key) {
   if (format == "csv") {

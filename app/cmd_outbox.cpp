@@ -3,12 +3,12 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/log.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/outbox/outbox.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/outbox/outbox.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
 
 namespace lienthong::app {
 

@@ -3,14 +3,14 @@
 // shown only with --payload.
 #include <iostream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/log.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/dossiers/quarantine.hpp"
-#include "gateway/webhooks/quarantine_retry.hpp"
-#include "gateway/webhooks/webhook_config.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/webhooks/quarantine_retry.hpp"
+#include "gateway/flows/webhooks/webhook_config.hpp"
 
 namespace lienthong::app {
 

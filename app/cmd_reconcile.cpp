@@ -2,12 +2,12 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
 #include "app/reconcile_runner.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/reconciliation/report.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/reconciliation/report.hpp"
 
 namespace lienthong::app {
 

@@ -10,13 +10,13 @@
 #include <iostream>
 #include <set>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "app/runtime.hpp"
-#include "gateway/metrics/metrics.hpp"
-#include "gateway/outbox/outbox.hpp"
-#include "gateway/scheduler/scheduler.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/metrics/metrics.hpp"
+#include "gateway/core/outbox/outbox.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/core/scheduler/scheduler.hpp"
+#include "gateway/core/server/http_server.hpp"
 
 namespace lienthong::app {
 

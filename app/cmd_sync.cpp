@@ -3,13 +3,13 @@
 // sync.drain_timeout_seconds) and print the summary.
 #include <iostream>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "app/runtime.hpp"
 #include "app/sync_component.hpp"
-#include "gateway/common/log.hpp"
-#include "gateway/outbox/outbox.hpp"
-#include "gateway/sync/cursor_store.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/outbox/outbox.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/sync/cursor_store.hpp"
 
 namespace lienthong::app {
 

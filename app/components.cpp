@@ -1,9 +1,9 @@
 #include "app/adapters.hpp"
-#include "app/component.hpp"
 #include "app/reconciliation_component.hpp"
 #include "app/sync_component.hpp"
-#include "gateway/outbox/outbox.hpp"
-#include "gateway/webhooks/webhooks_component.hpp"
+#include "gateway/core/outbox/outbox.hpp"
+#include "gateway/core/runtime/component.hpp"
+#include "gateway/flows/webhooks/webhooks_component.hpp"
 
 namespace lienthong::app {
 

@@ -2,13 +2,13 @@
 
 #include <filesystem>
 
-#include "app/runtime.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/dossiers/dossier_store.hpp"
-#include "gateway/kpi/due_audit.hpp"
-#include "gateway/kpi/kpi_query.hpp"
-#include "gateway/kpi/late_register.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/kpi/due_audit.hpp"
+#include "gateway/flows/kpi/kpi_query.hpp"
+#include "gateway/flows/kpi/late_register.hpp"
 
 namespace lienthong::app {
 

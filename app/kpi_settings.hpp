@@ -8,11 +8,11 @@
 
 #include <string>
 
-#include "app/component.hpp"
-#include "gateway/calendar/calendar_settings.hpp"
-#include "gateway/codes/code_tables.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/kpi/targets.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/runtime/component.hpp"
+#include "gateway/flows/calendar/calendar_settings.hpp"
+#include "gateway/flows/codes/code_tables.hpp"
+#include "gateway/flows/kpi/targets.hpp"
 
 namespace lienthong::app {
 
@@ -36,7 +36,7 @@ KpiSettings kpi_settings(const ConfigNode& root);
 
 ComponentSpec calendar_component_spec();
 // "kpi": validation, the migrations of dossiers and late_explanations, and a component
-// serving GET /v1/kpi (gateway/kpi/kpi_query.hpp).
+// serving GET /v1/kpi (gateway/flows/kpi/kpi_query.hpp).
 ComponentSpec kpi_component_spec();
 
 // The component the spec builds; throws ConfigError when the catalogue cannot be loaded.

@@ -2,9 +2,9 @@
 #include <string>
 #include <vector>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
-#include "gateway/config/config.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/runtime/args.hpp"
 
 namespace {
 

@@ -7,10 +7,10 @@
 #include "adapters/tax/push_inbox.hpp"
 #include "adapters/tax/tax.hpp"
 #include "adapters/treasury/treasury.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/reconciliation/callback_inbox.hpp"
-#include "gateway/reconciliation/obligations_csv.hpp"
-#include "gateway/reconciliation/report.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/reconciliation/callback_inbox.hpp"
+#include "gateway/flows/reconciliation/obligations_csv.hpp"
+#include "gateway/flows/reconciliation/report.hpp"
 
 namespace lienthong::app {
 

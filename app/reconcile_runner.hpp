@@ -9,12 +9,12 @@
 #include <string>
 
 #include "adapters/bank_statement/bank_statement.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/reconciliation/engine.hpp"
-#include "gateway/reconciliation/run_store.hpp"
-#include "gateway/store/database.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/store/database.hpp"
+#include "gateway/flows/reconciliation/engine.hpp"
+#include "gateway/flows/reconciliation/run_store.hpp"
 
 namespace lienthong::app {
 

@@ -8,12 +8,12 @@
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "adapters/tax/push_inbox.hpp"
 #include "app/reconcile_runner.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/reconciliation/callback_inbox.hpp"
-#include "gateway/scheduler/scheduler.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/core/scheduler/scheduler.hpp"
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/reconciliation/callback_inbox.hpp"
 
 namespace lienthong::app {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "app/component.hpp"
-#include "gateway/config/config.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/runtime/component.hpp"
 
 namespace lienthong::reconciliation {
 class CallbackInbox;

@@ -1,9 +1,9 @@
-#include "app/runtime.hpp"
+#include "gateway/core/runtime/runtime.hpp"
 
 #include <cstdlib>
 #include <set>
 
-#include "gateway/common/log.hpp"
+#include "gateway/core/common/log.hpp"
 
 namespace lienthong::app {
 

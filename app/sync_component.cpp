@@ -4,11 +4,11 @@
 
 #include "app/adapters.hpp"
 #include "app/kpi_settings.hpp"
-#include "gateway/dossiers/dossier_store.hpp"
-#include "gateway/outbox/outbox.hpp"
-#include "gateway/procedures/procedure_catalogue.hpp"
-#include "gateway/scheduler/scheduler.hpp"
-#include "gateway/sync/cursor_store.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/outbox/outbox.hpp"
+#include "gateway/core/scheduler/scheduler.hpp"
+#include "gateway/flows/kpi/procedures/procedure_catalogue.hpp"
+#include "gateway/flows/sync/cursor_store.hpp"
 
 namespace lienthong::app {
 

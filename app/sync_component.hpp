@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "app/component.hpp"
-#include "app/runtime.hpp"
-#include "gateway/dossiers/quarantine.hpp"
-#include "gateway/kpi/due_audit.hpp"
-#include "gateway/sync/sync_flow.hpp"
+#include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/core/runtime/component.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/flows/kpi/due_audit.hpp"
+#include "gateway/flows/sync/sync_flow.hpp"
 
 namespace lienthong::app {
 
@@ -36,7 +36,7 @@ void validate_sync_section(const ConfigNode& section);
 // Cross-section check: the source and destinations are configured under "adapters".
 void check_sync_adapters(const ConfigNode& root);
 std::vector<store::Migration> sync_migrations();
-// The due-date auditor the sync flow runs on each new event (gateway/kpi/due_audit.hpp):
+// The due-date auditor the sync flow runs on each new event (gateway/flows/kpi/due_audit.hpp):
 // only when the config has a "kpi" or "calendar" section, else nullptr. Throws ConfigError
 // when the catalogue or calendar files cannot be loaded.
 std::unique_ptr<kpi::DueAuditor> make_due_auditor(Runtime& rt);

@@ -3,9 +3,9 @@
 #include <optional>
 #include <vector>
 
-#include "gateway/common/vn_time.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/reconciliation/csv_reader.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/flows/reconciliation/csv_reader.hpp"
 
 namespace lienthong::bank_statement {
 

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "gateway/common/result.hpp"
-#include "gateway/reconciliation/amount.hpp"
-#include "gateway/reconciliation/dataset.hpp"
+#include "gateway/core/common/result.hpp"
+#include "gateway/flows/reconciliation/amount.hpp"
+#include "gateway/flows/reconciliation/dataset.hpp"
 
 namespace lienthong {
 class ConfigNode;

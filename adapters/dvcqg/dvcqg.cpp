@@ -12,14 +12,14 @@
 #include <optional>
 #include <set>
 
-#include "gateway/codes/table_resolver.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/log.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/mapping/mapping.hpp"
-#include "gateway/mapping/status_machine.hpp"
-#include "gateway/model/dossier_event.hpp"
-#include "gateway/procedures/procedure_catalogue.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/mapping/mapping.hpp"
+#include "gateway/core/mapping/status_machine.hpp"
+#include "gateway/core/model/dossier_event.hpp"
+#include "gateway/flows/codes/table_resolver.hpp"
+#include "gateway/flows/kpi/procedures/procedure_catalogue.hpp"
 
 namespace lienthong::adapters::dvcqg {
 

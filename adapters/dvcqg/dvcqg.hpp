@@ -22,10 +22,10 @@
 #include <memory>
 #include <string_view>
 
-#include "gateway/common/clock.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/dossiers/quarantine.hpp"
-#include "gateway/sync/target.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/flows/sync/target.hpp"
 
 namespace lienthong::adapters::dvcqg {
 

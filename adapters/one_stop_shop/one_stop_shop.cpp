@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "gateway/common/json.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/http/token_provider.hpp"
-#include "gateway/model/dossier_event.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/http/token_provider.hpp"
+#include "gateway/core/model/dossier_event.hpp"
 
 namespace lienthong::adapters::one_stop_shop {
 

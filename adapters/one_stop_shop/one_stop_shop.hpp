@@ -8,11 +8,11 @@
 #include <memory>
 #include <string_view>
 
-#include "gateway/common/clock.hpp"
-#include "gateway/common/result.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/mapping/mapping.hpp"
-#include "gateway/sync/source.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/result.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/mapping/mapping.hpp"
+#include "gateway/flows/sync/source.hpp"
 
 namespace lienthong::adapters::one_stop_shop {
 

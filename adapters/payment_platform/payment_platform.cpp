@@ -7,10 +7,10 @@
 #include <cstring>
 #include <memory>
 
-#include "gateway/common/digest.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/reconciliation/amount.hpp"
+#include "gateway/core/common/digest.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/reconciliation/amount.hpp"
 
 namespace lienthong::payment_platform {
 

@@ -1,6 +1,6 @@
 #include "adapters/population/code_tables.hpp"
 
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 
 namespace lienthong::population {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/common/result.hpp"
+#include "gateway/core/common/result.hpp"
 
 namespace lienthong::population {
 

@@ -4,7 +4,7 @@
 
 #include "adapters/population/code_tables.hpp"
 #include "adapters/population/soap_answer.hpp"
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 
 namespace lienthong::population {
 namespace {

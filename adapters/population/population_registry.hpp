@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "gateway/common/result.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/model/citizen_record.hpp"
+#include "gateway/core/common/result.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/model/citizen_record.hpp"
 
 namespace lienthong::population {
 

@@ -3,8 +3,8 @@
 #include <pugixml.hpp>
 
 #include "adapters/population/name_key.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::population::wire {
 namespace {

@@ -3,8 +3,8 @@
 #include <map>
 #include <set>
 
-#include "gateway/common/digest.hpp"
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/digest.hpp"
+#include "gateway/core/common/json.hpp"
 
 namespace lienthong::tax {
 

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "adapters/tax/tax.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/common/result.hpp"
-#include "gateway/reconciliation/dataset.hpp"
-#include "gateway/store/database.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/result.hpp"
+#include "gateway/core/store/database.hpp"
+#include "gateway/flows/reconciliation/dataset.hpp"
 
 namespace lienthong::tax {
 

@@ -5,9 +5,9 @@
 #include <pugixml.hpp>
 #include <set>
 
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/reconciliation/amount.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/reconciliation/amount.hpp"
 
 namespace lienthong::tax {
 

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/common/result.hpp"
-#include "gateway/reconciliation/dataset.hpp"
+#include "gateway/core/common/result.hpp"
+#include "gateway/flows/reconciliation/dataset.hpp"
 
 namespace lienthong::tax {
 

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "adapters/treasury/treasury.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/http/http_client.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/http/http_client.hpp"
 
 namespace lienthong::treasury {
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <pugixml.hpp>
 
-#include "gateway/reconciliation/amount.hpp"
+#include "gateway/flows/reconciliation/amount.hpp"
 
 namespace lienthong::treasury {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/common/result.hpp"
-#include "gateway/reconciliation/dataset.hpp"
+#include "gateway/core/common/result.hpp"
+#include "gateway/flows/reconciliation/dataset.hpp"
 
 namespace lienthong::treasury {
 

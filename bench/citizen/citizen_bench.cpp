@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "adapters/population/soap_answer.hpp"
-#include "gateway/audit/digest.hpp"
-#include "gateway/citizen/lookup_endpoint.hpp"
-#include "gateway/common/log.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/http/token_provider.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/audit/digest.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/http/token_provider.hpp"
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/citizen/lookup_endpoint.hpp"
 #include "sim/population/population_sim.hpp"
 
 namespace lt = lienthong;

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "gateway/codes/code_tables.hpp"
+#include "gateway/flows/codes/code_tables.hpp"
 
 namespace {
 

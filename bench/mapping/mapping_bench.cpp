@@ -10,9 +10,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/mapping/mapping.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/mapping/mapping.hpp"
 
 namespace {
 

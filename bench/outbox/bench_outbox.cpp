@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-#include "gateway/outbox/outbox.hpp"
+#include "gateway/core/outbox/outbox.hpp"
 
 using namespace lienthong;
 namespace fs = std::filesystem;

@@ -24,9 +24,9 @@
 #include "adapters/bank_statement/bank_statement.hpp"
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "adapters/treasury/treasury.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/reconciliation/engine.hpp"
-#include "gateway/reconciliation/obligations_csv.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/reconciliation/engine.hpp"
+#include "gateway/flows/reconciliation/obligations_csv.hpp"
 #include "sim/recon/recon_data.hpp"
 
 extern char** environ;

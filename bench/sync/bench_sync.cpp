@@ -19,8 +19,8 @@
 
 #include "adapters/dvcqg/dvcqg.hpp"
 #include "adapters/one_stop_shop/one_stop_shop.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/sync/sync_flow.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/flows/sync/sync_flow.hpp"
 #include "sim/dvcqg/dvcqg_sim.hpp"
 #include "sim/one_stop_shop/one_stop_shop_sim.hpp"
 

@@ -42,14 +42,14 @@
 #include <vector>
 
 #include "bench/webhooks/load_client.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/dossiers/dossier_store.hpp"
-#include "gateway/dossiers/quarantine.hpp"
-#include "gateway/outbox/outbox.hpp"
-#include "gateway/server/http_server.hpp"
-#include "gateway/webhooks/standard_webhooks.hpp"
-#include "gateway/webhooks/webhook_receiver.hpp"
-#include "gateway/webhooks/webhook_routes.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/core/outbox/outbox.hpp"
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/webhooks/standard_webhooks.hpp"
+#include "gateway/flows/webhooks/webhook_receiver.hpp"
+#include "gateway/flows/webhooks/webhook_routes.hpp"
 #include "sim/ministry/ministry_messages.hpp"
 
 using namespace lienthong;

@@ -11,9 +11,9 @@
 #include <mutex>
 #include <string_view>
 
-#include "gateway/common/json.hpp"
-#include "gateway/common/log.hpp"
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/common/vn_time.hpp"
 #include "sim/common/sim_args.hpp"
 
 namespace lienthong::sim {

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::sim::ministry {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "gateway/common/json.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/webhooks/standard_webhooks.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/flows/webhooks/standard_webhooks.hpp"
 #include "sim/ministry/ministry_messages.hpp"
 
 namespace lienthong::sim {

@@ -11,8 +11,8 @@
 #include <random>
 #include <stdexcept>
 
-#include "gateway/calendar/deadline.hpp"
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/calendar/deadline.hpp"
 #include "sim/common/sim_args.hpp"
 
 namespace lienthong::sim {

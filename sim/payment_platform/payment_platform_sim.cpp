@@ -8,8 +8,8 @@
 #include <stdexcept>
 
 #include "adapters/payment_platform/payment_platform.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/server/http_server.hpp"
 #include "sim/common/sim_args.hpp"
 
 namespace lienthong::sim {

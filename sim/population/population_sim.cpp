@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "adapters/population/name_key.hpp"
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 
 namespace lienthong::sim::population {
 namespace {

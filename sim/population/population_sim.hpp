@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/model/citizen_record.hpp"
+#include "gateway/core/model/citizen_record.hpp"
 
 namespace lienthong::server {
 class HttpServer;

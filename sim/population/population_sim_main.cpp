@@ -5,7 +5,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/server/http_server.hpp"
 #include "sim/population/population_sim.hpp"
 
 namespace lienthong::sim::population {

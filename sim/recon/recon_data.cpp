@@ -12,7 +12,7 @@
 
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "adapters/tax/tax.hpp"
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::sim {
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "adapters/tax/tax.hpp"
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 
 namespace lienthong::sim::tax_push {
 

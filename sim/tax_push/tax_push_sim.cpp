@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/http/http_client.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/http/http_client.hpp"
 #include "sim/tax_push/tax_push_messages.hpp"
 
 namespace lienthong::sim {

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "gateway/common/vn_time.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/server/http_server.hpp"
 #include "sim/common/sim_args.hpp"
 
 namespace lienthong::sim {

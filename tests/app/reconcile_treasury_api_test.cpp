@@ -9,14 +9,14 @@
 #include <map>
 #include <tuple>
 
-#include "app/args.hpp"
 #include "app/commands.hpp"
 #include "app/reconcile_runner.hpp"
 #include "app/reconciliation_component.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/reconciliation/report.hpp"
-#include "gateway/scheduler/scheduler.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/runtime/args.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/core/scheduler/scheduler.hpp"
+#include "gateway/flows/reconciliation/report.hpp"
 #include "sim/recon/recon_data.hpp"
 #include "sim/treasury/treasury_sim.hpp"
 #include "tests/app/scheduled_reconciliation.hpp"

@@ -4,13 +4,13 @@
 
 #include <memory>
 
-#include "app/component.hpp"
 #include "app/reconciliation_component.hpp"
-#include "app/runtime.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/config/config.hpp"
-#include "gateway/scheduler/scheduler.hpp"
-#include "gateway/store/database.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/runtime/component.hpp"
+#include "gateway/core/runtime/runtime.hpp"
+#include "gateway/core/scheduler/scheduler.hpp"
+#include "gateway/core/store/database.hpp"
 
 namespace lienthong::app {
 

@@ -15,12 +15,12 @@
 #include <map>
 #include <string>
 
-#include "gateway/codes/code_tables.hpp"
-#include "gateway/codes/table_resolver.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/mapping/mapping.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/mapping/mapping.hpp"
+#include "gateway/flows/codes/code_tables.hpp"
+#include "gateway/flows/codes/table_resolver.hpp"
 
 namespace lienthong::mapping {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include "gateway/common/vn_time.hpp"
-#include "gateway/config/config.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/config/config.hpp"
 
 namespace lienthong::bank_statement {
 namespace {

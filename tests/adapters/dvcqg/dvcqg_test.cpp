@@ -9,8 +9,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "gateway/common/json.hpp"
-#include "gateway/model/dossier_event.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/model/dossier_event.hpp"
 #include "sim/dvcqg/dvcqg_sim.hpp"
 
 namespace lienthong::adapters::dvcqg {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 #include "sim/one_stop_shop/one_stop_shop_sim.hpp"
 
 namespace lienthong::adapters::one_stop_shop {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 
 namespace lienthong::payment_platform {
 namespace {

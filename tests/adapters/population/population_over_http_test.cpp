@@ -5,8 +5,8 @@
 
 #include "adapters/population/code_tables.hpp"
 #include "adapters/population/population_registry.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/server/http_server.hpp"
 #include "sim/population/population_sim.hpp"
 
 namespace lienthong::population {

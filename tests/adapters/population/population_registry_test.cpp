@@ -8,8 +8,8 @@
 #include "adapters/population/code_tables.hpp"
 #include "adapters/population/name_key.hpp"
 #include "adapters/population/soap_answer.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/json.hpp"
 #include "sim/population/population_sim.hpp"
 
 namespace lienthong::population {

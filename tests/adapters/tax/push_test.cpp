@@ -8,8 +8,8 @@
 
 #include "adapters/tax/push_inbox.hpp"
 #include "adapters/tax/tax.hpp"
-#include "gateway/common/clock.hpp"
-#include "gateway/store/database.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/store/database.hpp"
 #include "sim/tax_push/tax_push_messages.hpp"
 
 namespace lienthong::tax {

@@ -14,9 +14,9 @@
 #include <sstream>
 #include <thread>
 
-#include "gateway/audit/digest.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/http/http_client.hpp"
+#include "gateway/core/audit/digest.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/http/http_client.hpp"
 
 namespace lienthong {
 namespace {

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "gateway/audit/audit_log.hpp"
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong {
 namespace {

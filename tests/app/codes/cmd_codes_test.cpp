@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "app/commands.hpp"
-#include "app/runtime.hpp"
-#include "gateway/config/config.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/runtime/runtime.hpp"
 
 namespace lienthong::app {
 

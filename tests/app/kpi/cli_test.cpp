@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "gateway/common/vn_time.hpp"
-#include "gateway/dossiers/dossier_store.hpp"
-#include "gateway/kpi/late_register.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/flows/kpi/late_register.hpp"
 
 namespace lienthong::app {
 namespace {

@@ -2,11 +2,11 @@
 #include <gtest/gtest.h>
 
 #include "app/kpi_settings.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/dossiers/dossier_store.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/kpi/late_register.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/kpi/late_register.hpp"
 
 namespace lienthong::app {
 namespace {

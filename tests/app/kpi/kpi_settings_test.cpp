@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/config/config.hpp"
+#include "gateway/core/config/config.hpp"
 
 namespace lienthong::app {
 namespace {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/audit/audit_log.hpp"
+#include "gateway/core/audit/audit_log.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong::audit;

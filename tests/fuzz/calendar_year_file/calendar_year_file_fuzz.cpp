@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "gateway/calendar/working_day_calendar.hpp"
+#include "gateway/flows/calendar/working_day_calendar.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong::calendar;

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "gateway/citizen/lookup_request.hpp"
-#include "gateway/citizen/personal_id.hpp"
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/flows/citizen/lookup_request.hpp"
+#include "gateway/flows/citizen/personal_id.hpp"
 
 namespace {
 const lienthong::citizen::ProvinceCodes& provinces() {

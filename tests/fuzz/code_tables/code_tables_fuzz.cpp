@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "gateway/codes/code_tables.hpp"
+#include "gateway/flows/codes/code_tables.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "gateway/kpi/indicators.hpp"
-#include "gateway/kpi/period.hpp"
+#include "gateway/flows/kpi/indicators.hpp"
+#include "gateway/flows/kpi/period.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

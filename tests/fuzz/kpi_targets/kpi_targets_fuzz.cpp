@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "gateway/kpi/indicators.hpp"
-#include "gateway/kpi/targets.hpp"
+#include "gateway/flows/kpi/indicators.hpp"
+#include "gateway/flows/kpi/targets.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong::kpi;

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/common/json.hpp"
-#include "gateway/mapping/mapping.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/mapping/mapping.hpp"
 
 namespace {
 

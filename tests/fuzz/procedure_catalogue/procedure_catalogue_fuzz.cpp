@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "gateway/procedures/procedure_catalogue.hpp"
+#include "gateway/flows/kpi/procedures/procedure_catalogue.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto c = lienthong::procedures::ProcedureCatalogue::parse(

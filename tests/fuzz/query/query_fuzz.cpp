@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "gateway/server/query.hpp"
+#include "gateway/core/server/query.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);

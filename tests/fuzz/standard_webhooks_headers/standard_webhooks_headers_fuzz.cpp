@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/webhooks/payload.hpp"
-#include "gateway/webhooks/standard_webhooks.hpp"
+#include "gateway/flows/webhooks/payload.hpp"
+#include "gateway/flows/webhooks/standard_webhooks.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong::webhooks;

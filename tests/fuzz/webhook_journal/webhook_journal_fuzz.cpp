@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "gateway/webhooks/intake_journal.hpp"
-#include "gateway/webhooks/intake_record.hpp"
+#include "gateway/flows/webhooks/intake_journal.hpp"
+#include "gateway/flows/webhooks/intake_record.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong::webhooks;

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "gateway/webhooks/payload.hpp"
-#include "gateway/webhooks/procedure_codes.hpp"
+#include "gateway/flows/webhooks/payload.hpp"
+#include "gateway/flows/webhooks/procedure_codes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong::webhooks;

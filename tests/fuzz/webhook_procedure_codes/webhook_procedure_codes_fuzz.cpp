@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "gateway/common/json.hpp"
-#include "gateway/webhooks/procedure_codes.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/flows/webhooks/procedure_codes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong;

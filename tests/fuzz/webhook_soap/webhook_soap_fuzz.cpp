@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "gateway/webhooks/payload.hpp"
+#include "gateway/flows/webhooks/payload.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lienthong::webhooks;

@@ -7,7 +7,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 
 namespace lienthong::testing {
 

@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "gateway/common/json.hpp"
+#include "gateway/core/common/json.hpp"
 #include "tests/integration/common/process.hpp"
 
 namespace lienthong::testing {

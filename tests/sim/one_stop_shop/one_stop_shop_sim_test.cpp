@@ -7,10 +7,10 @@
 #include <map>
 #include <set>
 
-#include "gateway/calendar/deadline.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/procedures/procedure_catalogue.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/calendar/deadline.hpp"
+#include "gateway/flows/kpi/procedures/procedure_catalogue.hpp"
 
 namespace lienthong::sim {
 namespace {

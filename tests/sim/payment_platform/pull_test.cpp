@@ -7,9 +7,9 @@
 #include <set>
 
 #include "adapters/payment_platform/payment_platform.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/http/http_client.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/http/http_client.hpp"
 #include "sim/payment_platform/payment_platform_sim.hpp"
 #include "sim/recon/recon_data.hpp"
 

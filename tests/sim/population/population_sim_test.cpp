@@ -7,9 +7,9 @@
 
 #include "adapters/population/name_key.hpp"
 #include "adapters/population/soap_answer.hpp"
-#include "gateway/citizen/personal_id.hpp"
-#include "gateway/common/json.hpp"
-#include "gateway/common/text.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/text.hpp"
+#include "gateway/flows/citizen/personal_id.hpp"
 
 namespace lienthong::sim::population {
 namespace {

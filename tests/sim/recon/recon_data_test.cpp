@@ -8,7 +8,7 @@
 #include <map>
 
 #include "app/reconcile_runner.hpp"
-#include "gateway/common/vn_time.hpp"
+#include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::sim {
 namespace {

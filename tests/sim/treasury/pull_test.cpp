@@ -7,9 +7,9 @@
 #include <mutex>
 
 #include "adapters/treasury/treasury.hpp"
-#include "gateway/common/vn_time.hpp"
-#include "gateway/http/http_client.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/server/http_server.hpp"
 #include "sim/recon/recon_data.hpp"
 #include "sim/treasury/treasury_sim.hpp"
 

@@ -1,0 +1,107 @@
+// Tamper-evident audit log of citizen lookups, kept in the store.
+// Each entry carries the hash of the one before it (prev_hash) and its own hash
+// (entry_hash = SHA-256 over a canonical serialisation that includes seq and prev_hash),
+// so editing, deleting or reordering an entry breaks the chain at that entry. The
+// identification number is stored only as a keyed pseudonym (see digest.hpp).
+// The chain proves the log's integrity to whoever trusts its head: an operator records
+// the head outside the gateway (`lienthong audit verify --anchors FILE --record`, or the
+// head it prints, in the report to the inspector), and later runs check that the log
+// still holds every recorded head, so that rewriting or truncating the log is caught too.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gateway/core/common/result.hpp"
+#include "gateway/core/store/database.hpp"
+
+namespace lienthong::audit {
+
+inline constexpr char kGenesisHash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct AuditEntry {
+  int64_t seq = 0;  // 1, 2, 3, ... without gaps
+  int64_t at_ms = 0;
+  std::string lookup_id;  // mã yêu cầu sent upstream, also returned to the caller
+  std::string account;    // account id, or "-" when the caller was not recognised
+  std::string official;
+  std::string agency;
+  std::string purpose;
+  std::string dossier_code;
+  std::string result;   // found, not_found, mismatch, refused_*, upstream_error
+  std::string subject;  // HMAC-SHA256 pseudonym of the number; "" when none was given
+  std::string detail;   // non-personal context: which rule failed, flags, upstream kind
+  std::string prev_hash;
+  std::string entry_hash;
+
+  bool operator==(const AuditEntry&) const = default;
+};
+
+// The bytes entry_hash is computed over: a JSON object with a fixed member order.
+std::string canonical_form(const AuditEntry& e);
+std::string compute_entry_hash(const AuditEntry& e);
+
+struct VerifyReport {
+  bool intact = true;
+  int64_t entries = 0;
+  int64_t head_seq = 0;
+  std::string head_hash = kGenesisHash;
+  // When broken: the first entry found broken, what is wrong, and a sentence for people.
+  int64_t first_broken_seq = 0;
+  std::string problem;  // edited, deleted, reordered
+  std::string detail;
+};
+
+// Checks a run of entries sorted by seq. `from_genesis`: the run must start at seq 1
+// with the genesis prev_hash (the whole log); otherwise it is an exported segment whose
+// first prev_hash is taken as given.
+VerifyReport verify_chain(const std::vector<AuditEntry>& entries, bool from_genesis);
+
+class AuditLog {
+ public:
+  explicit AuditLog(store::Database& db) : db_(db) {}
+  static std::vector<store::Migration> migrations();
+
+  // Assigns seq, prev_hash and entry_hash in one transaction and returns the entry.
+  Result<AuditEntry> append(AuditEntry entry);
+  // Every entry, sorted by seq.
+  Result<std::vector<AuditEntry>> all();
+  // Entries with from_ms <= at_ms < to_ms, sorted by seq.
+  Result<std::vector<AuditEntry>> range(int64_t from_ms, int64_t to_ms);
+  Result<VerifyReport> verify();
+
+ private:
+  store::Database& db_;
+};
+
+// Export formats for an inspector. Both carry every field, so that the exported segment
+// can be checked with verify_chain(..., false) (`lienthong audit verify --file`).
+std::string to_json_line(const AuditEntry& e);
+Result<AuditEntry> from_json_line(std::string_view line);
+std::string csv_header();
+std::string to_csv_row(const AuditEntry& e);
+std::string report_json(const VerifyReport& r);
+
+// A head recorded outside the gateway (`audit verify --anchors FILE --record` appends one
+// per run): the chain holds its seq with its hash as long as nobody rewrote or truncated
+// the log since. One JSON object per line: {"seq":N,"hash":"<64 hex>","recorded_at":"…"}.
+struct Anchor {
+  int64_t seq = 0;
+  std::string hash;
+  std::string recorded_at;  // ISO 8601, Vietnam time; for people
+};
+std::string anchor_line(const Anchor& a);
+Result<Anchor> parse_anchor_line(std::string_view line);
+
+// Checks the anchors against an intact run of entries sorted by seq (`report` from
+// verify_chain over them). `whole_log`: entries is the whole log, so an anchor past its
+// head means the newest entries were removed (problem "truncated"); otherwise (an
+// exported segment) anchors outside it are skipped. An anchor whose seq has another hash
+// is "rewritten". Returns how many anchors were checked; marks `report` broken at the
+// first anchor that fails.
+int64_t check_anchors(const std::vector<AuditEntry>& entries, bool whole_log,
+                      const std::vector<Anchor>& anchors, VerifyReport& report);
+
+}  // namespace lienthong::audit

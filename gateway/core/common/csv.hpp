@@ -1,0 +1,15 @@
+// The one CSV writer of every export (reconciliation reports, KPI tables, late register,
+// audit log): RFC 4180 quoting. A text field that a spreadsheet would run as a formula
+// (first character =, +, -, @, tab or CR; OWASP "CSV injection") gets a leading
+// apostrophe; a plain number such as "-12" or "+3.5" is data and is left as it is.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace lienthong {
+
+// One field, quoted when it holds a comma, a quote or a line break.
+std::string csv_field(std::string_view s);
+
+}  // namespace lienthong

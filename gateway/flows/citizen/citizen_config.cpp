@@ -1,0 +1,138 @@
+#include "gateway/flows/citizen/citizen_config.hpp"
+
+#include <filesystem>
+
+#include "gateway/core/audit/digest.hpp"
+
+namespace lienthong::citizen {
+namespace {
+
+RateLimit read_rate_limit(const ConfigNode& n, RateLimit fallback) {
+  n.allow_only({"per_minute", "burst"});
+  RateLimit r;
+  r.per_minute = n.number_or("per_minute", fallback.per_minute, 0.01, 1'000'000);
+  r.burst = static_cast<int>(n.integer_or("burst", fallback.burst, 1, 100'000));
+  return r;
+}
+
+bool is_hex64(const std::string& s) {
+  std::string n = normalise_fingerprint(s);
+  return n.size() == 64 && n.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+}  // namespace
+
+CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
+  s.allow_only({"provinces_file", "pseudonym_key", "purposes", "accounts", "default_rate_limit",
+                "enumeration", "upstream"});
+  CitizenLookupConfig c;
+
+  std::string provinces_file = s.file_path_or("provinces_file", "");
+  if (provinces_file.empty()) {
+    // The default is found next to the config file, else in the working directory.
+    provinces_file = s.resolve_path(kDefaultProvincesFile);
+    if (!std::filesystem::exists(provinces_file)) provinces_file = kDefaultProvincesFile;
+  }
+  auto provinces = ProvinceCodes::load(provinces_file);
+  if (!provinces.ok()) s.fail("provinces_file", provinces.error().message);
+  c.provinces = std::move(provinces).value();
+
+  c.pseudonym_key = s.secret("pseudonym_key");
+  if (c.pseudonym_key.reveal().size() < kMinPseudonymKeyBytes) {
+    s.fail("pseudonym_key", "the key from " + c.pseudonym_key.source() + " is shorter than " +
+                                std::to_string(kMinPseudonymKeyBytes) +
+                                " bytes; generate one with `openssl rand -hex 32`");
+  }
+
+  auto purposes = s.array_of_objects("purposes");
+  if (purposes.empty()) s.fail("purposes", "list at least one purpose with the fields it may receive");
+  bool purpose_without_service = false;
+  for (auto& p : purposes) {
+    p.allow_only({"name", "fields", "service_code", "description"});
+    Purpose purpose;
+    purpose.name = p.string("name");
+    if (purpose.name.empty() ||
+        purpose.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+      p.fail("name", "expected lower-case letters, digits and '_'");
+    }
+    auto fields = p.strings_or("fields");
+    if (fields.empty()) p.fail("fields", "list the fields this purpose may receive");
+    purpose.fields = {fields.begin(), fields.end()};
+    purpose.service_code = p.string_or("service_code", "");
+    purpose_without_service = purpose_without_service || purpose.service_code.empty();
+    purpose.description = p.string_or("description", "");
+    try {
+      c.purposes.add(std::move(purpose));
+    } catch (const std::invalid_argument& e) {
+      p.fail("fields", e.what());
+    }
+  }
+
+  RateLimit default_limit;
+  if (auto d = s.optional_object("default_rate_limit")) default_limit = read_rate_limit(*d, default_limit);
+
+  auto accounts = s.array_of_objects("accounts");
+  if (accounts.empty()) s.fail("accounts", "list at least one account");
+  for (auto& a : accounts) {
+    a.allow_only({"id", "official", "agency", "purposes", "api_key", "api_key_sha256", "client_cert_subjects",
+                  "client_cert_sha256", "rate_limit"});
+    Account acc;
+    acc.id = a.string("id");
+    acc.official = a.string("official");
+    acc.agency = a.string("agency");
+    if (acc.id.empty() || acc.official.empty() || acc.agency.empty()) {
+      a.fail("id", "id, official and agency must all be non-empty: an account answers for its lookups");
+    }
+    for (auto& p : a.strings_or("purposes")) {
+      if (!c.purposes.find(p))
+        a.fail("purposes", "purpose '" + p + "' is not defined under citizen_lookup.purposes");
+      acc.purposes.insert(p);
+    }
+    if (acc.purposes.empty()) a.fail("purposes", "list the purposes this account may state");
+    acc.rate_limit = default_limit;
+    if (auto r = a.optional_object("rate_limit")) acc.rate_limit = read_rate_limit(*r, default_limit);
+    std::vector<std::string> key_hashes = a.strings_or("api_key_sha256");
+    for (auto& h : key_hashes) {
+      if (!is_hex64(h)) a.fail("api_key_sha256", "expected SHA-256 hex digests (64 hex characters)");
+    }
+    if (auto key = a.optional_secret("api_key")) key_hashes.push_back(audit::sha256_hex(key->reveal()));
+    auto subjects = a.strings_or("client_cert_subjects");
+    auto fingerprints = a.strings_or("client_cert_sha256");
+    for (auto& f : fingerprints) {
+      if (!is_hex64(f)) a.fail("client_cert_sha256", "expected SHA-256 fingerprints (64 hex characters)");
+    }
+    if (key_hashes.empty() && subjects.empty() && fingerprints.empty()) {
+      a.fail("id",
+             "account has no credential: give api_key, api_key_sha256, client_cert_subjects or "
+             "client_cert_sha256");
+    }
+    try {
+      c.accounts.add(std::move(acc), key_hashes, subjects, fingerprints);
+    } catch (const std::invalid_argument& e) {
+      a.fail("id", e.what());
+    }
+  }
+
+  if (auto e = s.optional_object("enumeration")) {
+    e->allow_only({"threshold", "window_seconds", "flag_seconds", "slow_interval_seconds"});
+    c.enumeration.threshold =
+        static_cast<int>(e->integer_or("threshold", c.enumeration.threshold, 1, 100'000));
+    c.enumeration.window = std::chrono::seconds(e->integer_or("window_seconds", 600, 1, 7 * 86400));
+    c.enumeration.flag_duration = std::chrono::seconds(e->integer_or("flag_seconds", 3600, 1, 30 * 86400));
+    c.enumeration.slow_interval = std::chrono::seconds(e->integer_or("slow_interval_seconds", 60, 1, 86400));
+  }
+
+  ConfigNode up = s.object("upstream");
+  std::vector<std::string> up_keys = population::RegistryOptions::config_keys();
+  up_keys.push_back("token");
+  up_keys.push_back("client");
+  up.allow_only(up_keys);
+  c.upstream = population::RegistryOptions::from_config(up);
+  if (purpose_without_service && c.upstream.default_service_code.empty()) {
+    // The population database refuses an empty MaDVC.
+    up.fail("default_service_code", "a purpose has no service_code; set the MaDVC to send for it here");
+  }
+  return c;
+}
+
+}  // namespace lienthong::citizen

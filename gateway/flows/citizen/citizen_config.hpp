@@ -1,0 +1,40 @@
+// The `citizen_lookup` config section, read and validated as a whole before any port
+// opens. Keys (see docs/citizen_lookup.md for an example):
+//   provinces_file      birthplace province codes (default mappings/citizen/birthplace_provinces.json)
+//   pseudonym_key       secret ref, ≥ 32 bytes: HMAC key for numbers in the audit log
+//   purposes[]          {name, fields[], service_code, description}
+//   accounts[]          {id, official, agency, purposes[], api_key (secret ref) | api_key_sha256[],
+//                        client_cert_subjects[], client_cert_sha256[], rate_limit{per_minute, burst}}
+//   default_rate_limit  {per_minute, burst}
+//   enumeration         {threshold, window_seconds, flag_seconds, slow_interval_seconds}
+//   upstream            {url, timeout_ms, retry_once, token{...NGSP TokenOptions}, client{...ClientOptions}}
+#pragma once
+
+#include <memory>
+
+#include "adapters/population/population_registry.hpp"
+#include "gateway/core/config/config.hpp"
+#include "gateway/flows/citizen/accounts.hpp"
+#include "gateway/flows/citizen/enumeration_guard.hpp"
+#include "gateway/flows/citizen/personal_id.hpp"
+#include "gateway/flows/citizen/purpose_policy.hpp"
+
+namespace lienthong::citizen {
+
+struct CitizenLookupConfig {
+  ProvinceCodes provinces;
+  AccountDirectory accounts;
+  PurposePolicy purposes;
+  EnumerationOptions enumeration;
+  Secret pseudonym_key;
+  population::RegistryOptions upstream;
+};
+
+inline constexpr char kDefaultProvincesFile[] = "mappings/citizen/birthplace_provinces.json";
+inline constexpr size_t kMinPseudonymKeyBytes = 32;
+
+// Throws ConfigError naming the dotted key. The `upstream.token` and `upstream.client`
+// sub-objects belong to the HTTP layer and are validated by whoever builds it.
+CitizenLookupConfig parse_citizen_config(const ConfigNode& section);
+
+}  // namespace lienthong::citizen

@@ -1,0 +1,96 @@
+#include "gateway/flows/citizen/lookup_endpoint.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/http/token_provider.hpp"
+#include "gateway/core/metrics/metrics.hpp"
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/citizen/lookup_request.hpp"
+
+namespace lienthong::citizen {
+namespace {
+
+ConfigNode upstream_part(const ConfigNode& section, std::string_view key) {
+  return section.object("upstream").object(key);
+}
+
+}  // namespace
+
+void LookupEndpoint::validate(const ConfigNode& section) {
+  (void)parse_citizen_config(section);
+  ConfigNode token = upstream_part(section, "token");
+  token.allow_only(http::TokenOptions::config_keys());
+  (void)http::TokenOptions::from_config(token);
+  if (auto client = section.object("upstream").optional_object("client")) {
+    client->allow_only(http::ClientOptions::config_keys());
+    (void)http::ClientOptions::from_config(*client);
+  }
+}
+
+LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, const Clock& clock) {
+  CitizenLookupConfig config = parse_citizen_config(section);
+  http::ClientOptions client_options;
+  if (auto client = section.object("upstream").optional_object("client")) {
+    client_options = http::ClientOptions::from_config(*client);
+  }
+  client_ = std::make_unique<http::HttpClient>(client_options);
+  tokens_ = std::make_unique<http::TokenProvider>(
+      http::TokenOptions::from_config(upstream_part(section, "token")), *client_, clock);
+  registry_ = population::make_population_registry(
+      config.upstream,
+      [tokens = tokens_.get()](http::ClientRequest r) { return tokens->send(std::move(r)); });
+  audit_ = std::make_unique<audit::AuditLog>(db);
+  service_ = std::make_unique<LookupService>(std::move(config), *registry_, *audit_, clock);
+  auto flagged = service_->restore_enumeration_state();
+  if (!flagged.ok()) {
+    // Starting without the flags would lift them silently: refuse to start instead.
+    throw ConfigError("citizen_lookup: cannot rebuild the enumeration flags from the audit log: " +
+                      flagged.error().message);
+  }
+  if (*flagged > 0) spdlog::warn("citizen lookup: {} account(s) still flagged for enumeration", *flagged);
+
+  auto& registry = metrics::Registry::global();
+  service_->set_observer([&registry](const LookupEvent& e) {
+    registry
+        .counter("lienthong_citizen_lookups_total", "Citizen lookups by result (audit result names)",
+                 {{"result", e.result}})
+        .inc();
+    if (e.newly_flagged) {
+      registry
+          .counter("lienthong_citizen_accounts_flagged_total",
+                   "Accounts flagged for repeated not-found or mismatch answers", {{"account", e.account}})
+          .inc();
+    }
+  });
+}
+
+LookupEndpoint::~LookupEndpoint() = default;
+
+CallerCredentials credentials_of(const server::Request& request) {
+  CallerCredentials c;
+  if (auto key = request.header("x-api-key")) c.api_key = *key;
+  if (request.peer_certificate) {
+    c.cert_subject = request.peer_certificate->subject;
+    c.cert_fingerprint = request.peer_certificate->sha256_fingerprint;
+  }
+  return c;
+}
+
+server::Response LookupEndpoint::handle(const server::Request& request) {
+  HttpReply reply = service_->handle(credentials_of(request), request.body);
+  server::Response r;
+  r.status = reply.status;
+  r.body = std::move(reply.body);
+  r.headers = std::move(reply.headers);
+  return r;
+}
+
+void LookupEndpoint::register_routes(server::HttpServer& server) {
+  server::RouteLimits limits;
+  limits.body_limit = kMaxBodyBytes;
+  server.route(
+      "POST", kLookupPath, [this](server::Request& req) { return handle(req); }, limits);
+}
+
+}  // namespace lienthong::citizen

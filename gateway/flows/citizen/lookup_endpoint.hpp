@@ -1,0 +1,51 @@
+// The lookup flow wired to the gateway's HTTP pieces: the route on the inbound server,
+// the NGSP token provider and HTTP client towards the population database, the audit log
+// in the store, and metrics. Used by the citizen_lookup component, the end-to-end tests
+// and the benchmark.
+#pragma once
+
+#include <memory>
+
+#include "gateway/core/config/config.hpp"
+#include "gateway/core/store/database.hpp"
+#include "gateway/flows/citizen/lookup_service.hpp"
+
+namespace lienthong::server {
+class HttpServer;
+struct Request;
+struct Response;
+}  // namespace lienthong::server
+namespace lienthong::http {
+class HttpClient;
+class TokenProvider;
+}  // namespace lienthong::http
+
+namespace lienthong::citizen {
+
+inline constexpr char kLookupPath[] = "/v1/citizens/lookup";
+
+class LookupEndpoint {
+ public:
+  // Throws ConfigError naming the key (the citizen_lookup section, including the NGSP
+  // token and HTTP client options under upstream).
+  static void validate(const ConfigNode& section);
+
+  LookupEndpoint(const ConfigNode& section, store::Database& db, const Clock& clock);
+  ~LookupEndpoint();
+
+  void register_routes(server::HttpServer& server);
+  server::Response handle(const server::Request& request);
+  LookupService& service() { return *service_; }
+
+ private:
+  std::unique_ptr<http::HttpClient> client_;
+  std::unique_ptr<http::TokenProvider> tokens_;
+  std::unique_ptr<population::PopulationRegistry> registry_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<LookupService> service_;
+};
+
+// How the caller presented itself: X-API-Key, or the verified mTLS client certificate.
+CallerCredentials credentials_of(const server::Request& request);
+
+}  // namespace lienthong::citizen

@@ -1,0 +1,154 @@
+#include "gateway/flows/citizen/lookup_request.hpp"
+
+#include <cstdio>
+#include <set>
+
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
+
+namespace lienthong::citizen {
+namespace {
+
+Error field_error(ErrorKind kind, std::string field, std::string what) {
+  Error e(kind, field == "body" ? what : "field '" + field + "': " + what);
+  e.code = std::move(field);
+  return e;
+}
+
+bool is_code_char(char c, bool allow_punct) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) return true;
+  if (c == '_') return true;
+  if (!allow_punct) return false;
+  return (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '/';
+}
+
+}  // namespace
+
+bool is_clean_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) return false;
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::string LookupRequest::date_of_birth() const {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", birth_year, birth_month, birth_day);
+  return buf;
+}
+
+Result<LookupRequest> parse_lookup_request(std::string_view body) {
+  if (body.size() > kMaxBodyBytes) {
+    return field_error(ErrorKind::kValidation, "body",
+                       "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+  }
+  auto doc = json::parse(body, "request body");
+  if (!doc.ok()) {
+    Error e = doc.error();
+    e.code = "body";
+    return e;
+  }
+  if (!doc->IsObject()) {
+    return field_error(ErrorKind::kValidation, "body",
+                       "request body must be a JSON object, got " + std::string(json::type_name(*doc)));
+  }
+  static constexpr std::string_view kFields[] = {"personal_id", "full_name", "date_of_birth", "purpose",
+                                                 "dossier_code"};
+  std::set<std::string_view> seen;
+  for (auto& m : doc->GetObject()) {
+    std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    bool known = false;
+    for (auto f : kFields) known = known || f == name;
+    if (!known) {
+      // The member name is outside input too: it is named only when it is made of
+      // letters and '_' (a typo), never when it could carry a number or a name.
+      bool plain = !name.empty() && name.size() <= 40 &&
+                   name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
+                       std::string_view::npos;
+      return field_error(ErrorKind::kValidation, "body",
+                         "unknown member " +
+                             (plain ? "'" + std::string(name) + "'" : std::string("(not shown)")) +
+                             "; allowed: personal_id, full_name, date_of_birth, purpose, dossier_code");
+    }
+    if (!seen.insert(name).second) {
+      return field_error(ErrorKind::kValidation, std::string(name), "given more than once");
+    }
+  }
+  LookupRequest r;
+  auto get = [&](std::string_view field, size_t max, std::string& out) -> Status {
+    const auto* v = json::member(*doc, field);
+    if (!v) return field_error(ErrorKind::kValidation, std::string(field), "required");
+    if (!v->IsString()) {
+      return field_error(ErrorKind::kValidation, std::string(field),
+                         "expected a string, got " + std::string(json::type_name(*v)));
+    }
+    out.assign(v->GetString(), v->GetStringLength());
+    if (out.empty()) return field_error(ErrorKind::kValidation, std::string(field), "must not be empty");
+    if (out.size() > max) {
+      return field_error(ErrorKind::kValidation, std::string(field),
+                         "longer than " + std::to_string(max) + " bytes");
+    }
+    return {};
+  };
+  LT_TRY(get("personal_id", 32, r.personal_id));
+  LT_TRY(get("full_name", kMaxNameBytes, r.full_name));
+  std::string dob;
+  LT_TRY(get("date_of_birth", 10, dob));
+  LT_TRY(get("purpose", kMaxCodeBytes, r.purpose));
+  LT_TRY(get("dossier_code", kMaxCodeBytes, r.dossier_code));
+
+  if (!is_clean_utf8(r.full_name)) {
+    return field_error(ErrorKind::kValidation, "full_name", "must be UTF-8 text without control characters");
+  }
+  auto days = dob.size() == 10 ? vn_time::parse_date(dob) : std::nullopt;
+  if (!days) return field_error(ErrorKind::kValidation, "date_of_birth", "expected a date YYYY-MM-DD");
+  vn_time::civil_from_days(*days, r.birth_year, r.birth_month, r.birth_day);
+  if (r.birth_year < 1900) {
+    return field_error(ErrorKind::kValidation, "date_of_birth", "years before 1900 cannot be looked up");
+  }
+  for (char c : r.purpose) {
+    if (!is_code_char(c, false)) {
+      return field_error(ErrorKind::kValidation, "purpose", "expected lower-case letters, digits and '_'");
+    }
+  }
+  for (char c : r.dossier_code) {
+    if (!is_code_char(c, true)) {
+      return field_error(ErrorKind::kValidation, "dossier_code",
+                         "expected letters, digits and . - / _ (a one-stop-shop dossier code)");
+    }
+  }
+  return r;
+}
+
+}  // namespace lienthong::citizen

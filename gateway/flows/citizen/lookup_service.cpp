@@ -1,0 +1,203 @@
+#include "gateway/flows/citizen/lookup_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "gateway/core/common/log.hpp"
+#include "gateway/flows/citizen/lookup_request.hpp"
+
+namespace lienthong::citizen {
+namespace {
+
+std::string q(const std::string& s) {
+  return "\"" + log::json_escape(s) + "\"";
+}
+
+// RFC 9457 problem details. `detail` is built by the gateway and never holds submitted
+// values.
+HttpReply problem(int status, const std::string& result, const std::string& title, const std::string& detail,
+                  const std::string& lookup_id, const std::string& field = "") {
+  HttpReply r;
+  r.status = status;
+  r.headers.push_back({"Content-Type", "application/problem+json"});
+  r.body = "{\"type\":\"urn:lienthong:citizen-lookup:" + result + "\",\"title\":" + q(title) +
+           ",\"status\":" + std::to_string(status) + ",\"detail\":" + q(detail) +
+           ",\"lookup_id\":" + q(lookup_id);
+  if (!field.empty()) r.body += ",\"field\":" + q(field);
+  r.body += "}";
+  return r;
+}
+
+std::string retry_after_seconds(int64_t ms) {
+  return std::to_string(std::max<int64_t>(1, (ms + 999) / 1000));
+}
+
+}  // namespace
+
+LookupService::LookupService(CitizenLookupConfig config, population::PopulationRegistry& registry,
+                             audit::AuditLog& audit, const Clock& clock)
+    : config_(std::move(config)),
+      registry_(registry),
+      audit_(audit),
+      clock_(clock),
+      pseudonymiser_(config_.pseudonym_key.reveal()),
+      rate_limiter_(clock),
+      enumeration_(config_.enumeration, clock) {}
+
+Result<size_t> LookupService::restore_enumeration_state() {
+  const int64_t now = clock_.now_ms();
+  LT_ASSIGN_OR_RETURN(auto entries, audit_.range(now - enumeration_.replay_horizon().count(), now + 1));
+  for (const auto& e : entries) {
+    if (e.account != "-") enumeration_.replay(e.account, e.result, e.at_ms);
+  }
+  std::set<std::string> accounts;
+  for (const auto& e : entries) {
+    if (e.account != "-" && enumeration_.is_flagged(e.account)) accounts.insert(e.account);
+  }
+  return accounts.size();
+}
+
+HttpReply LookupService::handle(const CallerCredentials& caller, std::string_view body) {
+  const std::string lookup_id = audit::random_hex(16);
+  audit::AuditEntry entry;
+  entry.at_ms = clock_.now_ms();
+  entry.lookup_id = lookup_id;
+  entry.account = "-";
+
+  // Parsed first only to fill the audit entry; acted on after the caller checks.
+  auto request = parse_lookup_request(body);
+  if (request.ok()) {
+    entry.purpose = request->purpose;
+    entry.dossier_code = request->dossier_code;
+    entry.subject = pseudonymiser_.personal_id(request->personal_id);
+  }
+
+  LookupEvent event;
+  // Writes the audit entry, then answers; a failed audit write withholds the answer.
+  auto finish = [&](std::string result, std::string detail, HttpReply reply) {
+    entry.result = std::move(result);
+    entry.detail = std::move(detail);
+    auto written = audit_.append(entry);
+    event.result = entry.result;
+    event.account = entry.account;
+    if (!written.ok()) {
+      spdlog::error("citizen lookup {}: audit log write failed, answer withheld: {}", lookup_id,
+                    written.error().message);
+      event.result = "audit_unavailable";
+      if (observer_) observer_(event);
+      return problem(
+          503, "audit_unavailable", "Audit log unavailable",
+          "the lookup could not be recorded in the audit log, so no answer is given; try again later",
+          lookup_id);
+    }
+    spdlog::info("citizen lookup {}: account={} purpose={} result={} audit_seq={}", lookup_id, entry.account,
+                 entry.purpose.empty() ? "-" : entry.purpose, entry.result, written->seq);
+    if (observer_) observer_(event);
+    reply.headers.push_back({"X-Lookup-Id", lookup_id});
+    return reply;
+  };
+
+  const Account* account = config_.accounts.identify(caller);
+  if (!account) {
+    std::string how = caller.cert_fingerprint || caller.cert_subject ? "client certificate"
+                      : caller.api_key                               ? "API key"
+                                                                     : "no credential";
+    auto reply = problem(401, "refused_unknown_caller", "Unknown caller",
+                         "present an API key (X-API-Key) or client certificate registered under "
+                         "citizen_lookup.accounts",
+                         lookup_id);
+    reply.headers.push_back({"WWW-Authenticate", "ApiKey"});
+    return finish("refused_unknown_caller", "presented: " + how, std::move(reply));
+  }
+  entry.account = account->id;
+  entry.official = account->official;
+  entry.agency = account->agency;
+
+  int64_t retry_ms = 0;
+  if (!rate_limiter_.try_acquire(*account, retry_ms)) {
+    auto reply = problem(
+        429, "refused_rate_limit", "Rate limit exceeded",
+        "this account's lookup rate limit is exhausted; retry after the Retry-After interval", lookup_id);
+    reply.headers.push_back({"Retry-After", retry_after_seconds(retry_ms)});
+    return finish("refused_rate_limit", "retry_after_ms=" + std::to_string(retry_ms), std::move(reply));
+  }
+  auto admission = enumeration_.admit(account->id);
+  if (!admission.allowed) {
+    auto reply =
+        problem(429, "refused_enumeration", "Account slowed",
+                "this account received repeated not-found or mismatch answers and is slowed while under "
+                "review; retry after the Retry-After interval",
+                lookup_id);
+    reply.headers.push_back({"Retry-After", retry_after_seconds(admission.retry_after_ms)});
+    return finish("refused_enumeration", "flag=enumeration", std::move(reply));
+  }
+  std::string flag_note = admission.flagged ? "flag=enumeration" : "";
+
+  if (!request.ok()) {
+    const Error& e = request.error();
+    return finish(
+        "refused_bad_request", "field=" + e.code,
+        problem(400, "refused_bad_request", "Invalid lookup request", e.message, lookup_id, e.code));
+  }
+  auto id = validate_personal_id(request->personal_id, request->birth_year, config_.provinces);
+  if (!id.ok()) {
+    return finish("refused_bad_number", id.error().message,
+                  problem(400, "refused_bad_number", "Invalid personal identification number",
+                          id.error().message, lookup_id, "personal_id"));
+  }
+  const Purpose* purpose = config_.purposes.find(request->purpose);
+  if (!purpose || !account->purposes.count(request->purpose)) {
+    return finish(
+        "refused_purpose", purpose ? "purpose not granted to account" : "purpose not defined",
+        problem(403, "refused_purpose", "Purpose not allowed",
+                "this account may not look citizens up for the stated purpose", lookup_id, "purpose"));
+  }
+
+  population::Query query{request->personal_id, request->full_name,   request->date_of_birth(), lookup_id,
+                          account->official,    purpose->service_code};
+  auto answer = registry_.lookup(query);
+  if (!answer.ok()) {
+    const Error& e = answer.error();
+    spdlog::warn("citizen lookup {}: upstream failed ({}): {}", lookup_id, to_string(e.kind), e.message);
+    int status = e.kind == ErrorKind::kTimeout ? 504 : 502;
+    std::string detail = "kind=" + std::string(to_string(e.kind));
+    if (e.upstream_status) detail += " status=" + std::to_string(e.upstream_status);
+    return finish("upstream_error", detail,
+                  problem(status, "upstream_error", "Population database unavailable",
+                          "the population database did not answer usably (" + std::string(to_string(e.kind)) +
+                              "); the lookup may be repeated",
+                          lookup_id));
+  }
+  bool miss = answer->outcome != population::Outcome::kFound;
+  event.newly_flagged = enumeration_.record(account->id, miss);
+  if (event.newly_flagged) flag_note = "flag=enumeration newly_flagged";
+  if (answer->attempts > 1)
+    flag_note += (flag_note.empty() ? "" : " ") + std::string("attempts=") + std::to_string(answer->attempts);
+  if (event.newly_flagged) {
+    spdlog::warn("citizen lookup: account {} flagged for repeated not-found/mismatch answers", account->id);
+  }
+  switch (answer->outcome) {
+    case population::Outcome::kNotFound:
+      return finish(
+          "not_found", flag_note,
+          problem(404, "not_found", "No such citizen",
+                  "the population database has no citizen with this identification number", lookup_id));
+    case population::Outcome::kMismatch:
+      return finish(
+          "mismatch", flag_note,
+          problem(422, "mismatch", "Identity data do not match",
+                  "the identification number exists but full_name or date_of_birth differ", lookup_id));
+    case population::Outcome::kFound:
+      break;
+  }
+  HttpReply ok;
+  ok.status = 200;
+  ok.headers.push_back({"Content-Type", "application/json"});
+  ok.headers.push_back({"Cache-Control", "no-store"});
+  ok.body = "{\"lookup_id\":" + q(lookup_id) + ",\"result\":\"found\",\"purpose\":" + q(purpose->name) +
+            ",\"citizen\":" + render_citizen(answer->record, purpose->fields) + "}";
+  return finish("found", flag_note, std::move(ok));
+}
+
+}  // namespace lienthong::citizen

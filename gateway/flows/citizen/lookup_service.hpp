@@ -1,0 +1,66 @@
+// POST /v1/citizens/lookup: the single, accountable door from the provincial systems to
+// the population database. In order: identify the caller, rate-limit its account, slow a
+// flagged account, parse and validate the request (the number's structure never leaves
+// the gateway unchecked), check the purpose, ask the database, keep only the fields the
+// purpose allows, and append every lookup, allowed or refused, to the audit log. If the
+// audit entry cannot be written the caller gets 503 and no data.
+// Plain C++ (no HTTP server types) so that the whole flow is tested without sockets.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "adapters/population/population_registry.hpp"
+#include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/audit/digest.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/flows/citizen/citizen_config.hpp"
+#include "gateway/flows/citizen/enumeration_guard.hpp"
+#include "gateway/flows/citizen/rate_limiter.hpp"
+
+namespace lienthong::citizen {
+
+struct HttpReply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// What the lookup ended in; one audit result, one metric label.
+struct LookupEvent {
+  std::string result;
+  std::string account;  // "-" when unknown
+  bool newly_flagged = false;
+};
+
+class LookupService {
+ public:
+  LookupService(CitizenLookupConfig config, population::PopulationRegistry& registry, audit::AuditLog& audit,
+                const Clock& clock);
+
+  HttpReply handle(const CallerCredentials& caller, std::string_view body);
+
+  // Rebuilds the enumeration guard from the audit log's recent entries, so that a
+  // restart neither lifts a flag nor forgets misses; returns how many accounts are
+  // flagged now. Called once at start-up, before the first lookup.
+  Result<size_t> restore_enumeration_state();
+
+  // Called once per lookup after the audit entry is written (metrics).
+  void set_observer(std::function<void(const LookupEvent&)> observer) { observer_ = std::move(observer); }
+  const CitizenLookupConfig& config() const { return config_; }
+
+ private:
+  CitizenLookupConfig config_;
+  population::PopulationRegistry& registry_;
+  audit::AuditLog& audit_;
+  const Clock& clock_;
+  audit::Pseudonymiser pseudonymiser_;
+  RateLimiter rate_limiter_;
+  EnumerationGuard enumeration_;
+  std::function<void(const LookupEvent&)> observer_;
+};
+
+}  // namespace lienthong::citizen

@@ -1,0 +1,418 @@
+#include "gateway/flows/reconciliation/engine.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <map>
+
+#include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/reconciliation/amount.hpp"
+
+namespace lienthong::reconciliation {
+
+namespace {
+
+constexpr uint32_t kNo = 0xFFFFFFFFu;
+
+uint64_t key_dossier_amount(uint32_t dossier, Vnd amount) {
+  return hash_mix(hash_mix(dossier, 0x51ed27), static_cast<uint64_t>(amount));
+}
+
+class Run {
+ public:
+  Run(const Dataset& d, const Rules& r, const Period& p)
+      : d_(d), rules_(r), period_(p), P_(d.payments()), B_(d.bank()), T_(d.treasury()), O_(d.obligations()) {}
+
+  RunResult go() {
+    select_payments();
+    bank_of_.assign(P_.size(), kNo);
+    treas_of_.assign(P_.size(), kNo);
+    bank_used_.assign(B_.size(), 0);
+    treas_used_.assign(T_.size(), 0);
+    for (MatchRule rule : rules_.order) {
+      if (rule == MatchRule::kReference) {
+        match_by_reference();
+      } else {
+        match_by_dossier_amount_date();
+      }
+    }
+    classify_payments();
+    classify_obligations();
+    classify_leftovers();
+    finish();
+    return std::move(result_);
+  }
+
+ private:
+  void select_payments() {
+    Summary& s = result_.summary;
+    s.payments = static_cast<int64_t>(P_.size());
+    s.bank_entries = static_cast<int64_t>(B_.size());
+    s.treasury_credits = static_cast<int64_t>(T_.size());
+    s.obligations = static_cast<int64_t>(O_.size());
+    active_.reserve(P_.size());
+    for (uint32_t i = 0; i < P_.size(); ++i) {
+      const auto& p = P_[i];
+      if (p.status != PaymentStatus::kPaid) {
+        ++s.skipped_not_paid;
+        skipped_refs_.insert(hash_bytes(p.ref), i);
+      } else if (p.day < period_.from || p.day > period_.to) {
+        ++s.skipped_out_of_period;
+        skipped_refs_.insert(hash_bytes(p.ref), i);
+      } else {
+        active_.push_back(i);
+      }
+    }
+    // Order decides which of two payments of one obligation is the duplicate: the later one.
+    std::sort(active_.begin(), active_.end(), [&](uint32_t a, uint32_t b) {
+      const auto &x = P_[a], &y = P_[b];
+      if (x.dossier != y.dossier) return x.dossier < y.dossier;
+      if (x.paid_at_ms != y.paid_at_ms) return x.paid_at_ms < y.paid_at_ms;
+      if (x.ref != y.ref) return x.ref < y.ref;
+      return a < b;
+    });
+  }
+
+  void match_by_reference() {
+    FlatIndex bank_ref, treas_ref;
+    bank_ref.reset(B_.size());
+    for (uint32_t b = 0; b < B_.size(); ++b) {
+      if (!bank_used_[b] && !B_[b].ref.empty()) bank_ref.insert(hash_bytes(B_[b].ref), b);
+    }
+    treas_ref.reset(T_.size());
+    for (uint32_t t = 0; t < T_.size(); ++t) {
+      if (!treas_used_[t] && !T_[t].refund && !T_[t].ref.empty()) treas_ref.insert(hash_bytes(T_[t].ref), t);
+    }
+    for (uint32_t p : active_) {
+      const auto& pay = P_[p];
+      if (pay.ref.empty()) continue;
+      uint64_t h = hash_bytes(pay.ref);
+      if (bank_of_[p] == kNo) {
+        bank_ref.find(h, [&](uint32_t b) {
+          if (bank_used_[b] || B_[b].ref != pay.ref) return false;
+          bank_of_[p] = b;
+          bank_used_[b] = 1;
+          return true;
+        });
+      }
+      if (treas_of_[p] == kNo) {
+        treas_ref.find(h, [&](uint32_t t) {
+          if (treas_used_[t] || T_[t].ref != pay.ref) return false;
+          treas_of_[p] = t;
+          treas_used_[t] = 1;
+          return true;
+        });
+      }
+    }
+  }
+
+  // Among unused records with the same dossier and amount, the one nearest in date within
+  // the window (ties: the earlier line) — so a near-miss one day outside never matches.
+  template <class Recs>
+  void fallback(const Recs& recs, std::vector<uint8_t>& used, std::vector<uint32_t>& match_of,
+                bool skip_refunds) {
+    FlatIndex idx;
+    size_t n = 0;
+    for (uint32_t i = 0; i < recs.size(); ++i) n += !used[i];
+    idx.reset(n);
+    for (uint32_t i = 0; i < recs.size(); ++i) {
+      if constexpr (requires { recs[i].refund; }) {
+        if (skip_refunds && recs[i].refund) continue;
+      }
+      if (!used[i] && recs[i].dossier != kNo)
+        idx.insert(key_dossier_amount(recs[i].dossier, recs[i].amount), i);
+    }
+    if (idx.size() == 0) return;
+    for (uint32_t p : active_) {
+      const auto& pay = P_[p];
+      if (match_of[p] != kNo || pay.dossier == kNo) continue;
+      uint32_t best = kNo;
+      int best_diff = 0;
+      idx.find(key_dossier_amount(pay.dossier, pay.amount), [&](uint32_t i) {
+        const auto& r = recs[i];
+        if (used[i] || r.dossier != pay.dossier || r.amount != pay.amount) return false;
+        int diff = std::abs(r.day - pay.day);
+        if (diff > rules_.date_window_days) return false;
+        if (best == kNo || diff < best_diff || (diff == best_diff && r.line < recs[best].line)) {
+          best = i;
+          best_diff = diff;
+        }
+        return false;
+      });
+      if (best != kNo) {
+        match_of[p] = best;
+        used[best] = 1;
+      }
+    }
+  }
+
+  void match_by_dossier_amount_date() {
+    fallback(B_, bank_used_, bank_of_, false);
+    fallback(T_, treas_used_, treas_of_, true);
+  }
+
+  void count(ReasonCode r, Vnd amount, uint32_t agency) {
+    auto& c = result_.summary.by_class[static_cast<int>(r)];
+    ++c.count;
+    c.amount += amount;
+    uint32_t slot = agency == kNo ? 0 : agency + 1;
+    if (by_agency_.size() <= slot) by_agency_.resize(slot + 1);
+    auto& a = by_agency_[slot];
+    ++a[static_cast<int>(r)].count;
+    a[static_cast<int>(r)].amount += amount;
+  }
+
+  std::string agency_name(uint32_t a) const { return a == kNo ? "" : std::string(d_.agencies().get(a)); }
+  std::string dossier_name(uint32_t x) const { return x == kNo ? "" : std::string(d_.dossiers().get(x)); }
+
+  void classify_payments() {
+    const bool obl = d_.has_obligations();
+    std::vector<uint32_t> head;
+    if (obl) {
+      head.assign(d_.dossiers().size(), kNo);
+      obl_next_.assign(O_.size(), kNo);
+      obl_covered_.assign(O_.size(), 0);
+      // Build per-dossier lists in input order.
+      for (uint32_t i = static_cast<uint32_t>(O_.size()); i-- > 0;) {
+        if (O_[i].dossier == kNo) continue;
+        obl_next_[i] = head[O_[i].dossier];
+        head[O_[i].dossier] = i;
+      }
+    }
+    FlatIndex refunds;
+    refunds.reset(T_.size() / 16 + 1);
+    for (uint32_t t = 0; t < T_.size(); ++t) {
+      if (!T_[t].refund) continue;
+      refunds.insert(hash_bytes(T_[t].ref), t);
+      result_.refund_credits.push_back(
+          {std::string(T_[t].ref), T_[t].amount, vn_time::format_date(T_[t].day)});
+      treas_used_[t] = 1;  // refunds are never "unknown": they close refunds of any period
+    }
+
+    for (uint32_t p : active_) {
+      const auto& pay = P_[p];
+      uint32_t b = bank_of_[p], t = treas_of_[p];
+      uint32_t refund = kNo;
+      if (!pay.ref.empty()) {
+        refunds.find(hash_bytes(pay.ref), [&](uint32_t r) {
+          if (T_[r].ref != pay.ref) return false;
+          refund = r;
+          return true;
+        });
+      }
+      ReasonCode reason = ReasonCode::kMatched;
+      std::string detail;
+      Vnd refund_amount = 0;
+      std::optional<Vnd> obligation_amount;
+
+      // Obligation coverage: every payment the portal calls paid claims its obligation
+      // (unless the treasury already refunded it), so one problem is reported once.
+      enum { kCovered, kNoObligation, kDuplicate, kOver, kUnder } cover = kCovered;
+      if (obl && refund == kNo) {
+        uint32_t pick = kNo, first_equal = kNo;
+        if (pay.dossier != kNo && pay.dossier < head.size()) {
+          for (uint32_t o = head[pay.dossier]; o != kNo; o = obl_next_[o]) {
+            if (O_[o].amount == pay.amount && first_equal == kNo) first_equal = o;
+            if (!obl_covered_[o] && O_[o].amount == pay.amount) {
+              pick = o;
+              break;
+            }
+          }
+          if (pick == kNo) {
+            for (uint32_t o = head[pay.dossier]; o != kNo; o = obl_next_[o]) {
+              if (!obl_covered_[o]) {
+                pick = o;
+                break;
+              }
+            }
+          }
+          if (pick == kNo && head[pay.dossier] != kNo) {
+            cover = kDuplicate;
+            obligation_amount = O_[first_equal != kNo ? first_equal : head[pay.dossier]].amount;
+          }
+        }
+        if (pick == kNo && cover != kDuplicate) cover = kNoObligation;
+        if (pick != kNo) {
+          obl_covered_[pick] = 1;
+          obligation_amount = O_[pick].amount;
+          if (pay.amount > O_[pick].amount) cover = kOver;
+          if (pay.amount < O_[pick].amount) cover = kUnder;
+        }
+      }
+
+      if (refund != kNo) {
+        reason = ReasonCode::kRefunded;
+        detail = "treasury refund on " + vn_time::format_date(T_[refund].day);
+      } else if (b == kNo) {
+        reason = ReasonCode::kMissingAtBank;
+        detail = t == kNo ? "no bank entry" : "no bank entry, although the treasury shows a credit";
+      } else if (B_[b].amount != pay.amount || (t != kNo && T_[t].amount != pay.amount)) {
+        reason = ReasonCode::kAmountMismatch;
+        detail = "portal " + format_vnd(pay.amount) + ", bank " + format_vnd(B_[b].amount) +
+                 (t != kNo ? ", treasury " + format_vnd(T_[t].amount) : std::string());
+      } else if (cover == kNoObligation) {
+        reason = ReasonCode::kNoDossier;
+        detail = "no obligation for this dossier";
+      } else if (cover == kDuplicate) {
+        reason = ReasonCode::kDuplicatePayment;
+        refund_amount = pay.amount;
+        detail = "obligation already paid by an earlier payment: refund due";
+      } else if (cover == kOver) {
+        reason = ReasonCode::kAmountMismatch;
+        refund_amount = pay.amount - *obligation_amount;
+        detail = "overpaid by " + format_vnd(refund_amount) + ": refund due";
+      } else if (cover == kUnder) {
+        reason = ReasonCode::kAmountMismatch;
+        detail = "underpaid by " + format_vnd(*obligation_amount - pay.amount);
+      } else if (t == kNo) {
+        int age = period_.as_of - pay.day;
+        if (age <= rules_.settlement_window_days) {
+          reason = ReasonCode::kPendingSettlement;
+          detail = "inside the settlement window (" + std::to_string(age) + " of " +
+                   std::to_string(rules_.settlement_window_days) + " days): carried to the next run";
+        } else {
+          reason = ReasonCode::kMissingAtTreasury;
+          detail = "not credited " + std::to_string(age) + " days after payment (window " +
+                   std::to_string(rules_.settlement_window_days) + ")";
+        }
+      }
+      count(reason, pay.amount, pay.agency);
+      if (reason == ReasonCode::kMatched) continue;
+      ReconciliationItem item;
+      item.key = "PAY:" + std::string(pay.ref);
+      item.reason = reason;
+      item.reference = pay.ref;
+      item.dossier = dossier_name(pay.dossier);
+      item.agency = agency_name(pay.agency);
+      item.portal_amount = pay.amount;
+      if (b != kNo) item.bank_amount = B_[b].amount;
+      if (t != kNo) item.treasury_amount = T_[t].amount;
+      if (refund != kNo) item.treasury_amount = T_[refund].amount;
+      item.obligation_amount = obligation_amount;
+      item.refund_amount = refund_amount;
+      item.date = vn_time::format_date(pay.day);
+      item.detail = std::move(detail);
+      result_.items.push_back(std::move(item));
+    }
+  }
+
+  void classify_obligations() {
+    if (!d_.has_obligations()) return;
+    for (uint32_t o = 0; o < O_.size(); ++o) {
+      if (obl_covered_.size() > o && obl_covered_[o]) continue;
+      const auto& ob = O_[o];
+      count(ReasonCode::kObligationUnpaid, ob.amount, ob.agency);
+      ReconciliationItem item;
+      item.key = "OBL:" + dossier_name(ob.dossier) + ":" +
+                 (ob.ref.empty() ? "L" + std::to_string(ob.line) : std::string(ob.ref));
+      item.reason = ReasonCode::kObligationUnpaid;
+      item.dossier = dossier_name(ob.dossier);
+      item.agency = agency_name(ob.agency);
+      item.reference = ob.ref;
+      item.obligation_amount = ob.amount;
+      item.detail = "no payment for this obligation";
+      result_.items.push_back(std::move(item));
+    }
+  }
+
+  bool skipped_payment_ref(std::string_view ref) const {
+    bool found = false;
+    if (ref.empty()) return false;
+    skipped_refs_.find(hash_bytes(ref), [&](uint32_t p) { return found = (P_[p].ref == ref); });
+    return found;
+  }
+
+  bool in_scope(Day day) const {
+    return day >= period_.from - rules_.date_window_days && day <= period_.to + rules_.settlement_window_days;
+  }
+
+  void classify_leftovers() {
+    for (uint32_t b = 0; b < B_.size(); ++b) {
+      const auto& e = B_[b];
+      if (bank_used_[b] || !in_scope(e.day) || skipped_payment_ref(e.ref)) continue;
+      count(ReasonCode::kUnknownAtPortal, e.amount, kNo);
+      ReconciliationItem item;
+      item.key = e.ref.empty() ? "BANK:L" + std::to_string(e.line) : "BANK:" + std::string(e.ref);
+      item.reason = ReasonCode::kUnknownAtPortal;
+      item.reference = e.ref;
+      item.dossier = dossier_name(e.dossier);
+      item.bank_amount = e.amount;
+      item.date = vn_time::format_date(e.day);
+      item.detail = "bank entry with no portal payment (line " + std::to_string(e.line) + ")";
+      result_.items.push_back(std::move(item));
+    }
+    for (uint32_t t = 0; t < T_.size(); ++t) {
+      const auto& c = T_[t];
+      if (treas_used_[t] || !in_scope(c.day) || skipped_payment_ref(c.ref)) continue;
+      count(ReasonCode::kUnknownAtPortal, c.amount, c.agency);
+      ReconciliationItem item;
+      item.key = c.ref.empty() ? "KB:L" + std::to_string(c.line) : "KB:" + std::string(c.ref);
+      item.reason = ReasonCode::kUnknownAtPortal;
+      item.reference = c.ref;
+      item.dossier = dossier_name(c.dossier);
+      item.agency = agency_name(c.agency);
+      item.treasury_amount = c.amount;
+      item.date = vn_time::format_date(c.day);
+      item.detail = "treasury credit with no portal payment (line " + std::to_string(c.line) + ")";
+      result_.items.push_back(std::move(item));
+    }
+  }
+
+  void finish() {
+    auto& items = result_.items;
+    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    // Keys must be unique per run (the items table's key): a repeated reference gets "#2"...
+    std::map<std::string, int> seen;
+    for (auto& it : items) {
+      int n = ++seen[it.key];
+      if (n > 1) it.key += "#" + std::to_string(n);
+    }
+    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    result_.issues = d_.issues();
+    result_.summary.input_issues = static_cast<int64_t>(result_.issues.size());
+    std::vector<std::pair<std::string, std::vector<ClassTotal>>> agencies;
+    for (size_t slot = 0; slot < by_agency_.size(); ++slot) {
+      bool any = false;
+      for (auto& c : by_agency_[slot]) any |= c.count > 0;
+      if (!any) continue;
+      std::string name = slot == 0 ? "" : std::string(d_.agencies().get(static_cast<uint32_t>(slot - 1)));
+      agencies.emplace_back(name, std::vector<ClassTotal>(by_agency_[slot].begin(), by_agency_[slot].end()));
+    }
+    std::sort(agencies.begin(), agencies.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Two slots can carry the same name (the empty agency string and "no agency"): merge.
+    for (auto& [name, totals] : agencies) {
+      if (!result_.summary.by_agency.empty() && result_.summary.by_agency.back().first == name) {
+        auto& prev = result_.summary.by_agency.back().second;
+        for (int r = 0; r < kReasonCount; ++r) {
+          prev[static_cast<size_t>(r)].count += totals[static_cast<size_t>(r)].count;
+          prev[static_cast<size_t>(r)].amount += totals[static_cast<size_t>(r)].amount;
+        }
+      } else {
+        result_.summary.by_agency.emplace_back(name, std::move(totals));
+      }
+    }
+  }
+
+  const Dataset& d_;
+  const Rules& rules_;
+  const Period& period_;
+  const std::vector<Dataset::PayRec>& P_;
+  const std::vector<Dataset::BankRec>& B_;
+  const std::vector<Dataset::TreasRec>& T_;
+  const std::vector<Dataset::OblRec>& O_;
+  std::vector<uint32_t> active_;
+  FlatIndex skipped_refs_;
+  std::vector<uint32_t> bank_of_, treas_of_, obl_next_;
+  std::vector<uint8_t> bank_used_, treas_used_, obl_covered_;
+  std::vector<std::array<ClassTotal, kReasonCount>> by_agency_;
+  RunResult result_;
+};
+
+}  // namespace
+
+RunResult reconcile(const Dataset& data, const Rules& rules, const Period& period) {
+  return Run(data, rules, period).go();
+}
+
+}  // namespace lienthong::reconciliation

@@ -1,0 +1,90 @@
+// Run storage: every run with its id, period, input checksums (SHA-256), rule fingerprint
+// and summary; its exception items; and the refunds it opened, instructed or closed.
+// The run id is a hash of (period, as-of day, rules, input checksums), so re-running the
+// same period with the same inputs finds the stored run and adds no rows.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/digest.hpp"
+#include "gateway/core/common/result.hpp"
+#include "gateway/core/store/database.hpp"
+#include "gateway/flows/reconciliation/engine.hpp"
+
+namespace lienthong::reconciliation {
+
+std::vector<store::Migration> migrations();
+
+struct InputChecksum {
+  std::string name;  // "payments", "bank", "treasury", "obligations", "tax_notices", ...
+  std::string path;
+  std::string sha256;  // hex
+  uint64_t bytes = 0;
+};
+
+// SHA-256 of a file, hex. Errors name the file.
+Result<InputChecksum> checksum_file(const std::string& name, const std::string& path);
+using ::lienthong::sha256_hex;  // gateway/core/common/digest.hpp
+
+struct RunInfo {
+  std::string id;
+  Day from = 0, to = 0, as_of = 0;
+  std::string rules;  // Rules::fingerprint()
+  std::vector<InputChecksum> inputs;
+  int64_t created_at_ms = 0;
+};
+
+// Fills info.id from the other fields.
+std::string compute_run_id(const RunInfo& info);
+
+// Hoàn trả (refund) of a duplicate payment or an overpayment; due -> instructed -> refunded.
+struct Refund {
+  std::string key;  // the payment's reference
+  std::string reference, dossier, agency;
+  Vnd amount = 0;
+  std::string reason;  // reason code of the item that opened it
+  std::string state;   // "due", "instructed", "refunded"
+  std::string opened_run, instructed_run, refunded_run;
+};
+
+struct ItemChange {
+  std::string key;
+  std::optional<ReasonCode> before;  // nullopt: matched or not present
+  std::optional<ReasonCode> after;
+  std::string dossier, reference;
+};
+
+struct RunDiff {
+  std::string previous_run;  // empty when this is the first run of the period
+  std::vector<ItemChange> changes;
+};
+
+struct SavedRun {
+  bool reused = false;  // the same run (same id) was already stored
+  RunDiff diff;
+  std::vector<Refund> instructed;  // refund instructions this run issued
+};
+
+class RunStore {
+ public:
+  RunStore(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // In one transaction: stores the run and its items unless already stored, opens refunds
+  // for items that need one, closes refunds the treasury shows, and turns due refunds into
+  // instructions of this run. Computes the diff against the previous run of the period.
+  Result<SavedRun> save(RunInfo& info, const RunResult& result);
+
+  Result<RunDiff> diff(const std::string& run_id);
+  Result<std::vector<Refund>> refunds(std::optional<std::string> state = std::nullopt);
+  Result<int64_t> item_count(const std::string& run_id);
+  Result<int64_t> run_count();
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace lienthong::reconciliation

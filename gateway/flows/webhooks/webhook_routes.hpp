@@ -1,0 +1,23 @@
+// Puts a WebhookReceiver on the HTTP server: POST <prefix>/{source}, the per-source body
+// limit (answered 413 while reading), and the Outcome → Response translation
+// (RFC 9457 problem+json for refusals).
+#pragma once
+
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/webhooks/webhook_receiver.hpp"
+
+namespace lienthong::webhooks {
+
+// Problem types are "<kProblemTypeBase><reason>", e.g. ".../stale-timestamp".
+inline constexpr const char* kProblemTypeBase = "https://lienthong.gov.vn/problems/webhooks/";
+
+server::Response to_response(const Outcome& outcome);
+
+// Source id from a request path under `prefix` ("/v1/webhooks/dkkd" → "dkkd"); empty when
+// the path is not a webhook path.
+std::string_view source_from_path(std::string_view path, std::string_view prefix);
+
+// Registers the route and the body-limit resolver. The receiver must outlive the server.
+void register_routes(server::HttpServer& server, WebhookReceiver& receiver);
+
+}  // namespace lienthong::webhooks

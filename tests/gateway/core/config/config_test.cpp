@@ -1,0 +1,68 @@
+#include "gateway/core/config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace lienthong {
+
+TEST(Config, UnknownKeyIsRefusedWithItsPathAndTheAcceptedKeys) {
+  auto cfg = ConfigFile::from_string(R"({"store": {"backend": "sqlite", "pth": "x.db"}})");
+  auto store = cfg->root().object("store");
+  try {
+    store.allow_only({"backend", "path"});
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("store.pth"), std::string::npos) << m;
+    EXPECT_NE(m.find("backend, path"), std::string::npos) << m;
+  }
+}
+
+TEST(Config, WrongTypeNamesExpectedType) {
+  auto cfg = ConfigFile::from_string(R"({"port": "8080"})");
+  try {
+    (void)cfg->root().integer("port", 0, 65535);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected an integer, got string"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, SecretComesFromEnvironmentAndIsNeverPrinted) {
+  setenv("LT_TEST_SECRET", "s3cr3t", 1);
+  auto cfg = ConfigFile::from_string(R"({"password": {"env": "LT_TEST_SECRET"}})");
+  Secret s = cfg->root().secret("password");
+  EXPECT_EQ(s.reveal(), "s3cr3t");
+  std::ostringstream os;
+  os << s;
+  EXPECT_EQ(os.str(), "***");
+  EXPECT_EQ(s.source(), "env:LT_TEST_SECRET");
+}
+
+TEST(Config, LiteralSecretIsRefused) {
+  auto cfg = ConfigFile::from_string(R"({"password": "plain"})");
+  EXPECT_THROW((void)cfg->root().secret("password"), ConfigError);
+}
+
+TEST(Config, MissingEnvironmentVariableIsNamed) {
+  unsetenv("LT_TEST_MISSING");
+  auto cfg = ConfigFile::from_string(R"({"password": {"env": "LT_TEST_MISSING"}})");
+  try {
+    (void)cfg->root().secret("password");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("LT_TEST_MISSING"), std::string::npos);
+  }
+}
+
+TEST(Config, MalformedFileReportsPosition) {
+  EXPECT_THROW(ConfigFile::from_string("{\"a\": }"), ConfigError);
+}
+
+TEST(Config, RelativePathsResolveAgainstConfigDirectory) {
+  auto cfg = ConfigFile::from_string(R"({"mapping": "mappings/x.json"})", "/etc/lienthong");
+  EXPECT_EQ(cfg->root().file_path("mapping"), "/etc/lienthong/mappings/x.json");
+}
+
+}  // namespace lienthong

@@ -1,0 +1,315 @@
+// The lookup flow end to end through the real adapter and the simulator, without sockets.
+#include "gateway/flows/citizen/lookup_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "gateway/core/common/json.hpp"
+#include "tests/gateway/flows/citizen/citizen_fixture.hpp"
+
+namespace lienthong::citizen {
+namespace {
+
+using testing::Harness;
+
+std::string header(const HttpReply& r, const std::string& name) {
+  for (auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+std::vector<audit::AuditEntry> audit_entries(Harness& h) {
+  return std::move(h.audit->all()).value();
+}
+
+std::set<std::string> citizen_members(const HttpReply& r) {
+  auto doc = json::parse(r.body);
+  EXPECT_TRUE(doc.ok());
+  std::set<std::string> out;
+  const auto* c = json::member(*doc, "citizen");
+  if (!c || !c->IsObject()) return out;
+  for (auto& m : c->GetObject()) out.insert(m.name.GetString());
+  return out;
+}
+
+TEST(LookupService, FoundCitizenIsAnsweredAndAudited) {
+  Harness h;
+  const auto& c = h.citizen();
+  auto r = h.service->handle(Harness::key(), h.body_for(c));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto doc = json::parse(r.body);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(*json::get_string(*doc, "result"), "found");
+  EXPECT_EQ(*json::get_string(*json::member(*doc, "citizen"), "full_name"), c.full_name());
+  EXPECT_EQ(*json::get_string(*json::at_path(*doc, "citizen.permanent_address"), "ward_code"),
+            c.permanent_address.ward_code);
+  EXPECT_EQ(header(r, "Cache-Control"), "no-store");
+
+  auto entries = audit_entries(h);
+  ASSERT_EQ(entries.size(), 1u);
+  const auto& e = entries[0];
+  EXPECT_EQ(e.account, "motcua-hanoi");
+  EXPECT_EQ(e.official, "CB-0001");
+  EXPECT_EQ(e.agency, "000.00.15.H26");
+  EXPECT_EQ(e.purpose, "residence_check");
+  EXPECT_EQ(e.dossier_code, "H26-0001");
+  EXPECT_EQ(e.result, "found");
+  EXPECT_EQ(e.at_ms, h.clock.now_ms());
+  EXPECT_EQ(e.lookup_id, header(r, "X-Lookup-Id"));
+  // The number appears only as its keyed pseudonym.
+  EXPECT_EQ(e.subject,
+            audit::Pseudonymiser("0123456789abcdef0123456789abcdef-test-key").personal_id(c.personal_id));
+  EXPECT_EQ(audit::canonical_form(e).find(c.personal_id), std::string::npos);
+}
+
+TEST(LookupService, ResponseHoldsOnlyTheFieldsThePurposeAllows) {
+  Harness h;
+  const auto& c = h.citizen();
+  auto residence = h.service->handle(Harness::key(), h.body_for(c, "residence_check"));
+  ASSERT_EQ(residence.status, 200) << residence.body;
+  EXPECT_EQ(citizen_members(residence),
+            (std::set<std::string>{"full_name", "permanent_address", "current_address", "household_head"}));
+  EXPECT_EQ(residence.body.find(c.date_of_birth), std::string::npos);
+  EXPECT_EQ(residence.body.find("\"ethnicity\""), std::string::npos);
+
+  auto identity = h.service->handle(Harness::key(), h.body_for(c, "identity_check"));
+  ASSERT_EQ(identity.status, 200) << identity.body;
+  EXPECT_EQ(citizen_members(identity), (std::set<std::string>{"full_name", "gender", "date_of_birth"}));
+  EXPECT_EQ(identity.body.find(c.permanent_address.detail), std::string::npos);
+
+  // A household member with a spouse, to see family fields for the family purpose only.
+  const model::CitizenRecord* married = nullptr;
+  for (auto& p : h.sim.population().citizens()) {
+    if (p.spouse && p.father == std::nullopt) {
+      married = &p;
+      break;
+    }
+  }
+  ASSERT_NE(married, nullptr);
+  auto family = h.service->handle(Harness::key(testing::kOtherApiKey), h.body_for(*married, "family_check"));
+  ASSERT_EQ(family.status, 200) << family.body;
+  EXPECT_EQ(citizen_members(family), (std::set<std::string>{"full_name", "father", "mother", "spouse"}));
+  EXPECT_NE(family.body.find(married->spouse->personal_id), std::string::npos);
+  EXPECT_EQ(family.body.find(married->permanent_address.detail), std::string::npos);
+}
+
+TEST(LookupService, BadNumberIsRefusedWith400BeforeAnythingLeavesTheGateway) {
+  Harness h;
+  const auto& c = h.citizen();
+  std::string wrong_year = c.personal_id;
+  wrong_year[5] = wrong_year[5] == '9' ? '0' : static_cast<char>(wrong_year[5] + 1);
+  auto r = h.service->handle(Harness::key(), Harness::body(wrong_year, c.full_name(), c.date_of_birth));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("digits 5-6"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"field\":\"personal_id\""), std::string::npos);
+  EXPECT_EQ(r.body.find(wrong_year), std::string::npos);
+  EXPECT_EQ(h.sim.lookups.load(), 0);
+  auto entries = audit_entries(h);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].result, "refused_bad_number");
+
+  auto short_number =
+      h.service->handle(Harness::key(), Harness::body("00109001", c.full_name(), "1990-01-01"));
+  EXPECT_EQ(short_number.status, 400);
+  EXPECT_NE(short_number.body.find("exactly 12 digits"), std::string::npos);
+  EXPECT_EQ(h.sim.lookups.load(), 0);
+}
+
+TEST(LookupService, MalformedBodyIsRefusedWithProblemJsonNamingTheField) {
+  Harness h;
+  auto r = h.service->handle(Harness::key(), R"({"personal_id":"001090012345","purpose":"residence_check"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(header(r, "Content-Type"), "application/problem+json");
+  EXPECT_NE(r.body.find("\"field\":\"full_name\""), std::string::npos) << r.body;
+  EXPECT_EQ(audit_entries(h).at(0).result, "refused_bad_request");
+  EXPECT_EQ(audit_entries(h).at(0).detail, "field=full_name");
+}
+
+TEST(LookupService, PurposeNotGrantedToTheAccountIsRefusedWith403) {
+  Harness h;
+  const auto& c = h.citizen();
+  auto r = h.service->handle(Harness::key(), h.body_for(c, "family_check"));
+  EXPECT_EQ(r.status, 403);
+  auto undefined = h.service->handle(Harness::key(), h.body_for(c, "marketing"));
+  EXPECT_EQ(undefined.status, 403);
+  EXPECT_EQ(h.sim.lookups.load(), 0);
+  auto entries = audit_entries(h);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].result, "refused_purpose");
+  EXPECT_EQ(entries[0].purpose, "family_check");
+  EXPECT_EQ(entries[1].detail, "purpose not defined");
+}
+
+TEST(LookupService, UnknownCallerIsRefusedWith401AndAudited) {
+  Harness h;
+  const auto& c = h.citizen();
+  auto none = h.service->handle(CallerCredentials{}, h.body_for(c));
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(header(none, "WWW-Authenticate"), "ApiKey");
+  auto wrong = h.service->handle(Harness::key("guessed-key"), h.body_for(c));
+  EXPECT_EQ(wrong.status, 401);
+  CallerCredentials cert;
+  cert.cert_subject = "CN=someone-else,O=X,C=VN";
+  EXPECT_EQ(h.service->handle(cert, h.body_for(c)).status, 401);
+  EXPECT_EQ(h.sim.lookups.load(), 0);
+  auto entries = audit_entries(h);
+  ASSERT_EQ(entries.size(), 3u);
+  for (auto& e : entries) {
+    EXPECT_EQ(e.result, "refused_unknown_caller");
+    EXPECT_EQ(e.account, "-");
+  }
+  EXPECT_EQ(entries[0].detail, "presented: no credential");
+  EXPECT_EQ(entries[2].detail, "presented: client certificate");
+}
+
+TEST(LookupService, CertificateFingerprintIdentifiesTheAccount) {
+  Harness h;
+  CallerCredentials cert;
+  cert.cert_fingerprint = std::string(testing::kCertFingerprint);
+  EXPECT_EQ(h.service->handle(cert, h.body_for(h.citizen())).status, 200);
+  EXPECT_EQ(audit_entries(h).at(0).account, "motcua-hanoi");
+}
+
+TEST(LookupService, RateLimitRefusesWith429AndRetryAfterThenRecovers) {
+  Harness h;  // motcua-hanoi: 60/min, burst 5
+  const auto& c = h.citizen();
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);
+  auto r = h.service->handle(Harness::key(), h.body_for(c));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(header(r, "Retry-After"), "1");
+  EXPECT_EQ(h.sim.lookups.load(), 5);
+  // Another account has its own bucket.
+  EXPECT_EQ(h.service->handle(Harness::key(testing::kOtherApiKey), h.body_for(c, "family_check")).status,
+            200);
+  h.clock.advance(Millis(1000));
+  EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);
+  EXPECT_EQ(audit_entries(h).at(5).result, "refused_rate_limit");
+}
+
+TEST(LookupService, NotFoundAndMismatchAreDistinguished) {
+  Harness h;
+  const auto& c = h.citizen();
+  std::string unknown = c.personal_id.substr(0, 6) + "999999";
+  if (h.sim.population().find(unknown)) unknown = c.personal_id.substr(0, 6) + "999998";
+  auto nf = h.service->handle(Harness::key(), Harness::body(unknown, c.full_name(), c.date_of_birth));
+  EXPECT_EQ(nf.status, 404) << nf.body;
+  auto mm = h.service->handle(Harness::key(), Harness::body(c.personal_id, "Tên Khác Hẳn", c.date_of_birth));
+  EXPECT_EQ(mm.status, 422) << mm.body;
+  EXPECT_EQ(mm.body.find("Tên Khác Hẳn"), std::string::npos);
+  auto entries = audit_entries(h);
+  EXPECT_EQ(entries.at(0).result, "not_found");
+  EXPECT_EQ(entries.at(1).result, "mismatch");
+}
+
+TEST(LookupService, RepeatedMissesFlagAndSlowTheAccount) {
+  Harness h;  // threshold 3, slow interval 60 s
+  std::vector<std::string> flagged_events;
+  h.service->set_observer([&](const LookupEvent& e) {
+    if (e.newly_flagged) flagged_events.push_back(e.account);
+  });
+  const auto& c = h.citizen();
+  for (int i = 0; i < 3; ++i) {
+    h.clock.advance(Millis(2000));  // stay within the rate limit
+    auto r = h.service->handle(Harness::key(),
+                               Harness::body(c.personal_id, "Sai Tên " + std::to_string(i), c.date_of_birth));
+    EXPECT_EQ(r.status, 422);
+  }
+  EXPECT_EQ(flagged_events, std::vector<std::string>{"motcua-hanoi"});
+  auto entries = audit_entries(h);
+  EXPECT_NE(entries.back().detail.find("newly_flagged"), std::string::npos);
+
+  h.clock.advance(Millis(2000));
+  auto slowed = h.service->handle(Harness::key(), h.body_for(c));
+  EXPECT_EQ(slowed.status, 429);
+  EXPECT_EQ(header(slowed, "Retry-After"), "58");
+  EXPECT_EQ(audit_entries(h).back().result, "refused_enumeration");
+  h.clock.advance(Millis(58'000));
+  auto allowed = h.service->handle(Harness::key(), h.body_for(c));
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_EQ(audit_entries(h).back().detail, "flag=enumeration");
+  // The other account is not affected.
+  EXPECT_EQ(h.service->handle(Harness::key(testing::kOtherApiKey), h.body_for(c, "family_check")).status,
+            200);
+}
+
+TEST(LookupService, AFlagSurvivesARestartWithItsSlowInterval) {
+  Harness h;  // threshold 3, window 600 s, flag 3600 s, slow interval 60 s
+  const auto& c = h.citizen();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(h.wrong_name_lookup().status, 422);
+  h.clock.advance(Millis(10'000));
+  EXPECT_EQ(h.restart(), 1u);
+  auto slowed = h.service->handle(Harness::key(), h.body_for(c));
+  EXPECT_EQ(slowed.status, 429) << slowed.body;
+  EXPECT_EQ(header(slowed, "Retry-After"), "50");  // 60 s after the last admitted lookup
+  h.clock.advance(Millis(50'000));
+  auto allowed = h.service->handle(Harness::key(), h.body_for(c));
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_EQ(audit_entries(h).back().detail, "flag=enumeration");
+  // The other account was never flagged.
+  EXPECT_EQ(h.service->handle(Harness::key(testing::kOtherApiKey), h.body_for(c, "family_check")).status,
+            200);
+}
+
+TEST(LookupService, MissesBeforeARestartStillCountTowardsAFlag) {
+  Harness h;
+  std::vector<std::string> flagged_events;
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(h.wrong_name_lookup().status, 422);
+  EXPECT_EQ(h.restart(), 0u);
+  h.service->set_observer([&](const LookupEvent& e) {
+    if (e.newly_flagged) flagged_events.push_back(e.account);
+  });
+  EXPECT_EQ(h.wrong_name_lookup().status, 422);
+  EXPECT_EQ(flagged_events, std::vector<std::string>{"motcua-hanoi"});
+}
+
+TEST(LookupService, AnExpiredFlagIsNotRestored) {
+  Harness h;
+  const auto& c = h.citizen();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(h.wrong_name_lookup().status, 422);
+  h.clock.advance(Millis(3'601'000));
+  EXPECT_EQ(h.restart(), 0u);
+  EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);
+  EXPECT_EQ(audit_entries(h).back().detail, "");
+}
+
+TEST(LookupService, UpstreamOutageIsA502AfterOneRetryAndIsAudited) {
+  Harness h;
+  h.sim.outage = true;
+  auto r = h.service->handle(Harness::key(), h.body_for(h.citizen()));
+  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(h.sim.lookups.load(), 2);  // first try and one retry
+  EXPECT_EQ(audit_entries(h).at(0).result, "upstream_error");
+  EXPECT_EQ(audit_entries(h).at(0).detail, "kind=server_error status=503");
+}
+
+TEST(LookupService, OneTransientFailureIsRetriedWithTheSameRequestId) {
+  Harness h;
+  h.sim.fail_next = 1;
+  auto r = h.service->handle(Harness::key(), h.body_for(h.citizen()));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(h.sim.lookups.load(), 2);
+  EXPECT_EQ(audit_entries(h).at(0).detail, "attempts=2");
+}
+
+TEST(LookupService, AuditFailureWithholdsTheAnswer) {
+  Harness h;
+  ASSERT_TRUE(h.db->exec("DROP TABLE citizen_audit").ok());
+  auto r = h.service->handle(Harness::key(), h.body_for(h.citizen()));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body.find(h.citizen().full_name()), std::string::npos);
+}
+
+TEST(LookupService, EveryLookupExtendsOneIntactChain) {
+  Harness h;
+  const auto& c = h.citizen();
+  h.service->handle(Harness::key(), h.body_for(c));
+  h.service->handle(CallerCredentials{}, h.body_for(c));
+  h.service->handle(Harness::key(), "garbage");
+  auto report = h.audit->verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact);
+  EXPECT_EQ(report->entries, 3);
+}
+
+}  // namespace
+}  // namespace lienthong::citizen

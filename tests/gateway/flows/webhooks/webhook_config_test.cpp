@@ -1,0 +1,142 @@
+#include "gateway/flows/webhooks/webhook_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace lienthong::webhooks {
+namespace {
+
+class WebhookConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("wh_cfg_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "m.json") << "{}";
+    ::setenv("WH_TEST_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
+    ::setenv("WH_TEST_BAD", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  WebhooksConfig parse(const std::string& text) {
+    auto file = ConfigFile::from_string(text, dir_.string());
+    return parse_config(file->root().object("webhooks"));
+  }
+  std::string error_of(const std::string& text) {
+    try {
+      parse(text);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(WebhookConfigTest, MinimalSourceGetsTheDefaults) {
+  auto c = parse(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"current": {"env": "WH_TEST_SECRET"}},
+                     "mapping": "m.json"}}}})");
+  ASSERT_EQ(c.sources.size(), 1u);
+  const auto& s = c.sources[0];
+  EXPECT_EQ(s.id, "dkkd");
+  EXPECT_EQ(s.auth, AuthMode::kStandardWebhooks);
+  EXPECT_EQ(s.body_limit, kDefaultBodyLimit);
+  EXPECT_EQ(s.tolerance_seconds, 300);
+  EXPECT_EQ(s.rate_per_second, 0);
+  ASSERT_EQ(s.keys.size(), 1u);
+  EXPECT_EQ(s.keys[0].size(), 24u);
+  EXPECT_EQ(c.path_prefix, "/v1/webhooks");
+  EXPECT_FALSE(c.notify_url.has_value());
+  EXPECT_EQ(c.max_backlog, 20'000u);
+  EXPECT_TRUE(c.journal_dir.empty());  // the component puts it next to the store
+}
+
+TEST_F(WebhookConfigTest, IntakeJournalSettingsAreReadAndChecked) {
+  auto c = parse(R"({"webhooks": {"journal_dir": "spool/webhooks", "max_backlog": 500,
+                     "sources": {"dkkd": {"secrets": {"current": {"env": "WH_TEST_SECRET"}},
+                     "mapping": "m.json"}}}})");
+  EXPECT_EQ(c.journal_dir, (dir_ / "spool/webhooks").string());  // relative to the config file
+  EXPECT_EQ(c.max_backlog, 500u);
+  auto e = error_of(R"({"webhooks": {"max_backlog": 5, "sources": {"dkkd": {
+                       "secrets": {"current": {"env": "WH_TEST_SECRET"}}, "mapping": "m.json"}}}})");
+  EXPECT_NE(e.find("max_backlog"), std::string::npos) << e;
+}
+
+TEST_F(WebhookConfigTest, TheJournalIsAsDurableAsTheStoreUnlessConfigured) {
+  const std::string source =
+      R"("sources": {"dkkd": {"secrets": {"current": {"env": "WH_TEST_SECRET"}}, "mapping": "m.json"}})";
+  auto with_store = [&](const std::string& store, const std::string& webhooks_extra) {
+    auto file = ConfigFile::from_string(
+        R"({"store": )" + store + R"(, "webhooks": {)" + webhooks_extra + source + "}}", dir_.string());
+    WebhooksConfig c = parse_config(file->root().object("webhooks"));
+    apply_store_defaults(c, file->root().optional_object("store"));
+    return c;
+  };
+  auto normal = with_store(R"({"path": "var/a.db"})", "");
+  EXPECT_FALSE(normal.journal_fsync);
+  EXPECT_EQ(normal.journal_dir, (dir_ / "var/a.db").string() + "-webhooks");
+  EXPECT_TRUE(with_store(R"({"path": "var/a.db", "synchronous": "FULL"})", "").journal_fsync);
+  EXPECT_TRUE(
+      with_store(R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "X"}}})", "").journal_fsync);
+  // The key wins either way.
+  EXPECT_FALSE(with_store(R"({"backend": "postgresql", "postgresql": {"conninfo": {"env": "X"}}})",
+                          R"("journal_fsync": false, )")
+                   .journal_fsync);
+  EXPECT_TRUE(with_store(R"({"path": "var/a.db"})", R"("journal_fsync": true, )").journal_fsync);
+}
+
+TEST_F(WebhookConfigTest, EmptySectionIsRefusedNamingSources) {
+  EXPECT_NE(error_of(R"({"webhooks": {}})").find("sources"), std::string::npos);
+  EXPECT_NE(error_of(R"({"webhooks": {"sources": {}}})").find("at least one source"), std::string::npos);
+}
+
+TEST_F(WebhookConfigTest, UnknownKeysAreRefused) {
+  auto e = error_of(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"a": {"env": "WH_TEST_SECRET"}},
+                        "mapping": "m.json", "secret": "x"}}}})");
+  EXPECT_NE(e.find("secret"), std::string::npos) << e;
+  EXPECT_NE(error_of(R"({"webhooks": {"sorces": {}}})"), "");
+}
+
+TEST_F(WebhookConfigTest, SignatureModesNeedSecretsInWhsecForm) {
+  auto e = error_of(R"({"webhooks": {"sources": {"dkkd": {"mapping": "m.json"}}}})");
+  EXPECT_NE(e.find("webhooks.sources.dkkd.secrets"), std::string::npos) << e;
+  auto bad = error_of(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"a": {"env": "WH_TEST_BAD"}},
+                          "mapping": "m.json"}}}})");
+  EXPECT_NE(bad.find("whsec_"), std::string::npos) << bad;
+  EXPECT_EQ(bad.find("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), std::string::npos) << "never print the secret";
+  auto literal = error_of(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"a": "whsec_x"},
+                              "mapping": "m.json"}}}})");
+  EXPECT_NE(literal.find("reference"), std::string::npos) << literal;
+}
+
+TEST_F(WebhookConfigTest, MtlsNeedsAllowedCertificatesAndNoSecrets) {
+  auto e = error_of(R"({"webhooks": {"sources": {"hotich": {"auth": "mtls", "mapping": "m.json"}}}})");
+  EXPECT_NE(e.find("client_subjects"), std::string::npos) << e;
+  auto c = parse(R"({"webhooks": {"sources": {"hotich": {"auth": "both", "payload": "soap",
+                     "secrets": {"a": {"env": "WH_TEST_SECRET"}}, "client_subjects": ["CN=bo-tu-phap"],
+                     "client_fingerprints": ["AB:CD:EF"], "mapping": "m.json"}}}})");
+  EXPECT_EQ(c.sources[0].auth, AuthMode::kBoth);
+  EXPECT_EQ(c.sources[0].payload, PayloadKind::kSoap);
+  EXPECT_EQ(c.sources[0].client_fingerprints[0], "abcdef");
+}
+
+TEST_F(WebhookConfigTest, LimitsAndMissingFilesAreChecked) {
+  auto c = parse(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"a": {"env": "WH_TEST_SECRET"}},
+                     "mapping": "m.json", "body_limit_bytes": 4096, "rate_limit": {"per_second": 5},
+                     "tolerance_seconds": 60}}}})");
+  EXPECT_EQ(c.sources[0].body_limit, 4096u);
+  EXPECT_EQ(c.sources[0].rate_per_second, 5);
+  EXPECT_EQ(c.sources[0].burst, 5);
+  EXPECT_EQ(c.sources[0].tolerance_seconds, 60);
+  auto missing = error_of(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"a": {"env": "WH_TEST_SECRET"}},
+                              "mapping": "nope.json"}}}})");
+  EXPECT_NE(missing.find("does not exist"), std::string::npos) << missing;
+  auto bad_id = error_of(R"({"webhooks": {"sources": {"Bad Id": {"mapping": "m.json"}}}})");
+  EXPECT_NE(bad_id.find("source id"), std::string::npos) << bad_id;
+}
+
+}  // namespace
+}  // namespace lienthong::webhooks
