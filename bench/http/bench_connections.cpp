@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "gateway/http/http_client.hpp"
-#include "gateway/server/http_server.hpp"
+#include "gateway/core/http/http_client.hpp"
+#include "gateway/core/server/http_server.hpp"
 
 using namespace lienthong;
 namespace fs = std::filesystem;
