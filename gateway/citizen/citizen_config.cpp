@@ -24,7 +24,7 @@ bool is_hex64(const std::string& s) {
 
 CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
   s.allow_only({"provinces_file", "pseudonym_key", "purposes", "accounts", "default_rate_limit",
-                "enumeration", "upstream"});
+                "enumeration", "in_flight", "upstream"});
   CitizenLookupConfig c;
 
   std::string provinces_file = s.file_path_or("provinces_file", "");
@@ -120,6 +120,14 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     c.enumeration.window = std::chrono::seconds(e->integer_or("window_seconds", 600, 1, 7 * 86400));
     c.enumeration.flag_duration = std::chrono::seconds(e->integer_or("flag_seconds", 3600, 1, 30 * 86400));
     c.enumeration.slow_interval = std::chrono::seconds(e->integer_or("slow_interval_seconds", 60, 1, 86400));
+  }
+
+  if (auto f = s.optional_object("in_flight")) {
+    f->allow_only({"per_account", "per_agency", "total"});
+    c.in_flight.per_account =
+        static_cast<int>(f->integer_or("per_account", c.in_flight.per_account, 1, 10'000));
+    c.in_flight.per_agency = static_cast<int>(f->integer_or("per_agency", c.in_flight.per_agency, 1, 10'000));
+    c.in_flight.total = static_cast<int>(f->integer_or("total", c.in_flight.total, 1, 100'000));
   }
 
   ConfigNode up = s.object("upstream");

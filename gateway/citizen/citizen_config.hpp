@@ -7,6 +7,7 @@
 //                        client_cert_subjects[], client_cert_sha256[], rate_limit{per_minute, burst}}
 //   default_rate_limit  {per_minute, burst}
 //   enumeration         {threshold, window_seconds, flag_seconds, slow_interval_seconds}
+//   in_flight           {per_account, per_agency, total}: lookups in flight to the database
 //   upstream            {url, timeout_ms, retry_once, token{...NGSP TokenOptions}, client{...ClientOptions}}
 #pragma once
 
@@ -15,6 +16,7 @@
 #include "adapters/population/population_registry.hpp"
 #include "gateway/citizen/accounts.hpp"
 #include "gateway/citizen/enumeration_guard.hpp"
+#include "gateway/citizen/in_flight_limits.hpp"
 #include "gateway/citizen/personal_id.hpp"
 #include "gateway/citizen/purpose_policy.hpp"
 #include "gateway/config/config.hpp"
@@ -26,6 +28,7 @@ struct CitizenLookupConfig {
   AccountDirectory accounts;
   PurposePolicy purposes;
   EnumerationOptions enumeration;
+  InFlightOptions in_flight;
   Secret pseudonym_key;
   population::RegistryOptions upstream;
 };

@@ -43,7 +43,8 @@ LookupService::LookupService(CitizenLookupConfig config, population::PopulationR
       clock_(clock),
       pseudonymiser_(config_.pseudonym_key.reveal()),
       rate_limiter_(clock),
-      enumeration_(config_.enumeration, clock) {}
+      enumeration_(config_.enumeration, clock),
+      in_flight_(config_.in_flight) {}
 
 Result<size_t> LookupService::restore_enumeration_state() {
   const int64_t now = clock_.now_ms();
@@ -156,8 +157,32 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
 
   population::Query query{request->personal_id, request->full_name,   request->date_of_birth(), lookup_id,
                           account->official,    purpose->service_code};
+  // The right to call is reserved before the call; parallel lookups cannot all pass the
+  // guard before the first answer is counted.
+  int64_t wait_ms = 0;
+  if (!enumeration_.reserve(account->id, wait_ms)) {
+    auto reply = problem(429, "refused_in_flight", "Too many lookups at once",
+                         "this account has as many lookups in flight or recently missed as its enumeration "
+                         "threshold allows; retry after the Retry-After interval",
+                         lookup_id);
+    reply.headers.push_back({"Retry-After", retry_after_seconds(wait_ms)});
+    return finish("refused_in_flight", "limit=enumeration", std::move(reply));
+  }
+  if (const char* full = in_flight_.try_enter(account->id, account->agency)) {
+    enumeration_.settle(account->id, false);
+    auto reply =
+        problem(429, "refused_in_flight", "Too many lookups at once",
+                std::string("the ") + full +
+                    " cap on lookups in flight to the population database is reached; retry after the "
+                    "Retry-After interval",
+                lookup_id);
+    reply.headers.push_back({"Retry-After", "1"});
+    return finish("refused_in_flight", std::string("limit=") + full, std::move(reply));
+  }
   auto answer = registry_.lookup(query);
+  in_flight_.leave(account->id, account->agency);
   if (!answer.ok()) {
+    enumeration_.settle(account->id, false);
     const Error& e = answer.error();
     spdlog::warn("citizen lookup {}: upstream failed ({}): {}", lookup_id, to_string(e.kind), e.message);
     int status = e.kind == ErrorKind::kTimeout ? 504 : 502;
@@ -170,7 +195,7 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
                           lookup_id));
   }
   bool miss = answer->outcome != population::Outcome::kFound;
-  event.newly_flagged = enumeration_.record(account->id, miss);
+  event.newly_flagged = enumeration_.settle(account->id, miss);
   if (event.newly_flagged) flag_note = "flag=enumeration newly_flagged";
   if (answer->attempts > 1)
     flag_note += (flag_note.empty() ? "" : " ") + std::string("attempts=") + std::to_string(answer->attempts);

@@ -1,7 +1,8 @@
 // POST /v1/citizens/lookup: the single, accountable door from the provincial systems to
 // the population database. In order: identify the caller, rate-limit its account, slow a
 // flagged account, parse and validate the request (the number's structure never leaves
-// the gateway unchecked), check the purpose, ask the database, keep only the fields the
+// the gateway unchecked), check the purpose, reserve the call (enumeration guard and
+// in-flight caps, under their locks, before the call), ask the database, keep only the fields the
 // purpose allows, and append every lookup, allowed or refused, to the audit log. If the
 // audit entry cannot be written the caller gets 503 and no data.
 // Plain C++ (no HTTP server types) so that the whole flow is tested without sockets.
@@ -18,6 +19,7 @@
 #include "gateway/audit/digest.hpp"
 #include "gateway/citizen/citizen_config.hpp"
 #include "gateway/citizen/enumeration_guard.hpp"
+#include "gateway/citizen/in_flight_limits.hpp"
 #include "gateway/citizen/rate_limiter.hpp"
 #include "gateway/common/clock.hpp"
 
@@ -60,6 +62,7 @@ class LookupService {
   audit::Pseudonymiser pseudonymiser_;
   RateLimiter rate_limiter_;
   EnumerationGuard enumeration_;
+  InFlightLimits in_flight_;
   std::function<void(const LookupEvent&)> observer_;
 };
 

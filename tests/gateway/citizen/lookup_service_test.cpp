@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include "gateway/common/json.hpp"
 #include "tests/gateway/citizen/citizen_fixture.hpp"
 
@@ -309,6 +313,136 @@ TEST(LookupService, EveryLookupExtendsOneIntactChain) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->intact);
   EXPECT_EQ(report->entries, 3);
+}
+
+// A database that answers after `delay`, counting the calls that reach it and the most
+// in flight at once; the simulator itself is called one at a time.
+struct SlowDatabase {
+  Harness& h;
+  std::chrono::milliseconds delay;
+  std::atomic<int> calls{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<int> max_in_flight{0};
+  std::mutex sim_mu;
+
+  population::Sender sender() {
+    return [this](http::ClientRequest req) -> Result<http::ClientResponse> {
+      calls++;
+      int now = ++in_flight;
+      int seen = max_in_flight.load();
+      while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(delay);
+      Result<http::ClientResponse> out = [&] {
+        std::lock_guard lock(sim_mu);
+        return testing::sim_sender(h.sim)(std::move(req));
+      }();
+      --in_flight;
+      return out;
+    };
+  }
+};
+
+std::string with_burst(std::string cfg, const std::string& burst) {
+  auto at = cfg.find("\"burst\": 5");
+  EXPECT_NE(at, std::string::npos);
+  return cfg.replace(at, std::string("\"burst\": 5").size(), "\"burst\": " + burst);
+}
+
+// Issue 23, point 1: the guard counted misses after the answers came back, so parallel
+// lookups all passed it while the first ones were still in flight.
+TEST(LookupService, ParallelSequentialNumbersReachTheDatabaseAtMostThresholdTimes) {
+  Harness h(with_burst(testing::config_json(), "100"));  // the guard alone must hold, threshold 3
+  SlowDatabase db{h, std::chrono::milliseconds(150)};
+  h.use_sender(db.sender());
+  const auto& c = h.citizen();
+  constexpr int kLookups = 12;
+  std::vector<int> statuses(kLookups);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kLookups; ++i) {
+    std::string id = c.personal_id.substr(0, 6) + std::to_string(900000 + i);  // sequential numbers
+    threads.emplace_back([&, i, id] {
+      statuses[static_cast<size_t>(i)] =
+          h.service->handle(Harness::key(), Harness::body(id, "Nguyễn Văn A", c.date_of_birth)).status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(db.calls.load(), 3);
+  EXPECT_GE(db.calls.load(), 1);
+  int refused = 0;
+  for (int s : statuses) refused += s == 429;
+  EXPECT_EQ(refused, kLookups - db.calls.load());
+  int in_flight_refusals = 0;
+  for (auto& e : audit_entries(h)) {
+    if (e.result == "refused_in_flight") {
+      ++in_flight_refusals;
+      EXPECT_EQ(e.detail, "limit=enumeration");
+    }
+  }
+  EXPECT_EQ(in_flight_refusals, refused);
+}
+
+TEST(LookupService, ARefusedReservationIsGivenBackWhenTheAnswersAreIn) {
+  Harness h(with_burst(testing::config_json(), "100"));
+  SlowDatabase db{h, std::chrono::milliseconds(100)};
+  h.use_sender(db.sender());
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      ok += h.service->handle(Harness::key(), h.body_for(h.citizen(static_cast<size_t>(i)))).status == 200;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(db.max_in_flight.load(), 3);
+  // Found answers are not misses: once they are in, the account may call again.
+  EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(h.citizen(7))).status, 200);
+}
+
+TEST(LookupService, InFlightCapsPerAccountHoldWithManyThreads) {
+  std::string cfg = with_burst(testing::config_json(R"(, "threshold": 1000)"), "100");
+  cfg.insert(cfg.find("\"upstream\":"),
+             R"("in_flight": {"per_account": 2, "per_agency": 10, "total": 10}, )");
+  Harness h(cfg);
+  SlowDatabase db{h, std::chrono::milliseconds(100)};
+  h.use_sender(db.sender());
+  std::vector<std::thread> threads;
+  std::atomic<int> refused{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = h.service->handle(Harness::key(), h.body_for(h.citizen(static_cast<size_t>(i))));
+      if (r.status == 429) ++refused;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(db.max_in_flight.load(), 2);
+  EXPECT_GE(refused.load(), 1);
+  bool named = false;
+  for (auto& e : audit_entries(h)) named = named || e.detail == "limit=account";
+  EXPECT_TRUE(named);
+}
+
+TEST(LookupService, TotalInFlightCapHoldsAcrossAccounts) {
+  std::string cfg = with_burst(testing::config_json(R"(, "threshold": 1000)"), "100");
+  cfg.insert(cfg.find("\"upstream\":"),
+             R"("in_flight": {"per_account": 10, "per_agency": 10, "total": 1}, )");
+  Harness h(cfg);
+  SlowDatabase db{h, std::chrono::milliseconds(100)};
+  h.use_sender(db.sender());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      if (i % 2) {
+        h.service->handle(Harness::key(), h.body_for(h.citizen(static_cast<size_t>(i))));
+      } else {
+        h.service->handle(Harness::key(testing::kOtherApiKey),
+                          h.body_for(h.citizen(static_cast<size_t>(i)), "family_check"));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(db.max_in_flight.load(), 1);
+  EXPECT_GE(db.calls.load(), 1);
 }
 
 }  // namespace
