@@ -65,8 +65,25 @@ std::string compute_entry_hash(const AuditEntry& e) {
   return sha256_hex(canonical_form(e));
 }
 
+std::vector<std::pair<int64_t, std::string>> unfinished_intents(const std::vector<AuditEntry>& entries) {
+  std::map<std::string, size_t> open;  // lookup_id -> index of its intent
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const AuditEntry& e = entries[i];
+    if (e.result == kIntentResult) {
+      open[e.lookup_id] = i;
+    } else {
+      open.erase(e.lookup_id);
+    }
+  }
+  std::vector<std::pair<int64_t, std::string>> out;
+  for (auto& [id, i] : open) out.emplace_back(entries[i].seq, id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 VerifyReport verify_chain(const std::vector<AuditEntry>& entries, bool from_genesis) {
   VerifyReport r;
+  r.unfinished = unfinished_intents(entries);
   std::map<std::string, size_t> by_hash;
   for (size_t i = 0; i < entries.size(); ++i) by_hash.emplace(entries[i].entry_hash, i);
   auto broken = [&](const AuditEntry& e, std::string problem, std::string detail) {
@@ -227,6 +244,12 @@ std::string report_json(const VerifyReport& r) {
   std::string out = "{\"intact\":" + std::string(r.intact ? "true" : "false") +
                     ",\"entries_verified\":" + std::to_string(r.entries) +
                     ",\"head_seq\":" + std::to_string(r.head_seq) + ",\"head_hash\":" + q(r.head_hash);
+  out += ",\"unfinished\":[";
+  for (size_t i = 0; i < r.unfinished.size(); ++i) {
+    out += std::string(i ? "," : "") + "{\"seq\":" + std::to_string(r.unfinished[i].first) +
+           ",\"lookup_id\":" + q(r.unfinished[i].second) + "}";
+  }
+  out += "]";
   if (!r.intact) {
     out += ",\"first_broken_seq\":" + std::to_string(r.first_broken_seq) + ",\"problem\":" + q(r.problem) +
            ",\"detail\":" + q(r.detail);

@@ -12,12 +12,19 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/common/result.hpp"
 #include "gateway/store/database.hpp"
 
 namespace lienthong::audit {
+
+// Write-ahead: a lookup that goes to the population database is first recorded with this
+// result (committed before the call), then again under the same lookup_id with its outcome.
+// An intent without an outcome is a call the database may have seen while the gateway
+// stopped (or one still in flight): reported by verify, never dropped.
+inline constexpr char kIntentResult[] = "intent";
 
 inline constexpr char kGenesisHash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -30,7 +37,7 @@ struct AuditEntry {
   std::string agency;
   std::string purpose;
   std::string dossier_code;
-  std::string result;   // found, not_found, mismatch, refused_*, upstream_error
+  std::string result;   // intent, found, not_found, mismatch, refused_*, upstream_error
   std::string subject;  // HMAC-SHA256 pseudonym of the number; "" when none was given
   std::string detail;   // non-personal context: which rule failed, flags, upstream kind
   std::string prev_hash;
@@ -52,7 +59,13 @@ struct VerifyReport {
   int64_t first_broken_seq = 0;
   std::string problem;  // edited, deleted, reordered
   std::string detail;
+  // Intents without an outcome after them in the run checked (seq, lookup_id): not a
+  // broken chain, but calls nobody knows the outcome of.
+  std::vector<std::pair<int64_t, std::string>> unfinished;
 };
+
+// The intents in `entries` that no later entry with the same lookup_id follows.
+std::vector<std::pair<int64_t, std::string>> unfinished_intents(const std::vector<AuditEntry>& entries);
 
 // Checks a run of entries sorted by seq. `from_genesis`: the run must start at seq 1
 // with the genesis prev_hash (the whole log); otherwise it is an exported segment whose

@@ -87,7 +87,7 @@ bool EnumerationGuard::replay(const std::string& account, std::string_view resul
   std::lock_guard lock(mu_);
   State& s = states_[account];
   s.last_admitted = at_ms;
-  return record_locked(s, result == "not_found" || result == "mismatch", at_ms);
+  return record_locked(s, result == "not_found" || result == "mismatch" || result == "unfinished", at_ms);
 }
 
 }  // namespace lienthong::citizen

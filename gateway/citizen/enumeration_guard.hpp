@@ -47,7 +47,8 @@ class EnumerationGuard {
   int in_flight(const std::string& account);
   bool is_flagged(const std::string& account);
   // Feeds one audited lookup back in, as it happened at `at_ms` (oldest first): what the
-  // lookup's audit `result` says about admission and misses. Returns true when it flagged.
+  // lookup's audit `result` says about admission and misses ("unfinished": an intent with
+  // no outcome, counted as a miss). Returns true when it flagged.
   bool replay(const std::string& account, std::string_view result, int64_t at_ms);
   // How far back `replay` must start for the state at `now` to come out the same: a flag
   // still running was raised within `flag_duration`, by misses within `window` before it.

@@ -49,8 +49,17 @@ LookupService::LookupService(CitizenLookupConfig config, population::PopulationR
 Result<size_t> LookupService::restore_enumeration_state() {
   const int64_t now = clock_.now_ms();
   LT_ASSIGN_OR_RETURN(auto entries, audit_.range(now - enumeration_.replay_horizon().count(), now + 1));
+  // An intent is replayed only when no outcome follows it: a call the database may have
+  // answered while the gateway stopped counts as a miss (the outcome replays otherwise).
+  std::set<std::string> unfinished;
+  for (auto& [seq, id] : audit::unfinished_intents(entries)) unfinished.insert(id);
   for (const auto& e : entries) {
-    if (e.account != "-") enumeration_.replay(e.account, e.result, e.at_ms);
+    if (e.account == "-") continue;
+    if (e.result == audit::kIntentResult) {
+      if (unfinished.count(e.lookup_id)) enumeration_.replay(e.account, "unfinished", e.at_ms);
+      continue;
+    }
+    enumeration_.replay(e.account, e.result, e.at_ms);
   }
   std::set<std::string> accounts;
   for (const auto& e : entries) {
@@ -178,6 +187,29 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
                 lookup_id);
     reply.headers.push_back({"Retry-After", "1"});
     return finish("refused_in_flight", std::string("limit=") + full, std::move(reply));
+  }
+  {
+    // Write-ahead: the intent is committed before the database is asked; no intent, no call.
+    audit::AuditEntry intent = entry;
+    intent.result = audit::kIntentResult;
+    intent.detail = flag_note;
+    auto written = audit_.append(intent);
+    if (!written.ok()) {
+      in_flight_.leave(account->id, account->agency);
+      enumeration_.settle(account->id, false);
+      spdlog::error("citizen lookup {}: audit intent could not be written, database not called: {}",
+                    lookup_id, written.error().message);
+      event.result = "audit_unavailable";
+      event.account = account->id;
+      if (observer_) observer_(event);
+      auto reply =
+          problem(503, "audit_unavailable", "Audit log unavailable",
+                  "the lookup could not be recorded in the audit log, so the population database was "
+                  "not asked; try again later",
+                  lookup_id);
+      reply.headers.push_back({"X-Lookup-Id", lookup_id});
+      return reply;
+    }
   }
   auto answer = registry_.lookup(query);
   in_flight_.leave(account->id, account->agency);

@@ -3,8 +3,10 @@
 // flagged account, parse and validate the request (the number's structure never leaves
 // the gateway unchecked), check the purpose, reserve the call (enumeration guard and
 // in-flight caps, under their locks, before the call), ask the database, keep only the fields the
-// purpose allows, and append every lookup, allowed or refused, to the audit log. If the
-// audit entry cannot be written the caller gets 503 and no data.
+// purpose allows, and append every lookup, allowed or refused, to the audit log. A lookup
+// that goes to the database is audited twice: its intent, committed before the call (no
+// intent, no call), and its outcome. If an entry cannot be written the caller gets 503
+// and no data.
 // Plain C++ (no HTTP server types) so that the whole flow is tested without sockets.
 #pragma once
 

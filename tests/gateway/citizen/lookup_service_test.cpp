@@ -26,6 +26,15 @@ std::vector<audit::AuditEntry> audit_entries(Harness& h) {
   return std::move(h.audit->all()).value();
 }
 
+// The entries without the write-ahead intents: one per lookup, its outcome.
+std::vector<audit::AuditEntry> outcomes(Harness& h) {
+  std::vector<audit::AuditEntry> out;
+  for (auto& e : audit_entries(h)) {
+    if (e.result != audit::kIntentResult) out.push_back(e);
+  }
+  return out;
+}
+
 std::set<std::string> citizen_members(const HttpReply& r) {
   auto doc = json::parse(r.body);
   EXPECT_TRUE(doc.ok());
@@ -50,8 +59,11 @@ TEST(LookupService, FoundCitizenIsAnsweredAndAudited) {
   EXPECT_EQ(header(r, "Cache-Control"), "no-store");
 
   auto entries = audit_entries(h);
-  ASSERT_EQ(entries.size(), 1u);
-  const auto& e = entries[0];
+  ASSERT_EQ(entries.size(), 2u);  // the intent, then the outcome
+  EXPECT_EQ(entries[0].result, "intent");
+  EXPECT_EQ(entries[0].lookup_id, entries[1].lookup_id);
+  EXPECT_EQ(entries[0].subject, entries[1].subject);
+  const auto& e = entries[1];
   EXPECT_EQ(e.account, "motcua-hanoi");
   EXPECT_EQ(e.official, "CB-0001");
   EXPECT_EQ(e.agency, "000.00.15.H26");
@@ -187,7 +199,7 @@ TEST(LookupService, RateLimitRefusesWith429AndRetryAfterThenRecovers) {
             200);
   h.clock.advance(Millis(1000));
   EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);
-  EXPECT_EQ(audit_entries(h).at(5).result, "refused_rate_limit");
+  EXPECT_EQ(outcomes(h).at(5).result, "refused_rate_limit");
 }
 
 TEST(LookupService, NotFoundAndMismatchAreDistinguished) {
@@ -200,7 +212,7 @@ TEST(LookupService, NotFoundAndMismatchAreDistinguished) {
   auto mm = h.service->handle(Harness::key(), Harness::body(c.personal_id, "Tên Khác Hẳn", c.date_of_birth));
   EXPECT_EQ(mm.status, 422) << mm.body;
   EXPECT_EQ(mm.body.find("Tên Khác Hẳn"), std::string::npos);
-  auto entries = audit_entries(h);
+  auto entries = outcomes(h);
   EXPECT_EQ(entries.at(0).result, "not_found");
   EXPECT_EQ(entries.at(1).result, "mismatch");
 }
@@ -282,8 +294,8 @@ TEST(LookupService, UpstreamOutageIsA502AfterOneRetryAndIsAudited) {
   auto r = h.service->handle(Harness::key(), h.body_for(h.citizen()));
   EXPECT_EQ(r.status, 502);
   EXPECT_EQ(h.sim.lookups.load(), 2);  // first try and one retry
-  EXPECT_EQ(audit_entries(h).at(0).result, "upstream_error");
-  EXPECT_EQ(audit_entries(h).at(0).detail, "kind=server_error status=503");
+  EXPECT_EQ(outcomes(h).at(0).result, "upstream_error");
+  EXPECT_EQ(outcomes(h).at(0).detail, "kind=server_error status=503");
 }
 
 TEST(LookupService, OneTransientFailureIsRetriedWithTheSameRequestId) {
@@ -292,7 +304,7 @@ TEST(LookupService, OneTransientFailureIsRetriedWithTheSameRequestId) {
   auto r = h.service->handle(Harness::key(), h.body_for(h.citizen()));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(h.sim.lookups.load(), 2);
-  EXPECT_EQ(audit_entries(h).at(0).detail, "attempts=2");
+  EXPECT_EQ(outcomes(h).at(0).detail, "attempts=2");
 }
 
 TEST(LookupService, AuditFailureWithholdsTheAnswer) {
@@ -312,7 +324,8 @@ TEST(LookupService, EveryLookupExtendsOneIntactChain) {
   auto report = h.audit->verify();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->intact);
-  EXPECT_EQ(report->entries, 3);
+  EXPECT_EQ(report->entries, 4);  // one lookup went upstream: its intent and outcome
+  EXPECT_TRUE(report->unfinished.empty());
 }
 
 // A database that answers after `delay`, counting the calls that reach it and the most
@@ -443,6 +456,64 @@ TEST(LookupService, TotalInFlightCapHoldsAcrossAccounts) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(db.max_in_flight.load(), 1);
   EXPECT_GE(db.calls.load(), 1);
+}
+
+// Issue 23, point 3: the entry was written after the database had been asked.
+TEST(LookupService, IntentIsCommittedBeforeTheDatabaseIsAsked) {
+  Harness h;
+  std::vector<audit::AuditEntry> seen_at_call;
+  h.use_sender([&](http::ClientRequest req) -> Result<http::ClientResponse> {
+    seen_at_call = audit_entries(h);
+    return testing::sim_sender(h.sim)(std::move(req));
+  });
+  auto r = h.service->handle(Harness::key(), h.body_for(h.citizen()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(seen_at_call.size(), 1u);
+  EXPECT_EQ(seen_at_call[0].result, "intent");
+  EXPECT_EQ(seen_at_call[0].lookup_id, header(r, "X-Lookup-Id"));
+  EXPECT_EQ(seen_at_call[0].account, "motcua-hanoi");
+  EXPECT_EQ(audit_entries(h).back().result, "found");
+}
+
+TEST(LookupService, NoIntentNoCall) {
+  Harness h;
+  // The store refuses new entries (as a full disk or a lost connection would).
+  ASSERT_TRUE(h.db->exec("CREATE TRIGGER no_append BEFORE INSERT ON citizen_audit BEGIN SELECT RAISE(ABORT, "
+                         "'store unavailable'); END")
+                  .ok());
+  auto r = h.service->handle(Harness::key(), h.body_for(h.citizen()));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(h.sim.lookups.load(), 0);
+  EXPECT_EQ(r.body.find(h.citizen().full_name()), std::string::npos);
+  // The reservation was given back: once the store works, the account is not blocked.
+  ASSERT_TRUE(h.db->exec("DROP TRIGGER no_append").ok());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(h.wrong_name_lookup(static_cast<size_t>(i)).status, 422);
+}
+
+TEST(LookupService, AnIntentWithoutOutcomeIsUnfinishedAndCountsAsAMissAfterARestart) {
+  Harness h;  // threshold 3
+  // The gateway dies during the call: the database was asked, no outcome was written.
+  h.use_sender(
+      [&](http::ClientRequest) -> Result<http::ClientResponse> { throw std::runtime_error("crash"); });
+  EXPECT_THROW(h.service->handle(Harness::key(), h.body_for(h.citizen())), std::runtime_error);
+  auto report = h.audit->verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact);
+  ASSERT_EQ(report->unfinished.size(), 1u);
+  EXPECT_EQ(report->unfinished[0].first, 1);
+  EXPECT_NE(audit::report_json(*report).find("\"unfinished\":[{\"seq\":1,"), std::string::npos);
+
+  h.use_sender(testing::sim_sender(h.sim));
+  h.clock.advance(Millis(2000));
+  EXPECT_EQ(h.restart(), 0u);
+  // The unfinished call and two misses make three: the account is flagged.
+  EXPECT_EQ(h.wrong_name_lookup(1).status, 422);
+  EXPECT_EQ(h.wrong_name_lookup(2).status, 422);
+  EXPECT_NE(audit_entries(h).back().detail.find("newly_flagged"), std::string::npos);
+  // Its outcome never comes; the later lookups are finished.
+  report = h.audit->verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->unfinished.size(), 1u);
 }
 
 }  // namespace
