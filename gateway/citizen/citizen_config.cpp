@@ -88,7 +88,7 @@ std::string check_transport(const ConfigNode& root) {
 
 CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
   s.allow_only({"provinces_file", "pseudonym_key", "purposes", "accounts", "default_rate_limit",
-                "enumeration", "in_flight", "allow_plain_http", "upstream"});
+                "enumeration", "in_flight", "repeat", "allow_plain_http", "upstream"});
   CitizenLookupConfig c;
 
   std::string provinces_file = s.file_path_or("provinces_file", "");
@@ -199,6 +199,11 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     c.in_flight.total = static_cast<int>(f->integer_or("total", c.in_flight.total, 1, 100'000));
   }
 
+  if (auto r = s.optional_object("repeat")) {
+    r->allow_only({"threshold", "window_seconds"});
+    c.repeat.threshold = static_cast<int>(r->integer_or("threshold", c.repeat.threshold, 1, 100'000));
+    c.repeat.window = std::chrono::seconds(r->integer_or("window_seconds", 86'400, 1, 30 * 86'400));
+  }
   c.allow_plain_http = s.boolean_or("allow_plain_http", false);
 
   ConfigNode up = s.object("upstream");

@@ -9,6 +9,7 @@
 //   enumeration         {threshold, window_seconds, flag_seconds, slow_interval_seconds}
 //   allow_plain_http    bool, default false: lookups served on a non-loopback address without TLS
 //   in_flight           {per_account, per_agency, total}: lookups in flight to the database
+//   repeat              {threshold, window_seconds}: found lookups of one citizen by one account
 //   upstream            {url, timeout_ms, retry_once, token{...NGSP TokenOptions}, client{...ClientOptions}}
 #pragma once
 
@@ -20,6 +21,7 @@
 #include "gateway/citizen/in_flight_limits.hpp"
 #include "gateway/citizen/personal_id.hpp"
 #include "gateway/citizen/purpose_policy.hpp"
+#include "gateway/citizen/repeat_watch.hpp"
 #include "gateway/config/config.hpp"
 
 namespace lienthong::citizen {
@@ -30,6 +32,7 @@ struct CitizenLookupConfig {
   PurposePolicy purposes;
   EnumerationOptions enumeration;
   InFlightOptions in_flight;
+  RepeatOptions repeat;
   Secret pseudonym_key;
   population::RegistryOptions upstream;
   bool allow_plain_http = false;

@@ -56,6 +56,13 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
         .counter("lienthong_citizen_lookups_total", "Citizen lookups by result (audit result names)",
                  {{"result", e.result}})
         .inc();
+    if (e.repeated_subject) {
+      registry
+          .counter("lienthong_citizen_repeated_subject_total",
+                   "Found lookups of one citizen by one account beyond the repeat threshold",
+                   {{"account", e.account}})
+          .inc();
+    }
     if (e.newly_flagged) {
       registry
           .counter("lienthong_citizen_accounts_flagged_total",

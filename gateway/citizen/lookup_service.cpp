@@ -6,6 +6,7 @@
 
 #include "gateway/citizen/lookup_request.hpp"
 #include "gateway/common/log.hpp"
+#include "gateway/common/vn_time.hpp"
 
 namespace lienthong::citizen {
 namespace {
@@ -44,7 +45,8 @@ LookupService::LookupService(CitizenLookupConfig config, population::PopulationR
       pseudonymiser_(config_.pseudonym_key.reveal()),
       rate_limiter_(clock),
       enumeration_(config_.enumeration, clock),
-      in_flight_(config_.in_flight) {}
+      in_flight_(config_.in_flight),
+      repeat_(config_.repeat) {}
 
 Result<size_t> LookupService::restore_enumeration_state() {
   const int64_t now = clock_.now_ms();
@@ -76,7 +78,8 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
   entry.account = "-";
 
   // Parsed first only to fill the audit entry; acted on after the caller checks.
-  auto request = parse_lookup_request(body);
+  const auto vn = vn_time::to_vietnam(entry.at_ms);
+  auto request = parse_lookup_request(body, vn_time::days_from_civil(vn.year, vn.month, vn.day));
   if (request.ok()) {
     entry.purpose = request->purpose;
     entry.dossier_code = request->dossier_code;
@@ -247,6 +250,11 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
                   "the identification number exists but full_name or date_of_birth differ", lookup_id));
     case population::Outcome::kFound:
       break;
+  }
+  if (int n = repeat_.record(account->id, entry.subject, clock_.now_ms()); repeat_.beyond_threshold(n)) {
+    event.repeated_subject = true;
+    flag_note +=
+        (flag_note.empty() ? "" : " ") + std::string("flag=repeated_subject count=") + std::to_string(n);
   }
   HttpReply ok;
   ok.status = 200;

@@ -23,6 +23,7 @@
 #include "gateway/citizen/enumeration_guard.hpp"
 #include "gateway/citizen/in_flight_limits.hpp"
 #include "gateway/citizen/rate_limiter.hpp"
+#include "gateway/citizen/repeat_watch.hpp"
 #include "gateway/common/clock.hpp"
 
 namespace lienthong::citizen {
@@ -38,6 +39,7 @@ struct LookupEvent {
   std::string result;
   std::string account;  // "-" when unknown
   bool newly_flagged = false;
+  bool repeated_subject = false;  // a found lookup beyond the repeat threshold
 };
 
 class LookupService {
@@ -65,6 +67,7 @@ class LookupService {
   RateLimiter rate_limiter_;
   EnumerationGuard enumeration_;
   InFlightLimits in_flight_;
+  RepeatWatch repeat_;
   std::function<void(const LookupEvent&)> observer_;
 };
 

@@ -226,8 +226,9 @@ TEST(LookupService, RepeatedMissesFlagAndSlowTheAccount) {
   const auto& c = h.citizen();
   for (int i = 0; i < 3; ++i) {
     h.clock.advance(Millis(2000));  // stay within the rate limit
-    auto r = h.service->handle(Harness::key(),
-                               Harness::body(c.personal_id, "Sai Tên " + std::to_string(i), c.date_of_birth));
+    auto r = h.service->handle(
+        Harness::key(), Harness::body(c.personal_id, "Sai Tên " + std::string(1, static_cast<char>('A' + i)),
+                                      c.date_of_birth));
     EXPECT_EQ(r.status, 422);
   }
   EXPECT_EQ(flagged_events, std::vector<std::string>{"motcua-hanoi"});
@@ -514,6 +515,38 @@ TEST(LookupService, AnIntentWithoutOutcomeIsUnfinishedAndCountsAsAMissAfterARest
   report = h.audit->verify();
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->unfinished.size(), 1u);
+}
+
+TEST(LookupService, DateOfBirthInTheFutureIsRefusedAndNotForwarded) {
+  Harness h;
+  const auto& c = h.citizen();
+  auto r = h.service->handle(Harness::key(), Harness::body(c.personal_id, c.full_name(), "2099-05-17"));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("\"field\":\"date_of_birth\""), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("2099"), std::string::npos) << r.body;
+  EXPECT_EQ(h.sim.lookups.load(), 0);
+}
+
+TEST(LookupService, RepeatedFoundLookupsOfOneCitizenByOneAccountAreFlagged) {
+  std::string cfg = with_burst(testing::config_json(), "100");
+  cfg.insert(cfg.find("\"upstream\":"), R"("repeat": {"threshold": 2, "window_seconds": 3600}, )");
+  Harness h(cfg);
+  int repeated_events = 0;
+  h.service->set_observer([&](const LookupEvent& e) { repeated_events += e.repeated_subject; });
+  const auto& c = h.citizen();
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);
+  EXPECT_EQ(outcomes(h).back().detail, "");
+  // Another citizen, and the same citizen by another account, count apart.
+  EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(h.citizen(1))).status, 200);
+  EXPECT_EQ(h.service->handle(Harness::key(testing::kOtherApiKey), h.body_for(c, "family_check")).status,
+            200);
+  EXPECT_EQ(outcomes(h).back().detail, "");
+  EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);  // the third: flagged, not refused
+  EXPECT_EQ(outcomes(h).back().detail, "flag=repeated_subject count=3");
+  EXPECT_EQ(repeated_events, 1);
+  h.clock.advance(Millis(3'600'001));  // out of the window
+  EXPECT_EQ(h.service->handle(Harness::key(), h.body_for(c)).status, 200);
+  EXPECT_EQ(outcomes(h).back().detail, "");
 }
 
 }  // namespace

@@ -317,7 +317,7 @@ TEST_F(LookupEndpointTest, NoCitizenDataInAnyLogLineOrConsoleOutput) {
   // The other account, flagged after repeated mismatches and then slowed.
   remember(citizen(25));
   for (int i = 0; i < 4; ++i) {
-    call(testing::Harness::body(citizen(25).personal_id, "Sai " + std::to_string(i),
+    call(testing::Harness::body(citizen(25).personal_id, "Sai " + std::string(1, static_cast<char>('A' + i)),
                                 citizen(25).date_of_birth, "family_check"),
          testing::kOtherApiKey);
   }
