@@ -14,7 +14,7 @@ namespace {
 
 constexpr char kColumns[] =
     "seq, at_ms, lookup_id, account, official, agency, purpose, dossier_code, result, subject, detail, "
-    "prev_hash, entry_hash";
+    "prev_hash, entry_hash, credential, source, named_official";
 
 std::string q(const std::string& s) {
   return "\"" + log::json_escape(s) + "\"";
@@ -35,6 +35,9 @@ AuditEntry from_row(const store::Row& r) {
   e.detail = r.str(10);
   e.prev_hash = r.str(11);
   e.entry_hash = r.str(12);
+  e.credential = r.str(13);
+  e.source = r.str(14);
+  e.named_official = r.str(15);
   return e;
 }
 
@@ -53,12 +56,16 @@ std::string csv_field(const std::string& s) {
 
 std::string canonical_form(const AuditEntry& e) {
   // Member order is fixed and part of the format: changing it breaks every old chain.
-  return "{\"v\":1,\"seq\":" + std::to_string(e.seq) + ",\"at_ms\":" + std::to_string(e.at_ms) +
-         ",\"lookup_id\":" + q(e.lookup_id) + ",\"account\":" + q(e.account) +
-         ",\"official\":" + q(e.official) + ",\"agency\":" + q(e.agency) + ",\"purpose\":" + q(e.purpose) +
-         ",\"dossier_code\":" + q(e.dossier_code) + ",\"result\":" + q(e.result) +
-         ",\"subject\":" + q(e.subject) + ",\"detail\":" + q(e.detail) + ",\"prev_hash\":" + q(e.prev_hash) +
-         "}";
+  const bool v2 = !e.credential.empty() || !e.source.empty() || !e.named_official.empty();
+  const std::string who = v2 ? ",\"credential\":" + q(e.credential) + ",\"source\":" + q(e.source) +
+                                   ",\"named_official\":" + q(e.named_official)
+                             : std::string();
+  return std::string(v2 ? "{\"v\":2" : "{\"v\":1") + ",\"seq\":" + std::to_string(e.seq) +
+         ",\"at_ms\":" + std::to_string(e.at_ms) + ",\"lookup_id\":" + q(e.lookup_id) +
+         ",\"account\":" + q(e.account) + ",\"official\":" + q(e.official) + ",\"agency\":" + q(e.agency) +
+         ",\"purpose\":" + q(e.purpose) + ",\"dossier_code\":" + q(e.dossier_code) +
+         ",\"result\":" + q(e.result) + ",\"subject\":" + q(e.subject) + ",\"detail\":" + q(e.detail) + who +
+         ",\"prev_hash\":" + q(e.prev_hash) + "}";
 }
 
 std::string compute_entry_hash(const AuditEntry& e) {
@@ -144,7 +151,11 @@ std::vector<store::Migration> AuditLog::migrations() {
            " official TEXT NOT NULL, agency TEXT NOT NULL, purpose TEXT NOT NULL, dossier_code TEXT NOT NULL,"
            " result TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL,"
            " entry_hash TEXT NOT NULL);"
-           "CREATE INDEX citizen_audit_at ON citizen_audit (at_ms)"}};
+           "CREATE INDEX citizen_audit_at ON citizen_audit (at_ms)"},
+          {"audit", 2,
+           "ALTER TABLE citizen_audit ADD COLUMN credential TEXT NOT NULL DEFAULT '';"
+           "ALTER TABLE citizen_audit ADD COLUMN source TEXT NOT NULL DEFAULT '';"
+           "ALTER TABLE citizen_audit ADD COLUMN named_official TEXT NOT NULL DEFAULT ''"}};
 }
 
 Result<AuditEntry> AuditLog::append(AuditEntry e) {
@@ -157,10 +168,11 @@ Result<AuditEntry> AuditLog::append(AuditEntry e) {
     e.seq = head.empty() ? 1 : head[0].i64(0) + 1;
     e.prev_hash = head.empty() ? kGenesisHash : head[0].str(1);
     e.entry_hash = compute_entry_hash(e);
-    LT_TRY(db_.exec(std::string("INSERT INTO citizen_audit (") + kColumns +
-                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {e.seq, e.at_ms, e.lookup_id, e.account, e.official, e.agency, e.purpose, e.dossier_code,
-                     e.result, e.subject, e.detail, e.prev_hash, e.entry_hash}));
+    LT_TRY(db_.exec(
+        std::string("INSERT INTO citizen_audit (") + kColumns +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {e.seq, e.at_ms, e.lookup_id, e.account, e.official, e.agency, e.purpose, e.dossier_code, e.result,
+         e.subject, e.detail, e.prev_hash, e.entry_hash, e.credential, e.source, e.named_official}));
     return {};
   });
   if (!st.ok()) return st.error().context("appending to the citizen lookup audit log");
@@ -198,7 +210,9 @@ std::string to_json_line(const AuditEntry& e) {
          ",\"account\":" + q(e.account) + ",\"official\":" + q(e.official) + ",\"agency\":" + q(e.agency) +
          ",\"purpose\":" + q(e.purpose) + ",\"dossier_code\":" + q(e.dossier_code) +
          ",\"result\":" + q(e.result) + ",\"subject\":" + q(e.subject) + ",\"detail\":" + q(e.detail) +
-         ",\"prev_hash\":" + q(e.prev_hash) + ",\"entry_hash\":" + q(e.entry_hash) + "}";
+         ",\"credential\":" + q(e.credential) + ",\"source\":" + q(e.source) +
+         ",\"named_official\":" + q(e.named_official) + ",\"prev_hash\":" + q(e.prev_hash) +
+         ",\"entry_hash\":" + q(e.entry_hash) + "}";
 }
 
 Result<AuditEntry> from_json_line(std::string_view line) {
@@ -221,20 +235,24 @@ Result<AuditEntry> from_json_line(std::string_view line) {
     if (!v) return Error(ErrorKind::kParse, std::string("audit export line: missing string ") + f.name);
     *f.out = *v;
   }
+  // Absent from exports of v1 entries.
+  e.credential = json::get_string(d, "credential").value_or("");
+  e.source = json::get_string(d, "source").value_or("");
+  e.named_official = json::get_string(d, "named_official").value_or("");
   return e;
 }
 
 std::string csv_header() {
   return "seq,at,at_ms,lookup_id,account,official,agency,purpose,dossier_code,result,subject,detail,prev_"
-         "hash,"
-         "entry_hash\r\n";
+         "hash,entry_hash,credential,source,named_official\r\n";
 }
 
 std::string to_csv_row(const AuditEntry& e) {
   std::string out =
       std::to_string(e.seq) + "," + vn_time::format_iso(e.at_ms) + "," + std::to_string(e.at_ms);
-  for (const std::string* s : {&e.lookup_id, &e.account, &e.official, &e.agency, &e.purpose, &e.dossier_code,
-                               &e.result, &e.subject, &e.detail, &e.prev_hash, &e.entry_hash}) {
+  for (const std::string* s :
+       {&e.lookup_id, &e.account, &e.official, &e.agency, &e.purpose, &e.dossier_code, &e.result, &e.subject,
+        &e.detail, &e.prev_hash, &e.entry_hash, &e.credential, &e.source, &e.named_official}) {
     out += "," + csv_field(*s);
   }
   return out + "\r\n";

@@ -40,13 +40,21 @@ struct AuditEntry {
   std::string result;   // intent, found, not_found, mismatch, refused_*, upstream_error
   std::string subject;  // HMAC-SHA256 pseudonym of the number; "" when none was given
   std::string detail;   // non-personal context: which rule failed, flags, upstream kind
+  // Who and from where (format v2; all empty in entries written before): the credential
+  // presented ("key:" + first 16 hex digits of the key's SHA-256, or "cert:" + SHA-256
+  // fingerprint), the peer's address, and the official the calling system named for
+  // this lookup (X-Official header; the account's official is `official`).
+  std::string credential;
+  std::string source;
+  std::string named_official;
   std::string prev_hash;
   std::string entry_hash;
 
   bool operator==(const AuditEntry&) const = default;
 };
 
-// The bytes entry_hash is computed over: a JSON object with a fixed member order.
+// The bytes entry_hash is computed over: a JSON object with a fixed member order ("v":1,
+// or "v":2 with credential, source and named_official when any of them is set).
 std::string canonical_form(const AuditEntry& e);
 std::string compute_entry_hash(const AuditEntry& e);
 

@@ -77,6 +77,8 @@ LookupEndpoint::~LookupEndpoint() = default;
 CallerCredentials credentials_of(const server::Request& request) {
   CallerCredentials c;
   if (auto key = request.header("x-api-key")) c.api_key = *key;
+  if (auto official = request.header("x-official")) c.named_official = *official;
+  c.source_address = request.remote_address;
   if (request.peer_certificate) {
     c.cert_subject = request.peer_certificate->subject;
     c.cert_fingerprint = request.peer_certificate->sha256_fingerprint;

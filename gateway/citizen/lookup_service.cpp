@@ -34,6 +34,14 @@ std::string retry_after_seconds(int64_t ms) {
   return std::to_string(std::max<int64_t>(1, (ms + 999) / 1000));
 }
 
+// An official's code as the calling system sends it (X-Official): bounded, and shaped
+// like a code so that no free text (a name, a number) is written to the audit.
+bool is_official_code(const std::string& s) {
+  return !s.empty() && s.size() <= 64 &&
+         s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_/@") ==
+             std::string::npos;
+}
+
 }  // namespace
 
 LookupService::LookupService(CitizenLookupConfig config, population::PopulationRegistry& registry,
@@ -76,6 +84,13 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
   entry.at_ms = clock_.now_ms();
   entry.lookup_id = lookup_id;
   entry.account = "-";
+  entry.credential = config_.accounts.credential_id(caller);
+  entry.source = caller.source_address;
+  if (caller.named_official && is_official_code(*caller.named_official)) {
+    entry.named_official = *caller.named_official;
+  } else if (caller.named_official) {
+    entry.named_official = "(malformed)";
+  }
 
   // Parsed first only to fill the audit entry; acted on after the caller checks.
   const auto vn = vn_time::to_vietnam(entry.at_ms);

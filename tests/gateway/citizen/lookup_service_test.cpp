@@ -549,5 +549,34 @@ TEST(LookupService, RepeatedFoundLookupsOfOneCitizenByOneAccountAreFlagged) {
   EXPECT_EQ(outcomes(h).back().detail, "");
 }
 
+TEST(LookupService, EachEntryRecordsTheCredentialTheSourceAndTheNamedOfficial) {
+  Harness h;
+  auto caller = Harness::key();
+  caller.source_address = "10.20.30.40";
+  caller.named_official = "CB-0777";
+  ASSERT_EQ(h.service->handle(caller, h.body_for(h.citizen())).status, 200);
+  for (const auto& e : audit_entries(h)) {  // the intent and the outcome
+    EXPECT_EQ(e.credential, "key:" + audit::sha256_hex(testing::kApiKey).substr(0, 16));
+    EXPECT_EQ(e.source, "10.20.30.40");
+    EXPECT_EQ(e.named_official, "CB-0777");
+    EXPECT_EQ(e.official, "CB-0001");  // the account's official, as before
+  }
+  CallerCredentials cert;
+  cert.cert_fingerprint = testing::kCertFingerprint;
+  cert.api_key = testing::kOtherApiKey;   // a known certificate wins, and is what is recorded
+  cert.named_official = "Nguyễn Văn An";  // free text is not written to the audit
+  h.service->handle(cert, h.body_for(h.citizen()));
+  EXPECT_EQ(audit_entries(h).back().credential, "cert:" + normalise_fingerprint(testing::kCertFingerprint));
+  EXPECT_EQ(audit_entries(h).back().named_official, "(malformed)");
+  // An unknown key is recorded by its id too, never in clear.
+  h.service->handle(Harness::key("an-unknown-key-0123456789abcdef0123456789"), h.body_for(h.citizen()));
+  EXPECT_EQ(audit_entries(h).back().result, "refused_unknown_caller");
+  EXPECT_EQ(audit_entries(h).back().credential,
+            "key:" + audit::sha256_hex("an-unknown-key-0123456789abcdef0123456789").substr(0, 16));
+  auto report = h.audit->verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact);
+}
+
 }  // namespace
 }  // namespace lienthong::citizen

@@ -151,6 +151,9 @@ TEST_F(LookupEndpointTest, OutageAnswers502AndRecoveryFollows) {
   EXPECT_EQ(entries[0].result, "intent");
   EXPECT_EQ(entries[1].result, "upstream_error");
   EXPECT_EQ(entries[3].detail, "attempts=2");
+  // Where the lookup came from, and with which credential, as the server saw it.
+  EXPECT_EQ(entries[3].source.rfind("127.0.0.1:", 0), 0u) << entries[3].source;
+  EXPECT_EQ(entries[3].credential, "key:" + audit::sha256_hex(testing::kApiKey).substr(0, 16));
 }
 
 // SHA-256 fingerprint of a PEM certificate, as `openssl x509 -fingerprint` prints it.
