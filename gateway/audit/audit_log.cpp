@@ -199,6 +199,18 @@ Result<std::vector<AuditEntry>> AuditLog::range(int64_t from_ms, int64_t to_ms) 
   return out;
 }
 
+Result<std::vector<AuditEntry>> AuditLog::range_of_accounts(int64_t from_ms, int64_t to_ms) {
+  LT_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      db_.query(std::string("SELECT ") + kColumns +
+                    " FROM citizen_audit WHERE at_ms >= ? AND at_ms < ? AND account <> '-' ORDER BY seq",
+                {from_ms, to_ms}));
+  std::vector<AuditEntry> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(from_row(r));
+  return out;
+}
+
 Result<VerifyReport> AuditLog::verify() {
   LT_ASSIGN_OR_RETURN(auto entries, all());
   return verify_chain(entries, true);

@@ -58,7 +58,9 @@ LookupService::LookupService(CitizenLookupConfig config, population::PopulationR
 
 Result<size_t> LookupService::restore_enumeration_state() {
   const int64_t now = clock_.now_ms();
-  LT_ASSIGN_OR_RETURN(auto entries, audit_.range(now - enumeration_.replay_horizon().count(), now + 1));
+  LT_ASSIGN_OR_RETURN(auto entries,
+                      audit_.range_of_accounts(now - enumeration_.replay_horizon().count(), now + 1));
+  replayed_ = entries.size();
   // An intent is replayed only when no outcome follows it: a call the database may have
   // answered while the gateway stopped counts as a miss (the outcome replays otherwise).
   std::set<std::string> unfinished;

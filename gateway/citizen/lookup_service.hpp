@@ -53,6 +53,8 @@ class LookupService {
   // restart neither lifts a flag nor forgets misses; returns how many accounts are
   // flagged now. Called once at start-up, before the first lookup.
   Result<size_t> restore_enumeration_state();
+  // How many audit entries the last restore read (entries of unknown callers are skipped).
+  size_t replayed_entries() const { return replayed_; }
 
   // Called once per lookup after the audit entry is written (metrics).
   void set_observer(std::function<void(const LookupEvent&)> observer) { observer_ = std::move(observer); }
@@ -69,6 +71,7 @@ class LookupService {
   InFlightLimits in_flight_;
   RepeatWatch repeat_;
   std::function<void(const LookupEvent&)> observer_;
+  size_t replayed_ = 0;
 };
 
 }  // namespace lienthong::citizen

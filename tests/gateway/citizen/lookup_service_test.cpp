@@ -578,5 +578,13 @@ TEST(LookupService, EachEntryRecordsTheCredentialTheSourceAndTheNamedOfficial) {
   EXPECT_TRUE(report->intact);
 }
 
+TEST(LookupService, TheStartUpReplaySkipsTheEntriesOfUnknownCallers) {
+  Harness h;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(h.wrong_name_lookup(static_cast<size_t>(i)).status, 422);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(h.service->handle(CallerCredentials{}, "{}").status, 401);
+  EXPECT_EQ(h.restart(), 1u);                    // the flag is rebuilt
+  EXPECT_EQ(h.service->replayed_entries(), 6u);  // three intents and three outcomes, no stranger
+}
+
 }  // namespace
 }  // namespace lienthong::citizen
