@@ -1,7 +1,10 @@
 // The citizen_lookup component: POST /v1/citizens/lookup (see docs/citizen_lookup.md).
-#include "gateway/core/audit/audit_log.hpp"
+#include <spdlog/spdlog.h>
+
 #include "gateway/core/runtime/component.hpp"
 #include "gateway/core/runtime/runtime.hpp"
+#include "gateway/core/audit/audit_log.hpp"
+#include "gateway/flows/citizen/citizen_config.hpp"
 #include "gateway/flows/citizen/lookup_endpoint.hpp"
 
 namespace lienthong::app {
@@ -9,7 +12,10 @@ namespace {
 
 class CitizenLookupComponent final : public Component {
  public:
-  CitizenLookupComponent(Runtime& rt, const ConfigNode& section) : endpoint_(section, *rt.db, *rt.clock) {}
+  CitizenLookupComponent(Runtime& rt, const ConfigNode& section) : endpoint_(section, *rt.db, *rt.clock) {
+    if (auto warning = citizen::check_transport(rt.config->root()); !warning.empty())
+      spdlog::warn("{}", warning);
+  }
   void register_routes(server::HttpServer& server) override { endpoint_.register_routes(server); }
 
  private:
@@ -23,7 +29,8 @@ ComponentSpec citizen_lookup_component() {
           [] { return audit::AuditLog::migrations(); },
           [](Runtime& rt, const ConfigNode& section) -> std::unique_ptr<Component> {
             return std::make_unique<CitizenLookupComponent>(rt, section);
-          }};
+          },
+          [](const ConfigNode& root) { (void)citizen::check_transport(root); }};
 }
 
 }  // namespace lienthong::app

@@ -25,6 +25,7 @@ constexpr char kUsage[] =
     "verify  checks the hash chain of the citizen lookup audit log in the store (or of an exported\n"
     "        JSON-lines segment with --file) and prints the head (seq and hash) to record elsewhere;\n"
     "        exits 1 and names the first broken entry when an entry was edited, deleted or reordered.\n"
+    "        Lists unfinished lookups: an intent (written before the database was called) with no outcome.\n"
     "        --anchors FILE: heads recorded before (JSON lines); the log must still hold each of them,\n"
     "        or it was truncated or rewritten. --record appends this run's head to FILE when all is well.\n"
     "export  writes the entries of the given Vietnam-time days (both inclusive) with their hashes.\n";
@@ -54,6 +55,13 @@ void print_report(const audit::VerifyReport& r, bool json) {
               << "\n"
               << r.entries << " entries before it verified; last good seq " << r.head_seq << " hash "
               << r.head_hash << "\n";
+  }
+  if (!json && !r.unfinished.empty()) {
+    std::cout << r.unfinished.size()
+              << " lookup(s) UNFINISHED: the intent was recorded before the population database was called, "
+                 "but no outcome follows (the gateway stopped during the call, or the lookup is still in "
+                 "flight):\n";
+    for (auto& [seq, id] : r.unfinished) std::cout << "  entry " << seq << " lookup_id " << id << "\n";
   }
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kColumns[] =
     "seq, at_ms, lookup_id, account, official, agency, purpose, dossier_code, result, subject, detail, "
-    "prev_hash, entry_hash";
+    "prev_hash, entry_hash, credential, source, named_official";
 
 std::string q(const std::string& s) {
   return "\"" + log::json_escape(s) + "\"";
@@ -36,6 +36,9 @@ AuditEntry from_row(const store::Row& r) {
   e.detail = r.str(10);
   e.prev_hash = r.str(11);
   e.entry_hash = r.str(12);
+  e.credential = r.str(13);
+  e.source = r.str(14);
+  e.named_official = r.str(15);
   return e;
 }
 
@@ -43,20 +46,41 @@ AuditEntry from_row(const store::Row& r) {
 
 std::string canonical_form(const AuditEntry& e) {
   // Member order is fixed and part of the format: changing it breaks every old chain.
-  return "{\"v\":1,\"seq\":" + std::to_string(e.seq) + ",\"at_ms\":" + std::to_string(e.at_ms) +
-         ",\"lookup_id\":" + q(e.lookup_id) + ",\"account\":" + q(e.account) +
-         ",\"official\":" + q(e.official) + ",\"agency\":" + q(e.agency) + ",\"purpose\":" + q(e.purpose) +
-         ",\"dossier_code\":" + q(e.dossier_code) + ",\"result\":" + q(e.result) +
-         ",\"subject\":" + q(e.subject) + ",\"detail\":" + q(e.detail) + ",\"prev_hash\":" + q(e.prev_hash) +
-         "}";
+  const bool v2 = !e.credential.empty() || !e.source.empty() || !e.named_official.empty();
+  const std::string who = v2 ? ",\"credential\":" + q(e.credential) + ",\"source\":" + q(e.source) +
+                                   ",\"named_official\":" + q(e.named_official)
+                             : std::string();
+  return std::string(v2 ? "{\"v\":2" : "{\"v\":1") + ",\"seq\":" + std::to_string(e.seq) +
+         ",\"at_ms\":" + std::to_string(e.at_ms) + ",\"lookup_id\":" + q(e.lookup_id) +
+         ",\"account\":" + q(e.account) + ",\"official\":" + q(e.official) + ",\"agency\":" + q(e.agency) +
+         ",\"purpose\":" + q(e.purpose) + ",\"dossier_code\":" + q(e.dossier_code) +
+         ",\"result\":" + q(e.result) + ",\"subject\":" + q(e.subject) + ",\"detail\":" + q(e.detail) + who +
+         ",\"prev_hash\":" + q(e.prev_hash) + "}";
 }
 
 std::string compute_entry_hash(const AuditEntry& e) {
   return sha256_hex(canonical_form(e));
 }
 
+std::vector<std::pair<int64_t, std::string>> unfinished_intents(const std::vector<AuditEntry>& entries) {
+  std::map<std::string, size_t> open;  // lookup_id -> index of its intent
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const AuditEntry& e = entries[i];
+    if (e.result == kIntentResult) {
+      open[e.lookup_id] = i;
+    } else {
+      open.erase(e.lookup_id);
+    }
+  }
+  std::vector<std::pair<int64_t, std::string>> out;
+  for (auto& [id, i] : open) out.emplace_back(entries[i].seq, id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 VerifyReport verify_chain(const std::vector<AuditEntry>& entries, bool from_genesis) {
   VerifyReport r;
+  r.unfinished = unfinished_intents(entries);
   std::map<std::string, size_t> by_hash;
   for (size_t i = 0; i < entries.size(); ++i) by_hash.emplace(entries[i].entry_hash, i);
   auto broken = [&](const AuditEntry& e, std::string problem, std::string detail) {
@@ -117,7 +141,11 @@ std::vector<store::Migration> AuditLog::migrations() {
            " official TEXT NOT NULL, agency TEXT NOT NULL, purpose TEXT NOT NULL, dossier_code TEXT NOT NULL,"
            " result TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL,"
            " entry_hash TEXT NOT NULL);"
-           "CREATE INDEX citizen_audit_at ON citizen_audit (at_ms)"}};
+           "CREATE INDEX citizen_audit_at ON citizen_audit (at_ms)"},
+          {"audit", 2,
+           "ALTER TABLE citizen_audit ADD COLUMN credential TEXT NOT NULL DEFAULT '';"
+           "ALTER TABLE citizen_audit ADD COLUMN source TEXT NOT NULL DEFAULT '';"
+           "ALTER TABLE citizen_audit ADD COLUMN named_official TEXT NOT NULL DEFAULT ''"}};
 }
 
 Result<AuditEntry> AuditLog::append(AuditEntry e) {
@@ -130,10 +158,11 @@ Result<AuditEntry> AuditLog::append(AuditEntry e) {
     e.seq = head.empty() ? 1 : head[0].i64(0) + 1;
     e.prev_hash = head.empty() ? kGenesisHash : head[0].str(1);
     e.entry_hash = compute_entry_hash(e);
-    LT_TRY(db_.exec(std::string("INSERT INTO citizen_audit (") + kColumns +
-                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {e.seq, e.at_ms, e.lookup_id, e.account, e.official, e.agency, e.purpose, e.dossier_code,
-                     e.result, e.subject, e.detail, e.prev_hash, e.entry_hash}));
+    LT_TRY(db_.exec(
+        std::string("INSERT INTO citizen_audit (") + kColumns +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {e.seq, e.at_ms, e.lookup_id, e.account, e.official, e.agency, e.purpose, e.dossier_code, e.result,
+         e.subject, e.detail, e.prev_hash, e.entry_hash, e.credential, e.source, e.named_official}));
     return {};
   });
   if (!st.ok()) return st.error().context("appending to the citizen lookup audit log");
@@ -160,6 +189,18 @@ Result<std::vector<AuditEntry>> AuditLog::range(int64_t from_ms, int64_t to_ms) 
   return out;
 }
 
+Result<std::vector<AuditEntry>> AuditLog::range_of_accounts(int64_t from_ms, int64_t to_ms) {
+  LT_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      db_.query(std::string("SELECT ") + kColumns +
+                    " FROM citizen_audit WHERE at_ms >= ? AND at_ms < ? AND account <> '-' ORDER BY seq",
+                {from_ms, to_ms}));
+  std::vector<AuditEntry> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(from_row(r));
+  return out;
+}
+
 Result<VerifyReport> AuditLog::verify() {
   LT_ASSIGN_OR_RETURN(auto entries, all());
   return verify_chain(entries, true);
@@ -171,7 +212,9 @@ std::string to_json_line(const AuditEntry& e) {
          ",\"account\":" + q(e.account) + ",\"official\":" + q(e.official) + ",\"agency\":" + q(e.agency) +
          ",\"purpose\":" + q(e.purpose) + ",\"dossier_code\":" + q(e.dossier_code) +
          ",\"result\":" + q(e.result) + ",\"subject\":" + q(e.subject) + ",\"detail\":" + q(e.detail) +
-         ",\"prev_hash\":" + q(e.prev_hash) + ",\"entry_hash\":" + q(e.entry_hash) + "}";
+         ",\"credential\":" + q(e.credential) + ",\"source\":" + q(e.source) +
+         ",\"named_official\":" + q(e.named_official) + ",\"prev_hash\":" + q(e.prev_hash) +
+         ",\"entry_hash\":" + q(e.entry_hash) + "}";
 }
 
 Result<AuditEntry> from_json_line(std::string_view line) {
@@ -194,20 +237,24 @@ Result<AuditEntry> from_json_line(std::string_view line) {
     if (!v) return Error(ErrorKind::kParse, std::string("audit export line: missing string ") + f.name);
     *f.out = *v;
   }
+  // Absent from exports of v1 entries.
+  e.credential = json::get_string(d, "credential").value_or("");
+  e.source = json::get_string(d, "source").value_or("");
+  e.named_official = json::get_string(d, "named_official").value_or("");
   return e;
 }
 
 std::string csv_header() {
   return "seq,at,at_ms,lookup_id,account,official,agency,purpose,dossier_code,result,subject,detail,prev_"
-         "hash,"
-         "entry_hash\r\n";
+         "hash,entry_hash,credential,source,named_official\r\n";
 }
 
 std::string to_csv_row(const AuditEntry& e) {
   std::string out =
       std::to_string(e.seq) + "," + vn_time::format_iso(e.at_ms) + "," + std::to_string(e.at_ms);
-  for (const std::string* s : {&e.lookup_id, &e.account, &e.official, &e.agency, &e.purpose, &e.dossier_code,
-                               &e.result, &e.subject, &e.detail, &e.prev_hash, &e.entry_hash}) {
+  for (const std::string* s :
+       {&e.lookup_id, &e.account, &e.official, &e.agency, &e.purpose, &e.dossier_code, &e.result, &e.subject,
+        &e.detail, &e.prev_hash, &e.entry_hash, &e.credential, &e.source, &e.named_official}) {
     out += "," + csv_field(*s);
   }
   return out + "\r\n";
@@ -217,6 +264,12 @@ std::string report_json(const VerifyReport& r) {
   std::string out = "{\"intact\":" + std::string(r.intact ? "true" : "false") +
                     ",\"entries_verified\":" + std::to_string(r.entries) +
                     ",\"head_seq\":" + std::to_string(r.head_seq) + ",\"head_hash\":" + q(r.head_hash);
+  out += ",\"unfinished\":[";
+  for (size_t i = 0; i < r.unfinished.size(); ++i) {
+    out += std::string(i ? "," : "") + "{\"seq\":" + std::to_string(r.unfinished[i].first) +
+           ",\"lookup_id\":" + q(r.unfinished[i].second) + "}";
+  }
+  out += "]";
   if (!r.intact) {
     out += ",\"first_broken_seq\":" + std::to_string(r.first_broken_seq) + ",\"problem\":" + q(r.problem) +
            ",\"detail\":" + q(r.detail);

@@ -12,12 +12,19 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/core/common/result.hpp"
 #include "gateway/core/store/database.hpp"
 
 namespace lienthong::audit {
+
+// Write-ahead: a lookup that goes to the population database is first recorded with this
+// result (committed before the call), then again under the same lookup_id with its outcome.
+// An intent without an outcome is a call the database may have seen while the gateway
+// stopped (or one still in flight): reported by verify, never dropped.
+inline constexpr char kIntentResult[] = "intent";
 
 inline constexpr char kGenesisHash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -30,16 +37,24 @@ struct AuditEntry {
   std::string agency;
   std::string purpose;
   std::string dossier_code;
-  std::string result;   // found, not_found, mismatch, refused_*, upstream_error
+  std::string result;   // intent, found, not_found, mismatch, refused_*, upstream_error
   std::string subject;  // HMAC-SHA256 pseudonym of the number; "" when none was given
   std::string detail;   // non-personal context: which rule failed, flags, upstream kind
+  // Who and from where (format v2; all empty in entries written before): the credential
+  // presented ("key:" + first 16 hex digits of the key's SHA-256, or "cert:" + SHA-256
+  // fingerprint), the peer's address, and the official the calling system named for
+  // this lookup (X-Official header; the account's official is `official`).
+  std::string credential;
+  std::string source;
+  std::string named_official;
   std::string prev_hash;
   std::string entry_hash;
 
   bool operator==(const AuditEntry&) const = default;
 };
 
-// The bytes entry_hash is computed over: a JSON object with a fixed member order.
+// The bytes entry_hash is computed over: a JSON object with a fixed member order ("v":1,
+// or "v":2 with credential, source and named_official when any of them is set).
 std::string canonical_form(const AuditEntry& e);
 std::string compute_entry_hash(const AuditEntry& e);
 
@@ -52,7 +67,13 @@ struct VerifyReport {
   int64_t first_broken_seq = 0;
   std::string problem;  // edited, deleted, reordered
   std::string detail;
+  // Intents without an outcome after them in the run checked (seq, lookup_id): not a
+  // broken chain, but calls nobody knows the outcome of.
+  std::vector<std::pair<int64_t, std::string>> unfinished;
 };
+
+// The intents in `entries` that no later entry with the same lookup_id follows.
+std::vector<std::pair<int64_t, std::string>> unfinished_intents(const std::vector<AuditEntry>& entries);
 
 // Checks a run of entries sorted by seq. `from_genesis`: the run must start at seq 1
 // with the genesis prev_hash (the whole log); otherwise it is an exported segment whose
@@ -70,6 +91,9 @@ class AuditLog {
   Result<std::vector<AuditEntry>> all();
   // Entries with from_ms <= at_ms < to_ms, sorted by seq.
   Result<std::vector<AuditEntry>> range(int64_t from_ms, int64_t to_ms);
+  // The same, without the entries of unknown callers (account "-"): what the start-up
+  // replay needs, so that a flood of refused strangers does not lengthen a restart.
+  Result<std::vector<AuditEntry>> range_of_accounts(int64_t from_ms, int64_t to_ms);
   Result<VerifyReport> verify();
 
  private:

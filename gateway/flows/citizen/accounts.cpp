@@ -34,6 +34,23 @@ void AccountDirectory::add(Account account, const std::vector<std::string>& api_
   accounts_.emplace(id, std::move(account));
 }
 
+std::string AccountDirectory::credential_id(const CallerCredentials& c) const {
+  const bool cert_known =
+      (c.cert_fingerprint && by_fingerprint_.count(normalise_fingerprint(*c.cert_fingerprint))) ||
+      (c.cert_subject && by_subject_.count(*c.cert_subject));
+  const bool key_known =
+      c.api_key && !c.api_key->empty() && by_key_hash_.count(audit::sha256_hex(*c.api_key));
+  auto cert = [&] {
+    return "cert:" + (c.cert_fingerprint ? normalise_fingerprint(*c.cert_fingerprint) : "?");
+  };
+  auto key = [&] { return "key:" + audit::sha256_hex(*c.api_key).substr(0, 16); };
+  if (cert_known) return cert();
+  if (key_known) return key();
+  if (c.cert_fingerprint || c.cert_subject) return cert();
+  if (c.api_key && !c.api_key->empty()) return key();
+  return "";
+}
+
 const Account* AccountDirectory::identify(const CallerCredentials& c) const {
   auto find = [&](const std::map<std::string, std::string>& index, const std::string& key) -> const Account* {
     auto it = index.find(key);

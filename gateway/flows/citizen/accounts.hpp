@@ -30,6 +30,8 @@ struct CallerCredentials {
   std::optional<std::string> api_key;
   std::optional<std::string> cert_subject;      // RFC 2253
   std::optional<std::string> cert_fingerprint;  // SHA-256 hex of the DER certificate
+  std::string source_address;                   // the peer's address and port
+  std::optional<std::string> named_official;    // X-Official: the official the calling system names
 };
 
 class AccountDirectory {
@@ -42,6 +44,11 @@ class AccountDirectory {
   // their SHA-256, so the directory never holds a key in clear.
   const Account* identify(const CallerCredentials& credentials) const;
   const Account* by_id(const std::string& id) const;
+  // The id of the credential that identifies (or, for an unknown caller, was presented
+  // by) the caller, for the audit: "cert:" + SHA-256 fingerprint of a certificate,
+  // "key:" + the first 16 hex digits of an API key's SHA-256 (enough to tell keys apart,
+  // useless to guess one), "" when nothing was presented.
+  std::string credential_id(const CallerCredentials& credentials) const;
   size_t size() const { return accounts_.size(); }
 
  private:

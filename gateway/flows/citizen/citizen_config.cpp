@@ -1,6 +1,11 @@
 #include "gateway/flows/citizen/citizen_config.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "gateway/core/audit/digest.hpp"
 
@@ -20,11 +25,70 @@ bool is_hex64(const std::string& s) {
   return n.size() == 64 && n.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+bool is_loopback(const std::string& address) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, address.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string api_key_weakness(std::string_view key) {
+  constexpr double kMinBits = 256;
+  const std::string_view hex = "0123456789abcdefABCDEF";
+  const std::string_view b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=";
+  auto all_in = [&](std::string_view alphabet) {
+    return std::all_of(key.begin(), key.end(),
+                       [&](char ch) { return alphabet.find(ch) != std::string_view::npos; });
+  };
+  double bits_per_char = all_in(hex) ? 4 : all_in(b64) ? 6 : 6.5;
+  double bits = static_cast<double>(key.size()) * bits_per_char;
+  if (bits < kMinBits) {
+    return "is too short: " + std::to_string(key.size()) + " characters carry about " +
+           std::to_string(static_cast<int>(bits)) +
+           " bits, at least 32 random bytes (256 bits) are needed; generate one with `openssl rand -hex 32`";
+  }
+  std::map<char, size_t> counts;
+  for (char ch : key) ++counts[ch];
+  for (auto& [ch, n] : counts) {
+    if (n * 4 > key.size()) {
+      return "does not look random (one character makes up more than a quarter of it); generate one with "
+             "`openssl rand -hex 32`";
+    }
+  }
+  return "";
+}
+
+std::string check_transport(const ConfigNode& root) {
+  auto section = root.optional_object("citizen_lookup");
+  if (!section) return "";
+  std::string address = "127.0.0.1";
+  bool tls = false;
+  if (auto server = root.optional_object("server")) {
+    address = server->string_or("address", address);
+    if (auto t = server->optional_object("tls")) tls = t->boolean_or("enabled", true);
+  }
+  if (tls || is_loopback(address)) return "";
+  if (!section->boolean_or("allow_plain_http", false)) {
+    section->fail("allow_plain_http",
+                  "citizen lookups would be served without TLS on " + address +
+                      ", which is not a loopback address: configure server.tls, listen on 127.0.0.1 behind a "
+                      "TLS proxy, or set citizen_lookup.allow_plain_http to true if a TLS-terminating proxy "
+                      "is the only way in");
+  }
+  return "citizen lookups are served without TLS on " + address +
+         " (citizen_lookup.allow_plain_http): personal data crosses the network in clear unless a TLS proxy "
+         "is the only way in";
+}
 
 CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
   s.allow_only({"provinces_file", "pseudonym_key", "purposes", "accounts", "default_rate_limit",
-                "enumeration", "upstream"});
+                "enumeration", "in_flight", "repeat", "allow_plain_http", "upstream"});
   CitizenLookupConfig c;
 
   std::string provinces_file = s.file_path_or("provinces_file", "");
@@ -95,7 +159,12 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     for (auto& h : key_hashes) {
       if (!is_hex64(h)) a.fail("api_key_sha256", "expected SHA-256 hex digests (64 hex characters)");
     }
-    if (auto key = a.optional_secret("api_key")) key_hashes.push_back(audit::sha256_hex(key->reveal()));
+    if (auto key = a.optional_secret("api_key")) {
+      if (auto weak = api_key_weakness(key->reveal()); !weak.empty()) {
+        a.fail("api_key", "the key of account '" + acc.id + "' from " + key->source() + " " + weak);
+      }
+      key_hashes.push_back(audit::sha256_hex(key->reveal()));
+    }
     auto subjects = a.strings_or("client_cert_subjects");
     auto fingerprints = a.strings_or("client_cert_sha256");
     for (auto& f : fingerprints) {
@@ -121,6 +190,21 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     c.enumeration.flag_duration = std::chrono::seconds(e->integer_or("flag_seconds", 3600, 1, 30 * 86400));
     c.enumeration.slow_interval = std::chrono::seconds(e->integer_or("slow_interval_seconds", 60, 1, 86400));
   }
+
+  if (auto f = s.optional_object("in_flight")) {
+    f->allow_only({"per_account", "per_agency", "total"});
+    c.in_flight.per_account =
+        static_cast<int>(f->integer_or("per_account", c.in_flight.per_account, 1, 10'000));
+    c.in_flight.per_agency = static_cast<int>(f->integer_or("per_agency", c.in_flight.per_agency, 1, 10'000));
+    c.in_flight.total = static_cast<int>(f->integer_or("total", c.in_flight.total, 1, 100'000));
+  }
+
+  if (auto r = s.optional_object("repeat")) {
+    r->allow_only({"threshold", "window_seconds"});
+    c.repeat.threshold = static_cast<int>(r->integer_or("threshold", c.repeat.threshold, 1, 100'000));
+    c.repeat.window = std::chrono::seconds(r->integer_or("window_seconds", 86'400, 1, 30 * 86'400));
+  }
+  c.allow_plain_http = s.boolean_or("allow_plain_http", false);
 
   ConfigNode up = s.object("upstream");
   std::vector<std::string> up_keys = population::RegistryOptions::config_keys();

@@ -36,11 +36,19 @@ class EnumerationGuard {
   };
   // Called before a lookup goes upstream.
   Admission admit(const std::string& account);
-  // Called with each answer; returns true when this answer made the account flagged.
-  bool record(const std::string& account, bool miss);
+  // Reserves the right to call the database, just before the call: granted only while the
+  // misses in the window plus the lookups in flight stay below the threshold, since every
+  // lookup in flight may come back a miss. Without it, parallel lookups all pass `admit`
+  // before the first answer is counted. On refusal sets `retry_after_ms`.
+  bool reserve(const std::string& account, int64_t& retry_after_ms);
+  // Gives a reservation back with its answer (`miss`: not found or mismatch; false for
+  // an upstream failure); returns true when this answer made the account flagged.
+  bool settle(const std::string& account, bool miss);
+  int in_flight(const std::string& account);
   bool is_flagged(const std::string& account);
   // Feeds one audited lookup back in, as it happened at `at_ms` (oldest first): what the
-  // lookup's audit `result` says about admission and misses. Returns true when it flagged.
+  // lookup's audit `result` says about admission and misses ("unfinished": an intent with
+  // no outcome, counted as a miss). Returns true when it flagged.
   bool replay(const std::string& account, std::string_view result, int64_t at_ms);
   // How far back `replay` must start for the state at `now` to come out the same: a flag
   // still running was raised within `flag_duration`, by misses within `window` before it.
@@ -51,9 +59,10 @@ class EnumerationGuard {
     std::deque<int64_t> misses;
     int64_t flagged_until = 0;
     int64_t last_admitted = INT64_MIN / 2;
+    int in_flight = 0;
   };
   void expire(State& s, int64_t now) const;
-  bool record_at(const std::string& account, bool miss, int64_t now);
+  bool record_locked(State& s, bool miss, int64_t now);
 
   EnumerationOptions options_;
   const Clock& clock_;

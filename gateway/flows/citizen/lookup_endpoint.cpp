@@ -56,6 +56,13 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
         .counter("lienthong_citizen_lookups_total", "Citizen lookups by result (audit result names)",
                  {{"result", e.result}})
         .inc();
+    if (e.repeated_subject) {
+      registry
+          .counter("lienthong_citizen_repeated_subject_total",
+                   "Found lookups of one citizen by one account beyond the repeat threshold",
+                   {{"account", e.account}})
+          .inc();
+    }
     if (e.newly_flagged) {
       registry
           .counter("lienthong_citizen_accounts_flagged_total",
@@ -70,6 +77,8 @@ LookupEndpoint::~LookupEndpoint() = default;
 CallerCredentials credentials_of(const server::Request& request) {
   CallerCredentials c;
   if (auto key = request.header("x-api-key")) c.api_key = *key;
+  if (auto official = request.header("x-official")) c.named_official = *official;
+  c.source_address = request.remote_address;
   if (request.peer_certificate) {
     c.cert_subject = request.peer_certificate->subject;
     c.cert_fingerprint = request.peer_certificate->sha256_fingerprint;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <set>
+#include <vector>
 
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/common/vn_time.hpp"
@@ -22,7 +23,56 @@ bool is_code_char(char c, bool allow_punct) {
   return (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '/';
 }
 
+// Letters a Vietnamese full name (or a minority or foreign one in Latin script) is written
+// with: ASCII letters, Latin-1 and Latin Extended-A/B letters, Latin Extended Additional
+// (ạ ả ấ … ỹ), and combining diacritics for names typed decomposed (NFD).
+bool is_name_letter(uint32_t cp) {
+  if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return true;
+  if (cp >= 0xc0 && cp <= 0x24f) return cp != 0xd7 && cp != 0xf7;
+  return (cp >= 0x1e00 && cp <= 0x1eff);
+}
+bool is_combining_mark(uint32_t cp) {
+  return cp >= 0x300 && cp <= 0x36f;
+}
+
+// Decodes UTF-8 already checked by is_clean_utf8.
+std::vector<uint32_t> code_points(std::string_view s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1fu) : len == 3 ? (c & 0x0fu) : (c & 0x07u);
+    for (size_t k = 1; k < len && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3fu);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string full_name_problem(std::string_view name) {
+  if (!is_clean_utf8(name)) return "must be UTF-8 text without control characters";
+  auto cps = code_points(name);
+  if (cps.size() > kMaxNameChars) return "longer than " + std::to_string(kMaxNameChars) + " characters";
+  int letters = 0;
+  bool after_letter = false;  // a combining mark or separator must follow a letter
+  for (uint32_t cp : cps) {
+    if (is_name_letter(cp)) {
+      ++letters;
+      after_letter = true;
+    } else if (is_combining_mark(cp)) {
+      if (!after_letter) return "a diacritic must follow a letter";
+    } else if (cp == ' ' || cp == '\'' || cp == '-' || cp == '.') {
+      after_letter = false;
+    } else {
+      return "may hold only letters, spaces and ' - . (no digits or other signs)";
+    }
+  }
+  if (letters < 2) return "must hold at least two letters";
+  return "";
+}
 
 bool is_clean_utf8(std::string_view s) {
   size_t i = 0;
@@ -68,7 +118,7 @@ std::string LookupRequest::date_of_birth() const {
   return buf;
 }
 
-Result<LookupRequest> parse_lookup_request(std::string_view body) {
+Result<LookupRequest> parse_lookup_request(std::string_view body, std::optional<int64_t> today) {
   if (body.size() > kMaxBodyBytes) {
     return field_error(ErrorKind::kValidation, "body",
                        "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
@@ -91,15 +141,12 @@ Result<LookupRequest> parse_lookup_request(std::string_view body) {
     bool known = false;
     for (auto f : kFields) known = known || f == name;
     if (!known) {
-      // The member name is outside input too: it is named only when it is made of
-      // letters and '_' (a typo), never when it could carry a number or a name.
-      bool plain = !name.empty() && name.size() <= 40 &&
-                   name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
-                       std::string_view::npos;
-      return field_error(ErrorKind::kValidation, "body",
-                         "unknown member " +
-                             (plain ? "'" + std::string(name) + "'" : std::string("(not shown)")) +
-                             "; allowed: personal_id, full_name, date_of_birth, purpose, dossier_code");
+      // The member name is outside input too, and a name made of letters can be a
+      // citizen's name sent as a key: it is never repeated.
+      return field_error(
+          ErrorKind::kValidation, "body",
+          "unknown member (not shown); allowed: personal_id, full_name, date_of_birth, purpose, "
+          "dossier_code");
     }
     if (!seen.insert(name).second) {
       return field_error(ErrorKind::kValidation, std::string(name), "given more than once");
@@ -128,14 +175,17 @@ Result<LookupRequest> parse_lookup_request(std::string_view body) {
   LT_TRY(get("purpose", kMaxCodeBytes, r.purpose));
   LT_TRY(get("dossier_code", kMaxCodeBytes, r.dossier_code));
 
-  if (!is_clean_utf8(r.full_name)) {
-    return field_error(ErrorKind::kValidation, "full_name", "must be UTF-8 text without control characters");
+  if (auto problem = full_name_problem(r.full_name); !problem.empty()) {
+    return field_error(ErrorKind::kValidation, "full_name", problem);
   }
   auto days = dob.size() == 10 ? vn_time::parse_date(dob) : std::nullopt;
   if (!days) return field_error(ErrorKind::kValidation, "date_of_birth", "expected a date YYYY-MM-DD");
   vn_time::civil_from_days(*days, r.birth_year, r.birth_month, r.birth_day);
-  if (r.birth_year < 1900) {
+  if (r.birth_year < kMinBirthYear) {
     return field_error(ErrorKind::kValidation, "date_of_birth", "years before 1900 cannot be looked up");
+  }
+  if (today && *days > *today) {
+    return field_error(ErrorKind::kValidation, "date_of_birth", "is in the future");
   }
   for (char c : r.purpose) {
     if (!is_code_char(c, false)) {

@@ -4,8 +4,9 @@
 
 #include <set>
 
-#include "gateway/core/common/log.hpp"
 #include "gateway/flows/citizen/lookup_request.hpp"
+#include "gateway/core/common/log.hpp"
+#include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::citizen {
 namespace {
@@ -33,6 +34,14 @@ std::string retry_after_seconds(int64_t ms) {
   return std::to_string(std::max<int64_t>(1, (ms + 999) / 1000));
 }
 
+// An official's code as the calling system sends it (X-Official): bounded, and shaped
+// like a code so that no free text (a name, a number) is written to the audit.
+bool is_official_code(const std::string& s) {
+  return !s.empty() && s.size() <= 64 &&
+         s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_/@") ==
+             std::string::npos;
+}
+
 }  // namespace
 
 LookupService::LookupService(CitizenLookupConfig config, population::PopulationRegistry& registry,
@@ -43,13 +52,26 @@ LookupService::LookupService(CitizenLookupConfig config, population::PopulationR
       clock_(clock),
       pseudonymiser_(config_.pseudonym_key.reveal()),
       rate_limiter_(clock),
-      enumeration_(config_.enumeration, clock) {}
+      enumeration_(config_.enumeration, clock),
+      in_flight_(config_.in_flight),
+      repeat_(config_.repeat) {}
 
 Result<size_t> LookupService::restore_enumeration_state() {
   const int64_t now = clock_.now_ms();
-  LT_ASSIGN_OR_RETURN(auto entries, audit_.range(now - enumeration_.replay_horizon().count(), now + 1));
+  LT_ASSIGN_OR_RETURN(auto entries,
+                      audit_.range_of_accounts(now - enumeration_.replay_horizon().count(), now + 1));
+  replayed_ = entries.size();
+  // An intent is replayed only when no outcome follows it: a call the database may have
+  // answered while the gateway stopped counts as a miss (the outcome replays otherwise).
+  std::set<std::string> unfinished;
+  for (auto& [seq, id] : audit::unfinished_intents(entries)) unfinished.insert(id);
   for (const auto& e : entries) {
-    if (e.account != "-") enumeration_.replay(e.account, e.result, e.at_ms);
+    if (e.account == "-") continue;
+    if (e.result == audit::kIntentResult) {
+      if (unfinished.count(e.lookup_id)) enumeration_.replay(e.account, "unfinished", e.at_ms);
+      continue;
+    }
+    enumeration_.replay(e.account, e.result, e.at_ms);
   }
   std::set<std::string> accounts;
   for (const auto& e : entries) {
@@ -64,9 +86,17 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
   entry.at_ms = clock_.now_ms();
   entry.lookup_id = lookup_id;
   entry.account = "-";
+  entry.credential = config_.accounts.credential_id(caller);
+  entry.source = caller.source_address;
+  if (caller.named_official && is_official_code(*caller.named_official)) {
+    entry.named_official = *caller.named_official;
+  } else if (caller.named_official) {
+    entry.named_official = "(malformed)";
+  }
 
   // Parsed first only to fill the audit entry; acted on after the caller checks.
-  auto request = parse_lookup_request(body);
+  const auto vn = vn_time::to_vietnam(entry.at_ms);
+  auto request = parse_lookup_request(body, vn_time::days_from_civil(vn.year, vn.month, vn.day));
   if (request.ok()) {
     entry.purpose = request->purpose;
     entry.dossier_code = request->dossier_code;
@@ -156,8 +186,55 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
 
   population::Query query{request->personal_id, request->full_name,   request->date_of_birth(), lookup_id,
                           account->official,    purpose->service_code};
+  // The right to call is reserved before the call; parallel lookups cannot all pass the
+  // guard before the first answer is counted.
+  int64_t wait_ms = 0;
+  if (!enumeration_.reserve(account->id, wait_ms)) {
+    auto reply = problem(429, "refused_in_flight", "Too many lookups at once",
+                         "this account has as many lookups in flight or recently missed as its enumeration "
+                         "threshold allows; retry after the Retry-After interval",
+                         lookup_id);
+    reply.headers.push_back({"Retry-After", retry_after_seconds(wait_ms)});
+    return finish("refused_in_flight", "limit=enumeration", std::move(reply));
+  }
+  if (const char* full = in_flight_.try_enter(account->id, account->agency)) {
+    enumeration_.settle(account->id, false);
+    auto reply =
+        problem(429, "refused_in_flight", "Too many lookups at once",
+                std::string("the ") + full +
+                    " cap on lookups in flight to the population database is reached; retry after the "
+                    "Retry-After interval",
+                lookup_id);
+    reply.headers.push_back({"Retry-After", "1"});
+    return finish("refused_in_flight", std::string("limit=") + full, std::move(reply));
+  }
+  {
+    // Write-ahead: the intent is committed before the database is asked; no intent, no call.
+    audit::AuditEntry intent = entry;
+    intent.result = audit::kIntentResult;
+    intent.detail = flag_note;
+    auto written = audit_.append(intent);
+    if (!written.ok()) {
+      in_flight_.leave(account->id, account->agency);
+      enumeration_.settle(account->id, false);
+      spdlog::error("citizen lookup {}: audit intent could not be written, database not called: {}",
+                    lookup_id, written.error().message);
+      event.result = "audit_unavailable";
+      event.account = account->id;
+      if (observer_) observer_(event);
+      auto reply =
+          problem(503, "audit_unavailable", "Audit log unavailable",
+                  "the lookup could not be recorded in the audit log, so the population database was "
+                  "not asked; try again later",
+                  lookup_id);
+      reply.headers.push_back({"X-Lookup-Id", lookup_id});
+      return reply;
+    }
+  }
   auto answer = registry_.lookup(query);
+  in_flight_.leave(account->id, account->agency);
   if (!answer.ok()) {
+    enumeration_.settle(account->id, false);
     const Error& e = answer.error();
     spdlog::warn("citizen lookup {}: upstream failed ({}): {}", lookup_id, to_string(e.kind), e.message);
     int status = e.kind == ErrorKind::kTimeout ? 504 : 502;
@@ -170,7 +247,7 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
                           lookup_id));
   }
   bool miss = answer->outcome != population::Outcome::kFound;
-  event.newly_flagged = enumeration_.record(account->id, miss);
+  event.newly_flagged = enumeration_.settle(account->id, miss);
   if (event.newly_flagged) flag_note = "flag=enumeration newly_flagged";
   if (answer->attempts > 1)
     flag_note += (flag_note.empty() ? "" : " ") + std::string("attempts=") + std::to_string(answer->attempts);
@@ -190,6 +267,11 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
                   "the identification number exists but full_name or date_of_birth differ", lookup_id));
     case population::Outcome::kFound:
       break;
+  }
+  if (int n = repeat_.record(account->id, entry.subject, clock_.now_ms()); repeat_.beyond_threshold(n)) {
+    event.repeated_subject = true;
+    flag_note +=
+        (flag_note.empty() ? "" : " ") + std::string("flag=repeated_subject count=") + std::to_string(n);
   }
   HttpReply ok;
   ok.status = 200;

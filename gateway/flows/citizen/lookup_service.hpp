@@ -1,9 +1,12 @@
 // POST /v1/citizens/lookup: the single, accountable door from the provincial systems to
 // the population database. In order: identify the caller, rate-limit its account, slow a
 // flagged account, parse and validate the request (the number's structure never leaves
-// the gateway unchecked), check the purpose, ask the database, keep only the fields the
-// purpose allows, and append every lookup, allowed or refused, to the audit log. If the
-// audit entry cannot be written the caller gets 503 and no data.
+// the gateway unchecked), check the purpose, reserve the call (enumeration guard and
+// in-flight caps, under their locks, before the call), ask the database, keep only the fields the
+// purpose allows, and append every lookup, allowed or refused, to the audit log. A lookup
+// that goes to the database is audited twice: its intent, committed before the call (no
+// intent, no call), and its outcome. If an entry cannot be written the caller gets 503
+// and no data.
 // Plain C++ (no HTTP server types) so that the whole flow is tested without sockets.
 #pragma once
 
@@ -16,10 +19,12 @@
 #include "adapters/population/population_registry.hpp"
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/audit/digest.hpp"
-#include "gateway/core/common/clock.hpp"
 #include "gateway/flows/citizen/citizen_config.hpp"
 #include "gateway/flows/citizen/enumeration_guard.hpp"
+#include "gateway/flows/citizen/in_flight_limits.hpp"
 #include "gateway/flows/citizen/rate_limiter.hpp"
+#include "gateway/flows/citizen/repeat_watch.hpp"
+#include "gateway/core/common/clock.hpp"
 
 namespace lienthong::citizen {
 
@@ -34,6 +39,7 @@ struct LookupEvent {
   std::string result;
   std::string account;  // "-" when unknown
   bool newly_flagged = false;
+  bool repeated_subject = false;  // a found lookup beyond the repeat threshold
 };
 
 class LookupService {
@@ -47,6 +53,8 @@ class LookupService {
   // restart neither lifts a flag nor forgets misses; returns how many accounts are
   // flagged now. Called once at start-up, before the first lookup.
   Result<size_t> restore_enumeration_state();
+  // How many audit entries the last restore read (entries of unknown callers are skipped).
+  size_t replayed_entries() const { return replayed_; }
 
   // Called once per lookup after the audit entry is written (metrics).
   void set_observer(std::function<void(const LookupEvent&)> observer) { observer_ = std::move(observer); }
@@ -60,7 +68,10 @@ class LookupService {
   audit::Pseudonymiser pseudonymiser_;
   RateLimiter rate_limiter_;
   EnumerationGuard enumeration_;
+  InFlightLimits in_flight_;
+  RepeatWatch repeat_;
   std::function<void(const LookupEvent&)> observer_;
+  size_t replayed_ = 0;
 };
 
 }  // namespace lienthong::citizen

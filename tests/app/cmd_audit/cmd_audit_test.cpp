@@ -177,5 +177,28 @@ TEST_F(AuditCommand, BadDatesAndFormatsAreUsageErrors) {
   EXPECT_EQ(run("audit frobnicate").status, 2);
 }
 
+TEST_F(AuditCommand, VerifyListsAnIntentWithoutOutcomeAsUnfinished) {
+  audit::AuditLog log(*db_);
+  audit::AuditEntry e;
+  e.at_ms = vn_time::from_vietnam({2026, 11, 27, 9, 0, 0});
+  e.account = "motcua-hanoi";
+  e.lookup_id = "feedfacefeedfacefeedfacefeedface";
+  e.result = audit::kIntentResult;
+  ASSERT_TRUE(log.append(e).ok());  // seq 7: the gateway died during the call
+  e.lookup_id = "0123456789abcdef0123456789abcdef";
+  ASSERT_TRUE(log.append(e).ok());  // seq 8, then its outcome
+  e.result = "found";
+  ASSERT_TRUE(log.append(e).ok());
+  auto r = run("audit verify --config " + config_);
+  EXPECT_EQ(r.status, 0) << r.out;  // the chain is intact; the unfinished lookup is reported
+  EXPECT_NE(r.out.find("1 lookup(s) UNFINISHED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("entry 7 lookup_id feedfacefeedfacefeedfacefeedface"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("0123456789abcdef0123456789abcdef"), std::string::npos) << r.out;
+  auto j = run("audit verify --json --config " + config_);
+  EXPECT_NE(j.out.find(R"("unfinished":[{"seq":7,"lookup_id":"feedfacefeedfacefeedfacefeedface"}])"),
+            std::string::npos)
+      << j.out;
+}
+
 }  // namespace
 }  // namespace lienthong

@@ -5,9 +5,10 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "gateway/core/common/json.hpp"
 #include "gateway/flows/citizen/lookup_request.hpp"
 #include "gateway/flows/citizen/personal_id.hpp"
+#include "gateway/core/common/json.hpp"
+#include "gateway/core/common/vn_time.hpp"
 
 namespace {
 const lienthong::citizen::ProvinceCodes& provinces() {
@@ -19,8 +20,12 @@ const lienthong::citizen::ProvinceCodes& provinces() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  auto r = lienthong::citizen::parse_lookup_request(body);
+  constexpr int64_t kToday = 20'427;  // 2025-12-05
+  auto r = lienthong::citizen::parse_lookup_request(body, kToday);
   if (r.ok()) {
+    if (!lienthong::citizen::full_name_problem(r->full_name).empty()) std::abort();
+    if (lienthong::vn_time::days_from_civil(r->birth_year, r->birth_month, r->birth_day) > kToday)
+      std::abort();
     // Invariants of an accepted request.
     if (r->personal_id.empty() || r->purpose.empty() || r->dossier_code.empty()) std::abort();
     if (!lienthong::citizen::is_clean_utf8(r->full_name)) std::abort();
@@ -33,8 +38,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::abort();
   } else if (auto doc = lienthong::json::parse(body); doc.ok() && doc->IsObject()) {
     // Submitted values never appear in an error message. (Values made only of letters
-    // and punctuation can occur in the fixed wording; unknown member names are echoed only
-    // when made of letters and '_'.)
+    // and punctuation can occur in the fixed wording.) Unknown member names are never
+    // echoed: the message names none but the five allowed.
+    if (r.error().message.find("unknown member") != std::string::npos &&
+        r.error().message.find("'") != std::string::npos)
+      std::abort();
     for (const char* field : {"personal_id", "full_name", "date_of_birth"}) {
       auto v = lienthong::json::get_string(*doc, field);
       if (!v || v->size() < 8 || v->find_first_of("0123456789\x80\xc3\xe1") == std::string::npos) continue;

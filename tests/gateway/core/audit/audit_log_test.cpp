@@ -251,5 +251,39 @@ TEST(Digest, MatchesKnownVectors) {
   EXPECT_NE(random_hex(16), random_hex(16));
 }
 
+TEST_F(AuditLogTest, WhoAndFromWhereAreHashedStoredAndExported) {
+  append_n(1);  // an entry as written before: format v1, its hash unchanged
+  auto before = std::move(log_->all()).value();
+  EXPECT_EQ(canonical_form(before[0]).rfind("{\"v\":1,", 0), 0u);
+  AuditEntry e;
+  e.at_ms = 1'764'000'000'000;
+  e.lookup_id = "idw";
+  e.account = "motcua-hanoi";
+  e.result = "found";
+  e.credential = "key:0123456789abcdef";
+  e.source = "10.0.0.7";
+  e.named_official = "CB-0042";
+  ASSERT_TRUE(log_->append(e).ok());
+  auto all = std::move(log_->all()).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].credential, "key:0123456789abcdef");
+  EXPECT_EQ(all[1].source, "10.0.0.7");
+  EXPECT_EQ(all[1].named_official, "CB-0042");
+  EXPECT_EQ(canonical_form(all[1]).rfind("{\"v\":2,", 0), 0u);
+  EXPECT_NE(canonical_form(all[1]).find("\"source\":\"10.0.0.7\""), std::string::npos);
+  EXPECT_TRUE(verify().intact);
+  // The export carries them and reads back the same; a v1 line without them still reads.
+  auto back = from_json_line(to_json_line(all[1]));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, all[1]);
+  EXPECT_NE(to_csv_row(all[1]).find(",key:0123456789abcdef,10.0.0.7,CB-0042\r\n"), std::string::npos);
+  // Changing where a lookup came from breaks the chain at that entry.
+  exec("UPDATE citizen_audit SET source = '10.0.0.8' WHERE seq = 2");
+  auto r = verify();
+  EXPECT_FALSE(r.intact);
+  EXPECT_EQ(r.first_broken_seq, 2);
+  EXPECT_EQ(r.problem, "edited");
+}
+
 }  // namespace
 }  // namespace lienthong::audit

@@ -4,6 +4,7 @@
 #include "gateway/core/audit/digest.hpp"
 #include "gateway/flows/citizen/accounts.hpp"
 #include "gateway/flows/citizen/enumeration_guard.hpp"
+#include "gateway/flows/citizen/in_flight_limits.hpp"
 #include "gateway/flows/citizen/rate_limiter.hpp"
 
 namespace lienthong::citizen {
@@ -88,11 +89,11 @@ TEST(RateLimiter, KeepsOneBucketPerAccount) {
 TEST(EnumerationGuard, FlagsAfterThresholdMissesInWindowThenSlowsTheAccount) {
   ManualClock clock;
   EnumerationGuard g({3, Millis(60'000), Millis(3'600'000), Millis(30'000)}, clock);
-  EXPECT_FALSE(g.record("a", true));
-  EXPECT_FALSE(g.record("a", false));  // found answers do not count
-  EXPECT_FALSE(g.record("a", true));
+  EXPECT_FALSE(g.settle("a", true));
+  EXPECT_FALSE(g.settle("a", false));  // found answers do not count
+  EXPECT_FALSE(g.settle("a", true));
   EXPECT_FALSE(g.is_flagged("a"));
-  EXPECT_TRUE(g.record("a", true));
+  EXPECT_TRUE(g.settle("a", true));
   EXPECT_TRUE(g.is_flagged("a"));
   EXPECT_FALSE(g.is_flagged("b"));
 
@@ -113,11 +114,42 @@ TEST(EnumerationGuard, FlagsAfterThresholdMissesInWindowThenSlowsTheAccount) {
 TEST(EnumerationGuard, MissesOutsideTheWindowAreForgotten) {
   ManualClock clock;
   EnumerationGuard g({3, Millis(60'000), Millis(3'600'000), Millis(30'000)}, clock);
-  g.record("a", true);
-  g.record("a", true);
+  g.settle("a", true);
+  g.settle("a", true);
   clock.advance(Millis(61'000));
-  EXPECT_FALSE(g.record("a", true));
+  EXPECT_FALSE(g.settle("a", true));
   EXPECT_FALSE(g.is_flagged("a"));
+}
+
+TEST(EnumerationGuard, ReservationsCountLookupsInFlightTowardsTheThreshold) {
+  ManualClock clock;
+  EnumerationGuard g({3, Millis(60'000), Millis(3'600'000), Millis(30'000)}, clock);
+  int64_t retry = 0;
+  EXPECT_TRUE(g.reserve("a", retry));
+  EXPECT_TRUE(g.settle("a", true) == false);  // one miss in the window
+  EXPECT_TRUE(g.reserve("a", retry));
+  EXPECT_TRUE(g.reserve("a", retry));
+  // One miss and two in flight: a fourth could carry the account past the threshold.
+  EXPECT_FALSE(g.reserve("a", retry));
+  EXPECT_EQ(retry, 1000);
+  EXPECT_TRUE(g.reserve("b", retry));  // another account is not affected
+  EXPECT_FALSE(g.settle("a", false));  // a found answer frees its reservation
+  EXPECT_EQ(g.in_flight("a"), 1);
+  EXPECT_TRUE(g.reserve("a", retry));
+}
+
+TEST(InFlightLimits, EachCapRefusesWithItsNameAndTakesNothing) {
+  InFlightLimits l({2, 3, 4});
+  EXPECT_EQ(l.try_enter("a", "x"), nullptr);
+  EXPECT_EQ(l.try_enter("a", "x"), nullptr);
+  EXPECT_STREQ(l.try_enter("a", "x"), "account");
+  EXPECT_EQ(l.try_enter("b", "x"), nullptr);
+  EXPECT_STREQ(l.try_enter("c", "x"), "agency");
+  EXPECT_EQ(l.try_enter("c", "y"), nullptr);
+  EXPECT_STREQ(l.try_enter("d", "z"), "total");
+  EXPECT_EQ(l.in_flight(), 4);
+  l.leave("a", "x");
+  EXPECT_EQ(l.try_enter("d", "z"), nullptr);
 }
 
 }  // namespace

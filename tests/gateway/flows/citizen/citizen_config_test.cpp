@@ -77,5 +77,69 @@ TEST(CitizenConfig, AccountWithoutCredentialIsRefused) {
   EXPECT_NE(refusal(text).find("x_unused"), std::string::npos);
 }
 
+std::string with_api_key_from_env(const std::string& env, const std::string& value) {
+  setenv(env.c_str(), value.c_str(), 1);
+  return replaced(
+      testing::config_json(), R"("client_cert_subjects": ["CN=ubnd-xa,O=UBND,C=VN"],)",
+      R"("client_cert_subjects": ["CN=ubnd-xa,O=UBND,C=VN"], "api_key": {"env": ")" + env + R"("},)");
+}
+
+TEST(CitizenConfig, WeakApiKeysAreRefusedNamingTheAccountButNotTheKey) {
+  for (const std::string& weak :
+       std::vector<std::string>{"k", "key-of-ubnd-xa-0123456789abcdef0123",  // 35 characters, ~210 bits
+                                std::string(64, 'a'), "0123456789abcdef0123456789abcdef"}) {
+    auto why = refusal(with_api_key_from_env("LT_TEST_WEAK_KEY", weak));
+    EXPECT_NE(why.find("api_key"), std::string::npos) << why;
+    EXPECT_NE(why.find("'ubnd-xa'"), std::string::npos) << why;
+    EXPECT_NE(why.find("LT_TEST_WEAK_KEY"), std::string::npos) << why;
+    EXPECT_NE(why.find("openssl rand -hex 32"), std::string::npos) << why;
+    if (weak.size() > 1) {
+      EXPECT_EQ(why.find(weak), std::string::npos) << why;
+    }
+  }
+}
+
+TEST(CitizenConfig, KeysOf32RandomBytesAreAccepted) {
+  // `openssl rand -hex 32` and `openssl rand -base64 32`.
+  for (const std::string& strong :
+       std::vector<std::string>{"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}) {
+    EXPECT_EQ(api_key_weakness(strong), "") << strong;
+    auto cfg = testing::parse_config(with_api_key_from_env("LT_TEST_STRONG_KEY", strong));
+    CallerCredentials c;
+    c.api_key = strong;
+    ASSERT_NE(cfg.accounts.identify(c), nullptr);
+    EXPECT_EQ(cfg.accounts.identify(c)->id, "ubnd-xa");
+  }
+}
+
+std::string transport(const std::string& server, const std::string& section = "{}") {
+  auto file =
+      ConfigFile::from_string(R"({"server": )" + server + R"(, "citizen_lookup": )" + section + "}", ".");
+  try {
+    return "warning: " + check_transport(file->root());
+  } catch (const ConfigError& e) {
+    return std::string("refused: ") + e.what();
+  }
+}
+
+TEST(CitizenConfig, PlainHttpOnANonLoopbackAddressIsRefusedUnlessAllowedWithAWarning) {
+  auto refused = transport(R"({"address": "0.0.0.0", "port": 8080})");
+  EXPECT_EQ(refused.rfind("refused: ", 0), 0u) << refused;
+  EXPECT_NE(refused.find("citizen_lookup.allow_plain_http"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("0.0.0.0"), std::string::npos) << refused;
+  EXPECT_EQ(transport(R"({"address": "10.1.2.3"})").rfind("refused: ", 0), 0u);
+  EXPECT_EQ(transport(R"({"address": "::ffff:10.1.2.3"})").rfind("refused: ", 0), 0u);
+  auto allowed = transport(R"({"address": "0.0.0.0"})", R"({"allow_plain_http": true})");
+  EXPECT_EQ(allowed.rfind("warning: citizen lookups are served without TLS on 0.0.0.0", 0), 0u) << allowed;
+  EXPECT_EQ(transport(R"({"address": "127.0.0.1"})"), "warning: ");
+  EXPECT_EQ(transport(R"({"address": "127.0.0.2"})"), "warning: ");
+  EXPECT_EQ(transport(R"({"address": "::1"})"), "warning: ");
+  EXPECT_EQ(transport(R"({"port": 8080})"), "warning: ");  // the default address is loopback
+  EXPECT_EQ(transport(R"({"address": "0.0.0.0", "tls": {"cert_file": "c.pem", "key_file": "k.pem"}})"),
+            "warning: ");
+  EXPECT_EQ(transport(R"({"address": "0.0.0.0", "tls": {"enabled": false}})").rfind("refused: ", 0), 0u);
+}
+
 }  // namespace
 }  // namespace lienthong::citizen

@@ -106,6 +106,13 @@ struct Harness {
     service = std::make_unique<LookupService>(std::move(cfg), *registry, *audit, clock);
   }
 
+  // The adapter sends through `sender` from now on (a slow or counting database).
+  void use_sender(population::Sender sender) {
+    auto cfg = parse_config(config_text);
+    registry = population::make_population_registry(cfg.upstream, std::move(sender));
+    service = std::make_unique<LookupService>(std::move(cfg), *registry, *audit, clock);
+  }
+
   // A gateway restart: a new service over the same audit log, its enumeration state
   // rebuilt from it. Returns how many accounts came back flagged.
   size_t restart() {

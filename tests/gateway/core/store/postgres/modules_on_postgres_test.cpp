@@ -763,12 +763,15 @@ TEST_F(ModulesOnPostgres, CitizenLookupsAreAuditedAndAFlagIsRebuiltFromTheAuditL
   EXPECT_EQ(h.service->handle(citizen::testing::Harness::key(), h.body_for(c)).status, 429);
   auto entries = h.audit->all();
   ASSERT_TRUE(entries.ok()) << entries.error().message;
-  ASSERT_EQ(entries->size(), 5u);
+  // Four lookups reached the database (an intent and an outcome each), one was refused.
+  ASSERT_EQ(entries->size(), 9u);
+  EXPECT_EQ(entries->front().result, "intent");
   EXPECT_EQ(entries->back().result, "refused_enumeration");
   auto report = h.audit->verify();
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_TRUE(report->intact) << report->problem;
-  EXPECT_EQ(report->entries, 5);
+  EXPECT_EQ(report->entries, 9);
+  EXPECT_TRUE(report->unfinished.empty());
 }
 
 }  // namespace

@@ -147,9 +147,13 @@ TEST_F(LookupEndpointTest, OutageAnswers502AndRecoveryFollows) {
   sim_->fail_next = 1;  // one failure, retried
   EXPECT_EQ(status_of(body_for(c)), 200);
   auto entries = std::move(audit::AuditLog(*db_).all()).value();
-  ASSERT_EQ(entries.size(), 2u);
-  EXPECT_EQ(entries[0].result, "upstream_error");
-  EXPECT_EQ(entries[1].detail, "attempts=2");
+  ASSERT_EQ(entries.size(), 4u);  // each lookup: its intent, then its outcome
+  EXPECT_EQ(entries[0].result, "intent");
+  EXPECT_EQ(entries[1].result, "upstream_error");
+  EXPECT_EQ(entries[3].detail, "attempts=2");
+  // Where the lookup came from, and with which credential, as the server saw it.
+  EXPECT_EQ(entries[3].source.rfind("127.0.0.1:", 0), 0u) << entries[3].source;
+  EXPECT_EQ(entries[3].credential, "key:" + audit::sha256_hex(testing::kApiKey).substr(0, 16));
 }
 
 // SHA-256 fingerprint of a PEM certificate, as `openssl x509 -fingerprint` prints it.
@@ -229,11 +233,11 @@ TEST(LookupEndpointTls, ClientCertificatesIdentifyAccountsBySubjectOrFingerprint
   EXPECT_EQ(status_as("bo-tu-phap", "residence_check"), 403);   // identified, purpose not granted
   EXPECT_EQ(status_as("lgsp-client", "residence_check"), 401);  // trusted CA, no account
   auto entries = std::move(audit::AuditLog(*db).all()).value();
-  ASSERT_EQ(entries.size(), 4u);
-  EXPECT_EQ(entries[0].account, "motcua-tinh");
-  EXPECT_EQ(entries[1].account, "bo-tu-phap");
-  EXPECT_EQ(entries[3].result, "refused_unknown_caller");
-  EXPECT_EQ(entries[3].detail, "presented: client certificate");
+  ASSERT_EQ(entries.size(), 6u);  // the two lookups that went upstream have an intent first
+  EXPECT_EQ(entries[1].account, "motcua-tinh");
+  EXPECT_EQ(entries[3].account, "bo-tu-phap");
+  EXPECT_EQ(entries[5].result, "refused_unknown_caller");
+  EXPECT_EQ(entries[5].detail, "presented: client certificate");
   gateway.stop();
   sim_server->stop();
 }
@@ -316,7 +320,7 @@ TEST_F(LookupEndpointTest, NoCitizenDataInAnyLogLineOrConsoleOutput) {
   // The other account, flagged after repeated mismatches and then slowed.
   remember(citizen(25));
   for (int i = 0; i < 4; ++i) {
-    call(testing::Harness::body(citizen(25).personal_id, "Sai " + std::to_string(i),
+    call(testing::Harness::body(citizen(25).personal_id, "Sai " + std::string(1, static_cast<char>('A' + i)),
                                 citizen(25).date_of_birth, "family_check"),
          testing::kOtherApiKey);
   }
