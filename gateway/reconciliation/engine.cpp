@@ -315,11 +315,26 @@ class Run {
     }
   }
 
-  bool skipped_payment_ref(std::string_view ref) const {
-    bool found = false;
-    if (ref.empty()) return false;
-    skipped_refs_.find(hash_bytes(ref), [&](uint32_t p) { return found = (P_[p].ref == ref); });
+  // The skipped payment (not paid, or outside the period) with this reference; a paid one
+  // outside the period wins over a failed attempt of the same reference.
+  uint32_t skipped_payment(std::string_view ref) const {
+    uint32_t found = kNo;
+    if (ref.empty()) return kNo;
+    skipped_refs_.find(hash_bytes(ref), [&](uint32_t p) {
+      if (P_[p].ref != ref) return false;
+      found = p;
+      return P_[p].status == PaymentStatus::kPaid;
+    });
     return found;
+  }
+
+  // Money arrived for a portal transaction that is not paid (TrangThaiGD 3 or 4): it is
+  // reported under its own reason, never dropped, since the citizen's money is held.
+  static std::string not_paid_detail(const Dataset::PayRec& p, const char* where) {
+    return std::string(where) + " cho giao dịch trên Cổng " +
+           (p.status == PaymentStatus::kPending ? "chưa xác nhận (TrangThaiGD 3, pending)"
+                                                : "thất bại (TrangThaiGD 4, failed)") +
+           ": tiền đã về, cần xác minh hoặc hoàn trả";
   }
 
   bool in_scope(Day day) const {
@@ -329,31 +344,44 @@ class Run {
   void classify_leftovers() {
     for (uint32_t b = 0; b < B_.size(); ++b) {
       const auto& e = B_[b];
-      if (bank_used_[b] || !in_scope(e.day) || skipped_payment_ref(e.ref)) continue;
-      count(ReasonCode::kUnknownAtPortal, e.amount, kNo);
+      if (bank_used_[b] || !in_scope(e.day)) continue;
+      uint32_t sp = skipped_payment(e.ref);
+      bool not_paid = sp != kNo && P_[sp].status != PaymentStatus::kPaid;
+      if (sp != kNo && !not_paid) continue;  // a paid payment of another period: its run's business
       ReconciliationItem item;
       item.key = e.ref.empty() ? "BANK:L" + std::to_string(e.line) : "BANK:" + std::string(e.ref);
-      item.reason = ReasonCode::kUnknownAtPortal;
+      item.reason = not_paid ? ReasonCode::kCreditNotPaidAtPortal : ReasonCode::kUnknownAtPortal;
       item.reference = e.ref;
-      item.dossier = dossier_name(e.dossier);
+      item.dossier = dossier_name(not_paid && e.dossier == kNo ? P_[sp].dossier : e.dossier);
+      if (not_paid) {
+        item.agency = agency_name(P_[sp].agency);
+        item.portal_amount = P_[sp].amount;
+      }
       item.bank_amount = e.amount;
       item.date = vn_time::format_date(e.day);
-      item.detail = "bank entry with no portal payment (line " + std::to_string(e.line) + ")";
+      item.detail = not_paid ? not_paid_detail(P_[sp], "Dòng sao kê ngân hàng")
+                             : "bank entry with no portal payment (line " + std::to_string(e.line) + ")";
+      count(item.reason, e.amount, not_paid ? P_[sp].agency : kNo);
       result_.items.push_back(std::move(item));
     }
     for (uint32_t t = 0; t < T_.size(); ++t) {
       const auto& c = T_[t];
-      if (treas_used_[t] || !in_scope(c.day) || skipped_payment_ref(c.ref)) continue;
-      count(ReasonCode::kUnknownAtPortal, c.amount, c.agency);
+      if (treas_used_[t] || !in_scope(c.day)) continue;
+      uint32_t sp = skipped_payment(c.ref);
+      bool not_paid = sp != kNo && P_[sp].status != PaymentStatus::kPaid;
+      if (sp != kNo && !not_paid) continue;
+      count(not_paid ? ReasonCode::kCreditNotPaidAtPortal : ReasonCode::kUnknownAtPortal, c.amount, c.agency);
       ReconciliationItem item;
       item.key = c.ref.empty() ? "KB:L" + std::to_string(c.line) : "KB:" + std::string(c.ref);
-      item.reason = ReasonCode::kUnknownAtPortal;
+      item.reason = not_paid ? ReasonCode::kCreditNotPaidAtPortal : ReasonCode::kUnknownAtPortal;
       item.reference = c.ref;
       item.dossier = dossier_name(c.dossier);
       item.agency = agency_name(c.agency);
+      if (not_paid) item.portal_amount = P_[sp].amount;
       item.treasury_amount = c.amount;
       item.date = vn_time::format_date(c.day);
-      item.detail = "treasury credit with no portal payment (line " + std::to_string(c.line) + ")";
+      item.detail = not_paid ? not_paid_detail(P_[sp], "Chứng từ Kho bạc")
+                             : "treasury credit with no portal payment (line " + std::to_string(c.line) + ")";
       result_.items.push_back(std::move(item));
     }
   }

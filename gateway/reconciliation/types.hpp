@@ -83,8 +83,11 @@ enum class ReasonCode : uint8_t {
   kObligationUnpaid,   // obligation with no payment
   kRefunded,           // the treasury shows the payment refunded
   kUnknownAtPortal,    // bank or treasury record with no portal payment
+  // bank or treasury credit whose portal transaction is failed (TrangThaiGD 4) or not yet
+  // confirmed (3): money held that the portal does not count as paid
+  kCreditNotPaidAtPortal,
 };
-inline constexpr int kReasonCount = 10;
+inline constexpr int kReasonCount = 11;
 
 std::string_view to_string(ReasonCode r);
 std::optional<ReasonCode> reason_from_string(std::string_view s);
