@@ -165,13 +165,73 @@ class Run {
   std::string agency_name(uint32_t a) const { return a == kNo ? "" : std::string(d_.agencies().get(a)); }
   std::string dossier_name(uint32_t x) const { return x == kNo ? "" : std::string(d_.dossiers().get(x)); }
 
+  // What one payment did to its dossier's obligations.
+  struct Cover {
+    enum Kind { kNone, kCovered, kNoObligation, kDuplicate, kOver } kind = kNone;
+    Vnd excess = 0;             // paid beyond what the dossier still owed (refund due)
+    Vnd owed = 0;               // what the dossier still owed before this payment
+    Vnd obligation = 0;         // the item(s) this payment is set against, for the report
+    uint32_t covered_by = kNo;  // for a duplicate: the payment that had already paid the item
+  };
+
+  // Pays `pay` into the open items of its dossier (items in input order): an open item owing
+  // exactly the amount first (so a fee and a charge paid separately each find their item),
+  // otherwise the items in order, so one payment of the sum covers several items and an
+  // instalment leaves an open balance. What exceeds the dossier's open balance is returned as
+  // excess: all of the payment (a duplicate) when nothing was owed any more.
+  Cover allocate(uint32_t p, const Dataset::PayRec& pay, const std::vector<uint32_t>& head) {
+    Cover c;
+    if (pay.dossier == kNo || pay.dossier >= head.size() || head[pay.dossier] == kNo) {
+      c.kind = Cover::kNoObligation;
+      return c;
+    }
+    uint32_t first = head[pay.dossier], exact = kNo, same_amount = kNo;
+    for (uint32_t o = first; o != kNo; o = obl_next_[o]) {
+      Vnd open = O_[o].amount - obl_paid_[o];
+      c.owed += open > 0 ? open : 0;
+      if (exact == kNo && open > 0 && open == pay.amount) exact = o;
+      if (same_amount == kNo && O_[o].amount == pay.amount) same_amount = o;
+    }
+    auto pay_into = [&](uint32_t o, Vnd v) {
+      obl_paid_[o] += v;
+      if (obl_paid_[o] >= O_[o].amount && obl_by_[o] == kNo) obl_by_[o] = p;
+    };
+    if (c.owed == 0) {
+      uint32_t named = same_amount != kNo ? same_amount : first;
+      c.kind = Cover::kDuplicate;
+      c.excess = pay.amount;
+      c.obligation = O_[named].amount;
+      c.covered_by = obl_by_[named];
+      return c;
+    }
+    if (exact != kNo) {
+      pay_into(exact, pay.amount);
+      c.kind = Cover::kCovered;
+      c.obligation = O_[exact].amount;
+      return c;
+    }
+    Vnd left = pay.amount;
+    for (uint32_t o = first; o != kNo && left > 0; o = obl_next_[o]) {
+      Vnd open = O_[o].amount - obl_paid_[o];
+      if (open <= 0) continue;
+      Vnd v = open < left ? open : left;
+      pay_into(o, v);
+      c.obligation += O_[o].amount;
+      left -= v;
+    }
+    c.kind = left > 0 ? Cover::kOver : Cover::kCovered;
+    c.excess = left;
+    return c;
+  }
+
   void classify_payments() {
     const bool obl = d_.has_obligations();
     std::vector<uint32_t> head;
     if (obl) {
       head.assign(d_.dossiers().size(), kNo);
       obl_next_.assign(O_.size(), kNo);
-      obl_covered_.assign(O_.size(), 0);
+      obl_paid_.assign(O_.size(), 0);
+      obl_by_.assign(O_.size(), kNo);
       // Build per-dossier lists in input order.
       for (uint32_t i = static_cast<uint32_t>(O_.size()); i-- > 0;) {
         if (O_[i].dossier == kNo) continue;
@@ -205,40 +265,11 @@ class Run {
       Vnd refund_amount = 0;
       std::optional<Vnd> obligation_amount;
 
-      // Obligation coverage: every payment the portal calls paid claims its obligation
-      // (unless the treasury already refunded it), so one problem is reported once.
-      enum { kCovered, kNoObligation, kDuplicate, kOver, kUnder } cover = kCovered;
-      if (obl && refund == kNo) {
-        uint32_t pick = kNo, first_equal = kNo;
-        if (pay.dossier != kNo && pay.dossier < head.size()) {
-          for (uint32_t o = head[pay.dossier]; o != kNo; o = obl_next_[o]) {
-            if (O_[o].amount == pay.amount && first_equal == kNo) first_equal = o;
-            if (!obl_covered_[o] && O_[o].amount == pay.amount) {
-              pick = o;
-              break;
-            }
-          }
-          if (pick == kNo) {
-            for (uint32_t o = head[pay.dossier]; o != kNo; o = obl_next_[o]) {
-              if (!obl_covered_[o]) {
-                pick = o;
-                break;
-              }
-            }
-          }
-          if (pick == kNo && head[pay.dossier] != kNo) {
-            cover = kDuplicate;
-            obligation_amount = O_[first_equal != kNo ? first_equal : head[pay.dossier]].amount;
-          }
-        }
-        if (pick == kNo && cover != kDuplicate) cover = kNoObligation;
-        if (pick != kNo) {
-          obl_covered_[pick] = 1;
-          obligation_amount = O_[pick].amount;
-          if (pay.amount > O_[pick].amount) cover = kOver;
-          if (pay.amount < O_[pick].amount) cover = kUnder;
-        }
-      }
+      // Obligation coverage: every payment the portal calls paid (unless the treasury already
+      // refunded it) pays into its dossier's open items, so one problem is reported once.
+      // Only money beyond what the dossier still owes is an overpayment or a duplicate.
+      Cover cover;
+      if (obl && refund == kNo) cover = allocate(p, pay, head);
 
       if (refund != kNo) {
         reason = ReasonCode::kRefunded;
@@ -250,21 +281,24 @@ class Run {
         reason = ReasonCode::kAmountMismatch;
         detail = "portal " + format_vnd(pay.amount) + ", bank " + format_vnd(B_[b].amount) +
                  (t != kNo ? ", treasury " + format_vnd(T_[t].amount) : std::string());
-      } else if (cover == kNoObligation) {
+      } else if (cover.kind == Cover::kNoObligation) {
         reason = ReasonCode::kNoDossier;
         detail = "no obligation for this dossier";
-      } else if (cover == kDuplicate) {
+      } else if (cover.kind == Cover::kDuplicate) {
         reason = ReasonCode::kDuplicatePayment;
         refund_amount = pay.amount;
-        detail = "obligation already paid by an earlier payment: refund due";
-      } else if (cover == kOver) {
+        detail = "obligation already paid by " +
+                 (cover.covered_by == kNo ? std::string("an earlier payment")
+                                          : std::string(P_[cover.covered_by].ref)) +
+                 ": refund due";
+      } else if (cover.kind == Cover::kOver) {
         reason = ReasonCode::kAmountMismatch;
-        refund_amount = pay.amount - *obligation_amount;
-        detail = "overpaid by " + format_vnd(refund_amount) + ": refund due";
-      } else if (cover == kUnder) {
-        reason = ReasonCode::kAmountMismatch;
-        detail = "underpaid by " + format_vnd(*obligation_amount - pay.amount);
-      } else if (t == kNo) {
+        refund_amount = cover.excess;
+        detail = "overpaid by " + format_vnd(refund_amount) + " (dossier owed " + format_vnd(cover.owed) +
+                 "): refund due";
+      }
+      if (cover.kind != Cover::kNone) obligation_amount = cover.obligation;
+      if (reason == ReasonCode::kMatched && t == kNo) {
         int age = period_.as_of - pay.day;
         if (age <= rules_.settlement_window_days) {
           reason = ReasonCode::kPendingSettlement;
@@ -299,18 +333,24 @@ class Run {
   void classify_obligations() {
     if (!d_.has_obligations()) return;
     for (uint32_t o = 0; o < O_.size(); ++o) {
-      if (obl_covered_.size() > o && obl_covered_[o]) continue;
       const auto& ob = O_[o];
-      count(ReasonCode::kObligationUnpaid, ob.amount, ob.agency);
+      Vnd paid = obl_paid_.size() > o ? obl_paid_[o] : 0;
+      if (paid >= ob.amount) continue;
+      // A partial payment leaves an open balance on the item: owed, never refunded.
+      const ReasonCode reason = paid > 0 ? ReasonCode::kObligationPartlyPaid : ReasonCode::kObligationUnpaid;
+      count(reason, ob.amount - paid, ob.agency);
       ReconciliationItem item;
       item.key = "OBL:" + dossier_name(ob.dossier) + ":" +
                  (ob.ref.empty() ? "L" + std::to_string(ob.line) : std::string(ob.ref));
-      item.reason = ReasonCode::kObligationUnpaid;
+      item.reason = reason;
       item.dossier = dossier_name(ob.dossier);
       item.agency = agency_name(ob.agency);
       item.reference = ob.ref;
       item.obligation_amount = ob.amount;
-      item.detail = "no payment for this obligation";
+      if (paid > 0) item.portal_amount = paid;
+      item.detail = paid > 0 ? "partly paid: " + format_vnd(paid) + " of " + format_vnd(ob.amount) +
+                                   ", open balance " + format_vnd(ob.amount - paid)
+                             : "no payment for this obligation";
       result_.items.push_back(std::move(item));
     }
   }
@@ -432,7 +472,9 @@ class Run {
   std::vector<uint32_t> active_;
   FlatIndex skipped_refs_;
   std::vector<uint32_t> bank_of_, treas_of_, obl_next_;
-  std::vector<uint8_t> bank_used_, treas_used_, obl_covered_;
+  std::vector<uint8_t> bank_used_, treas_used_;
+  std::vector<Vnd> obl_paid_;     // paid so far into each obligation item
+  std::vector<uint32_t> obl_by_;  // the payment that completed each item (kNo while open)
   std::vector<std::array<ClassTotal, kReasonCount>> by_agency_;
   RunResult result_;
 };

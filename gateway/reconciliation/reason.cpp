@@ -26,6 +26,8 @@ constexpr ReasonInfo kReasons[kReasonCount] = {
     {ReasonCode::kCreditNotPaidAtPortal, "credit_not_paid_at_portal",
      "Tiền đã về nhưng giao dịch trên Cổng thất bại hoặc chưa xác nhận (credit for a failed or pending "
      "portal transaction)"},
+    {ReasonCode::kObligationPartlyPaid, "obligation_partly_paid",
+     "Nghĩa vụ mới nộp một phần, còn nợ (obligation partly paid: open balance)"},
 };
 }  // namespace
 

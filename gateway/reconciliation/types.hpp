@@ -86,8 +86,9 @@ enum class ReasonCode : uint8_t {
   // bank or treasury credit whose portal transaction is failed (TrangThaiGD 4) or not yet
   // confirmed (3): money held that the portal does not count as paid
   kCreditNotPaidAtPortal,
+  kObligationPartlyPaid,  // obligation item paid in part: the open balance is still owed
 };
-inline constexpr int kReasonCount = 11;
+inline constexpr int kReasonCount = 12;
 
 std::string_view to_string(ReasonCode r);
 std::optional<ReasonCode> reason_from_string(std::string_view s);
