@@ -29,6 +29,7 @@ class Run {
     treas_of_.assign(P_.size(), kNo);
     bank_used_.assign(B_.size(), 0);
     treas_used_.assign(T_.size(), 0);
+    drop_repeated_records();
     for (MatchRule rule : rules_.order) {
       if (rule == MatchRule::kReference) {
         match_by_reference();
@@ -71,6 +72,77 @@ class Run {
       if (x.ref != y.ref) return x.ref < y.ref;
       return a < b;
     });
+  }
+
+  // The same transaction exported twice in one input (a bank re-sending a statement page, a
+  // treasury export overlapping the previous one) is counted once and noted as an input
+  // issue, never turned into a duplicate payment or an unknown credit. "The same" is every
+  // field the engine reads; records without a reference are never merged (two citizens may
+  // pay the same amount on the same day with the same narrative).
+  void drop_repeated_records() {
+    auto note = [&](const char* source, uint32_t line, uint32_t first_line, std::string_view ref) {
+      repeated_.push_back({source, line,
+                           "giao dịch " + std::string(ref) + " lặp lại dòng " + std::to_string(first_line) +
+                               ", chỉ tính một lần (repeated transaction, counted once)"});
+    };
+    std::vector<uint32_t> kept;
+    kept.reserve(active_.size());
+    for (size_t k = 0; k < active_.size(); ++k) {
+      const auto& x = P_[active_[k]];
+      if (!kept.empty()) {
+        const auto& y = P_[kept.back()];
+        if (!x.ref.empty() && x.ref == y.ref && x.dossier == y.dossier && x.paid_at_ms == y.paid_at_ms &&
+            x.amount == y.amount && x.agency == y.agency) {
+          note("payments", x.line, y.line, x.ref);
+          continue;
+        }
+      }
+      kept.push_back(active_[k]);
+    }
+    active_.swap(kept);
+    FlatIndex idx;
+    idx.reset(B_.size());
+    for (uint32_t b = 0; b < B_.size(); ++b) {
+      const auto& e = B_[b];
+      if (e.ref.empty()) continue;
+      uint64_t h = hash_bytes(e.ref);
+      uint32_t first = kNo;
+      idx.find(h, [&](uint32_t o) {
+        const auto& f = B_[o];
+        if (f.ref != e.ref || f.amount != e.amount || f.day != e.day || f.dossier != e.dossier) return false;
+        first = o;
+        return true;
+      });
+      if (first == kNo) {
+        idx.insert(h, b);
+      } else {
+        bank_used_[b] = 1;
+        note("bank", e.line, B_[first].line, e.ref);
+      }
+    }
+    idx.reset(T_.size());
+    treas_repeated_.assign(T_.size(), 0);
+    for (uint32_t t = 0; t < T_.size(); ++t) {
+      const auto& c = T_[t];
+      if (c.ref.empty()) continue;
+      uint64_t h = hash_bytes(c.ref);
+      uint32_t first = kNo;
+      idx.find(h, [&](uint32_t o) {
+        const auto& f = T_[o];
+        if (f.ref != c.ref || f.amount != c.amount || f.day != c.day || f.dossier != c.dossier ||
+            f.agency != c.agency || f.refund != c.refund)
+          return false;
+        first = o;
+        return true;
+      });
+      if (first == kNo) {
+        idx.insert(h, t);
+      } else {
+        treas_used_[t] = 1;
+        treas_repeated_[t] = 1;
+        note("treasury", c.line, T_[first].line, c.ref);
+      }
+    }
   }
 
   void match_by_reference() {
@@ -242,7 +314,7 @@ class Run {
     FlatIndex refunds;
     refunds.reset(T_.size() / 16 + 1);
     for (uint32_t t = 0; t < T_.size(); ++t) {
-      if (!T_[t].refund) continue;
+      if (!T_[t].refund || treas_repeated_[t]) continue;
       refunds.insert(hash_bytes(T_[t].ref), t);
       result_.refund_credits.push_back(
           {std::string(T_[t].ref), T_[t].amount, vn_time::format_date(T_[t].day)});
@@ -437,6 +509,7 @@ class Run {
     }
     std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     result_.issues = d_.issues();
+    result_.issues.insert(result_.issues.end(), repeated_.begin(), repeated_.end());
     result_.summary.input_issues = static_cast<int64_t>(result_.issues.size());
     std::vector<std::pair<std::string, std::vector<ClassTotal>>> agencies;
     for (size_t slot = 0; slot < by_agency_.size(); ++slot) {
@@ -472,7 +545,8 @@ class Run {
   std::vector<uint32_t> active_;
   FlatIndex skipped_refs_;
   std::vector<uint32_t> bank_of_, treas_of_, obl_next_;
-  std::vector<uint8_t> bank_used_, treas_used_;
+  std::vector<uint8_t> bank_used_, treas_used_, treas_repeated_;
+  std::vector<InputIssue> repeated_;
   std::vector<Vnd> obl_paid_;     // paid so far into each obligation item
   std::vector<uint32_t> obl_by_;  // the payment that completed each item (kNo while open)
   std::vector<std::array<ClassTotal, kReasonCount>> by_agency_;

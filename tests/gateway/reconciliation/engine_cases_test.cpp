@@ -54,6 +54,10 @@ struct CaseSpec {
   std::map<std::string, std::pair<int, int64_t>> counts;  // reason -> (line, count)
   int items_line = 0;
   int64_t items = -1;
+  int issues_line = 0;
+  int64_t issues = -1;
+  std::string issue_text;
+  int64_t refund_credits = -1;
 
   std::string_view keep(const std::string& s) { return strings.emplace_back(s == "-" ? "" : s); }
 };
@@ -191,6 +195,14 @@ std::deque<CaseSpec> load_cases(const std::filesystem::path& file) {
       need(3);
       if (!reason_from_string(w[1])) throw std::runtime_error(where + ": unknown reason '" + w[1] + "'");
       c->counts[w[1]] = {n, number(w[2], where)};
+    } else if (op == "issues") {  // issues N ["text each must contain"]
+      need(2);
+      c->issues_line = n;
+      c->issues = number(w[1], where);
+      if (w.size() > 2) c->issue_text = w[2];
+    } else if (op == "refund_credits") {  // refund_credits N: treasury refunds the run saw
+      need(2);
+      c->refund_credits = number(w[1], where);
     } else if (op == "items") {  // items N: the number of materialised (non-matched) items
       need(2);
       c->items_line = n;
@@ -268,6 +280,16 @@ TEST(ReconciliationEngineCases, EveryCaseOfTheTableGivesItsExpectedOutcomeAndRef
       reasons_expected.insert(reason);
       EXPECT_EQ(r.summary.by_class[static_cast<int>(*reason_from_string(reason))].count, lc.second)
           << "count " << reason << " (line " << lc.first << ")";
+    }
+    if (c.issues >= 0) {
+      EXPECT_EQ(static_cast<int64_t>(r.issues.size()), c.issues) << "issues (line " << c.issues_line << ")";
+      for (const auto& i : r.issues) {
+        EXPECT_NE(i.reason.find(c.issue_text), std::string::npos)
+            << i.file << ":" << i.line << " " << i.reason;
+      }
+    }
+    if (c.refund_credits >= 0) {
+      EXPECT_EQ(static_cast<int64_t>(r.refund_credits.size()), c.refund_credits) << "refund_credits";
     }
     if (c.items >= 0) {
       EXPECT_EQ(static_cast<int64_t>(r.items.size()), c.items) << "items (line " << c.items_line << ")";
