@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -18,12 +19,42 @@ uint64_t key_dossier_amount(uint32_t dossier, Vnd amount) {
   return hash_mix(hash_mix(dossier, 0x51ed27), static_cast<uint64_t>(amount));
 }
 
+const WorkingDays kWeekdays;
+
+const WorkingDays& working_days_of(const Period& p) {
+  return p.working_days ? *p.working_days : kWeekdays;
+}
+
+// Days from `a` to `b` in the rules' unit (negative when b is before a).
+int span(const Rules& rules, const Period& p, Day a, Day b) {
+  if (rules.window_unit == WindowUnit::kCalendarDays) return b - a;
+  const auto& wd = working_days_of(p);
+  return b >= a ? wd.after(a, b) : -wd.after(b, a);
+}
+
+std::string dmy(Day d) {
+  int y, m, dd;
+  vn_time::civil_from_days(d, y, m, dd);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", dd, m, y);
+  return buf;
+}
+
+const char* unit_vi(const Rules& r) {
+  return r.window_unit == WindowUnit::kWorkingDays ? "ngày làm việc" : "ngày";
+}
+
+const char* unit_en(const Rules& r) {
+  return r.window_unit == WindowUnit::kWorkingDays ? " working days" : " days";
+}
+
 class Run {
  public:
   Run(const Dataset& d, const Rules& r, const Period& p)
       : d_(d), rules_(r), period_(p), P_(d.payments()), B_(d.bank()), T_(d.treasury()), O_(d.obligations()) {}
 
   RunResult go() {
+    scope_ = record_scope(rules_, period_);
     select_payments();
     bank_of_.assign(P_.size(), kNo);
     treas_of_.assign(P_.size(), kNo);
@@ -203,7 +234,7 @@ class Run {
       idx.find(key_dossier_amount(pay.dossier, pay.amount), [&](uint32_t i) {
         const auto& r = recs[i];
         if (used[i] || r.dossier != pay.dossier || r.amount != pay.amount) return false;
-        int diff = std::abs(r.day - pay.day);
+        int diff = std::abs(span(rules_, period_, pay.day, r.day));
         if (diff > rules_.date_window_days) return false;
         if (best == kNo || diff < best_diff || (diff == best_diff && r.line < recs[best].line)) {
           best = i;
@@ -370,15 +401,26 @@ class Run {
                  "): refund due";
       }
       if (cover.kind != Cover::kNone) obligation_amount = cover.obligation;
+      if (reason == ReasonCode::kMatched && t != kNo) {
+        // Credited, but after the settlement window: matched money, reported as late.
+        int delay = span(rules_, period_, pay.day, T_[t].day);
+        if (delay > rules_.settlement_window_days) {
+          reason = ReasonCode::kCreditedLate;
+          detail = "Kho bạc ghi thu ngày " + dmy(T_[t].day) + ", trễ " + std::to_string(delay) + " " +
+                   unit_vi(rules_) + " sau ngày nộp " + dmy(pay.day) + " (hạn " +
+                   std::to_string(rules_.settlement_window_days) + "; credited late)";
+        }
+      }
       if (reason == ReasonCode::kMatched && t == kNo) {
-        int age = period_.as_of - pay.day;
+        int age = span(rules_, period_, pay.day, period_.as_of);
         if (age <= rules_.settlement_window_days) {
           reason = ReasonCode::kPendingSettlement;
           detail = "inside the settlement window (" + std::to_string(age) + " of " +
-                   std::to_string(rules_.settlement_window_days) + " days): carried to the next run";
+                   std::to_string(rules_.settlement_window_days) + unit_en(rules_) +
+                   "): carried to the next run";
         } else {
           reason = ReasonCode::kMissingAtTreasury;
-          detail = "not credited " + std::to_string(age) + " days after payment (window " +
+          detail = "not credited " + std::to_string(age) + unit_en(rules_) + " after payment (window " +
                    std::to_string(rules_.settlement_window_days) + ")";
         }
       }
@@ -449,9 +491,7 @@ class Run {
            ": tiền đã về, cần xác minh hoặc hoàn trả";
   }
 
-  bool in_scope(Day day) const {
-    return day >= period_.from - rules_.date_window_days && day <= period_.to + rules_.settlement_window_days;
-  }
+  bool in_scope(Day day) const { return day >= scope_.first && day <= scope_.second; }
 
   void classify_leftovers() {
     for (uint32_t b = 0; b < B_.size(); ++b) {
@@ -547,6 +587,7 @@ class Run {
   std::vector<uint32_t> bank_of_, treas_of_, obl_next_;
   std::vector<uint8_t> bank_used_, treas_used_, treas_repeated_;
   std::vector<InputIssue> repeated_;
+  std::pair<Day, Day> scope_;
   std::vector<Vnd> obl_paid_;     // paid so far into each obligation item
   std::vector<uint32_t> obl_by_;  // the payment that completed each item (kNo while open)
   std::vector<std::array<ClassTotal, kReasonCount>> by_agency_;
@@ -554,6 +595,18 @@ class Run {
 };
 
 }  // namespace
+
+std::pair<Day, Day> record_scope(const Rules& rules, const Period& period) {
+  if (rules.window_unit == WindowUnit::kCalendarDays)
+    return {period.from - rules.date_window_days, period.to + rules.settlement_window_days};
+  // The furthest days still within the windows; bounded, since every year has working days.
+  Day first = period.from, last = period.to;
+  for (int i = 0; i < 400 && span(rules, period, first - 1, period.from) <= rules.date_window_days; ++i)
+    --first;
+  for (int i = 0; i < 400 && span(rules, period, period.to, last + 1) <= rules.settlement_window_days; ++i)
+    ++last;
+  return {first, last};
+}
 
 RunResult reconcile(const Dataset& data, const Rules& rules, const Period& period) {
   return Run(data, rules, period).go();

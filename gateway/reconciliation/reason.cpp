@@ -28,6 +28,8 @@ constexpr ReasonInfo kReasons[kReasonCount] = {
      "portal transaction)"},
     {ReasonCode::kObligationPartlyPaid, "obligation_partly_paid",
      "Nghĩa vụ mới nộp một phần, còn nợ (obligation partly paid: open balance)"},
+    {ReasonCode::kCreditedLate, "credited_late",
+     "Kho bạc ghi thu trễ hạn (credited by the treasury after the settlement window)"},
 };
 }  // namespace
 

@@ -87,8 +87,9 @@ enum class ReasonCode : uint8_t {
   // confirmed (3): money held that the portal does not count as paid
   kCreditNotPaidAtPortal,
   kObligationPartlyPaid,  // obligation item paid in part: the open balance is still owed
+  kCreditedLate,          // all sides agree, but the treasury credited after the window
 };
-inline constexpr int kReasonCount = 12;
+inline constexpr int kReasonCount = 13;
 
 std::string_view to_string(ReasonCode r);
 std::optional<ReasonCode> reason_from_string(std::string_view s);

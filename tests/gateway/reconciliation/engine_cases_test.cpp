@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/calendar/working_day_calendar.hpp"
 #include "gateway/common/vn_time.hpp"
 #include "gateway/reconciliation/engine.hpp"
 
@@ -58,6 +59,7 @@ struct CaseSpec {
   int64_t issues = -1;
   std::string issue_text;
   int64_t refund_credits = -1;
+  bool province_calendar = false;  // else Monday to Friday
 
   std::string_view keep(const std::string& s) { return strings.emplace_back(s == "-" ? "" : s); }
 };
@@ -138,6 +140,12 @@ std::deque<CaseSpec> load_cases(const std::filesystem::path& file) {
           c->rules.date_window_days = static_cast<int>(number(v, where));
         } else if (k == "settlement_window") {
           c->rules.settlement_window_days = static_cast<int>(number(v, where));
+        } else if (k == "unit") {
+          if (v == "working_days") {
+            c->rules.window_unit = WindowUnit::kWorkingDays;
+          } else if (v != "calendar_days") {
+            throw std::runtime_error(where + ": unknown unit '" + v + "'");
+          }
         } else if (k == "order") {
           c->rules.order.clear();
           std::stringstream ss(v);
@@ -155,6 +163,8 @@ std::deque<CaseSpec> load_cases(const std::filesystem::path& file) {
           throw std::runtime_error(where + ": unknown rules option '" + k + "'");
         }
       }
+    } else if (op == "province_calendar") {  // working days from calendar::WorkingDayCalendar
+      c->province_calendar = true;
     } else if (op == "no_obligations") {
       c->has_obligations = false;
     } else if (op == "owe") {  // owe DOSSIER AMOUNT [ref=R] [agency=A]
@@ -233,6 +243,13 @@ TEST(ReconciliationEngineCases, EveryCaseOfTheTableGivesItsExpectedOutcomeAndRef
     for (const auto& p : c.pays) data.add_payment(p);
     for (const auto& b : c.banks) data.add_bank(b);
     for (const auto& t : c.credits) data.add_treasury(t);
+    WorkingDays wd;
+    if (c.province_calendar) {
+      static const calendar::WorkingDayCalendar kCalendar;  // statutory holidays, Tết, days off in lieu
+      wd = WorkingDays(c.period.from - 60, c.period.as_of + 60,
+                       [](Day d) { return kCalendar.is_working_day(d); });
+      c.period.working_days = &wd;
+    }
     RunResult r = reconcile(data, c.rules, c.period);
     std::map<std::string, const ReconciliationItem*> by_key;
     for (const auto& it : r.items) by_key[it.key] = &it;
