@@ -376,29 +376,33 @@ class Run {
 
       if (refund != kNo) {
         reason = ReasonCode::kRefunded;
-        detail = "treasury refund on " + vn_time::format_date(T_[refund].day);
+        detail = "Kho bạc đã hoàn trả ngày " + dmy(T_[refund].day) + " (treasury refund)";
       } else if (b == kNo) {
         reason = ReasonCode::kMissingAtBank;
-        detail = t == kNo ? "no bank entry" : "no bank entry, although the treasury shows a credit";
+        detail = t == kNo
+                     ? "Không có dòng sao kê ngân hàng (no bank entry)"
+                     : "Không có dòng sao kê ngân hàng dù Kho bạc đã ghi thu (no bank entry, although the "
+                       "treasury shows a credit)";
       } else if (B_[b].amount != pay.amount || (t != kNo && T_[t].amount != pay.amount)) {
         reason = ReasonCode::kAmountMismatch;
-        detail = "portal " + format_vnd(pay.amount) + ", bank " + format_vnd(B_[b].amount) +
-                 (t != kNo ? ", treasury " + format_vnd(T_[t].amount) : std::string());
+        detail = "Cổng " + format_vnd(pay.amount) + ", ngân hàng " + format_vnd(B_[b].amount) +
+                 (t != kNo ? ", Kho bạc " + format_vnd(T_[t].amount) : std::string()) +
+                 " (portal, bank and treasury amounts differ)";
       } else if (cover.kind == Cover::kNoObligation) {
         reason = ReasonCode::kNoDossier;
-        detail = "no obligation for this dossier";
+        detail = "Hồ sơ không có nghĩa vụ nào (no obligation for this dossier)";
       } else if (cover.kind == Cover::kDuplicate) {
         reason = ReasonCode::kDuplicatePayment;
         refund_amount = pay.amount;
-        detail = "obligation already paid by " +
-                 (cover.covered_by == kNo ? std::string("an earlier payment")
-                                          : std::string(P_[cover.covered_by].ref)) +
-                 ": refund due";
+        std::string by = cover.covered_by == kNo ? std::string() : std::string(P_[cover.covered_by].ref);
+        detail = by.empty() ? "Nghĩa vụ đã được nộp đủ trước đó: cần hoàn trả (already paid: refund due)"
+                            : "Nghĩa vụ đã được nộp đủ bởi giao dịch " + by +
+                                  ": cần hoàn trả (already paid by " + by + ": refund due)";
       } else if (cover.kind == Cover::kOver) {
         reason = ReasonCode::kAmountMismatch;
         refund_amount = cover.excess;
-        detail = "overpaid by " + format_vnd(refund_amount) + " (dossier owed " + format_vnd(cover.owed) +
-                 "): refund due";
+        detail = "Nộp thừa " + format_vnd(refund_amount) + " (hồ sơ còn nợ " + format_vnd(cover.owed) +
+                 "): cần hoàn trả (overpaid: refund due)";
       }
       if (cover.kind != Cover::kNone) obligation_amount = cover.obligation;
       if (reason == ReasonCode::kMatched && t != kNo) {
@@ -415,13 +419,16 @@ class Run {
         int age = span(rules_, period_, pay.day, period_.as_of);
         if (age <= rules_.settlement_window_days) {
           reason = ReasonCode::kPendingSettlement;
-          detail = "inside the settlement window (" + std::to_string(age) + " of " +
-                   std::to_string(rules_.settlement_window_days) + unit_en(rules_) +
-                   "): carried to the next run";
+          detail = "Còn trong hạn ghi thu, " + std::to_string(age) + "/" +
+                   std::to_string(rules_.settlement_window_days) + " " + unit_vi(rules_) +
+                   ": chuyển sang lần đối soát sau (inside the settlement window, " + std::to_string(age) +
+                   " of " + std::to_string(rules_.settlement_window_days) + unit_en(rules_) +
+                   ": carried to the next run)";
         } else {
           reason = ReasonCode::kMissingAtTreasury;
-          detail = "not credited " + std::to_string(age) + unit_en(rules_) + " after payment (window " +
-                   std::to_string(rules_.settlement_window_days) + ")";
+          detail = "Kho bạc chưa ghi thu sau " + std::to_string(age) + " " + unit_vi(rules_) + ", hạn " +
+                   std::to_string(rules_.settlement_window_days) + " (not credited " + std::to_string(age) +
+                   unit_en(rules_) + " after payment)";
         }
       }
       count(reason, pay.amount, pay.agency);
@@ -462,9 +469,10 @@ class Run {
       item.reference = ob.ref;
       item.obligation_amount = ob.amount;
       if (paid > 0) item.portal_amount = paid;
-      item.detail = paid > 0 ? "partly paid: " + format_vnd(paid) + " of " + format_vnd(ob.amount) +
-                                   ", open balance " + format_vnd(ob.amount - paid)
-                             : "no payment for this obligation";
+      item.detail = paid > 0 ? "Đã nộp " + format_vnd(paid) + " trên " + format_vnd(ob.amount) + ", còn nợ " +
+                                   format_vnd(ob.amount - paid) + " (partly paid, open balance " +
+                                   format_vnd(ob.amount - paid) + ")"
+                             : "Chưa có khoản nộp nào (no payment for this obligation)";
       result_.items.push_back(std::move(item));
     }
   }
@@ -512,7 +520,8 @@ class Run {
       item.bank_amount = e.amount;
       item.date = vn_time::format_date(e.day);
       item.detail = not_paid ? not_paid_detail(P_[sp], "Dòng sao kê ngân hàng")
-                             : "bank entry with no portal payment (line " + std::to_string(e.line) + ")";
+                             : "Dòng sao kê " + std::to_string(e.line) +
+                                   " không có giao dịch trên Cổng (bank line with no portal payment)";
       count(item.reason, e.amount, not_paid ? P_[sp].agency : kNo);
       result_.items.push_back(std::move(item));
     }
@@ -533,7 +542,8 @@ class Run {
       item.treasury_amount = c.amount;
       item.date = vn_time::format_date(c.day);
       item.detail = not_paid ? not_paid_detail(P_[sp], "Chứng từ Kho bạc")
-                             : "treasury credit with no portal payment (line " + std::to_string(c.line) + ")";
+                             : "Chứng từ Kho bạc dòng " + std::to_string(c.line) +
+                                   " không có giao dịch trên Cổng (treasury credit with no portal payment)";
       result_.items.push_back(std::move(item));
     }
   }
