@@ -509,7 +509,11 @@ class Run {
       bool not_paid = sp != kNo && P_[sp].status != PaymentStatus::kPaid;
       if (sp != kNo && !not_paid) continue;  // a paid payment of another period: its run's business
       ReconciliationItem item;
-      item.key = e.ref.empty() ? "BANK:L" + std::to_string(e.line) : "BANK:" + std::string(e.ref);
+      // Without a reference the key comes from the line's content, not its position, so it
+      // stays the same when the bank re-exports the statement with lines added before it.
+      item.key = e.ref.empty() ? "BANK:" + vn_time::format_date(e.day) + ":" + std::to_string(e.amount) +
+                                     ":" + (e.dossier == kNo ? std::string("-") : dossier_name(e.dossier))
+                               : "BANK:" + std::string(e.ref);
       item.reason = not_paid ? ReasonCode::kCreditNotPaidAtPortal : ReasonCode::kUnknownAtPortal;
       item.reference = e.ref;
       item.dossier = dossier_name(not_paid && e.dossier == kNo ? P_[sp].dossier : e.dossier);
@@ -533,7 +537,10 @@ class Run {
       if (sp != kNo && !not_paid) continue;
       count(not_paid ? ReasonCode::kCreditNotPaidAtPortal : ReasonCode::kUnknownAtPortal, c.amount, c.agency);
       ReconciliationItem item;
-      item.key = c.ref.empty() ? "KB:L" + std::to_string(c.line) : "KB:" + std::string(c.ref);
+      item.key = c.ref.empty() ? "KB:" + vn_time::format_date(c.day) + ":" + std::to_string(c.amount) + ":" +
+                                     (c.dossier == kNo ? std::string("-") : dossier_name(c.dossier)) + ":" +
+                                     agency_name(c.agency)
+                               : "KB:" + std::string(c.ref);
       item.reason = not_paid ? ReasonCode::kCreditNotPaidAtPortal : ReasonCode::kUnknownAtPortal;
       item.reference = c.ref;
       item.dossier = dossier_name(c.dossier);
