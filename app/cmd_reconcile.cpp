@@ -89,6 +89,7 @@ int run_reconcile(const std::vector<std::string>& argv) {
   ReconcileSettings settings;
   if (auto sec = rt.config->root().optional_object("reconciliation"))
     settings = ReconcileSettings::from_config(*sec);
+  attach_calendar(settings, rt.config->root());
   if (args.option("as-of")) {
     req.period.as_of = parse_day_option(args, "as-of");
   } else {

@@ -7,6 +7,7 @@
 #include "adapters/tax/push_inbox.hpp"
 #include "adapters/tax/tax.hpp"
 #include "adapters/treasury/treasury.hpp"
+#include "app/kpi_settings.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/flows/reconciliation/callback_inbox.hpp"
 #include "gateway/flows/reconciliation/obligations_csv.hpp"
@@ -48,6 +49,16 @@ TaxPushSettings TaxPushSettings::from_config(const ConfigNode& n) {
   }
   if (t.notice_path == t.voucher_path) n.fail("voucher_path", "must differ from notice_path");
   return t;
+}
+
+void attach_calendar(ReconcileSettings& settings, const ConfigNode& root) {
+  if (settings.rules.window_unit != reconciliation::WindowUnit::kWorkingDays) return;
+  auto calc = calendar::make_calculator(calendar_settings(root));
+  if (!calc)
+    throw ConfigError("calendar: " + calc.error().message +
+                      " (reconciliation.rules.window_unit is "
+                      "\"working_days\": the run counts on this calendar)");
+  settings.calendar = std::make_shared<const calendar::WorkingDayCalendar>(calc->calendar());
 }
 
 ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
@@ -156,6 +167,16 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
   }
   if (req.period.from > req.period.to) return make_error(ErrorKind::kValidation, "period: from is after to");
   ReconcileOutcome o;
+  // The working days the windows count on, over every day a window can reach from the run.
+  reconciliation::Period period = req.period;
+  reconciliation::WorkingDays working_days;
+  if (settings.calendar) {
+    const auto& cal = *settings.calendar;
+    working_days = reconciliation::WorkingDays(std::min(period.from, period.as_of) - 180,
+                                               std::max(period.to, period.as_of) + 180,
+                                               [&](reconciliation::Day d) { return cal.is_working_day(d); });
+  }
+  period.working_days = &working_days;
   o.info.from = req.period.from;
   o.info.to = req.period.to;
   o.info.as_of = req.period.as_of;
@@ -221,8 +242,7 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
     const TreasuryApi& api = *req.treasury_api;
     // The engine weighs credits booked up to date_window_days before and settlement_window_days
     // after the period (in_scope), so those are the days to ask for.
-    Day from = req.period.from - settings.rules.date_window_days;
-    Day to = req.period.to + settings.rules.settlement_window_days;
+    auto [from, to] = reconciliation::record_scope(settings.rules, period);
     http::HttpClient client(api.client);
     treasury::PullOptions po;
     po.base_url = api.url;
@@ -283,7 +303,7 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
       o.info.inputs.push_back({"callbacks", "store", sha256_hex(digest), static_cast<uint64_t>(added)});
     }
   }
-  o.result = reconcile(data, settings.rules, req.period);
+  o.result = reconcile(data, settings.rules, period);
   RunStore rs(db, clock);
   LT_ASSIGN_OR_RETURN(o.saved, rs.save(o.info, o.result));
   if (!req.out_dir.empty()) LT_TRY(write_reports(req.out_dir, o.info, o.result, &o.saved));

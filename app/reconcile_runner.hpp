@@ -5,16 +5,18 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "adapters/bank_statement/bank_statement.hpp"
+#include "gateway/flows/calendar/working_day_calendar.hpp"
 #include "gateway/core/common/clock.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/http/http_client.hpp"
-#include "gateway/core/store/database.hpp"
 #include "gateway/flows/reconciliation/engine.hpp"
 #include "gateway/flows/reconciliation/run_store.hpp"
+#include "gateway/core/store/database.hpp"
 
 namespace lienthong::app {
 
@@ -42,6 +44,9 @@ struct TaxPushSettings {
 
 struct ReconcileSettings {
   reconciliation::Rules rules;
+  // The province's working days (the `calendar` section's year files), used when the rules
+  // count in working days; nullptr: Monday to Friday. Set by attach_calendar.
+  std::shared_ptr<const calendar::WorkingDayCalendar> calendar;
   bank_statement::ColumnMapping bank;
   std::string tax_agency = "THUE";  // agency code attached to tax obligations and vouchers
   std::optional<TaxPushSettings> tax_push;
@@ -103,6 +108,10 @@ struct ReconcileOutcome {
 Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& clock,
                                             const ReconcileSettings& settings,
                                             const ReconcileRequest& request);
+
+// Loads the `calendar` section's working-day calendar into `settings` when its rules count
+// in working days. Throws ConfigError naming the calendar file at fault.
+void attach_calendar(ReconcileSettings& settings, const ConfigNode& root);
 
 // Substitutes {from} and {to} in a configured input path.
 std::string expand_input_path(std::string path, reconciliation::Day from, reconciliation::Day to);

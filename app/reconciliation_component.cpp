@@ -199,7 +199,9 @@ ComponentSpec reconciliation_component() {
     return m;
   };
   spec.make = [](Runtime& rt, const ConfigNode& n) -> std::unique_ptr<Component> {
-    return std::make_unique<ReconciliationComponent>(rt, ReconcileSettings::from_config(n));
+    auto settings = ReconcileSettings::from_config(n);
+    attach_calendar(settings, rt.config->root());
+    return std::make_unique<ReconciliationComponent>(rt, std::move(settings));
   };
   return spec;
 }

@@ -263,6 +263,47 @@ TEST_F(ReconcileRunTest, CommandLineRunWritesReportsAndExitsZero) {
   EXPECT_THROW(run_reconcile(args), UsageError);
 }
 
+TEST_F(ReconcileRunTest, WorkingDayWindowsCountOnTheProvinceCalendarAcrossTet) {
+  // Paid and at the bank on 04/02/2027, the day before the Tết Đinh Mùi holidays; not yet at
+  // the treasury on 15/02/2027: 11 calendar days, but 2 working days on the calendar.
+  write("bank.csv", "Ngày giao dịch,Số tiền,Mã giao dịch,Nội dung\n04/02/2027,50000,GD1,x\n");
+  write("treasury.xml", "<DuLieuKhoBac></DuLieuKhoBac>\n");
+  payment_platform::Transaction t;
+  t.transaction_id = "GD1";
+  t.amount = 50000;
+  t.paid_at = "20270204100000";
+  t.dossier = "HS1";
+  t.agency = "AG";
+  write("payments.jsonl", payment_platform::to_json(t) + "\n");
+  auto run = [&](const char* unit) {
+    write("lienthong.json", std::string(R"({"store": {"backend": "sqlite", "path": "state.db"},
+        "reconciliation": {"out_dir": "reports", "rules": {"window_unit": ")") +
+                                unit + "\"}}}");
+    std::vector<std::string> args = {
+        "--config",   path("lienthong.json"), "--from",        "2027-02-01",
+        "--to",       "2027-02-05",           "--as-of",       "2027-02-15",
+        "--bank",     path("bank.csv"),       "--treasury",    path("treasury.xml"),
+        "--payments", path("payments.jsonl"), "--obligations", path("obligations.csv"),
+        "--json"};
+    testing::internal::CaptureStdout();
+    int rc = run_reconcile(args);
+    std::string out = testing::internal::GetCapturedStdout();
+    EXPECT_EQ(rc, kExitOk);
+    return out;
+  };
+  std::string working = run("working_days");
+  EXPECT_NE(working.find("\"pending_settlement\":{\"count\":1"), std::string::npos) << working;
+  std::string calendar = run("calendar_days");
+  EXPECT_NE(calendar.find("\"missing_at_treasury\":{\"count\":1"), std::string::npos) << calendar;
+  // A calendar that cannot be loaded stops a working-day run before anything is read.
+  write("lienthong.json", R"({"store": {"backend": "sqlite", "path": "state.db"},
+      "calendar": {"calendar_dir": "no-such-dir"},
+      "reconciliation": {"rules": {"window_unit": "working_days"}}})");
+  EXPECT_THROW(run_reconcile({"--config", path("lienthong.json"), "--from", "2027-02-01", "--to",
+                              "2027-02-05", "--bank", path("bank.csv"), "--treasury", path("treasury.xml")}),
+               ConfigError);
+}
+
 }  // namespace
 }  // namespace lienthong::app
 

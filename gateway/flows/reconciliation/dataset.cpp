@@ -101,17 +101,70 @@ static Day day_of(int64_t epoch_ms) {
   return static_cast<Day>(vn_time::days_from_civil(t.year, t.month, t.day));
 }
 
+namespace {
+
+bool is_space_byte(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+// Strips ASCII whitespace and U+00A0 (no-break space, which spreadsheets and some banks'
+// exports put around a cell) from both ends.
+std::string_view trim_key(std::string_view s) {
+  for (;;) {
+    if (!s.empty() && is_space_byte(static_cast<unsigned char>(s.front()))) {
+      s.remove_prefix(1);
+    } else if (s.size() >= 2 && s[0] == '\xC2' && s[1] == '\xA0') {
+      s.remove_prefix(2);
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!s.empty() && is_space_byte(static_cast<unsigned char>(s.back()))) {
+      s.remove_suffix(1);
+    } else if (s.size() >= 2 && s[s.size() - 2] == '\xC2' && s[s.size() - 1] == '\xA0') {
+      s.remove_suffix(2);
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string_view normalize_key(std::string_view raw, std::string& buf) {
+  std::string_view s = trim_key(raw);
+  size_t i = 0;
+  while (i < s.size() && !(s[i] >= 'a' && s[i] <= 'z')) ++i;
+  if (i == s.size()) return s;  // the common case: nothing to change, no copy
+  buf.assign(s);
+  for (size_t k = i; k < buf.size(); ++k) {
+    if (buf[k] >= 'a' && buf[k] <= 'z') buf[k] = static_cast<char>(buf[k] - 'a' + 'A');
+  }
+  return buf;
+}
+
+uint32_t Dataset::dossier_id(std::string_view s) {
+  s = normalize_key(s, key_buf_);
+  return s.empty() ? Interner::kNone : dossiers_.intern(s);
+}
+
+std::string_view Dataset::ref_copy(std::string_view s) {
+  return arena_.copy(normalize_key(s, key_buf_));
+}
+
 void Dataset::add_payment(const Payment& p) {
-  payments_.push_back(PayRec{arena_.copy(p.reference), dossier_id(p.dossier), agency_id(p.agency), p.amount,
+  payments_.push_back(PayRec{ref_copy(p.reference), dossier_id(p.dossier), agency_id(p.agency), p.amount,
                              p.paid_at_ms, day_of(p.paid_at_ms), p.line, p.status});
 }
 
 void Dataset::add_bank(const BankEntry& b) {
-  bank_.push_back(BankRec{arena_.copy(b.reference), dossier_id(b.dossier), b.value_date, b.amount, b.line});
+  bank_.push_back(BankRec{ref_copy(b.reference), dossier_id(b.dossier), b.value_date, b.amount, b.line});
 }
 
 void Dataset::add_treasury(const TreasuryCredit& t) {
-  treasury_.push_back(TreasRec{arena_.copy(t.reference), dossier_id(t.dossier), agency_id(t.agency),
+  treasury_.push_back(TreasRec{ref_copy(t.reference), dossier_id(t.dossier), agency_id(t.agency),
                                t.value_date, t.amount, t.line, t.is_refund});
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -83,6 +84,12 @@ class Interner {
   FlatIndex index_;
 };
 
+// The form in which references (MaGiaoDich) and dossier codes (MaHoSo) are compared and
+// reported: surrounding whitespace (ASCII and no-break space) removed, ASCII letters upper
+// case. Separators inside ('.', '-', '/') are significant. Returns `raw` trimmed when nothing
+// else changes, otherwise a view of `buf`.
+std::string_view normalize_key(std::string_view raw, std::string& buf);
+
 class Dataset {
  public:
   Dataset();
@@ -139,7 +146,8 @@ class Dataset {
   size_t arena_bytes() const { return arena_.bytes(); }
 
  private:
-  uint32_t dossier_id(std::string_view s) { return s.empty() ? Interner::kNone : dossiers_.intern(s); }
+  uint32_t dossier_id(std::string_view s);
+  std::string_view ref_copy(std::string_view s);
   uint32_t agency_id(std::string_view s) { return agencies_.intern(s); }
 
   StringArena arena_;
@@ -151,6 +159,7 @@ class Dataset {
   std::vector<OblRec> obligations_;
   std::vector<InputIssue> issues_;
   bool has_obligations_ = false;
+  std::string key_buf_;
 };
 
 }  // namespace lienthong::reconciliation

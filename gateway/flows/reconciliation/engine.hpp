@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/flows/reconciliation/dataset.hpp"
@@ -16,7 +17,15 @@ struct Period {
   Day from = 0;   // first payment day included (Vietnam time)
   Day to = 0;     // last payment day included
   Day as_of = 0;  // the day the run looks from: decides "still inside the settlement window"
+  // The province's working days, for rules counting in working days; nullptr: Monday to
+  // Friday. Not owned.
+  const WorkingDays* working_days = nullptr;
 };
+
+// The days whose bank and treasury records a run weighs: from `date_window_days` before the
+// period to `settlement_window_days` after it, in the rules' unit, as calendar days (a
+// working-day window over Tết spans many more calendar days).
+std::pair<Day, Day> record_scope(const Rules& rules, const Period& period);
 
 // A refund the treasury shows (it closes a refund in the refunds table).
 struct RefundCredit {

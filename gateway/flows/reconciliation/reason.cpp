@@ -23,6 +23,13 @@ constexpr ReasonInfo kReasons[kReasonCount] = {
     {ReasonCode::kRefunded, "refunded", "Đã hoàn trả (refunded)"},
     {ReasonCode::kUnknownAtPortal, "unknown_at_portal",
      "Có ở ngân hàng/Kho bạc, không có giao dịch trên Cổng (no portal payment)"},
+    {ReasonCode::kCreditNotPaidAtPortal, "credit_not_paid_at_portal",
+     "Tiền đã về nhưng giao dịch trên Cổng thất bại hoặc chưa xác nhận (credit for a failed or pending "
+     "portal transaction)"},
+    {ReasonCode::kObligationPartlyPaid, "obligation_partly_paid",
+     "Nghĩa vụ mới nộp một phần, còn nợ (obligation partly paid: open balance)"},
+    {ReasonCode::kCreditedLate, "credited_late",
+     "Kho bạc ghi thu trễ hạn (credited by the treasury after the settlement window)"},
 };
 }  // namespace
 

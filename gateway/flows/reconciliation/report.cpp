@@ -131,7 +131,7 @@ std::string summary_text(const RunInfo& info, const RunResult& r, const SavedRun
     const auto& t = s.by_class[i];
     if (t.count == 0) continue;
     char line[160];
-    std::snprintf(line, sizeof line, "  %-20s %10lld  %22s VND\n",
+    std::snprintf(line, sizeof line, "  %-26s %10lld  %22s VND\n",
                   std::string(to_string(static_cast<ReasonCode>(i))).c_str(), static_cast<long long>(t.count),
                   format_vnd(t.amount).c_str());
     o << line;

@@ -83,8 +83,13 @@ enum class ReasonCode : uint8_t {
   kObligationUnpaid,   // obligation with no payment
   kRefunded,           // the treasury shows the payment refunded
   kUnknownAtPortal,    // bank or treasury record with no portal payment
+  // bank or treasury credit whose portal transaction is failed (TrangThaiGD 4) or not yet
+  // confirmed (3): money held that the portal does not count as paid
+  kCreditNotPaidAtPortal,
+  kObligationPartlyPaid,  // obligation item paid in part: the open balance is still owed
+  kCreditedLate,          // all sides agree, but the treasury credited after the window
 };
-inline constexpr int kReasonCount = 10;
+inline constexpr int kReasonCount = 13;
 
 std::string_view to_string(ReasonCode r);
 std::optional<ReasonCode> reason_from_string(std::string_view s);

@@ -195,17 +195,20 @@ TEST(ReconciliationEngine, PaymentAboveObligationIsOverpaymentWithRefundOfTheDif
   EXPECT_EQ(*find(r, "PAY:GD1")->obligation_amount, 50000);
 }
 
-TEST(ReconciliationEngine, PaymentBelowObligationIsUnderpaymentWithoutRefund) {
+TEST(ReconciliationEngine, PaymentBelowObligationLeavesAnOpenBalanceWithoutRefund) {
   Case c;
-  c.owe("HS1", 50000);
+  c.owe("HS1", 50000, "PHI");
   c.pay("GD1", "HS1", 30000, "2026-11-02");
   c.bank("GD1", "", 30000, "2026-11-02");
   c.kb("GD1", "HS1", 30000, "2026-11-03");
   auto r = c.run();
   ASSERT_EQ(r.items.size(), 1u);
-  EXPECT_EQ(r.items[0].reason, ReasonCode::kAmountMismatch);
+  EXPECT_EQ(r.items[0].key, "OBL:HS1:PHI");
+  EXPECT_EQ(r.items[0].reason, ReasonCode::kObligationPartlyPaid);
   EXPECT_EQ(r.items[0].refund_amount, 0);
-  EXPECT_NE(r.items[0].detail.find("underpaid by 20.000"), std::string::npos);
+  EXPECT_NE(r.items[0].detail.find("open balance 20.000"), std::string::npos);
+  EXPECT_EQ(r.summary.by_class[static_cast<int>(ReasonCode::kObligationPartlyPaid)].amount, 20000);
+  EXPECT_EQ(count(r, ReasonCode::kMatched), 1);
 }
 
 TEST(ReconciliationEngine, TwoObligationsOfOneDossierAreCoveredByMatchingAmounts) {
