@@ -1,9 +1,9 @@
 // The citizen_lookup component: POST /v1/citizens/lookup (see docs/citizen_lookup.md).
 #include <spdlog/spdlog.h>
 
+#include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/runtime/component.hpp"
 #include "gateway/core/runtime/runtime.hpp"
-#include "gateway/core/audit/audit_log.hpp"
 #include "gateway/flows/citizen/citizen_config.hpp"
 #include "gateway/flows/citizen/lookup_endpoint.hpp"
 

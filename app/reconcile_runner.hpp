@@ -10,13 +10,13 @@
 #include <string>
 
 #include "adapters/bank_statement/bank_statement.hpp"
-#include "gateway/flows/calendar/working_day_calendar.hpp"
 #include "gateway/core/common/clock.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/http/http_client.hpp"
+#include "gateway/core/store/database.hpp"
+#include "gateway/flows/calendar/working_day_calendar.hpp"
 #include "gateway/flows/reconciliation/engine.hpp"
 #include "gateway/flows/reconciliation/run_store.hpp"
-#include "gateway/core/store/database.hpp"
 
 namespace lienthong::app {
 

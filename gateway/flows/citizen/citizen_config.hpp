@@ -16,13 +16,13 @@
 #include <memory>
 
 #include "adapters/population/population_registry.hpp"
+#include "gateway/core/config/config.hpp"
 #include "gateway/flows/citizen/accounts.hpp"
 #include "gateway/flows/citizen/enumeration_guard.hpp"
 #include "gateway/flows/citizen/in_flight_limits.hpp"
 #include "gateway/flows/citizen/personal_id.hpp"
 #include "gateway/flows/citizen/purpose_policy.hpp"
 #include "gateway/flows/citizen/repeat_watch.hpp"
-#include "gateway/core/config/config.hpp"
 
 namespace lienthong::citizen {
 

@@ -4,9 +4,9 @@
 
 #include <set>
 
-#include "gateway/flows/citizen/lookup_request.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/citizen/lookup_request.hpp"
 
 namespace lienthong::citizen {
 namespace {

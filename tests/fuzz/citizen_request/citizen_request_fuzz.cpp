@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "gateway/flows/citizen/lookup_request.hpp"
-#include "gateway/flows/citizen/personal_id.hpp"
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/citizen/lookup_request.hpp"
+#include "gateway/flows/citizen/personal_id.hpp"
 
 namespace {
 const lienthong::citizen::ProvinceCodes& provinces() {

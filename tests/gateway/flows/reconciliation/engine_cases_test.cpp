@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "gateway/flows/calendar/working_day_calendar.hpp"
 #include "gateway/core/common/vn_time.hpp"
+#include "gateway/flows/calendar/working_day_calendar.hpp"
 #include "gateway/flows/reconciliation/engine.hpp"
 
 namespace lienthong::reconciliation {
