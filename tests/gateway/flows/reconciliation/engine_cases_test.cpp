@@ -229,7 +229,8 @@ std::string amount_text(const std::optional<Vnd>& v) {
 }
 
 TEST(ReconciliationEngineCases, EveryCaseOfTheTableGivesItsExpectedOutcomeAndRefund) {
-  const auto file = std::filesystem::path(__FILE__).parent_path() / "engine_cases.txt";
+  const auto file =
+      std::filesystem::path(LIENTHONG_SOURCE_DIR) / "tests/gateway/flows/reconciliation/engine_cases.txt";
   std::deque<CaseSpec> cases;
   ASSERT_NO_THROW(cases = load_cases(file)) << file;
   ASSERT_FALSE(cases.empty());
