@@ -1,7 +1,6 @@
 // The citizen_lookup component: POST /v1/citizens/lookup (see docs/citizen_lookup.md).
-#include <spdlog/spdlog.h>
-
 #include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/runtime/component.hpp"
 #include "gateway/core/runtime/runtime.hpp"
 #include "gateway/flows/citizen/citizen_config.hpp"
@@ -14,7 +13,7 @@ class CitizenLookupComponent final : public Component {
  public:
   CitizenLookupComponent(Runtime& rt, const ConfigNode& section) : endpoint_(section, *rt.db, *rt.clock) {
     if (auto warning = citizen::check_transport(rt.config->root()); !warning.empty())
-      spdlog::warn("{}", warning);
+      log::warn("citizen", "weak_transport", warning);
   }
   void register_routes(server::HttpServer& server) override { endpoint_.register_routes(server); }
 

@@ -1,21 +1,25 @@
 // `lienthong serve`: the daemon. Validates the whole config, opens and migrates the
-// store, builds every component, then serves GET /healthz, /readyz and /metrics plus the
-// components' routes, runs their scheduled jobs (the sync pull every
+// store, builds every component, then serves the components' public routes (webhooks,
+// callbacks, lookups) on the public listener (server section) and GET /healthz, /readyz,
+// /metrics and the operators' routes (KPI) on the admin listener (admin section, loopback
+// by default), runs their scheduled jobs (the sync pull every
 // sync.interval_seconds) and the outbox workers, until SIGTERM or SIGINT, when it stops
 // taking requests, lets running jobs and deliveries finish, and exits.
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <csignal>
 #include <iostream>
 #include <set>
 
 #include "app/commands.hpp"
+#include "app/serve_metrics.hpp"
+#include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/metrics/metrics.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/core/runtime/args.hpp"
 #include "gateway/core/runtime/runtime.hpp"
 #include "gateway/core/scheduler/scheduler.hpp"
+#include "gateway/core/server/admin_listener.hpp"
 #include "gateway/core/server/http_server.hpp"
 
 namespace lienthong::app {
@@ -44,12 +48,45 @@ void validate_server_section(const ConfigNode& n) {
   (void)server::ServerOptions::from_config(n);
 }
 
+void validate_admin_section(const ConfigNode& n) {
+  (void)server::AdminOptions::from_config(&n);
+}
+
+namespace {
+
+// The citizen lookup audit log's hash chain, verified in the background so that an
+// edited or deleted entry raises an alert (lienthong_audit_chain_intact) rather than
+// waiting for someone to run `lienthong audit verify`.
+Status verify_audit_chain(store::Database& db, const Clock& clock) {
+  auto report = audit::AuditLog(db).verify();
+  auto& reg = metrics::Registry::global();
+  if (!report.ok()) return report.error().context("verifying the citizen lookup audit chain");
+  reg.gauge("lienthong_audit_chain_intact", "1 when the last verification found the audit hash chain intact")
+      .set(report->intact ? 1 : 0);
+  reg.gauge("lienthong_audit_chain_entries", "Entries of the audit log at the last verification")
+      .set(static_cast<double>(report->entries));
+  reg.gauge("lienthong_audit_chain_last_verification_timestamp_seconds",
+            "When the audit chain was last verified, in seconds since the epoch")
+      .set(static_cast<double>(clock.now_ms()) / 1000.0);
+  if (!report->intact) {
+    log::error("audit", "audit_chain_broken", report->detail,
+               {{"first_broken_seq", static_cast<long long>(report->first_broken_seq)},
+                {"problem", report->problem}});
+  }
+  return {};
+}
+
+}  // namespace
+
 int run_serve(const std::vector<std::string>& argv) {
   Args args = Args::parse(argv, {"help"});
   if (args.flag("help")) {
-    std::cout << "usage: lienthong serve [--config FILE]\n"
-                 "Runs the gateway: HTTP endpoints (server section), scheduled jobs, outbox workers.\n"
-                 "Prints one JSON line {\"listening\":PORT} on stdout once the port is open.\n";
+    std::cout
+        << "usage: lienthong serve [--config FILE]\n"
+           "Runs the gateway: public HTTP endpoints (server section), the admin listener with\n"
+           "/metrics, /healthz, /readyz and /v1/kpi (admin section; 127.0.0.1 by default),\n"
+           "scheduled jobs, outbox workers.\n"
+           "Prints one JSON line {\"listening\":PORT,\"admin\":PORT} on stdout once the ports are open.\n";
     return kExitOk;
   }
   args.allow_only({"help", "config"});
@@ -77,11 +114,15 @@ int run_serve(const std::vector<std::string>& argv) {
   server::ServerOptions options =
       server_node ? server::ServerOptions::from_config(*server_node) : server::ServerOptions{};
   server::HttpServer http(options);
+  auto admin_node = root.optional_object("admin");
+  server::AdminOptions admin_options = server::AdminOptions::from_config(admin_node ? &*admin_node : nullptr);
+  server::HttpServer admin(admin_options.server);
+  if (auto guard = server::admin_guard(admin_options.bearer_token)) admin.set_request_guard(std::move(guard));
   store::Database& db = *rt.db;
-  http.route("GET", "/healthz",
-             [](server::Request&) { return server::Response::json(200, "{\"status\":\"ok\"}"); });
-  http.route("GET", "/readyz", [&db, &migrations](server::Request&) { return readiness(db, migrations); });
-  http.route("GET", "/metrics", [](server::Request&) {
+  admin.route("GET", "/healthz",
+              [](server::Request&) { return server::Response::json(200, "{\"status\":\"ok\"}"); });
+  admin.route("GET", "/readyz", [&db, &migrations](server::Request&) { return readiness(db, migrations); });
+  admin.route("GET", "/metrics", [](server::Request&) {
     return server::Response::text(200, metrics::Registry::global().render(),
                                   "text/plain; version=0.0.4; charset=utf-8");
   });
@@ -89,6 +130,7 @@ int run_serve(const std::vector<std::string>& argv) {
   outbox::Dispatcher dispatcher(*rt.outbox, *rt.clock);
   for (auto& c : components) {
     c->register_routes(http);
+    c->register_admin_routes(admin);
     c->register_jobs(scheduler);
     c->register_destinations(dispatcher);
   }
@@ -101,27 +143,42 @@ int run_serve(const std::vector<std::string>& argv) {
         [ob, clock, days]() -> Status {
           LT_ASSIGN_OR_RETURN(int64_t n, ob->prune(clock->now_ms() - days * 86'400'000LL));
           if (n > 0)
-            spdlog::info("outbox: deleted {} sent or discarded messages older than {} days", n, days);
+            log::info(
+                "outbox", "outbox_pruned", "deleted sent or discarded messages past the retention",
+                {{"deleted", static_cast<long long>(n)}, {"retention_days", static_cast<long long>(days)}});
           return {};
         },
         std::chrono::minutes(1));
   }
+  if (root.optional_object("citizen_lookup")) {
+    const Clock* clock = rt.clock;
+    scheduler.add(
+        "audit-verify", std::chrono::hours(6), [&db, clock]() { return verify_audit_chain(db, *clock); },
+        std::chrono::seconds(5));
+  }
+  ServeMetrics serve_metrics(db, *rt.outbox, scheduler, *rt.clock, root);
   for (auto& c : components) c->start();
   uint16_t port = http.start();
-  spdlog::info("serve: listening on {}:{}", options.address, port);
-  std::cout << "{\"listening\":" << port << "}" << std::endl;
+  uint16_t admin_port = admin.start();
+  log::info("serve", "listening", "public and admin listeners open",
+            {{"address", options.address},
+             {"port", port},
+             {"admin_address", admin_options.server.address},
+             {"admin_port", admin_port}});
+  std::cout << "{\"listening\":" << port << ",\"admin\":" << admin_port << "}" << std::endl;
   scheduler.start();
   const outbox::Policy& policy = rt.outbox->policy();
   dispatcher.start(policy.workers, policy.poll_interval_ms);
 
   int sig = 0;
   sigwait(&signals, &sig);
-  spdlog::info("serve: signal {} received, shutting down", sig);
+  log::info("serve", "shutting_down", "signal received, shutting down", {{"signal", sig}});
   http.stop();
+  admin.stop();
   scheduler.stop();
   dispatcher.stop();
   for (auto it = components.rbegin(); it != components.rend(); ++it) (*it)->stop();
-  spdlog::info("serve: stopped");
+  log::info("serve", "stopped", "stopped");
   return kExitOk;
 }
 

@@ -8,6 +8,7 @@
 namespace lienthong::app {
 
 void validate_server_section(const ConfigNode& section);  // cmd_serve.cpp
+void validate_admin_section(const ConfigNode& section);   // cmd_serve.cpp
 ComponentSpec codes_component_spec();                     // cmd_codes.cpp
 ComponentSpec citizen_lookup_component();                 // citizen_component.cpp
 ComponentSpec calendar_component_spec();                  // kpi_settings.cpp
@@ -19,6 +20,7 @@ std::vector<ComponentSpec> component_specs() {
       {"outbox", [](const ConfigNode& n) { (void)outbox::Policy::from_config(n); },
        outbox::Outbox::migrations, nullptr},
       {"server", validate_server_section, nullptr, nullptr},
+      {"admin", validate_admin_section, nullptr, nullptr},
       {"adapters", validate_adapters_section, nullptr, nullptr},
       {"sync", validate_sync_section, sync_migrations, make_sync_component, check_sync_adapters},
       codes_component_spec(),

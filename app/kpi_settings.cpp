@@ -112,7 +112,8 @@ class KpiComponent final : public Component {
     options_.targets = targets_.get();
   }
 
-  void register_routes(server::HttpServer& server) override {
+  // An operator's API (dashboards, reports): on the admin listener, not the public one.
+  void register_admin_routes(server::HttpServer& server) override {
     server.route("GET", "/v1/kpi", [this](server::Request& req) {
       kpi::KpiOptions o = options_;
       auto t = vn_time::to_vietnam(clock_.now_ms());

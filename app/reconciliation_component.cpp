@@ -3,13 +3,13 @@
 // configured time through the shared scheduler.
 #include "app/reconciliation_component.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "adapters/tax/push_inbox.hpp"
 #include "app/reconcile_runner.hpp"
 #include "gateway/core/common/json.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
+#include "gateway/core/metrics/metrics.hpp"
 #include "gateway/core/runtime/runtime.hpp"
 #include "gateway/core/scheduler/scheduler.hpp"
 #include "gateway/core/server/http_server.hpp"
@@ -46,7 +46,8 @@ CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secr
   p.status = c->paid() ? reconciliation::PaymentStatus::kPaid : reconciliation::PaymentStatus::kFailed;
   auto stored = inbox.store(p, c->partner_ref, body);
   if (!stored.ok()) {
-    spdlog::error("payment confirmation not stored: {}", stored.error().message);
+    log::error("reconciliation", "payment_confirmation_not_stored", stored.error().message,
+               {{"error_kind", to_string(stored.error().kind)}});
     // Not "00": the platform must send it again, as we could not keep it durably.
     return {200,
             payment_platform::confirmation_answer(payment_platform::kFailure,
@@ -75,19 +76,24 @@ TaxPushAnswer handle_tax_push(tax::PushKind kind, std::string_view body, const S
   // The key is checked first: an unauthenticated sender learns nothing about the parser.
   std::string_view given = e.ok() ? std::string_view(e->security_key) : std::string_view();
   if (!tax::security_key_matches(given, security_key.reveal())) {
-    spdlog::warn("tax {} push refused: SecurityKey missing or wrong", tax::push_kind_name(kind));
+    log::warn("reconciliation", "tax_push_refused", "SecurityKey missing or wrong",
+              {{"source", std::string(tax::push_kind_name(kind))}});
     return {201, tax_answer(false, "401 Unauthorized - Error Security Code"), false};
   }
   auto content = tax::parse_push_data(kind, e->data);
   if (!content.ok()) {
     // Names the member, ROW_LIST/LIST and dossier at fault, never a taxpayer's data.
-    spdlog::warn("tax {} push refused: {}", tax::push_kind_name(kind), content.error().message);
+    log::warn("reconciliation", "tax_push_refused", content.error().message,
+              {{"source", std::string(tax::push_kind_name(kind))},
+               {"error_kind", to_string(content.error().kind)}});
     return {201, tax_answer(false, std::string("Lỗi import ") + what + ": " + content.error().message),
             false};
   }
   auto stored = inbox.store(kind, *e, *content);
   if (!stored.ok()) {
-    spdlog::error("tax {} push not stored: {}", tax::push_kind_name(kind), stored.error().message);
+    log::error(
+        "reconciliation", "tax_push_not_stored", stored.error().message,
+        {{"source", std::string(tax::push_kind_name(kind))}, {"error_kind", to_string(stored.error().kind)}});
     return {500, tax_answer(false, "temporarily unable to store; retry"), false};
   }
   return {201,
@@ -106,7 +112,16 @@ constexpr size_t kCallbackBodyLimit = 64 * 1024;
 
 class ReconciliationComponent final : public Component {
  public:
-  ReconciliationComponent(Runtime& rt, ReconcileSettings s) : rt_(rt), settings_(std::move(s)) {}
+  ReconciliationComponent(Runtime& rt, ReconcileSettings s) : rt_(rt), settings_(std::move(s)) {
+    auto& reg = metrics::Registry::global();
+    for (const char* outcome : {"ok", "failed"})
+      reg.counter("lienthong_reconciliation_runs_total", "Scheduled reconciliation runs, by outcome",
+                  {{"outcome", outcome}});
+    reg.describe("lienthong_reconciliation_last_attempt_timestamp_seconds",
+                 "When the last scheduled reconciliation ended, in seconds since the epoch", "gauge");
+    reg.describe("lienthong_reconciliation_last_attempt_success",
+                 "1 when the last scheduled reconciliation succeeded, 0 when it failed", "gauge");
+  }
 
   // The payment platform's confirmation callback, when a shared secret is configured.
   void register_routes(server::HttpServer& server) override {
@@ -152,7 +167,8 @@ class ReconciliationComponent final : public Component {
     // Every instance sharing a PostgreSQL store has this schedule: one of them runs it.
     LT_ASSIGN_OR_RETURN(std::unique_ptr<store::NamedLock> lock, rt_.db->try_lock("lienthong.reconciliation"));
     if (!lock) {
-      spdlog::info("scheduled reconciliation: another instance sharing the store is running it; skipped");
+      log::info("reconciliation", "reconciliation_skipped",
+                "another instance sharing the store is running the scheduled reconciliation; skipped");
       return Status();
     }
     auto t = vn_time::to_vietnam(rt_.clock->now_ms());
@@ -175,11 +191,24 @@ class ReconciliationComponent final : public Component {
     req.tax_vouchers = path("tax_vouchers");
     req.out_dir = expand_input_path(settings_.out_dir + "/{from}", req.period.from, req.period.to);
     auto o = run_reconciliation(*rt_.db, *rt_.clock, settings_, req);
+    auto& reg = metrics::Registry::global();
+    reg.counter("lienthong_reconciliation_runs_total", "Scheduled reconciliation runs, by outcome",
+                {{"outcome", o.ok() ? "ok" : "failed"}})
+        .inc();
+    reg.gauge("lienthong_reconciliation_last_attempt_timestamp_seconds",
+              "When the last scheduled reconciliation ended, in seconds since the epoch")
+        .set(static_cast<double>(rt_.clock->now_ms()) / 1000.0);
+    reg.gauge("lienthong_reconciliation_last_attempt_success",
+              "1 when the last scheduled reconciliation succeeded, 0 when it failed")
+        .set(o.ok() ? 1 : 0);
     if (!o.ok())
       return o.error().context("scheduled reconciliation for " + vn_time::format_date(req.period.from));
-    spdlog::info("scheduled reconciliation {} for {}: {} exceptions, {} input issues, reports in {}",
-                 o->info.id, vn_time::format_date(req.period.from), o->result.items.size(),
-                 o->result.issues.size(), req.out_dir);
+    log::info("reconciliation", "reconciliation_finished", "scheduled reconciliation stored",
+              {{"run_id", o->info.id},
+               {"day", vn_time::format_date(req.period.from)},
+               {"exceptions", static_cast<unsigned long>(o->result.items.size())},
+               {"input_issues", static_cast<unsigned long>(o->result.issues.size())},
+               {"reports", req.out_dir}});
     return Status();
   }
 

@@ -1,9 +1,8 @@
 #include "app/sync_component.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "app/adapters.hpp"
 #include "app/kpi_settings.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/core/scheduler/scheduler.hpp"
@@ -58,7 +57,8 @@ std::unique_ptr<kpi::DueAuditor> make_due_auditor(Runtime& rt) {
     if (!loaded.ok()) throw ConfigError("kpi.procedures: " + loaded.error().message);
     catalogue = std::move(*loaded);
   } else {
-    spdlog::warn("sync: no procedure catalogue (kpi.procedures); due dates are audited as unknown_procedure");
+    log::warn("sync", "no_procedure_catalogue",
+              "no procedure catalogue (kpi.procedures); due dates are audited as unknown_procedure");
   }
   auto calc = calendar::make_calculator(calendar_settings(root));
   if (!calc.ok()) throw ConfigError("calendar: " + calc.error().message);
@@ -98,10 +98,8 @@ void SyncComponent::register_jobs(scheduler::Scheduler& scheduler) {
   scheduler.add(
       "sync", Millis(flow_->options().interval_ms),
       [this]() -> Status {
-        auto r = flow_->pull();
+        auto r = flow_->pull();  // logs sync_run_finished / sync_run_failed
         if (!r.ok()) return r.error();
-        spdlog::info("sync: pulled {} dossiers, {} new events, {} unchanged, {} quarantined", r->pulled,
-                     r->new_events, r->unchanged, r->quarantined);
         return {};
       },
       Millis(0));

@@ -22,3 +22,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# promtool checks the shipped alert rules (tests/deploy/monitoring). Debian ships it only
+# inside the `prometheus` package, whose installation would also start a Prometheus
+# server on port 9090; the binary alone (static, needs only libc) is taken out of it.
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "setup: installing promtool from Debian's prometheus package"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && { apt-get download prometheus >/dev/null 2>&1 || { $SUDO apt-get update -qq && apt-get download prometheus; }; } &&
+    dpkg-deb -x prometheus_*.deb x && $SUDO install -m 755 x/usr/bin/promtool /usr/local/bin/promtool)
+  rm -rf "$tmp"
+fi

@@ -2,7 +2,6 @@
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
-#include <spdlog/spdlog.h>
 
 #include <array>
 #include <cstring>
@@ -545,7 +544,10 @@ class DvcqgTarget final : public sync::SyncTarget {
       if (quarantine_ && it.error.kind == ErrorKind::kValidation && !it.error.code.empty()) {
         auto q = quarantine_->put(name(), it.dossier_code + "#" + std::to_string(it.failed_sequence),
                                   it.error, batch[it.index].payload, clock_.now_ms());
-        if (!q.ok()) spdlog::error("dvcqg: could not quarantine a refused record: {}", q.error().message);
+        if (!q.ok())
+          log::error("dvcqg", "quarantine_failed",
+                     "could not quarantine a refused record: " + q.error().message,
+                     {{"upstream", "dvcqg"}, {"error_kind", to_string(q.error().kind)}});
       }
     }
     return out;
@@ -946,6 +948,8 @@ class DvcqgTarget final : public sync::SyncTarget {
       req.body.push_back('}');
       req.method = "POST";
       req.url = base_url_ + wire_.integration_path;
+      req.system = "dvcqg";
+      req.operation = service;
       add_headers(req);
       // DongBoHoSoMC and CapNhatTienDoHoSoMC change the portal: the client sends them on
       // fresh connections (no silent resend). A look-up may reuse one.
@@ -996,6 +1000,8 @@ class DvcqgTarget final : public sync::SyncTarget {
     http::ClientRequest req;
     req.method = "POST";
     req.url = base_url_ + wire_.auth_path;
+    req.system = "dvcqg";
+    req.operation = "session";
     add_headers(req);
     req.idempotent = true;
     req.body = json::to_string(body);

@@ -109,13 +109,20 @@ sync::SourceRecord parse_record(rapidjson::Value& item, std::optional<std::strin
 Result<sync::SourcePage> page_from(Result<rapidjson::Document> doc, std::string_view body,
                                    const mapping::Mapping& mapping);
 
+// The one-stop-shop's API sits behind the province's LGSP API manager.
+http::TokenOptions token_options(const ConfigNode& node) {
+  auto o = http::TokenOptions::from_config(node.object("token"));
+  o.system = "lgsp";
+  return o;
+}
+
 class OneStopShopSource final : public sync::Source {
  public:
   OneStopShopSource(const ConfigNode& node, const Clock& clock)
       : base_url_(node.string("base_url")),
         mapping_(load_mapping(node)),
         client_(http::ClientOptions::from_config(node)),
-        tokens_(http::TokenOptions::from_config(node.object("token")), client_, clock) {
+        tokens_(token_options(node), client_, clock) {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
   }
 
@@ -134,6 +141,8 @@ class OneStopShopSource final : public sync::Source {
     req.url = base_url_ + std::string(kPagePath) + "?since=" + url_encode(cursor) +
               "&limit=" + std::to_string(limit);
     req.headers.push_back({"Accept", "application/json"});
+    req.system = "one_stop_shop";
+    req.operation = "fetch_page";
     LT_ASSIGN_OR_RETURN(http::ClientResponse res, tokens_.send(req));
     if (res.status != 200) {
       Error e(http::kind_for_status(res.status),

@@ -16,10 +16,13 @@ reconciliation::Day vn_day(int64_t ms) {
   return static_cast<reconciliation::Day>(vn_time::days_from_civil(t.year, t.month, t.day));
 }
 
-http::ClientRequest post(const PlatformEndpoint& e, const std::string& path, std::string body) {
+http::ClientRequest post(const PlatformEndpoint& e, const std::string& path, std::string body,
+                         const char* operation) {
   http::ClientRequest req;
   req.method = "POST";
   req.url = e.base_url + path;
+  req.system = "payment_platform";
+  req.operation = operation;
   req.headers = {{"Content-Type", "application/json"}};
   if (!e.bearer_token.empty()) req.headers.push_back({"Authorization", "Bearer " + e.bearer_token});
   req.body = std::move(body);
@@ -49,7 +52,7 @@ Result<int64_t> pull_transactions(http::HttpClient& client, const PlatformEndpoi
     // A payment is made after its INIT: one day earlier covers an INIT just before midnight.
     auto created = vn_day(init.created_at_ms);
     if (created < from - 1 || created > to || done.count(ref)) continue;
-    auto resp = client.send_expect_2xx_retrying(post(e, e.query_path, query_request(init, e.secret)),
+    auto resp = client.send_expect_2xx_retrying(post(e, e.query_path, query_request(init, e.secret), "query"),
                                                 e.max_attempts, e.retry_backoff);
     if (!resp.ok()) return fail(resp.error().context("payment platform QUERY"));
     auto a = parse_query_answer(resp->body);
@@ -94,7 +97,8 @@ Result<int64_t> pull_transactions(http::HttpClient& client, const PlatformEndpoi
 Result<Bill> get_bill(http::HttpClient& client, const PlatformEndpoint& e, std::string_view partner_ref,
                       std::string_view transaction_id) {
   auto resp = client.send_expect_2xx_retrying(
-      post(e, e.get_bill_path, get_bill_request(e.partner_code, partner_ref, transaction_id, e.secret)),
+      post(e, e.get_bill_path, get_bill_request(e.partner_code, partner_ref, transaction_id, e.secret),
+           "get_bill"),
       e.max_attempts, e.retry_backoff);
   if (!resp.ok()) return resp.error().context("payment platform GET_BILL");
   auto b = parse_bill(resp->body);

@@ -39,6 +39,8 @@ class SoapPopulationRegistry final : public PopulationRegistry {
     http::ClientRequest req;
     req.method = "POST";
     req.url = options_.url;
+    req.system = "population";
+    req.operation = "lookup";
     wire::RequestSettings rs{options_.integration_code, options_.default_service_code, options_.dashed_date};
     if (soap) {
       req.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"Accept", "text/xml"}};

@@ -64,6 +64,8 @@ Result<PullSummary> pull_credits(http::HttpClient& client, const PullOptions& o,
     const std::string where =
         "pulling treasury credits from " + o.base_url + ", page " + std::to_string(page);
     http::ClientRequest req;
+    req.system = "treasury";
+    req.operation = "pull_credits";
     req.url = o.base_url + "/chung-tu?TuNgay=" + vn_time::format_date(from) +
               "&DenNgay=" + vn_time::format_date(to) + "&Trang=" + std::to_string(page) +
               "&SoBanGhi=" + std::to_string(o.page_size);

@@ -9,7 +9,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/common/text.hpp"
+#include "gateway/core/metrics/metrics.hpp"
 
 namespace lienthong::http {
 
@@ -206,11 +208,46 @@ struct HttpClient::Impl {
 HttpClient::HttpClient(ClientOptions options)
     : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
   global_init();
+  auto& reg = metrics::Registry::global();
+  reg.describe("lienthong_upstream_requests_total",
+               "Outbound HTTP calls, by system, operation and outcome (ok, or the error kind)", "counter");
+  reg.describe("lienthong_upstream_request_duration_seconds", "Outbound HTTP calls' duration, in seconds",
+               "histogram");
 }
 
 HttpClient::~HttpClient() = default;
 
 Result<ClientResponse> HttpClient::send(const ClientRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  auto r = send_uncounted(request);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string& system = request.system.empty() ? options_.system : request.system;
+  std::string outcome;
+  if (!r.ok())
+    outcome = to_string(r.error().kind);
+  else if (r->status >= 200 && r->status < 300)
+    outcome = "ok";
+  else
+    outcome = to_string(kind_for_status(r->status));
+  auto& reg = metrics::Registry::global();
+  reg.counter("lienthong_upstream_requests_total",
+              "Outbound HTTP calls, by system, operation and outcome (ok, or the error kind)",
+              {{"system", system}, {"operation", request.operation}, {"outcome", outcome}})
+      .inc();
+  reg.histogram("lienthong_upstream_request_duration_seconds", "Outbound HTTP calls' duration, in seconds",
+                {{"system", system}, {"operation", request.operation}}, metrics::kUpstreamBuckets)
+      .observe(seconds);
+  if (outcome != "ok" && log::enabled(log::Level::kDebug)) {
+    log::debug("http", "upstream_call_failed", r.ok() ? "non-2xx answer" : r.error().message,
+               {{"upstream", system},
+                {"operation", request.operation},
+                {"error_kind", outcome},
+                {"duration_ms", seconds * 1000.0}});
+  }
+  return r;
+}
+
+Result<ClientResponse> HttpClient::send_uncounted(const ClientRequest& request) {
   const std::string where = request.method + " " + url_for_messages(request.url);
   EasyHandle handle = impl_->acquire();
   CURL* h = handle.get();

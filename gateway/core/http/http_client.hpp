@@ -34,6 +34,11 @@ struct ClientRequest {
   // already applied it would apply it twice. Only the caller's verify-before-retry may.
   std::optional<bool> idempotent;
   bool is_idempotent() const;
+  // Labels of lienthong_upstream_requests_total and _duration_seconds: the system called
+  // (empty: the client's ClientOptions::system) and the operation, a fixed name such as
+  // "DongBoHoSoMC" or "token" (never a URL or anything taken from a record).
+  std::string system;
+  std::string operation = "other";
 };
 
 struct ClientResponse {
@@ -56,6 +61,7 @@ struct ClientOptions {
   size_t max_response_bytes = 64 * 1024 * 1024;  // a larger answer is refused (kProtocol)
   std::string user_agent = "lienthong/0.1";
   TlsOptions tls;
+  std::string system = "unknown";  // default `system` label of this client's calls
 
   // Reads {connect_timeout_ms, timeout_ms, max_response_bytes, tls:{verify_peer, ca_file,
   // client_cert_file, client_key_file}} from a section; other keys are the caller's.
@@ -78,7 +84,9 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Transport errors come back as Error (kTimeout, kRefused, kProtocol); any HTTP status,
-  // including 4xx/5xx, comes back as a ClientResponse for the caller to judge.
+  // including 4xx/5xx, comes back as a ClientResponse for the caller to judge. Every call
+  // is counted by system, operation and outcome ("ok" for 2xx, else the error kind of the
+  // status or of the transport failure) and timed.
   Result<ClientResponse> send(const ClientRequest& request);
 
   // send() and turn a non-2xx status into an Error of kind_for_status(), whose message
@@ -94,6 +102,8 @@ class HttpClient {
   const ClientOptions& options() const { return options_; }
 
  private:
+  Result<ClientResponse> send_uncounted(const ClientRequest& request);
+
   struct Impl;
   ClientOptions options_;
   std::unique_ptr<Impl> impl_;

@@ -6,7 +6,9 @@
 #include <cctype>
 
 #include "gateway/core/common/json.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/common/text.hpp"
+#include "gateway/core/metrics/metrics.hpp"
 
 namespace lienthong::http {
 
@@ -66,7 +68,15 @@ TokenOptions TokenOptions::from_config(const ConfigNode& node) {
 }
 
 TokenProvider::TokenProvider(TokenOptions options, HttpClient& client, const Clock& clock)
-    : options_(std::move(options)), client_(client), clock_(clock) {}
+    : options_(std::move(options)), client_(client), clock_(clock) {
+  // Both outcomes exist from the start, so that a rate or an increase of failures is
+  // defined before the first one.
+  for (const char* outcome : {"ok", "failed"}) {
+    metrics::Registry::global().counter("lienthong_upstream_token_refreshes_total",
+                                        "Access tokens requested from an API manager (NGSP/LGSP), by outcome",
+                                        {{"system", options_.system}, {"outcome", outcome}});
+  }
+}
 
 Result<std::string> TokenProvider::token() {
   // Holding the lock across the fetch makes concurrent callers wait for one fetch
@@ -74,7 +84,21 @@ Result<std::string> TokenProvider::token() {
   std::lock_guard lock(mu_);
   const int64_t now = clock_.now_ms();
   if (!token_.empty() && now < expires_at_ms_) return token_;
+  auto r = fetch_locked(now);
+  const char* outcome = r.ok() ? "ok" : "failed";
+  metrics::Registry::global()
+      .counter("lienthong_upstream_token_refreshes_total",
+               "Access tokens requested from an API manager (NGSP/LGSP), by outcome",
+               {{"system", options_.system}, {"outcome", outcome}})
+      .inc();
+  if (!r.ok()) {
+    log::warn("http", "token_refresh_failed", r.error().message,
+              {{"upstream", options_.system}, {"error_kind", to_string(r.error().kind)}});
+  }
+  return r;
+}
 
+Result<std::string> TokenProvider::fetch_locked(int64_t now) {
   const std::string where = "token endpoint " + without_query(options_.token_url);
   ClientRequest req;
   req.method = "POST";
@@ -83,6 +107,8 @@ Result<std::string> TokenProvider::token() {
   req.headers.push_back({"Accept", "application/json"});
   req.body = "grant_type=client_credentials";
   req.idempotent = true;  // a second token request only yields another token
+  req.system = options_.system;
+  req.operation = "token";
   if (!options_.scope.empty()) req.body += "&scope=" + form_encode(options_.scope);
   if (options_.credentials_in_body) {
     req.body += "&client_id=" + form_encode(options_.client_id);

@@ -24,6 +24,9 @@ struct TokenOptions {
   bool credentials_in_body = false;         // false: HTTP Basic; true: client_id/client_secret form fields
   std::string scope;                        // optional
   std::chrono::seconds refresh_margin{60};  // refresh this long before expiry
+  // The `system` label of its metrics (lienthong_upstream_token_refreshes_total and the
+  // token calls in lienthong_upstream_requests_total): "lgsp", "ngsp". Set by the caller.
+  std::string system = "token";
 
   // Keys: token_url, client_id, client_secret (secret ref), credentials ("basic"|"form"),
   // scope, refresh_margin_seconds.
@@ -47,6 +50,8 @@ class TokenProvider {
   int64_t tokens_fetched() const;  // for tests and metrics
 
  private:
+  Result<std::string> fetch_locked(int64_t now);
+
   TokenOptions options_;
   HttpClient& client_;
   const Clock& clock_;

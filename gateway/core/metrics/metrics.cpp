@@ -86,6 +86,48 @@ void add_double(std::atomic<double>& a, double d) {
 
 }  // namespace
 
+// From 0.5 ms (a webhook answered from memory) to 10 s (a request stuck behind the store).
+const std::vector<double> kLocalBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                           0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+// National systems answer in 50 ms to several seconds; timeouts sit at 30-60 s.
+const std::vector<double> kUpstreamBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                              1,     2.5,  5,     10,   20,  30,   60};
+
+void Gauge::add(double d) {
+  add_double(v_, d);
+}
+
+void Exposition::add(const std::string& name, const std::string& help, const char* type, const Labels& labels,
+                     double value) {
+  if (!valid_name(name, true)) throw std::invalid_argument("metrics: invalid metric name '" + name + "'");
+  auto& f = families_[name];
+  if (f.type.empty()) {
+    f.type = type;
+    f.help = help;
+  } else if (f.type != type) {
+    throw std::logic_error("metrics: '" + name + "' collected as a " + f.type + " and a " + type);
+  }
+  f.lines.push_back(name + braced(render_labels(labels)) + " " + format_double(value) + "\n");
+}
+
+void Exposition::describe(const std::string& name, const std::string& help, const std::string& type) {
+  if (!valid_name(name, true)) throw std::invalid_argument("metrics: invalid metric name '" + name + "'");
+  auto& f = families_[name];
+  if (f.type.empty()) {
+    f.type = type;
+    f.help = help;
+  }
+}
+
+void Exposition::gauge(const std::string& name, const std::string& help, const Labels& labels, double value) {
+  add(name, help, "gauge", labels, value);
+}
+
+void Exposition::counter(const std::string& name, const std::string& help, const Labels& labels,
+                         double value) {
+  add(name, help, "counter", labels, value);
+}
+
 Histogram::Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)) {
   std::sort(bounds_.begin(), bounds_.end());
   bounds_.erase(std::unique(bounds_.begin(), bounds_.end()), bounds_.end());
@@ -151,6 +193,11 @@ Gauge& Registry::gauge(const std::string& name, const std::string& help, const L
 }
 
 Histogram& Registry::histogram(const std::string& name, const std::string& help, const Labels& labels) {
+  return histogram(name, help, labels, default_bounds());
+}
+
+Histogram& Registry::histogram(const std::string& name, const std::string& help, const Labels& labels,
+                               const std::vector<double>& bounds) {
   if (!valid_name(name, true)) throw std::invalid_argument("metrics: invalid metric name '" + name + "'");
   for (const auto& [k, v] : labels) {
     if (k == "le")
@@ -166,22 +213,92 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
     throw std::logic_error("metrics: '" + name + "' already registered as a " + f.type);
   }
   auto& slot = f.histograms[key];
-  if (!slot) slot = std::make_unique<Histogram>(default_bounds());
+  if (!slot) slot = std::make_unique<Histogram>(bounds);
   return *slot;
 }
 
+void Registry::describe(const std::string& name, const std::string& help, const std::string& type) {
+  if (!valid_name(name, true)) throw std::invalid_argument("metrics: invalid metric name '" + name + "'");
+  if (type != "counter" && type != "gauge" && type != "histogram")
+    throw std::invalid_argument("metrics: family '" + name + "' declared with unknown type '" + type + "'");
+  std::lock_guard lock(mu_);
+  auto& f = families_[name];
+  if (f.type.empty()) {
+    f.type = type;
+    f.help = help;
+  } else if (f.type != type) {
+    throw std::logic_error("metrics: '" + name + "' already registered as a " + f.type);
+  }
+}
+
+int Registry::add_collector(std::string name, Collector collector) {
+  std::lock_guard lock(collectors_mu_);
+  int id = next_collector_++;
+  collectors_.emplace(id, std::make_pair(std::move(name), std::move(collector)));
+  return id;
+}
+
+void Registry::remove_collector(int id) {
+  std::lock_guard lock(collectors_mu_);
+  collectors_.erase(id);
+}
+
 std::string Registry::render() const {
+  // Collectors first (they may read the store, and may themselves update counters).
+  Exposition collected;
+  {
+    std::lock_guard lock(collectors_mu_);
+    for (const auto& [id, c] : collectors_) {
+      Exposition one;
+      try {
+        c.second(one);
+      } catch (const std::exception&) {
+        ++collector_errors_[c.first];
+        continue;
+      }
+      for (auto& [name, f] : one.families_) {
+        auto& dst = collected.families_[name];
+        if (dst.type.empty()) {
+          dst.type = f.type;
+          dst.help = f.help;
+        }
+        for (auto& l : f.lines) dst.lines.push_back(std::move(l));
+      }
+    }
+    for (const auto& [name, n] : collector_errors_)
+      collected.counter("lienthong_metrics_collector_errors_total",
+                        "Scrapes in which a collector failed (its families were left out), by collector",
+                        {{"collector", name}}, static_cast<double>(n));
+  }
   std::lock_guard lock(mu_);
   std::string out;
+  auto header = [&out](const std::string& name, const std::string& help, const std::string& type) {
+    out += "# HELP " + name + " " + escape_help(help) + "\n";
+    out += "# TYPE " + name + " " + type + "\n";
+  };
+  auto c_it = collected.families_.begin();
+  auto flush_collected_before = [&](const std::string* name) {
+    while (c_it != collected.families_.end() && (!name || c_it->first < *name)) {
+      header(c_it->first, c_it->second.help, c_it->second.type);
+      for (const auto& l : c_it->second.lines) out += l;
+      ++c_it;
+    }
+  };
   for (const auto& [name, f] : families_) {
-    out += "# HELP " + name + " " + escape_help(f.help) + "\n";
-    out += "# TYPE " + name + " " + f.type + "\n";
+    flush_collected_before(&name);
+    header(name, f.help, f.type);
     for (const auto& [labels, c] : f.counters)
       out += name + braced(labels) + " " + std::to_string(c->value()) + "\n";
     for (const auto& [labels, g] : f.gauges)
       out += name + braced(labels) + " " + format_double(g->value()) + "\n";
     for (const auto& [labels, h] : f.histograms) out += h->render(name, labels);
+    // A family both registered and collected: one header, the collected samples after.
+    if (c_it != collected.families_.end() && c_it->first == name) {
+      for (const auto& l : c_it->second.lines) out += l;
+      ++c_it;
+    }
   }
+  flush_collected_before(nullptr);
   return out;
 }
 

@@ -1,7 +1,5 @@
 // Dispatcher: claim → deliver → mark, per destination. One transaction per claim and one
 // per marked batch, so throughput is bounded by the destination, not by the store.
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -9,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 
 namespace lienthong::outbox {
@@ -51,8 +50,11 @@ struct Dispatcher::Impl {
                       Error(ErrorKind::kInternal, "destination '" + d.name() + "' threw: " + e.what()));
     }
     if (outcomes.size() != batch.size()) {
-      spdlog::error("outbox: destination '{}' returned {} outcomes for {} messages; missing ones are retried",
-                    d.name(), outcomes.size(), batch.size());
+      log::error("outbox", "outcomes_missing",
+                 "destination returned fewer outcomes than messages; missing ones are retried",
+                 {{"destination", d.name()},
+                  {"outcomes", static_cast<unsigned long>(outcomes.size())},
+                  {"messages", static_cast<unsigned long>(batch.size())}});
       outcomes.resize(batch.size(), Error(ErrorKind::kServer, "destination '" + d.name() +
                                                                   "' returned no outcome for this message"));
     }
@@ -79,9 +81,12 @@ struct Dispatcher::Impl {
     }
     for (size_t i = 0; i < batch.size(); ++i) {
       if ((*states)[i] == State::kDead) {
-        spdlog::warn("outbox: message {} for '{}' (kind {}) dead-lettered after {} attempt(s): {}",
-                     batch[i].id, d.name(), batch[i].kind, batch[i].attempts,
-                     to_string(outcomes[i].error().kind));
+        log::warn("outbox", "outbox_dead_lettered", "message dead-lettered",
+                  {{"message_id", static_cast<long long>(batch[i].id)},
+                   {"destination", d.name()},
+                   {"kind", batch[i].kind},
+                   {"attempts", batch[i].attempts},
+                   {"error_kind", to_string(outcomes[i].error().kind)}});
       }
     }
     sent += delta.sent;
@@ -115,7 +120,9 @@ struct Dispatcher::Impl {
       DeliveryStats ignored;
       auto r = pass(ignored);
       if (!r.ok()) {
-        spdlog::error("outbox worker: {} (retrying in {} ms)", r.error().message, poll_interval_ms);
+        log::error("outbox", "worker_failed", r.error().message,
+                   {{"error_kind", to_string(r.error().kind)},
+                    {"retry_in_ms", static_cast<long long>(poll_interval_ms)}});
         wait_real(poll_interval_ms);
       } else if (*r == 0) {
         wait_real(poll_interval_ms);

@@ -1,12 +1,13 @@
 #include "gateway/core/outbox/outbox.hpp"
 
 #include <openssl/evp.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <unordered_map>
+
+#include "gateway/core/common/log.hpp"
 
 namespace lienthong::outbox {
 
@@ -317,9 +318,9 @@ Result<State> Outbox::mark_failed(int64_t id, const Error& error, int64_t claime
     }
     if (claimed_lease != 0 && rows[0].i64(4) != claimed_lease) {
       // Claimed again after this caller's lease ran out: the new holder reports the outcome.
-      spdlog::info(
-          "outbox: message {} was claimed again after a lease ran out; a stale failure report is dropped",
-          id);
+      log::info("outbox", "stale_failure_dropped",
+                "message claimed again after a lease ran out; a stale failure report is dropped",
+                {{"message_id", static_cast<long long>(id)}});
       return {};
     }
     int attempts = static_cast<int>(rows[0].i64(1));

@@ -34,7 +34,10 @@ struct Runtime;
 class Component {
  public:
   virtual ~Component() = default;
+  // Routes outside parties call (webhooks, callbacks, lookups): the public listener.
   virtual void register_routes(server::HttpServer&) {}
+  // Routes for operators and their tools (KPI API): the admin listener.
+  virtual void register_admin_routes(server::HttpServer&) {}
   virtual void register_jobs(scheduler::Scheduler&) {}
   virtual void register_destinations(outbox::Dispatcher&) {}
   virtual void start() {}

@@ -1,13 +1,13 @@
 #include "gateway/core/scheduler/scheduler.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include "gateway/core/common/log.hpp"
 
 namespace lienthong::scheduler {
 
@@ -28,6 +28,7 @@ struct JobState {
   int64_t next_due_ms = 0;
   int64_t runs = 0, failures = 0, skipped = 0;
   std::string last_error;
+  int64_t last_success_ms = 0, last_failure_ms = 0;
 };
 
 struct Scheduler::Impl {
@@ -49,21 +50,33 @@ struct Scheduler::Impl {
       return false;
     }
     std::string error;
+    ErrorKind kind = ErrorKind::kInternal;
+    const auto started = std::chrono::steady_clock::now();
     try {
       Status s = job.fn();
-      if (!s.ok()) error = std::string(to_string(s.error().kind)) + ": " + s.error().message;
+      if (!s.ok()) {
+        kind = s.error().kind;
+        error = std::string(to_string(s.error().kind)) + ": " + s.error().message;
+      }
     } catch (const std::exception& e) {
       error = std::string("exception: ") + e.what();
     } catch (...) {
       error = "exception of unknown type";
     }
-    if (!error.empty()) spdlog::error("scheduled job '{}' failed: {}", job.name, error);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (!error.empty())
+      log::error("scheduler", "job_failed", error,
+                 {{"job", job.name}, {"error_kind", to_string(kind)}, {"duration_ms", ms}});
     {
       std::lock_guard lock(mu);
       ++job.runs;
       if (!error.empty()) {
         ++job.failures;
         job.last_error = error;
+        job.last_failure_ms = clock.now_ms();
+      } else {
+        job.last_success_ms = clock.now_ms();
       }
       // Missed runs are not caught up in a burst: the next one is one interval from now.
       int64_t now = clock.now_ms();
@@ -163,7 +176,7 @@ std::vector<JobStats> Scheduler::stats() const {
   std::vector<JobStats> out;
   for (auto& j : impl_->jobs) {
     out.push_back(JobStats{j->name, j->interval_ms, j->runs, j->failures, j->skipped, j->next_due_ms,
-                           j->running.load(), j->last_error});
+                           j->running.load(), j->last_error, j->last_success_ms, j->last_failure_ms});
   }
   return out;
 }

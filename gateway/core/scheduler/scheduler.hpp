@@ -24,7 +24,9 @@ struct JobStats {
   int64_t skipped = 0;  // due while the previous run was still going
   int64_t next_due_ms = 0;
   bool running = false;
-  std::string last_error;  // "kind: message" of the last failure
+  std::string last_error;       // "kind: message" of the last failure
+  int64_t last_success_ms = 0;  // 0: none yet
+  int64_t last_failure_ms = 0;
 };
 
 class Scheduler {

@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <spdlog/spdlog.h>
 
 #include <array>
 #include <atomic>
@@ -21,6 +20,7 @@
 
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/common/text.hpp"
+#include "gateway/core/metrics/metrics.hpp"
 #include "gateway/core/server/query.hpp"
 
 namespace lienthong::server {
@@ -55,6 +55,41 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
+// The metric series of one route (or of the requests no route matched), created on first
+// use and then reached without a lookup.
+class RouteMetrics {
+ public:
+  RouteMetrics(std::string listener, std::string route, std::string method)
+      : listener_(std::move(listener)), route_(std::move(route)), method_(std::move(method)) {
+    duration_ = &metrics::Registry::global().histogram(
+        "lienthong_http_request_duration_seconds",
+        "Inbound HTTP requests from the end of their header to the end of the answer, in seconds",
+        {{"listener", listener_}, {"route", route_}, {"method", method_}}, metrics::kLocalBuckets);
+    for (auto& c : by_status_) c.store(nullptr, std::memory_order_relaxed);
+  }
+  void record(int status, double seconds) {
+    duration_->observe(seconds);
+    size_t i = status >= 100 && status < 600 ? static_cast<size_t>(status) : 0;
+    metrics::Counter* c = by_status_[i].load(std::memory_order_acquire);
+    if (!c) {
+      c = &metrics::Registry::global().counter("lienthong_http_requests_total",
+                                               "Inbound HTTP requests answered, by route template and status",
+                                               {{"listener", listener_},
+                                                {"route", route_},
+                                                {"method", method_},
+                                                {"status", std::to_string(status)}});
+      by_status_[i].store(c, std::memory_order_release);
+    }
+    c->inc();
+  }
+  const std::string& route() const { return route_; }
+
+ private:
+  std::string listener_, route_, method_;
+  metrics::Histogram* duration_;
+  std::array<std::atomic<metrics::Counter*>, 600> by_status_;
+};
+
 struct Route {
   std::string method;
   std::string pattern;
@@ -62,7 +97,38 @@ struct Route {
   Handler handler;
   AsyncHandler async_handler;  // instead of `handler` for route_async
   RouteLimits limits;
+  std::shared_ptr<RouteMetrics> metrics;  // set by start()
 };
+
+// X-Request-Id: kept when it is a reasonable token, otherwise replaced by 16 random hex
+// digits (not a secret: a per-thread generator seeded from the clock and the thread).
+std::string request_id_for(const std::optional<std::string>& given) {
+  if (given && !given->empty() && given->size() <= 128) {
+    bool ok = true;
+    for (unsigned char c : *given) ok = ok && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+    if (ok) return *given;
+  }
+  thread_local uint64_t state =
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+      (std::hash<std::thread::id>{}(std::this_thread::get_id()) * 0x9e3779b97f4a7c15ULL);
+  // splitmix64
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static const char* kHex = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) out[static_cast<size_t>(i)] = kHex[z & 0xf];
+  return out;
+}
+
+// Methods outside this list are counted as "other" (the label stays bounded).
+std::string method_label(const std::string& m) {
+  static const char* kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  for (const char* k : kKnown)
+    if (m == k) return m;
+  return "other";
+}
 
 // Sessions waiting for an AsyncHandler's answer. Shared with the responders, which may
 // outlive the server: once stop() closed it, an answer is dropped instead of being posted
@@ -96,7 +162,8 @@ struct AnswerToken {
   }
   ~AnswerToken() {
     if (!answered.load()) {
-      spdlog::error("an asynchronous handler dropped its request without answering; sending 500");
+      log::error("http", "handler_dropped_request",
+                 "an asynchronous handler dropped its request without answering; sending 500");
       pending->deliver(key,
                        Response::problem(500, "Internal Server Error",
                                          "The request could not be processed; the error has been logged."));
@@ -231,6 +298,10 @@ struct ServerCore {
   ServerOptions options;
   std::vector<Route> routes;
   std::function<std::optional<size_t>(const Request&)> limit_resolver;
+  std::function<std::optional<Response>(const Request&)> request_guard;
+  // Requests no route took (404, 405, malformed), by method label; set by start().
+  std::map<std::string, std::shared_ptr<RouteMetrics>> unmatched;
+  metrics::Gauge* in_flight = nullptr;  // set by start()
   std::shared_ptr<PendingAnswers> pending_answers = std::make_shared<PendingAnswers>();
   // Declared before the io_context so that sessions destroyed with it can still count down.
   std::atomic<size_t> connections{0};
@@ -296,7 +367,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       stream_.async_handshake(
           ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
             if (ec) {
-              spdlog::debug("TLS handshake with {} failed: {}", self->remote_, ec.message());
+              log::debug("http", "tls_handshake_failed", ec.message(), {{"remote", self->remote_}});
               return;
             }
             self->peer_ = peer_certificate_of(self->stream_.native_handle());
@@ -336,6 +407,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void on_header(beast::error_code ec) {
+    started_ = std::chrono::steady_clock::now();
+    route_ = nullptr;
+    req_ = Request{};
     if (ec == bhttp::error::header_limit) {
       return write(Response::problem(431, "Request Header Fields Too Large",
                                      "The request header is larger than the limit of " +
@@ -360,6 +434,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
     for (const auto& f : msg) req_.headers.emplace_back(lower(f.name_string()), std::string(f.value()));
+    req_.request_id = request_id_for(req_.header("x-request-id"));
+    in_flight_ = true;
+    srv_.in_flight->add(1);
 
     const bool has_body = !parser_->is_done();
     const Close early_close = has_body ? Close::kLinger : Close::kKeepAlive;
@@ -400,13 +477,24 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return write(Response::problem(404, "Not Found", "No endpoint at this path."), early_close);
     }
     route_ = m.route;
+    if (srv_.request_guard) {
+      std::optional<Response> refused;
+      try {
+        refused = srv_.request_guard(req_);
+      } catch (const std::exception& e) {
+        log::error("http", "request_guard_failed", e.what(), {{"route", route_->pattern}});
+        return write(internal_error(), early_close);
+      }
+      if (refused) return write(std::move(*refused), early_close);
+    }
 
     size_t limit = route_->limits.body_limit;
     if (srv_.limit_resolver) {
       try {
         if (auto l = srv_.limit_resolver(req_)) limit = *l;
       } catch (const std::exception& e) {
-        spdlog::error("body limit resolver for {} threw: {}", route_->pattern, e.what());
+        log::error("http", "body_limit_resolver_failed", e.what(),
+                   {{"route", route_->pattern}, {"request_id", req_.request_id}});
         return write(internal_error(), early_close);
       }
     }
@@ -462,10 +550,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     try {
       res = route_->handler(req_);
     } catch (const std::exception& e) {
-      spdlog::error("handler for {} {} threw: {}", route_->method, route_->pattern, e.what());
+      log::error("http", "handler_failed", e.what(),
+                 {{"method", route_->method}, {"route", route_->pattern}, {"request_id", req_.request_id}});
       res = internal_error();
     } catch (...) {
-      spdlog::error("handler for {} {} threw a non-standard exception", route_->method, route_->pattern);
+      log::error("http", "handler_failed", "a non-standard exception",
+                 {{"method", route_->method}, {"route", route_->pattern}, {"request_id", req_.request_id}});
       res = internal_error();
     }
     write(std::move(res), parser_->get().keep_alive() ? Close::kKeepAlive : Close::kGraceful);
@@ -491,9 +581,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       route_->async_handler(req_, std::move(respond));
     } catch (const std::exception& e) {
       // The responder, if not kept by the handler, answers 500 as it goes.
-      spdlog::error("handler for {} {} threw: {}", route_->method, route_->pattern, e.what());
+      log::error("http", "handler_failed", e.what(),
+                 {{"method", route_->method}, {"route", route_->pattern}, {"request_id", req_.request_id}});
     } catch (...) {
-      spdlog::error("handler for {} {} threw a non-standard exception", route_->method, route_->pattern);
+      log::error("http", "handler_failed", "a non-standard exception",
+                 {{"method", route_->method}, {"route", route_->pattern}, {"request_id", req_.request_id}});
     }
   }
 
@@ -501,7 +593,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
     if (r.status < 200 || r.status > 599) {
-      spdlog::error("handler answered invalid HTTP status {}; sending 500", r.status);
+      log::error("http", "handler_invalid_status", "handler answered an invalid HTTP status; sending 500",
+                 {{"status", r.status}, {"request_id", req_.request_id}});
       r = internal_error();
     }
     // These statuses carry no body by definition (RFC 9110); a handler's body is dropped.
@@ -511,15 +604,22 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     try {
       for (auto& [k, v] : r.headers) res->insert(beast::string_view(k), v);
     } catch (const std::exception& e) {
-      spdlog::error("handler answered an invalid header ({}); sending 500", e.what());
+      log::error("http", "handler_invalid_header",
+                 std::string("handler answered an invalid header; sending 500: ") + e.what(),
+                 {{"request_id", req_.request_id}});
       res->clear();
       res->result(500);
       r = internal_error();
       for (auto& [k, v] : r.headers) res->insert(beast::string_view(k), v);
     }
+    if (req_.request_id.empty()) req_.request_id = request_id_for(std::nullopt);
+    res->set("X-Request-Id", req_.request_id);
+    if (is_problem(*res) && !r.body.empty() && r.body.back() == '}')
+      r.body.insert(r.body.size() - 1, ",\"request_id\":\"" + req_.request_id + "\"");
     res->body() = std::move(r.body);
     res->keep_alive(close == Close::kKeepAlive);
     res->prepare_payload();
+    account(r.status, res->body().size());
     lowest().expires_after(srv_.options.read_timeout);
     bhttp::async_write(stream_, *res,
                        [self = this->shared_from_this(), res, close](beast::error_code ec, size_t) {
@@ -529,6 +629,39 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                          self->first_ = false;
                          self->wait_request();
                        });
+  }
+
+  static bool is_problem(const bhttp::response<bhttp::string_body>& res) {
+    auto ct = res[bhttp::field::content_type];
+    return ct.starts_with("application/problem+json");
+  }
+
+  // Metrics and the access-log line of the request being answered.
+  void account(int status, size_t bytes) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    if (in_flight_) {
+      srv_.in_flight->add(-1);
+      in_flight_ = false;
+    }
+    RouteMetrics* rm = nullptr;
+    if (route_) {
+      rm = route_->metrics.get();
+    } else {
+      auto it = srv_.unmatched.find(method_label(req_.method));
+      rm = it == srv_.unmatched.end() ? srv_.unmatched.at("other").get() : it->second.get();
+    }
+    rm->record(status, seconds);
+    if (log::enabled(log::Level::kInfo)) {
+      log::info("http", "http_access", "request answered",
+                {{"listener", srv_.options.name},
+                 {"method", req_.method.empty() ? std::string("-") : method_label(req_.method)},
+                 {"route", rm->route()},
+                 {"status", status},
+                 {"bytes", static_cast<unsigned long>(bytes)},
+                 {"duration_ms", seconds * 1000.0},
+                 {"request_id", req_.request_id},
+                 {"remote", remote_}});
+    }
   }
 
   // After answering early (413, 431, ...) the client may still be sending a body we will
@@ -576,6 +709,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::array<char, 8192> discard_{};
   size_t drained_ = 0;
   size_t body_limit_ = 0;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool in_flight_ = false;
 };
 
 }  // namespace
@@ -602,7 +737,9 @@ void HttpServer::Impl::do_accept() {
       socket.set_option(tcp::no_delay(true), nodelay_ec);
       if (connections.load() >= options.max_connections) {
         // Over the limit: refuse at once rather than queue work we cannot serve.
-        spdlog::warn("refusing a connection: max_connections={} reached", options.max_connections);
+        log::warn("http", "connection_refused", "refusing a connection: max_connections reached",
+                  {{"listener", options.name},
+                   {"max_connections", static_cast<unsigned long>(options.max_connections)}});
         boost::system::error_code ignored;
         socket.close(ignored);
       } else if (ssl_ctx) {
@@ -612,7 +749,7 @@ void HttpServer::Impl::do_accept() {
         std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->run();
       }
     } else {
-      spdlog::warn("accept failed: {}", ec.message());
+      log::warn("http", "accept_failed", ec.message(), {{"listener", options.name}});
     }
     if (acceptor && acceptor->is_open()) do_accept();
   });
@@ -649,6 +786,12 @@ void HttpServer::route_async(std::string method, std::string pattern, AsyncHandl
   impl_->routes.push_back(std::move(r));
 }
 
+void HttpServer::set_request_guard(std::function<std::optional<Response>(const Request&)> guard) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->ioc) throw std::logic_error("HttpServer::set_request_guard called after start()");
+  impl_->request_guard = std::move(guard);
+}
+
 void HttpServer::set_limit_resolver(std::function<std::optional<size_t>(const Request&)> resolver) {
   std::lock_guard lock(impl_->mu);
   if (impl_->ioc) throw std::logic_error("HttpServer::set_limit_resolver called after start()");
@@ -661,6 +804,11 @@ uint16_t HttpServer::start() {
   if (im.ioc) throw std::logic_error("HttpServer::start called twice");
   im.pending_answers = std::make_shared<PendingAnswers>();
   const auto& o = im.options;
+  for (auto& r : im.routes) r.metrics = std::make_shared<RouteMetrics>(o.name, r.pattern, r.method);
+  for (const char* m : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"})
+    im.unmatched[m] = std::make_shared<RouteMetrics>(o.name, "unmatched", m);
+  im.in_flight = &metrics::Registry::global().gauge(
+      "lienthong_http_requests_in_flight", "Inbound HTTP requests being handled", {{"listener", o.name}});
   const std::string where = o.address + ":" + std::to_string(o.port);
 
   std::unique_ptr<ssl::context> ctx;
@@ -717,7 +865,7 @@ uint16_t HttpServer::start() {
           im.ioc->run();
           return;
         } catch (const std::exception& e) {
-          spdlog::error("HTTP server worker caught: {}", e.what());
+          log::error("http", "worker_exception", e.what());
         }
       }
     });

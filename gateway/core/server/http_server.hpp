@@ -1,4 +1,7 @@
 // Inbound HTTP/1.1 server on Boost.Beast (keep-alive, TLS, optional mutual TLS).
+// Every request is counted (lienthong_http_requests_total{listener,route,method,status},
+// lienthong_http_request_duration_seconds, lienthong_http_requests_in_flight) by route
+// template, never by raw path, and logged once (event http_access) without its body.
 // Beast and Asio stay inside http_server.cpp: this header is plain C++ so that handlers
 // and tests compile fast.
 #pragma once
@@ -35,6 +38,9 @@ struct Request {
   std::string remote_address;
   std::optional<PeerCertificate> peer_certificate;  // verified client certificate (mTLS)
   int64_t received_at_ms = 0;
+  // From the client's X-Request-Id (printable ASCII, at most 128 bytes) or generated;
+  // echoed in the response's X-Request-Id, in problem+json bodies and in the access log.
+  std::string request_id;
 
   std::optional<std::string> header(std::string_view name) const;  // case-insensitive
 };
@@ -77,6 +83,7 @@ struct TlsServerOptions {
 };
 
 struct ServerOptions {
+  std::string name = "public";  // the `listener` label of its metrics and access-log lines
   std::string address = "127.0.0.1";
   uint16_t port = 0;  // 0: pick a free port (tests)
   int threads = 2;
@@ -107,6 +114,9 @@ class HttpServer {
   // Optional: a per-request limit decided from the request line and headers (e.g. the
   // per-source body limit of a webhook source). Returns nullopt to keep the route's.
   void set_limit_resolver(std::function<std::optional<size_t>(const Request&)> resolver);
+  // Optional: consulted after a route matched and before the body is read; an answer
+  // (e.g. 401 without the admin bearer token) is sent instead of calling the handler.
+  void set_request_guard(std::function<std::optional<Response>(const Request&)> guard);
 
   // Binds and starts the worker threads; returns the bound port. Throws on bind failure.
   uint16_t start();

@@ -1,7 +1,6 @@
 #include "gateway/flows/citizen/lookup_endpoint.hpp"
 
-#include <spdlog/spdlog.h>
-
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/core/http/token_provider.hpp"
 #include "gateway/core/metrics/metrics.hpp"
@@ -35,8 +34,9 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
     client_options = http::ClientOptions::from_config(*client);
   }
   client_ = std::make_unique<http::HttpClient>(client_options);
-  tokens_ = std::make_unique<http::TokenProvider>(
-      http::TokenOptions::from_config(upstream_part(section, "token")), *client_, clock);
+  auto token_options = http::TokenOptions::from_config(upstream_part(section, "token"));
+  token_options.system = "ngsp";  // the population database is reached through NGSP
+  tokens_ = std::make_unique<http::TokenProvider>(std::move(token_options), *client_, clock);
   registry_ = population::make_population_registry(
       config.upstream,
       [tokens = tokens_.get()](http::ClientRequest r) { return tokens->send(std::move(r)); });
@@ -48,13 +48,23 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
     throw ConfigError("citizen_lookup: cannot rebuild the enumeration flags from the audit log: " +
                       flagged.error().message);
   }
-  if (*flagged > 0) spdlog::warn("citizen lookup: {} account(s) still flagged for enumeration", *flagged);
+  if (*flagged > 0)
+    log::warn("citizen", "accounts_still_flagged", "accounts still flagged for enumeration",
+              {{"accounts", static_cast<long long>(*flagged)}});
 
   auto& registry = metrics::Registry::global();
+  registry.describe(
+      "lienthong_citizen_lookups_total",
+      "Citizen lookups by account, purpose and result (audit result names); never a citizen's data",
+      "counter");
+  registry.describe("lienthong_citizen_accounts_flagged_total",
+                    "Accounts flagged for repeated not-found or mismatch answers", "counter");
   service_->set_observer([&registry](const LookupEvent& e) {
     registry
-        .counter("lienthong_citizen_lookups_total", "Citizen lookups by result (audit result names)",
-                 {{"result", e.result}})
+        .counter(
+            "lienthong_citizen_lookups_total",
+            "Citizen lookups by account, purpose and result (audit result names); never a citizen's data",
+            {{"account", e.account}, {"purpose", e.purpose}, {"result", e.result}})
         .inc();
     if (e.repeated_subject) {
       registry

@@ -1,7 +1,5 @@
 #include "gateway/flows/citizen/lookup_service.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <set>
 
 #include "gateway/core/common/log.hpp"
@@ -111,9 +109,12 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
     auto written = audit_.append(entry);
     event.result = entry.result;
     event.account = entry.account;
+    // Only configured purposes become a label value (an outside string would not be bounded).
+    event.purpose = config_.purposes.find(entry.purpose) ? entry.purpose : "-";
     if (!written.ok()) {
-      spdlog::error("citizen lookup {}: audit log write failed, answer withheld: {}", lookup_id,
-                    written.error().message);
+      log::error("citizen", "audit_write_failed",
+                 "audit log write failed, answer withheld: " + written.error().message,
+                 {{"lookup_id", lookup_id}});
       event.result = "audit_unavailable";
       if (observer_) observer_(event);
       return problem(
@@ -121,8 +122,12 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
           "the lookup could not be recorded in the audit log, so no answer is given; try again later",
           lookup_id);
     }
-    spdlog::info("citizen lookup {}: account={} purpose={} result={} audit_seq={}", lookup_id, entry.account,
-                 entry.purpose.empty() ? "-" : entry.purpose, entry.result, written->seq);
+    log::info("citizen", "citizen_lookup", "lookup answered",
+              {{"lookup_id", lookup_id},
+               {"account", entry.account},
+               {"purpose", entry.purpose.empty() ? std::string("-") : entry.purpose},
+               {"result", entry.result},
+               {"audit_seq", static_cast<long long>(written->seq)}});
     if (observer_) observer_(event);
     reply.headers.push_back({"X-Lookup-Id", lookup_id});
     return reply;
@@ -217,10 +222,12 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
     if (!written.ok()) {
       in_flight_.leave(account->id, account->agency);
       enumeration_.settle(account->id, false);
-      spdlog::error("citizen lookup {}: audit intent could not be written, database not called: {}",
-                    lookup_id, written.error().message);
+      log::error("citizen", "audit_intent_failed",
+                 "audit intent could not be written, database not called: " + written.error().message,
+                 {{"lookup_id", lookup_id}});
       event.result = "audit_unavailable";
       event.account = account->id;
+      event.purpose = request->purpose;
       if (observer_) observer_(event);
       auto reply =
           problem(503, "audit_unavailable", "Audit log unavailable",
@@ -236,7 +243,8 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
   if (!answer.ok()) {
     enumeration_.settle(account->id, false);
     const Error& e = answer.error();
-    spdlog::warn("citizen lookup {}: upstream failed ({}): {}", lookup_id, to_string(e.kind), e.message);
+    log::warn("citizen", "upstream_failed", e.message,
+              {{"lookup_id", lookup_id}, {"upstream", "population"}, {"error_kind", to_string(e.kind)}});
     int status = e.kind == ErrorKind::kTimeout ? 504 : 502;
     std::string detail = "kind=" + std::string(to_string(e.kind));
     if (e.upstream_status) detail += " status=" + std::to_string(e.upstream_status);
@@ -252,7 +260,8 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
   if (answer->attempts > 1)
     flag_note += (flag_note.empty() ? "" : " ") + std::string("attempts=") + std::to_string(answer->attempts);
   if (event.newly_flagged) {
-    spdlog::warn("citizen lookup: account {} flagged for repeated not-found/mismatch answers", account->id);
+    log::warn("citizen", "account_flagged", "account flagged for repeated not-found/mismatch answers",
+              {{"account", account->id}});
   }
   switch (answer->outcome) {
     case population::Outcome::kNotFound:

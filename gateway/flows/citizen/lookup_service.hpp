@@ -37,7 +37,8 @@ struct HttpReply {
 // What the lookup ended in; one audit result, one metric label.
 struct LookupEvent {
   std::string result;
-  std::string account;  // "-" when unknown
+  std::string account;        // "-" when unknown
+  std::string purpose = "-";  // a configured purpose's name, "-" when none or unknown
   bool newly_flagged = false;
   bool repeated_subject = false;  // a found lookup beyond the repeat threshold
 };

@@ -1,7 +1,5 @@
 #include "gateway/flows/sync/sync_flow.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <future>
 #include <memory>
@@ -52,7 +50,13 @@ SyncFlow::SyncFlow(store::Database& db, outbox::Outbox& outbox, Source& source,
       dossiers_(db),
       quarantine_(db),
       cursors_(db),
-      sleep_([](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }) {}
+      sleep_([](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }) {
+  for (const char* outcome : {"ok", "failed", "skipped"}) {
+    metrics::Registry::global().counter("lienthong_sync_runs_total",
+                                        "Pulls of a source, by outcome (ok, failed, skipped)",
+                                        {{"source", source_name_}, {"outcome", outcome}});
+  }
+}
 
 SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor, std::promise<NextCursor>* next) {
   // Whatever way this ends (a failed fetch, an exception), the waiter on `next` is told.
@@ -85,8 +89,9 @@ SyncFlow::Fetched SyncFlow::fetch_with_retries(const std::string& cursor, std::p
       return out;
     }
     ++out.retried;
-    spdlog::warn("sync: pulling from '{}' failed ({}: {}); retrying in {} ms", source_name_,
-                 to_string(r.error().kind), r.error().message, backoff);
+    log::warn(
+        "sync", "sync_fetch_retry", r.error().message,
+        {{"source", source_name_}, {"error_kind", to_string(r.error().kind)}, {"retry_in_ms", backoff}});
     sleep_(backoff);
     backoff *= 2;
   }
@@ -103,6 +108,56 @@ SyncFlow::InFlight SyncFlow::start_fetch(std::string cursor) {
 }
 
 Result<PullStats> SyncFlow::pull() {
+  auto& reg = metrics::Registry::global();
+  const metrics::Labels source{{"source", source_name_}};
+  const int64_t start_ms = clock_.now_ms();
+  const auto started = std::chrono::steady_clock::now();
+  reg.gauge("lienthong_sync_last_run_start_timestamp_seconds",
+            "Start of the last pull, in seconds since the epoch", source)
+      .set(static_cast<double>(start_ms) / 1000.0);
+  auto r = pull_pages();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const int64_t end_ms = clock_.now_ms();
+  const char* outcome = !r.ok() ? "failed" : r->skipped ? "skipped" : "ok";
+  reg.counter("lienthong_sync_runs_total", "Pulls of a source, by outcome (ok, failed, skipped)",
+              {{"source", source_name_}, {"outcome", outcome}})
+      .inc();
+  if (!r.ok() || !r->skipped) {
+    reg.gauge("lienthong_sync_last_run_end_timestamp_seconds",
+              "End of the last pull, in seconds since the epoch", source)
+        .set(static_cast<double>(end_ms) / 1000.0);
+    reg.gauge("lienthong_sync_last_run_duration_seconds", "Duration of the last pull, in seconds", source)
+        .set(seconds);
+    reg.gauge("lienthong_sync_last_run_success", "1 when the last pull succeeded, 0 when it failed", source)
+        .set(r.ok() ? 1 : 0);
+  }
+  if (r.ok()) {
+    reg.gauge("lienthong_sync_last_success_timestamp_seconds",
+              "End of the last successful (or skipped: another instance pulled) pull, in seconds since the "
+              "epoch",
+              source)
+        .set(static_cast<double>(end_ms) / 1000.0);
+    reg.counter("lienthong_sync_records_pulled_total", "Dossier records read from the source", source)
+        .inc(r->pulled);
+    if (!r->skipped) {
+      log::info("sync", "sync_run_finished", "pull finished",
+                {{"source", source_name_},
+                 {"pulled", static_cast<long long>(r->pulled)},
+                 {"new_events", static_cast<long long>(r->new_events)},
+                 {"unchanged", static_cast<long long>(r->unchanged)},
+                 {"quarantined", static_cast<long long>(r->quarantined)},
+                 {"duration_ms", seconds * 1000.0}});
+    }
+  } else {
+    log::warn("sync", "sync_run_failed", r.error().message,
+              {{"source", source_name_},
+               {"error_kind", to_string(r.error().kind)},
+               {"duration_ms", seconds * 1000.0}});
+  }
+  return r;
+}
+
+Result<PullStats> SyncFlow::pull_pages() {
   PullStats total;
   // Several gateway instances on one PostgreSQL store: one pull of a source at a time, so
   // its cursor is never advanced twice from the same position. Another holder: skipped.
@@ -113,8 +168,9 @@ Result<PullStats> SyncFlow::pull() {
     LT_ASSIGN_OR_RETURN(lock, db_.try_lock(lock_name));
   }
   if (!lock) {
-    spdlog::info("sync: '{}' is being pulled by another instance sharing the store; this run skipped",
-                 source_name_);
+    log::info("sync", "sync_run_skipped",
+              "being pulled by another instance sharing the store; this run skipped",
+              {{"source", source_name_}});
     total.skipped = true;
     return total;
   }
@@ -360,10 +416,9 @@ Status SyncFlow::audit(const model::DossierStatusEvent& e, DueTally& due, int64_
     if (a.error().kind != ErrorKind::kValidation)
       return a.error().context("auditing the due date of dossier " + e.dossier_code);
     ++due.failed;
-    spdlog::warn(
-        "sync: due date of dossier {} event #{} not audited: {} (check the procedure catalogue and "
-        "calendar files)",
-        e.dossier_code, e.sequence, a.error().message);
+    log::warn("sync", "due_date_not_audited",
+              a.error().message + " (check the procedure catalogue and calendar files)",
+              {{"source", source_name_}, {"dossier", e.dossier_code}, {"sequence", e.sequence}});
     return {};
   }
   due.mismatch = due.mismatch || a->mismatch();

@@ -86,7 +86,8 @@ class SyncFlow {
            const Clock& clock, SyncOptions options);
 
   // Pulls every page available now. Stops at the first page that cannot be fetched after
-  // its retries or cannot be stored (the cursor then stays before that page).
+  // its retries or cannot be stored (the cursor then stays before that page). Each run
+  // sets lienthong_sync_last_run_* and counts lienthong_sync_runs_total{source,outcome}.
   Result<PullStats> pull();
   // Stores one fetched page and advances the cursor, in one transaction.
   Result<PullStats> store_page(const SourcePage& page);
@@ -106,6 +107,8 @@ class SyncFlow {
   const std::string& source_name() const { return source_name_; }
 
  private:
+  Result<PullStats> pull_pages();
+
   // One event's canonical JSON and each target's message (or refusal), in targets' order.
   struct PreparedEvent {
     bool ready = false;

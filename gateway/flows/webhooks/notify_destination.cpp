@@ -18,6 +18,8 @@ std::vector<Status> NotifyDestination::deliver(const std::vector<outbox::Message
     http::ClientRequest req;
     req.method = "POST";
     req.url = url_;
+    req.system = "notify";
+    req.operation = "notify";
     req.body = m.payload;
     req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", m.dedup_key}};
     auto r = client_->send_expect_2xx(req);

@@ -55,6 +55,8 @@ void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
     std::unordered_map<std::string, metrics::Counter*> by_key;
   };
   auto counters = std::make_shared<Counters>();
+  metrics::Registry::global().describe("lienthong_webhooks_received_total",
+                                       "Webhook deliveries by source and outcome", "counter");
   auto finish = [&receiver, &backlog, counters](const std::string& source, const Outcome& out) {
     // Label values stay bounded: an unknown source is counted as "unknown".
     const std::string& label = out.reason == "unknown-source" ? kUnknownSource : source;

@@ -1,12 +1,12 @@
 #include "gateway/flows/webhooks/webhooks_component.hpp"
 
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
 #include "gateway/core/http/http_client.hpp"
@@ -102,7 +102,10 @@ class WebhooksComponent final : public app::Component {
         [this]() -> Status {
           int64_t cutoff = clock_.now_ms() - retention_days_ * 86'400'000LL;
           LT_ASSIGN_OR_RETURN(int64_t n, receiver_->prune_receipts(cutoff));
-          if (n > 0) spdlog::info("webhooks: deleted {} receipts older than {} days", n, retention_days_);
+          if (n > 0)
+            log::info("webhooks", "receipts_pruned", "deleted receipts past the retention",
+                      {{"deleted", static_cast<long long>(n)},
+                       {"retention_days", static_cast<long long>(retention_days_)}});
           return {};
         },
         std::chrono::minutes(1));

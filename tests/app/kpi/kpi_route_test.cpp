@@ -36,7 +36,7 @@ TEST(KpiRoute, ServesIndicatorsAndRefusesBadQueries) {
   ManualClock clock(*vn_time::parse_iso("2025-09-01T10:00"));
   auto component = make_kpi_component(*db, settings, clock);
   server::HttpServer server(server::ServerOptions{});
-  component->register_routes(server);
+  component->register_admin_routes(server);
   uint16_t port = server.start();
   http::HttpClient client;
   const std::string base = "http://127.0.0.1:" + std::to_string(port) + "/v1/kpi";

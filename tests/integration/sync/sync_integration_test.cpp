@@ -268,7 +268,11 @@ TEST_F(SyncIntegrationTest, ServeAnswersHealthReadinessMetricsAndSyncsOnItsSched
   Process serve({kLienthong, "serve", "--config", config}, (dir_ / "serve.err").string(), kEnv);
   auto line = serve.read_line(20s);
   ASSERT_TRUE(line) << "serve did not report its port";
-  uint16_t port = static_cast<uint16_t>(parse_json(*line)["listening"].GetInt());
+  auto ports = parse_json(*line);
+  // Health, readiness and metrics are on the admin listener; the public one has only the
+  // routes outside parties call.
+  uint16_t port = static_cast<uint16_t>(ports["admin"].GetInt());
+  EXPECT_EQ(http_request(static_cast<uint16_t>(ports["listening"].GetInt()), "GET", "/metrics").status, 404);
   EXPECT_EQ(http_request(port, "GET", "/healthz").status, 200);
   EXPECT_EQ(http_request(port, "GET", "/readyz").status, 200);
   int64_t want = sim_->get(sim_->oss_port, "/__sim/stats")["data"]["valid_events"].GetInt();

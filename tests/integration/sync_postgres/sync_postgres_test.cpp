@@ -124,13 +124,13 @@ TEST_F(SyncOnPostgres, TwoServeInstancesOnOneDatabaseDeliverEachStatusOnceAndAre
   std::string a = pg_config("a", server), b = pg_config("b", server);
   Process first({kLienthong, "serve", "--config", a}, (dir_ / "serve_a.err").string(), env_);
   Process second({kLienthong, "serve", "--config", b}, (dir_ / "serve_b.err").string(), env_);
-  std::vector<uint16_t> ports;
+  std::vector<uint16_t> admin_ports;  // readiness is on the admin listener
   for (Process* p : {&first, &second}) {
     auto line = p->read_line(20s);
     ASSERT_TRUE(line) << "serve did not report its port";
-    ports.push_back(static_cast<uint16_t>(parse_json(*line)["listening"].GetInt()));
+    admin_ports.push_back(static_cast<uint16_t>(parse_json(*line)["admin"].GetInt()));
   }
-  for (uint16_t port : ports) EXPECT_EQ(http_request(port, "GET", "/readyz").status, 200);
+  for (uint16_t port : admin_ports) EXPECT_EQ(http_request(port, "GET", "/readyz").status, 200);
   int64_t want = sim_->get(sim_->oss_port, "/__sim/stats")["data"]["valid_events"].GetInt();
   auto deadline = std::chrono::steady_clock::now() + 40s;
   while (std::chrono::steady_clock::now() < deadline &&
