@@ -439,7 +439,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     srv_.in_flight->add(1);
 
     const bool has_body = !parser_->is_done();
-    const Close early_close = has_body ? Close::kLinger : Close::kKeepAlive;
+    // An early answer (404, 405, 401...) honours the client's "Connection: close" too.
+    const Close early_close = has_body           ? Close::kLinger
+                              : msg.keep_alive() ? Close::kKeepAlive
+                                                 : Close::kGraceful;
 
     std::string_view target = req_.target;
     auto qpos = target.find('?');

@@ -113,7 +113,8 @@ std::pair<int, std::string> run(const std::vector<std::string>& argv, const std:
   return {rc, out};
 }
 
-HttpResult http_request(uint16_t port, const std::string& method, const std::string& path) {
+HttpResult http_request(uint16_t port, const std::string& method, const std::string& path,
+                        const std::vector<std::string>& headers) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -125,7 +126,9 @@ HttpResult http_request(uint16_t port, const std::string& method, const std::str
     return r;
   }
   std::string req =
-      method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n";
+  for (const auto& h : headers) req += h + "\r\n";
+  req += "\r\n";
   (void)!::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
   std::string resp;
   char buf[65536];
@@ -136,6 +139,7 @@ HttpResult http_request(uint16_t port, const std::string& method, const std::str
   r.status = std::atoi(resp.substr(9, 3).c_str());
   size_t body = resp.find("\r\n\r\n");
   if (body != std::string::npos) r.body = resp.substr(body + 4);
+  r.head = resp.substr(0, body);
   // Chunked answers (the gateway's server may chunk) are de-chunked here.
   if (resp.substr(0, body).find("chunked") != std::string::npos) {
     std::string out;

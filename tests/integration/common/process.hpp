@@ -49,8 +49,11 @@ std::pair<int, std::string> run(const std::vector<std::string>& argv, const std:
 // Plain HTTP/1.1 on loopback for the simulators' inspection endpoints.
 struct HttpResult {
   int status = 0;
+  std::string head;  // status line and header fields, as received
   std::string body;
 };
-HttpResult http_request(uint16_t port, const std::string& method, const std::string& path);
+// `headers`: extra request header lines without CRLF, e.g. "Authorization: Bearer x".
+HttpResult http_request(uint16_t port, const std::string& method, const std::string& path,
+                        const std::vector<std::string>& headers = {});
 
 }  // namespace lienthong::testing
