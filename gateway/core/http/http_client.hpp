@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,10 @@ struct ClientRequest {
   // already applied it would apply it twice. Only the caller's verify-before-retry may.
   std::optional<bool> idempotent;
   bool is_idempotent() const;
+  // How a TokenProvider places its bearer token in this request (again with a fresh token
+  // after a 401); empty: the "Authorization: Bearer" header. For upstreams that want the
+  // token inside the body (an LGSP's JSON envelope).
+  std::function<void(ClientRequest&, const std::string& token)> apply_bearer;
 };
 
 struct ClientResponse {

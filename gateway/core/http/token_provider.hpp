@@ -24,6 +24,9 @@ struct TokenOptions {
   bool credentials_in_body = false;         // false: HTTP Basic; true: client_id/client_secret form fields
   std::string scope;                        // optional
   std::chrono::seconds refresh_margin{60};  // refresh this long before expiry
+  // Sent with every token request besides the credentials (e.g. an LGSP's lgspaccesstoken,
+  // set by the adapter that owns it; not a config key of this section).
+  std::vector<Header> extra_headers;
 
   // Keys: token_url, client_id, client_secret (secret ref), credentials ("basic"|"form"),
   // scope, refresh_margin_seconds.

@@ -35,8 +35,10 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
     client_options = http::ClientOptions::from_config(*client);
   }
   client_ = std::make_unique<http::HttpClient>(client_options);
-  tokens_ = std::make_unique<http::TokenProvider>(
-      http::TokenOptions::from_config(upstream_part(section, "token")), *client_, clock);
+  auto token_options = http::TokenOptions::from_config(upstream_part(section, "token"));
+  if (config.upstream.lgsp_access_token_on_token_request)
+    token_options.extra_headers.push_back({"lgspaccesstoken", config.upstream.lgsp_access_token});
+  tokens_ = std::make_unique<http::TokenProvider>(std::move(token_options), *client_, clock);
   registry_ = population::make_population_registry(
       config.upstream,
       [tokens = tokens_.get()](http::ClientRequest r) { return tokens->send(std::move(r)); });
