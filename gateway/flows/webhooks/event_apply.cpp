@@ -4,7 +4,6 @@
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/mapping/mapping.hpp"
 #include "gateway/core/outbox/outbox.hpp"
-#include "gateway/flows/webhooks/webhook_receiver.hpp"
 
 namespace lienthong::webhooks {
 

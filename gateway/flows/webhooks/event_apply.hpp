@@ -29,6 +29,10 @@ class Outbox;
 
 namespace lienthong::webhooks {
 
+// Outbox destinations an accepted event is sent to.
+inline constexpr const char* kDvcqgDestination = "dvcqg";
+inline constexpr const char* kNotifyDestination = "one_stop_shop_notify";
+
 // A configured source's mapping file and procedure-code table, loaded.
 struct SourceTranslator {
   std::string source_id;
