@@ -48,7 +48,9 @@ struct ApplierOptions {
   // wait for the commit), the dossiers a batch numbers are locked, a collision with
   // another writer is retried, and each settled batch is handed to `settled`.
   bool shared_store = false;
-  // Accepted events are also queued for the provincial system's notification endpoint.
+  // The outbox destinations of every accepted event (webhooks.destinations); with
+  // `notify` also the provincial system's notification endpoint.
+  std::vector<std::string> destinations;
   bool notify = false;
   // The journal held records at start-up (readable or not): shared store, retired once
   // the recovered jobs are applied.

@@ -293,6 +293,7 @@ void WebhookReceiver::Impl::open_journal_and_start() {
   }
   ApplierOptions ao;
   ao.shared_store = shared_store;
+  ao.destinations = config.destinations;
   ao.notify = config.notify_url.has_value();
   ao.journal_held_records = !recovered.empty();
   ao.applied = [this](const std::vector<std::string>& keys) { ids->applied(keys); };

@@ -51,8 +51,10 @@ class ApplierTest : public ::testing::Test {
     journal_ = std::move(IntakeJournal::open(o, recovered).value());
     return recovered;
   }
-  void start(bool notify = false, std::deque<JobPtr> recovered = {}) {
+  void start(bool notify = false, std::deque<JobPtr> recovered = {},
+             std::vector<std::string> destinations = {"dvcqg"}) {
     ApplierOptions ao;
+    ao.destinations = std::move(destinations);
     ao.notify = notify;
     ao.applied = [this](const std::vector<std::string>& keys) {
       std::lock_guard lock(mu_);
@@ -110,12 +112,26 @@ TEST_F(ApplierTest, AppendedJobsAreStoredInIntakeOrderWithTheirOutboxMessagesAnd
   // Unnumbered events get their dossier's next sequence in intake order.
   EXPECT_EQ(store.last_sequence("H56.01-261118-0001").value(), 2);
   EXPECT_EQ(store.last_sequence("H56.01-261118-0002").value(), 1);
-  EXPECT_EQ(outbox_messages(kDvcqgDestination), 3);
+  EXPECT_EQ(outbox_messages("dvcqg"), 3);
   EXPECT_EQ(outbox_messages(kNotifyDestination), 3);
   EXPECT_EQ(Receipts(*db_).count().value(), 3);
   std::lock_guard lock(mu_);
   EXPECT_EQ(applied_, (std::vector<std::string>{delivery_key("dkkd", "m-1"), delivery_key("dkkd", "m-2"),
                                                 delivery_key("dkkd", "m-3")}));
+}
+
+TEST_F(ApplierTest, EveryConfiguredDestinationGetsTheEventUnderTheDossiersOrderingKey) {
+  start(false, {}, {"dvcqg", "archive"});
+  append(job("m-1", "H56.01-261118-0001", 1));
+  ASSERT_TRUE(applier_->wait_applied(std::chrono::seconds(20)));
+  for (const char* d : {"dvcqg", "archive"}) {
+    auto messages = outbox_->list({.destination = d}).value();
+    ASSERT_EQ(messages.size(), 1u) << d;
+    EXPECT_EQ(messages[0].ordering_key, "dossier:H56.01-261118-0001");
+    EXPECT_EQ(messages[0].dedup_key, std::string("H56.01-261118-0001#1#") + d);
+    EXPECT_EQ(messages[0].kind, "dossier_status");
+  }
+  EXPECT_EQ(outbox_messages(kNotifyDestination), 0);
 }
 
 TEST_F(ApplierTest, AJobThatFailedTranslationIsQuarantinedWithItsBodyAndReceipt) {
