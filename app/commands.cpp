@@ -16,6 +16,7 @@ int run_late(const std::vector<std::string>& args);
 int run_monitor(const std::vector<std::string>& args);
 int run_reconcile(const std::vector<std::string>& args);
 int run_payment(const std::vector<std::string>& args);
+int run_store(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -40,6 +41,8 @@ const std::vector<Command>& commands() {
       {"payment",
        "payment receipt --ref R --transaction G: a paid transaction's receipt from the platform (GET_BILL)",
        run_payment},
+      {"store", "store status|migrate|backup DEST|check: the store's schema, size, backups and integrity",
+       run_store},
   };
   return table;
 }

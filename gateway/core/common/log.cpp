@@ -1,11 +1,13 @@
 #include "gateway/core/common/log.hpp"
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <mutex>
+
+#include "gateway/core/common/log_file_sink.hpp"
 
 namespace lienthong::log {
 
@@ -56,14 +58,40 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
 };
 }  // namespace
 
+namespace {
+std::mutex g_file_sink_mutex;
+std::weak_ptr<ReopenableFileSink> g_file_sink;  // the current logger's file, if any
+}  // namespace
+
+std::string reopen_file() {
+  std::shared_ptr<ReopenableFileSink> sink;
+  {
+    std::lock_guard<std::mutex> lock(g_file_sink_mutex);
+    sink = g_file_sink.lock();
+  }
+  if (!sink) return {};
+  try {
+    sink->reopen();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
 void init(const Options& o) {
   // init() may run more than once in a process (tests, reloads): replace the logger.
   spdlog::drop("lienthong");
   std::shared_ptr<spdlog::logger> logger;
   if (o.file.empty()) {
     logger = spdlog::stderr_logger_mt("lienthong");
+    std::lock_guard<std::mutex> lock(g_file_sink_mutex);
+    g_file_sink.reset();
   } else {
-    logger = spdlog::basic_logger_mt("lienthong", o.file);
+    auto sink = std::make_shared<ReopenableFileSink>(o.file);
+    logger = std::make_shared<spdlog::logger>("lienthong", sink);
+    spdlog::register_logger(logger);
+    std::lock_guard<std::mutex> lock(g_file_sink_mutex);
+    g_file_sink = sink;
   }
   if (o.json) {
     auto f = std::make_unique<spdlog::pattern_formatter>();
