@@ -7,8 +7,6 @@
 
 namespace lienthong::server {
 
-namespace {
-
 std::string openssl_error() {
   unsigned long e = ERR_get_error();
   ERR_clear_error();
@@ -17,8 +15,6 @@ std::string openssl_error() {
   ERR_error_string_n(e, buf, sizeof buf);
   return buf;
 }
-
-}  // namespace
 
 std::vector<std::string> check_tls_material(const TlsServerOptions& tls, const std::string& key_prefix) {
   std::vector<std::string> problems;

@@ -12,6 +12,9 @@ namespace lienthong::server {
 
 // One message per problem, each naming the key (server.tls.cert_file, ...) and the file.
 // Empty when TLS is off or everything loads.
+// The oldest queued OpenSSL error as text (the queue is cleared).
+std::string openssl_error();
+
 std::vector<std::string> check_tls_material(const TlsServerOptions& tls, const std::string& key_prefix);
 
 }  // namespace lienthong::server

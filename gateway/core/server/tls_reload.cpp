@@ -5,18 +5,11 @@
 
 #include <set>
 
+#include "gateway/core/server/tls_check.hpp"
+
 namespace lienthong::server {
 
 namespace {
-
-std::string openssl_error() {
-  unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return "unknown OpenSSL error";
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return buf;
-}
 
 std::mutex g_registry_mu;
 std::set<TlsCertificateSwitch*> g_registry;
