@@ -31,7 +31,7 @@ constexpr char kUsage[] =
     "export  writes the entries of the given Vietnam-time days (both inclusive) with their hashes.\n";
 
 std::unique_ptr<store::Database> open_store(const Args& args, Runtime& rt) {
-  rt = open_runtime(config_path(args));
+  rt = open_runtime(config_path(args), StoreAccess::kExisting);
   // The audit table is normally created with the citizen lookup component's migrations;
   // applying them here too lets an inspector's copy of the store be read on its own.
   auto st = rt.db->migrate(audit::AuditLog::migrations());

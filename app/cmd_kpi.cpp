@@ -99,7 +99,7 @@ struct Context {
 };
 
 Context open_context(const Args& args) {
-  Context c{open_runtime(config_path(args)), {}, {}, std::nullopt};
+  Context c{open_runtime(config_path(args), StoreAccess::kExisting), {}, {}, std::nullopt};
   ConfigNode root = c.rt.config->root();
   c.settings = kpi_settings(root);
   if (!c.settings.procedures_path.empty()) {

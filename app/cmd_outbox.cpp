@@ -224,7 +224,7 @@ int run_outbox(const std::vector<std::string>& argv) {
                                        : nullptr;
   if (!handler)
     throw UsageError("unknown subcommand '" + sub + "' (list, show, replay, discard, counts, prune)");
-  Runtime rt = open_runtime(config_path(args));
+  Runtime rt = open_runtime(config_path(args), StoreAccess::kExisting);
   return handler(rt, args);
 }
 

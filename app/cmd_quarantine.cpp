@@ -118,7 +118,7 @@ int run_quarantine(const std::vector<std::string>& argv) {
   std::string sub = args.positional_at(0, "subcommand");
   if (sub != "list" && sub != "show" && sub != "release" && sub != "retry" && sub != "count")
     throw UsageError("unknown subcommand '" + sub + "'");
-  Runtime rt = open_runtime(config_path(args));
+  Runtime rt = open_runtime(config_path(args), StoreAccess::kExisting);
   dossiers::Quarantine quarantine(*rt.db);
   bool json = args.flag("json");
   if (sub == "list") {

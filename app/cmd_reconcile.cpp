@@ -24,7 +24,8 @@ constexpr const char* kUsage =
     "refund_instructions.csv into --out (default: reconciliation.out_dir). --as-of (default:\n"
     "today, Vietnam time) decides which uncredited payments are still inside the settlement window.\n"
     "--pull recovers the portal's transactions by one signed QUERY to reconciliation.payment_platform\n"
-    "(base_url, query_path) for every open INIT of payment_platform.init_ledger, into --out.\n"
+    "(base_url, query_path) for every open INIT of payment_platform.init_ledger, into --out, and\n"
+    "(unless payment_platform.fetch_receipts is false) each paid one's receipt by GET_BILL.\n"
     "--treasury-url reads the treasury's credit records from its API instead of a file, with the bearer\n"
     "token in the environment variable --treasury-secret-env (default LIENTHONG_TREASURY_SECRET).\n";
 
@@ -108,9 +109,21 @@ int run_reconcile(const std::vector<std::string>& argv) {
     std::cout << "{\"run\":\"" << o.info.id << "\",\"reused\":" << (o.saved.reused ? "true" : "false")
               << ",\"out\":\"" << reconciliation::json_escape_text(req.out_dir)
               << "\",\"changes_since_previous\":" << o.saved.diff.changes.size()
-              << ",\"refund_instructions\":" << o.saved.instructed.size()
-              << ",\"summary\":" << reconciliation::summary_json(o.result.summary) << "}\n";
+              << ",\"refund_instructions\":" << o.saved.instructed.size();
+    if (o.pulled) {
+      std::cout << ",\"pulled\":{\"transactions\":" << o.pulled->written
+                << ",\"receipts\":" << o.pulled->receipts
+                << ",\"receipts_missing\":" << o.pulled->receipts_missing << "}";
+    }
+    std::cout << ",\"summary\":" << reconciliation::summary_json(o.result.summary) << "}\n";
   } else {
+    if (o.pulled) {
+      std::cout << "Giao dịch thu hồi bằng QUERY: " << o.pulled->written
+                << " (biên lai GET_BILL: " << o.pulled->receipts
+                << ", thiếu biên lai: " << o.pulled->receipts_missing << ")\n";
+      if (o.pulled->receipts_missing > 0)
+        std::cout << "  Lỗi GET_BILL đầu tiên: " << o.pulled->first_receipt_error << "\n";
+    }
     std::cout << reconciliation::summary_text(o.info, o.result, &o.saved);
     if (!req.out_dir.empty()) std::cout << "Reports in " << req.out_dir << "\n";
   }

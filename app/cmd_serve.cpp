@@ -12,6 +12,7 @@
 
 #include "app/commands.hpp"
 #include "app/serve_metrics.hpp"
+#include "app/service_signals.hpp"
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/metrics/metrics.hpp"
@@ -90,12 +91,8 @@ int run_serve(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   args.allow_only({"help", "config"});
-  // Shutdown signals are taken with sigwait(); block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Signals are taken with sigwait(); block them before any thread starts.
+  sigset_t signals = block_service_signals();
 
   Runtime rt = open_runtime(config_path(args));
   ConfigNode root = rt.config->root();
@@ -170,9 +167,11 @@ int run_serve(const std::vector<std::string>& argv) {
   const outbox::Policy& policy = rt.outbox->policy();
   dispatcher.start(policy.workers, policy.poll_interval_ms);
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  notify_service_manager("READY=1");
+
+  int sig = wait_for_stop(signals, [&] { reload_service(config_path(args)); });
   log::info("serve", "shutting_down", "signal received, shutting down", {{"signal", sig}});
+  notify_service_manager("STOPPING=1");
   http.stop();
   admin.stop();
   scheduler.stop();

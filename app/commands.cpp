@@ -15,6 +15,8 @@ int run_kpi(const std::vector<std::string>& args);
 int run_late(const std::vector<std::string>& args);
 int run_monitor(const std::vector<std::string>& args);
 int run_reconcile(const std::vector<std::string>& args);
+int run_payment(const std::vector<std::string>& args);
+int run_store(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -36,6 +38,11 @@ const std::vector<Command>& commands() {
        run_monitor},
       {"reconcile", "reconcile --from DATE --to DATE --bank F --treasury F ...: one treasury reconciliation",
        run_reconcile},
+      {"payment",
+       "payment receipt --ref R --transaction G: a paid transaction's receipt from the platform (GET_BILL)",
+       run_payment},
+      {"store", "store status|migrate|backup DEST|check: the store's schema, size, backups and integrity",
+       run_store},
   };
   return table;
 }

@@ -17,8 +17,9 @@ const std::vector<Command>& commands();
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;  // the operation ran and failed
-inline constexpr int kExitUsage = 2;    // wrong command line
-inline constexpr int kExitConfig = 3;   // invalid configuration
+inline constexpr int kExitFailure = 1;    // the operation ran and failed
+inline constexpr int kExitUsage = 2;      // wrong command line
+inline constexpr int kExitConfig = 3;     // invalid configuration
+inline constexpr int kExitInternal = 70;  // an unexpected error (a bug): sysexits' EX_SOFTWARE
 
 }  // namespace lienthong::app

@@ -92,7 +92,15 @@ ComponentSpec calendar_component_spec() {
   ComponentSpec s;
   s.section = "calendar";
   s.validate = [](const ConfigNode& n) { (void)read_calendar(n); };
-  s.make = nullptr;  // validation only: the calendar is built by the components that use it
+  // The calendar is built by the components that use it; building it here as well (the
+  // year files read and parsed) makes serve and `config check` refuse a missing or broken
+  // calendar_dir even when no component that uses it is configured. Nothing to run.
+  s.make = [](Runtime&, const ConfigNode& n) -> std::unique_ptr<Component> {
+    auto calculator = calendar::make_calculator(read_calendar(n));
+    if (!calculator.ok())
+      throw ConfigError("config key '" + n.key_path("calendar_dir") + "': " + calculator.error().message);
+    return nullptr;
+  };
   return s;
 }
 

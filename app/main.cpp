@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/service_signals.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/runtime/args.hpp"
 
@@ -20,6 +21,7 @@ void print_help() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lienthong::app::install_terminate_handler();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_help();
@@ -39,6 +41,9 @@ int main(int argc, char** argv) {
     } catch (const lienthong::ConfigError& e) {
       std::cerr << "lienthong: invalid configuration: " << e.what() << "\n";
       return lienthong::app::kExitConfig;
+    } catch (const std::exception& e) {
+      std::cerr << "lienthong " << c.name << ": internal error: " << e.what() << "\n";
+      return lienthong::app::kExitInternal;
     }
   }
   std::cerr << "lienthong: unknown command '" << args[0] << "' (see lienthong --help)\n";

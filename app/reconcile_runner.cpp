@@ -78,8 +78,9 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
               "recovered by one QUERY per open INIT of payment_platform.init_ledger (see "
               "docs/contracts/payment_platform.md)");
     }
-    std::vector<std::string> keys = {"secret",      "callback_path", "base_url",      "partner_code",
-                                     "init_ledger", "query_path",    "get_bill_path", "access_token"};
+    std::vector<std::string> keys = {"secret",        "callback_path", "base_url",
+                                     "partner_code",  "init_ledger",   "query_path",
+                                     "get_bill_path", "access_token",  "fetch_receipts"};
     for (const auto& k : http::ClientOptions::config_keys()) keys.push_back(k);
     p->allow_only(keys);
     if (p->has("secret")) s.callback_secret = p->secret("secret");
@@ -91,6 +92,7 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
     }
     while (s.platform_base_url.ends_with('/')) s.platform_base_url.pop_back();
     s.partner_code = p->string_or("partner_code", "");
+    s.fetch_receipts = p->boolean_or("fetch_receipts", true);
     if (p->has("init_ledger")) s.init_ledger = p->file_path("init_ledger");
     for (auto [key, path] : {std::pair<const char*, std::string*>{"query_path", &s.query_path},
                              {"get_bill_path", &s.get_bill_path}}) {
@@ -228,10 +230,11 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
     e.partner_code = settings.partner_code;
     e.secret = settings.callback_secret->reveal();
     if (settings.platform_access_token) e.bearer_token = settings.platform_access_token->reveal();
+    e.fetch_receipts = settings.fetch_receipts;
     CallbackInbox inbox(db, clock);
     LT_ASSIGN_OR_RETURN(auto settled, inbox.settled_refs());
-    LT_TRY(payment_platform::pull_transactions(client, e, *inits, settled, req.period.from, req.period.to,
-                                               payments));
+    LT_ASSIGN_OR_RETURN(o.pulled, payment_platform::pull_transactions(
+                                      client, e, *inits, settled, req.period.from, req.period.to, payments));
     LT_ASSIGN_OR_RETURN(auto c, checksum_file("payments", payments));
     o.info.inputs.insert(o.info.inputs.begin(), std::move(c));
   }

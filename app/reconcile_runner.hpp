@@ -10,6 +10,7 @@
 #include <string>
 
 #include "adapters/bank_statement/bank_statement.hpp"
+#include "adapters/payment_platform/payment_platform.hpp"
 #include "gateway/core/common/clock.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/http/http_client.hpp"
@@ -61,6 +62,8 @@ struct ReconcileSettings {
   std::string init_ledger;
   // payment_platform.access_token: sent as a bearer token with QUERY and GET_BILL, if set.
   std::optional<Secret> platform_access_token;
+  // payment_platform.fetch_receipts: --pull asks GET_BILL for each paid transaction's receipt.
+  bool fetch_receipts = true;
   http::ClientOptions platform_client;
   struct Schedule {
     bool enabled = false;
@@ -103,6 +106,7 @@ struct ReconcileOutcome {
   reconciliation::RunInfo info;
   reconciliation::RunResult result;
   reconciliation::SavedRun saved;
+  std::optional<payment_platform::PullSummary> pulled;  // set by --pull
 };
 
 Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& clock,

@@ -10,6 +10,10 @@ find_package(GTest REQUIRED)
 find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
 find_library(PUGIXML_LIBRARY pugixml REQUIRED)
 find_path(PUGIXML_INCLUDE_DIR pugixml.hpp REQUIRED)
+# libsystemd (libsystemd-dev): sd_notify, so that `serve` tells systemd when it is ready
+# (Type=notify in the unit). A no-op when not run by systemd.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 add_library(lienthong_rapidjson INTERFACE)
 target_include_directories(lienthong_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIR})

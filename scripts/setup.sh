@@ -7,7 +7,8 @@ PACKAGES=(
   libcurl4-openssl-dev libboost-dev libboost-system-dev libssl-dev openssl
   rapidjson-dev libpugixml-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
-  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4
+  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev
+  dpkg-dev fakeroot systemd
   curl wrk nginx-light python3
 )
 missing=()

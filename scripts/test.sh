@@ -7,6 +7,8 @@ export BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 # The suite's build: -O1 without debug info compiles and links fastest on 2 cores, and
 # keeps assertions on (no NDEBUG). BUILD_TYPE=RelWithDebInfo gives the usual build.
 export BUILD_TYPE="${BUILD_TYPE:-Suite}"
-"$ROOT/scripts/build.sh" -DLIENTHONG_WERROR=ON -DCMAKE_CXX_FLAGS_SUITE="-O1" -DCMAKE_C_FLAGS_SUITE="-O1"
+# Prefix /usr: the package test (ctest -L package) packages this build as the .deb does.
+"$ROOT/scripts/build.sh" -DLIENTHONG_WERROR=ON -DCMAKE_CXX_FLAGS_SUITE="-O1" -DCMAKE_C_FLAGS_SUITE="-O1" \
+  -DCMAKE_INSTALL_PREFIX=/usr
 cd "$BUILD_DIR"
 ctest --output-on-failure -j "${JOBS:-$(nproc)}" --timeout 300

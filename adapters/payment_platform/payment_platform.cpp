@@ -490,6 +490,8 @@ Result<Transaction> parse_transaction(std::string_view json_text, std::string_vi
     LT_ASSIGN_OR_RETURN(t.dossier, opt_string(bl->value, "MaHoSo", what));
     LT_ASSIGN_OR_RETURN(t.treasury_code, opt_string(bl->value, "KhoBac", what));
   }
+  LT_ASSIGN_OR_RETURN(t.receipt_no, opt_string(v, "SoBienLai", what));
+  LT_ASSIGN_OR_RETURN(t.receipt_url, opt_string(v, "DuongDanBienLai", what));
   return t;
 }
 
@@ -499,7 +501,9 @@ std::string to_json(const Transaction& t) {
          ",\"MaTienTe\":" + q(t.currency) + ",\"MaNganHang\":" + q(t.bank_code) +
          ",\"ThoiGianGD\":" + q(t.paid_at) + ",\"TrangThaiGD\":" + std::to_string(t.status) +
          ",\"ThongTinBienLai\":{\"MaTTHC\":" + q(t.procedure_code) + ",\"MaDonVi\":" + q(t.agency) +
-         ",\"MaHoSo\":" + q(t.dossier) + ",\"KhoBac\":" + q(t.treasury_code) + "}}";
+         ",\"MaHoSo\":" + q(t.dossier) + ",\"KhoBac\":" + q(t.treasury_code) + "}" +
+         (t.receipt_no.empty() ? "" : ",\"SoBienLai\":" + q(t.receipt_no)) +
+         (t.receipt_url.empty() ? "" : ",\"DuongDanBienLai\":" + q(t.receipt_url)) + "}";
 }
 
 Status read_transactions(const std::string& path, reconciliation::Dataset& out) {

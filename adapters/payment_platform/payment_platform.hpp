@@ -173,6 +173,8 @@ struct Transaction {
   std::string agency;          // from INIT ThongTinBienLai.MaDonVi
   std::string dossier;         // from INIT ThongTinBienLai.MaHoSo
   std::string treasury_code;   // from INIT ThongTinBienLai.KhoBac
+  std::string receipt_no;      // SoBienLai, from GET_BILL when the pull fetched it
+  std::string receipt_url;     // DuongDanBienLai, from GET_BILL
 
   reconciliation::Payment to_payment(uint32_t line = 0) const;
 };
@@ -202,17 +204,28 @@ struct PlatformEndpoint {
   // AccessToken setting, for a platform or provincial adapter that wants it).
   std::string bearer_token;
   int max_attempts = 4;  // per QUERY
+  // The pull asks GET_BILL for the receipt of every paid transaction it writes.
+  bool fetch_receipts = true;
   std::chrono::milliseconds retry_backoff{200};
+};
+
+struct PullSummary {
+  int64_t written = 0;           // transactions written
+  int64_t receipts = 0;          // paid ones whose receipt GET_BILL gave
+  int64_t receipts_missing = 0;  // paid ones whose GET_BILL failed: written without a receipt
+  std::string first_receipt_error;
 };
 
 // Recovers confirmations: one signed QUERY for every INIT of `ledger` created in [from - 1,
 // to] (Vietnam days) whose MaThamChieu is not in `settled` (a final confirmation already
 // stored). Writes the transactions paid in [from, to] as JSON Lines to `out_path` (through a
-// temporary file renamed at the end: never a partial file); returns their number.
-Result<int64_t> pull_transactions(http::HttpClient& client, const PlatformEndpoint& endpoint,
-                                  const InitLedger& ledger, const std::vector<std::string>& settled,
-                                  reconciliation::Day from, reconciliation::Day to,
-                                  const std::string& out_path);
+// temporary file renamed at the end: never a partial file). With `fetch_receipts`, each paid
+// one (TrangThaiGD 1) carries the receipt GET_BILL gives; a failed GET_BILL does not stop the
+// pull (the receipt is not needed to reconcile) but is counted.
+Result<PullSummary> pull_transactions(http::HttpClient& client, const PlatformEndpoint& endpoint,
+                                      const InitLedger& ledger, const std::vector<std::string>& settled,
+                                      reconciliation::Day from, reconciliation::Day to,
+                                      const std::string& out_path);
 
 // The receipt of one transaction (GET_BILL).
 Result<Bill> get_bill(http::HttpClient& client, const PlatformEndpoint& endpoint,

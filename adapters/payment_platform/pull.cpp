@@ -32,22 +32,22 @@ http::ClientRequest post(const PlatformEndpoint& e, const std::string& path, std
 
 }  // namespace
 
-Result<int64_t> pull_transactions(http::HttpClient& client, const PlatformEndpoint& e,
-                                  const InitLedger& ledger, const std::vector<std::string>& settled,
-                                  reconciliation::Day from, reconciliation::Day to,
-                                  const std::string& out_path) {
+Result<PullSummary> pull_transactions(http::HttpClient& client, const PlatformEndpoint& e,
+                                      const InitLedger& ledger, const std::vector<std::string>& settled,
+                                      reconciliation::Day from, reconciliation::Day to,
+                                      const std::string& out_path) {
   if (e.secret.empty())
     return make_error(ErrorKind::kConfig, "payment platform: QUERY needs the shared secret");
   std::unordered_set<std::string_view> done(settled.begin(), settled.end());
   std::string tmp = out_path + ".part";
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) return make_error(ErrorKind::kInternal, "cannot write " + tmp);
-  auto fail = [&](Error err) -> Result<int64_t> {
+  auto fail = [&](Error err) -> Result<PullSummary> {
     out.close();
     std::filesystem::remove(tmp);
     return err;
   };
-  int64_t written = 0;
+  PullSummary summary;
   for (const auto& [ref, init] : ledger.by_ref) {
     // A payment is made after its INIT: one day earlier covers an INIT just before midnight.
     auto created = vn_day(init.created_at_ms);
@@ -83,15 +83,30 @@ Result<int64_t> pull_transactions(http::HttpClient& client, const PlatformEndpoi
     t.agency = init.agency;
     t.dossier = init.dossier;
     t.treasury_code = init.treasury_code;
+    if (e.fetch_receipts && t.status == 1) {
+      auto bill = get_bill(client, e, ref, t.transaction_id);
+      if (bill.ok() && bill->transaction_id == t.transaction_id) {
+        t.receipt_no = bill->receipt_no;
+        t.receipt_url = bill->receipt_url;
+        ++summary.receipts;
+      } else {
+        if (summary.first_receipt_error.empty()) {
+          summary.first_receipt_error =
+              bill.ok() ? "GET_BILL for MaThamChieu " + ref + " answered another MaGiaoDich"
+                        : bill.error().message + " (MaThamChieu " + ref + ")";
+        }
+        ++summary.receipts_missing;
+      }
+    }
     out << to_json(t) << "\n";
-    ++written;
+    ++summary.written;
   }
   out.close();
   if (!out) return fail(make_error(ErrorKind::kInternal, "write failed for " + tmp));
   std::error_code ec;
   std::filesystem::rename(tmp, out_path, ec);
   if (ec) return make_error(ErrorKind::kInternal, "cannot rename " + tmp + ": " + ec.message());
-  return written;
+  return summary;
 }
 
 Result<Bill> get_bill(http::HttpClient& client, const PlatformEndpoint& e, std::string_view partner_ref,

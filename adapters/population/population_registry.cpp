@@ -25,7 +25,8 @@ class SoapPopulationRegistry final : public PopulationRegistry {
       : options_(std::move(options)), sender_(std::move(sender)) {}
 
   Result<Answer> lookup(const Query& query) override {
-    const bool soap = options_.route == RegistryOptions::Route::kSoap;
+    const bool adapter = options_.route == RegistryOptions::Route::kJsonAdapter;
+    const bool envelope = options_.route == RegistryOptions::Route::kLgspEnvelope;
     if (query.service_code.empty() && options_.default_service_code.empty()) {
       return Error(
           ErrorKind::kConfig,
@@ -42,22 +43,35 @@ class SoapPopulationRegistry final : public PopulationRegistry {
     req.system = "population";
     req.operation = "lookup";
     wire::RequestSettings rs{options_.integration_code, options_.default_service_code, options_.dashed_date};
-    if (soap) {
-      req.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"Accept", "text/xml"}};
-      req.body = wire::build_soap_request(query, rs);
-    } else {
-      req.headers = {{"Content-Type", "application/json; charset=utf-8"}, {"Accept", "application/json"}};
-      req.body = wire::build_adapter_request(query, rs);
-    }
-    if (!options_.lgsp_access_token.empty())
-      req.headers.push_back({"lgspaccesstoken", options_.lgsp_access_token});
+    std::string auth_hash;
     if (auto it = options_.auth_hash_by_official.find(query.official_code);
         it != options_.auth_hash_by_official.end()) {
-      req.headers.push_back({"AuthHash", it->second.reveal()});
+      auth_hash = it->second.reveal();
     } else if (options_.auth_hash_required) {
       return Error(ErrorKind::kConfig,
                    "population database lookup: the account's official has no AuthHash key under "
                    "upstream.lgsp.officials; add one or set upstream.lgsp.auth_hash_required to false");
+    }
+    if (adapter) {
+      req.headers = {{"Content-Type", "application/json; charset=utf-8"}, {"Accept", "application/json"}};
+      req.body = wire::build_adapter_request(query, rs);
+    } else if (envelope) {
+      // The token, the partner's keys and the official's hash travel in the body, the SOAP
+      // request as text beside them; the token is placed when the sender has it.
+      req.headers = {{"Content-Type", "application/json; charset=utf-8"}, {"Accept", "text/xml"}};
+      req.apply_bearer = [soap = wire::build_soap_request(query, rs), lgsp = options_.lgsp_access_token,
+                          auth_hash](http::ClientRequest& r, const std::string& token) {
+        r.body = wire::build_lgsp_envelope(token, lgsp, auth_hash, soap);
+      };
+      req.apply_bearer(req, "");
+    } else {
+      req.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"Accept", "text/xml"}};
+      req.body = wire::build_soap_request(query, rs);
+    }
+    if (!envelope) {
+      if (!options_.lgsp_access_token.empty())
+        req.headers.push_back({"lgspaccesstoken", options_.lgsp_access_token});
+      if (!auth_hash.empty()) req.headers.push_back({"AuthHash", auth_hash});
     }
     req.timeout = options_.timeout;
     wire::AnswerSettings as{options_.mismatch_fault_code, options_.names};
@@ -86,12 +100,12 @@ class SoapPopulationRegistry final : public PopulationRegistry {
         return e;
       }
       std::string soap_text;
-      if (!soap) {
+      if (adapter) {
         auto unwrapped = wire::unwrap_adapter_answer(resp->body);
         if (!unwrapped.ok()) return unwrapped.error();
         soap_text = std::move(*unwrapped);
       }
-      auto answer = wire::parse_answer(soap ? std::string_view(resp->body) : std::string_view(soap_text),
+      auto answer = wire::parse_answer(!adapter ? std::string_view(resp->body) : std::string_view(soap_text),
                                        query.personal_id, as);
       if (!answer.ok()) return answer.error();
       answer->attempts = attempt;
@@ -130,8 +144,10 @@ RegistryOptions RegistryOptions::from_config(const ConfigNode& node) {
         "url",
         "expected an http:// or https:// URL of the lookup endpoint (NGSP, LGSP or provincial adapter)");
   }
-  o.route =
-      node.choice("route", {"soap", "json_adapter"}, "soap") == "soap" ? Route::kSoap : Route::kJsonAdapter;
+  std::string route = node.choice("route", {"soap", "json_adapter", "lgsp_envelope"}, "soap");
+  o.route = route == "soap"           ? Route::kSoap
+            : route == "json_adapter" ? Route::kJsonAdapter
+                                      : Route::kLgspEnvelope;
   o.timeout = std::chrono::milliseconds(node.integer_or("timeout_ms", 5'000, 100, 120'000));
   o.retry_once = node.boolean_or("retry_once", true);
   o.integration_code = node.string("integration_code");
@@ -157,7 +173,7 @@ RegistryOptions RegistryOptions::from_config(const ConfigNode& node) {
   }
   if (auto lgsp = node.optional_object("lgsp")) {
     lgsp->allow_only({"access_key", "secret_key", "app_name", "partner_code", "partner_code_cus", "officials",
-                      "auth_hash_required"});
+                      "auth_hash_required", "on_token_request"});
     if (lgsp->has("access_key")) {
       o.lgsp_access_token = population::lgsp_access_token(
           lgsp->string("access_key"), lgsp->secret("secret_key").reveal(), lgsp->string_or("app_name", ""),
@@ -173,6 +189,10 @@ RegistryOptions RegistryOptions::from_config(const ConfigNode& node) {
       }
     }
     o.auth_hash_required = lgsp->boolean_or("auth_hash_required", !o.auth_hash_by_official.empty());
+    o.lgsp_access_token_on_token_request = lgsp->boolean_or("on_token_request", !o.lgsp_access_token.empty());
+    if (o.lgsp_access_token_on_token_request && o.lgsp_access_token.empty())
+      lgsp->fail("on_token_request",
+                 "needs access_key, secret_key and partner_code (the lgspaccesstoken to send)");
   }
   return o;
 }

@@ -54,6 +54,9 @@ struct RegistryOptions {
   enum class Route {
     kSoap,         // SOAP TraCuuThongTinCongDan, directly or through an LGSP
     kJsonAdapter,  // JSON through a provincial adapter answering {error_code, message}
+    // The SOAP text inside an LGSP's JSON envelope {accessToken, lgspAccessToken, AuthHash,
+    // data} (OpenCPS for the Hậu Giang LGSP); the answer is the SOAP text itself.
+    kLgspEnvelope,
   };
   std::string url;  // the lookup endpoint behind NGSP/LGSP, or the provincial adapter
   Route route = Route::kSoap;
@@ -73,8 +76,10 @@ struct RegistryOptions {
   std::string lgsp_access_token;                        // "" = header not sent
   std::map<std::string, Secret> auth_hash_by_official;  // official code → AuthHash value
   bool auth_hash_required = false;                      // an official without one is refused
+  // lgspaccesstoken also as a header of the NGSP/LGSP token request (OpenCPS's getToken).
+  bool lgsp_access_token_on_token_request = false;
 
-  // Keys: url, route ("soap"|"json_adapter"), timeout_ms, retry_once, integration_code,
+  // Keys: url, route ("soap"|"json_adapter"|"lgsp_envelope"), timeout_ms, retry_once, integration_code,
   // default_service_code, request_date_format ("yyyyMMdd"|"yyyy-MM-dd"),
   // mismatch_fault_code, answer_values ("names"|"codes"), code_tables_dir, lgsp.
   static RegistryOptions from_config(const ConfigNode& node);

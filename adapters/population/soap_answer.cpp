@@ -183,6 +183,19 @@ std::string build_adapter_request(const Query& q, const RequestSettings& s) {
   return out + "}";
 }
 
+std::string build_lgsp_envelope(std::string_view token, std::string_view lgsp_access_token,
+                                std::string_view auth_hash, std::string_view soap_request) {
+  std::string out = "{\"accessToken\":";
+  json::append_string(out, "Bearer " + std::string(token));
+  out += ",\"lgspAccessToken\":";
+  json::append_string(out, lgsp_access_token);
+  out += ",\"AuthHash\":";
+  json::append_string(out, auth_hash);
+  out += ",\"data\":";
+  json::append_string(out, soap_request);
+  return out + "}";
+}
+
 Result<std::string> unwrap_adapter_answer(std::string_view text) {
   if (text.size() > kMaxAnswerBytes)
     return protocol("larger than " + std::to_string(kMaxAnswerBytes) + " bytes");

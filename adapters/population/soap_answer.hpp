@@ -52,6 +52,10 @@ struct AnswerSettings {
 std::string wire_date(std::string_view iso, bool dashed);
 std::string build_soap_request(const Query& q, const RequestSettings& s);
 std::string build_adapter_request(const Query& q, const RequestSettings& s);
+// The LGSP JSON envelope {accessToken: "Bearer <token>", lgspAccessToken, AuthHash, data:
+// <SOAP request text>}, keys in that order (OpenCPS QLCDIntegrationActionImpl.sendData).
+std::string build_lgsp_envelope(std::string_view token, std::string_view lgsp_access_token,
+                                std::string_view auth_hash, std::string_view soap_request);
 
 // The SOAP text inside the provincial adapter's {error_code, message}. Errors are
 // kProtocol (not that shape) or kServer (error_code not 0 and no SOAP answer).

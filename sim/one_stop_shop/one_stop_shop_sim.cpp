@@ -151,6 +151,7 @@ struct Dossier {
   std::string procedure_code;
   std::string channel;  // truc_tuyen | truc_tiep | buu_chinh
   std::string owner_name, owner_type, owner_id;
+  std::string owner_email, owner_phone, owner_account;  // known for online dossiers
   std::string agency, level;
   int64_t received_ms = 0, due_ms = 0;
   bool online_payment = false, digitised = false;
@@ -321,6 +322,16 @@ struct OneStopShopData::Impl {
         d.owner_name = "Hội Nông dân huyện Diên Khánh";
         d.owner_id = "0" + digits(rng, 9);
       }
+      // An online dossier comes with the owner's portal account and contact details. Derived
+      // from the index, not drawn, so that the random sequence of earlier data sets is kept.
+      if (d.channel == "truc_tuyen") {
+        uint64_t k = static_cast<uint64_t>(i) * 2654435761u % 100'000'000u;
+        std::string eight = std::to_string(k);
+        eight.insert(0, 8 - eight.size(), '0');
+        d.owner_phone = "09" + eight;
+        d.owner_email = "hoso" + std::to_string(i) + "@thudientu.example";
+        d.owner_account = "TK" + eight;
+      }
       // Received on a weekday in working hours within ~10 weeks.
       int64_t day = between(rng, 0, 69);
       int64_t received = start + day * kDay + between(rng, 7 * 60 + 30, 16 * 60 + 30) * 60'000;
@@ -482,6 +493,9 @@ struct OneStopShopData::Impl {
     write_str(w, "ho_ten", d.owner_name);
     if (!d.owner_type.empty()) write_str(w, "loai", d.owner_type);
     write_str(w, "so_giay_to", d.owner_id);
+    if (!d.owner_email.empty()) write_str(w, "email", d.owner_email);
+    if (!d.owner_phone.empty()) write_str(w, "so_dien_thoai", d.owner_phone);
+    if (!d.owner_account.empty()) write_str(w, "ma_tai_khoan", d.owner_account);
     w.EndObject();
     w.Key("don_vi");
     w.StartObject();

@@ -141,21 +141,40 @@ SimReply PopulationSim::handle(std::string_view method, std::string_view path, c
                                std::string_view body) {
   if (path == "/_sim/population/control" && method == "POST") return control(body);
   if (path.rfind("/_sim/population/citizens", 0) == 0 && method == "GET") return sample(path);
-  if (path == "/token" && method == "POST") return issue_token(headers.authorization, body);
+  if (path == "/token" && method == "POST") return issue_token(headers, body);
   const bool adapter = path == options_.adapter_path;
-  if (path != options_.lookup_path && !adapter)
+  const bool envelope = path == options_.envelope_path;
+  if (path != options_.lookup_path && !adapter && !envelope)
     return reply(404, soap_fault("KHONG_TON_TAI", "no such endpoint"));
   if (method != "POST") return reply(405, soap_fault("PHUONG_THUC", "use POST"));
+  // On the envelope route the token, the partner's keys and the official's hash come in the
+  // JSON body, the SOAP request as text in `data`; elsewhere as headers.
+  Headers h = headers;
+  std::string token_text, lgsp_text, hash_text, data;
+  if (envelope) {
+    auto doc = json::parse(body, "envelope");
+    if (!doc.ok() || !doc->IsObject())
+      return reply(400, soap_fault("DU_LIEU", "envelope: not a JSON object"));
+    std::pair<const char*, std::string*> keys[] = {{"accessToken", &token_text},
+                                                   {"lgspAccessToken", &lgsp_text},
+                                                   {"AuthHash", &hash_text},
+                                                   {"data", &data}};
+    for (auto& [key, out] : keys) {
+      auto v = json::get_string(*doc, key);
+      if (!v) return reply(400, soap_fault("DU_LIEU", std::string("envelope: missing ") + key));
+      *out = *v;
+    }
+    h = Headers{token_text, lgsp_text, hash_text};
+    body = data;
+  }
   constexpr std::string_view kBearer = "Bearer ";
-  if (headers.authorization.rfind(kBearer, 0) != 0 ||
-      !token_ok(headers.authorization.substr(kBearer.size()))) {
+  if (h.authorization.rfind(kBearer, 0) != 0 || !token_ok(h.authorization.substr(kBearer.size()))) {
     return reply(401, soap_fault("TOKEN", "missing or invalid bearer token"));
   }
-  if (!options_.lgsp_access_token.empty() && headers.lgsp_access_token != options_.lgsp_access_token) {
+  if (!options_.lgsp_access_token.empty() && h.lgsp_access_token != options_.lgsp_access_token) {
     return reply(401, soap_fault("LGSP", "missing or invalid lgspaccesstoken"));
   }
-  if (!options_.auth_hashes.empty() &&
-      options_.auth_hashes.find(headers.auth_hash) == options_.auth_hashes.end()) {
+  if (!options_.auth_hashes.empty() && options_.auth_hashes.find(h.auth_hash) == options_.auth_hashes.end()) {
     return reply(403, soap_fault("AUTHHASH", "missing or unknown AuthHash of the official"));
   }
   if (int ms = latency_ms.load(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
@@ -355,8 +374,15 @@ std::string form_value(std::string_view body, std::string_view key) {
 }  // namespace
 
 // POST /token: client_credentials, as the NGSP API manager answers it.
-SimReply PopulationSim::issue_token(std::string_view authorization, std::string_view body) {
+SimReply PopulationSim::issue_token(const Headers& headers, std::string_view body) {
   if (options_.client_id.empty()) return reply(404, "{\"error\":\"no token endpoint\"}", "application/json");
+  if (options_.lgsp_on_token_request && !options_.lgsp_access_token.empty() &&
+      headers.lgsp_access_token != options_.lgsp_access_token) {
+    return reply(
+        401, "{\"error\":\"invalid_client\",\"error_description\":\"missing or invalid lgspaccesstoken\"}",
+        "application/json");
+  }
+  std::string_view authorization = headers.authorization;
   std::string id = form_value(body, "client_id"), secret = form_value(body, "client_secret");
   if (authorization.rfind("Basic ", 0) == 0) {
     std::string pair = base64_decode(authorization.substr(6));

@@ -55,6 +55,9 @@ struct SimOptions {
   size_t households = 2000;
   std::string lookup_path = "/csdlqgdc/1.0/congdan/tracuu";           // SOAP route
   std::string adapter_path = "/csdlqgdc/1.0/adapter/congdan/tracuu";  // JSON-adapter route
+  // LGSP JSON envelope route {accessToken, lgspAccessToken, AuthHash, data: SOAP text}; the
+  // path has no public source.
+  std::string envelope_path = "/csdlqgdc/1.0/lgsp/congdan/tracuu";
   // When set, requests must carry this lgspaccesstoken header value...
   std::string lgsp_access_token;
   // ...and, when not empty, an AuthHash header that is one of these.
@@ -66,6 +69,9 @@ struct SimOptions {
   std::string client_id;
   std::string client_secret;
   int token_lifetime_seconds = 3600;
+  // With lgsp_access_token set: POST /token must carry it as the lgspaccesstoken header too
+  // (OpenCPS's getToken sends it there).
+  bool lgsp_on_token_request = false;
 };
 
 class PopulationSim {
@@ -99,7 +105,7 @@ class PopulationSim {
   SimReply lookup(std::string_view body, bool adapter);
   SimReply control(std::string_view body);
   SimReply sample(std::string_view path);
-  SimReply issue_token(std::string_view authorization, std::string_view body);
+  SimReply issue_token(const Headers& headers, std::string_view body);
   bool token_ok(std::string_view token);
 
   SimOptions options_;

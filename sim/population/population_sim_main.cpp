@@ -39,6 +39,7 @@ std::unique_ptr<server::HttpServer> serve(PopulationSim& sim, const server::Serv
   };
   server->route("POST", sim.options().lookup_path, handler);
   server->route("POST", sim.options().adapter_path, handler);
+  server->route("POST", sim.options().envelope_path, handler);
   server->route("POST", "/token", handler);
   server->route("POST", "/_sim/population/control", handler);
   server->route("GET", "/_sim/population/citizens", handler);
@@ -76,6 +77,8 @@ int run_population_sim(const std::vector<std::string>& args) {
         options.client_secret = value();
       else if (a == "--lgsp-access-token")
         options.lgsp_access_token = value();
+      else if (a == "--lgsp-on-token")
+        options.lgsp_on_token_request = true;
       else if (a == "--auth-hash") {
         for (auto& h : split(value())) options.auth_hashes.insert(h);
       } else if (a == "--latency-ms")
@@ -83,15 +86,17 @@ int run_population_sim(const std::vector<std::string>& args) {
       else if (a == "--outage")
         outage = true;
       else if (a == "--help") {
-        std::cout << "usage: lienthong-sim population [--address A] [--port N] [--seed S] [--households N]\n"
-                     "  [--token T1,T2] [--client-id ID --client-secret S] [--lgsp-access-token T]\n"
-                     "  [--auth-hash H1,H2] [--latency-ms N] [--outage]\n"
-                     "Serves POST "
-                  << options.lookup_path << " (SOAP) and POST " << options.adapter_path
-                  << " (JSON adapter; Bearer token required,\n"
-                     "lgspaccesstoken/AuthHash headers when given), POST /token when a\n"
-                     "client id is given, GET /_sim/population/citizens?limit=N and POST "
-                     "/_sim/population/control.\n";
+        std::cout
+            << "usage: lienthong-sim population [--address A] [--port N] [--seed S] [--households N]\n"
+               "  [--token T1,T2] [--client-id ID --client-secret S] [--lgsp-access-token T]\n"
+               "  [--lgsp-on-token] [--auth-hash H1,H2] [--latency-ms N] [--outage]\n"
+               "Serves POST "
+            << options.lookup_path << " (SOAP), POST " << options.adapter_path << " (JSON adapter) and POST "
+            << options.envelope_path
+            << "\n(LGSP JSON envelope: token, lgspAccessToken and AuthHash in the body). A Bearer token is\n"
+               "required, lgspaccesstoken/AuthHash when given (--lgsp-on-token: lgspaccesstoken also on\n"
+               "POST /token), POST /token when a client id is given, GET /_sim/population/citizens?limit=N\n"
+               "and POST /_sim/population/control.\n";
         return 0;
       } else {
         throw std::invalid_argument("unknown option " + a);

@@ -22,6 +22,7 @@
 
 namespace lienthong::app {
 int run_reconcile(const std::vector<std::string>& args);
+int run_payment(const std::vector<std::string>& args);
 namespace {
 
 namespace fs = std::filesystem;
@@ -430,6 +431,10 @@ TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDi
   EXPECT_EQ(got, want);
   EXPECT_EQ(r->info.inputs[0].name, "payments");
   EXPECT_TRUE(fs::exists(dir / "out" / ("payments-" + manifest.from + "_" + manifest.to + ".jsonl")));
+  // Each paid transaction's receipt came by GET_BILL, through the platform's outages.
+  ASSERT_TRUE(r->pulled.has_value());
+  EXPECT_GT(r->pulled->receipts, 0);
+  EXPECT_EQ(r->pulled->receipts_missing, 0);
   // The INIT ledger is an input of the run: a changed ledger makes a new run.
   EXPECT_TRUE(std::any_of(r->info.inputs.begin(), r->info.inputs.end(),
                           [](const reconciliation::InputChecksum& c) { return c.name == "inits"; }));
@@ -441,6 +446,48 @@ TEST(ReconcilePull, RunPullsThePortalTransactionsFromTheApiAndFindsTheInjectedDi
   auto refused = run_reconciliation(*db, clock, no_ledger, req);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("init_ledger"), std::string::npos);
+}
+
+TEST(PaymentReceipt, CommandPrintsTheReceiptOfAPaidTransactionAndRefusesAnUnknownOne) {
+  auto [dir, manifest] = generate_recon("recon_app_receipt", 30, 0);
+  sim::PaymentPlatformSim platform({(dir / "payments.jsonl").string(), 0, 0});
+  uint16_t port = platform.start();
+  std::string ref, tx;
+  {
+    std::ifstream in(dir / "payments.jsonl");
+    for (std::string line; std::getline(in, line) && ref.empty();) {
+      auto t = payment_platform::parse_transaction(line);
+      ASSERT_TRUE(t.ok()) << t.error().message;
+      if (t->status == 1) ref = t->partner_ref, tx = t->transaction_id;
+    }
+  }
+  ASSERT_FALSE(ref.empty());
+  setenv("LT_TEST_SIM_SECRET", "sim-secret", 1);
+  {
+    std::ofstream cfg(dir / "receipt.json");
+    cfg << "{\"store\": {\"backend\": \"sqlite\", \"path\": \"receipt.db\"}, \"reconciliation\": "
+           "{\"payment_platform\": {\"base_url\": \"http://127.0.0.1:"
+        << port << "\", \"partner_code\": \"H12\", \"secret\": {\"env\": \"LT_TEST_SIM_SECRET\"}}}}";
+  }
+  std::string config = (dir / "receipt.json").string();
+  testing::internal::CaptureStdout();
+  int rc = run_payment({"receipt", "--ref", ref, "--transaction", tx, "--config", config, "--json"});
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(rc, kExitOk);
+  EXPECT_NE(out.find("\"SoBienLai\":\"BL" + tx + "\""), std::string::npos) << out;
+  testing::internal::CaptureStdout();
+  rc = run_payment({"receipt", "--ref", ref, "--transaction", tx, "--config", config});
+  out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(rc, kExitOk);
+  EXPECT_NE(out.find("Số biên lai: BL" + tx), std::string::npos) << out;
+  // Another transaction of the same reference has no receipt: the platform's refusal is an error.
+  testing::internal::CaptureStderr();
+  rc = run_payment({"receipt", "--ref", ref, "--transaction", tx + "X", "--config", config});
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(rc, kExitFailure);
+  EXPECT_NE(err.find("MaLoi 99"), std::string::npos) << err;
+  EXPECT_THROW(run_payment({"receipt", "--ref", ref, "--config", config}), UsageError);
+  EXPECT_THROW(run_payment({"bill"}), UsageError);
 }
 
 // The invented paged list is gone: its key is refused, naming what replaces it.

@@ -2,17 +2,16 @@
 
 #include <spdlog/details/os.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
 #include <mutex>
 #include <stdexcept>
+
+#include "gateway/core/common/log_file_sink.hpp"
 
 namespace lienthong::log {
 
@@ -164,47 +163,8 @@ class TextBodyFlag final : public spdlog::custom_flag_formatter {
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<TextBodyFlag>(); }
 };
 
-// A file sink that writes every line through (fflush) and can reopen its file by name.
-class ReopenableFileSink final : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  explicit ReopenableFileSink(std::string path) : path_(std::move(path)) {
-    file_ = std::fopen(path_.c_str(), "ab");
-    if (!file_)
-      throw spdlog::spdlog_ex("cannot open log file '" + path_ + "' for appending: " + std::strerror(errno));
-  }
-  ~ReopenableFileSink() override {
-    if (file_) std::fclose(file_);
-  }
-
-  bool reopen(std::string* error) {
-    std::lock_guard lock(mutex_);
-    FILE* f = std::fopen(path_.c_str(), "ab");
-    if (!f) {
-      if (error) *error = "cannot reopen log file '" + path_ + "': " + std::strerror(errno);
-      return false;
-    }
-    std::fclose(file_);
-    file_ = f;
-    return true;
-  }
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t formatted;
-    formatter_->format(msg, formatted);
-    std::fwrite(formatted.data(), 1, formatted.size(), file_);
-    std::fflush(file_);
-  }
-  void flush_() override { std::fflush(file_); }
-
- private:
-  std::string path_;
-  FILE* file_ = nullptr;
-};
-
 std::mutex g_mu;
-std::shared_ptr<ReopenableFileSink> g_file_sink;  // under g_mu
-std::string g_level = "info";                     // under g_mu
+std::string g_level = "info";  // under g_mu
 
 spdlog::level::level_enum parse_level(const std::string& level) {
   if (level == "trace") return spdlog::level::trace;
@@ -264,19 +224,42 @@ void write(Level level, std::string_view component, std::string_view event, std:
   spdlog::default_logger_raw()->log(to_spdlog(level), std::string_view(payload));
 }
 
+namespace {
+std::mutex g_file_sink_mutex;
+std::weak_ptr<ReopenableFileSink> g_file_sink;  // the current logger's file, if any
+}  // namespace
+
+std::string reopen_file() {
+  std::shared_ptr<ReopenableFileSink> sink;
+  {
+    std::lock_guard<std::mutex> lock(g_file_sink_mutex);
+    sink = g_file_sink.lock();
+  }
+  if (!sink) return {};
+  try {
+    sink->reopen();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
 void init(const Options& o) {
   auto level = parse_level(o.level);
   std::lock_guard lock(g_mu);
   // init() may run more than once in a process (tests, reloads): replace the logger.
   spdlog::drop("lienthong");
   std::shared_ptr<spdlog::logger> logger;
-  std::shared_ptr<ReopenableFileSink> file_sink;
   if (o.file.empty()) {
     logger = spdlog::stderr_logger_mt("lienthong");
+    std::lock_guard<std::mutex> lock(g_file_sink_mutex);
+    g_file_sink.reset();
   } else {
-    file_sink = std::make_shared<ReopenableFileSink>(o.file);
-    logger = std::make_shared<spdlog::logger>("lienthong", file_sink);
+    auto sink = std::make_shared<ReopenableFileSink>(o.file);
+    logger = std::make_shared<spdlog::logger>("lienthong", sink);
     spdlog::register_logger(logger);
+    std::lock_guard<std::mutex> lock(g_file_sink_mutex);
+    g_file_sink = sink;
   }
   auto f = std::make_unique<spdlog::pattern_formatter>();
   f->add_flag<LevelFlag>('&').add_flag<JsonBodyFlag>('*').add_flag<TextBodyFlag>('~');
@@ -288,13 +271,11 @@ void init(const Options& o) {
   }
   logger->set_formatter(std::move(f));
   logger->set_level(level);
-  // A killed process (SIGKILL, OOM killer) keeps what it wrote before: the file sink
-  // writes every line through; stderr gets warnings at once and the rest within
-  // kFlushInterval (spdlog's flusher thread).
+  // A killed process (SIGKILL, OOM killer) keeps what it wrote before: warnings and errors
+  // reach the file at once, info and below within kFlushInterval (spdlog's flusher thread).
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
   spdlog::flush_every(kFlushInterval);
-  g_file_sink = std::move(file_sink);
   g_level = o.level;
 }
 
@@ -308,15 +289,6 @@ void set_level(const std::string& level) {
 std::string level_name() {
   std::lock_guard lock(g_mu);
   return g_level;
-}
-
-bool reopen(std::string* error) {
-  std::shared_ptr<ReopenableFileSink> sink;
-  {
-    std::lock_guard lock(g_mu);
-    sink = g_file_sink;
-  }
-  return !sink || sink->reopen(error);
 }
 
 }  // namespace lienthong::log

@@ -26,8 +26,7 @@ struct Options {
   std::string file;            // empty: stderr
 };
 
-// Lines below warn are flushed at least this often; warn and error at once. The file sink
-// flushes every line itself (log lines are the record of what the gateway did).
+// Lines below warn are flushed at least this often; warn and error at once.
 inline constexpr std::chrono::seconds kFlushInterval{1};
 
 // Installs the default logger. What was logged survives a crash of the process.
@@ -38,10 +37,7 @@ void init(const Options& options);
 void set_level(const std::string& level);
 std::string level_name();  // the installed logger's level, as configured ("warn", not "warning")
 
-// Closes and reopens the log file under the same name (after logrotate moved it). Returns
-// false with `error` filled when the file cannot be opened again; lines then keep going
-// to the old file. Without a file sink (stderr) it does nothing and returns true.
-bool reopen(std::string* error = nullptr);
+// The log file is reopened by reopen_file() (log_file_sink.hpp) on SIGHUP.
 
 enum class Level { kTrace, kDebug, kInfo, kWarn, kError };
 

@@ -214,6 +214,14 @@ std::shared_ptr<ConfigFile> ConfigFile::from_string(std::string_view text, std::
   cfg->doc_ = std::move(parsed).value();
   cfg->base_dir_ = std::move(base_dir);
   if (!cfg->doc_.IsObject()) throw ConfigError("config: the top level must be a JSON object");
+  // "data_dir": where relative paths point instead of the config file's folder, so that an
+  // installed /etc/lienthong/lienthong.json finds the data shipped in /usr/share/lienthong.
+  // Itself relative to the config file's folder when relative.
+  if (auto it = cfg->doc_.FindMember("data_dir"); it != cfg->doc_.MemberEnd()) {
+    if (!it->value.IsString() || it->value.GetStringLength() == 0)
+      throw ConfigError("config key 'data_dir': expected a non-empty string (a folder)");
+    cfg->base_dir_ = cfg->root().resolve_path(it->value.GetString());
+  }
   return cfg;
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +40,10 @@ struct ClientRequest {
   // "DongBoHoSoMC" or "token" (never a URL or anything taken from a record).
   std::string system;
   std::string operation = "other";
+  // How a TokenProvider places its bearer token in this request (again with a fresh token
+  // after a 401); empty: the "Authorization: Bearer" header. For upstreams that want the
+  // token inside the body (an LGSP's JSON envelope).
+  std::function<void(ClientRequest&, const std::string& token)> apply_bearer;
 };
 
 struct ClientResponse {

@@ -109,6 +109,7 @@ Result<std::string> TokenProvider::fetch_locked(int64_t now) {
   req.idempotent = true;  // a second token request only yields another token
   req.system = options_.system;
   req.operation = "token";
+  for (const auto& h : options_.extra_headers) req.headers.push_back(h);
   if (!options_.scope.empty()) req.body += "&scope=" + form_encode(options_.scope);
   if (options_.credentials_in_body) {
     req.body += "&client_id=" + form_encode(options_.client_id);
@@ -188,6 +189,10 @@ void TokenProvider::invalidate(const std::string& token) {
 
 Result<ClientResponse> TokenProvider::send(ClientRequest request) {
   auto set_bearer = [&request](const std::string& tok) {
+    if (request.apply_bearer) {
+      request.apply_bearer(request, tok);
+      return;
+    }
     std::erase_if(request.headers, [](const Header& h) { return iequals(h.name, "Authorization"); });
     request.headers.push_back({"Authorization", "Bearer " + tok});
   };

@@ -27,6 +27,9 @@ struct TokenOptions {
   // The `system` label of its metrics (lienthong_upstream_token_refreshes_total and the
   // token calls in lienthong_upstream_requests_total): "lgsp", "ngsp". Set by the caller.
   std::string system = "token";
+  // Sent with every token request besides the credentials (e.g. an LGSP's lgspaccesstoken,
+  // set by the adapter that owns it; not a config key of this section).
+  std::vector<Header> extra_headers;
 
   // Keys: token_url, client_id, client_secret (secret ref), credentials ("basic"|"form"),
   // scope, refresh_margin_seconds.

@@ -141,6 +141,10 @@ void to_json(const DossierStatusEvent& e, rapidjson::Value& d, Alloc& a) {
   put(d, "owner_type", e.owner_type, a);
   put(d, "owner_name", e.owner_name, a);
   put(d, "owner_id_number", e.owner_id_number, a);
+  // Written only when known, so that events stored before these keys read back the same.
+  if (!e.owner_email.empty()) put(d, "owner_email", e.owner_email, a);
+  if (!e.owner_phone.empty()) put(d, "owner_phone", e.owner_phone, a);
+  if (!e.owner_account.empty()) put(d, "owner_account", e.owner_account, a);
   put(d, "agency_code", e.agency_code, a);
   put(d, "agency_level", e.agency_level, a);
   put(d, "received_at_ms", e.received_at_ms, a);
@@ -195,8 +199,11 @@ void append_json(std::string& out, const DossierStatusEvent& e) {
       .num("channel", e.channel)
       .num("owner_type", e.owner_type)
       .str("owner_name", e.owner_name)
-      .str("owner_id_number", e.owner_id_number)
-      .str("agency_code", e.agency_code)
+      .str("owner_id_number", e.owner_id_number);
+  if (!e.owner_email.empty()) w.str("owner_email", e.owner_email);
+  if (!e.owner_phone.empty()) w.str("owner_phone", e.owner_phone);
+  if (!e.owner_account.empty()) w.str("owner_account", e.owner_account);
+  w.str("agency_code", e.agency_code)
       .str("agency_level", e.agency_level)
       .num("received_at_ms", e.received_at_ms)
       .num("due_at_ms", e.due_at_ms);
@@ -247,6 +254,9 @@ Result<DossierStatusEvent> from_json(const rapidjson::Value& v) {
   e.owner_type = static_cast<int>(r.i64("owner_type", false));
   e.owner_name = r.str("owner_name", false);
   e.owner_id_number = r.str("owner_id_number", false);
+  e.owner_email = r.str("owner_email", false);
+  e.owner_phone = r.str("owner_phone", false);
+  e.owner_account = r.str("owner_account", false);
   e.agency_code = r.str("agency_code", false);
   e.agency_level = r.str("agency_level", false);
   e.received_at_ms = r.i64("received_at_ms", true);

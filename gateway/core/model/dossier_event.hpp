@@ -50,6 +50,9 @@ struct DossierStatusEvent {
   int owner_type = 0;                     // LoaiDoiTuong: 1 citizen, 2 business, 3 agency, 4 other
   std::string owner_name;                 // ChuHoSo — personal data, never logged
   std::string owner_id_number;            // SoGiayToChuHoSo — personal data, never logged
+  std::string owner_email;                // Email — personal data, never logged; "" = unknown
+  std::string owner_phone;                // SoDienThoai — personal data, never logged
+  std::string owner_account;              // MaDoiTuong: the owner's DVCQG account, if online
   std::string agency_code;                // DonViXuLy (national agency code)
   std::string agency_level;               // "province" | "district" | "commune" | "ministry"
   int64_t received_at_ms = 0;             // NgayTiepNhan

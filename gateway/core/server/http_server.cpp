@@ -22,6 +22,7 @@
 #include "gateway/core/common/text.hpp"
 #include "gateway/core/metrics/metrics.hpp"
 #include "gateway/core/server/query.hpp"
+#include "gateway/core/server/tls_reload.hpp"
 
 namespace lienthong::server {
 
@@ -722,6 +723,7 @@ struct HttpServer::Impl : ServerCore {
   std::mutex mu;
   std::unique_ptr<net::io_context> ioc;
   std::unique_ptr<ssl::context> ssl_ctx;
+  TlsCertificateSwitch tls_switch;  // SIGHUP's new certificate (tls_reload.hpp)
   std::unique_ptr<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   uint16_t port = 0;
@@ -857,6 +859,7 @@ uint16_t HttpServer::start() {
                              "; is another process using the port?");
   }
   im.port = acceptor->local_endpoint().port();
+  if (ctx) im.tls_switch.install(ctx->native_handle(), o.tls);
   im.ssl_ctx = std::move(ctx);
   im.acceptor = std::move(acceptor);
   im.ioc = std::move(ioc);

@@ -1,4 +1,5 @@
 #include "gateway/core/config/config.hpp"
+#include "gateway/core/store/admin.hpp"
 #include "gateway/core/store/database.hpp"
 
 namespace lienthong::store {
@@ -15,8 +16,9 @@ struct StoreConfig {
 
 StoreConfig parse(const ConfigNode& node) {
   node.allow_only({"backend", "path", "synchronous", "busy_timeout_ms", "high_water_mark_bytes", "checkpoint",
-                   "postgresql"});
+                   "postgresql", "migrate"});
   StoreConfig c;
+  (void)node.choice("migrate", {"auto", "manual"}, "auto");
   c.backend = node.choice("backend", {"sqlite", "postgresql"}, "sqlite");
   (void)node.integer_or("high_water_mark_bytes", 0, 0, INT64_MAX);
   if (c.backend == "postgresql") {
@@ -52,7 +54,26 @@ void check_config(const ConfigNode& node) {
   (void)parse(node);
 }
 
+bool migrates_automatically(const ConfigNode& node) {
+  return node.choice("migrate", {"auto", "manual"}, "auto") == "auto";
+}
+
+std::string describe(const ConfigNode& node) {
+  StoreConfig c = parse(node);
+  if (c.backend == "postgresql") return "the PostgreSQL store (store.postgresql.conninfo)";
+  return "the SQLite store at " + c.sqlite.path;
+}
+
+std::string sqlite_path(const ConfigNode& node) {
+  StoreConfig c = parse(node);
+  return c.backend == "sqlite" ? c.sqlite.path : std::string();
+}
+
 std::unique_ptr<Database> open_from_config(const ConfigNode& node) {
+  return open_from_config(node, OpenMode::kCreate);
+}
+
+std::unique_ptr<Database> open_from_config(const ConfigNode& node, OpenMode mode) {
   StoreConfig c = parse(node);
   if (c.backend == "postgresql") {
     auto db = open_postgresql(c.postgres);
@@ -60,7 +81,7 @@ std::unique_ptr<Database> open_from_config(const ConfigNode& node) {
       throw ConfigError("config key '" + node.key_path("postgresql") + "': " + db.error().message);
     return std::move(db).value();
   }
-  auto db = open_sqlite(c.sqlite);
+  auto db = mode == OpenMode::kCreate ? open_sqlite(c.sqlite) : open_existing_sqlite(c.sqlite);
   if (!db.ok()) throw ConfigError("config key '" + node.key_path("path") + "': " + db.error().message);
   return std::move(db).value();
 }

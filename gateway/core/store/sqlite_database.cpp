@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "gateway/core/store/admin.hpp"
 #include "gateway/core/store/database.hpp"
 
 namespace lienthong::store {
@@ -271,6 +272,46 @@ class SqliteDatabase final : public Database {
     return {};
   }
 
+  Status backup_to(const std::string& dest) {
+    std::error_code ec;
+    if (std::filesystem::exists(dest, ec))
+      return Error(ErrorKind::kStore, "backup destination " + dest + " exists already; give a new file name");
+    sqlite3* out = nullptr;
+    if (int rc = sqlite3_open_v2(dest.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        rc != SQLITE_OK) {
+      std::string msg = out ? sqlite3_errmsg(out) : "out of memory";
+      sqlite3_close_v2(out);
+      return Error(ErrorKind::kStore, "cannot create backup file " + dest + ": " + msg);
+    }
+    // All pages in one step: one read transaction, which in WAL mode does not hold up
+    // the writers of a running `serve` (stepping in parts would restart the copy at each
+    // of their commits). The copy is the state as of the step's start.
+    sqlite3_backup* b = sqlite3_backup_init(out, "main", db_, "main");
+    if (!b) {
+      std::string msg = sqlite3_errmsg(out);
+      sqlite3_close_v2(out);
+      std::filesystem::remove(dest, ec);
+      return Error(ErrorKind::kStore, "cannot start the backup to " + dest + ": " + msg);
+    }
+    int rc;
+    for (int attempt = 0;; ++attempt) {
+      {
+        std::lock_guard lock(mu_);
+        rc = sqlite3_backup_step(b, -1);
+      }
+      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt == 100) break;
+      sqlite3_sleep(50);
+    }
+    sqlite3_backup_finish(b);
+    std::string msg = sqlite3_errmsg(out);
+    int close_rc = sqlite3_close_v2(out);
+    if (rc != SQLITE_DONE || close_rc != SQLITE_OK) {
+      std::filesystem::remove(dest, ec);
+      return Error(ErrorKind::kStore, "backup to " + dest + " failed: " + msg);
+    }
+    return {};
+  }
+
   int64_t size_bytes() override {
     if (path_ == ":memory:") return 0;
     std::error_code ec;
@@ -344,17 +385,26 @@ class SqliteDatabase final : public Database {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
-  if (o.path != ":memory:") {
+namespace {
+
+Result<std::unique_ptr<Database>> open_sqlite_file(const SqliteOptions& o, bool create) {
+  if (o.path != ":memory:" && create) {
     auto parent = std::filesystem::path(o.path).parent_path();
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  if (o.path != ":memory:" && !create) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(o.path, ec))
+      return Error(ErrorKind::kStore, "no SQLite store at " + o.path +
+                                          " (this command does not create one: check store.path; `lienthong "
+                                          "serve`, `sync` or `store migrate` create it)");
   }
   sqlite3* db = nullptr;
   // NOMUTEX: every use of the connection is already serialised by SqliteDatabase::mu_
   // (the wal hook runs inside a commit, under it too); SQLite's own mutex would be taken
   // again on each of the dozen calls (bind, step, reset, ...) of every statement.
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (int rc = sqlite3_open_v2(o.path.c_str(), &db, flags, nullptr); rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
@@ -386,6 +436,24 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
     if (!checkpointer->start()) checkpointer.reset();  // SQLite's own automatic checkpoint stays
   }
   return std::unique_ptr<Database>(new SqliteDatabase(db, o.path, std::move(checkpointer)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& o) {
+  return open_sqlite_file(o, true);
+}
+
+Result<std::unique_ptr<Database>> open_existing_sqlite(const SqliteOptions& o) {
+  return open_sqlite_file(o, false);
+}
+
+Status backup_sqlite(Database& db, const std::string& dest) {
+  auto* sqlite = dynamic_cast<SqliteDatabase*>(&db);
+  if (!sqlite)
+    return Error(ErrorKind::kStore,
+                 "no built-in backup for the " + std::string(db.backend()) + " store (PostgreSQL: pg_dump)");
+  return sqlite->backup_to(dest);
 }
 
 }  // namespace lienthong::store

@@ -86,11 +86,9 @@ std::string check_transport(const ConfigNode& root) {
          "is the only way in";
 }
 
-CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
-  s.allow_only({"provinces_file", "pseudonym_key", "purposes", "accounts", "default_rate_limit",
-                "enumeration", "in_flight", "repeat", "allow_plain_http", "upstream"});
-  CitizenLookupConfig c;
+namespace {
 
+ProvinceCodes read_provinces(const ConfigNode& s) {
   std::string provinces_file = s.file_path_or("provinces_file", "");
   if (provinces_file.empty()) {
     // The default is found next to the config file, else in the working directory.
@@ -99,15 +97,11 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
   }
   auto provinces = ProvinceCodes::load(provinces_file);
   if (!provinces.ok()) s.fail("provinces_file", provinces.error().message);
-  c.provinces = std::move(provinces).value();
+  return std::move(provinces).value();
+}
 
-  c.pseudonym_key = s.secret("pseudonym_key");
-  if (c.pseudonym_key.reveal().size() < kMinPseudonymKeyBytes) {
-    s.fail("pseudonym_key", "the key from " + c.pseudonym_key.source() + " is shorter than " +
-                                std::to_string(kMinPseudonymKeyBytes) +
-                                " bytes; generate one with `openssl rand -hex 32`");
-  }
-
+// Whether a purpose has no service_code of its own (then upstream.default_service_code is needed).
+bool read_purposes(const ConfigNode& s, CitizenLookupConfig& c) {
   auto purposes = s.array_of_objects("purposes");
   if (purposes.empty()) s.fail("purposes", "list at least one purpose with the fields it may receive");
   bool purpose_without_service = false;
@@ -131,57 +125,62 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
       p.fail("fields", e.what());
     }
   }
+  return purpose_without_service;
+}
 
-  RateLimit default_limit;
-  if (auto d = s.optional_object("default_rate_limit")) default_limit = read_rate_limit(*d, default_limit);
-
-  auto accounts = s.array_of_objects("accounts");
-  if (accounts.empty()) s.fail("accounts", "list at least one account");
-  for (auto& a : accounts) {
-    a.allow_only({"id", "official", "agency", "purposes", "api_key", "api_key_sha256", "client_cert_subjects",
-                  "client_cert_sha256", "rate_limit"});
-    Account acc;
-    acc.id = a.string("id");
-    acc.official = a.string("official");
-    acc.agency = a.string("agency");
-    if (acc.id.empty() || acc.official.empty() || acc.agency.empty()) {
-      a.fail("id", "id, official and agency must all be non-empty: an account answers for its lookups");
-    }
-    for (auto& p : a.strings_or("purposes")) {
-      if (!c.purposes.find(p))
-        a.fail("purposes", "purpose '" + p + "' is not defined under citizen_lookup.purposes");
-      acc.purposes.insert(p);
-    }
-    if (acc.purposes.empty()) a.fail("purposes", "list the purposes this account may state");
-    acc.rate_limit = default_limit;
-    if (auto r = a.optional_object("rate_limit")) acc.rate_limit = read_rate_limit(*r, default_limit);
-    std::vector<std::string> key_hashes = a.strings_or("api_key_sha256");
-    for (auto& h : key_hashes) {
-      if (!is_hex64(h)) a.fail("api_key_sha256", "expected SHA-256 hex digests (64 hex characters)");
-    }
-    if (auto key = a.optional_secret("api_key")) {
-      if (auto weak = api_key_weakness(key->reveal()); !weak.empty()) {
-        a.fail("api_key", "the key of account '" + acc.id + "' from " + key->source() + " " + weak);
-      }
-      key_hashes.push_back(audit::sha256_hex(key->reveal()));
-    }
-    auto subjects = a.strings_or("client_cert_subjects");
-    auto fingerprints = a.strings_or("client_cert_sha256");
-    for (auto& f : fingerprints) {
-      if (!is_hex64(f)) a.fail("client_cert_sha256", "expected SHA-256 fingerprints (64 hex characters)");
-    }
-    if (key_hashes.empty() && subjects.empty() && fingerprints.empty()) {
-      a.fail("id",
-             "account has no credential: give api_key, api_key_sha256, client_cert_subjects or "
-             "client_cert_sha256");
-    }
-    try {
-      c.accounts.add(std::move(acc), key_hashes, subjects, fingerprints);
-    } catch (const std::invalid_argument& e) {
-      a.fail("id", e.what());
-    }
+// The API key hashes of an account: the digests given, and the digest of the key given.
+std::vector<std::string> read_key_hashes(const ConfigNode& a, const std::string& account_id) {
+  std::vector<std::string> key_hashes = a.strings_or("api_key_sha256");
+  for (auto& h : key_hashes) {
+    if (!is_hex64(h)) a.fail("api_key_sha256", "expected SHA-256 hex digests (64 hex characters)");
   }
+  if (auto key = a.optional_secret("api_key")) {
+    if (auto weak = api_key_weakness(key->reveal()); !weak.empty()) {
+      a.fail("api_key", "the key of account '" + account_id + "' from " + key->source() + " " + weak);
+    }
+    key_hashes.push_back(audit::sha256_hex(key->reveal()));
+  }
+  return key_hashes;
+}
 
+void read_account(const ConfigNode& a, const RateLimit& default_limit, CitizenLookupConfig& c) {
+  a.allow_only({"id", "official", "agency", "purposes", "api_key", "api_key_sha256", "client_cert_subjects",
+                "client_cert_sha256", "rate_limit"});
+  Account acc;
+  acc.id = a.string("id");
+  acc.official = a.string("official");
+  acc.agency = a.string("agency");
+  if (acc.id.empty() || acc.official.empty() || acc.agency.empty()) {
+    a.fail("id", "id, official and agency must all be non-empty: an account answers for its lookups");
+  }
+  for (auto& p : a.strings_or("purposes")) {
+    if (!c.purposes.find(p))
+      a.fail("purposes", "purpose '" + p + "' is not defined under citizen_lookup.purposes");
+    acc.purposes.insert(p);
+  }
+  if (acc.purposes.empty()) a.fail("purposes", "list the purposes this account may state");
+  acc.rate_limit = default_limit;
+  if (auto r = a.optional_object("rate_limit")) acc.rate_limit = read_rate_limit(*r, default_limit);
+  std::vector<std::string> key_hashes = read_key_hashes(a, acc.id);
+  auto subjects = a.strings_or("client_cert_subjects");
+  auto fingerprints = a.strings_or("client_cert_sha256");
+  for (auto& f : fingerprints) {
+    if (!is_hex64(f)) a.fail("client_cert_sha256", "expected SHA-256 fingerprints (64 hex characters)");
+  }
+  if (key_hashes.empty() && subjects.empty() && fingerprints.empty()) {
+    a.fail("id",
+           "account has no credential: give api_key, api_key_sha256, client_cert_subjects or "
+           "client_cert_sha256");
+  }
+  try {
+    c.accounts.add(std::move(acc), key_hashes, subjects, fingerprints);
+  } catch (const std::invalid_argument& e) {
+    a.fail("id", e.what());
+  }
+}
+
+// enumeration, in_flight and repeat.
+void read_guards(const ConfigNode& s, CitizenLookupConfig& c) {
   if (auto e = s.optional_object("enumeration")) {
     e->allow_only({"threshold", "window_seconds", "flag_seconds", "slow_interval_seconds"});
     c.enumeration.threshold =
@@ -190,7 +189,6 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     c.enumeration.flag_duration = std::chrono::seconds(e->integer_or("flag_seconds", 3600, 1, 30 * 86400));
     c.enumeration.slow_interval = std::chrono::seconds(e->integer_or("slow_interval_seconds", 60, 1, 86400));
   }
-
   if (auto f = s.optional_object("in_flight")) {
     f->allow_only({"per_account", "per_agency", "total"});
     c.in_flight.per_account =
@@ -198,12 +196,33 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     c.in_flight.per_agency = static_cast<int>(f->integer_or("per_agency", c.in_flight.per_agency, 1, 10'000));
     c.in_flight.total = static_cast<int>(f->integer_or("total", c.in_flight.total, 1, 100'000));
   }
-
   if (auto r = s.optional_object("repeat")) {
     r->allow_only({"threshold", "window_seconds"});
     c.repeat.threshold = static_cast<int>(r->integer_or("threshold", c.repeat.threshold, 1, 100'000));
     c.repeat.window = std::chrono::seconds(r->integer_or("window_seconds", 86'400, 1, 30 * 86'400));
   }
+}
+
+}  // namespace
+
+CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
+  s.allow_only({"provinces_file", "pseudonym_key", "purposes", "accounts", "default_rate_limit",
+                "enumeration", "in_flight", "repeat", "allow_plain_http", "upstream"});
+  CitizenLookupConfig c;
+  c.provinces = read_provinces(s);
+  c.pseudonym_key = s.secret("pseudonym_key");
+  if (c.pseudonym_key.reveal().size() < kMinPseudonymKeyBytes) {
+    s.fail("pseudonym_key", "the key from " + c.pseudonym_key.source() + " is shorter than " +
+                                std::to_string(kMinPseudonymKeyBytes) +
+                                " bytes; generate one with `openssl rand -hex 32`");
+  }
+  bool purpose_without_service = read_purposes(s, c);
+  RateLimit default_limit;
+  if (auto d = s.optional_object("default_rate_limit")) default_limit = read_rate_limit(*d, default_limit);
+  auto accounts = s.array_of_objects("accounts");
+  if (accounts.empty()) s.fail("accounts", "list at least one account");
+  for (auto& a : accounts) read_account(a, default_limit, c);
+  read_guards(s, c);
   c.allow_plain_http = s.boolean_or("allow_plain_http", false);
 
   ConfigNode up = s.object("upstream");

@@ -36,6 +36,8 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
   client_ = std::make_unique<http::HttpClient>(client_options);
   auto token_options = http::TokenOptions::from_config(upstream_part(section, "token"));
   token_options.system = "ngsp";  // the population database is reached through NGSP
+  if (config.upstream.lgsp_access_token_on_token_request)
+    token_options.extra_headers.push_back({"lgspaccesstoken", config.upstream.lgsp_access_token});
   tokens_ = std::make_unique<http::TokenProvider>(std::move(token_options), *client_, clock);
   registry_ = population::make_population_registry(
       config.upstream,

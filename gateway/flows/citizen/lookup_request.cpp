@@ -118,25 +118,14 @@ std::string LookupRequest::date_of_birth() const {
   return buf;
 }
 
-Result<LookupRequest> parse_lookup_request(std::string_view body, std::optional<int64_t> today) {
-  if (body.size() > kMaxBodyBytes) {
-    return field_error(ErrorKind::kValidation, "body",
-                       "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
-  }
-  auto doc = json::parse(body, "request body");
-  if (!doc.ok()) {
-    Error e = doc.error();
-    e.code = "body";
-    return e;
-  }
-  if (!doc->IsObject()) {
-    return field_error(ErrorKind::kValidation, "body",
-                       "request body must be a JSON object, got " + std::string(json::type_name(*doc)));
-  }
+namespace {
+
+// Only the known members, each once.
+Status check_members(const rapidjson::Document& doc) {
   static constexpr std::string_view kFields[] = {"personal_id", "full_name", "date_of_birth", "purpose",
                                                  "dossier_code"};
   std::set<std::string_view> seen;
-  for (auto& m : doc->GetObject()) {
+  for (auto& m : doc.GetObject()) {
     std::string_view name(m.name.GetString(), m.name.GetStringLength());
     bool known = false;
     for (auto f : kFields) known = known || f == name;
@@ -152,32 +141,26 @@ Result<LookupRequest> parse_lookup_request(std::string_view body, std::optional<
       return field_error(ErrorKind::kValidation, std::string(name), "given more than once");
     }
   }
-  LookupRequest r;
-  auto get = [&](std::string_view field, size_t max, std::string& out) -> Status {
-    const auto* v = json::member(*doc, field);
-    if (!v) return field_error(ErrorKind::kValidation, std::string(field), "required");
-    if (!v->IsString()) {
-      return field_error(ErrorKind::kValidation, std::string(field),
-                         "expected a string, got " + std::string(json::type_name(*v)));
-    }
-    out.assign(v->GetString(), v->GetStringLength());
-    if (out.empty()) return field_error(ErrorKind::kValidation, std::string(field), "must not be empty");
-    if (out.size() > max) {
-      return field_error(ErrorKind::kValidation, std::string(field),
-                         "longer than " + std::to_string(max) + " bytes");
-    }
-    return {};
-  };
-  LT_TRY(get("personal_id", 32, r.personal_id));
-  LT_TRY(get("full_name", kMaxNameBytes, r.full_name));
-  std::string dob;
-  LT_TRY(get("date_of_birth", 10, dob));
-  LT_TRY(get("purpose", kMaxCodeBytes, r.purpose));
-  LT_TRY(get("dossier_code", kMaxCodeBytes, r.dossier_code));
+  return {};
+}
 
-  if (auto problem = full_name_problem(r.full_name); !problem.empty()) {
-    return field_error(ErrorKind::kValidation, "full_name", problem);
+Status string_member(const rapidjson::Document& doc, std::string_view field, size_t max, std::string& out) {
+  const auto* v = json::member(doc, field);
+  if (!v) return field_error(ErrorKind::kValidation, std::string(field), "required");
+  if (!v->IsString()) {
+    return field_error(ErrorKind::kValidation, std::string(field),
+                       "expected a string, got " + std::string(json::type_name(*v)));
   }
+  out.assign(v->GetString(), v->GetStringLength());
+  if (out.empty()) return field_error(ErrorKind::kValidation, std::string(field), "must not be empty");
+  if (out.size() > max) {
+    return field_error(ErrorKind::kValidation, std::string(field),
+                       "longer than " + std::to_string(max) + " bytes");
+  }
+  return {};
+}
+
+Status check_birth_date(const std::string& dob, std::optional<int64_t> today, LookupRequest& r) {
   auto days = dob.size() == 10 ? vn_time::parse_date(dob) : std::nullopt;
   if (!days) return field_error(ErrorKind::kValidation, "date_of_birth", "expected a date YYYY-MM-DD");
   vn_time::civil_from_days(*days, r.birth_year, r.birth_month, r.birth_day);
@@ -187,6 +170,10 @@ Result<LookupRequest> parse_lookup_request(std::string_view body, std::optional<
   if (today && *days > *today) {
     return field_error(ErrorKind::kValidation, "date_of_birth", "is in the future");
   }
+  return {};
+}
+
+Status check_codes(const LookupRequest& r) {
   for (char c : r.purpose) {
     if (!is_code_char(c, false)) {
       return field_error(ErrorKind::kValidation, "purpose", "expected lower-case letters, digits and '_'");
@@ -198,6 +185,39 @@ Result<LookupRequest> parse_lookup_request(std::string_view body, std::optional<
                          "expected letters, digits and . - / _ (a one-stop-shop dossier code)");
     }
   }
+  return {};
+}
+
+}  // namespace
+
+Result<LookupRequest> parse_lookup_request(std::string_view body, std::optional<int64_t> today) {
+  if (body.size() > kMaxBodyBytes) {
+    return field_error(ErrorKind::kValidation, "body",
+                       "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+  }
+  auto doc = json::parse(body, "request body");
+  if (!doc.ok()) {
+    Error e = doc.error();
+    e.code = "body";
+    return e;
+  }
+  if (!doc->IsObject()) {
+    return field_error(ErrorKind::kValidation, "body",
+                       "request body must be a JSON object, got " + std::string(json::type_name(*doc)));
+  }
+  LT_TRY(check_members(*doc));
+  LookupRequest r;
+  LT_TRY(string_member(*doc, "personal_id", 32, r.personal_id));
+  LT_TRY(string_member(*doc, "full_name", kMaxNameBytes, r.full_name));
+  std::string dob;
+  LT_TRY(string_member(*doc, "date_of_birth", 10, dob));
+  LT_TRY(string_member(*doc, "purpose", kMaxCodeBytes, r.purpose));
+  LT_TRY(string_member(*doc, "dossier_code", kMaxCodeBytes, r.dossier_code));
+  if (auto problem = full_name_problem(r.full_name); !problem.empty()) {
+    return field_error(ErrorKind::kValidation, "full_name", problem);
+  }
+  LT_TRY(check_birth_date(dob, today, r));
+  LT_TRY(check_codes(r));
   return r;
 }
 

@@ -4,7 +4,6 @@
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/mapping/mapping.hpp"
 #include "gateway/core/outbox/outbox.hpp"
-#include "gateway/flows/webhooks/webhook_receiver.hpp"
 
 namespace lienthong::webhooks {
 
@@ -44,7 +43,8 @@ Result<model::DossierStatusEvent> SourceTranslator::translate(
   return e;
 }
 
-Result<EventApplied> apply_event(dossiers::DossierStore& dossiers, outbox::Outbox& outbox, bool notify,
+Result<EventApplied> apply_event(dossiers::DossierStore& dossiers, outbox::Outbox& outbox,
+                                 const std::vector<std::string>& destinations, bool notify,
                                  model::DossierStatusEvent& e, int64_t now_ms) {
   if (e.sequence <= 0) {
     // Ministry systems seldom number their pushes: the next position in this dossier's
@@ -60,12 +60,14 @@ Result<EventApplied> apply_event(dossiers::DossierStore& dossiers, outbox::Outbo
   outbox::NewMessage m;
   m.kind = "dossier_status";
   m.payload = std::move(payload);
-  // Same keys as the sync flow (gateway/flows/sync): one DVCQG order per dossier whichever flow
-  // saw the event, and "<dossier>#<sequence>#<destination>" as the dedup key.
-  m.destination = kDvcqgDestination;
+  // Same keys as the sync flow (gateway/flows/sync): one order per dossier and destination
+  // whichever flow saw the event, and "<dossier>#<sequence>#<destination>" as the dedup key.
   m.ordering_key = "dossier:" + e.dossier_code;
-  m.dedup_key = e.event_key() + "#" + kDvcqgDestination;
-  LT_TRY(outbox.enqueue(m));
+  for (const std::string& d : destinations) {
+    m.destination = d;
+    m.dedup_key = e.event_key() + "#" + d;
+    LT_TRY(outbox.enqueue(m));
+  }
   if (notify) {
     // Its own ordering key: the provincial system being down must not hold back DVCQG.
     m.destination = kNotifyDestination;

@@ -29,6 +29,9 @@ class Outbox;
 
 namespace lienthong::webhooks {
 
+// The provincial system's notification destination (notify_destination.hpp).
+inline constexpr const char* kNotifyDestination = "one_stop_shop_notify";
+
 // A configured source's mapping file and procedure-code table, loaded.
 struct SourceTranslator {
   std::string source_id;
@@ -51,11 +54,13 @@ struct SourceTranslator {
 enum class EventApplied { kInserted, kDuplicate };
 
 // Inside the caller's transaction: gives an unnumbered event the next sequence of its
-// dossier, records it (event and dossier view) and enqueues it for DVCQG and, with
-// `notify`, for the provincial system. kDuplicate: the same event was recorded before
+// dossier, records it (event and dossier view) and enqueues it for each of
+// `destinations` (webhooks.destinations) and, with `notify`, for the provincial system.
+// kDuplicate: the same event was recorded before
 // (nothing enqueued). A kConflict Error: that (dossier, sequence) holds other content.
 // `e.sequence` is the event's sequence afterwards.
-Result<EventApplied> apply_event(dossiers::DossierStore& dossiers, outbox::Outbox& outbox, bool notify,
+Result<EventApplied> apply_event(dossiers::DossierStore& dossiers, outbox::Outbox& outbox,
+                                 const std::vector<std::string>& destinations, bool notify,
                                  model::DossierStatusEvent& e, int64_t now_ms);
 
 }  // namespace lienthong::webhooks

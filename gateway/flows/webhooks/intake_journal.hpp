@@ -3,7 +3,7 @@
 // every randomly keyed index it touches (receipt, event history, dossier view, outbox
 // keys) in the transaction the sender waits for; here the acknowledged write is one
 // sequential append to a file, and a single applier thread moves the records into the
-// store afterwards in large transactions (gateway/flows/webhooks/webhook_receiver.cpp).
+// store afterwards in large transactions (gateway/flows/webhooks/applier.hpp).
 //
 // Files: <dir>/intake-<segment, 12 digits>.log. Each record is framed as
 //   u32 little-endian payload length | u32 little-endian CRC-32C of the payload | payload

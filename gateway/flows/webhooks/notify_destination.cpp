@@ -1,6 +1,6 @@
 #include "gateway/flows/webhooks/notify_destination.hpp"
 
-#include "gateway/flows/webhooks/webhook_receiver.hpp"
+#include "gateway/flows/webhooks/event_apply.hpp"
 
 namespace lienthong::webhooks {
 

@@ -88,11 +88,31 @@ SourceConfig parse_source(const ConfigNode& n, const std::string& id) {
   return s;
 }
 
+void parse_destinations(const ConfigNode& section, WebhooksConfig& c) {
+  c.destinations = section.strings_or("destinations", c.destinations);
+  if (c.destinations.empty())
+    section.fail("destinations", "at least one outbox destination is required, e.g. [\"dvcqg\"]");
+  for (size_t i = 0; i < c.destinations.size(); ++i) {
+    const std::string& d = c.destinations[i];
+    if (!valid_source_id(d)) {
+      section.fail("destinations",
+                   "'" + d + "' is not a destination name (1-64 characters of a-z, 0-9, '-' or '_')");
+    }
+    if (d == "one_stop_shop_notify") {
+      section.fail("destinations", "one_stop_shop_notify is queued by the notify key; do not list it here");
+    }
+    if (std::find(c.destinations.begin(), c.destinations.begin() + static_cast<std::ptrdiff_t>(i), d) !=
+        c.destinations.begin() + static_cast<std::ptrdiff_t>(i)) {
+      section.fail("destinations", "'" + d + "' is listed twice");
+    }
+  }
+}
+
 }  // namespace
 
 WebhooksConfig parse_config(const ConfigNode& section) {
-  section.allow_only({"path_prefix", "retry_after_seconds", "receipt_retention_days", "notify", "sources",
-                      "journal_dir", "journal_fsync", "max_backlog"});
+  section.allow_only({"path_prefix", "retry_after_seconds", "receipt_retention_days", "destinations",
+                      "notify", "sources", "journal_dir", "journal_fsync", "max_backlog"});
   WebhooksConfig c;
   c.path_prefix = section.string_or("path_prefix", c.path_prefix);
   if (c.path_prefix.empty() || c.path_prefix.front() != '/' || c.path_prefix.back() == '/') {
@@ -104,6 +124,7 @@ WebhooksConfig parse_config(const ConfigNode& section) {
   if (section.has("journal_fsync")) c.journal_fsync_configured = section.boolean_or("journal_fsync", false);
   c.max_backlog = static_cast<size_t>(
       section.integer_or("max_backlog", static_cast<int64_t>(c.max_backlog), 100, 10'000'000));
+  parse_destinations(section, c);
   if (auto n = section.optional_object("notify")) {
     c.notify_url = n->string("url");
     if (c.notify_url->rfind("http://", 0) != 0 && c.notify_url->rfind("https://", 0) != 0) {

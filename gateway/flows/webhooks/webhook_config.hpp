@@ -4,6 +4,7 @@
 //   "webhooks": {
 //     "path_prefix": "/v1/webhooks",              // route: POST <prefix>/{source}
 //     "retry_after_seconds": 30,                  // Retry-After on 503
+//     "destinations": ["dvcqg"],                  // outbox destinations of every accepted event
 //     "notify": {"url": "https://motcua.../api/v1/notifications", "timeout_ms": 10000, ...},
 //     "sources": {
 //       "dkkd": {
@@ -57,6 +58,10 @@ struct WebhooksConfig {
   // Receipts (the answer to each source + webhook-id, for redeliveries) are deleted this
   // long after they were received (0: kept for ever). Longer than any sender retries.
   int64_t receipt_retention_days = 30;
+  // The outbox destinations every accepted event is queued for, each under the ordering
+  // key "dossier:<code>" that the sync flow uses for the same destination (one order per
+  // dossier whichever flow saw the event). The notification below comes on top.
+  std::vector<std::string> destinations = {"dvcqg"};
   // The provincial system's notification endpoint; its other keys (timeouts, TLS) are
   // the HTTP client's and are read by the component.
   std::optional<std::string> notify_url;

@@ -3,6 +3,10 @@
 // and only then answers 2xx. One applier thread moves the accepted deliveries, in order,
 // into the store: event, dossier view, outbox messages and receipt in one transaction per
 // batch. Every refusal happens before any write (no side effect).
+// The receiver composes parts with one job each: admission.hpp (source, limits,
+// authentication, rate), delivery_ids.hpp (idempotency), intake_journal.hpp and
+// group_sync.hpp (the journal and its group fdatasync), applier.hpp (journal to store),
+// commit_waits.hpp (shared store: answers after the commit).
 // On a store several instances share (PostgreSQL) the answer waits instead for the
 // applier's commit of the delivery, and the dossier's sequence is decided in that
 // transaction under a per-dossier lock: see docs/webhooks.md, "Several instances".
@@ -23,6 +27,7 @@
 #include "gateway/core/common/result.hpp"
 #include "gateway/core/server/http_server.hpp"
 #include "gateway/core/store/database.hpp"
+#include "gateway/flows/webhooks/outcome.hpp"
 #include "gateway/flows/webhooks/webhook_config.hpp"
 
 namespace lienthong::outbox {
@@ -33,21 +38,6 @@ class CodeResolver;
 }
 
 namespace lienthong::webhooks {
-
-// Outbox destinations an accepted event is sent to.
-inline constexpr const char* kDvcqgDestination = "dvcqg";
-inline constexpr const char* kNotifyDestination = "one_stop_shop_notify";
-
-// What the sender gets back. Problems carry a stable `reason` (problem type suffix).
-struct Outcome {
-  int status = 0;
-  bool problem = false;
-  std::string reason;         // problem: e.g. "stale-timestamp"; success: accepted | duplicate | quarantined
-  std::string title, detail;  // problem only
-  int64_t retry_after_s = 0;  // 429 / 503
-  std::string body;           // success: the JSON answer (stored in the receipt)
-  bool replayed = false;      // answered from the receipt of an earlier delivery
-};
 
 class WebhookReceiver {
  public:

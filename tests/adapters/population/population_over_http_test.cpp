@@ -5,7 +5,9 @@
 
 #include "adapters/population/code_tables.hpp"
 #include "adapters/population/population_registry.hpp"
+#include "gateway/core/common/clock.hpp"
 #include "gateway/core/http/http_client.hpp"
+#include "gateway/core/http/token_provider.hpp"
 #include "gateway/core/server/http_server.hpp"
 #include "sim/population/population_sim.hpp"
 
@@ -101,6 +103,61 @@ TEST_F(PopulationOverHttp, TheSimulatorRefusesAMissingLgspHeader) {
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.error().kind, ErrorKind::kForbidden);
   EXPECT_EQ(a.error().upstream_status, 403);
+}
+
+// OpenCPS's route for the Hậu Giang LGSP: the token is fetched with lgspaccesstoken as a
+// header, and the lookup carries token, partner keys, AuthHash and the SOAP text in a JSON
+// envelope; the simulator reads them from the body only.
+TEST(PopulationOverHttpEnvelope, TokenWithLgspHeaderThenTheEnvelopeFindsTheCitizen) {
+  sim::population::SimOptions so;
+  so.households = 60;
+  so.client_id = "lienthong";
+  so.client_secret = "s3cret-s3cret";
+  so.lgsp_access_token = lgsp_access_token("ak", "sk", "app", "PARTNER", "CUS");
+  so.lgsp_on_token_request = true;
+  so.auth_hashes = {auth_hash("cb1", "pw")};
+  sim::population::PopulationSim sim(so);
+  server::ServerOptions srv;
+  srv.port = 0;
+  auto server = sim::population::serve(sim, srv);
+  std::string base = "http://127.0.0.1:" + std::to_string(server->port());
+  http::HttpClient client;
+  SystemClock clock;
+  auto token_options = [&](bool with_lgsp) {
+    http::TokenOptions t;
+    t.token_url = base + "/token";
+    t.client_id = "lienthong";
+    t.client_secret = Secret("s3cret-s3cret");
+    if (with_lgsp) t.extra_headers.push_back({"lgspaccesstoken", so.lgsp_access_token});
+    return t;
+  };
+  RegistryOptions o;
+  o.route = RegistryOptions::Route::kLgspEnvelope;
+  o.url = base + sim.options().envelope_path;
+  o.integration_code = "037";
+  o.default_service_code = "1.000656";
+  o.lgsp_access_token = so.lgsp_access_token;
+  o.auth_hash_by_official.emplace("CB-0001", Secret(auth_hash("cb1", "pw")));
+  http::TokenProvider tokens(token_options(true), client, clock);
+  auto reg = make_population_registry(o, [&](http::ClientRequest r) { return tokens.send(std::move(r)); });
+  int n = 0;
+  for (const auto& c : sim.population().citizens()) {
+    if (++n > 50) break;
+    auto a = reg->lookup(
+        {c.personal_id, c.full_name(), c.date_of_birth, "req-" + std::to_string(n), "CB-0001", ""});
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    EXPECT_EQ(a->outcome, Outcome::kFound);
+    EXPECT_EQ(a->record.full_name(), c.full_name());
+  }
+  EXPECT_EQ(tokens.tokens_fetched(), 1);
+  // Without lgspaccesstoken on the token request no token is issued.
+  http::TokenProvider bare(token_options(false), client, clock);
+  auto refused = make_population_registry(o, [&](http::ClientRequest r) { return bare.send(std::move(r)); });
+  const auto& c = sim.population().citizens()[0];
+  auto a = refused->lookup({c.personal_id, c.full_name(), c.date_of_birth, "req-x", "CB-0001", ""});
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().kind, ErrorKind::kUnauthorized);
+  server->stop();
 }
 
 }  // namespace

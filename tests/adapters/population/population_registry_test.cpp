@@ -400,6 +400,38 @@ TEST(PopulationRegistry, JsonAdapterRouteSendsJsonAndReadsTheWrappedAnswer) {
   EXPECT_EQ(s.seen[0].body, squeezed(golden("request.adapter.json")));
 }
 
+TEST(PopulationRegistry, LgspEnvelopeRouteCarriesTokenKeysAndSoapInTheBody) {
+  Script s{{resp(200, golden("answer.found.xml"))}};
+  RegistryOptions o = options();
+  o.route = RegistryOptions::Route::kLgspEnvelope;
+  o.names = tables();
+  o.lgsp_access_token = "lgsp-token";
+  o.auth_hash_by_official.emplace("CB-0001", Secret(auth_hash("cb1", "pw")));
+  auto a = make_population_registry(o, s.sender())->lookup(golden_query());
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->outcome, Outcome::kFound);  // the answer is the SOAP text itself
+  ASSERT_EQ(s.seen.size(), 1u);
+  http::ClientRequest placed = s.seen[0];
+  ASSERT_TRUE(placed.apply_bearer) << "the token provider must be able to place its token in the body";
+  placed.apply_bearer(placed, "tok123");
+  auto doc = json::parse(placed.body, "envelope");
+  ASSERT_TRUE(doc.ok() && doc->IsObject()) << placed.body;
+  std::vector<std::string> keys;
+  for (auto& m : doc->GetObject()) keys.emplace_back(m.name.GetString());
+  EXPECT_EQ(keys, (std::vector<std::string>{"accessToken", "lgspAccessToken", "AuthHash", "data"}));
+  EXPECT_EQ(*json::get_string(*doc, "accessToken"), "Bearer tok123");
+  EXPECT_EQ(*json::get_string(*doc, "lgspAccessToken"), "lgsp-token");
+  EXPECT_EQ(*json::get_string(*doc, "AuthHash"), "Y2IxOnB3");
+  EXPECT_EQ(*json::get_string(*doc, "data"), squeezed(golden("request.soap.xml")));
+  for (auto& [k, v] : placed.headers) {
+    EXPECT_NE(k, "lgspaccesstoken");
+    EXPECT_NE(k, "AuthHash");
+    if (k == "Content-Type") {
+      EXPECT_EQ(v, "application/json; charset=utf-8");
+    }
+  }
+}
+
 TEST(PopulationRegistry, MaDvcIsNeverEmpty) {
   Query q = golden_query();
   q.service_code = "";
@@ -466,6 +498,23 @@ TEST(RegistryConfig, ReadsRouteCodesAndLgspKeys) {
   ASSERT_EQ(o.auth_hash_by_official.count("CB-0001"), 1u);
   EXPECT_EQ(o.auth_hash_by_official.at("CB-0001").reveal(), "Y2IxOnB3");
   EXPECT_TRUE(o.auth_hash_required);
+  EXPECT_TRUE(o.lgsp_access_token_on_token_request);  // default when the keys are given
+  auto envelope = ConfigFile::from_string(R"({"url":"https://lgsp.example/l","integration_code":"037",
+      "route":"lgsp_envelope","answer_values":"codes",
+      "lgsp":{"access_key":"ak","secret_key":{"env":"LT_TEST_LGSP_SECRET"},"partner_code":"P",
+              "on_token_request":false}})");
+  auto e = RegistryOptions::from_config(envelope->root());
+  EXPECT_EQ(e.route, RegistryOptions::Route::kLgspEnvelope);
+  EXPECT_FALSE(e.lgsp_access_token_on_token_request);
+  auto no_keys =
+      ConfigFile::from_string(R"({"url":"https://x/l","integration_code":"1","answer_values":"codes",
+      "lgsp":{"on_token_request":true}})");
+  try {
+    RegistryOptions::from_config(no_keys->root());
+    ADD_FAILURE() << "on_token_request without the keys was accepted";
+  } catch (const ConfigError& err) {
+    EXPECT_NE(std::string(err.what()).find("on_token_request"), std::string::npos) << err.what();
+  }
   // A secret written in the file is refused: keys come from the environment or a file.
   auto literal = ConfigFile::from_string(R"({"url":"https://x/l","integration_code":"1",
       "lgsp":{"access_key":"ak","secret_key":"sk","partner_code":"P"}})");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "adapters/payment_platform/payment_platform.hpp"
@@ -61,8 +62,27 @@ TEST_F(PullTest, QueriesEveryOpenInitThroughOutagesAndWritesEveryTransactionOfTh
   auto n =
       pp::pull_transactions(client, endpoint(port), ledger_, {}, day(manifest_.from), day(manifest_.to), out);
   ASSERT_TRUE(n.ok()) << n.error().message;
-  EXPECT_EQ(*n, 120);
+  EXPECT_EQ(n->written, 120);
   EXPECT_GT(sim.requests(), 120);  // one QUERY per INIT plus retried outages
+  // Every paid transaction carries the receipt GET_BILL gave, through the same outages.
+  int64_t paid = 0;
+  {
+    std::ifstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      auto t = pp::parse_transaction(line);
+      ASSERT_TRUE(t.ok()) << t.error().message;
+      if (t->status != 1) {
+        EXPECT_TRUE(t->receipt_no.empty());
+        continue;
+      }
+      ++paid;
+      EXPECT_EQ(t->receipt_no, "BL" + t->transaction_id);
+      EXPECT_NE(t->receipt_url.find(t->transaction_id), std::string::npos);
+    }
+  }
+  EXPECT_GT(paid, 0);
+  EXPECT_EQ(n->receipts, paid);
+  EXPECT_EQ(n->receipts_missing, 0);
   reconciliation::Dataset a, b;
   ASSERT_TRUE(pp::read_transactions(out, a).ok());
   ASSERT_TRUE(pp::read_transactions((dir_ / "payments.jsonl").string(), b).ok());
@@ -80,13 +100,39 @@ TEST_F(PullTest, QueriesEveryOpenInitThroughOutagesAndWritesEveryTransactionOfTh
   auto rest = pp::pull_transactions(client, endpoint(port), ledger_, settled, day(manifest_.from),
                                     day(manifest_.to), out);
   ASSERT_TRUE(rest.ok());
-  EXPECT_EQ(*rest, 20);
+  EXPECT_EQ(rest->written, 20);
   // A narrower period keeps only its days.
   auto one = pp::pull_transactions(client, endpoint(port), ledger_, {}, day(manifest_.from),
                                    day(manifest_.from), out);
   ASSERT_TRUE(one.ok());
-  EXPECT_LT(*one, 120);
-  EXPECT_GT(*one, 0);
+  EXPECT_LT(one->written, 120);
+  EXPECT_GT(one->written, 0);
+}
+
+TEST_F(PullTest, AFailingGetBillLeavesTheReceiptOutCountsItAndKeepsEveryTransaction) {
+  PaymentPlatformSim sim({(dir_ / "payments.jsonl").string(), 0, 0});
+  uint16_t port = sim.start();
+  http::HttpClient client;
+  auto e = endpoint(port);
+  e.get_bill_path = "/no-such-path";  // the platform answers 404
+  e.max_attempts = 1;
+  std::string out = (dir_ / "nobill.jsonl").string();
+  auto n = pp::pull_transactions(client, e, ledger_, {}, day(manifest_.from), day(manifest_.to), out);
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(n->written, 120);
+  EXPECT_EQ(n->receipts, 0);
+  EXPECT_GT(n->receipts_missing, 0);
+  EXPECT_NE(n->first_receipt_error.find("GET_BILL"), std::string::npos) << n->first_receipt_error;
+  reconciliation::Dataset a;
+  ASSERT_TRUE(pp::read_transactions(out, a).ok());
+  EXPECT_EQ(a.payments().size(), 120u);
+  // Without fetch_receipts only QUERY is sent: one request per INIT.
+  int64_t before = sim.requests();
+  e.fetch_receipts = false;
+  auto m = pp::pull_transactions(client, e, ledger_, {}, day(manifest_.from), day(manifest_.to), out);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->receipts_missing, 0);
+  EXPECT_EQ(sim.requests() - before, 120);
 }
 
 TEST_F(PullTest, PersistentOutageFailsWithoutLeavingAPartialFile) {
@@ -159,7 +205,7 @@ TEST_F(PullTest, BearerTokenIsSentWhenConfigured) {
   e.bearer_token = "tok";
   auto n = pp::pull_transactions(client, e, ledger_, {}, day(manifest_.from), day(manifest_.to), out);
   ASSERT_TRUE(n.ok()) << n.error().message;
-  EXPECT_EQ(*n, 120);
+  EXPECT_EQ(n->written, 120);
 }
 
 }  // namespace

@@ -295,5 +295,51 @@ TEST(PopulationSim, RequiresLgspHeadersWhenConfigured) {
   EXPECT_EQ(sim.handle("POST", o.lookup_path, H{"Bearer tok", "lgsp-token", "Y2IxOnB3"}, body).status, 200);
 }
 
+TEST(PopulationSim, EnvelopeRouteReadsTokenKeysAndSoapFromTheBody) {
+  SimOptions o = options();
+  o.lgsp_access_token = "lgsp-token";
+  o.auth_hashes = {"Y2IxOnB3"};
+  PopulationSim sim(o);
+  const auto& c = sim.population().citizens()[0];
+  std::string soap = request(c, c.full_name(), c.date_of_birth);
+  auto env = [&](const std::string& token, const std::string& lgsp, const std::string& hash) {
+    return lienthong::population::wire::build_lgsp_envelope(token, lgsp, hash, soap);
+  };
+  auto ok = sim.handle("POST", o.envelope_path, "", env("tok", "lgsp-token", "Y2IxOnB3"));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.body.rfind("<", 0), 0u) << "the envelope route answers the SOAP text itself";
+  EXPECT_NE(ok.body.find(c.personal_id), std::string::npos);
+  EXPECT_EQ(sim.handle("POST", o.envelope_path, "", env("bad", "lgsp-token", "Y2IxOnB3")).status, 401);
+  EXPECT_EQ(sim.handle("POST", o.envelope_path, "", env("tok", "other", "Y2IxOnB3")).status, 401);
+  EXPECT_EQ(sim.handle("POST", o.envelope_path, "", env("tok", "lgsp-token", "other")).status, 403);
+  // Headers do not stand in for the body's keys on this route.
+  using H = PopulationSim::Headers;
+  EXPECT_EQ(sim.handle("POST", o.envelope_path, H{"Bearer tok", "lgsp-token", "Y2IxOnB3"},
+                       env("bad", "lgsp-token", "Y2IxOnB3"))
+                .status,
+            401);
+  EXPECT_EQ(sim.handle("POST", o.envelope_path, "", "{\"accessToken\":\"Bearer tok\"}").status, 400);
+  EXPECT_EQ(sim.handle("POST", o.envelope_path, "", soap).status, 400);
+}
+
+TEST(PopulationSim, TokenRequestMustCarryLgspAccessTokenWhenConfigured) {
+  SimOptions o = options();
+  o.client_id = "lienthong";
+  o.client_secret = "s3cret";
+  o.lgsp_access_token = "lgsp-token";
+  o.lgsp_on_token_request = true;
+  PopulationSim sim(o);
+  using H = PopulationSim::Headers;
+  // HTTP Basic "lienthong:s3cret".
+  EXPECT_EQ(sim.handle("POST", "/token", H{"Basic bGllbnRob25nOnMzY3JldA==", "", ""},
+                       "grant_type=client_credentials")
+                .status,
+            401);
+  EXPECT_EQ(sim.handle("POST", "/token", H{"Basic bGllbnRob25nOnMzY3JldA==", "lgsp-token", ""},
+                       "grant_type=client_credentials")
+                .status,
+            200);
+}
+
 }  // namespace
 }  // namespace lienthong::sim::population

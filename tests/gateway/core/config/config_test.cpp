@@ -65,4 +65,25 @@ TEST(Config, RelativePathsResolveAgainstConfigDirectory) {
   EXPECT_EQ(cfg->root().file_path("mapping"), "/etc/lienthong/mappings/x.json");
 }
 
+TEST(Config, RelativePathsResolveAgainstTheConfigFolderOrDataDir) {
+  auto plain = ConfigFile::from_string(R"({"f": "mappings/a.json", "g": "/abs/b.json"})", "/etc/lienthong");
+  EXPECT_EQ(plain->root().file_path("f"), "/etc/lienthong/mappings/a.json");
+  EXPECT_EQ(plain->root().file_path("g"), "/abs/b.json");
+  auto absolute = ConfigFile::from_string(R"({"data_dir": "/usr/share/lienthong", "f": "mappings/a.json"})",
+                                          "/etc/lienthong");
+  EXPECT_EQ(absolute->root().file_path("f"), "/usr/share/lienthong/mappings/a.json");
+  auto relative =
+      ConfigFile::from_string(R"({"data_dir": "../share", "f": "mappings/a.json"})", "/opt/lt/etc");
+  EXPECT_EQ(relative->root().file_path("f"), "/opt/lt/share/mappings/a.json");
+}
+
+TEST(Config, DataDirMustBeAFolderName) {
+  try {
+    (void)ConfigFile::from_string(R"({"data_dir": 3})", "/etc");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("data_dir"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace lienthong

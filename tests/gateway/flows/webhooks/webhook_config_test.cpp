@@ -52,6 +52,23 @@ TEST_F(WebhookConfigTest, MinimalSourceGetsTheDefaults) {
   EXPECT_FALSE(c.notify_url.has_value());
   EXPECT_EQ(c.max_backlog, 20'000u);
   EXPECT_TRUE(c.journal_dir.empty());  // the component puts it next to the store
+  EXPECT_EQ(c.destinations, std::vector<std::string>{"dvcqg"});
+}
+
+TEST_F(WebhookConfigTest, DestinationsAreNamedInTheConfigAndChecked) {
+  const std::string source = R"("sources": {"dkkd": {"secrets": {"current": {"env": "WH_TEST_SECRET"}},
+                                 "mapping": "m.json"}})";
+  auto c = parse(R"({"webhooks": {"destinations": ["dvcqg", "archive"], )" + source + "}}");
+  EXPECT_EQ(c.destinations, (std::vector<std::string>{"dvcqg", "archive"}));
+  EXPECT_NE(error_of(R"({"webhooks": {"destinations": [], )" + source + "}}").find("webhooks.destinations"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"webhooks": {"destinations": ["DVCQG"], )" + source + "}}").find("'DVCQG'"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"webhooks": {"destinations": ["dvcqg", "dvcqg"], )" + source + "}}").find("twice"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"webhooks": {"destinations": ["one_stop_shop_notify"], )" + source + "}}")
+                .find("notify key"),
+            std::string::npos);
 }
 
 TEST_F(WebhookConfigTest, IntakeJournalSettingsAreReadAndChecked) {
