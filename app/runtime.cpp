@@ -22,7 +22,8 @@ std::string config_path(const Args& args) {
 
 static void validate_core(const ConfigNode& root) {
   if (auto g = root.optional_object("log")) {
-    g->allow_only({"level", "format", "file"});
+    g->allow_only({"level", "format", "file", "access"});
+    (void)g->boolean_or("access", true);
     (void)g->choice("level", {"trace", "debug", "info", "warn", "error", "off"}, "info");
     (void)g->choice("format", {"text", "json"}, "text");
   }
@@ -182,6 +183,7 @@ Runtime open_runtime(const std::string& file, StoreAccess access) {
     lo.level = l->string_or("level", "info");
     lo.json = l->string_or("format", "text") == "json";
     lo.file = l->file_path_or("file", "");
+    lo.access = l->boolean_or("access", true);
   }
   log::init(lo);
   auto store_node = root.optional_object("store");

@@ -27,7 +27,10 @@
 // background (store option checkpoint=background); BENCH_CHECKPOINT=inline measures
 // SQLite's own in-COMMIT ones. BENCH_PAGE_SIZE sets the new store's page size (default
 // 8192, the store's). BENCH_JOURNAL=write appends to the journal with one pwritev per
-// delivery instead of copying into its mapping.
+// delivery instead of copying into its mapping. Logging is that of `serve` with a log file:
+// JSON lines at info, one `http_access` line per request, in DIR/serve.log;
+// BENCH_ACCESS_LOG=off measures without the access lines (log.access: false), and
+// BENCH_LOG=stderr writes them to stderr as `serve` without log.file does.
 // Every request is freshly signed (Standard Webhooks) with a new webhook-id and dossier.
 // Server threads default to 2 (the ServerOptions default and this machine's cores).
 #include <sys/resource.h>
@@ -42,6 +45,7 @@
 #include <vector>
 
 #include "bench/webhooks/load_client.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
@@ -186,6 +190,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::filesystem::create_directories(dir);
+  {
+    log::Options lo;
+    lo.json = true;
+    const char* where = std::getenv("BENCH_LOG");
+    if (!where || std::string(where) != "stderr") lo.file = (dir / "serve.log").string();
+    const char* access = std::getenv("BENCH_ACCESS_LOG");
+    lo.access = !access || std::string(access) != "off";
+    log::init(lo);
+    std::cout << "logging: " << (lo.file.empty() ? std::string("stderr") : lo.file) << ", access lines "
+              << (lo.access ? "on" : "off") << "\n";
+  }
   ::setenv("LIENTHONG_BENCH_SECRET", kSecret, 1);
 
   store::SqliteOptions so;

@@ -5,9 +5,11 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 
@@ -15,36 +17,48 @@
 
 namespace lienthong::log {
 
+namespace {
+// Appends `s` escaped for a JSON string to `out` (std::string or spdlog's buffer).
+template <class Out>
+void append_escaped(Out& out, std::string_view s) {
+  auto put = [&out](std::string_view t) { out.append(t.data(), t.data() + t.size()); };
+  size_t plain_from = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    put(s.substr(plain_from, i - plain_from));
+    plain_from = i + 1;
+    switch (c) {
+      case '"':
+        put("\\\"");
+        break;
+      case '\\':
+        put("\\\\");
+        break;
+      case '\n':
+        put("\\n");
+        break;
+      case '\r':
+        put("\\r");
+        break;
+      case '\t':
+        put("\\t");
+        break;
+      default: {
+        char buf[8];
+        int n = std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        put(std::string_view(buf, static_cast<size_t>(n)));
+      }
+    }
+  }
+  put(s.substr(plain_from));
+}
+}  // namespace
+
 std::string json_escape(const std::string& s) {
   std::string out;
   out.reserve(s.size() + 8);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
+  append_escaped(out, s);
   return out;
 }
 
@@ -128,20 +142,29 @@ class LevelFlag final : public spdlog::custom_flag_formatter {
 // %* : component, event, msg and fields as JSON members (without the outer braces).
 class JsonBodyFlag final : public spdlog::custom_flag_formatter {
  public:
+  // Written straight into spdlog's buffer: this runs for every access-log line.
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
     Parsed p = parse(std::string_view(msg.payload.data(), msg.payload.size()));
-    std::string out = "\"component\":\"" + json_escape(std::string(p.component)) + "\",\"event\":\"" +
-                      json_escape(std::string(p.event)) + "\",\"msg\":\"" +
-                      json_escape(std::string(p.message)) + "\"";
+    append(dest, "\"component\":\"");
+    append_escaped(dest, p.component);
+    append(dest, "\",\"event\":\"");
+    append_escaped(dest, p.event);
+    append(dest, "\",\"msg\":\"");
+    append_escaped(dest, p.message);
+    append(dest, "\"");
     for (auto& [k, v] : p.fields) {
-      out += ",\"" + json_escape(std::string(k)) + "\":";
+      append(dest, ",\"");
+      append_escaped(dest, k);
+      append(dest, "\":");
       std::string_view value = v.empty() ? v : v.substr(1);
-      if (!v.empty() && v.front() == 'n')
-        out += value;
-      else
-        out += "\"" + json_escape(std::string(value)) + "\"";
+      if (!v.empty() && v.front() == 'n') {
+        append(dest, value);
+      } else {
+        append(dest, "\"");
+        append_escaped(dest, value);
+        append(dest, "\"");
+      }
     }
-    append(dest, out);
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonBodyFlag>(); }
 };
@@ -165,6 +188,7 @@ class TextBodyFlag final : public spdlog::custom_flag_formatter {
 
 std::mutex g_mu;
 std::string g_level = "info";  // under g_mu
+std::atomic<bool> g_access{true};
 
 spdlog::level::level_enum parse_level(const std::string& level) {
   if (level == "trace") return spdlog::level::trace;
@@ -198,6 +222,10 @@ Field::Field(std::string_view k, double v) : key(k), quoted(false) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   value.assign(buf, r.ptr);
+}
+
+bool access_log_enabled() {
+  return g_access.load(std::memory_order_relaxed) && enabled(Level::kInfo);
 }
 
 bool enabled(Level level) {
@@ -277,6 +305,7 @@ void init(const Options& o) {
   spdlog::set_default_logger(logger);
   spdlog::flush_every(kFlushInterval);
   g_level = o.level;
+  g_access.store(o.access, std::memory_order_relaxed);
 }
 
 void set_level(const std::string& level) {

@@ -24,7 +24,13 @@ struct Options {
   std::string level = "info";  // trace, debug, info, warn, error, off
   bool json = false;           // one JSON object per line
   std::string file;            // empty: stderr
+  // One `http_access` line per answered request (info level). Off: requests are still
+  // counted in the metrics; only the line is not written (busy webhook listeners).
+  bool access = true;
 };
+
+// Whether the HTTP server writes its `http_access` lines (Options::access and the level).
+bool access_log_enabled();
 
 // Lines below warn are flushed at least this often; warn and error at once.
 inline constexpr std::chrono::seconds kFlushInterval{1};

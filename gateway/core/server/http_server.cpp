@@ -655,7 +655,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       rm = it == srv_.unmatched.end() ? srv_.unmatched.at("other").get() : it->second.get();
     }
     rm->record(status, seconds);
-    if (log::enabled(log::Level::kInfo)) {
+    if (log::access_log_enabled()) {
       log::info("http", "http_access", "request answered",
                 {{"listener", srv_.options.name},
                  {"method", req_.method.empty() ? std::string("-") : method_label(req_.method)},
