@@ -68,6 +68,9 @@ void collect_store(store::Database& db, const Clock& clock, metrics::Exposition&
   e.gauge("lienthong_store_size_bytes",
           "Size of the store (SQLite: database file plus WAL; PostgreSQL: database)",
           {{"backend", std::string(db.backend())}}, static_cast<double>(db.size_bytes()));
+  if (int64_t wal = db.wal_bytes(); wal >= 0)
+    e.gauge("lienthong_store_wal_bytes", "Size of the store's write-ahead log not yet checkpointed (SQLite)",
+            {{"backend", std::string(db.backend())}}, static_cast<double>(wal));
   if (table_exists(db, "quarantine")) {
     e.describe("lienthong_quarantine_open_records", "Records held in quarantine and not released", "gauge");
     auto rows = must(db.query("SELECT source, reason_kind, COUNT(*) FROM quarantine WHERE released_at_ms = 0 "

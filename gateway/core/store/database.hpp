@@ -70,6 +70,9 @@ class Database {
   virtual Status migrate(const std::vector<Migration>& migrations) = 0;
   // Bytes the store occupies on disk (for the high-water mark), -1 when unknown.
   virtual int64_t size_bytes() = 0;
+  // Bytes of the write-ahead log not yet checkpointed into the database file (SQLite's
+  // -wal file); -1 where the backend has none to report (PostgreSQL's WAL is the server's).
+  virtual int64_t wal_bytes() { return -1; }
   // Takes the lock `name` if no one (this process or another sharing the store) holds
   // it; nullptr when someone does. PostgreSQL: a session advisory lock, for several gateway
   // instances on one database. SQLite: the store belongs to one process; always granted.

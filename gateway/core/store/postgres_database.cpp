@@ -18,6 +18,7 @@
 
 #include "gateway/core/store/database.hpp"
 #include "gateway/core/store/postgres_sql.hpp"
+#include "gateway/core/store/transaction_timer.hpp"
 
 namespace lienthong::store {
 
@@ -211,6 +212,8 @@ class PostgresDatabase final : public Database {
       return fn();
     }
     LT_TRY(reconnect_if_lost());
+    static metrics::Histogram& seconds = transaction_histogram("postgresql");
+    TransactionTimer timer(seconds);
     LT_TRY(simple("BEGIN"));
     aborted_.reset();
     ++depth_;

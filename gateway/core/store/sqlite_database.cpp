@@ -11,6 +11,7 @@
 
 #include "gateway/core/store/admin.hpp"
 #include "gateway/core/store/database.hpp"
+#include "gateway/core/store/transaction_timer.hpp"
 
 namespace lienthong::store {
 
@@ -215,6 +216,8 @@ class SqliteDatabase final : public Database {
       --depth_;
       return s;
     }
+    static metrics::Histogram& seconds = transaction_histogram("sqlite");
+    TransactionTimer timer(seconds);
     if (int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
       return fail("begin transaction", "BEGIN", rc);
     }
@@ -310,6 +313,13 @@ class SqliteDatabase final : public Database {
       return Error(ErrorKind::kStore, "backup to " + dest + " failed: " + msg);
     }
     return {};
+  }
+
+  int64_t wal_bytes() override {
+    if (path_ == ":memory:") return -1;
+    std::error_code ec;
+    auto sz = std::filesystem::file_size(path_ + "-wal", ec);
+    return ec ? 0 : static_cast<int64_t>(sz);
   }
 
   int64_t size_bytes() override {

@@ -82,6 +82,14 @@ size_t Applier::backlog() const {
   return queue_.size() + in_flight_;
 }
 
+std::optional<int64_t> Applier::oldest_unapplied_ms() const {
+  std::lock_guard lock(mu_);
+  // Journal order is intake order: the batch in flight is older than the queue.
+  if (in_flight_ > 0) return in_flight_oldest_ms_;
+  if (!queue_.empty()) return queue_.front()->received_at_ms;
+  return std::nullopt;
+}
+
 bool Applier::wait_applied(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   kick_ = true;
@@ -125,6 +133,7 @@ std::vector<JobPtr> Applier::take_batch() {
   std::vector<JobPtr> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
   in_flight_ = n;
+  in_flight_oldest_ms_ = batch.front()->received_at_ms;
   return batch;
 }
 

@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,6 +82,9 @@ class Applier {
   void push(JobPtr job);
   // Accepted jobs not yet applied.
   size_t backlog() const;
+  // When the oldest accepted job not yet applied was received (ms since the epoch);
+  // nullopt when every accepted job is applied.
+  std::optional<int64_t> oldest_unapplied_ms() const;
   // Applies at once what is queued; false when `timeout` passed before the queue was empty.
   bool wait_applied(std::chrono::milliseconds timeout);
 
@@ -110,6 +114,7 @@ class Applier {
   mutable std::mutex mu_;               // guards everything below
   std::deque<JobPtr> queue_;            // accepted, not applied; journal order
   size_t in_flight_ = 0;                // taken by the applier, not yet committed
+  int64_t in_flight_oldest_ms_ = 0;     // received_at_ms of the first job in flight
   bool journal_holds_records_ = false;  // shared store: recovered records not yet retired
   bool stopping_ = false;
   bool kick_ = false;      // retry now instead of after the backoff

@@ -355,6 +355,12 @@ size_t WebhookReceiver::backlog() const {
   return impl_->applier->backlog();
 }
 
+double WebhookReceiver::applier_lag_seconds(int64_t now_ms) const {
+  auto oldest = impl_->applier->oldest_unapplied_ms();
+  if (!oldest || *oldest >= now_ms) return 0;
+  return static_cast<double>(now_ms - *oldest) / 1000.0;
+}
+
 std::optional<size_t> WebhookReceiver::body_limit(std::string_view source) const {
   return impl_->admission->body_limit(source);
 }

@@ -70,6 +70,9 @@ class WebhookReceiver {
   bool wait_applied(std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // Accepted deliveries not yet applied to the store.
   size_t backlog() const;
+  // How long the oldest accepted delivery not yet applied has waited, in seconds at
+  // `now_ms`; 0 when the applier has caught up.
+  double applier_lag_seconds(int64_t now_ms) const;
   // Deletes the receipts received before `cutoff_ms` (retention) and forgets their ids;
   // a redelivery of one of them is then a new delivery. Returns how many were deleted.
   Result<int64_t> prune_receipts(int64_t cutoff_ms);

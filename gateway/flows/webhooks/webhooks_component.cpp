@@ -92,6 +92,10 @@ class WebhooksComponent final : public app::Component {
               .gauge("lienthong_webhooks_intake_backlog",
                      "Accepted webhook deliveries not yet applied to the store")
               .set(static_cast<double>(receiver_->backlog()));
+          metrics::Registry::global()
+              .gauge("lienthong_webhooks_applier_lag_seconds",
+                     "How long the oldest accepted webhook delivery not yet applied to the store has waited")
+              .set(receiver_->applier_lag_seconds(clock_.now_ms()));
           return {};
         },
         std::chrono::seconds(10));

@@ -309,6 +309,8 @@ TEST_F(ObservabilityTest, ServeWithFaultsExposesEveryFlowsFiguresAndTheyAgreeWit
   // The audit chain, the store, the certificate.
   EXPECT_EQ(m.sum("lienthong_audit_chain_intact"), 1);
   EXPECT_GT(m.sum("lienthong_store_size_bytes", {{"backend", "sqlite"}}), 0);
+  EXPECT_TRUE(m.has("lienthong_store_wal_bytes", {{"backend", "sqlite"}}));
+  EXPECT_GT(m.sum("lienthong_store_transaction_duration_seconds_count", {{"backend", "sqlite"}}), 0);
   auto [orc, enddate] = run({"/usr/bin/openssl", "x509", "-noout", "-enddate", "-in", client_cert},
                             (dir_ / "openssl.err").string());
   ASSERT_EQ(orc, 0);

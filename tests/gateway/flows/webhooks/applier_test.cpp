@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/flows/webhooks/delivery_ids.hpp"
@@ -118,6 +120,41 @@ TEST_F(ApplierTest, AppendedJobsAreStoredInIntakeOrderWithTheirOutboxMessagesAnd
   std::lock_guard lock(mu_);
   EXPECT_EQ(applied_, (std::vector<std::string>{delivery_key("dkkd", "m-1"), delivery_key("dkkd", "m-2"),
                                                 delivery_key("dkkd", "m-3")}));
+}
+
+// The applier lag metric's source: while another writer holds the store, the oldest
+// accepted job is the first one appended, whether it waits in the queue or in a batch.
+TEST_F(ApplierTest, OldestUnappliedIsTheFirstAcceptedJobUntilTheStoreTakesItThenNone) {
+  start();
+  EXPECT_FALSE(applier_->oldest_unapplied_ms().has_value());
+  store::SqliteOptions so;
+  so.path = (dir_ / "lienthong.db").string();
+  auto other = std::move(store::open_sqlite(so).value());
+  std::mutex hold;
+  std::unique_lock held(hold);
+  std::atomic<bool> writing{false};
+  std::thread writer([&] {
+    (void)other->transaction([&]() -> Status {
+      LT_TRY(other->exec("CREATE TABLE IF NOT EXISTS applier_lag_test (x INTEGER)"));
+      writing = true;
+      std::lock_guard wait_for_release(hold);
+      return {};
+    });
+  });
+  while (!writing) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto first = job("m-1", "H56.01-261118-0001", 1);
+  first->received_at_ms = kNowMs - 5000;
+  auto second = job("m-2", "H56.01-261118-0002", 1);
+  append(first);
+  append(second);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past the group delay
+  ASSERT_TRUE(applier_->oldest_unapplied_ms().has_value());
+  EXPECT_EQ(*applier_->oldest_unapplied_ms(), kNowMs - 5000);
+  EXPECT_EQ(applier_->backlog(), 2u);
+  held.unlock();
+  writer.join();
+  ASSERT_TRUE(applier_->wait_applied(std::chrono::seconds(30)));
+  EXPECT_FALSE(applier_->oldest_unapplied_ms().has_value());
 }
 
 TEST_F(ApplierTest, EveryConfiguredDestinationGetsTheEventUnderTheDossiersOrderingKey) {
