@@ -20,6 +20,7 @@ set(LIENTHONG_UNIT_DIR "lib/systemd/system" CACHE STRING "Where the systemd unit
 
 configure_file(packaging/lienthong.json.in ${PROJECT_BINARY_DIR}/packaging/lienthong.json @ONLY)
 configure_file(packaging/lienthong.service.in ${PROJECT_BINARY_DIR}/packaging/lienthong.service @ONLY)
+configure_file(packaging/lienthong.logrotate.in ${PROJECT_BINARY_DIR}/packaging/lienthong.logrotate @ONLY)
 
 install(TARGETS lienthong RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT lienthong)
 install(TARGETS lienthong-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT simulators)
@@ -28,6 +29,8 @@ install(FILES ${PROJECT_BINARY_DIR}/packaging/lienthong.json DESTINATION ${LIENT
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ COMPONENT lienthong)
 install(FILES ${PROJECT_BINARY_DIR}/packaging/lienthong.service DESTINATION ${LIENTHONG_UNIT_DIR}
         COMPONENT lienthong)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/lienthong.logrotate DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d
+        RENAME lienthong COMPONENT lienthong)
 install(FILES README.md docs/operations.md lienthong.example.json DESTINATION ${CMAKE_INSTALL_DOCDIR}
         COMPONENT lienthong)
 
@@ -49,7 +52,8 @@ set(CPACK_DEBIAN_LIENTHONG_DESCRIPTION
     "integration gateway for Vietnamese provincial e-government\n"
     "Synchronises dossier statuses to the national portal DVCQG, receives ministry webhooks,\n"
     "reconciles treasury payments, answers citizen lookups; runs as the lienthong service.")
-file(WRITE ${PROJECT_BINARY_DIR}/packaging/debian/conffiles "${LIENTHONG_CONFIG_DIR}/lienthong.json\n")
+file(WRITE ${PROJECT_BINARY_DIR}/packaging/debian/conffiles
+     "${LIENTHONG_CONFIG_DIR}/lienthong.json\n${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d/lienthong\n")
 set(CPACK_DEBIAN_LIENTHONG_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/postinst ${PROJECT_SOURCE_DIR}/packaging/debian/prerm
     ${PROJECT_SOURCE_DIR}/packaging/debian/postrm ${PROJECT_BINARY_DIR}/packaging/debian/conffiles)

@@ -8,7 +8,7 @@ PACKAGES=(
   rapidjson-dev libpugixml-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev
-  dpkg-dev fakeroot systemd
+  dpkg-dev fakeroot systemd logrotate
   curl wrk nginx-light python3
 )
 missing=()

@@ -58,7 +58,8 @@ for lib in libc6 libssl3 libsqlite3-0 libpq5 libcurl4 libsystemd0 adduser; do
 done
 mkdir "$WORK/control"
 dpkg-deb -e "$DEB" "$WORK/control"
-[ "$(cat "$WORK/control/conffiles")" = /etc/lienthong/lienthong.json ] || fail "conffiles: $(cat "$WORK/control/conffiles")"
+[ "$(cat "$WORK/control/conffiles")" = "$(printf '/etc/lienthong/lienthong.json\n/etc/logrotate.d/lienthong')" ] ||
+  fail "conffiles: $(cat "$WORK/control/conffiles")"
 grep -q "adduser --system .*lienthong" "$WORK/control/postinst" || fail "postinst does not create the lienthong system user"
 grep -q "install -d -o lienthong -g lienthong -m 0750 /var/lib/lienthong" "$WORK/control/postinst" ||
   fail "postinst does not create /var/lib/lienthong for the lienthong user"
@@ -71,6 +72,7 @@ R="$WORK/root"
 dpkg-deb -x "$DEB" "$R"
 dpkg-deb -x "$SIMDEB" "$R"
 for f in usr/bin/lienthong usr/bin/lienthong-sim etc/lienthong/lienthong.json usr/lib/systemd/system/lienthong.service \
+  etc/logrotate.d/lienthong \
   usr/share/lienthong/mappings/procedures.json usr/share/lienthong/mappings/calendar/2026.json \
   usr/share/lienthong/mappings/codes/units.json usr/share/lienthong/mappings/dvcqg/dossier.json \
   usr/share/doc/lienthong/operations.md; do
@@ -181,17 +183,20 @@ done
 SERVE_PID=$!
 PIDS+=($SERVE_PID)
 LISTEN=""
+ADMIN=""
 for _ in $(seq 1 150); do
   LISTEN="$(sed -n 's/.*"listening":\([0-9]*\).*/\1/p' "$WORK/serve.out" | head -n1)"
+  # /readyz is served on the admin listener (loopback, a free port by default).
+  ADMIN="$(sed -n 's/.*"admin":\([0-9]*\).*/\1/p' "$WORK/serve.out" | head -n1)"
   [ -n "$LISTEN" ] && break
   kill -0 "$SERVE_PID" 2>/dev/null || break
   sleep 0.1
 done
-[ -n "$LISTEN" ] || fail "serve did not start: $(cat "$WORK/serve.err") $(cat "$R/var/lib/lienthong/lienthong.log" 2>/dev/null)"
+[ -n "$LISTEN" ] && [ -n "$ADMIN" ] || fail "serve did not start: $(cat "$WORK/serve.err") $(cat "$R/var/lib/lienthong/lienthong.log" 2>/dev/null)"
 # The serve process is runuser's child when run as lienthong: signal the gateway itself.
 GW_PID="$(pgrep -P "$SERVE_PID" -x lienthong || echo "$SERVE_PID")"
 [ "$(stat -c %U /proc/"$GW_PID")" = "$RUN_USER" ] || fail "serve runs as $(stat -c %U /proc/"$GW_PID"), not $RUN_USER"
-readyz="$(curl -s -o /dev/stdout -w ' %{http_code}' "http://127.0.0.1:$LISTEN/readyz")"
+readyz="$(curl -s -o /dev/stdout -w ' %{http_code}' "http://127.0.0.1:$ADMIN/readyz")"
 [ "$readyz" = '{"ready":true} 200' ] || fail "/readyz answered: $readyz"
 for _ in $(seq 1 50); do
   grep -q "READY=1" "$WORK/notify.log" 2>/dev/null && break
@@ -199,18 +204,38 @@ for _ in $(seq 1 50); do
 done
 grep -q "READY=1" "$WORK/notify.log" || fail "serve did not send READY=1 to NOTIFY_SOCKET"
 
-# logrotate's way: move the log, SIGHUP; the gateway keeps serving and writes a new file.
+# The shipped logrotate file, run by logrotate itself on the throwaway root's log (its
+# reload command replaced by a SIGHUP to this gateway): the log is moved to .1 and the
+# gateway keeps serving and writes a new file.
 LOG="$R/var/lib/lienthong/lienthong.log"
-mv "$LOG" "$LOG.1"
-kill -HUP "$GW_PID"
+# Info lines reach the file within a second (log::kFlushInterval); logrotate skips an
+# empty file (notifempty).
+for _ in $(seq 1 50); do
+  [ -s "$LOG" ] && break
+  sleep 0.1
+done
+[ -s "$LOG" ] || fail "serve wrote nothing to $LOG"
+# The same reload reads log.level again.
+python3 -c 'import json,sys; p=sys.argv[1]; c=json.load(open(p)); c.setdefault("log", {})["level"]="debug"; json.dump(c, open(p, "w"), indent=2)' "$WORK/serve.json"
+LR="$WORK/logrotate.conf"
+sed -e "s|^/var/lib/lienthong/|$R/var/lib/lienthong/|" \
+  -e "s|systemctl reload lienthong.service.*|kill -HUP $GW_PID|" "$R/etc/logrotate.d/lienthong" >"$LR"
+grep -q "^$R/var/lib/lienthong/\*.log {" "$LR" || fail "the logrotate file does not name /var/lib/lienthong/*.log: $(cat "$LR")"
+grep -q "kill -HUP $GW_PID" "$LR" || fail "the logrotate file does not reload the service: $(cat "$LR")"
+[ "$RUN_USER" = lienthong ] || sed -i '/^ *su lienthong lienthong$/d' "$LR"
+chmod 0644 "$LR"
+logrotate --force --state "$WORK/logrotate.state" "$LR" 2>"$WORK/logrotate.err" ||
+  fail "logrotate failed on the shipped file: $(cat "$WORK/logrotate.err")"
+[ -s "$LOG.1" ] || fail "logrotate did not move the log to $LOG.1: $(ls -l "$R/var/lib/lienthong") $(cat "$WORK/logrotate.err")"
 for _ in $(seq 1 50); do
   [ -s "$LOG" ] && break
   sleep 0.1
 done
 [ -s "$LOG" ] || fail "after SIGHUP no new log file at $LOG"
 grep -q "log file reopened" "$LOG" || fail "the new log lacks the reload line: $(cat "$LOG")"
+grep -q "log_level_changed" "$LOG" || fail "the reload did not take log.level again: $(cat "$LOG")"
 kill -0 "$GW_PID" 2>/dev/null || fail "SIGHUP ended serve: $(cat "$WORK/serve.err")"
-readyz="$(curl -s "http://127.0.0.1:$LISTEN/readyz")"
+readyz="$(curl -s "http://127.0.0.1:$ADMIN/readyz")"
 [ "$readyz" = '{"ready":true}' ] || fail "/readyz after SIGHUP answered: $readyz"
 
 kill -TERM "$GW_PID"
