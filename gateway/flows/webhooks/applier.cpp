@@ -251,7 +251,10 @@ Status Applier::apply_one(IntakeJob& job, int64_t now) {
 Status Applier::apply_event_of(IntakeJob& job, int64_t now) {
   model::DossierStatusEvent e = *job.event;
   const bool numbered_here = e.sequence <= 0;
-  auto applied = apply_event(dossier_store_, outbox_, options_.destinations, options_.notify, e, now);
+  auto own = options_.destinations_by_source.find(job.source);
+  const auto& destinations =
+      own != options_.destinations_by_source.end() ? own->second : options_.destinations;
+  auto applied = apply_event(dossier_store_, outbox_, destinations, options_.notify, e, now);
   if (applied.ok())
     return {};  // kDuplicate: the same event was recorded before (sync flow, another delivery)
   if (applied.error().kind != ErrorKind::kConflict) return applied.error();

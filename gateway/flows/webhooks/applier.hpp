@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -51,6 +52,9 @@ struct ApplierOptions {
   // The outbox destinations of every accepted event (webhooks.destinations); with
   // `notify` also the provincial system's notification endpoint.
   std::vector<std::string> destinations;
+  // Sources whose records come from one of those destinations (SourceConfig::origin):
+  // their events are not queued back to it (no echo).
+  std::map<std::string, std::vector<std::string>, std::less<>> destinations_by_source;
   bool notify = false;
   // The journal held records at start-up (readable or not): shared store, retired once
   // the recovered jobs are applied.

@@ -89,8 +89,9 @@ Result<RetryResult> retry_one(const WebhooksConfig& config, store::Database& db,
                             "record instead (`lienthong quarantine release " +
                             std::to_string(id) + "`)");
     }
-    LT_ASSIGN_OR_RETURN(EventApplied applied, apply_event(dossiers, outbox, config.destinations,
-                                                          config.notify_url.has_value(), e, now_ms));
+    LT_ASSIGN_OR_RETURN(EventApplied applied,
+                        apply_event(dossiers, outbox, destinations_for(config, source_id),
+                                    config.notify_url.has_value(), e, now_ms));
     out.duplicate = applied == EventApplied::kDuplicate;
     return quarantine.release(id, now_ms);
   });

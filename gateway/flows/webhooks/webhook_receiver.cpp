@@ -11,6 +11,7 @@
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/model/dossier_event.hpp"
 #include "gateway/flows/webhooks/admission.hpp"
+#include "gateway/flows/webhooks/answer_shape.hpp"
 #include "gateway/flows/webhooks/applier.hpp"
 #include "gateway/flows/webhooks/commit_waits.hpp"
 #include "gateway/flows/webhooks/delivery_ids.hpp"
@@ -23,29 +24,6 @@
 namespace lienthong::webhooks {
 
 namespace {
-
-std::string answer_json(std::string_view status, std::string_view source, std::string_view webhook_id,
-                        const model::DossierStatusEvent* e, std::string_view reason) {
-  // Written directly (every accepted delivery is answered with one): the same compact JSON
-  // a rapidjson document gave, without building the document first.
-  std::string out;
-  out.reserve(128 + source.size() + webhook_id.size() + reason.size() +
-              (e ? e->dossier_code.size() + e->procedure_code.size() : 0));
-  json::ObjectWriter w(out);
-  w.str("status", status).str("source", source).str("webhook_id", webhook_id);
-  if (e) {
-    // Codes and sequence only: no personal data in answers. A sequence the sender did
-    // not give is assigned when the event is applied to the store, after the answer.
-    w.key("event");
-    json::ObjectWriter ev(out);
-    ev.str("dossier_code", e->dossier_code);
-    if (e->sequence > 0) ev.num("sequence", e->sequence);
-    ev.str("procedure_code", e->procedure_code).num("status", e->status).close();
-  }
-  if (!reason.empty()) w.str("reason", reason);
-  w.close();
-  return out;
-}
 
 // How the answer to one delivery is given: at once, once the journal's group sync has
 // passed `ticket`, or (shared store) once `job` is committed.
@@ -141,13 +119,15 @@ void WebhookReceiver::Impl::deliver(std::string_view source_id, const server::Re
 Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req, Wait& wait) {
   auto admitted = admission->admit(source_id, req);
   if (auto* refused = std::get_if<Outcome>(&admitted)) return std::move(*refused);
-  const Admitted& a = std::get<Admitted>(admitted);
-  std::string body_hash = sha256_hex(req.body);
+  Admitted& a = std::get<Admitted>(admitted);
+  // A derived id stands for the record's canonical content: compare that on redelivery.
+  std::string body_hash = a.content_hash.empty() ? sha256_hex(req.body) : a.content_hash;
   const std::string key = delivery_key(a.source->id, a.webhook_id);
   // A redelivery is answered as before in every case, even when the store is full or
   // this copy of the body is malformed.
   if (auto earlier = earlier_delivery(a, key, body_hash, wait)) return std::move(*earlier);
   if (auto full = over_capacity()) return std::move(*full);
+  if (a.payload) return intake(make_job(a, req, *a.payload, std::move(body_hash)), key, wait);
   auto payload = parse_payload(req.body, a.format);
   if (!payload.ok()) return problem(400, "malformed-payload", "Malformed payload", payload.error().message);
   return intake(make_job(a, req, *payload, std::move(body_hash)), key, wait);
@@ -201,19 +181,21 @@ JobPtr WebhookReceiver::Impl::make_job(const Admitted& a, const server::Request&
   job->webhook_id = a.webhook_id;
   job->received_at_ms = clock.now_ms();
   job->answer.body_hash = std::move(body_hash);
-  job->answer.status = 202;
   // An Error here (mapping, validation, unmapped code) quarantines.
   auto translated = translators.find(source)->second.translate(payload, clock.now_ms(), codes);
+  ShapedAnswer shaped;
   if (translated.ok()) {
     job->answer.outcome = "accepted";
-    job->answer.body = answer_json("accepted", source, a.webhook_id, &translated.value(), "");
+    shaped = kept_answer(a.source->answer, source, a.webhook_id, &translated.value(), "");
     job->event = std::move(translated).value();
   } else {
     job->answer.outcome = "quarantined";
-    job->answer.body = answer_json("quarantined", source, a.webhook_id, nullptr, translated.error().message);
+    shaped = kept_answer(a.source->answer, source, a.webhook_id, nullptr, translated.error().message);
     job->quarantine = translated.error();
     job->body = req.body;
   }
+  job->answer.status = shaped.status;
+  job->answer.body = std::move(shaped.body);
   return job;
 }
 
@@ -294,6 +276,9 @@ void WebhookReceiver::Impl::open_journal_and_start() {
   ApplierOptions ao;
   ao.shared_store = shared_store;
   ao.destinations = config.destinations;
+  for (const auto& s : config.sources) {
+    if (!s.origin.empty()) ao.destinations_by_source.emplace(s.id, destinations_for(config, s.id));
+  }
   ao.notify = config.notify_url.has_value();
   ao.journal_held_records = !recovered.empty();
   ao.applied = [this](const std::vector<std::string>& keys) { ids->applied(keys); };
