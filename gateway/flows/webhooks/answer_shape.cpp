@@ -65,6 +65,28 @@ ShapedAnswer kept_answer(AnswerShape shape, std::string_view source, std::string
   return a;
 }
 
+ShapedAnswer kept_record_answer(AnswerShape shape, std::string_view source, std::string_view webhook_id,
+                                std::string_view kind, std::string_view summary) {
+  ShapedAnswer a;
+  json::ObjectWriter w(a.body);
+  switch (shape) {
+    case AnswerShape::kStandard:
+      w.str("status", "accepted").str("source", source).str("webhook_id", webhook_id).str("kind", kind);
+      w.str("summary", summary);
+      break;
+    case AnswerShape::kDvcqg:
+      a.status = 200;
+      w.num("error_code", 0).str("message", "Đã tiếp nhận " + std::string(summary));
+      break;
+    case AnswerShape::kLltp:
+      a.status = 200;
+      w.str("statusCode", "00").str("errorDetail", "");
+      break;
+  }
+  w.close();
+  return a;
+}
+
 ShapedAnswer refusal_answer(AnswerShape shape, const Outcome& o) {
   ShapedAnswer a;
   a.status = keeps_status(o.status) ? o.status : 200;

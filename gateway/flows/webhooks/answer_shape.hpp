@@ -28,6 +28,10 @@ struct ShapedAnswer {
 ShapedAnswer kept_answer(AnswerShape shape, std::string_view source, std::string_view webhook_id,
                          const model::DossierStatusEvent* e, std::string_view quarantine_reason);
 
+// The answer to a record of another kind (record_kind.hpp), kept: `summary` says what.
+ShapedAnswer kept_record_answer(AnswerShape shape, std::string_view source, std::string_view webhook_id,
+                                std::string_view kind, std::string_view summary);
+
 // A refusal (`o.problem`) in the source's shape: status and JSON body. For kStandard the
 // caller writes the RFC 9457 problem itself (webhook_routes.cpp).
 ShapedAnswer refusal_answer(AnswerShape shape, const Outcome& o);

@@ -9,6 +9,7 @@
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/flows/webhooks/delivery_ids.hpp"
 #include "gateway/flows/webhooks/event_apply.hpp"
+#include "gateway/flows/webhooks/record_kind.hpp"
 
 namespace lienthong::webhooks {
 
@@ -221,6 +222,7 @@ Status Applier::apply_one(IntakeJob& job, int64_t now) {
   job.earlier.reset();
   Status ins = receipts_.insert(receipt_of(job));
   if (ins.ok()) {
+    if (!job.kind.empty()) return apply_record_of(job);
     if (!job.quarantine) return apply_event_of(job, now);
     return quarantine(job, *job.quarantine, job.body, now);
   }
@@ -273,12 +275,22 @@ Status Applier::quarantine(const IntakeJob& job, const Error& why, const std::st
   return {};
 }
 
+Status Applier::apply_record_of(IntakeJob& job) {
+  const RecordKind* kind = options_.kinds ? options_.kinds->find(job.kind) : nullptr;
+  // A journal written by a build (or config) that had this kind: kept until one has it again.
+  if (!kind) return Error(ErrorKind::kConfig, "no record kind '" + job.kind + "' in this build");
+  return kind->apply(db_, job.record, job.received_at_ms);
+}
+
 Status Applier::quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now) {
   return db_.transaction([&]() -> Status {
     LT_TRY(quarantine_.put(
         "webhook:" + job.source, "webhook-id:" + job.webhook_id,
         why.context("could not be applied after " + std::to_string(job.attempts) + " attempts"),
-        job.event ? model::to_json_string(*job.event) : job.body, now));
+        job.event           ? model::to_json_string(*job.event)
+        : !job.kind.empty() ? job.record
+                            : job.body,
+        now));
     return receipts_.insert(receipt_of(job));
   });
 }

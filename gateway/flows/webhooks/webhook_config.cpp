@@ -258,13 +258,25 @@ void parse_client_certificates(const ConfigNode& n, SourceConfig& s, const std::
   }
 }
 
-void parse_files_and_limits(const ConfigNode& n, SourceConfig& s) {
+void parse_mapping_files(const ConfigNode& n, SourceConfig& s) {
   s.mapping_file = n.file_path("mapping");
   if (!std::filesystem::exists(s.mapping_file))
     n.fail("mapping", "file " + s.mapping_file + " does not exist");
   s.procedure_codes_file = n.file_path_or("procedure_codes", "");
   if (!s.procedure_codes_file.empty() && !std::filesystem::exists(s.procedure_codes_file)) {
     n.fail("procedure_codes", "file " + s.procedure_codes_file + " does not exist");
+  }
+}
+
+void parse_files_and_limits(const ConfigNode& n, SourceConfig& s) {
+  s.record_kind = n.string_or("record_kind", "");
+  if (!s.record_kind.empty()) {
+    if (n.has("mapping") || n.has("procedure_codes")) {
+      n.fail("record_kind",
+             "a source with a record_kind is read by that kind; remove mapping and procedure_codes");
+    }
+  } else {
+    parse_mapping_files(n, s);
   }
   s.body_limit = static_cast<size_t>(
       n.integer_or("body_limit_bytes", static_cast<int64_t>(kDefaultBodyLimit), 256, 64LL * 1024 * 1024));
@@ -279,7 +291,8 @@ void parse_files_and_limits(const ConfigNode& n, SourceConfig& s) {
 SourceConfig parse_source(const ConfigNode& n, const std::string& id) {
   n.allow_only({"auth", "secrets", "client_subjects", "client_fingerprints", "payload", "mapping",
                 "procedure_codes", "body_limit_bytes", "rate_limit", "tolerance_seconds", "shared_key",
-                "trusted_upstream", "bearer_tokens", "delivery_id", "derived_id", "answer", "origin"});
+                "trusted_upstream", "bearer_tokens", "delivery_id", "derived_id", "answer", "origin",
+                "record_kind"});
   SourceConfig s;
   s.id = id;
   std::string auth =

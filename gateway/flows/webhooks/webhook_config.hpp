@@ -83,7 +83,10 @@ struct SourceConfig {
   std::vector<std::string> client_subjects;
   std::vector<std::string> client_fingerprints;  // sha256 hex, lower-case, no colons
   PayloadKind payload = PayloadKind::kJson;
-  std::string mapping_file;
+  std::string mapping_file;  // empty with record_kind
+  // A record kind other than the status event (record_kind.hpp), read by the kind
+  // registered under this name instead of a mapping; empty: the mapping's status event.
+  std::string record_kind;
   std::string procedure_codes_file;  // empty: procedure codes pass through unchanged
   size_t body_limit = kDefaultBodyLimit;
   double rate_per_second = 0;  // 0: unlimited

@@ -39,6 +39,8 @@ class CodeResolver;
 
 namespace lienthong::webhooks {
 
+class RecordKinds;
+
 class WebhookReceiver {
  public:
   // Loads each source's mapping file and procedure-code table; throws ConfigError naming
@@ -47,7 +49,8 @@ class WebhookReceiver {
   // Accepted deliveries found in the journal (a previous run stopped before applying
   // them) are applied first.
   WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox, const Clock& clock,
-                  int64_t high_water_mark_bytes = 0, const mapping::CodeResolver* codes = nullptr);
+                  int64_t high_water_mark_bytes = 0, const mapping::CodeResolver* codes = nullptr,
+                  const RecordKinds* kinds = nullptr);
   ~WebhookReceiver();
 
   static std::vector<store::Migration> migrations();

@@ -1073,5 +1073,20 @@ TEST_F(WebhookReceiverTest, ARecordFromDvcqgIsNotQueuedBackButALaterProvincialCh
   EXPECT_EQ(dv[0].dedup_key, sim::ministry::dossier_code_for(spec(1)) + "#2#dvcqg");
 }
 
+TEST_F(WebhookReceiverTest, AQuarantinedKeyedPushIsKeptWithoutItsKeyAndAnsweredAsKept) {
+  auto s = spec(4);
+  s.procedure_code = "DKDN-KHONG-CO";  // not in the table
+  auto out = receiver_->receive("dvcqg-hs", keyed_request(sim::ministry::business_registration_json(s)));
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_EQ(out.reason, "quarantined");
+  EXPECT_NE(out.body.find(R"("error_code":0)"), std::string::npos) << out.body;
+  EXPECT_NE(out.body.find("chờ cán bộ xử lý"), std::string::npos) << out.body;
+  EXPECT_EQ(quarantined(), 1);
+  auto rows = db_->query("SELECT payload FROM quarantine", {}).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].str(0).find(kSharedKey), std::string::npos) << "the shared key is not kept";
+  EXPECT_NE(rows[0].str(0).find("DKDN-KHONG-CO"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lienthong::webhooks
