@@ -13,9 +13,15 @@
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
 #include "gateway/core/outbox/outbox.hpp"
+#include "gateway/core/server/http_server.hpp"
 #include "gateway/flows/webhooks/record_kind.hpp"
 #include "gateway/flows/webhooks/webhook_receiver.hpp"
+#include "gateway/flows/webhooks/webhook_routes.hpp"
 #include "sim/tax_push/tax_push_messages.hpp"
+
+namespace lienthong::sim {
+int run_tax_push_sim(const std::vector<std::string>& args);
+}
 
 namespace lienthong::tax {
 namespace {
@@ -216,6 +222,32 @@ TEST_F(LandTaxWebhookTest, ASourceNamingAnUnknownKindIsAConfigError) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("webhooks.sources.x.record_kind"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(LandTaxWebhookTest, TheTaxSimulatorPushesThroughTheWebhookRouteAndEveryFaultIsRefused) {
+  server::HttpServer server(server::ServerOptions{});
+  webhooks::register_routes(server, *receiver_);
+  std::string gateway = "http://127.0.0.1:" + std::to_string(server.start());
+  auto sim = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--gateway",      gateway,
+                                     "--security-key", kKey,
+                                     "--notice-path",  "/v1/webhooks/thue-tb",
+                                     "--voucher-path", "/v1/webhooks/thue-ct",
+                                     "--answer",       "dvcqg"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return sim::run_tax_push_sim(args);
+  };
+  EXPECT_EQ(sim({"--count", "2", "--lists", "3", "--start", "20"}), 0);
+  EXPECT_EQ(sim({"--bad", "replay", "--start", "30", "--lists", "1"}), 0);
+  for (std::string bad : {"wrong-key", "missing-key", "bad-base64", "bad-xml", "bad-amount", "not-json"}) {
+    EXPECT_EQ(sim({"--bad", bad, "--start", "40"}), 0) << bad;
+  }
+  // Expecting the reconciliation route's answer from a webhook source is noticed.
+  EXPECT_EQ(sim({"--start", "50", "--no-vouchers", "--answer", "tax"}), 1);
+  server.stop();
+  // 2 + 1 + 1 notices (the last one was accepted, only its answer was not the expected shape).
+  EXPECT_EQ(count(PushKind::kNotice), 4);
+  EXPECT_EQ(count(PushKind::kVoucher), 7);  // 2 × 3 + 1
 }
 
 }  // namespace
