@@ -1,5 +1,6 @@
 // POST /v1/webhooks/{source}: proves who sent a push, translates it into the canonical
-// dossier-status event, writes it to the intake journal (gateway/flows/webhooks/intake_journal.hpp)
+// dossier-status event (or, for a source with a record_kind, has that kind read it:
+// record_kind.hpp), writes it to the intake journal (gateway/flows/webhooks/intake_journal.hpp)
 // and only then answers 2xx. One applier thread moves the accepted deliveries, in order,
 // into the store: event, dossier view, outbox messages and receipt in one transaction per
 // batch. Every refusal happens before any write (no side effect).
