@@ -1,8 +1,10 @@
+#include "adapters/tax/land_tax_record.hpp"
 #include "app/adapters.hpp"
 #include "app/reconciliation_component.hpp"
 #include "app/sync_component.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/core/runtime/component.hpp"
+#include "gateway/flows/webhooks/record_kind.hpp"
 #include "gateway/flows/webhooks/webhooks_component.hpp"
 
 namespace lienthong::app {
@@ -13,6 +15,17 @@ ComponentSpec codes_component_spec();                     // cmd_codes.cpp
 ComponentSpec citizen_lookup_component();                 // citizen_component.cpp
 ComponentSpec calendar_component_spec();                  // kpi_settings.cpp
 ComponentSpec kpi_component_spec();                       // kpi_settings.cpp
+
+namespace {
+
+// The record kinds webhook sources may name (record_kind), registered here, by name, once.
+std::shared_ptr<const webhooks::RecordKinds> webhook_record_kinds() {
+  auto kinds = std::make_shared<webhooks::RecordKinds>();
+  tax::add_land_tax_record_kinds(*kinds);
+  return kinds;
+}
+
+}  // namespace
 
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
@@ -27,7 +40,7 @@ std::vector<ComponentSpec> component_specs() {
       citizen_lookup_component(),
       calendar_component_spec(),
       kpi_component_spec(),
-      webhooks::component_spec(),
+      webhooks::component_spec(webhook_record_kinds()),
       reconciliation_component(),
   };
 }

@@ -8,8 +8,6 @@
 
 namespace lienthong::tax {
 
-namespace {
-
 // What is kept of a push: its lines, without the taxpayer id, the payer's name, ID number
 // or address (personal data the reconciliation does not need).
 //   notice:  {"n":[{"d":MA_HSO,"r":SO_QUYET_DINH,"t":NGAY_QUYET_DINH,"i":TEN_TIEUMUC,"a":SO_TIEN}]}
@@ -45,6 +43,8 @@ std::string kept_lines(const PushContent& c) {
   out += "]}";
   return out;
 }
+
+namespace {
 
 Result<PushContent> read_kept_lines(const std::string& text) {
   LT_ASSIGN_OR_RETURN(auto doc, json::parse(text, "stored tax push"));
@@ -94,12 +94,17 @@ std::vector<store::Migration> push_migrations() {
 }
 
 Result<bool> PushInbox::store(PushKind kind, const PushEnvelope& e, const PushContent& c) {
+  return store_kept(kind, {e.service, c.dossiers, sha256_hex(e.data), e.ngay, e.is_updating, kept_lines(c)},
+                    clock_.now_ms());
+}
+
+Result<bool> PushInbox::store_kept(PushKind kind, const Kept& k, int64_t received_at_ms) {
   auto changed = db_.exec(
       "INSERT INTO tax_pushes (kind, service, dossiers, content_sha256, ngay, is_updating, data, "
       "received_at_ms)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-      {std::string(push_kind_name(kind)), e.service, c.dossiers, sha256_hex(e.data), e.ngay, e.is_updating,
-       kept_lines(c), clock_.now_ms()});
+      {std::string(push_kind_name(kind)), k.service, k.dossiers, k.content_sha256, k.ngay, k.is_updating,
+       k.lines, received_at_ms});
   if (!changed.ok()) return changed.error().context("storing tax push");
   return *changed > 0;
 }

@@ -17,6 +17,9 @@ namespace lienthong::tax {
 
 std::vector<store::Migration> push_migrations();
 
+// What is kept of a push's lines (no taxpayer id, no payer's personal data), as stored.
+std::string kept_lines(const PushContent& content);
+
 class PushInbox {
  public:
   PushInbox(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
@@ -24,6 +27,12 @@ class PushInbox {
   // True when stored now, false when the same push was stored before (a replay). The
   // SecurityKey is never stored.
   Result<bool> store(PushKind kind, const PushEnvelope& envelope, const PushContent& content);
+  // The same from what a push keeps (kept_lines() of its content, the SHA-256 of its Data),
+  // received at `received_at_ms`: the webhook receiver's land-tax record kind.
+  struct Kept {
+    std::string service, dossiers, content_sha256, ngay, is_updating, lines;
+  };
+  Result<bool> store_kept(PushKind kind, const Kept& kept, int64_t received_at_ms);
 
   // Adds every stored push to `out`: notice lines as obligations of `agency`, vouchers as
   // payments (paid when TrangThaiThanhToan is 1, pending otherwise). A later push of the same

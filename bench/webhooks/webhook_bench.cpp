@@ -32,6 +32,10 @@
 // BENCH_ACCESS_LOG=off measures without the access lines (log.access: false), and
 // BENCH_LOG=stderr writes them to stderr as `serve` without log.file does.
 // Every request is freshly signed (Standard Webhooks) with a new webhook-id and dossier.
+// After the rounds, one more run of S seconds loads the land-tax notice source (issue #27:
+// record kind land_tax_notice, SecurityKey in the body, no webhook-id, a new dossier with
+// three LIST lines per push, answered {"error_code":0}) and prints its rate beside the
+// status events' (in-process mode only).
 // Server threads default to 2 (the ServerOptions default and this machine's cores).
 #include <sys/resource.h>
 
@@ -44,6 +48,8 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/tax/land_tax_record.hpp"
+#include "adapters/tax/push_inbox.hpp"
 #include "bench/webhooks/load_client.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/config/config.hpp"
@@ -51,16 +57,32 @@
 #include "gateway/core/dossiers/quarantine.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/core/server/http_server.hpp"
+#include "gateway/flows/webhooks/record_kind.hpp"
 #include "gateway/flows/webhooks/standard_webhooks.hpp"
 #include "gateway/flows/webhooks/webhook_receiver.hpp"
 #include "gateway/flows/webhooks/webhook_routes.hpp"
 #include "sim/ministry/ministry_messages.hpp"
+#include "sim/tax_push/tax_push_messages.hpp"
 
 using namespace lienthong;
 
 namespace {
 
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+constexpr const char* kTaxKey = "bench-land-tax-key-of-32-bytes!!";
+
+// A land-tax notice push for a new dossier (three LIST lines), as DVCQG sends it.
+std::string tax_request_bytes(int thread, int64_t n) {
+  auto d = sim::tax_push::sample_dossier(thread * 1'000'000 + static_cast<int>(n) + 1, 3);
+  sim::tax_push::Envelope e;
+  e.security_key = kTaxKey;
+  e.service = "ImportThongBaoThueFromDVCQG";
+  e.ngay = "20261102143000";
+  std::string body = sim::tax_push::notice_push(e, sim::tax_push::notice_xml({d}));
+  return "POST /v1/webhooks/thue-tb HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
 
 std::string request_bytes(const std::string& path, const std::string& key, int thread, int64_t n,
                           int64_t now_ms, int64_t run_id = 0) {
@@ -211,8 +233,11 @@ int main(int argc, char** argv) {
   if (const char* s = std::getenv("BENCH_CHECKPOINT")) so.background_checkpoint = std::string(s) != "inline";
   auto db = std::move(store::open_sqlite(so).value());
   std::vector<store::Migration> all = dossiers::DossierStore::migrations();
+  webhooks::RecordKinds kinds;
+  tax::add_land_tax_record_kinds(kinds);
+  ::setenv("LIENTHONG_BENCH_TAX_KEY", kTaxKey, 1);
   for (auto& v : {dossiers::Quarantine::migrations(), outbox::Outbox::migrations(),
-                  webhooks::WebhookReceiver::migrations()}) {
+                  webhooks::WebhookReceiver::migrations(), kinds.migrations()}) {
     all.insert(all.end(), v.begin(), v.end());
   }
   if (auto st = db->migrate(all); !st.ok()) {
@@ -223,7 +248,9 @@ int main(int argc, char** argv) {
   auto cfg = ConfigFile::from_string(R"({"webhooks": {"sources": {"dkkd": {
       "secrets": {"current": {"env": "LIENTHONG_BENCH_SECRET"}},
       "mapping": "mappings/webhooks/dkkd/mapping.json",
-      "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"}}}})",
+      "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"},
+      "thue-tb": {"auth": "shared_key", "answer": "dvcqg", "record_kind": "land_tax_notice",
+                  "shared_key": {"secret": {"env": "LIENTHONG_BENCH_TAX_KEY"}, "body_field": "SecurityKey"}}}}})",
                                      LIENTHONG_SOURCE_DIR);
   auto wcfg = webhooks::parse_config(cfg->root().object("webhooks"));
   wcfg.journal_dir = (dir / "journal").string();
@@ -232,7 +259,8 @@ int main(int argc, char** argv) {
   const bool receiver_journal_mapping = wcfg.journal_mapping;
   // Large enough that the run measures intake, not the backlog limit; reported below.
   wcfg.max_backlog = 10'000'000;
-  webhooks::WebhookReceiver receiver(std::move(wcfg), *db, outbox, SystemClock::instance());
+  webhooks::WebhookReceiver receiver(std::move(wcfg), *db, outbox, SystemClock::instance(), 0, nullptr,
+                                     &kinds);
 
   server::ServerOptions opts;
   opts.threads = threads;
@@ -304,6 +332,14 @@ int main(int argc, char** argv) {
     rd.drain_cpu = cpu_seconds() - drain_cpu0;
     done.push_back(rd);
   }
+  // The land-tax notices: one run after the rounds, then their catch-up.
+  double tax_cpu = cpu_seconds();
+  auto tax = bench::run_load(port, connections, std::chrono::seconds(seconds), tax_request_bytes);
+  tax_cpu = cpu_seconds() - tax_cpu;
+  auto tax_drain_t0 = std::chrono::steady_clock::now();
+  receiver.wait_applied(std::chrono::minutes(10));
+  double tax_drain_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - tax_drain_t0).count();
+  int64_t tax_stored = tax::PushInbox(*db, SystemClock::instance()).count(tax::PushKind::kNotice).value();
   bench::LoadResult base, real;
   double base_cpu = 0, real_cpu = 0, drain_s = 0, drain_cpu = 0;
   size_t backlog_at_end = 0;
@@ -379,6 +415,14 @@ int main(int argc, char** argv) {
   std::cout << "  sustained " << static_cast<int64_t>(sustained) << " webhooks/s accepted and applied (ratio "
             << (base.ok_per_second() > 0 ? sustained / base.ok_per_second() : 0) << " wall-clock, "
             << (base_per_cpu > 0 ? sustained_per_cpu / base_per_cpu : 0) << " per CPU-second)\n";
+  std::cout << "  tax notices POST /v1/webhooks/thue-tb (key in the body, base64 XML of 3 LIST lines read, "
+               "derived id, durable in the intake journal): "
+            << static_cast<int64_t>(tax.ok_per_second()) << " accepted/s (" << tax.ok << " ok, " << tax.errors
+            << " errors, " << tax_stored << " pushes in tax_pushes after " << tax_drain_s
+            << " s of catch-up), ratio "
+            << (base.ok_per_second() > 0 ? tax.ok_per_second() / base.ok_per_second() : 0)
+            << " of the rounds' baseline; " << static_cast<int64_t>(tax_cpu > 0 ? tax.ok / tax_cpu : 0)
+            << " per CPU-second\n";
   std::cout << "  WAL file at the end: " << (wal_ec ? 0 : wal_bytes / 1024) << " KiB\n";
   std::filesystem::remove_all(dir);
   return 0;

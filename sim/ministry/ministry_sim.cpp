@@ -1,7 +1,11 @@
 // lienthong-sim ministry: a ministry system pushing signed status webhooks to a running
 // gateway, good ones and bad ones, for the demo and the integration tests. Each answer is
 // checked against what the gateway must say; the exit status is 0 only if all were.
+// With --auth it pushes as the national systems do instead (docs/contracts/national_push.md):
+// no webhook-id, a shared key in the body or the query, an LGSP bearer token, or through
+// the X-Road/VXP adapter's forward path; --answer says which answer shape to expect.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -27,10 +31,18 @@ constexpr const char* kUsage =
     "  --source    webhook source id (POST <gateway>/v1/webhooks/<source>)\n"
     "  --secret    the source's whsec_ secret (or --secret-env VAR)\n"
     "  --soap      civil-status SOAP 1.1 envelopes (default: business-registration JSON)\n"
-    "  --bad       send one kind of bad message and check it is refused as it must be\n";
+    "  --bad       send one kind of bad message and check it is refused as it must be\n"
+    "  --auth shared-key|bearer|forward  push as a national system (no webhook-id, no signature)\n"
+    "  --key-env VAR   the shared key or bearer token; --key-field NAME (a top-level body member)\n"
+    "                  or --key-query NAME: where the source reads the key\n"
+    "  --forward-prefix PATH   the adapter's path (default /XrdAdapter/RestService/forward)\n"
+    "  --answer standard|dvcqg|lltp   the answer shape the gateway must use\n"
+    "  --bad wrong-key|missing-key   (with --auth shared-key or bearer)\n";
 
 struct Options {
   std::string gateway, source, secret, bad;
+  std::string auth = "standard", key, key_field, key_query, answer = "standard";
+  std::string forward_prefix = "/XrdAdapter/RestService/forward";
   int count = 1;
   int start = 0;
   bool soap = false, soap12 = false;
@@ -52,6 +64,8 @@ struct Expectation {
 };
 
 Expectation expected_for(const std::string& bad) {
+  if (bad == "wrong-key") return {401, "bad-key"};
+  if (bad == "missing-key") return {401, "missing-key"};
   if (bad == "wrong-signature") return {401, "bad-signature"};
   if (bad == "stale") return {401, "stale-timestamp"};
   if (bad == "future") return {401, "future-timestamp"};
@@ -64,10 +78,46 @@ Expectation expected_for(const std::string& bad) {
 std::string outcome_of(const http::ClientResponse& r) {
   auto d = json::parse(r.body, "answer");
   if (!d.ok() || !d->IsObject()) return "";
+  // DVCQG's and the criminal-record service's shapes: kept, or the refusal's reason.
+  if (json::get_int(*d, "error_code") == 0) return "accepted";
+  if (json::get_string(*d, "statusCode") == "00") return "accepted";
   if (auto s = json::get_string(*d, "status")) return *s;
   if (auto reason = json::get_string(*d, "reason")) return *reason;
   if (auto type = json::get_string(*d, "type")) return type->substr(type->rfind('/') + 1);
   return "";
+}
+
+std::string percent_encoded(std::string_view v) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// As a national system sends it: no webhook-id, no signature; the key where the source
+// reads it (or wrong, or missing, for --bad), or a bearer token.
+void national_request(const Options& o, http::ClientRequest& req) {
+  req.headers.resize(1);  // Content-Type only
+  std::string key = o.bad == "wrong-key" ? o.key + "x" : o.key;
+  if (o.auth == "bearer" && o.bad != "missing-key") req.headers.push_back({"Authorization", "Bearer " + key});
+  if (o.auth != "shared-key" || o.bad == "missing-key") return;
+  if (!o.key_query.empty()) {
+    req.url += "?" + o.key_query + "=" + percent_encoded(key);
+  } else if (!req.body.empty() && req.body.front() == '{') {
+    std::string member;
+    json::append_string(member, o.key_field);
+    member += ':';
+    json::append_string(member, key);
+    req.body.insert(1, member + ",");
+  }
 }
 
 }  // namespace
@@ -104,6 +154,19 @@ int run_ministry_sim(const std::vector<std::string>& args) {
       o.size = static_cast<size_t>(std::atoll(next().c_str()));
     } else if (a == "--bad") {
       o.bad = next();
+    } else if (a == "--auth") {
+      o.auth = next();
+    } else if (a == "--key-env") {
+      const char* v = std::getenv(next().c_str());
+      o.key = v ? v : "";
+    } else if (a == "--key-field") {
+      o.key_field = next();
+    } else if (a == "--key-query") {
+      o.key_query = next();
+    } else if (a == "--forward-prefix") {
+      o.forward_prefix = next();
+    } else if (a == "--answer") {
+      o.answer = next();
     } else if (a == "--soap") {
       o.soap = true;
     } else if (a == "--soap12") {
@@ -120,9 +183,18 @@ int run_ministry_sim(const std::vector<std::string>& args) {
     }
   }
   static const std::vector<std::string> kBad = {"",          "wrong-signature", "replay", "oversized",
-                                                "malformed", "merged-code",     "stale",  "future"};
+                                                "malformed", "merged-code",     "stale",  "future",
+                                                "wrong-key", "missing-key"};
+  static const std::vector<std::string> kAuth = {"standard", "shared-key", "bearer", "forward"};
+  static const std::vector<std::string> kAnswer = {"standard", "dvcqg", "lltp"};
+  bool national = o.auth != "standard";
   if (o.gateway.empty() || o.source.empty() || o.count < 1 ||
-      std::find(kBad.begin(), kBad.end(), o.bad) == kBad.end()) {
+      std::find(kBad.begin(), kBad.end(), o.bad) == kBad.end() ||
+      std::find(kAuth.begin(), kAuth.end(), o.auth) == kAuth.end() ||
+      std::find(kAnswer.begin(), kAnswer.end(), o.answer) == kAnswer.end() ||
+      (o.auth == "shared-key" && o.key_field.empty() == o.key_query.empty()) ||
+      ((o.auth == "shared-key" || o.auth == "bearer") && o.key.empty()) ||
+      ((o.bad == "wrong-key" || o.bad == "missing-key") && o.auth != "shared-key" && o.auth != "bearer")) {
     std::cerr << kUsage;
     return 2;
   }
@@ -139,7 +211,8 @@ int run_ministry_sim(const std::vector<std::string>& args) {
   o.client.tls.client_cert_file = cert;
   o.client.tls.client_key_file = key;
   http::HttpClient client(o.client);
-  const std::string url = o.gateway + "/v1/webhooks/" + o.source;
+  const std::string url =
+      o.gateway + (o.auth == "forward" ? o.forward_prefix : std::string("/v1/webhooks")) + "/" + o.source;
   const std::string content_type = !o.soap    ? "application/json"
                                    : o.soap12 ? "application/soap+xml; charset=utf-8"
                                               : "text/xml; charset=utf-8";
@@ -149,6 +222,11 @@ int run_ministry_sim(const std::vector<std::string>& args) {
   // Distinct dossiers per run unless --start is given.
   int start = o.start > 0 ? o.start : static_cast<int>((now_ms / 1000) % 100000) * 10;
   Expectation want = expected_for(o.bad);
+  if (o.auth == "bearer" && want.outcome == "bad-key") want.outcome = "bad-token";
+  if (o.auth == "bearer" && want.outcome == "missing-key") want.outcome = "missing-token";
+  // DVCQG and the criminal-record service read refusals in a 200 answer (429/503 excepted).
+  if (o.answer != "standard" && want.status != 413) want.status = 200;
+  if (o.answer == "standard" && o.bad.empty()) want.status = 202;
   int failures = 0;
 
   for (int n = 0; n < o.count; ++n) {
@@ -175,6 +253,7 @@ int run_ministry_sim(const std::vector<std::string>& args) {
     req.headers = {
         {"Content-Type", content_type}, {"webhook-id", id}, {"webhook-timestamp", std::to_string(ts)}};
     if (!signature.empty()) req.headers.push_back({"webhook-signature", signature});
+    if (national) national_request(o, req);
     int sends = o.bad == "replay" ? 2 : 1;
     std::string first_body;
     int first_status = 0;
@@ -187,7 +266,10 @@ int run_ministry_sim(const std::vector<std::string>& args) {
       }
       std::string outcome = outcome_of(*r);
       bool good = r->status == want.status && (want.outcome.empty() || outcome == want.outcome);
-      if (o.bad.empty() || o.bad == "replay") good = r->status / 100 == 2;
+      if (o.bad.empty() || o.bad == "replay") {
+        good = national ? r->status == (o.answer == "standard" ? 202 : 200) && outcome == "accepted"
+                        : r->status / 100 == 2;
+      }
       if (s == 1) {
         good = good && r->status == first_status && r->body == first_body;
         std::cout << id << " redelivered: " << r->status << " " << outcome

@@ -24,6 +24,10 @@ constexpr const char* kUsage =
     "         [--count N] [--lists L] [--start INDEX] [--no-vouchers]\n"
     "         [--bad wrong-key|missing-key|replay|bad-base64|bad-xml|bad-amount|not-json]\n"
     "         [--notice-path /v1/dvcqg/thue/thong-bao] [--voucher-path /v1/dvcqg/thue/chung-tu]\n"
+    "         [--answer tax|dvcqg]\n"
+    "  --answer      the answer the gateway must give: tax (the reconciliation's routes, 201\n"
+    "                {succeeded, message}) or dvcqg (a webhook source whose record_kind is\n"
+    "                land_tax_notice/land_tax_voucher: 200 {error_code 0 | -1, message})\n"
     "  --gateway     base URL of the gateway, e.g. http://127.0.0.1:8080\n"
     "  --count       dossiers, each one notice push with L LIST elements (default 1)\n"
     "  --lists       LIST elements per dossier (default 2); one voucher push per LIST\n"
@@ -39,6 +43,7 @@ struct Answer {
 }  // namespace
 
 int run_tax_push_sim(const std::vector<std::string>& args) {
+  std::string answer = "tax";
   std::string gateway, key, bad, notice_path = "/v1/dvcqg/thue/thong-bao",
                                  voucher_path = "/v1/dvcqg/thue/chung-tu";
   int count = 1, lists = 2, start = 1;
@@ -71,6 +76,8 @@ int run_tax_push_sim(const std::vector<std::string>& args) {
       bad = next();
     } else if (a == "--notice-path") {
       notice_path = next();
+    } else if (a == "--answer") {
+      answer = next();
     } else if (a == "--voucher-path") {
       voucher_path = next();
     } else {
@@ -79,7 +86,8 @@ int run_tax_push_sim(const std::vector<std::string>& args) {
   }
   static const std::set<std::string> kBad = {"",           "wrong-key", "missing-key", "replay",
                                              "bad-base64", "bad-xml",   "bad-amount",  "not-json"};
-  if (gateway.empty() || count < 1 || lists < 1 || start < 0 || !kBad.count(bad))
+  if (gateway.empty() || count < 1 || lists < 1 || start < 0 || !kBad.count(bad) ||
+      (answer != "tax" && answer != "dvcqg"))
     throw std::invalid_argument(std::string("bad command line\n") + kUsage);
   while (gateway.ends_with('/')) gateway.pop_back();
 
@@ -106,13 +114,15 @@ int run_tax_push_sim(const std::vector<std::string>& args) {
     auto d = json::parse(r->body, "answer");
     if (d.ok() && d->IsObject()) {
       const auto* s = json::member(*d, "succeeded");
-      a.succeeded = s && s->IsBool() && s->GetBool();
+      a.succeeded =
+          answer == "dvcqg" ? json::get_int(*d, "error_code") == 0 : s && s->IsBool() && s->GetBool();
       a.message = json::get_string(*d, "message").value_or("");
     }
     return a;
   };
   auto check = [&](const std::string& what, const Answer& a, bool want_ok) {
-    bool good = want_ok ? (a.status == 201 && a.succeeded) : (a.status == 201 && !a.succeeded);
+    const int status = answer == "dvcqg" ? 200 : 201;
+    bool good = a.status == status && a.succeeded == want_ok;
     std::cout << what << " " << a.status << " " << (a.succeeded ? "succeeded" : "failed") << ": " << a.message
               << (good ? "" : "  <-- unexpected") << "\n";
     if (!good) ++failures;

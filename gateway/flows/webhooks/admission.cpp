@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gateway/flows/webhooks/record_id.hpp"
+
 namespace lienthong::webhooks {
 
 namespace {
@@ -40,6 +42,7 @@ std::variant<Outcome, Admitted> Admission::admit(std::string_view source_id, con
   for (const auto& a : src.authenticators) {
     if (auto refused = a->check(req)) return std::move(*refused);
   }
+  if (sc.delivery_id == DeliveryIdSource::kDerived) return admit_derived(src, req);
   auto id = request_header(req, "webhook-id");
   if (!id || id->empty() || id->size() > kMaxWebhookIdLength || !printable_id(*id)) {
     return problem(
@@ -52,6 +55,20 @@ std::variant<Outcome, Admitted> Admission::admit(std::string_view source_id, con
   a.source = &sc;
   a.webhook_id = std::string(*id);
   if (auto wrong = media_type(sc, req, a.format)) return std::move(*wrong);
+  return a;
+}
+
+std::variant<Outcome, Admitted> Admission::admit_derived(const Source& src, const server::Request& req) {
+  if (auto limited = rate_limited(src)) return std::move(*limited);
+  Admitted a;
+  a.source = src.config;
+  if (auto wrong = media_type(*src.config, req, a.format)) return std::move(*wrong);
+  auto payload = parse_payload(req.body, a.format);
+  if (!payload.ok()) return problem(400, "malformed-payload", "Malformed payload", payload.error().message);
+  DerivedId d = derive_delivery_id(*src.config, *payload);
+  a.webhook_id = std::move(d.id);
+  a.content_hash = std::move(d.digest);
+  a.payload = std::move(payload).value();
   return a;
 }
 

@@ -2,7 +2,9 @@
 // In order: the source is configured (404), the body is within its limit (413), the
 // sender proves who it is by the source's authentication schemes (401), the delivery
 // has a usable webhook-id (400), the source is within its rate (429), and the body's
-// Content-Type is what the source sends (415).
+// Content-Type is what the source sends (415). A source without webhook-id (delivery_id
+// "derived") has its body parsed here instead (400 when malformed) and its id derived
+// from the record (record_id.hpp).
 #pragma once
 
 #include <map>
@@ -31,6 +33,10 @@ struct Admitted {
   const SourceConfig* source = nullptr;
   std::string webhook_id;
   PayloadFormat format = PayloadFormat::kJson;
+  // Derived ids only: the parsed body, and the digest of its canonical content, which
+  // stands for the body's hash when a redelivery is compared with the first delivery.
+  std::optional<rapidjson::Document> payload;
+  std::string content_hash;
 };
 
 class Admission {
@@ -53,6 +59,7 @@ class Admission {
     std::unique_ptr<TokenBucket> bucket;
   };
   std::optional<Outcome> rate_limited(const Source& source) const;
+  std::variant<Outcome, Admitted> admit_derived(const Source& source, const server::Request& request);
   static std::optional<Outcome> media_type(const SourceConfig& source, const server::Request& request,
                                            PayloadFormat& format);
 

@@ -9,6 +9,7 @@
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/flows/webhooks/delivery_ids.hpp"
 #include "gateway/flows/webhooks/event_apply.hpp"
+#include "gateway/flows/webhooks/record_kind.hpp"
 
 namespace lienthong::webhooks {
 
@@ -230,6 +231,7 @@ Status Applier::apply_one(IntakeJob& job, int64_t now) {
   job.earlier.reset();
   Status ins = receipts_.insert(receipt_of(job));
   if (ins.ok()) {
+    if (!job.kind.empty()) return apply_record_of(job);
     if (!job.quarantine) return apply_event_of(job, now);
     return quarantine(job, *job.quarantine, job.body, now);
   }
@@ -260,7 +262,10 @@ Status Applier::apply_one(IntakeJob& job, int64_t now) {
 Status Applier::apply_event_of(IntakeJob& job, int64_t now) {
   model::DossierStatusEvent e = *job.event;
   const bool numbered_here = e.sequence <= 0;
-  auto applied = apply_event(dossier_store_, outbox_, options_.destinations, options_.notify, e, now);
+  auto own = options_.destinations_by_source.find(job.source);
+  const auto& destinations =
+      own != options_.destinations_by_source.end() ? own->second : options_.destinations;
+  auto applied = apply_event(dossier_store_, outbox_, destinations, options_.notify, e, now);
   if (applied.ok())
     return {};  // kDuplicate: the same event was recorded before (sync flow, another delivery)
   if (applied.error().kind != ErrorKind::kConflict) return applied.error();
@@ -279,12 +284,22 @@ Status Applier::quarantine(const IntakeJob& job, const Error& why, const std::st
   return {};
 }
 
+Status Applier::apply_record_of(IntakeJob& job) {
+  const RecordKind* kind = options_.kinds ? options_.kinds->find(job.kind) : nullptr;
+  // A journal written by a build (or config) that had this kind: kept until one has it again.
+  if (!kind) return Error(ErrorKind::kConfig, "no record kind '" + job.kind + "' in this build");
+  return kind->apply(db_, job.record, job.received_at_ms);
+}
+
 Status Applier::quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now) {
   return db_.transaction([&]() -> Status {
     LT_TRY(quarantine_.put(
         "webhook:" + job.source, "webhook-id:" + job.webhook_id,
         why.context("could not be applied after " + std::to_string(job.attempts) + " attempts"),
-        job.event ? model::to_json_string(*job.event) : job.body, now));
+        job.event           ? model::to_json_string(*job.event)
+        : !job.kind.empty() ? job.record
+                            : job.body,
+        now));
     return receipts_.insert(receipt_of(job));
   });
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ class Outbox;
 
 namespace lienthong::webhooks {
 
+class RecordKinds;
+
 inline constexpr size_t kApplyBatch = 2000;
 // Group commit: with fewer than kApplyBatch jobs queued the applier waits this long for
 // more before it commits. Most of the indexes a webhook writes are keyed in random order
@@ -52,7 +55,12 @@ struct ApplierOptions {
   // The outbox destinations of every accepted event (webhooks.destinations); with
   // `notify` also the provincial system's notification endpoint.
   std::vector<std::string> destinations;
+  // Sources whose records come from one of those destinations (SourceConfig::origin):
+  // their events are not queued back to it (no echo).
+  std::map<std::string, std::vector<std::string>, std::less<>> destinations_by_source;
   bool notify = false;
+  // The kinds of records other than status events (record_kind.hpp); may be null.
+  const RecordKinds* kinds = nullptr;
   // The journal held records at start-up (readable or not): shared store, retired once
   // the recovered jobs are applied.
   bool journal_held_records = false;
@@ -97,6 +105,7 @@ class Applier {
   Status apply_event_of(IntakeJob& job, int64_t now);
   Status quarantine(const IntakeJob& job, const Error& why, const std::string& content, int64_t now);
   Status quarantine_unappliable(IntakeJob& job, const Error& why, int64_t now);
+  Status apply_record_of(IntakeJob& job);
   Status lock_dossiers(const std::vector<JobPtr>& batch);
   // Puts back what was not applied and retires the journal segments no job needs.
   void end_round(const std::vector<JobPtr>& batch, size_t done);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "gateway/core/common/digest.hpp"
+#include "gateway/core/common/json.hpp"
 #include "gateway/core/common/text.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/flows/webhooks/standard_webhooks.hpp"
@@ -17,6 +19,12 @@ std::optional<std::string_view> request_header(const server::Request& r, std::st
 }
 
 namespace {
+
+// Equal without telling, by time, where they differ or how long the expected key is: the
+// digests have one length whatever was sent.
+bool keys_equal(std::string_view given, std::string_view expected) {
+  return constant_time_equal(sha256_hex(given), sha256_hex(expected));
+}
 
 std::string_view failure_title(VerifyFailure f) {
   switch (f) {
@@ -94,7 +102,116 @@ class MutualTlsAuth final : public Authenticator {
   std::vector<std::string> subjects_, fingerprints_;
 };
 
+// The key is never echoed or logged; refusals say which member or parameter was looked at.
+class SharedKeyAuth final : public Authenticator {
+ public:
+  explicit SharedKeyAuth(const SourceConfig& s)
+      : source_(s.id),
+        key_(s.shared_key),
+        field_(s.shared_key_body_field),
+        param_(s.shared_key_query_parameter) {}
+  std::string_view scheme() const override { return kSharedKeyScheme; }
+
+  std::optional<Outcome> check(const server::Request& req) const override {
+    std::string where = field_.empty() ? "query parameter '" + param_ + "'" : "body member '" + field_ + "'";
+    auto given = field_.empty() ? from_query(req) : from_body(req);
+    if (!given || given->empty()) {
+      return problem(401, "missing-key", "Shared key missing",
+                     "source '" + source_ + "' authenticates by a shared key in the " + where +
+                         "; it is missing or empty");
+    }
+    if (keys_equal(*given, key_)) return std::nullopt;
+    return problem(401, "bad-key", "Shared key does not match",
+                   "the " + where + " does not hold the key agreed with source '" + source_ +
+                       "'; check the key configured at the sender");
+  }
+
+ private:
+  std::optional<std::string> from_query(const server::Request& req) const {
+    auto it = req.query.find(param_);
+    if (it == req.query.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<std::string> from_body(const server::Request& req) const {
+    auto doc = json::parse(req.body, "webhook body");
+    if (!doc.ok() || !doc->IsObject()) return std::nullopt;
+    const rapidjson::Value* v = json::at_path(*doc, field_);
+    if (!v || !v->IsString()) return std::nullopt;
+    return std::string(v->GetString(), v->GetStringLength());
+  }
+
+  std::string source_, key_, field_, param_;
+};
+
+class TrustedUpstreamAuth final : public Authenticator {
+ public:
+  explicit TrustedUpstreamAuth(const SourceConfig& s)
+      : source_(s.id), prefix_(s.upstream_path_prefix), addresses_(s.upstream_addresses) {}
+  std::string_view scheme() const override { return kTrustedUpstreamScheme; }
+
+  std::optional<Outcome> check(const server::Request& req) const override {
+    std::string_view path = req.path;
+    if (path.size() <= prefix_.size() || path.substr(0, prefix_.size()) != prefix_ ||
+        path[prefix_.size()] != '/') {
+      return problem(401, "not-forwarded", "Not forwarded by the trusted adapter",
+                     "source '" + source_ + "' is accepted only through the X-Road/VXP adapter's path " +
+                         prefix_ + "/…; this request came to " + std::string(path));
+    }
+    std::string_view addr = address_without_port(req.remote_address);
+    for (const auto& r : addresses_) {
+      if (r.contains(addr)) return std::nullopt;
+    }
+    return problem(401, "untrusted-address", "Not from the trusted adapter",
+                   "the connection from " + std::string(addr) +
+                       " is not one of the adapter addresses configured for source '" + source_ +
+                       "' (webhooks.sources." + source_ + ".trusted_upstream.addresses)");
+  }
+
+ private:
+  std::string source_, prefix_;
+  std::vector<AddressRange> addresses_;
+};
+
+class LgspBearerAuth final : public Authenticator {
+ public:
+  explicit LgspBearerAuth(const SourceConfig& s) : source_(s.id), tokens_(s.bearer_tokens) {}
+  std::string_view scheme() const override { return kLgspBearerScheme; }
+
+  std::optional<Outcome> check(const server::Request& req) const override {
+    auto h = request_header(req, "authorization");
+    constexpr std::string_view kBearer = "bearer ";
+    if (!h || h->size() <= kBearer.size() || !iequals(h->substr(0, kBearer.size()), kBearer)) {
+      return problem(401, "missing-token", "Bearer token missing",
+                     "source '" + source_ +
+                         "' authenticates by an LGSP bearer token: send Authorization: Bearer <token>");
+    }
+    std::string_view token = h->substr(kBearer.size());
+    bool ok = false;
+    // Every token is compared, so the time does not tell which one nearly matched.
+    for (const auto& t : tokens_) ok = keys_equal(token, t) || ok;
+    if (ok) return std::nullopt;
+    return problem(401, "bad-token", "Bearer token not accepted",
+                   "the bearer token is not one configured for source '" + source_ + "'");
+  }
+
+ private:
+  std::string source_;
+  std::vector<std::string> tokens_;
+};
+
 }  // namespace
+
+std::unique_ptr<Authenticator> make_shared_key_auth(const SourceConfig& source) {
+  return std::make_unique<SharedKeyAuth>(source);
+}
+
+std::unique_ptr<Authenticator> make_trusted_upstream_auth(const SourceConfig& source) {
+  return std::make_unique<TrustedUpstreamAuth>(source);
+}
+
+std::unique_ptr<Authenticator> make_lgsp_bearer_auth(const SourceConfig& source) {
+  return std::make_unique<LgspBearerAuth>(source);
+}
 
 std::unique_ptr<Authenticator> make_standard_webhooks_auth(const SourceConfig& source, const Clock& clock) {
   return std::make_unique<StandardWebhooksAuth>(source, clock);
@@ -110,10 +227,24 @@ std::vector<std::string_view> scheme_names(AuthMode mode) {
       return {kStandardWebhooksScheme};
     case AuthMode::kMtls:
       return {kMutualTlsScheme};
+    case AuthMode::kSharedKey:
+      return {kSharedKeyScheme};
+    case AuthMode::kLgspBearer:
+      return {kLgspBearerScheme};
+    case AuthMode::kTrustedUpstream:
+      return {kTrustedUpstreamScheme};
     case AuthMode::kBoth:
       break;
   }
   return {kMutualTlsScheme, kStandardWebhooksScheme};
+}
+
+std::vector<std::string_view> scheme_names(const SourceConfig& source) {
+  auto names = scheme_names(source.auth);
+  // The adapter's certificate first (no body read), then its path and address.
+  if (source.auth == AuthMode::kTrustedUpstream && source.upstream_client_certificate)
+    names.insert(names.begin(), kMutualTlsScheme);
+  return names;
 }
 
 AuthSchemes AuthSchemes::standard() {
@@ -121,6 +252,12 @@ AuthSchemes AuthSchemes::standard() {
   s.add(std::string(kStandardWebhooksScheme), make_standard_webhooks_auth);
   s.add(std::string(kMutualTlsScheme),
         [](const SourceConfig& c, const Clock&) { return make_mutual_tls_auth(c); });
+  s.add(std::string(kSharedKeyScheme),
+        [](const SourceConfig& c, const Clock&) { return make_shared_key_auth(c); });
+  s.add(std::string(kTrustedUpstreamScheme),
+        [](const SourceConfig& c, const Clock&) { return make_trusted_upstream_auth(c); });
+  s.add(std::string(kLgspBearerScheme),
+        [](const SourceConfig& c, const Clock&) { return make_lgsp_bearer_auth(c); });
   return s;
 }
 
@@ -133,7 +270,7 @@ void AuthSchemes::add(std::string name, Factory factory) {
 std::vector<std::unique_ptr<Authenticator>> AuthSchemes::build(const SourceConfig& source,
                                                                const Clock& clock) const {
   std::vector<std::unique_ptr<Authenticator>> out;
-  for (std::string_view name : scheme_names(source.auth)) {
+  for (std::string_view name : scheme_names(source)) {
     auto it = factories_.find(name);
     if (it == factories_.end()) {
       throw ConfigError("webhooks.sources." + source.id + ".auth: the scheme '" + std::string(name) +

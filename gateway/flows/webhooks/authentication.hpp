@@ -21,6 +21,9 @@ namespace lienthong::webhooks {
 
 inline constexpr std::string_view kStandardWebhooksScheme = "standard_webhooks";
 inline constexpr std::string_view kMutualTlsScheme = "mtls";
+inline constexpr std::string_view kSharedKeyScheme = "shared_key";
+inline constexpr std::string_view kTrustedUpstreamScheme = "trusted_upstream";
+inline constexpr std::string_view kLgspBearerScheme = "lgsp_bearer";
 
 class Authenticator {
  public:
@@ -36,11 +39,13 @@ std::optional<std::string_view> request_header(const server::Request& request, s
 // The schemes a source's `auth` value asks for, in the order they are checked: the
 // client certificate (cheap, no body read) before the signature.
 std::vector<std::string_view> scheme_names(AuthMode mode);
+// The same for a source: trusted_upstream with client_certificate checks mtls first.
+std::vector<std::string_view> scheme_names(const SourceConfig& source);
 
 class AuthSchemes {
  public:
   using Factory = std::function<std::unique_ptr<Authenticator>(const SourceConfig&, const Clock&)>;
-  // standard_webhooks and mtls.
+  // standard_webhooks, mtls, shared_key, trusted_upstream and lgsp_bearer.
   static AuthSchemes standard();
   // Throws std::logic_error when `name` is registered already (a start-up bug).
   void add(std::string name, Factory factory);
@@ -56,5 +61,13 @@ class AuthSchemes {
 std::unique_ptr<Authenticator> make_standard_webhooks_auth(const SourceConfig& source, const Clock& clock);
 // A verified client certificate whose subject or SHA-256 fingerprint is registered.
 std::unique_ptr<Authenticator> make_mutual_tls_auth(const SourceConfig& source);
+// A shared key in a named member of the JSON body or a query parameter, compared in
+// constant time (DVCQG's SecurityKey, the criminal-record service's code).
+std::unique_ptr<Authenticator> make_shared_key_auth(const SourceConfig& source);
+// Forwarded by the province's X-Road/VXP adapter: the path begins with the adapter's
+// forward prefix and the connection comes from one of its configured addresses.
+std::unique_ptr<Authenticator> make_trusted_upstream_auth(const SourceConfig& source);
+// Authorization: Bearer <token> as the LGSP/NGSP platform sends it, one of the configured tokens.
+std::unique_ptr<Authenticator> make_lgsp_bearer_auth(const SourceConfig& source);
 
 }  // namespace lienthong::webhooks

@@ -22,6 +22,7 @@ std::string encode_record(const IntakeRecord& j) {
   size_t size = 192 + j.source.size() + j.webhook_id.size() + j.answer.body_hash.size() +
                 j.answer.outcome.size() + j.answer.body.size() + j.answer.body.size() / 4;
   if (j.quarantine) size += j.quarantine->message.size() + j.body.size() + j.body.size() / 4;
+  size += j.kind.size() + j.record.size() + j.record.size() / 4;
   if (j.event) size += 2048;
   std::string out;
   out.reserve(size);
@@ -34,6 +35,7 @@ std::string encode_record(const IntakeRecord& j) {
       .num("status", j.answer.status)
       .str("outcome", j.answer.outcome)
       .str("answer", j.answer.body);
+  if (!j.kind.empty()) w.str("kind", j.kind).str("record", j.record);
   if (j.event) {
     w.key("event");
     model::append_json(out, *j.event);
@@ -69,7 +71,11 @@ Result<IntakeRecord> decode_record(std::string_view payload) {
   }
   j.received_at_ms = json::get_int(d, "received_at_ms").value_or(0);
   j.answer.status = static_cast<int>(json::get_int(d, "status").value_or(0));
-  if (const rapidjson::Value* ev = json::member(d, "event")) {
+  if (auto kind = json::get_string(d, "kind")) {
+    j.kind = *kind;
+    LT_ASSIGN_OR_RETURN(j.record, need("record"));
+    if (j.kind.empty()) return make_error(ErrorKind::kParse, "journal record: empty record kind");
+  } else if (const rapidjson::Value* ev = json::member(d, "event")) {
     LT_ASSIGN_OR_RETURN(auto e, model::from_json(*ev));
     j.event = std::move(e);
   } else {

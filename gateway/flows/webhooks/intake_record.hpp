@@ -29,8 +29,10 @@ struct IntakeRecord {
   std::string source, webhook_id;
   int64_t received_at_ms = 0;
   IntakeAnswer answer;
-  // Exactly one of: the translated event, or why it is quarantined (with the raw body).
+  // Exactly one of: the translated event, why it is quarantined (with the raw body), or
+  // the record of another kind (record_kind.hpp).
   std::optional<model::DossierStatusEvent> event;
+  std::string kind, record;
   std::optional<Error> quarantine;
   std::string body;
 };

@@ -66,6 +66,13 @@ Result<RetryResult> retry_one(const WebhooksConfig& config, store::Database& db,
                       where + " was translated when it arrived and held back later (" + rec->reason_kind +
                           "); translating it again would not change that: see its reason");
   }
+  if (!sc->record_kind.empty()) {
+    return make_error(
+        ErrorKind::kValidation,
+        where + " is a '" + sc->record_kind +
+            "' record, which has no mapping to translate again; fix the cause in its reason, then "
+            "ask the sender to push it again and release this record");
+  }
   auto parsed = parse_as_sent(rec->payload, sc->payload);
   if (!parsed.ok()) return parsed.error().context(where + ": the body as sent");
   auto loaded = translators.find(source_id);
@@ -89,8 +96,9 @@ Result<RetryResult> retry_one(const WebhooksConfig& config, store::Database& db,
                             "record instead (`lienthong quarantine release " +
                             std::to_string(id) + "`)");
     }
-    LT_ASSIGN_OR_RETURN(EventApplied applied, apply_event(dossiers, outbox, config.destinations,
-                                                          config.notify_url.has_value(), e, now_ms));
+    LT_ASSIGN_OR_RETURN(EventApplied applied,
+                        apply_event(dossiers, outbox, destinations_for(config, source_id),
+                                    config.notify_url.has_value(), e, now_ms));
     out.duplicate = applied == EventApplied::kDuplicate;
     return quarantine.release(id, now_ms);
   });

@@ -8,7 +8,8 @@
 //     "notify": {"url": "https://motcua.../api/v1/notifications", "timeout_ms": 10000, ...},
 //     "sources": {
 //       "dkkd": {
-//         "auth": "standard_webhooks",            // | "mtls" | "both"
+//         "auth": "standard_webhooks",            // | "mtls" | "both" | "shared_key" |
+//                                                 //   "trusted_upstream" | "lgsp_bearer"
 //         "secrets": {"current": {"env": "WH_DKKD"}, "next": {"file": "/run/secrets/dkkd2"}},
 //         "client_subjects": ["CN=dkkd,O=MPI,C=VN"], "client_fingerprints": ["ab12..."],
 //         "payload": "json",                      // | "soap"
@@ -16,22 +17,63 @@
 //         "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json",
 //         "body_limit_bytes": 1048576,
 //         "rate_limit": {"per_second": 50, "burst": 100},
-//         "tolerance_seconds": 300}}}
+//         "tolerance_seconds": 300},
+//       "dvcqg-thue": {
+//         "auth": "shared_key",                   // issue #27: the national systems' schemes
+//         "shared_key": {"secret": {"env": "WH_THUE"}, "body_field": "SecurityKey"},
+//                                                 // or "query_parameter": "maXacThuc"
+//         "delivery_id": "derived",               // | "header" (webhook-id)
+//         "answer": "dvcqg",                      // | "standard" | "lltp"
+//         ...},
+//       "vxp": {"auth": "trusted_upstream",
+//               "trusted_upstream": {"path_prefix": "/XrdAdapter/RestService/forward",
+//                                    "addresses": ["10.10.0.0/16"], "client_certificate": false}},
+//       "lgsp": {"auth": "lgsp_bearer", "bearer_tokens": {"current": {"env": "WH_LGSP"}}}}}
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/core/config/config.hpp"
 
 namespace lienthong::webhooks {
 
-enum class AuthMode { kStandardWebhooks, kMtls, kBoth };
+enum class AuthMode { kStandardWebhooks, kMtls, kBoth, kSharedKey, kTrustedUpstream, kLgspBearer };
 enum class PayloadKind { kJson, kSoap };
+// Where the idempotency key comes from: the webhook-id header, or (senders that have
+// none) the record itself (record_id.hpp).
+enum class DeliveryIdSource { kHeader, kDerived };
+// The shape of the answers (answer_shape.hpp): Standard Webhooks' 202 + RFC 9457, DVCQG's
+// {"error_code", "message"} with HTTP 200, the criminal-record service's {statusCode, errorDetail}.
+enum class AnswerShape { kStandard, kDvcqg, kLltp };
 
 inline constexpr size_t kDefaultBodyLimit = 1024 * 1024;
+// Shared keys and bearer tokens shorter than this are refused at config load.
+inline constexpr size_t kMinSharedKeyBytes = 32;
+
+// An IPv4 or IPv6 network (a single address is a /32 or /128).
+struct AddressRange {
+  std::string text;  // as configured, for messages
+  bool v6 = false;
+  unsigned char bytes[16] = {};
+  int prefix = 0;
+  bool contains(std::string_view address) const;
+};
+// "10.1.0.0/16", "192.0.2.7", "2001:db8::/32"; nullopt when it is none of these.
+std::optional<AddressRange> parse_address_range(std::string_view text);
+// The address part of a server::Request's remote_address ("ip:port", "[v6]:port" or "v6:port").
+std::string_view address_without_port(std::string_view remote);
+
+// What the derived delivery id reads from the record (docs/webhooks.md, "Delivery ids").
+struct DerivedIdFields {
+  // The first of these (dotted paths) that holds a non-empty string or number is the dossier code.
+  std::vector<std::string> dossier = {"data.MaHoSo", "data.MaHoSoQG", "Data.MaHoSo", "MaHoSo", "maHoSoMCDT"};
+  std::vector<std::string> service = {"service", "Service"};
+  std::vector<std::string> updating = {"isUpdating", "IsUpdating"};
+};
 
 struct SourceConfig {
   std::string id;
@@ -41,15 +83,38 @@ struct SourceConfig {
   std::vector<std::string> client_subjects;
   std::vector<std::string> client_fingerprints;  // sha256 hex, lower-case, no colons
   PayloadKind payload = PayloadKind::kJson;
-  std::string mapping_file;
+  std::string mapping_file;  // empty with record_kind
+  // A record kind other than the status event (record_kind.hpp), read by the kind
+  // registered under this name instead of a mapping; empty: the mapping's status event.
+  std::string record_kind;
   std::string procedure_codes_file;  // empty: procedure codes pass through unchanged
   size_t body_limit = kDefaultBodyLimit;
   double rate_per_second = 0;  // 0: unlimited
   double burst = 0;
   int64_t tolerance_seconds = 300;
+  // shared_key: the key, and where the sender puts it (exactly one of the two).
+  std::string shared_key;
+  std::string shared_key_body_field;       // dotted path of a string member of the JSON body
+  std::string shared_key_query_parameter;  // a query-string parameter
+  // trusted_upstream: the X-Road/VXP adapter's forward path prefix, the adapter's
+  // addresses, and whether it must also present a registered client certificate.
+  std::string upstream_path_prefix;
+  std::vector<AddressRange> upstream_addresses;
+  bool upstream_client_certificate = false;
+  // lgsp_bearer: the accepted tokens (rotation: several).
+  std::vector<std::string> bearer_tokens;
+  DeliveryIdSource delivery_id = DeliveryIdSource::kHeader;
+  DerivedIdFields derived_id;
+  AnswerShape answer = AnswerShape::kStandard;
+  // The outbox destination this source's records come from (e.g. "dvcqg" for DVCQG's
+  // pushes): their events are not queued back to it. Empty: every destination.
+  std::string origin;
 
-  bool needs_signature() const { return auth != AuthMode::kMtls; }
-  bool needs_client_cert() const { return auth != AuthMode::kStandardWebhooks; }
+  bool needs_signature() const { return auth == AuthMode::kStandardWebhooks || auth == AuthMode::kBoth; }
+  bool needs_client_cert() const {
+    return auth == AuthMode::kMtls || auth == AuthMode::kBoth ||
+           (auth == AuthMode::kTrustedUpstream && upstream_client_certificate);
+  }
 };
 
 struct WebhooksConfig {
@@ -82,6 +147,10 @@ struct WebhooksConfig {
 
   const SourceConfig* find(std::string_view id) const;
 };
+
+// The destinations an event from `source` is queued for: `destinations` without the
+// source's origin (no echo back to the system it came from).
+std::vector<std::string> destinations_for(const WebhooksConfig& c, std::string_view source);
 
 // Validates and reads the section (secrets resolved and decoded, files checked to
 // exist). Throws ConfigError naming the key and what to do.

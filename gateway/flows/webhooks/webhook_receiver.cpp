@@ -11,6 +11,7 @@
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/model/dossier_event.hpp"
 #include "gateway/flows/webhooks/admission.hpp"
+#include "gateway/flows/webhooks/answer_shape.hpp"
 #include "gateway/flows/webhooks/applier.hpp"
 #include "gateway/flows/webhooks/commit_waits.hpp"
 #include "gateway/flows/webhooks/delivery_ids.hpp"
@@ -19,33 +20,12 @@
 #include "gateway/flows/webhooks/intake_job.hpp"
 #include "gateway/flows/webhooks/intake_journal.hpp"
 #include "gateway/flows/webhooks/receipts.hpp"
+#include "gateway/flows/webhooks/record_id.hpp"
+#include "gateway/flows/webhooks/record_kind.hpp"
 
 namespace lienthong::webhooks {
 
 namespace {
-
-std::string answer_json(std::string_view status, std::string_view source, std::string_view webhook_id,
-                        const model::DossierStatusEvent* e, std::string_view reason) {
-  // Written directly (every accepted delivery is answered with one): the same compact JSON
-  // a rapidjson document gave, without building the document first.
-  std::string out;
-  out.reserve(128 + source.size() + webhook_id.size() + reason.size() +
-              (e ? e->dossier_code.size() + e->procedure_code.size() : 0));
-  json::ObjectWriter w(out);
-  w.str("status", status).str("source", source).str("webhook_id", webhook_id);
-  if (e) {
-    // Codes and sequence only: no personal data in answers. A sequence the sender did
-    // not give is assigned when the event is applied to the store, after the answer.
-    w.key("event");
-    json::ObjectWriter ev(out);
-    ev.str("dossier_code", e->dossier_code);
-    if (e->sequence > 0) ev.num("sequence", e->sequence);
-    ev.str("procedure_code", e->procedure_code).num("status", e->status).close();
-  }
-  if (!reason.empty()) w.str("reason", reason);
-  w.close();
-  return out;
-}
 
 // How the answer to one delivery is given: at once, once the journal's group sync has
 // passed `ticket`, or (shared store) once `job` is committed.
@@ -68,13 +48,14 @@ int64_t steady_ns() {
 
 struct WebhookReceiver::Impl {
   Impl(WebhooksConfig c, store::Database& d, outbox::Outbox& o, const Clock& cl, int64_t hwm,
-       const mapping::CodeResolver* cr)
+       const mapping::CodeResolver* cr, const RecordKinds* k)
       : config(std::move(c)),
         db(d),
         outbox(o),
         clock(cl),
         high_water_mark_bytes(hwm),
         codes(cr),
+        kinds(k),
         shared_store(d.backend() == "postgresql"),
         commit_waits(config.retry_after_seconds) {}
 
@@ -88,6 +69,9 @@ struct WebhookReceiver::Impl {
   std::optional<Outcome> over_capacity();
   JobPtr make_job(const Admitted& a, const server::Request& req, const rapidjson::Value& payload,
                   std::string body_hash);
+  // A source with a record_kind: the kind reads the whole push (400 when it cannot).
+  std::variant<Outcome, JobPtr> make_record_job(const Admitted& a, const server::Request& req,
+                                                std::string body_hash);
   Outcome intake(const JobPtr& job, const std::string& key, Wait& wait);
   int64_t store_size_bytes();
 
@@ -97,6 +81,7 @@ struct WebhookReceiver::Impl {
   const Clock& clock;
   const int64_t high_water_mark_bytes;
   const mapping::CodeResolver* codes;
+  const RecordKinds* kinds;
   // A store that several gateway instances share (PostgreSQL): a delivery is answered 2xx
   // only once it is committed there, so that it survives this instance's death, and the
   // dossier's sequence is decided in that transaction under a per-dossier lock, so that
@@ -141,13 +126,20 @@ void WebhookReceiver::Impl::deliver(std::string_view source_id, const server::Re
 Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server::Request& req, Wait& wait) {
   auto admitted = admission->admit(source_id, req);
   if (auto* refused = std::get_if<Outcome>(&admitted)) return std::move(*refused);
-  const Admitted& a = std::get<Admitted>(admitted);
-  std::string body_hash = sha256_hex(req.body);
+  Admitted& a = std::get<Admitted>(admitted);
+  // A derived id stands for the record's canonical content: compare that on redelivery.
+  std::string body_hash = a.content_hash.empty() ? sha256_hex(req.body) : a.content_hash;
   const std::string key = delivery_key(a.source->id, a.webhook_id);
   // A redelivery is answered as before in every case, even when the store is full or
   // this copy of the body is malformed.
   if (auto earlier = earlier_delivery(a, key, body_hash, wait)) return std::move(*earlier);
   if (auto full = over_capacity()) return std::move(*full);
+  if (!a.source->record_kind.empty()) {
+    auto job = make_record_job(a, req, std::move(body_hash));
+    if (auto* refused = std::get_if<Outcome>(&job)) return std::move(*refused);
+    return intake(std::get<JobPtr>(job), key, wait);
+  }
+  if (a.payload) return intake(make_job(a, req, *a.payload, std::move(body_hash)), key, wait);
   auto payload = parse_payload(req.body, a.format);
   if (!payload.ok()) return problem(400, "malformed-payload", "Malformed payload", payload.error().message);
   return intake(make_job(a, req, *payload, std::move(body_hash)), key, wait);
@@ -201,19 +193,48 @@ JobPtr WebhookReceiver::Impl::make_job(const Admitted& a, const server::Request&
   job->webhook_id = a.webhook_id;
   job->received_at_ms = clock.now_ms();
   job->answer.body_hash = std::move(body_hash);
-  job->answer.status = 202;
   // An Error here (mapping, validation, unmapped code) quarantines.
   auto translated = translators.find(source)->second.translate(payload, clock.now_ms(), codes);
+  ShapedAnswer shaped;
   if (translated.ok()) {
     job->answer.outcome = "accepted";
-    job->answer.body = answer_json("accepted", source, a.webhook_id, &translated.value(), "");
+    shaped = kept_answer(a.source->answer, source, a.webhook_id, &translated.value(), "");
     job->event = std::move(translated).value();
   } else {
     job->answer.outcome = "quarantined";
-    job->answer.body = answer_json("quarantined", source, a.webhook_id, nullptr, translated.error().message);
+    shaped = kept_answer(a.source->answer, source, a.webhook_id, nullptr, translated.error().message);
     job->quarantine = translated.error();
-    job->body = req.body;
+    // Kept for a retry; a shared key in the body is not kept with it (the body without it
+    // translates the same).
+    job->body = a.source->shared_key_body_field.empty()
+                    ? req.body
+                    : canonical_json(payload, a.source->shared_key_body_field);
   }
+  job->answer.status = shaped.status;
+  job->answer.body = std::move(shaped.body);
+  return job;
+}
+
+std::variant<Outcome, JobPtr> WebhookReceiver::Impl::make_record_job(const Admitted& a,
+                                                                     const server::Request& req,
+                                                                     std::string body_hash) {
+  const SourceConfig& sc = *a.source;
+  auto read = kinds->find(sc.record_kind)->read(req.body);
+  if (!read.ok()) {
+    return problem(400, "invalid-record", "The record cannot be read",
+                   "the " + sc.record_kind + " record was not kept: " + read.error().message);
+  }
+  auto job = std::make_shared<IntakeJob>();
+  job->source = sc.id;
+  job->webhook_id = a.webhook_id;
+  job->received_at_ms = clock.now_ms();
+  job->answer.body_hash = std::move(body_hash);
+  job->answer.outcome = "accepted";
+  ShapedAnswer shaped = kept_record_answer(sc.answer, sc.id, a.webhook_id, sc.record_kind, read->summary);
+  job->answer.status = shaped.status;
+  job->answer.body = std::move(shaped.body);
+  job->kind = sc.record_kind;
+  job->record = std::move(read->record);
   return job;
 }
 
@@ -294,7 +315,11 @@ void WebhookReceiver::Impl::open_journal_and_start() {
   ApplierOptions ao;
   ao.shared_store = shared_store;
   ao.destinations = config.destinations;
+  for (const auto& s : config.sources) {
+    if (!s.origin.empty()) ao.destinations_by_source.emplace(s.id, destinations_for(config, s.id));
+  }
   ao.notify = config.notify_url.has_value();
+  ao.kinds = kinds;
   ao.journal_held_records = !recovered.empty();
   ao.applied = [this](const std::vector<std::string>& keys) { ids->applied(keys); };
   if (shared_store) ao.settled = [this](const std::vector<JobPtr>& jobs) { commit_waits.settle(jobs); };
@@ -305,10 +330,18 @@ void WebhookReceiver::Impl::open_journal_and_start() {
 
 WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox,
                                  const Clock& clock, int64_t high_water_mark_bytes,
-                                 const mapping::CodeResolver* codes)
-    : impl_(std::make_unique<Impl>(std::move(config), db, outbox, clock, high_water_mark_bytes, codes)) {
+                                 const mapping::CodeResolver* codes, const RecordKinds* kinds)
+    : impl_(
+          std::make_unique<Impl>(std::move(config), db, outbox, clock, high_water_mark_bytes, codes, kinds)) {
   Impl& im = *impl_;
-  for (const auto& sc : im.config.sources) im.translators.emplace(sc.id, SourceTranslator::load(sc));
+  for (const auto& sc : im.config.sources) {
+    if (sc.record_kind.empty()) {
+      im.translators.emplace(sc.id, SourceTranslator::load(sc));
+    } else if (!kinds || !kinds->find(sc.record_kind)) {
+      throw ConfigError("webhooks.sources." + sc.id + ".record_kind: no record kind '" + sc.record_kind +
+                        "' is available in this build");
+    }
+  }
   im.admission = std::make_unique<Admission>(im.config, clock);
   im.ids = std::make_unique<DeliveryIds>(db);
   im.open_journal_and_start();

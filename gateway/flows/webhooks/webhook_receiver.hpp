@@ -1,5 +1,6 @@
 // POST /v1/webhooks/{source}: proves who sent a push, translates it into the canonical
-// dossier-status event, writes it to the intake journal (gateway/flows/webhooks/intake_journal.hpp)
+// dossier-status event (or, for a source with a record_kind, has that kind read it:
+// record_kind.hpp), writes it to the intake journal (gateway/flows/webhooks/intake_journal.hpp)
 // and only then answers 2xx. One applier thread moves the accepted deliveries, in order,
 // into the store: event, dossier view, outbox messages and receipt in one transaction per
 // batch. Every refusal happens before any write (no side effect).
@@ -39,6 +40,8 @@ class CodeResolver;
 
 namespace lienthong::webhooks {
 
+class RecordKinds;
+
 class WebhookReceiver {
  public:
   // Loads each source's mapping file and procedure-code table; throws ConfigError naming
@@ -47,7 +50,8 @@ class WebhookReceiver {
   // Accepted deliveries found in the journal (a previous run stopped before applying
   // them) are applied first.
   WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox, const Clock& clock,
-                  int64_t high_water_mark_bytes = 0, const mapping::CodeResolver* codes = nullptr);
+                  int64_t high_water_mark_bytes = 0, const mapping::CodeResolver* codes = nullptr,
+                  const RecordKinds* kinds = nullptr);
   ~WebhookReceiver();
 
   static std::vector<store::Migration> migrations();

@@ -1,11 +1,13 @@
 #include "gateway/flows/webhooks/webhook_routes.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "gateway/core/metrics/metrics.hpp"
+#include "gateway/flows/webhooks/answer_shape.hpp"
 
 namespace lienthong::webhooks {
 
@@ -14,7 +16,13 @@ const std::string kUnknownSource = "unknown";
 const std::string kReplayed = "replayed";
 }  // namespace
 
-server::Response to_response(const Outcome& o) {
+server::Response to_response(const Outcome& o, AnswerShape shape) {
+  if (o.problem && shape != AnswerShape::kStandard) {
+    ShapedAnswer a = refusal_answer(shape, o);
+    server::Response r = server::Response::json(a.status, std::move(a.body));
+    if (o.retry_after_s > 0) r.with_header("Retry-After", std::to_string(o.retry_after_s));
+    return r;
+  }
   if (o.problem) {
     server::Response r = server::Response::problem(o.status, o.title, o.detail, {{"reason", o.reason}});
     // A problem type per refusal reason (RFC 9457 §3.1.1) instead of about:blank, so
@@ -42,8 +50,18 @@ std::string_view source_from_path(std::string_view path, std::string_view prefix
   return rest;
 }
 
+std::vector<std::string> route_prefixes(const WebhooksConfig& config) {
+  std::vector<std::string> out{config.path_prefix};
+  for (const auto& s : config.sources) {
+    if (s.auth != AuthMode::kTrustedUpstream) continue;
+    if (std::find(out.begin(), out.end(), s.upstream_path_prefix) == out.end())
+      out.push_back(s.upstream_path_prefix);
+  }
+  return out;
+}
+
 void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
-  const std::string prefix = receiver.config().path_prefix;
+  const std::vector<std::string> prefixes = route_prefixes(receiver.config());
   metrics::Gauge& backlog = metrics::Registry::global().gauge(
       "lienthong_webhooks_intake_backlog", "Accepted webhook deliveries not yet applied to the store");
   // Answered on the server thread once the journal append returns, or (journal_fsync)
@@ -78,33 +96,38 @@ void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
     }
     counter->inc();
     backlog.set(static_cast<double>(receiver.backlog()));
-    return to_response(out);
+    const SourceConfig* sc = receiver.config().find(source);
+    return to_response(out, sc ? sc->answer : AnswerShape::kStandard);
   };
   auto source_of = [](const server::Request& req) {
     auto it = req.path_params.find("source");
     return it != req.path_params.end() ? it->second : std::string();
   };
-  if (receiver.answers_after_group_sync()) {
-    // The answer waits for the journal's fdatasync, shared by the deliveries of every
-    // connection that arrive meanwhile; the server thread goes on with other connections.
-    server.route_async("POST", prefix + "/{source}",
-                       [&receiver, finish, source_of](server::Request& req, server::Responder respond) {
-                         std::string source = source_of(req);
-                         receiver.receive_async(source, req,
-                                                [finish, source, respond = std::move(respond)](Outcome out) {
-                                                  respond(finish(source, out));
-                                                });
-                       });
-  } else {
-    server.route("POST", prefix + "/{source}", [&receiver, finish, source_of](server::Request& req) {
-      std::string source = source_of(req);
-      return finish(source, receiver.receive(source, req));
-    });
+  for (const std::string& prefix : prefixes) {
+    if (receiver.answers_after_group_sync()) {
+      // The answer waits for the journal's fdatasync, shared by the deliveries of every
+      // connection that arrive meanwhile; the server thread goes on with other connections.
+      server.route_async("POST", prefix + "/{source}",
+                         [&receiver, finish, source_of](server::Request& req, server::Responder respond) {
+                           std::string source = source_of(req);
+                           receiver.receive_async(
+                               source, req, [finish, source, respond = std::move(respond)](Outcome out) {
+                                 respond(finish(source, out));
+                               });
+                         });
+    } else {
+      server.route("POST", prefix + "/{source}", [&receiver, finish, source_of](server::Request& req) {
+        std::string source = source_of(req);
+        return finish(source, receiver.receive(source, req));
+      });
+    }
   }
-  server.set_limit_resolver([&receiver, prefix](const server::Request& req) -> std::optional<size_t> {
-    std::string_view source = source_from_path(req.path, prefix);
-    if (source.empty()) return std::nullopt;
-    return receiver.body_limit(source);
+  server.set_limit_resolver([&receiver, prefixes](const server::Request& req) -> std::optional<size_t> {
+    for (const auto& prefix : prefixes) {
+      std::string_view source = source_from_path(req.path, prefix);
+      if (!source.empty()) return receiver.body_limit(source);
+    }
+    return std::nullopt;
   });
 }
 

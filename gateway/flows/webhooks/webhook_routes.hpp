@@ -1,7 +1,12 @@
 // Puts a WebhookReceiver on the HTTP server: POST <prefix>/{source}, the per-source body
 // limit (answered 413 while reading), and the Outcome → Response translation
-// (RFC 9457 problem+json for refusals).
+// (RFC 9457 problem+json for refusals, or the source's own answer shape: answer_shape.hpp).
+// Sources authenticated as forwarded by the X-Road/VXP adapter are also routed under the
+// adapter's forward prefix: POST <trusted_upstream.path_prefix>/{source}.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "gateway/core/server/http_server.hpp"
 #include "gateway/flows/webhooks/webhook_receiver.hpp"
@@ -11,7 +16,11 @@ namespace lienthong::webhooks {
 // Problem types are "<kProblemTypeBase><reason>", e.g. ".../stale-timestamp".
 inline constexpr const char* kProblemTypeBase = "https://lienthong.gov.vn/problems/webhooks/";
 
-server::Response to_response(const Outcome& outcome);
+server::Response to_response(const Outcome& outcome, AnswerShape shape = AnswerShape::kStandard);
+
+// The path prefixes the route is registered under: the webhooks prefix, then each distinct
+// trusted_upstream.path_prefix of the sources.
+std::vector<std::string> route_prefixes(const WebhooksConfig& config);
 
 // Source id from a request path under `prefix` ("/v1/webhooks/dkkd" → "dkkd"); empty when
 // the path is not a webhook path.

@@ -17,6 +17,7 @@
 #include "gateway/core/scheduler/scheduler.hpp"
 #include "gateway/flows/webhooks/notify_destination.hpp"
 #include "gateway/flows/webhooks/procedure_codes.hpp"
+#include "gateway/flows/webhooks/record_kind.hpp"
 #include "gateway/flows/webhooks/webhook_receiver.hpp"
 #include "gateway/flows/webhooks/webhook_routes.hpp"
 
@@ -33,11 +34,18 @@ void validate_notify(const ConfigNode& section) {
   }
 }
 
-void validate(const ConfigNode& section) {
+void validate(const ConfigNode& section, const RecordKinds* kinds) {
   WebhooksConfig c = parse_config(section);
   validate_notify(section);
   // The files must load now, not at the first push.
   for (const auto& s : c.sources) {
+    if (!s.record_kind.empty()) {
+      if (!kinds || !kinds->find(s.record_kind)) {
+        throw ConfigError("webhooks.sources." + s.id + ".record_kind: no record kind '" + s.record_kind +
+                          "' is available in this build (land_tax_notice, land_tax_voucher)");
+      }
+      continue;
+    }
     auto m = mapping::Mapping::load_file(s.mapping_file);
     if (!m.ok()) throw ConfigError("webhooks.sources." + s.id + ".mapping: " + m.error().message);
     if (!s.procedure_codes_file.empty()) {
@@ -47,10 +55,14 @@ void validate(const ConfigNode& section) {
   }
 }
 
-std::vector<store::Migration> migrations() {
+std::vector<store::Migration> migrations(const RecordKinds* kinds) {
   // The shared tables are listed again so that webhooks work on their own; the store
   // applies each (module, version) once.
   std::vector<store::Migration> all = WebhookReceiver::migrations();
+  if (kinds) {
+    auto k = kinds->migrations();
+    all.insert(all.end(), k.begin(), k.end());
+  }
   for (auto& v : {dossiers::DossierStore::migrations(), dossiers::Quarantine::migrations()}) {
     all.insert(all.end(), v.begin(), v.end());
   }
@@ -68,7 +80,8 @@ void journal_defaults(const app::Runtime& rt, WebhooksConfig& c) {
 
 class WebhooksComponent final : public app::Component {
  public:
-  WebhooksComponent(app::Runtime& rt, const ConfigNode& section) : clock_(*rt.clock) {
+  WebhooksComponent(app::Runtime& rt, const ConfigNode& section, std::shared_ptr<const RecordKinds> kinds)
+      : clock_(*rt.clock), kinds_(std::move(kinds)) {
     WebhooksConfig c = parse_config(section);
     journal_defaults(rt, c);
     retention_days_ = c.receipt_retention_days;
@@ -76,8 +89,8 @@ class WebhooksComponent final : public app::Component {
       notify_ = std::make_unique<NotifyDestination>(
           *c.notify_url, http::ClientOptions::from_config(section.object("notify")));
     }
-    receiver_ =
-        std::make_unique<WebhookReceiver>(std::move(c), *rt.db, *rt.outbox, *rt.clock, high_water_mark(rt));
+    receiver_ = std::make_unique<WebhookReceiver>(std::move(c), *rt.db, *rt.outbox, *rt.clock,
+                                                  high_water_mark(rt), nullptr, kinds_.get());
   }
   void register_routes(server::HttpServer& server) override { webhooks::register_routes(server, *receiver_); }
   void register_destinations(outbox::Dispatcher& dispatcher) override {
@@ -117,6 +130,7 @@ class WebhooksComponent final : public app::Component {
 
  private:
   const Clock& clock_;
+  std::shared_ptr<const RecordKinds> kinds_;
   int64_t retention_days_ = 0;
   std::unique_ptr<NotifyDestination> notify_;
   std::unique_ptr<WebhookReceiver> receiver_;
@@ -124,13 +138,13 @@ class WebhooksComponent final : public app::Component {
 
 }  // namespace
 
-app::ComponentSpec component_spec() {
+app::ComponentSpec component_spec(std::shared_ptr<const RecordKinds> kinds) {
   app::ComponentSpec spec;
   spec.section = "webhooks";
-  spec.validate = validate;
-  spec.migrations = migrations;
-  spec.make = [](app::Runtime& rt, const ConfigNode& section) -> std::unique_ptr<app::Component> {
-    return std::make_unique<WebhooksComponent>(rt, section);
+  spec.validate = [kinds](const ConfigNode& section) { validate(section, kinds.get()); };
+  spec.migrations = [kinds] { return migrations(kinds.get()); };
+  spec.make = [kinds](app::Runtime& rt, const ConfigNode& section) -> std::unique_ptr<app::Component> {
+    return std::make_unique<WebhooksComponent>(rt, section, kinds);
   };
   return spec;
 }

@@ -220,5 +220,23 @@ TEST_F(CmdStore, ConfigCheckListsEveryProblemWithItsKey) {
   EXPECT_EQ(err("serve.err").find("terminate"), std::string::npos) << err("serve.err");
 }
 
+TEST_F(CmdStore, ConfigCheckKnowsTheWebhookRecordKindsTheAppRegisters) {
+  ::setenv("LIENTHONG_TEST_TAX_KEY", "land-tax-key-of-thirty-two-bytes", 1);
+  auto source = [](const std::string& kind) {
+    return R"(, "webhooks": {"sources": {"thue-tb": {"auth": "shared_key", "answer": "dvcqg",
+        "record_kind": ")" +
+           kind +
+           R"(", "shared_key": {"secret": {"env": "LIENTHONG_TEST_TAX_KEY"}, "body_field": "SecurityKey"}}}})";
+  };
+  auto [rc, out] =
+      lienthong({"config", "check", write_config("ok.json", "s.db", source("land_tax_notice")).string()});
+  EXPECT_EQ(rc, 0) << err();
+  auto [rc2, out2] = lienthong(
+      {"config", "check", write_config("bad.json", "s.db", source("ho_so_dat")).string()}, "bad.err");
+  EXPECT_EQ(rc2, 3);
+  EXPECT_NE(err("bad.err").find("webhooks.sources.thue-tb.record_kind"), std::string::npos) << err("bad.err");
+  EXPECT_NE(err("bad.err").find("land_tax_notice"), std::string::npos) << err("bad.err");
+}
+
 }  // namespace
 }  // namespace lienthong

@@ -383,5 +383,21 @@ TEST(IntakeRecord, DecodingRefusesWhatItCannotTrust) {
   EXPECT_EQ(no_body.error().kind, ErrorKind::kParse);
 }
 
+TEST(IntakeRecord, ARecordOfAnotherKindRoundTripsWithoutAnEvent) {
+  IntakeRecord r = accepted_record();
+  r.event.reset();
+  r.kind = "land_tax_notice";
+  r.record = R"({"s":"ImportThongBaoThueFromDVCQG","l":"{\"n\":[]}"})";
+  auto back = decode_record(encode_record(r));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->kind, "land_tax_notice");
+  EXPECT_EQ(back->record, r.record);
+  EXPECT_FALSE(back->event);
+  EXPECT_FALSE(back->quarantine);
+  std::string text = encode_record(r);
+  text.replace(text.find("\"kind\":\"land_tax_notice\""), 24, "\"kind\":\"\"");
+  EXPECT_FALSE(decode_record(text).ok()) << "an empty kind is refused";
+}
+
 }  // namespace
 }  // namespace lienthong::webhooks

@@ -26,11 +26,13 @@ WebhooksConfig with_journal(WebhooksConfig c, const std::filesystem::path& dir) 
 }
 
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+constexpr const char* kKey = "k3y+of/exactly=thirty-two-bytes!";
 
 class MinistrySimTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ::setenv("WH_S_SECRET", kSecret, 1);
+    ::setenv("WH_S_KEY", kKey, 1);
     dir_ = std::filesystem::temp_directory_path() /
            ("wh_sim_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -51,7 +53,23 @@ class MinistrySimTest : public ::testing::Test {
                  "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"},
         "hotich": {"payload": "soap", "secrets": {"current": {"env": "WH_S_SECRET"}},
                    "mapping": "mappings/webhooks/hotich/mapping.json",
-                   "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"}}}})",
+                   "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"},
+        "dvcqg-hs": {"auth": "shared_key", "answer": "dvcqg", "origin": "dvcqg",
+                     "shared_key": {"secret": {"env": "WH_S_KEY"}, "body_field": "SecurityKey"},
+                     "derived_id": {"dossier_fields": ["maHoSo"]},
+                     "mapping": "mappings/webhooks/dkkd/mapping.json",
+                     "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"},
+        "lltp": {"auth": "shared_key", "answer": "lltp",
+                 "shared_key": {"secret": {"env": "WH_S_KEY"}, "query_parameter": "maXacThuc"},
+                 "mapping": "mappings/webhooks/dkkd/mapping.json",
+                 "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"},
+        "lgsp": {"auth": "lgsp_bearer", "bearer_tokens": {"current": {"env": "WH_S_KEY"}},
+                 "mapping": "mappings/webhooks/dkkd/mapping.json",
+                 "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"},
+        "nhanhsdvcqg": {"auth": "trusted_upstream", "answer": "dvcqg",
+                        "trusted_upstream": {"addresses": ["127.0.0.1"]},
+                        "mapping": "mappings/webhooks/dkkd/mapping.json",
+                        "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"}}}})",
                                    LIENTHONG_SOURCE_DIR);
     receiver_ =
         std::make_unique<WebhookReceiver>(with_journal(parse_config(cfg_->root().object("webhooks")), dir_),
@@ -111,6 +129,39 @@ TEST_F(MinistrySimTest, TheSimulatorNoticesAWrongAnswer) {
                                    "--source",  "dkkd",
                                    "--secret",  "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24tdGVzdHM="};
   EXPECT_EQ(sim::run_ministry_sim(args), 1);
+}
+
+TEST_F(MinistrySimTest, NationalSchemesAreAcceptedAndTheirFaultsRefusedInTheSendersShape) {
+  auto national = [&](const std::string& source, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--gateway", gateway_, "--source", source, "--key-env", "WH_S_KEY"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return sim::run_ministry_sim(args);
+  };
+  const std::vector<std::string> body_key = {"--auth",      "shared-key", "--key-field",
+                                             "SecurityKey", "--answer",   "dvcqg"};
+  const std::vector<std::string> query_key = {"--auth",    "shared-key", "--key-query",
+                                              "maXacThuc", "--answer",   "lltp"};
+  auto with = [](std::vector<std::string> a, std::vector<std::string> b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  EXPECT_EQ(national("dvcqg-hs", with(body_key, {"--count", "2", "--start", "700"})), 0);
+  EXPECT_EQ(national("lltp", with(query_key, {"--start", "710"})), 0);
+  EXPECT_EQ(national("lgsp", {"--auth", "bearer", "--start", "720"}), 0);
+  EXPECT_EQ(national("nhanhsdvcqg", {"--auth", "forward", "--answer", "dvcqg", "--start", "730"}), 0);
+  ASSERT_TRUE(receiver_->wait_applied());
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 5);
+  for (std::string bad : {"wrong-key", "missing-key"}) {
+    EXPECT_EQ(national("dvcqg-hs", with(body_key, {"--bad", bad, "--start", "740"})), 0) << bad;
+    EXPECT_EQ(national("lltp", with(query_key, {"--bad", bad, "--start", "740"})), 0) << bad;
+    EXPECT_EQ(national("lgsp", {"--auth", "bearer", "--bad", bad, "--start", "740"}), 0) << bad;
+  }
+  // Pushed twice without webhook-id: the second is answered from the first's receipt.
+  EXPECT_EQ(national("dvcqg-hs", with(body_key, {"--bad", "replay", "--start", "750"})), 0);
+  ASSERT_TRUE(receiver_->wait_applied());
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 6);
+  // Expecting the wrong shape is noticed.
+  EXPECT_EQ(national("dvcqg-hs", with(body_key, {"--answer", "standard", "--start", "760"})), 1);
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ class WebhookConfigTest : public ::testing::Test {
     std::ofstream(dir_ / "m.json") << "{}";
     ::setenv("WH_TEST_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
     ::setenv("WH_TEST_BAD", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
+    ::setenv("WH_TEST_KEY32", "k3y-of-exactly-thirty-two-bytes!", 1);
+    ::setenv("WH_TEST_KEY31", "k3y-of-only-thirty-one-bytes!!!", 1);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -153,6 +155,108 @@ TEST_F(WebhookConfigTest, LimitsAndMissingFilesAreChecked) {
   EXPECT_NE(missing.find("does not exist"), std::string::npos) << missing;
   auto bad_id = error_of(R"({"webhooks": {"sources": {"Bad Id": {"mapping": "m.json"}}}})");
   EXPECT_NE(bad_id.find("source id"), std::string::npos) << bad_id;
+}
+
+TEST_F(WebhookConfigTest, SharedKeySourceReadsItsKeyPlaceAndDerivesItsIdsAnsweringAsDvcqg) {
+  auto c = parse(R"({"webhooks": {"sources": {"dvcqg-thue": {"auth": "shared_key",
+      "shared_key": {"secret": {"env": "WH_TEST_KEY32"}, "body_field": "SecurityKey"},
+      "answer": "dvcqg", "mapping": "m.json"}}}})");
+  const auto& s = c.sources.at(0);
+  EXPECT_EQ(s.auth, AuthMode::kSharedKey);
+  EXPECT_EQ(s.shared_key, "k3y-of-exactly-thirty-two-bytes!");
+  EXPECT_EQ(s.shared_key_body_field, "SecurityKey");
+  EXPECT_TRUE(s.shared_key_query_parameter.empty());
+  // No webhook-id from the national systems: derived from the record unless told otherwise.
+  EXPECT_EQ(s.delivery_id, DeliveryIdSource::kDerived);
+  EXPECT_EQ(s.answer, AnswerShape::kDvcqg);
+  EXPECT_FALSE(s.needs_signature());
+  EXPECT_FALSE(s.needs_client_cert());
+}
+
+TEST_F(WebhookConfigTest, WeakOrMisplacedSharedKeysAreRefusedAtLoad) {
+  auto with = [](const std::string& key) {
+    return R"({"webhooks": {"sources": {"lltp": {"auth": "shared_key", "shared_key": )" + key +
+           R"(, "mapping": "m.json"}}}})";
+  };
+  std::string weak = error_of(with(R"({"secret": {"env": "WH_TEST_KEY31"}, "query_parameter": "ma"})"));
+  EXPECT_NE(weak.find("webhooks.sources.lltp.shared_key.secret"), std::string::npos) << weak;
+  EXPECT_NE(weak.find("31 bytes"), std::string::npos) << weak;
+  EXPECT_NE(weak.find("at least 32"), std::string::npos) << weak;
+  EXPECT_EQ(weak.find("thirty"), std::string::npos) << "the key itself is never printed: " << weak;
+  std::string both = error_of(
+      with(R"({"secret": {"env": "WH_TEST_KEY32"}, "query_parameter": "ma", "body_field": "SecurityKey"})"));
+  EXPECT_NE(both.find("exactly one of body_field"), std::string::npos) << both;
+  std::string neither = error_of(with(R"({"secret": {"env": "WH_TEST_KEY32"}})"));
+  EXPECT_NE(neither.find("exactly one of body_field"), std::string::npos) << neither;
+  std::string bare =
+      error_of(R"({"webhooks": {"sources": {"lltp": {"auth": "shared_key", "mapping": "m.json"}}}})");
+  EXPECT_NE(bare.find("webhooks.sources.lltp.shared_key"), std::string::npos) << bare;
+  std::string soap = error_of(R"({"webhooks": {"sources": {"x": {"auth": "shared_key", "payload": "soap",
+      "shared_key": {"secret": {"env": "WH_TEST_KEY32"}, "body_field": "k"}, "mapping": "m.json"}}}})");
+  EXPECT_NE(soap.find("JSON bodies only"), std::string::npos) << soap;
+}
+
+TEST_F(WebhookConfigTest, TrustedUpstreamNeedsAdapterAddressesAndMayRequireItsCertificate) {
+  auto c = parse(R"({"webhooks": {"sources": {"nhanhsdvcqg": {"auth": "trusted_upstream",
+      "trusted_upstream": {"addresses": ["10.1.0.0/16", "2001:db8::7"], "client_certificate": true},
+      "client_subjects": ["CN=vxp"], "mapping": "m.json"}}}})");
+  const auto& s = c.sources.at(0);
+  EXPECT_EQ(s.upstream_path_prefix, "/XrdAdapter/RestService/forward");
+  ASSERT_EQ(s.upstream_addresses.size(), 2u);
+  EXPECT_TRUE(s.needs_client_cert());
+  EXPECT_EQ(s.delivery_id, DeliveryIdSource::kDerived);
+
+  std::string none = error_of(R"({"webhooks": {"sources": {"v": {"auth": "trusted_upstream",
+      "trusted_upstream": {"addresses": []}, "mapping": "m.json"}}}})");
+  EXPECT_NE(none.find("at least one address"), std::string::npos) << none;
+  std::string bad = error_of(R"({"webhooks": {"sources": {"v": {"auth": "trusted_upstream",
+      "trusted_upstream": {"addresses": ["10.1.0.0/33"]}, "mapping": "m.json"}}}})");
+  EXPECT_NE(bad.find("'10.1.0.0/33' is not"), std::string::npos) << bad;
+  std::string no_cert = error_of(R"({"webhooks": {"sources": {"v": {"auth": "trusted_upstream",
+      "trusted_upstream": {"addresses": ["10.0.0.1"], "client_certificate": true}, "mapping": "m.json"}}}})");
+  EXPECT_NE(no_cert.find("client_subjects"), std::string::npos) << no_cert;
+}
+
+TEST_F(WebhookConfigTest, LgspBearerTokensAreStrongAndSignedSourcesKeepTheirHeaderIds) {
+  auto c = parse(R"({"webhooks": {"sources": {"lgsp": {"auth": "lgsp_bearer",
+      "bearer_tokens": {"current": {"env": "WH_TEST_KEY32"}}, "delivery_id": "header", "mapping": "m.json"}}}})");
+  EXPECT_EQ(c.sources.at(0).bearer_tokens.size(), 1u);
+  EXPECT_EQ(c.sources.at(0).delivery_id, DeliveryIdSource::kHeader);
+  std::string weak = error_of(R"({"webhooks": {"sources": {"lgsp": {"auth": "lgsp_bearer",
+      "bearer_tokens": {"current": {"env": "WH_TEST_KEY31"}}, "mapping": "m.json"}}}})");
+  EXPECT_NE(weak.find("at least 32"), std::string::npos) << weak;
+  std::string derived =
+      error_of(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"c": {"env": "WH_TEST_SECRET"}},
+      "delivery_id": "derived", "mapping": "m.json"}}}})");
+  EXPECT_NE(derived.find("signature covers the webhook-id"), std::string::npos) << derived;
+  std::string stray =
+      error_of(R"({"webhooks": {"sources": {"dkkd": {"secrets": {"c": {"env": "WH_TEST_SECRET"}},
+      "bearer_tokens": {"c": {"env": "WH_TEST_KEY32"}}, "mapping": "m.json"}}}})");
+  EXPECT_NE(stray.find("only used with auth 'lgsp_bearer'"), std::string::npos) << stray;
+}
+
+TEST(AddressRange, MatchesNetworksOfBothFamiliesAndMappedIpv4) {
+  auto net = parse_address_range("10.1.0.0/16");
+  ASSERT_TRUE(net.has_value());
+  EXPECT_TRUE(net->contains("10.1.255.3"));
+  EXPECT_FALSE(net->contains("10.2.0.1"));
+  EXPECT_TRUE(net->contains("::ffff:10.1.2.3"));  // IPv4 client on a dual-stack socket
+  EXPECT_FALSE(net->contains("not-an-address"));
+  auto one = parse_address_range("192.0.2.7");
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->prefix, 32);
+  EXPECT_TRUE(one->contains("192.0.2.7"));
+  EXPECT_FALSE(one->contains("192.0.2.8"));
+  auto v6 = parse_address_range("2001:db8::/33");
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_TRUE(v6->contains("2001:db8:7fff::1"));
+  EXPECT_FALSE(v6->contains("2001:db8:8000::1"));
+  EXPECT_FALSE(v6->contains("10.1.2.3"));
+  EXPECT_FALSE(parse_address_range("10.0.0.0/").has_value());
+  EXPECT_FALSE(parse_address_range("example.gov.vn").has_value());
+  EXPECT_EQ(address_without_port("10.0.0.1:5555"), "10.0.0.1");
+  EXPECT_EQ(address_without_port("::1:5555"), "::1");
+  EXPECT_EQ(address_without_port("[2001:db8::1]:443"), "2001:db8::1");
 }
 
 }  // namespace

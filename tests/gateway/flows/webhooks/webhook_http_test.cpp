@@ -50,7 +50,15 @@ class WebhookHttpTest : public ::testing::Test {
         "secrets": {"current": {"env": "WH_H_SECRET"}},
         "mapping": "mappings/webhooks/dkkd/mapping.json",
         "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json",
-        "body_limit_bytes": 4096, "rate_limit": {"per_second": 1, "burst": 3}}}}})",
+        "body_limit_bytes": 4096, "rate_limit": {"per_second": 1, "burst": 3}},
+      "nhanhsdvcqg": {"auth": "trusted_upstream", "answer": "dvcqg",
+        "trusted_upstream": {"addresses": ["127.0.0.0/8", "::1"]},
+        "derived_id": {"dossier_fields": ["maHoSo"]},
+        "mapping": "mappings/webhooks/dkkd/mapping.json",
+        "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"},
+      "vxp-far": {"auth": "trusted_upstream", "answer": "dvcqg",
+        "trusted_upstream": {"addresses": ["10.9.9.9"]},
+        "mapping": "mappings/webhooks/dkkd/mapping.json"}}}})",
                                    LIENTHONG_SOURCE_DIR);
     WebhooksConfig wc = with_journal(parse_config(cfg_->root().object("webhooks")), dir_);
     wc.journal_fsync = journal_fsync();
@@ -81,6 +89,17 @@ class WebhookHttpTest : public ::testing::Test {
                    {"webhook-id", id},
                    {"webhook-timestamp", std::to_string(ts)},
                    {"webhook-signature", sign(decode_secret(kSecret).value(), id, ts, body)}};
+    auto r = client_.send(req);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : http::ClientResponse{};
+  }
+  // As the X-Road/VXP adapter forwards a DVCQG push: no signature, no webhook-id.
+  http::ClientResponse forward(const std::string& path, const std::string& body) {
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = "http://127.0.0.1:" + std::to_string(port_) + path;
+    req.body = body;
+    req.headers = {{"Content-Type", "application/json"}};
     auto r = client_.send(req);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : http::ClientResponse{};
@@ -188,6 +207,40 @@ TEST_F(WebhookHttpTest, SourceFromPathOnlyMatchesOneSegmentUnderThePrefix) {
   EXPECT_EQ(source_from_path("/v1/webhooksx/dkkd", "/v1/webhooks"), "");
   EXPECT_EQ(source_from_path("/v1/webhooks/a/b", "/v1/webhooks"), "");
   EXPECT_EQ(source_from_path("/other", "/v1/webhooks"), "");
+}
+
+TEST_F(WebhookHttpTest, ForwardedByTheTrustedAdapterIsAcceptedOnceAndAnsweredAsDvcqgReads) {
+  auto first = forward("/XrdAdapter/RestService/forward/nhanhsdvcqg", body(1));
+  EXPECT_EQ(first.status, 200) << first.body;
+  auto d = json::parse(first.body).value();
+  EXPECT_EQ(json::get_int(d, "error_code"), 0) << first.body;
+  auto again = forward("/XrdAdapter/RestService/forward/nhanhsdvcqg", body(1));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  ASSERT_TRUE(receiver_->wait_applied());
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 1);
+}
+
+TEST_F(WebhookHttpTest, RefusalsOfADvcqgSourceAreItsShapeWithTheReason) {
+  // Not through the adapter's path: refused, in the sender's shape, HTTP 200.
+  auto direct = forward("/v1/webhooks/nhanhsdvcqg", body(1));
+  EXPECT_EQ(direct.status, 200) << direct.body;
+  auto d = json::parse(direct.body).value();
+  EXPECT_EQ(json::get_int(d, "error_code"), -1);
+  EXPECT_EQ(json::get_string(d, "reason"), "not-forwarded");
+  EXPECT_NE(json::get_string(d, "message").value_or("").find("/XrdAdapter/RestService/forward"),
+            std::string::npos);
+  // Through the path but from an address that is not the adapter's.
+  auto far = forward("/XrdAdapter/RestService/forward/vxp-far", body(2));
+  EXPECT_EQ(far.status, 200);
+  EXPECT_EQ(json::get_string(json::parse(far.body).value(), "reason"), "untrusted-address");
+  // A Standard Webhooks source keeps its RFC 9457 problems.
+  auto unsigned_post = forward("/v1/webhooks/dkkd", body(3));
+  EXPECT_EQ(unsigned_post.status, 401);
+  EXPECT_EQ(member(unsigned_post.body, "reason"), "missing-headers");
+  ASSERT_TRUE(receiver_->wait_applied());
+  EXPECT_EQ(dossiers::DossierStore(*db_).count_events().value(), 0);
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ WebhooksConfig with_journal(WebhooksConfig c, const std::filesystem::path& dir) 
 constexpr const char* kSecretA = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr const char* kSecretB = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24tdGVzdHM=";
 constexpr int64_t kNowMs = 1'795'000'000'000;  // 2026-11-18
+constexpr const char* kSharedKey = "k3y-of-exactly-thirty-two-bytes!";
 
 // Forwards to a real database; fails writes on demand (store unavailable).
 class FlakyDatabase final : public store::Database {
@@ -67,6 +68,7 @@ class WebhookReceiverTest : public ::testing::Test {
     ::setenv("WH_T_DKKD_A", kSecretA, 1);
     ::setenv("WH_T_DKKD_B", kSecretB, 1);
     ::setenv("WH_T_HOTICH", kSecretB, 1);
+    ::setenv("WH_T_DVCQG_KEY", kSharedKey, 1);
     dir_ = std::filesystem::temp_directory_path() /
            ("wh_recv_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -90,7 +92,17 @@ class WebhookReceiverTest : public ::testing::Test {
         "hotich": {"auth": "both", "payload": "soap", "secrets": {"k": {"env": "WH_T_HOTICH"}},
                    "client_subjects": ["CN=bo-tu-phap,O=Bo Tu phap,C=VN"],
                    "mapping": "mappings/webhooks/hotich/mapping.json",
-                   "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"}}}})";
+                   "procedure_codes": "mappings/webhooks/hotich/procedure_codes.json"},
+        "dvcqg-hs": {"auth": "shared_key", "answer": "dvcqg", "origin": "dvcqg",
+                     "shared_key": {"secret": {"env": "WH_T_DVCQG_KEY"}, "body_field": "SecurityKey"},
+                     "derived_id": {"dossier_fields": ["maHoSo"]},
+                     "mapping": "mappings/webhooks/dkkd/mapping.json",
+                     "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"},
+        "lltp": {"auth": "shared_key", "answer": "lltp",
+                 "shared_key": {"secret": {"env": "WH_T_DVCQG_KEY"}, "query_parameter": "maXacThuc"},
+                 "derived_id": {"dossier_fields": ["maHoSo"]},
+                 "mapping": "mappings/webhooks/dkkd/mapping.json",
+                 "procedure_codes": "mappings/webhooks/dkkd/procedure_codes.json"}}}})";
   }
 
   void open(const std::string& dkkd_secrets = R"({"current": {"env": "WH_T_DKKD_A"}})", int64_t hwm = 0,
@@ -150,6 +162,15 @@ class WebhookReceiverTest : public ::testing::Test {
     return s;
   }
   std::string dkkd_body(int index) { return sim::ministry::business_registration_json(spec(index)); }
+  // The same record as DVCQG would push it: no webhook-id, the key in the body.
+  server::Request keyed_request(const std::string& body, const std::string& key = kSharedKey) {
+    server::Request r;
+    r.method = "POST";
+    r.path = "/v1/webhooks/dvcqg-hs";
+    r.headers = {{"content-type", "application/json"}};
+    r.body = "{\"SecurityKey\":\"" + key + "\",\"service\":\"CapNhatTrangThai\"," + body.substr(1);
+    return r;
+  }
 
   // Accepted deliveries reach the store's tables through the applier thread: every look at
   // the store waits for it first.
@@ -959,6 +980,112 @@ TEST_F(WebhookReceiverTest, SuccessiveStatusesOfOneDossierGetSuccessiveSequences
   EXPECT_EQ(hist[0].status, 2);
   EXPECT_EQ(hist[1].status, 4);
   EXPECT_EQ(hist[1].sequence, 2);
+}
+
+TEST_F(WebhookReceiverTest, SharedKeyPushWithoutWebhookIdIsKeptOnceAndAnsweredAsDvcqgReads) {
+  std::string body = dkkd_body(1);
+  auto out = receiver_->receive("dvcqg-hs", keyed_request(body));
+  ASSERT_EQ(out.status, 200) << out.detail << out.body;
+  EXPECT_FALSE(out.problem);
+  EXPECT_EQ(out.reason, "accepted");
+  EXPECT_EQ(out.body, R"({"error_code":0,"message":"Đã tiếp nhận hồ sơ )" +
+                          sim::ministry::dossier_code_for(spec(1)) + "\"}");
+  EXPECT_EQ(events(), 1);
+  // The same record again (DVCQG retries): answered as before, nothing applied twice.
+  auto again = receiver_->receive("dvcqg-hs", keyed_request(body));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.body, out.body);
+  EXPECT_EQ(events(), 1);
+  EXPECT_EQ(receipts(), 1);
+  // After a restart the receipt answers: the derived id is the same.
+  close();
+  open();
+  auto later = receiver_->receive("dvcqg-hs", keyed_request(body));
+  EXPECT_TRUE(later.replayed);
+  EXPECT_EQ(events(), 1);
+  // The dossier's receipt names the derived id: service | dossier | isUpdating | digest.
+  settle();
+  auto rows = db_->query("SELECT webhook_id FROM webhook_receipts WHERE source = 'dvcqg-hs'", {}).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].str(0).rfind("CapNhatTrangThai|" + sim::ministry::dossier_code_for(spec(1)) + "|-|", 0),
+            0u)
+      << rows[0].str(0);
+  // Another record of the same dossier (another status) is a new delivery.
+  auto s2 = spec(1);
+  s2.status = "HOAN_THANH";
+  auto next = receiver_->receive("dvcqg-hs", keyed_request(sim::ministry::business_registration_json(s2)));
+  EXPECT_EQ(next.status, 200) << next.body;
+  EXPECT_FALSE(next.replayed);
+  EXPECT_EQ(events(), 2);
+}
+
+TEST_F(WebhookReceiverTest, WrongOrMissingSharedKeyIsRefusedWithoutSideEffect) {
+  auto wrong =
+      receiver_->receive("dvcqg-hs", keyed_request(dkkd_body(1), "k3y-of-exactly-thirty-two-bytes?"));
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.reason, "bad-key");
+  auto req = keyed_request(dkkd_body(1));
+  req.body = dkkd_body(1);  // no SecurityKey member
+  auto missing = receiver_->receive("dvcqg-hs", req);
+  EXPECT_EQ(missing.reason, "missing-key");
+  // A key in the query string does not count for a body-key source.
+  req.query["SecurityKey"] = kSharedKey;
+  EXPECT_EQ(receiver_->receive("dvcqg-hs", req).reason, "missing-key");
+  // Malformed JSON: the key in it cannot be read, so the push is refused as without one.
+  auto broken = keyed_request(dkkd_body(1));
+  broken.body.resize(broken.body.size() / 2);
+  EXPECT_EQ(receiver_->receive("dvcqg-hs", broken).reason, "missing-key");
+  expect_no_side_effect();
+}
+
+TEST_F(WebhookReceiverTest, QueryKeySourceAnswersInTheCriminalRecordShape) {
+  server::Request r;
+  r.path = "/v1/webhooks/lltp";
+  r.headers = {{"content-type", "application/json"}};
+  r.body = dkkd_body(3);
+  r.query["maXacThuc"] = kSharedKey;
+  auto out = receiver_->receive("lltp", r);
+  ASSERT_EQ(out.status, 200) << out.detail << out.body;
+  EXPECT_EQ(out.body, R"({"statusCode":"00","errorDetail":""})");
+  EXPECT_EQ(events(), 1);
+  r.query["maXacThuc"] = "nope";
+  EXPECT_EQ(receiver_->receive("lltp", r).reason, "bad-key");
+  EXPECT_EQ(events(), 1);
+}
+
+TEST_F(WebhookReceiverTest, ARecordFromDvcqgIsNotQueuedBackButALaterProvincialChangeIs) {
+  auto from_dvcqg = receiver_->receive("dvcqg-hs", keyed_request(dkkd_body(1)));
+  ASSERT_EQ(from_dvcqg.status, 200) << from_dvcqg.body;
+  EXPECT_EQ(events(), 1);
+  // Stored and told to the provincial system, not echoed to DVCQG.
+  EXPECT_TRUE(outbox_->list({.destination = "dvcqg"}).value().empty());
+  EXPECT_EQ(outbox_->list({.destination = "one_stop_shop_notify"}).value().size(), 1u);
+  // The province's own later change to that dossier (here through another source) goes to DVCQG.
+  auto s2 = spec(1);
+  s2.status = "HOAN_THANH";
+  auto later =
+      receiver_->receive("dkkd", signed_request(sim::ministry::business_registration_json(s2), "own-1"));
+  ASSERT_EQ(later.status, 202) << later.body;
+  settle();
+  auto dv = outbox_->list({.destination = "dvcqg"}).value();
+  ASSERT_EQ(dv.size(), 1u);
+  EXPECT_EQ(dv[0].dedup_key, sim::ministry::dossier_code_for(spec(1)) + "#2#dvcqg");
+}
+
+TEST_F(WebhookReceiverTest, AQuarantinedKeyedPushIsKeptWithoutItsKeyAndAnsweredAsKept) {
+  auto s = spec(4);
+  s.procedure_code = "DKDN-KHONG-CO";  // not in the table
+  auto out = receiver_->receive("dvcqg-hs", keyed_request(sim::ministry::business_registration_json(s)));
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_EQ(out.reason, "quarantined");
+  EXPECT_NE(out.body.find(R"("error_code":0)"), std::string::npos) << out.body;
+  EXPECT_NE(out.body.find("chờ cán bộ xử lý"), std::string::npos) << out.body;
+  EXPECT_EQ(quarantined(), 1);
+  auto rows = db_->query("SELECT payload FROM quarantine", {}).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].str(0).find(kSharedKey), std::string::npos) << "the shared key is not kept";
+  EXPECT_NE(rows[0].str(0).find("DKDN-KHONG-CO"), std::string::npos);
 }
 
 }  // namespace
