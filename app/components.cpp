@@ -13,6 +13,7 @@ ComponentSpec codes_component_spec();                     // cmd_codes.cpp
 ComponentSpec citizen_lookup_component();                 // citizen_component.cpp
 ComponentSpec calendar_component_spec();                  // kpi_settings.cpp
 ComponentSpec kpi_component_spec();                       // kpi_settings.cpp
+ComponentSpec console_component_spec();                   // console_component.cpp
 
 // One line per component; order is start-up order.
 std::vector<ComponentSpec> component_specs() {
@@ -29,6 +30,7 @@ std::vector<ComponentSpec> component_specs() {
       kpi_component_spec(),
       webhooks::component_spec(),
       reconciliation_component(),
+      console_component_spec(),
   };
 }
 

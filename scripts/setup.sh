@@ -7,9 +7,10 @@ PACKAGES=(
   libcurl4-openssl-dev libboost-dev libboost-system-dev libssl-dev openssl
   rapidjson-dev libpugixml-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
-  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev libsodium-dev
   dpkg-dev fakeroot systemd
   curl wrk nginx-light python3
+  chromium nodejs
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

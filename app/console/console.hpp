@@ -1,0 +1,64 @@
+// Bảng điều khiển (operator console): server-rendered pages under /console/ on the admin
+// listener. It reads the same store the metrics read and acts through the same library
+// calls as the CLI (outbox replay/discard, quarantine retry/release); every action is
+// appended to the hash-chained audit log under the record it touched. Plain C++ (no
+// Beast): handle() takes a Request and answers a Response, which the tests call directly.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/console/console_config.hpp"
+#include "app/console/sessions.hpp"
+#include "gateway/core/server/http_server.hpp"
+#include "gateway/core/store/database.hpp"
+#include "gateway/flows/kpi/indicators.hpp"
+
+namespace lienthong {
+class Clock;
+}
+namespace lienthong::outbox {
+class Outbox;
+}
+namespace lienthong::webhooks {
+struct WebhooksConfig;
+}
+
+namespace lienthong::console {
+
+struct ConsoleContext {
+  store::Database* db = nullptr;
+  outbox::Outbox* outbox = nullptr;
+  const Clock* clock = nullptr;
+  // The webhooks section, for quarantine retry; null when not configured (retry refused).
+  std::shared_ptr<const webhooks::WebhooksConfig> webhooks;
+  bool secure_cookies = false;  // the admin listener speaks TLS
+  // The on-time indicator per agency for a period: the KPI flow's compute_kpi with the
+  // catalogue and targets of the kpi section (wired by the app); empty without one.
+  std::function<Result<kpi::KpiReport>(const kpi::Period&)> kpi_by_agency;
+};
+
+class Console {
+ public:
+  Console(ConsoleConfig config, ConsoleContext context);
+  ~Console();
+  static std::vector<store::Migration> migrations();
+
+  server::Response handle(server::Request& req);
+  // Every /console/ route on `admin`, each answered by handle().
+  void register_routes(server::HttpServer& admin);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The embedded stylesheet and script (app/console/assets/, compiled into the binary so
+// that the console needs no file and no network beside the gateway).
+std::string_view asset_css();
+std::string_view asset_js();
+
+}  // namespace lienthong::console
