@@ -183,7 +183,8 @@ struct Console::Impl {
            "<title>" +
            escape(title) +
            " — Bảng điều khiển lienthong</title>"
-           "<link rel=\"stylesheet\" href=\"/console/assets/console.css\">"
+           "<link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\"><link "
+           "rel=\"stylesheet\" href=\"/console/assets/console.css\">"
            "<script src=\"/console/assets/console.js\" defer></script></head><body>"
            "<a class=\"skip\" href=\"#main\">Bỏ qua phần điều hướng</a>"
            "<header><p class=\"brand\">Cổng liên thông — Bảng điều khiển</p>"
@@ -207,12 +208,14 @@ struct Console::Impl {
   Response error_page(const Session* s, int status, const std::string& title, const std::string& text) {
     std::string body = "<p class=\"error\" role=\"alert\">" + escape(text) + "</p>";
     if (s) return html(status, layout(*s, "", title, body));
-    return html(status,
-                "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>" + escape(title) +
-                    "</title><link rel=\"stylesheet\" href=\"/console/assets/console.css\"></head><body>"
-                    "<main id=\"main\"><h1>" +
-                    escape(title) + "</h1>" + body +
-                    "<p><a href=\"/console/login\">Đăng nhập</a></p></main></body></html>\n");
+    return html(
+        status,
+        "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>" + escape(title) +
+            "</title><link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\"><link "
+            "rel=\"stylesheet\" href=\"/console/assets/console.css\"></head><body>"
+            "<main id=\"main\"><h1>" +
+            escape(title) + "</h1>" + body +
+            "<p><a href=\"/console/login\">Đăng nhập</a></p></main></body></html>\n");
   }
 
   // ---------------------------------------------------------------- audit
@@ -272,7 +275,8 @@ struct Console::Impl {
         "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<title>Đăng nhập — Bảng điều khiển lienthong</title>"
-        "<link rel=\"stylesheet\" href=\"/console/assets/console.css\">"
+        "<link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\"><link "
+        "rel=\"stylesheet\" href=\"/console/assets/console.css\">"
         "<script src=\"/console/assets/console.js\" defer></script></head><body>"
         "<main id=\"main\" class=\"login\"><h1>Đăng nhập bảng điều khiển</h1>" +
         (message.empty() ? "" : "<p class=\"error\" role=\"alert\">" + escape(message) + "</p>") +
@@ -337,6 +341,8 @@ struct Console::Impl {
       if (parts[2] == "console.css")
         return with_security_headers(
             Response::text(200, std::string(asset_css()), "text/css; charset=utf-8"));
+      if (parts[2] == "favicon.svg")
+        return with_security_headers(Response::text(200, std::string(asset_icon()), "image/svg+xml"));
       if (parts[2] == "console.js")
         return with_security_headers(
             Response::text(200, std::string(asset_js()), "text/javascript; charset=utf-8"));
@@ -596,7 +602,7 @@ std::string Console::Impl::overview() {
   // Webhooks received per source in the last 24 hours.
   out +=
       "<h2>Webhook nhận trong 24 giờ qua</h2><table><thead><tr><th scope=\"col\">Nguồn</th><th "
-      "scope=\"col\">Đã nhận</th><th scope=\"col\">Bị từ chối hoặc cách ly</th></tr></thead><tbody>";
+      "scope=\"col\">Đã nhận</th><th scope=\"col\">Bị từ chối (mã lỗi 4xx, 5xx)</th></tr></thead><tbody>";
   if (auto rows = ctx.db->query("SELECT source, COUNT(*), COUNT(CASE WHEN status >= 400 THEN 1 END) FROM "
                                 "webhook_receipts WHERE received_at_ms >= ? GROUP BY source ORDER BY source",
                                 {now - kDayMs});

@@ -60,5 +60,6 @@ class Console {
 // that the console needs no file and no network beside the gateway).
 std::string_view asset_css();
 std::string_view asset_js();
+std::string_view asset_icon();  // favicon.svg
 
 }  // namespace lienthong::console
