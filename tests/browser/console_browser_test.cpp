@@ -238,8 +238,8 @@ TEST_F(ConsoleBrowserTest, OperatorsWorkThroughTheConsoleInChromium) {
                                std::string("LT_PASSWORD=") + kPassword, "LT_DEAD_ID=" + dead.front(),
                                "LT_PAYMENT_ID=" + payment_id, "LT_QUARANTINE_ID=" + quarantined.front()})
     env.push_back(e);
-  auto [brc, bout] =
-      run({"/usr/bin/env", "node", (work / "console.test.mjs").string()}, (dir_ / "browser.err").string(), env, 120s);
+  auto [brc, bout] = run({"/usr/bin/env", "node", (work / "console.test.mjs").string()},
+                         (dir_ / "browser.err").string(), env, 120s);
   EXPECT_EQ(brc, 0) << bout << slurp(dir_ / "browser.err");
   std::cout << bout;
   serve->signal(SIGTERM);

@@ -158,6 +158,7 @@ TEST_F(ConsoleTest, AssetsAreServedFromTheBinary) {
   Response js = call("GET", "/console/assets/console.js");
   EXPECT_EQ(js.status, 200);
   EXPECT_NE(js.body.find("data-confirm"), std::string::npos);
+  EXPECT_EQ(call("GET", "/console/assets/favicon.svg").status, 200);
   EXPECT_EQ(call("GET", "/console/assets/other.js").status, 404);
 }
 
