@@ -2,6 +2,7 @@
 // the configuration has a console section with its operator accounts.
 #include "app/console/console.hpp"
 #include "app/kpi_settings.hpp"
+#include "app/serve_metrics.hpp"
 #include "gateway/core/runtime/component.hpp"
 #include "gateway/core/runtime/runtime.hpp"
 #include "gateway/core/server/admin_listener.hpp"
@@ -37,6 +38,7 @@ console::ConsoleContext context_of(Runtime& rt) {
       return kpi::compute_kpi(*db, *catalogue, period, kpi::GroupBy::kAgency, {"on_time"}, options);
     };
   }
+  ctx.certificates = configured_certificates(root);
   auto admin = root.optional_object("admin");
   ctx.secure_cookies = server::AdminOptions::from_config(admin ? &*admin : nullptr).server.tls.enabled;
   return ctx;

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <sstream>
 
 #include "app/console/html.hpp"
 #include "app/console/password.hpp"
+#include "app/console/table_export.hpp"
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/audit/digest.hpp"
 #include "gateway/core/common/clock.hpp"
@@ -14,6 +16,7 @@
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/core/metrics/process_metrics.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/core/server/query.hpp"
 #include "gateway/flows/reconciliation/run_store.hpp"
@@ -137,13 +140,6 @@ std::string light(const std::string& colour) {
   static const std::map<std::string, std::string> kLabels = {
       {"green", "Bình thường"}, {"amber", "Cần chú ý"}, {"red", "Có sự cố"}};
   return "<span class=\"light " + colour + "\">" + kLabels.at(colour) + "</span>";
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace
@@ -392,8 +388,11 @@ struct Console::Impl {
     if (page == "requests") return html(200, layout(s, "requests", "Yêu cầu duyệt", requests_page(s, req)));
     if (page == "reconciliation" && parts.size() == 2)
       return html(200, layout(s, "reconciliation", "Đối soát", reconciliation_page(req)));
-    if (page == "reconciliation" && parts.size() == 3 && parts[2] == "items.csv")
-      return reconciliation_csv(req);
+    if (page == "reconciliation" && parts.size() == 3 &&
+        (parts[2] == "items.csv" || parts[2] == "items.xlsx"))
+      return reconciliation_download(req, parts[2] == "items.xlsx");
+    if (page == "kpi" && parts.size() == 3 && (parts[2] == "report.csv" || parts[2] == "report.xlsx"))
+      return kpi_download(req, parts[2] == "report.xlsx");
     if (page == "kpi") return html(200, layout(s, "kpi", "Chỉ số", kpi_page(req)));
     if (page == "citizen") return html(200, layout(s, "citizen", "Tra cứu công dân", citizen_page()));
     return error_page(&s, 404, "Không tìm thấy", "Trang này không có trong bảng điều khiển.");
@@ -534,9 +533,14 @@ struct Console::Impl {
   Response quarantine_record(const Session& s, const Request& req, const std::string& id_text);
   std::string requests_page(const Session& s, const Request& req);
   std::string reconciliation_page(const Request& req);
-  Response reconciliation_csv(const Request& req);
+  Response reconciliation_download(const Request& req, bool xlsx);
+  Response kpi_download(const Request& req, bool xlsx);
   std::string kpi_page(const Request& req);
   std::string citizen_page();
+  std::string chain_status();
+  std::mutex chain_mutex;
+  int64_t chain_checked_ms = 0;
+  audit::VerifyReport chain_report;
 };
 
 // ------------------------------------------------------------------ Tổng quan
@@ -627,16 +631,28 @@ std::string Console::Impl::overview() {
   } else {
     out += "<p>Chưa có lần đối soát nào.</p>";
   }
+  // Certificates: read at each visit, so a renewed file shows without a restart.
+  if (!ctx.certificates.empty()) {
+    out +=
+        "<h2>Chứng thư số</h2><table><thead><tr><th scope=\"col\">Dùng cho</th><th scope=\"col\">Tình "
+        "trạng</th><th scope=\"col\">Hết hạn</th><th scope=\"col\">Còn (ngày)</th></tr></thead><tbody>";
+    for (auto& [use, file] : ctx.certificates) {
+      std::string expiry = "Không đọc được tệp", days = "—", colour = "red";
+      try {
+        const int64_t not_after_ms = static_cast<int64_t>(metrics::certificate_not_after(file) * 1000.0);
+        const int64_t left = (not_after_ms - now) / kDayMs;
+        expiry = format_datetime(not_after_ms);
+        days = format_number(left);
+        colour = left < 7 ? "red" : left < 30 ? "amber" : "green";
+      } catch (const std::exception&) {
+      }
+      out += "<tr><td>" + escape(use) + "</td><td>" + light(colour) + "</td><td>" + expiry +
+             "</td><td class=\"num\">" + days + "</td></tr>";
+    }
+    out += "</tbody></table>";
+  }
   // Audit chain.
-  out += "<h2>Nhật ký kiểm toán</h2>";
-  auto report = audit::AuditLog(*ctx.db).verify();
-  if (!report.ok())
-    out += "<p>" + light("red") + " Không kiểm tra được: " + escape(report.error().message) + "</p>";
-  else if (report->intact)
-    out += "<p>" + light("green") + " Chuỗi băm nguyên vẹn, " + format_number(report->entries) + " mục.</p>";
-  else
-    out += "<p>" + light("red") + " Chuỗi băm bị phá vỡ tại mục " + format_number(report->first_broken_seq) +
-           ": " + escape(report->detail) + "</p>";
+  out += "<h2>Nhật ký kiểm toán</h2>" + chain_status();
   return out;
 }
 
@@ -918,7 +934,8 @@ std::string Console::Impl::reconciliation_page(const Request& req) {
       out += "<tr><td>" + escape(r.str(0)) + "</td><td class=\"num\">" + format_number(r.i64(1)) +
              "</td><td class=\"num\">" + format_number(r.i64(2)) + "</td></tr>";
   out += "</tbody></table><p><a href=\"/console/reconciliation/items.csv?run=" + url_encode(selected) +
-         "\" download>Tải các ngoại lệ (CSV)</a></p>";
+         "\" download>Tải các ngoại lệ (CSV)</a> · <a href=\"/console/reconciliation/items.xlsx?run=" +
+         url_encode(selected) + "\" download>Tải (XLSX)</a></p>";
   out +=
       "<h2>Ngoại lệ: ba phía (cổng thanh toán, ngân hàng, kho bạc)</h2><table><thead><tr><th "
       "scope=\"col\">Lý "
@@ -958,23 +975,55 @@ std::string Console::Impl::reconciliation_page(const Request& req) {
   return out + "</tbody></table>";
 }
 
-Response Console::Impl::reconciliation_csv(const Request& req) {
+static Response download(const ExportTable& table, const std::string& name, bool xlsx) {
+  if (!xlsx) {
+    Response r = Response::text(200, to_csv(table), "text/csv; charset=utf-8");
+    r.with_header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+    return with_security_headers(std::move(r));
+  }
+  auto bytes = to_xlsx(table, name);
+  if (!bytes.ok()) return html(500, "<!doctype html><title>Lỗi</title><p>" + escape(bytes.error().message));
+  Response r = Response::text(200, std::move(bytes).value(),
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  r.with_header("Content-Disposition", "attachment; filename=\"" + name + ".xlsx\"");
+  return with_security_headers(std::move(r));
+}
+
+Response Console::Impl::reconciliation_download(const Request& req, bool xlsx) {
   const std::string run = q_or(req, "run");
   auto items = ctx.db->query(
-      "SELECT item_key, reason, reference, dossier, agency, COALESCE(portal_amount, ''), "
-      "COALESCE(bank_amount, ''), COALESCE(treasury_amount, ''), refund_amount FROM recon_items "
-      "WHERE run_id = ? ORDER BY reason, item_key",
+      "SELECT item_key, reason, reference, dossier, agency, portal_amount, bank_amount, treasury_amount, "
+      "refund_amount FROM recon_items WHERE run_id = ? ORDER BY reason, item_key",
       {run});
   if (!items.ok()) return html(500, "<!doctype html><title>Lỗi</title><p>" + escape(items.error().message));
-  std::string csv =
-      "item_key,reason,reference,dossier,agency,portal_amount,bank_amount,treasury_amount,refund_amount\r\n";
+  ExportTable t;
+  t.header = {"item_key",      "reason",      "reference",       "dossier",      "agency",
+              "portal_amount", "bank_amount", "treasury_amount", "refund_amount"};
+  t.numeric = {false, false, false, false, false, true, true, true, true};
   for (auto& r : *items) {
-    for (size_t i = 0; i < 9; ++i) csv += (i ? "," : "") + csv_field(r.str(i));
-    csv += "\r\n";
+    std::vector<std::string> row;
+    for (size_t i = 0; i < 9; ++i) row.push_back(r.is_null(i) ? std::string() : r.str(i));
+    t.rows.push_back(std::move(row));
   }
-  Response resp = Response::text(200, std::move(csv), "text/csv; charset=utf-8");
-  resp.with_header("Content-Disposition", "attachment; filename=\"doi-soat.csv\"");
-  return with_security_headers(std::move(resp));
+  return download(t, "doi-soat", xlsx);
+}
+
+Response Console::Impl::kpi_download(const Request& req, bool xlsx) {
+  if (!ctx.kpi_by_agency) return html(404, "<!doctype html><title>404</title><p>Chưa cấu hình mục kpi.");
+  auto period = kpi::parse_period(q_or(req, "period"));
+  if (!period.ok()) return html(400, "<!doctype html><title>400</title><p>" + escape(period.error().message));
+  auto report = ctx.kpi_by_agency(*period);
+  if (!report.ok()) return html(500, "<!doctype html><title>Lỗi</title><p>" + escape(report.error().message));
+  ExportTable t;
+  t.header = {"indicator", "agency", "a", "b", "ratio", "target"};
+  t.numeric = {false, false, true, true, true, true};
+  for (auto& r : report->rows) {
+    char ratio[32] = "", target[32] = "";
+    if (r.ratio) std::snprintf(ratio, sizeof ratio, "%.6f", *r.ratio);
+    if (r.target) std::snprintf(target, sizeof target, "%.4f", *r.target);
+    t.rows.push_back({r.indicator, r.group, std::to_string(r.a), std::to_string(r.b), ratio, target});
+  }
+  return download(t, "chi-so-" + period->label.substr(0, 20), xlsx);
 }
 
 // ------------------------------------------------------------------ Chỉ số
@@ -1050,47 +1099,65 @@ std::string Console::Impl::kpi_page(const Request& req) {
   svg += "<line x1=\"" + std::to_string(tx) + "\" y1=\"0\" x2=\"" + std::to_string(tx) + "\" y2=\"" +
          std::to_string(height) + "\" stroke=\"#1a1a1a\" stroke-dasharray=\"4 3\"></line></svg>";
   return out + "<p>Kỳ " + escape(report->period.label) + ", mục tiêu " + percent(target) +
-         " (vạch đứt).</p>" + svg + table + "</tbody></table>";
+         " (vạch đứt). <a href=\"/console/kpi/report.csv?period=" + url_encode(period_text) +
+         "\" download>Tải CSV</a> · <a href=\"/console/kpi/report.xlsx?period=" + url_encode(period_text) +
+         "\" download>Tải XLSX</a></p>" + svg + table + "</tbody></table>";
 }
 
 // ------------------------------------------------------------------ Tra cứu công dân
 
 std::string Console::Impl::citizen_page() {
   const int64_t now = ctx.clock->now_ms();
-  auto entries = audit::AuditLog(*ctx.db).range(now - 30 * kDayMs, now + 1);
-  if (!entries.ok()) return "<p class=\"error\">" + escape(entries.error().message) + "</p>";
-  // Counts only: account, purpose and outcome. The subject (pseudonym), the dossier and the
-  // lookup id are never shown here.
-  std::map<std::string, int64_t> by_account, by_purpose, by_result;
-  for (auto& e : *entries) {
-    if (e.purpose.starts_with("console:") || e.result == audit::kIntentResult) continue;
-    by_account[e.account]++;
-    by_purpose[e.purpose]++;
-    by_result[e.result]++;
-  }
-  auto table = [](const std::string& caption, const std::string& head,
-                  const std::map<std::string, int64_t>& m) {
+  const int64_t from = now - 30 * kDayMs;
+  // Counts only, grouped in the store: account, purpose, outcome and day. The subject
+  // (pseudonym), the dossier and the lookup id are never read here. Intents are counted
+  // by their outcome; the console's own entries are not lookups.
+  auto grouped = [&](const std::string& column) {
+    return ctx.db->query(
+        "SELECT " + column +
+            ", COUNT(*) FROM citizen_audit WHERE at_ms >= ? AND result <> 'intent' AND purpose "
+            "NOT LIKE 'console:%' GROUP BY 1 ORDER BY 1",
+        {from});
+  };
+  auto table = [&](const std::string& caption, const std::string& head, const std::string& column,
+                   bool days) {
+    auto rows = grouped(column);
+    if (!rows.ok()) return "<p class=\"error\">" + escape(rows.error().message) + "</p>";
     std::string t = "<table><caption>" + caption + "</caption><thead><tr><th scope=\"col\">" + head +
                     "</th><th scope=\"col\">Số lượt</th></tr></thead><tbody>";
-    if (m.empty()) t += "<tr><td colspan=\"2\">Không có lượt tra cứu nào.</td></tr>";
-    for (auto& [k, v] : m)
-      t += "<tr><td>" + escape(k) + "</td><td class=\"num\">" + format_number(v) + "</td></tr>";
+    if (rows->empty()) t += "<tr><td colspan=\"2\">Không có lượt tra cứu nào.</td></tr>";
+    for (auto& r : *rows)
+      t += "<tr><td>" + (days ? format_day(r.i64(0)) : escape(r.str(0))) + "</td><td class=\"num\">" +
+           format_number(r.i64(1)) + "</td></tr>";
     return t + "</tbody></table>";
   };
   std::string out =
       "<p>Lượt tra cứu trong 30 ngày qua (không hiển thị số định danh, họ tên hay ngày sinh).</p>";
-  out += table("Theo tài khoản", "Tài khoản", by_account) + table("Theo mục đích", "Mục đích", by_purpose) +
-         table("Theo kết quả", "Kết quả", by_result);
-  auto report = audit::verify_chain(*entries, false);
-  auto whole = audit::AuditLog(*ctx.db).verify();
-  out += "<h2>Kiểm tra chuỗi băm</h2>";
-  if (whole.ok())
-    out += whole->intact
-               ? "<p>" + light("green") + " Nguyên vẹn: " + format_number(whole->entries) + " mục.</p>"
-               : "<p>" + light("red") + " Bị phá vỡ tại mục " + format_number(whole->first_broken_seq) +
-                     ": " + escape(whole->detail) + "</p>";
-  (void)report;
+  out += table("Theo tài khoản", "Tài khoản", "account", false) +
+         table("Theo mục đích", "Mục đích", "purpose", false) +
+         table("Theo kết quả", "Kết quả", "result", false) +
+         table("Theo ngày (giờ Việt Nam)", "Ngày", "(at_ms + 25200000) / 86400000", true);
+  out += "<h2>Kiểm tra chuỗi băm</h2>" + chain_status();
   return out;
+}
+
+// The audit chain's verification, at most every five minutes: it reads the whole log.
+std::string Console::Impl::chain_status() {
+  const int64_t now = ctx.clock->now_ms();
+  std::lock_guard lock(chain_mutex);
+  if (!chain_checked_ms || now - chain_checked_ms > 5 * 60'000) {
+    auto report = audit::AuditLog(*ctx.db).verify();
+    if (!report.ok())
+      return "<p>" + light("red") + " Không kiểm tra được: " + escape(report.error().message) + "</p>";
+    chain_report = *report;
+    chain_checked_ms = now;
+  }
+  const std::string when = " (kiểm tra lúc " + format_datetime(chain_checked_ms) + ")";
+  if (chain_report.intact)
+    return "<p>" + light("green") + " Chuỗi băm nguyên vẹn: " + format_number(chain_report.entries) + " mục" +
+           when + ".</p>";
+  return "<p>" + light("red") + " Chuỗi băm bị phá vỡ tại mục " +
+         format_number(chain_report.first_broken_seq) + ": " + escape(chain_report.detail) + when + "</p>";
 }
 
 // ------------------------------------------------------------------ Console
@@ -1115,10 +1182,11 @@ server::Response Console::handle(server::Request& req) {
 
 void Console::register_routes(server::HttpServer& admin) {
   auto h = [this](server::Request& req) { return handle(req); };
-  for (const char* p : {"/console", "/console/", "/console/login", "/console/assets/{file}",
-                        "/console/dossier", "/console/outbox", "/console/outbox/{id}", "/console/quarantine",
-                        "/console/quarantine/{id}", "/console/requests", "/console/reconciliation",
-                        "/console/reconciliation/{file}", "/console/kpi", "/console/citizen"})
+  for (const char* p :
+       {"/console", "/console/", "/console/login", "/console/assets/{file}", "/console/dossier",
+        "/console/outbox", "/console/outbox/{id}", "/console/quarantine", "/console/quarantine/{id}",
+        "/console/requests", "/console/reconciliation", "/console/reconciliation/{file}", "/console/kpi",
+        "/console/kpi/{file}", "/console/citizen"})
     admin.route("GET", p, h, {64 * 1024});
   for (const char* p : {"/console/login", "/console/logout", "/console/outbox/{id}/{action}",
                         "/console/quarantine/{id}/{action}", "/console/requests/{id}/{action}"})

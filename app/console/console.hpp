@@ -39,6 +39,8 @@ struct ConsoleContext {
   // The on-time indicator per agency for a period: the KPI flow's compute_kpi with the
   // catalogue and targets of the kpi section (wired by the app); empty without one.
   std::function<Result<kpi::KpiReport>(const kpi::Period&)> kpi_by_agency;
+  // Certificate files the configuration names, (where, file): their expiry on the overview.
+  std::vector<std::pair<std::string, std::string>> certificates;
 };
 
 class Console {

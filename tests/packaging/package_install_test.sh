@@ -187,11 +187,13 @@ for _ in $(seq 1 150); do
   kill -0 "$SERVE_PID" 2>/dev/null || break
   sleep 0.1
 done
+# /readyz is on the admin listener ({"listening":P,"admin":Q}).
+ADMIN="$(sed -n 's/.*"admin":\([0-9]*\).*/\1/p' "$WORK/serve.out" | head -n1)"
 [ -n "$LISTEN" ] || fail "serve did not start: $(cat "$WORK/serve.err") $(cat "$R/var/lib/lienthong/lienthong.log" 2>/dev/null)"
 # The serve process is runuser's child when run as lienthong: signal the gateway itself.
 GW_PID="$(pgrep -P "$SERVE_PID" -x lienthong || echo "$SERVE_PID")"
 [ "$(stat -c %U /proc/"$GW_PID")" = "$RUN_USER" ] || fail "serve runs as $(stat -c %U /proc/"$GW_PID"), not $RUN_USER"
-readyz="$(curl -s -o /dev/stdout -w ' %{http_code}' "http://127.0.0.1:$LISTEN/readyz")"
+readyz="$(curl -s -o /dev/stdout -w ' %{http_code}' "http://127.0.0.1:$ADMIN/readyz")"
 [ "$readyz" = '{"ready":true} 200' ] || fail "/readyz answered: $readyz"
 for _ in $(seq 1 50); do
   grep -q "READY=1" "$WORK/notify.log" 2>/dev/null && break
@@ -210,7 +212,7 @@ done
 [ -s "$LOG" ] || fail "after SIGHUP no new log file at $LOG"
 grep -q "log file reopened" "$LOG" || fail "the new log lacks the reload line: $(cat "$LOG")"
 kill -0 "$GW_PID" 2>/dev/null || fail "SIGHUP ended serve: $(cat "$WORK/serve.err")"
-readyz="$(curl -s "http://127.0.0.1:$LISTEN/readyz")"
+readyz="$(curl -s "http://127.0.0.1:$ADMIN/readyz")"
 [ "$readyz" = '{"ready":true}' ] || fail "/readyz after SIGHUP answered: $readyz"
 
 kill -TERM "$GW_PID"

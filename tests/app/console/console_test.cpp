@@ -3,10 +3,16 @@
 #include "app/console/console.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+
+#include "app/console/html.hpp"
 #include "app/console/password.hpp"
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
 #include "gateway/core/outbox/outbox.hpp"
@@ -51,7 +57,8 @@ class ConsoleTest : public ::testing::Test {
     make_console(false);
   }
 
-  void make_console(bool secure, std::function<Result<kpi::KpiReport>(const kpi::Period&)> kpi = nullptr) {
+  void make_console(bool secure, std::function<Result<kpi::KpiReport>(const kpi::Period&)> kpi = nullptr,
+                    std::vector<std::pair<std::string, std::string>> certificates = {}) {
     ConsoleConfig config;
     for (auto [name, role] : {std::pair{"xem", Role::kViewer}, std::pair{"vanhanh", Role::kOperator},
                               std::pair{"duyet1", Role::kApprover}, std::pair{"duyet2", Role::kApprover}})
@@ -63,6 +70,7 @@ class ConsoleTest : public ::testing::Test {
     ctx.clock = &clock_;
     ctx.secure_cookies = secure;
     ctx.kpi_by_agency = std::move(kpi);
+    ctx.certificates = std::move(certificates);
     console_ = std::make_unique<Console>(config, ctx);
   }
 
@@ -383,7 +391,69 @@ TEST_F(ConsoleTest, CitizenPageCountsLookupsWithoutPersonalData) {
   EXPECT_NE(r.body.find("xac_minh_ho_so"), std::string::npos);
   EXPECT_EQ(r.body.find("pseudonym-0123456789"), std::string::npos);
   EXPECT_EQ(r.body.find("H56.01-261201-0010"), std::string::npos);
-  EXPECT_NE(r.body.find("Nguyên vẹn"), std::string::npos);
+  EXPECT_NE(r.body.find("nguyên vẹn: 1 mục"), std::string::npos);
+  EXPECT_NE(r.body.find(format_day(vn_time::days_from_civil(vn_time::to_vietnam(e.at_ms).year,
+                                                            vn_time::to_vietnam(e.at_ms).month,
+                                                            vn_time::to_vietnam(e.at_ms).day))),
+            std::string::npos);
+}
+
+TEST_F(ConsoleTest, ReconciliationShowsExceptionsByReasonAndDownloadsThemAsCsvAndXlsx) {
+  ASSERT_TRUE(
+      db_->exec("INSERT INTO recon_runs (id, seq, period_from, period_to, as_of, rules, inputs, summary, "
+                "created_at_ms) VALUES ('run-abc', 1, '2026-11-01', '2026-11-30', '2026-12-05', 'r', '[]', "
+                "'{}', ?)",
+                {clock_.now_ms()})
+          .ok());
+  ASSERT_TRUE(
+      db_->exec(
+             "INSERT INTO recon_items (run_id, item_key, reason, reference, dossier, agency, portal_amount, "
+             "bank_amount, treasury_amount, refund_amount) VALUES ('run-abc', 'k1', 'missing_in_treasury', "
+             "'REF1', 'H56.01-261101-0001', 'H56', 1500000, 1500000, NULL, 0), ('run-abc', 'k2', "
+             "'duplicate_payment', 'REF2', 'H56.01-261101-0002', 'H56', 2000000, 4000000, 4000000, "
+             "2000000)")
+          .ok());
+  Client c = login("xem");
+  Response page = call("GET", "/console/reconciliation", "", c.cookie);
+  EXPECT_NE(page.body.find("missing_in_treasury"), std::string::npos);
+  EXPECT_NE(page.body.find("1.500.000"), std::string::npos);
+  EXPECT_NE(page.body.find("4.000.000"), std::string::npos);
+  Response csv = call("GET", "/console/reconciliation/items.csv?run=run-abc", "", c.cookie);
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find("k2,duplicate_payment,REF2,H56.01-261101-0002,H56,2000000,4000000,4000000,2000000"),
+            std::string::npos)
+      << csv.body;
+  EXPECT_NE(csv.body.find("k1,missing_in_treasury,REF1,H56.01-261101-0001,H56,1500000,1500000,,0"),
+            std::string::npos)
+      << csv.body;
+  Response xlsx = call("GET", "/console/reconciliation/items.xlsx?run=run-abc", "", c.cookie);
+  EXPECT_EQ(xlsx.status, 200);
+  EXPECT_TRUE(xlsx.body.starts_with("PK")) << "an XLSX file is a ZIP archive";
+  EXPECT_GT(xlsx.body.size(), 1000u);
+  EXPECT_EQ(header(xlsx, "Content-Type").value_or(""),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+}
+
+TEST_F(ConsoleTest, OverviewShowsWhenEachCertificateExpires) {
+  const std::string dir = ::testing::TempDir() + "console-certs-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string cert = dir + "/admin.crt";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=lienthong-admin -days 20 -keyout " + dir +
+      "/admin.key -out " + cert + " 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  clock_.set_ms(SystemClock::instance().now_ms());
+  make_console(false, nullptr, {{"admin.tls", cert}, {"adapters.dvcqg.tls", dir + "/missing.crt"}});
+  Response r = call("GET", "/console/", "", login("xem").cookie);
+  auto row = [&](const std::string& use) {
+    auto pos = r.body.find("<tr><td>" + use + "</td>");
+    return pos == std::string::npos ? std::string() : r.body.substr(pos, r.body.find("</tr>", pos) - pos);
+  };
+  EXPECT_NE(row("admin.tls").find("Cần chú ý"), std::string::npos) << row("admin.tls");
+  EXPECT_NE(row("admin.tls").find(">19<"), std::string::npos) << row("admin.tls");
+  EXPECT_NE(row("adapters.dvcqg.tls").find("Không đọc được tệp"), std::string::npos);
+  EXPECT_NE(row("adapters.dvcqg.tls").find("Có sự cố"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
@@ -412,6 +482,11 @@ TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
   for (size_t p = r.body.find("<rect"); p != std::string::npos; p = r.body.find("<rect", p + 1)) ++bars;
   EXPECT_EQ(bars, 3u);
   EXPECT_NE(r.body.find("<line x1=\"579\""), std::string::npos);
+  Response csv = call("GET", "/console/kpi/report.csv?period=2026-Q4", "", login("xem").cookie);
+  EXPECT_NE(csv.body.find("on_time,000.00.02.H56,1234567,1000000,0.810001,0.9500"), std::string::npos)
+      << csv.body;
+  EXPECT_TRUE(
+      call("GET", "/console/kpi/report.xlsx?period=2026-Q4", "", login("xem").cookie).body.starts_with("PK"));
   Response bad = call("GET", "/console/kpi?period=2026-13", "", login("xem").cookie);
   EXPECT_NE(bad.body.find("Kỳ báo cáo không hợp lệ"), std::string::npos);
 }

@@ -163,7 +163,8 @@ TEST_F(CmdStore, BackupTakenWhileServeRunsRestoresAndServes) {
   ASSERT_TRUE(line) << err("back.err");
   auto ready = json::parse(*line);
   ASSERT_TRUE(ready.ok());
-  auto port = static_cast<uint16_t>(json::get_int(*ready, "listening").value_or(0));
+  // /readyz is on the admin listener.
+  auto port = static_cast<uint16_t>(json::get_int(*ready, "admin").value_or(0));
   auto r = testing::http_request(port, "GET", "/readyz");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "{\"ready\":true}");
