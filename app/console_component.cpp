@@ -38,6 +38,25 @@ console::ConsoleContext context_of(Runtime& rt) {
       return kpi::compute_kpi(*db, *catalogue, period, kpi::GroupBy::kAgency, {"on_time"}, options);
     };
   }
+  if (root.optional_object("kpi")) {
+    // The same working calendar as `lienthong late` and `lienthong monitor ack`.
+    auto calc = calendar::make_calculator(calendar_settings(root));
+    if (!calc.ok()) {
+      ctx.monitors_problem = calc.error().message;
+    } else {
+      auto shared = std::make_shared<const calendar::DeadlineCalculator>(std::move(*calc));
+      store::Database* db = rt.db.get();
+      const Clock* clock = rt.clock;
+      const int hours = kpi_settings(root).acknowledge_within_working_hours;
+      ctx.ack_working_hours = hours;
+      ctx.late_dossiers = [db, clock, shared](int64_t from, int64_t to) {
+        return kpi::late_dossiers(*db, *shared, clock->now_ms(), from, to, false);
+      };
+      ctx.unacknowledged_online = [db, clock, shared, hours](int64_t from, int64_t to) {
+        return kpi::unacknowledged_online(*db, *shared, clock->now_ms(), from, to, hours);
+      };
+    }
+  }
   ctx.certificates = configured_certificates(root);
   auto admin = root.optional_object("admin");
   ctx.secure_cookies = server::AdminOptions::from_config(admin ? &*admin : nullptr).server.tls.enabled;

@@ -536,6 +536,7 @@ struct Console::Impl {
   Response reconciliation_download(const Request& req, bool xlsx);
   Response kpi_download(const Request& req, bool xlsx);
   std::string kpi_page(const Request& req);
+  std::string monitors(const kpi::Period& period);
   std::string citizen_page();
   std::string chain_status();
   std::mutex chain_mutex;
@@ -1101,7 +1102,58 @@ std::string Console::Impl::kpi_page(const Request& req) {
   return out + "<p>Kỳ " + escape(report->period.label) + ", mục tiêu " + percent(target) +
          " (vạch đứt). <a href=\"/console/kpi/report.csv?period=" + url_encode(period_text) +
          "\" download>Tải CSV</a> · <a href=\"/console/kpi/report.xlsx?period=" + url_encode(period_text) +
-         "\" download>Tải XLSX</a></p>" + svg + table + "</tbody></table>";
+         "\" download>Tải XLSX</a></p>" + svg + table + "</tbody></table>" + monitors(*period);
+}
+
+// The late-dossier register and the online dossiers not acknowledged in time, for the
+// dossiers received in the period (at most 200 rows each; `lienthong late` and
+// `lienthong monitor ack` give them all).
+std::string Console::Impl::monitors(const kpi::Period& period) {
+  std::string out = "<h2>Sổ theo dõi hồ sơ trễ hạn</h2>";
+  if (!ctx.late_dossiers)
+    return out + "<p>Chưa tính được: " +
+           escape(ctx.monitors_problem.empty() ? "chưa có lịch làm việc" : ctx.monitors_problem) + "</p>";
+  auto dossier_link = [](const std::string& code) {
+    return "<a href=\"/console/dossier?code=" + url_encode(code) + "\">" + escape(code) + "</a>";
+  };
+  auto late = ctx.late_dossiers(period.from_ms(), period.to_ms());
+  if (!late.ok()) {
+    out += "<p class=\"error\">" + escape(late.error().message) + "</p>";
+  } else {
+    out +=
+        "<table><caption>" + format_number(static_cast<int64_t>(late->size())) +
+        " hồ sơ trễ hạn</caption><thead><tr><th scope=\"col\">Hồ sơ</th><th scope=\"col\">Cơ quan</th><th "
+        "scope=\"col\">Hạn trả</th><th scope=\"col\">Hoàn thành</th><th scope=\"col\">Trễ (giờ làm "
+        "việc)</th><th scope=\"col\">Tình trạng</th><th scope=\"col\">Đã giải trình</th></tr></thead><tbody>";
+    size_t n = 0;
+    for (auto& f : *late) {
+      if (++n > 200) break;
+      out += "<tr><td>" + dossier_link(f.dossier_code) + "</td><td>" + escape(f.agency_code) + "</td><td>" +
+             format_datetime(f.due_at_ms) + "</td><td>" + format_datetime(f.completed_at_ms.value_or(0)) +
+             "</td><td class=\"num\">" + format_number(f.late_working_minutes / 60) + "</td><td>" +
+             (f.timeliness == "overdue" ? "Quá hạn, chưa xong" : "Xong nhưng trễ hạn") + "</td><td>" +
+             (f.explained ? "Có" : "Chưa") + "</td></tr>";
+    }
+    out += "</tbody></table>";
+  }
+  out += "<h2>Hồ sơ trực tuyến chưa tiếp nhận trong " + std::to_string(ctx.ack_working_hours) +
+         " giờ làm việc</h2>";
+  auto ack = ctx.unacknowledged_online(period.from_ms(), period.to_ms());
+  if (!ack.ok()) return out + "<p class=\"error\">" + escape(ack.error().message) + "</p>";
+  out +=
+      "<table><caption>" + format_number(static_cast<int64_t>(ack->size())) +
+      " hồ sơ</caption><thead><tr><th scope=\"col\">Hồ sơ</th><th scope=\"col\">Cơ quan</th><th "
+      "scope=\"col\">Nộp lúc</th><th scope=\"col\">Hạn tiếp nhận</th><th scope=\"col\">Tiếp nhận lúc</th><th "
+      "scope=\"col\">Tình trạng</th></tr></thead><tbody>";
+  size_t n = 0;
+  for (auto& f : *ack) {
+    if (++n > 200) break;
+    out += "<tr><td>" + dossier_link(f.dossier_code) + "</td><td>" + escape(f.agency_code) + "</td><td>" +
+           format_datetime(f.submitted_at_ms) + "</td><td>" + format_datetime(f.deadline_ms) + "</td><td>" +
+           format_datetime(f.acknowledged_at_ms.value_or(0)) + "</td><td>" +
+           (f.state == "unacknowledged" ? "Chưa tiếp nhận" : "Tiếp nhận muộn") + "</td></tr>";
+  }
+  return out + "</tbody></table>";
 }
 
 // ------------------------------------------------------------------ Tra cứu công dân

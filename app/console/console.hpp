@@ -16,6 +16,7 @@
 #include "gateway/core/server/http_server.hpp"
 #include "gateway/core/store/database.hpp"
 #include "gateway/flows/kpi/indicators.hpp"
+#include "gateway/flows/kpi/monitors.hpp"
 
 namespace lienthong {
 class Clock;
@@ -39,6 +40,13 @@ struct ConsoleContext {
   // The on-time indicator per agency for a period: the KPI flow's compute_kpi with the
   // catalogue and targets of the kpi section (wired by the app); empty without one.
   std::function<Result<kpi::KpiReport>(const kpi::Period&)> kpi_by_agency;
+  // The late-dossier register and the online dossiers not acknowledged in time, received
+  // in [from_ms, to_ms): the KPI flow's monitors with the configured working calendar.
+  // Empty when the calendar cannot be built; monitors_problem then says why.
+  std::function<Result<std::vector<kpi::LateFinding>>(int64_t from_ms, int64_t to_ms)> late_dossiers;
+  std::function<Result<std::vector<kpi::AckFinding>>(int64_t from_ms, int64_t to_ms)> unacknowledged_online;
+  std::string monitors_problem;
+  int ack_working_hours = 8;
   // Certificate files the configuration names, (where, file): their expiry on the overview.
   std::vector<std::pair<std::string, std::string>> certificates;
 };

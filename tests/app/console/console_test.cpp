@@ -434,6 +434,52 @@ TEST_F(ConsoleTest, ReconciliationShowsExceptionsByReasonAndDownloadsThemAsCsvAn
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 }
 
+TEST_F(ConsoleTest, KpiPageListsLateAndUnacknowledgedDossiersOfThePeriod) {
+  int64_t late_from = 0, ack_from = 0;
+  ConsoleConfig config;
+  config.users.push_back({"xem", Role::kViewer, shared_hash(), ""});
+  ConsoleContext ctx;
+  ctx.db = db_.get();
+  ctx.outbox = outbox_.get();
+  ctx.clock = &clock_;
+  ctx.kpi_by_agency = [](const kpi::Period& p) -> Result<kpi::KpiReport> {
+    kpi::KpiReport r;
+    r.period = p;
+    r.rows = {{"on_time", "total", 10, 9, 0.9, 0.95}};
+    return r;
+  };
+  ctx.late_dossiers = [&](int64_t from, int64_t) -> Result<std::vector<kpi::LateFinding>> {
+    late_from = from;
+    kpi::LateFinding f;
+    f.dossier_code = "H56.01-261101-0042";
+    f.agency_code = "000.00.01.H56";
+    f.due_at_ms = vn_time::from_vietnam({2026, 11, 20, 17, 0, 0});
+    f.late_working_minutes = 600;
+    f.timeliness = "overdue";
+    return std::vector<kpi::LateFinding>{f};
+  };
+  ctx.unacknowledged_online = [&](int64_t from, int64_t) -> Result<std::vector<kpi::AckFinding>> {
+    ack_from = from;
+    kpi::AckFinding f;
+    f.dossier_code = "H56.01-261102-0007";
+    f.submitted_at_ms = vn_time::from_vietnam({2026, 11, 2, 8, 0, 0});
+    f.state = "unacknowledged";
+    return std::vector<kpi::AckFinding>{f};
+  };
+  console_ = std::make_unique<Console>(config, ctx);
+  Response r = call("GET", "/console/kpi?period=2026-11", "", login("xem").cookie);
+  EXPECT_EQ(late_from, vn_time::from_vietnam({2026, 11, 1, 0, 0, 0}));
+  EXPECT_EQ(ack_from, late_from);
+  EXPECT_NE(r.body.find("Sổ theo dõi hồ sơ trễ hạn"), std::string::npos);
+  EXPECT_NE(r.body.find("/console/dossier?code=H56.01-261101-0042"), std::string::npos);
+  EXPECT_NE(r.body.find("20/11/2026 17:00"), std::string::npos);
+  EXPECT_NE(r.body.find("Quá hạn, chưa xong"), std::string::npos);
+  EXPECT_NE(r.body.find(">10<"), std::string::npos) << "600 working minutes are 10 hours";
+  EXPECT_NE(r.body.find("chưa tiếp nhận trong 8 giờ làm việc"), std::string::npos);
+  EXPECT_NE(r.body.find("H56.01-261102-0007"), std::string::npos);
+  EXPECT_NE(r.body.find("Chưa tiếp nhận"), std::string::npos);
+}
+
 TEST_F(ConsoleTest, OverviewShowsWhenEachCertificateExpires) {
   const std::string dir = ::testing::TempDir() + "console-certs-" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
@@ -482,6 +528,7 @@ TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
   for (size_t p = r.body.find("<rect"); p != std::string::npos; p = r.body.find("<rect", p + 1)) ++bars;
   EXPECT_EQ(bars, 3u);
   EXPECT_NE(r.body.find("<line x1=\"579\""), std::string::npos);
+  EXPECT_NE(r.body.find("Chưa tính được"), std::string::npos) << "no calendar: the monitors say so";
   Response csv = call("GET", "/console/kpi/report.csv?period=2026-Q4", "", login("xem").cookie);
   EXPECT_NE(csv.body.find("on_time,000.00.02.H56,1234567,1000000,0.810001,0.9500"), std::string::npos)
       << csv.body;
