@@ -909,6 +909,7 @@ std::string Console::Impl::reconciliation_page(const Request& req) {
   if (runs->empty()) return "<p>Chưa có lần đối soát nào.</p>";
   std::string selected = q_or(req, "run");
   if (selected.empty()) selected = (*runs)[0].str(0);
+  const std::string reason = q_or(req, "reason");
   std::string out =
       "<h2>Các lần đối soát</h2><table><thead><tr><th scope=\"col\">Lần chạy</th><th scope=\"col\">Kỳ"
       "</th><th scope=\"col\">Tính đến ngày</th><th scope=\"col\">Chạy lúc</th><th scope=\"col\">Ngoại "
@@ -932,22 +933,45 @@ std::string Console::Impl::reconciliation_page(const Request& req) {
       "(đồng)</th></tr></thead><tbody>";
   if (by_reason.ok())
     for (auto& r : *by_reason)
-      out += "<tr><td>" + escape(r.str(0)) + "</td><td class=\"num\">" + format_number(r.i64(1)) +
-             "</td><td class=\"num\">" + format_number(r.i64(2)) + "</td></tr>";
+      out += "<tr><td><a href=\"/console/reconciliation?run=" + url_encode(selected) +
+             "&amp;reason=" + url_encode(r.str(0)) + "#ba-phia\">" + escape(r.str(0)) +
+             "</a></td><td class=\"num\">" + format_number(r.i64(1)) + "</td><td class=\"num\">" +
+             format_number(r.i64(2)) + "</td></tr>";
+  out +=
+      "</tbody></table><h2>Ngoại lệ theo cơ quan</h2><table><thead><tr><th scope=\"col\">Cơ quan</th><th "
+      "scope=\"col\">Số mục</th><th scope=\"col\">Cổng thanh toán (đồng)</th><th scope=\"col\">Ngân hàng "
+      "(đồng)</th><th scope=\"col\">Kho bạc (đồng)</th><th scope=\"col\">Cần hoàn trả "
+      "(đồng)</th></tr></thead>"
+      "<tbody>";
+  auto by_agency = ctx.db->query(
+      "SELECT COALESCE(agency, ''), COUNT(*), COALESCE(SUM(portal_amount), 0), COALESCE(SUM(bank_amount), "
+      "0), "
+      "COALESCE(SUM(treasury_amount), 0), COALESCE(SUM(refund_amount), 0) FROM recon_items WHERE run_id = ? "
+      "GROUP BY 1 ORDER BY 1",
+      {selected});
+  if (by_agency.ok())
+    for (auto& r : *by_agency) {
+      out += "<tr><td>" + escape(r.str(0).empty() ? "—" : r.str(0)) + "</td>";
+      for (size_t i = 1; i < 6; ++i) out += "<td class=\"num\">" + format_number(r.i64(i)) + "</td>";
+      out += "</tr>";
+    }
   out += "</tbody></table><p><a href=\"/console/reconciliation/items.csv?run=" + url_encode(selected) +
          "\" download>Tải các ngoại lệ (CSV)</a> · <a href=\"/console/reconciliation/items.xlsx?run=" +
          url_encode(selected) + "\" download>Tải (XLSX)</a></p>";
   out +=
-      "<h2>Ngoại lệ: ba phía (cổng thanh toán, ngân hàng, kho bạc)</h2><table><thead><tr><th "
+      "<h2 id=\"ba-phia\">Ngoại lệ: ba phía (cổng thanh toán, ngân hàng, kho bạc)" +
+      (reason.empty() ? std::string() : ", lý do " + escape(reason)) +
+      "</h2><table><thead><tr><th "
       "scope=\"col\">Lý "
       "do</th><th scope=\"col\">Tham chiếu</th><th scope=\"col\">Hồ sơ</th><th scope=\"col\">Cơ quan</th><th "
       "scope=\"col\">Cổng thanh toán</th><th scope=\"col\">Ngân hàng</th><th scope=\"col\">Kho bạc</th></tr>"
       "</thead><tbody>";
   auto items = ctx.db->query(
-      "SELECT reason, reference, dossier, agency, portal_amount, bank_amount, treasury_amount, "
-      "portal_amount IS NULL, bank_amount IS NULL, treasury_amount IS NULL FROM recon_items "
-      "WHERE run_id = ? ORDER BY reason, item_key LIMIT 500",
-      {selected});
+      "SELECT reason, reference, dossier, agency, portal_amount, bank_amount, treasury_amount, portal_amount "
+      "IS "
+      "NULL, bank_amount IS NULL, treasury_amount IS NULL FROM recon_items WHERE run_id = ? AND (? = '' OR "
+      "reason = ?) ORDER BY reason, item_key LIMIT 500",
+      {selected, reason, reason});
   auto amount = [](const store::Row& r, size_t i, size_t null_col) {
     return r.i64(null_col) ? std::string("—") : format_number(r.i64(i));
   };

@@ -418,6 +418,14 @@ TEST_F(ConsoleTest, ReconciliationShowsExceptionsByReasonAndDownloadsThemAsCsvAn
   EXPECT_NE(page.body.find("missing_in_treasury"), std::string::npos);
   EXPECT_NE(page.body.find("1.500.000"), std::string::npos);
   EXPECT_NE(page.body.find("4.000.000"), std::string::npos);
+  // Per agency: both items are H56's; 1.500.000 + 2.000.000 through the portal.
+  EXPECT_NE(page.body.find("<td>H56</td><td class=\"num\">2</td><td class=\"num\">3.500.000</td>"),
+            std::string::npos);
+  // Drill-down to one reason's three sides.
+  Response one = call("GET", "/console/reconciliation?run=run-abc&reason=duplicate_payment", "", c.cookie);
+  EXPECT_NE(one.body.find("lý do duplicate_payment"), std::string::npos);
+  EXPECT_NE(one.body.find("REF2"), std::string::npos);
+  EXPECT_EQ(one.body.find("REF1"), std::string::npos);
   Response csv = call("GET", "/console/reconciliation/items.csv?run=run-abc", "", c.cookie);
   EXPECT_EQ(csv.status, 200);
   EXPECT_NE(csv.body.find("k2,duplicate_payment,REF2,H56.01-261101-0002,H56,2000000,4000000,4000000,2000000"),
