@@ -537,6 +537,7 @@ struct Console::Impl {
   Response kpi_download(const Request& req, bool xlsx);
   std::string kpi_page(const Request& req);
   std::string monitors(const kpi::Period& period);
+  std::string trend(const kpi::Period& period);
   std::string citizen_page();
   std::string chain_status();
   std::mutex chain_mutex;
@@ -1126,7 +1127,87 @@ std::string Console::Impl::kpi_page(const Request& req) {
   return out + "<p>Kỳ " + escape(report->period.label) + ", mục tiêu " + percent(target) +
          " (vạch đứt). <a href=\"/console/kpi/report.csv?period=" + url_encode(period_text) +
          "\" download>Tải CSV</a> · <a href=\"/console/kpi/report.xlsx?period=" + url_encode(period_text) +
-         "\" download>Tải XLSX</a></p>" + svg + table + "</tbody></table>" + monitors(*period);
+         "\" download>Tải XLSX</a></p>" + svg + table + "</tbody></table>" + trend(*period) +
+         monitors(*period);
+}
+
+// The province's on-time rate in each of the twelve months up to the period's last one,
+// as a line against the target, with the figures in a table beside it.
+std::string Console::Impl::trend(const kpi::Period& period) {
+  int y = 0, m = 0, d = 0;
+  vn_time::civil_from_days(period.last_day, y, m, d);
+  struct Point {
+    std::string label;
+    std::optional<double> ratio;
+    int64_t a = 0, b = 0;
+  };
+  std::vector<Point> points;
+  double target = 0.95;
+  for (int i = 11; i >= 0; --i) {
+    int yy = y, mm = m - i;
+    while (mm <= 0) {
+      mm += 12;
+      --yy;
+    }
+    char label[16];
+    std::snprintf(label, sizeof label, "%04d-%02d", yy, mm);
+    auto month = kpi::parse_period(label);
+    if (!month.ok()) continue;
+    auto report = ctx.kpi_by_agency(*month);
+    if (!report.ok()) return "<p class=\"error\">" + escape(report.error().message) + "</p>";
+    char shown[16];
+    std::snprintf(shown, sizeof shown, "%02d/%04d", mm, yy);
+    Point p{shown, std::nullopt, 0, 0};
+    for (auto& r : report->rows)
+      if (r.indicator == "on_time" && r.group == "total") {
+        p.ratio = r.ratio;
+        p.a = r.a;
+        p.b = r.b;
+        if (r.target) target = *r.target;
+      }
+    points.push_back(p);
+  }
+  const int left = 70, top = 10, width = 600, height = 200;
+  auto x_of = [&](size_t i) {
+    return left + static_cast<int>(i * width / (points.size() > 1 ? points.size() - 1 : 1));
+  };
+  auto y_of = [&](double ratio) { return top + static_cast<int>((1.0 - ratio) * height); };
+  std::string svg =
+      "<svg role=\"img\" aria-labelledby=\"kpi-trend-title\" width=\"" + std::to_string(left + width + 40) +
+      "\" height=\"" + std::to_string(top + height + 40) + "\" viewBox=\"0 0 " +
+      std::to_string(left + width + 40) + " " + std::to_string(top + height + 40) +
+      "\"><title id=\"kpi-trend-title\">Tỷ lệ đúng hạn toàn tỉnh theo tháng so với mục tiêu</title>";
+  for (double g : {0.0, 0.5, 1.0})
+    svg += "<text x=\"" + std::to_string(left - 6) + "\" y=\"" + std::to_string(y_of(g) + 4) +
+           "\" text-anchor=\"end\">" + percent(g) + "</text><line x1=\"" + std::to_string(left) + "\" y1=\"" +
+           std::to_string(y_of(g)) + "\" x2=\"" + std::to_string(left + width) + "\" y2=\"" +
+           std::to_string(y_of(g)) + "\" stroke=\"#c8c8c8\"></line>";
+  svg += "<line x1=\"" + std::to_string(left) + "\" y1=\"" + std::to_string(y_of(target)) + "\" x2=\"" +
+         std::to_string(left + width) + "\" y2=\"" + std::to_string(y_of(target)) +
+         "\" stroke=\"#1a1a1a\" stroke-dasharray=\"4 3\"></line>";
+  std::string line;
+  std::string table =
+      "<table><caption>Toàn tỉnh theo tháng</caption><thead><tr><th scope=\"col\">Tháng</th><th "
+      "scope=\"col\">Tổng số hồ sơ</th><th scope=\"col\">Đúng hạn</th><th scope=\"col\">Tỷ "
+      "lệ</th></tr></thead><tbody>";
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    if (p.ratio) {
+      line += (line.empty() ? "" : " ") + std::to_string(x_of(i)) + "," + std::to_string(y_of(*p.ratio));
+      svg += "<circle cx=\"" + std::to_string(x_of(i)) + "\" cy=\"" + std::to_string(y_of(*p.ratio)) +
+             "\" r=\"3\" fill=\"#0b4f8a\"></circle>";
+    }
+    if (i % 2 == 0 || i + 1 == points.size())
+      svg += "<text x=\"" + std::to_string(x_of(i)) + "\" y=\"" + std::to_string(top + height + 20) +
+             "\" text-anchor=\"middle\">" + p.label + "</text>";
+    table += "<tr><td>" + p.label + "</td><td class=\"num\">" + format_number(p.a) +
+             "</td><td class=\"num\">" + format_number(p.b) + "</td><td class=\"num\">" +
+             (p.ratio ? percent(*p.ratio) : "—") + "</td></tr>";
+  }
+  if (!line.empty())
+    svg +=
+        "<polyline points=\"" + line + "\" fill=\"none\" stroke=\"#0b4f8a\" stroke-width=\"2\"></polyline>";
+  return "<h2>Xu hướng theo tháng</h2>" + svg + "</svg>" + table + "</tbody></table>";
 }
 
 // The late-dossier register and the online dossiers not acknowledged in time, for the

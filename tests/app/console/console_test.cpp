@@ -511,9 +511,9 @@ TEST_F(ConsoleTest, OverviewShowsWhenEachCertificateExpires) {
 }
 
 TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
-  kpi::Period asked;
+  std::vector<std::string> asked;
   make_console(false, [&](const kpi::Period& p) -> Result<kpi::KpiReport> {
-    asked = p;
+    asked.push_back(p.label);
     kpi::KpiReport r;
     r.period = p;
     r.by = kpi::GroupBy::kAgency;
@@ -524,7 +524,14 @@ TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
   });
   Response r = call("GET", "/console/kpi?period=2026-Q4", "", login("xem").cookie);
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(asked.label, "2026-Q4");
+  // The period, then the twelve months up to its last for the trend.
+  ASSERT_EQ(asked.size(), 13u);
+  EXPECT_EQ(asked.front(), "2026-Q4");
+  EXPECT_EQ(asked[1], "2026-01");
+  EXPECT_EQ(asked.back(), "2026-12");
+  EXPECT_NE(r.body.find("Xu hướng theo tháng"), std::string::npos);
+  EXPECT_NE(r.body.find("<polyline points=\""), std::string::npos);
+  EXPECT_NE(r.body.find("<td>12/2026</td>"), std::string::npos);
   EXPECT_NE(r.body.find("Tỷ lệ hồ sơ giải quyết đúng hạn theo cơ quan"), std::string::npos);
   EXPECT_NE(r.body.find("1.234.567"), std::string::npos);
   EXPECT_NE(r.body.find("98,0 %"), std::string::npos);
