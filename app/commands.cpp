@@ -17,6 +17,7 @@ int run_monitor(const std::vector<std::string>& args);
 int run_reconcile(const std::vector<std::string>& args);
 int run_payment(const std::vector<std::string>& args);
 int run_store(const std::vector<std::string>& args);
+int run_console(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -43,6 +44,7 @@ const std::vector<Command>& commands() {
        run_payment},
       {"store", "store status|migrate|backup DEST|check: the store's schema, size, backups and integrity",
        run_store},
+      {"console", "console hash-password: the Argon2id hash of an operator's password (stdin)", run_console},
   };
   return table;
 }

@@ -15,6 +15,7 @@ ComponentSpec codes_component_spec();                     // cmd_codes.cpp
 ComponentSpec citizen_lookup_component();                 // citizen_component.cpp
 ComponentSpec calendar_component_spec();                  // kpi_settings.cpp
 ComponentSpec kpi_component_spec();                       // kpi_settings.cpp
+ComponentSpec console_component_spec();                   // console_component.cpp
 
 namespace {
 
@@ -42,6 +43,7 @@ std::vector<ComponentSpec> component_specs() {
       kpi_component_spec(),
       webhooks::component_spec(webhook_record_kinds()),
       reconciliation_component(),
+      console_component_spec(),
   };
 }
 

@@ -14,6 +14,10 @@ find_path(PUGIXML_INCLUDE_DIR pugixml.hpp REQUIRED)
 # (Type=notify in the unit). A no-op when not run by systemd.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# libsodium (libsodium-dev): Argon2id password hashes of the console's operator accounts.
+pkg_check_modules(LIBSODIUM REQUIRED IMPORTED_TARGET libsodium)
+# libxlsxwriter (libxlsxwriter-dev): the console's XLSX downloads.
+pkg_check_modules(LIBXLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 
 add_library(lienthong_rapidjson INTERFACE)
 target_include_directories(lienthong_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIR})

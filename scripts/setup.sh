@@ -7,9 +7,10 @@ PACKAGES=(
   libcurl4-openssl-dev libboost-dev libboost-system-dev libssl-dev openssl
   rapidjson-dev libpugixml-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
-  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev libsodium-dev libxlsxwriter-dev
   dpkg-dev fakeroot systemd logrotate
   curl wrk nginx-light python3
+  chromium nodejs
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -22,6 +23,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm installs puppeteer-core for the console's browser test (tests/browser, `npm ci` from its
+# lock file). Debian's npm, unless the Node.js in use already brings its own (NodeSource's
+# nodejs does, and conflicts with Debian's npm package).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing npm"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
 fi
 
 # promtool checks the shipped alert rules (tests/deploy/monitoring). Debian ships it only

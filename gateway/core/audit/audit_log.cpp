@@ -145,7 +145,9 @@ std::vector<store::Migration> AuditLog::migrations() {
           {"audit", 2,
            "ALTER TABLE citizen_audit ADD COLUMN credential TEXT NOT NULL DEFAULT '';"
            "ALTER TABLE citizen_audit ADD COLUMN source TEXT NOT NULL DEFAULT '';"
-           "ALTER TABLE citizen_audit ADD COLUMN named_official TEXT NOT NULL DEFAULT ''"}};
+           "ALTER TABLE citizen_audit ADD COLUMN named_official TEXT NOT NULL DEFAULT ''"},
+          // The console shows the actions on one record (lookup_id "outbox:12", ...).
+          {"audit", 3, "CREATE INDEX citizen_audit_lookup ON citizen_audit (lookup_id)"}};
 }
 
 Result<AuditEntry> AuditLog::append(AuditEntry e) {
@@ -195,6 +197,16 @@ Result<std::vector<AuditEntry>> AuditLog::range_of_accounts(int64_t from_ms, int
       db_.query(std::string("SELECT ") + kColumns +
                     " FROM citizen_audit WHERE at_ms >= ? AND at_ms < ? AND account <> '-' ORDER BY seq",
                 {from_ms, to_ms}));
+  std::vector<AuditEntry> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(from_row(r));
+  return out;
+}
+
+Result<std::vector<AuditEntry>> AuditLog::of_lookup_id(const std::string& lookup_id) {
+  LT_ASSIGN_OR_RETURN(store::Rows rows, db_.query(std::string("SELECT ") + kColumns +
+                                                      " FROM citizen_audit WHERE lookup_id = ? ORDER BY seq",
+                                                  {lookup_id}));
   std::vector<AuditEntry> out;
   out.reserve(rows.size());
   for (auto& r : rows) out.push_back(from_row(r));

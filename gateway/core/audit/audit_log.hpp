@@ -94,6 +94,9 @@ class AuditLog {
   // The same, without the entries of unknown callers (account "-"): what the start-up
   // replay needs, so that a flood of refused strangers does not lengthen a restart.
   Result<std::vector<AuditEntry>> range_of_accounts(int64_t from_ms, int64_t to_ms);
+  // The entries under one lookup_id, sorted by seq (a lookup's intent and outcome; the
+  // console's actions on one record, whose lookup_id names it: "outbox:12").
+  Result<std::vector<AuditEntry>> of_lookup_id(const std::string& lookup_id);
   Result<VerifyReport> verify();
 
  private:

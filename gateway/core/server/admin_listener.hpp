@@ -31,6 +31,7 @@ struct AdminOptions {
 
 // Answers 401 (with WWW-Authenticate: Bearer) unless the request carries
 // "Authorization: Bearer <token>"; compared in constant time. No token: lets all through.
+// /console/ is let through: the operator console logs its users in itself.
 std::function<std::optional<Response>(const Request&)> admin_guard(std::optional<Secret> bearer_token);
 
 }  // namespace lienthong::server
