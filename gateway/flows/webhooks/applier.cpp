@@ -1,10 +1,10 @@
 #include "gateway/flows/webhooks/applier.hpp"
 
 #include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/model/dossier_event.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/flows/webhooks/delivery_ids.hpp"
@@ -163,20 +163,23 @@ size_t Applier::apply(const std::vector<JobPtr>& batch, std::chrono::millisecond
       for (int i = 1; !one.ok() && i < kAttemptsBeforeQuarantine; ++i) one = apply_all({j}, now);
       if (!one.ok()) {
         // Never acknowledged: its sender is answered 503 and delivers it again.
-        spdlog::warn("webhooks: {} delivery {} could not be committed to the store ({}); answered 503",
-                     j->source, j->webhook_id, one.error().message);
+        log::warn("webhooks", "commit_failed", "a delivery could not be committed to the store; answered 503",
+                  {{"source", j->source}, {"webhook_id", j->webhook_id}, {"error", one.error().message}});
         ++done;
         continue;
       }
     }
     if (!one.ok() && ++j->attempts >= kAttemptsBeforeQuarantine) {
-      spdlog::error("webhooks: {} delivery {} cannot be applied ({}); quarantining it", j->source,
-                    j->webhook_id, to_string(one.error().kind));
+      log::error("webhooks", "delivery_quarantined",
+                 "an accepted delivery cannot be applied; quarantining it",
+                 {{"source", j->source},
+                  {"webhook_id", j->webhook_id},
+                  {"error_kind", std::string(to_string(one.error().kind))}});
       one = quarantine_unappliable(*j, one.error(), now);
     }
     if (!one.ok()) {
-      spdlog::warn("webhooks: applying accepted deliveries to the store failed ({}); retrying in {} ms",
-                   one.error().message, backoff.count());
+      log::warn("webhooks", "apply_failed", "applying accepted deliveries to the store failed; retrying",
+                {{"error", one.error().message}, {"retry_in_ms", static_cast<long>(backoff.count())}});
       break;
     }
     j->committed = true;
@@ -206,14 +209,16 @@ void Applier::end_round(const std::vector<JobPtr>& batch, size_t done) {
     lock.unlock();
     if (retire) {
       if (Status r = journal_.retire_all(); !r.ok()) {
-        spdlog::warn("webhooks: cannot start a new intake journal segment: {}", r.error().message);
+        log::warn("webhooks", "journal_segment_start_failed", "cannot start a new intake journal segment",
+                  {{"error", r.error().message}});
       }
     }
     if (options_.settled) options_.settled({batch.begin(), applied_end});
   } else if (queue_.empty()) {
     // Under the lock: no delivery can be appended between the check and the new segment.
     if (Status r = journal_.retire_all(); !r.ok()) {
-      spdlog::warn("webhooks: cannot start a new intake journal segment: {}", r.error().message);
+      log::warn("webhooks", "journal_segment_start_failed", "cannot start a new intake journal segment",
+                {{"error", r.error().message}});
     }
     lock.unlock();
   } else {

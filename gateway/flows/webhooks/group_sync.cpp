@@ -1,11 +1,11 @@
 #include "gateway/flows/webhooks/group_sync.hpp"
 
 #include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/metrics/metrics.hpp"
 
 namespace lienthong::webhooks {
@@ -80,9 +80,11 @@ void GroupSync::loop() {
     answered.inc(static_cast<int64_t>(ready.size() - lost));
     if (lost > 0) {
       failures.inc();
-      spdlog::error(
-          "webhooks: {} deliveries' intake journal records could not be synced to disk ({}); answered 503",
-          lost, synced.ok() ? "fdatasync failed when their segment was closed" : synced.error().message);
+      log::error("webhooks", "journal_sync_failed",
+                 "accepted deliveries' intake journal records could not be synced to disk; answered 503",
+                 {{"deliveries", static_cast<unsigned long>(lost)},
+                  {"error", synced.ok() ? std::string("fdatasync failed when their segment was closed")
+                                        : synced.error().message}});
     }
   }
 }

@@ -1,7 +1,6 @@
 #include "gateway/flows/webhooks/intake_journal.hpp"
 
 #include <fcntl.h>
-#include <spdlog/spdlog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -15,6 +14,7 @@
 #include <utility>
 
 #include "gateway/core/common/json.hpp"
+#include "gateway/core/common/log.hpp"
 
 namespace lienthong::webhooks {
 
@@ -220,8 +220,10 @@ Result<std::unique_ptr<IntakeJournal>> IntakeJournal::open(JournalOptions option
       if (last) {
         // The write of an unacknowledged record was cut short (crash while appending).
         // Cut it off, so that the segment reads clean once it is no longer the last one.
-        spdlog::warn("webhook intake journal: {} ends with {} bytes of an incomplete record, removed",
-                     p.filename().string(), data.size() - valid);
+        log::warn(
+            "webhooks", "journal_tail_removed",
+            "an intake journal file ends with an incomplete record, removed",
+            {{"file", p.filename().string()}, {"bytes", static_cast<unsigned long>(data.size() - valid)}});
         fs::resize_file(p, valid, ec);
         if (ec) {
           return make_error(ErrorKind::kStore,
@@ -232,10 +234,14 @@ Result<std::unique_ptr<IntakeJournal>> IntakeJournal::open(JournalOptions option
         fs::path kept = p;
         kept += ".damaged";
         fs::copy_file(p, kept, fs::copy_options::overwrite_existing, ec);
-        spdlog::error(
-            "webhook intake journal: {} is damaged at byte {} of {}; the {} records before it are "
-            "recovered, the rest cannot be read. A copy is kept as {} for inspection.",
-            p.filename().string(), valid, data.size(), payloads.size(), kept.filename().string());
+        log::error("webhooks", "journal_damaged",
+                   "an intake journal file is damaged; the records before the damage are recovered, the rest "
+                   "cannot be read, a copy is kept for inspection",
+                   {{"file", p.filename().string()},
+                    {"at_byte", static_cast<unsigned long>(valid)},
+                    {"size", static_cast<unsigned long>(data.size())},
+                    {"recovered", static_cast<unsigned long>(payloads.size())},
+                    {"copy", kept.filename().string()}});
       }
     }
     j->live_.push_back(found[i]);
@@ -272,15 +278,17 @@ void IntakeJournal::close_segment_locked() {
   if (fd_ < 0) return;
   // The reserved space past the last record goes, so a closed segment holds its records only.
   if (reserved_ > segment_size_ && ::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
-    spdlog::warn("webhook intake journal: cannot cut the unused tail off segment {}: {}", segment_,
-                 errno_text(errno));
+    log::warn("webhooks", "journal_truncate_failed",
+              "cannot cut the unused tail off an intake journal segment",
+              {{"segment", static_cast<unsigned long>(segment_)}, {"error", errno_text(errno)}});
   }
   if (options_.fsync) {
     if (::fdatasync(fd_) == 0) {
       synced_ = appended_;  // this segment's records, and the earlier segments' already
     } else {
-      spdlog::error("webhook intake journal: fdatasync of segment {} failed when closing it: {}", segment_,
-                    errno_text(errno));
+      log::error("webhooks", "journal_fdatasync_failed",
+                 "fdatasync of an intake journal segment failed when closing it",
+                 {{"segment", static_cast<unsigned long>(segment_)}, {"error", errno_text(errno)}});
       sync_failed_through_ = appended_;
     }
   }
@@ -322,8 +330,9 @@ Status IntakeJournal::open_segment_locked(uint64_t number) {
     map_len_ = round_up(std::min(options_.segment_bytes, kMaxMap) + kMapSlack, kPage);
     void* m = ::mmap(nullptr, map_len_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
     if (m == MAP_FAILED) {
-      spdlog::warn("webhook intake journal: cannot map segment {} ({}); appending with write calls", number,
-                   errno_text(errno));
+      log::warn("webhooks", "journal_map_failed",
+                "cannot map an intake journal segment; appending with write calls",
+                {{"segment", static_cast<unsigned long>(number)}, {"error", errno_text(errno)}});
       map_ = nullptr;
       map_len_ = 0;
     } else {
@@ -346,10 +355,9 @@ Result<bool> IntakeJournal::append_mapped_locked(std::string_view header, std::s
       int e = errno;
       if (e == EOPNOTSUPP || e == ENOSYS) {
         // Without reservation a full disk would surface as SIGBUS: write calls from now on.
-        spdlog::warn(
-            "webhook intake journal: the file system cannot reserve space ({}); appending with "
-            "write calls",
-            errno_text(e));
+        log::warn("webhooks", "journal_reserve_failed",
+                  "the file system cannot reserve space for the intake journal; appending with write calls",
+                  {{"error", errno_text(e)}});
         ::munmap(map_, map_len_);
         map_ = nullptr;
         map_len_ = 0;
@@ -467,7 +475,10 @@ void IntakeJournal::retire_below(uint64_t segment) {
   for (uint64_t n : doomed) {
     std::error_code ec;
     std::filesystem::remove(segment_path(n), ec);
-    if (ec) spdlog::warn("webhook intake journal: cannot delete applied segment {}: {}", n, ec.message());
+    if (ec)
+      log::warn("webhooks", "journal_segment_delete_failed",
+                "cannot delete an applied intake journal segment",
+                {{"segment", static_cast<unsigned long>(n)}, {"error", ec.message()}});
   }
 }
 

@@ -1,7 +1,5 @@
 #include "gateway/flows/webhooks/webhook_receiver.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -9,6 +7,7 @@
 #include <map>
 
 #include "gateway/core/common/json.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/model/dossier_event.hpp"
 #include "gateway/flows/webhooks/admission.hpp"
 #include "gateway/flows/webhooks/answer_shape.hpp"
@@ -256,7 +255,8 @@ Outcome WebhookReceiver::Impl::intake(const JobPtr& job, const std::string& key,
   std::string record = encode_record(*job);
   auto taken = ids->take(key, job->answer, [&] { return applier->append(job, record); });
   if (!taken.ok()) {
-    spdlog::error("webhooks: cannot write the intake journal: {}", taken.error().message);
+    log::error("webhooks", "journal_write_failed", "cannot write the intake journal",
+               {{"error", taken.error().message}});
     return store_unavailable("the delivery could not be recorded (" +
                                  std::string(to_string(taken.error().kind)) +
                                  "); nothing was kept, retry later",
@@ -297,8 +297,8 @@ void WebhookReceiver::Impl::open_journal_and_start() {
     auto decoded = decode_record(rec.payload);
     if (!decoded.ok()) {
       ++unreadable;
-      spdlog::error("webhook intake journal: a record of segment {} cannot be read: {}", rec.segment,
-                    decoded.error().message);
+      log::error("webhooks", "journal_record_unreadable", "a record of the intake journal cannot be read",
+                 {{"segment", static_cast<unsigned long>(rec.segment)}, {"error", decoded.error().message}});
       continue;
     }
     auto p = std::make_shared<IntakeJob>();
@@ -308,9 +308,10 @@ void WebhookReceiver::Impl::open_journal_and_start() {
     queue.push_back(std::move(p));
   }
   if (!recovered.empty()) {
-    spdlog::info("webhooks: {} accepted deliveries from the intake journal are applied to the store first{}",
-                 recovered.size() - unreadable,
-                 unreadable ? " (" + std::to_string(unreadable) + " unreadable, see above)" : std::string());
+    log::info("webhooks", "journal_recovered",
+              "accepted deliveries from the intake journal are applied to the store first",
+              {{"deliveries", static_cast<unsigned long>(recovered.size() - unreadable)},
+               {"unreadable", static_cast<unsigned long>(unreadable)}});
   }
   ApplierOptions ao;
   ao.shared_store = shared_store;
