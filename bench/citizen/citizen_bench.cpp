@@ -18,6 +18,7 @@
 #include "adapters/population/soap_answer.hpp"
 #include "gateway/core/audit/digest.hpp"
 #include "gateway/core/common/log.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/core/http/token_provider.hpp"
 #include "gateway/core/server/http_server.hpp"
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   auto config = lt::ConfigFile::from_string(cfg, LIENTHONG_SOURCE_DIR);
   auto db = std::move(lt::store::open_sqlite({(dir / "audit.db").string()})).value();
   if (!db->migrate(lt::audit::AuditLog::migrations()).ok()) return 1;
+  if (!db->migrate(lt::dossiers::DossierStore::migrations()).ok()) return 1;
   lt::citizen::LookupEndpoint endpoint(config->root(), *db, lt::SystemClock::instance());
   lt::server::HttpServer gateway(srv);
   endpoint.register_routes(gateway);

@@ -16,6 +16,7 @@
 
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/common/log.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/core/server/http_server.hpp"
 #include "tests/gateway/flows/citizen/citizen_fixture.hpp"
@@ -55,6 +56,7 @@ class LookupEndpointTest : public ::testing::Test {
 
     db_ = std::move(store::open_sqlite({":memory:"})).value();
     ASSERT_TRUE(db_->migrate(audit::AuditLog::migrations()).ok());
+    ASSERT_TRUE(db_->migrate(dossiers::DossierStore::migrations()).ok());
     endpoint_ = std::make_unique<LookupEndpoint>(config_->root(), *db_, clock_);
     gateway_ = std::make_unique<server::HttpServer>(so);
     endpoint_->register_routes(*gateway_);
@@ -200,6 +202,7 @@ TEST(LookupEndpointTls, ClientCertificatesIdentifyAccountsBySubjectOrFingerprint
       LIENTHONG_SOURCE_DIR);
   auto db = std::move(store::open_sqlite({":memory:"})).value();
   ASSERT_TRUE(db->migrate(audit::AuditLog::migrations()).ok());
+  ASSERT_TRUE(db->migrate(dossiers::DossierStore::migrations()).ok());
   ManualClock clock;
   LookupEndpoint endpoint(config->root(), *db, clock);
   server::ServerOptions tls;
