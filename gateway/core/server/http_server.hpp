@@ -68,6 +68,14 @@ struct RouteLimits {
   size_t body_limit = 1024 * 1024;
 };
 
+// A request the server answered itself, before any handler (404, 405, 413, 431), or a
+// failed TLS handshake (status 0). `path` is "" when no request line was read.
+struct EarlyRefusal {
+  int status = 0;
+  std::string path;
+  std::string remote_address;
+};
+
 struct TlsServerOptions {
   bool enabled = false;
   std::string cert_file;
@@ -107,6 +115,9 @@ class HttpServer {
   // Optional: a per-request limit decided from the request line and headers (e.g. the
   // per-source body limit of a webhook source). Returns nullopt to keep the route's.
   void set_limit_resolver(std::function<std::optional<size_t>(const Request&)> resolver);
+
+  // Optional: told of every EarlyRefusal, on a server thread (keep it quick). Before start().
+  void add_refusal_observer(std::function<void(const EarlyRefusal&)> observer);
 
   // Binds and starts the worker threads; returns the bound port. Throws on bind failure.
   uint16_t start();

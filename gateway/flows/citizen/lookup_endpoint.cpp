@@ -112,6 +112,18 @@ void LookupEndpoint::register_routes(server::HttpServer& server) {
   limits.body_limit = kMaxBodyBytes;
   server.route(
       "POST", kLookupPath, [this](server::Request& req) { return handle(req); }, limits);
+  // Refusals before the handler: on the lookup route they count with the unknown callers';
+  // a failed TLS handshake or an oversized header names no route and is only counted.
+  server.add_refusal_observer([this](const server::EarlyRefusal& r) {
+    if (r.path == kLookupPath) return service_->record_early_refusal(r.remote_address, r.status);
+    if (!r.path.empty()) return;
+    metrics::Registry::global()
+        .counter(
+            "lienthong_server_early_refusals_unrouted_total",
+            "Failed TLS handshakes (status 0) and oversized headers (431), on the server serving lookups",
+            {{"status", std::to_string(r.status)}})
+        .inc();
+  });
 }
 
 }  // namespace lienthong::citizen

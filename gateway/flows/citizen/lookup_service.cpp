@@ -143,6 +143,28 @@ Result<size_t> LookupService::restore_enumeration_state() {
   return accounts.size();
 }
 
+void LookupService::record_early_refusal(const std::string& source_address, int status) {
+  write_refusal_tallies(false);
+  // The server read no credential: the caller is its address.
+  auto decision = unknown_callers_.refuse(source_address, "");
+  LookupEvent event{kRefusedBeforeHandler, "-"};
+  if (decision.audit) {
+    audit::AuditEntry e;
+    e.at_ms = clock_.now_ms();
+    e.lookup_id = audit::random_hex(16);
+    e.account = "-";
+    e.source = source_address;
+    e.result = kRefusedBeforeHandler;
+    e.detail = "status=" + std::to_string(status);
+    if (auto written = audit_.append(e); !written.ok()) {
+      spdlog::error("citizen lookup: a refusal before the handler (status {}) was not recorded: {}", status,
+                    written.error().message);
+      event.result = "audit_unavailable";
+    }
+  }
+  if (observer_) observer_(event);
+}
+
 HttpReply LookupService::handle(const CallerCredentials& caller, std::string_view body) {
   write_refusal_tallies(false);
   // Unknown callers are counted before anything is parsed or written: only the first

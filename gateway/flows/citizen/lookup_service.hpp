@@ -37,6 +37,8 @@ struct HttpReply {
 
 // The audit result of one entry summing up an unknown caller's refusals in one window.
 inline constexpr char kRefusalsAggregated[] = "refusals_aggregated";
+// The audit result of a request to the lookup route the server refused before the handler.
+inline constexpr char kRefusedBeforeHandler[] = "refused_before_handler";
 
 // What the lookup ended in; one audit result, one metric label.
 struct LookupEvent {
@@ -70,6 +72,11 @@ class LookupService {
   // is checked.
   void set_dossier_source(DossierSource source) { dossiers_ = std::move(source); }
   const CitizenLookupConfig& config() const { return config_; }
+
+  // A request to the lookup route that the server refused before the handler (405, 413):
+  // counted with the unknown callers' refusals of its source, so that only the first in
+  // a window is audited (result refused_before_handler) and the rest are summed.
+  void record_early_refusal(const std::string& source_address, int status);
 
   // Appends one entry per unknown caller whose refusals in an ended window (every window
   // with `all`) were counted without being audited one by one. Called before each lookup,
