@@ -4,7 +4,7 @@
 // client calling the simulator; the gateway path is a client calling POST
 // /v1/citizens/lookup, which validates, rate-limits, calls the simulator the same way,
 // minimises and appends a hash-chained audit entry to SQLite (WAL, on disk).
-//   citizen_bench [--lookups N] [--threads T]
+//   citizen_bench [--lookups N] [--threads T] [--dossier-check off|flag|refuse]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -44,10 +44,12 @@ double pct(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   int lookups = 2000, threads = 4;
+  std::string dossier_check = "flag";  // the config's default: every lookup reads the dossiers view
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--lookups") lookups = std::max(10, std::atoi(argv[i + 1]));
     if (a == "--threads") threads = std::max(1, std::atoi(argv[i + 1]));
+    if (a == "--dossier-check") dossier_check = argv[i + 1];
   }
   fs::path dir = fs::temp_directory_path() / ("lienthong_citizen_bench_" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -69,6 +71,8 @@ int main(int argc, char** argv) {
   std::string cfg = R"({
     "provinces_file": ")" LIENTHONG_SOURCE_DIR R"(/mappings/citizen/birthplace_provinces.json",
     "pseudonym_key": {"env": "LT_BENCH_PSEUDONYM_KEY"},
+    "dossier_check": ")" +
+                    dossier_check + R"(",
     "purposes": [{"name": "residence_check", "fields": ["full_name", "permanent_address", "current_address",
                   "household_head"]}],
     "accounts": [{"id": "bench", "official": "CB-BENCH", "agency": "000.00.15.H26", "purposes": ["residence_check"],
