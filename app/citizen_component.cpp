@@ -1,6 +1,7 @@
 // The citizen_lookup component: POST /v1/citizens/lookup (see docs/citizen_lookup.md).
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/common/log.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/runtime/component.hpp"
 #include "gateway/core/runtime/runtime.hpp"
 #include "gateway/flows/citizen/citizen_config.hpp"
@@ -25,7 +26,12 @@ class CitizenLookupComponent final : public Component {
 
 ComponentSpec citizen_lookup_component() {
   return {"citizen_lookup", [](const ConfigNode& section) { citizen::LookupEndpoint::validate(section); },
-          [] { return audit::AuditLog::migrations(); },
+          [] {
+            // The dossiers justify lookups (citizen_lookup.dossier_check); shared with sync and webhooks.
+            auto m = audit::AuditLog::migrations();
+            for (auto& d : dossiers::DossierStore::migrations()) m.push_back(d);
+            return m;
+          },
           [](Runtime& rt, const ConfigNode& section) -> std::unique_ptr<Component> {
             return std::make_unique<CitizenLookupComponent>(rt, section);
           },

@@ -1,14 +1,17 @@
 // lienthong audit: the inspector's view of the citizen lookup audit log.
-//   verify [--json] [--file EXPORT.jsonl] [--anchors FILE [--record]]   prove the chain intact (and
-//          holding the heads recorded earlier) or name the first broken entry
-//   export --from D --to D [--format jsonl|csv] [--out FILE]
+//   verify [--json] [--file EXPORT.jsonl --public-key PEM | --chain-only] [--anchors FILE [--record
+//          [--signing-key PEM]]]   prove the chain intact (and holding the heads recorded earlier,
+//          and a sealed export whole) or name the first broken entry
+//   export --from D --to D [--format jsonl|csv] [--out FILE] [--signing-key PEM]
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "app/commands.hpp"
 #include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/audit/signature.hpp"
 #include "gateway/core/common/clock.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/runtime/args.hpp"
@@ -18,17 +21,24 @@ namespace lienthong::app {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: lienthong audit verify [--config FILE] [--json] [--file EXPORT.jsonl] [--anchors FILE "
-    "[--record]]\n"
+    "usage: lienthong audit verify [--config FILE] [--json] [--file EXPORT.jsonl (--public-key PEM | "
+    "--chain-only)]\n"
+    "                              [--public-key PEM] [--anchors FILE [--record [--signing-key PEM]]]\n"
     "       lienthong audit export --from YYYY-MM-DD --to YYYY-MM-DD [--format jsonl|csv] [--out FILE] "
-    "[--config FILE]\n\n"
+    "[--signing-key PEM] [--config FILE]\n\n"
     "verify  checks the hash chain of the citizen lookup audit log in the store (or of an exported\n"
     "        JSON-lines segment with --file) and prints the head (seq and hash) to record elsewhere;\n"
     "        exits 1 and names the first broken entry when an entry was edited, deleted or reordered.\n"
     "        Lists unfinished lookups: an intent (written before the database was called) with no outcome.\n"
     "        --anchors FILE: heads recorded before (JSON lines); the log must still hold each of them,\n"
-    "        or it was truncated or rewritten. --record appends this run's head to FILE when all is well.\n"
-    "export  writes the entries of the given Vietnam-time days (both inclusive) with their hashes.\n";
+    "        or it was truncated or rewritten. --record appends this run's head to FILE when all is well,\n"
+    "        signed with --signing-key. --public-key: the gateway's Ed25519 public key; every recorded\n"
+    "        head must then be signed by it, and an export (--file) must end in a seal signed by it that\n"
+    "        names exactly its entries (a trimmed or fabricated export is refused). --chain-only checks\n"
+    "        an export's chain without its seal: that proves nothing about where the entries come from.\n"
+    "export  writes the entries of the given Vietnam-time days (both inclusive) with their hashes;\n"
+    "        --signing-key PEM (jsonl only) checks the whole log first and appends a seal line signed\n"
+    "        with the gateway's Ed25519 key (certs/make-audit-signing-key.sh).\n";
 
 std::unique_ptr<store::Database> open_store(const Args& args, Runtime& rt) {
   rt = open_runtime(config_path(args), StoreAccess::kExisting);
@@ -42,6 +52,8 @@ std::unique_ptr<store::Database> open_store(const Args& args, Runtime& rt) {
 void print_report(const audit::VerifyReport& r, bool json) {
   if (json) {
     std::cout << audit::report_json(r) << "\n";
+  } else if (!r.intact && (r.problem == "seal" || r.problem == "unsigned_head")) {
+    std::cout << "audit evidence REFUSED (" << r.problem << "): " << r.detail << "\n";
   } else if (!r.intact && (r.problem == "truncated" || r.problem == "rewritten")) {
     std::cout << "audit log BROKEN at entry " << r.first_broken_seq << " (" << r.problem << "): " << r.detail
               << "\n"
@@ -84,12 +96,66 @@ std::vector<audit::Anchor> read_anchors(const std::string& path) {
   return out;
 }
 
+audit::SigningKey load_key(const std::string& path, bool want_private) {
+  auto key = want_private ? audit::SigningKey::load_private(path) : audit::SigningKey::load_public(path);
+  if (!key.ok()) throw ConfigError(key.error().message);
+  return std::move(key).value();
+}
+
+std::string must(Result<std::string> r) {
+  if (!r.ok()) throw ConfigError(r.error().message);
+  return std::move(r).value();
+}
+
+// A sealed export holds exactly the entries its signed seal names.
+void check_export_seal(const std::optional<audit::ExportSeal>& seal,
+                       const std::vector<audit::AuditEntry>& entries, const audit::SigningKey& key,
+                       audit::VerifyReport& report) {
+  std::string wrong =
+      seal ? audit::check_seal(*seal, entries, key)
+           : "the export has no seal: it was not signed when exported, or its last line was removed";
+  if (wrong.empty()) return;
+  report.intact = false;
+  report.first_broken_seq = entries.empty() ? 0 : entries.back().seq;
+  report.problem = "seal";
+  report.detail = wrong;
+}
+
+// With the gateway's public key, a recorded head counts only when signed by it.
+void check_anchor_signatures(const std::vector<audit::Anchor>& anchors, const audit::SigningKey& key,
+                             audit::VerifyReport& report) {
+  for (const auto& a : anchors) {
+    if (a.key_id == key.key_id() && key.verify(audit::anchor_message(a), a.signature)) continue;
+    report.intact = false;
+    report.first_broken_seq = a.seq;
+    report.problem = "unsigned_head";
+    report.detail =
+        "the head recorded for entry " + std::to_string(a.seq) +
+        (a.signature.empty() ? " is not signed" : " carries no valid signature by key " + key.key_id()) +
+        ": it was not recorded with the gateway's key, or was altered since";
+    return;
+  }
+}
+
 int verify(const Args& args) {
-  args.allow_only({"config", "json", "file", "anchors", "record", "help"});
+  args.allow_only(
+      {"config", "json", "file", "anchors", "record", "public-key", "chain-only", "signing-key", "help"});
   if (args.flag("record") && !args.option("anchors")) throw UsageError("--record needs --anchors FILE");
+  if (args.option("signing-key") && !args.flag("record"))
+    throw UsageError("--signing-key signs what --record records");
+  std::optional<audit::SigningKey> public_key;
+  if (auto path = args.option("public-key")) public_key = load_key(*path, false);
+  std::optional<audit::SigningKey> signing_key;
+  if (auto path = args.option("signing-key")) signing_key = load_key(*path, true);
   if (args.flag("record") && args.option("file")) {
     throw UsageError("--record records the head of the whole log: use it without --file");
   }
+  if (args.option("file") && !args.option("public-key") && !args.flag("chain-only")) {
+    throw UsageError(
+        "an export proves nothing without its seal: give --public-key PEM (the gateway's public key), or "
+        "--chain-only to check only that its entries chain together");
+  }
+
   std::vector<audit::Anchor> anchors;
   if (auto path = args.option("anchors")) anchors = read_anchors(*path);
   audit::VerifyReport report;
@@ -102,8 +168,23 @@ int verify(const Args& args) {
       return kExitFailure;
     }
     std::string line;
+    std::optional<audit::ExportSeal> seal;
     for (int n = 1; std::getline(in, line); ++n) {
       if (line.empty()) continue;
+      if (seal) {
+        std::cerr << "lienthong audit: " << *file << " line " << n
+                  << ": a line follows the seal, which must be last\n";
+        return kExitFailure;
+      }
+      if (audit::is_seal_line(line)) {
+        auto s = audit::parse_seal_line(line);
+        if (!s.ok()) {
+          std::cerr << "lienthong audit: " << *file << " line " << n << ": " << s.error().message << "\n";
+          return kExitFailure;
+        }
+        seal = std::move(s).value();
+        continue;
+      }
       auto e = audit::from_json_line(line);
       if (!e.ok()) {
         std::cerr << "lienthong audit: " << *file << " line " << n << ": " << e.error().message << "\n";
@@ -112,6 +193,7 @@ int verify(const Args& args) {
       entries.push_back(std::move(e).value());
     }
     report = audit::verify_chain(entries, false);
+    if (public_key && report.intact) check_export_seal(seal, entries, *public_key, report);
   } else {
     Runtime rt;
     auto db = open_store(args, rt);
@@ -124,6 +206,7 @@ int verify(const Args& args) {
     entries = std::move(all).value();
     report = audit::verify_chain(entries, true);
   }
+  if (public_key && report.intact) check_anchor_signatures(anchors, *public_key, report);
   int64_t checked = audit::check_anchors(entries, whole_log, anchors, report);
   print_report(report, args.flag("json"));
   if (auto path = args.option("anchors"); path && !args.flag("json")) {
@@ -134,7 +217,12 @@ int verify(const Args& args) {
   if (args.flag("record") && report.head_seq == 0) {
     if (!args.flag("json")) std::cout << "nothing recorded: the log is empty\n";
   } else if (args.flag("record")) {
-    audit::Anchor a{report.head_seq, report.head_hash, vn_time::format_iso(SystemClock::instance().now_ms())};
+    audit::Anchor a{report.head_seq, report.head_hash, vn_time::format_iso(SystemClock::instance().now_ms()),
+                    "", ""};
+    if (signing_key) {
+      a.key_id = signing_key->key_id();
+      a.signature = must(signing_key->sign(audit::anchor_message(a)));
+    }
     std::ofstream f(*args.option("anchors"), std::ios::binary | std::ios::app);
     f << audit::anchor_line(a) << "\n";
     if (!f.flush()) {
@@ -156,12 +244,15 @@ int64_t day_start(const std::string& option, const std::string& value) {
 }
 
 int export_entries(const Args& args) {
-  args.allow_only({"config", "from", "to", "format", "out", "help"});
+  args.allow_only({"config", "from", "to", "format", "out", "signing-key", "help"});
   int64_t from = day_start("from", args.required("from"));
   int64_t to = day_start("to", args.required("to")) + 86'400'000;
   if (to <= from) throw UsageError("--to is before --from");
   std::string format = args.option_or("format", "jsonl");
   if (format != "jsonl" && format != "csv") throw UsageError("--format must be jsonl or csv");
+  if (args.option("signing-key") && format != "jsonl") throw UsageError("only a jsonl export is sealed");
+  std::optional<audit::SigningKey> key;
+  if (auto path = args.option("signing-key")) key = load_key(*path, true);
   Runtime rt;
   auto db = open_store(args, rt);
   audit::AuditLog log(*db);
@@ -173,6 +264,28 @@ int export_entries(const Args& args) {
   std::ostringstream out;
   if (format == "csv") out << audit::csv_header();
   for (auto& e : *entries) out << (format == "csv" ? audit::to_csv_row(e) : audit::to_json_line(e) + "\n");
+  if (key) {
+    // Sealing vouches for the log: a broken chain is not signed.
+    auto whole = log.verify();
+    if (!whole.ok() || !whole->intact) {
+      std::cerr << "lienthong audit: not sealed: "
+                << (whole.ok() ? "the log is broken at entry " + std::to_string(whole->first_broken_seq) +
+                                     " (" + whole->problem + "); run audit verify"
+                               : whole.error().message)
+                << "\n";
+      return kExitFailure;
+    }
+    audit::ExportSeal seal;
+    seal.from_day = args.required("from");
+    seal.to_day = args.required("to");
+    audit::describe_entries(*entries, seal);
+    seal.log_head_seq = whole->head_seq;
+    seal.log_head_hash = whole->head_hash;
+    seal.signed_at = vn_time::format_iso(SystemClock::instance().now_ms());
+    seal.key_id = key->key_id();
+    seal.signature = must(key->sign(audit::seal_message(seal)));
+    out << audit::seal_line(seal) << "\n";
+  }
   if (auto file = args.option("out")) {
     std::ofstream f(*file, std::ios::binary | std::ios::trunc);
     f << out.str();
@@ -190,7 +303,7 @@ int export_entries(const Args& args) {
 }  // namespace
 
 int run_audit(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json", "record"});
+  Args args = Args::parse(argv, {"help", "json", "record", "chain-only"});
   if (args.flag("help") || args.positional().empty()) {
     std::cout << kUsage;
     return args.flag("help") ? kExitOk : kExitUsage;

@@ -4,7 +4,7 @@
 // client calling the simulator; the gateway path is a client calling POST
 // /v1/citizens/lookup, which validates, rate-limits, calls the simulator the same way,
 // minimises and appends a hash-chained audit entry to SQLite (WAL, on disk).
-//   citizen_bench [--lookups N] [--threads T]
+//   citizen_bench [--lookups N] [--threads T] [--dossier-check off|flag|refuse]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,6 +18,7 @@
 #include "adapters/population/soap_answer.hpp"
 #include "gateway/core/audit/digest.hpp"
 #include "gateway/core/common/log.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/core/http/token_provider.hpp"
 #include "gateway/core/server/http_server.hpp"
@@ -43,10 +44,12 @@ double pct(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   int lookups = 2000, threads = 4;
+  std::string dossier_check = "flag";  // the config's default: every lookup reads the dossiers view
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--lookups") lookups = std::max(10, std::atoi(argv[i + 1]));
     if (a == "--threads") threads = std::max(1, std::atoi(argv[i + 1]));
+    if (a == "--dossier-check") dossier_check = argv[i + 1];
   }
   fs::path dir = fs::temp_directory_path() / ("lienthong_citizen_bench_" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -68,6 +71,8 @@ int main(int argc, char** argv) {
   std::string cfg = R"({
     "provinces_file": ")" LIENTHONG_SOURCE_DIR R"(/mappings/citizen/birthplace_provinces.json",
     "pseudonym_key": {"env": "LT_BENCH_PSEUDONYM_KEY"},
+    "dossier_check": ")" +
+                    dossier_check + R"(",
     "purposes": [{"name": "residence_check", "fields": ["full_name", "permanent_address", "current_address",
                   "household_head"]}],
     "accounts": [{"id": "bench", "official": "CB-BENCH", "agency": "000.00.15.H26", "purposes": ["residence_check"],
@@ -83,6 +88,7 @@ int main(int argc, char** argv) {
   auto config = lt::ConfigFile::from_string(cfg, LIENTHONG_SOURCE_DIR);
   auto db = std::move(lt::store::open_sqlite({(dir / "audit.db").string()})).value();
   if (!db->migrate(lt::audit::AuditLog::migrations()).ok()) return 1;
+  if (!db->migrate(lt::dossiers::DossierStore::migrations()).ok()) return 1;
   lt::citizen::LookupEndpoint endpoint(config->root(), *db, lt::SystemClock::instance());
   lt::server::HttpServer gateway(srv);
   endpoint.register_routes(gateway);

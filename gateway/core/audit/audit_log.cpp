@@ -294,7 +294,8 @@ std::string report_json(const VerifyReport& r) {
 
 std::string anchor_line(const Anchor& a) {
   return "{\"seq\":" + std::to_string(a.seq) + ",\"hash\":" + q(a.hash) +
-         ",\"recorded_at\":" + q(a.recorded_at) + "}";
+         ",\"recorded_at\":" + q(a.recorded_at) +
+         (a.signature.empty() ? "" : ",\"key_id\":" + q(a.key_id) + ",\"sig\":" + q(a.signature)) + "}";
 }
 
 Result<Anchor> parse_anchor_line(std::string_view line) {
@@ -312,6 +313,8 @@ Result<Anchor> parse_anchor_line(std::string_view line) {
   a.seq = *seq;
   a.hash = *hash;
   a.recorded_at = json::get_string(d, "recorded_at").value_or("");
+  a.key_id = json::get_string(d, "key_id").value_or("");
+  a.signature = json::get_string(d, "sig").value_or("");
   return a;
 }
 

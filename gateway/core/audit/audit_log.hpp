@@ -118,6 +118,10 @@ struct Anchor {
   int64_t seq = 0;
   std::string hash;
   std::string recorded_at;  // ISO 8601, Vietnam time; for people
+  // Set when recorded with the gateway's signing key (signature.hpp): "key_id" and "sig"
+  // over anchor_message(), so that a heads file cannot be written by someone without it.
+  std::string key_id;
+  std::string signature;
 };
 std::string anchor_line(const Anchor& a);
 Result<Anchor> parse_anchor_line(std::string_view line);

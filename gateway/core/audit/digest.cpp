@@ -44,6 +44,11 @@ std::string random_hex(size_t bytes) {
   return to_hex(buf.data(), buf.size());
 }
 
+Pseudonymiser::Pseudonymiser(std::string key, std::string key_id)
+    : key_(std::move(key)), key_id_(std::move(key_id)) {
+  if (key_id_.empty()) key_id_ = hmac_sha256_hex(key_, "pseudonym-key-id").substr(0, 8);
+}
+
 std::string Pseudonymiser::personal_id(std::string_view number) const {
   // Domain-separated so that the same key could pseudonymise other identifiers safely.
   return hmac_sha256_hex(key_, std::string("personal_id:") + std::string(number));

@@ -18,13 +18,20 @@ std::string random_hex(size_t bytes);
 // Pseudonymises an identification number with a keyed hash, so that audit entries about
 // the same citizen can be matched by whoever holds the key, and by nobody else: a plain
 // hash of a 12-digit number with a known structure is reversed by trying them all.
+// Keys are rotated: each pseudonym written to the audit names its key by an id, given in
+// the config or derived from the key (the first 8 hex digits of HMAC(key, "pseudonym-key-id"),
+// which tells keys apart without revealing them).
 class Pseudonymiser {
  public:
-  explicit Pseudonymiser(std::string key) : key_(std::move(key)) {}
+  explicit Pseudonymiser(std::string key, std::string key_id = "");
   std::string personal_id(std::string_view number) const;
+  // What the audit's `subject` holds: key id, ':', personal_id(number).
+  std::string subject(std::string_view number) const { return key_id_ + ":" + personal_id(number); }
+  const std::string& key_id() const { return key_id_; }
 
  private:
   std::string key_;
+  std::string key_id_;
 };
 
 }  // namespace lienthong::audit

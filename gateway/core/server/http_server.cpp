@@ -303,6 +303,7 @@ struct ServerCore {
   // Requests no route took (404, 405, malformed), by method label; set by start().
   std::map<std::string, std::shared_ptr<RouteMetrics>> unmatched;
   metrics::Gauge* in_flight = nullptr;  // set by start()
+  std::vector<std::function<void(const EarlyRefusal&)>> refusal_observers;
   std::shared_ptr<PendingAnswers> pending_answers = std::make_shared<PendingAnswers>();
   // Declared before the io_context so that sessions destroyed with it can still count down.
   std::atomic<size_t> connections{0};
@@ -369,6 +370,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
           ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
             if (ec) {
               log::debug("http", "tls_handshake_failed", ec.message(), {{"remote", self->remote_}});
+              self->refused(0, "");
               return;
             }
             self->peer_ = peer_certificate_of(self->stream_.native_handle());
@@ -412,6 +414,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     route_ = nullptr;
     req_ = Request{};
     if (ec == bhttp::error::header_limit) {
+      refused(431, "");
       return write(Response::problem(431, "Request Header Fields Too Large",
                                      "The request header is larger than the limit of " +
                                          std::to_string(srv_.options.header_limit) + " bytes."),
@@ -471,6 +474,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
     auto m = srv_.match(req_.method, segs, req_.path_params);
     if (!m.route) {
+      refused(m.allow.empty() ? 404 : 405, req_.path);
       if (!m.allow.empty()) {
         return write(
             Response::problem(405, "Method Not Allowed",
@@ -508,7 +512,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                    " bytes for this endpoint.",
                                {{"limit_bytes", std::to_string(limit)}});
     };
-    if (auto cl = parser_->content_length(); cl && *cl > limit) return write(too_large(), Close::kLinger);
+    if (auto cl = parser_->content_length(); cl && *cl > limit) {
+      refused(413, req_.path);
+      return write(too_large(), Close::kLinger);
+    }
     if (!has_body) return dispatch();
     body_limit_ = limit;
     parser_->body_limit(static_cast<std::uint64_t>(limit));
@@ -531,6 +538,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
           if (ec == bhttp::error::body_limit) {
             size_t limit = self->body_limit_;
+            self->refused(413, self->req_.path);
             return self->write(Response::problem(413, "Content Too Large",
                                                  "The request body is larger than the limit of " +
                                                      std::to_string(limit) + " bytes for this endpoint.",
@@ -541,6 +549,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
           self->req_.body = std::move(self->parser_->get().body());
           self->dispatch();
         });
+  }
+
+  // Tells the observers of a refusal made before any handler; they never stop the answer.
+  void refused(int status, const std::string& path) {
+    for (auto& observe : srv_.refusal_observers) {
+      try {
+        observe(EarlyRefusal{status, path, remote_});
+      } catch (const std::exception& e) {
+        log::error("http", "refusal_observer_failed", e.what(), {{"status", status}});
+      }
+    }
   }
 
   static Response internal_error() {
@@ -801,6 +820,12 @@ void HttpServer::set_limit_resolver(std::function<std::optional<size_t>(const Re
   std::lock_guard lock(impl_->mu);
   if (impl_->ioc) throw std::logic_error("HttpServer::set_limit_resolver called after start()");
   impl_->limit_resolver = std::move(resolver);
+}
+
+void HttpServer::add_refusal_observer(std::function<void(const EarlyRefusal&)> observer) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->ioc) throw std::logic_error("HttpServer::add_refusal_observer called after start()");
+  impl_->refusal_observers.push_back(std::move(observer));
 }
 
 uint16_t HttpServer::start() {

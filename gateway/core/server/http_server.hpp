@@ -74,6 +74,14 @@ struct RouteLimits {
   size_t body_limit = 1024 * 1024;
 };
 
+// A request the server answered itself, before any handler (404, 405, 413, 431), or a
+// failed TLS handshake (status 0). `path` is "" when no request line was read.
+struct EarlyRefusal {
+  int status = 0;
+  std::string path;
+  std::string remote_address;
+};
+
 struct TlsServerOptions {
   bool enabled = false;
   std::string cert_file;
@@ -117,6 +125,9 @@ class HttpServer {
   // Optional: consulted after a route matched and before the body is read; an answer
   // (e.g. 401 without the admin bearer token) is sent instead of calling the handler.
   void set_request_guard(std::function<std::optional<Response>(const Request&)> guard);
+
+  // Optional: told of every EarlyRefusal, on a server thread (keep it quick). Before start().
+  void add_refusal_observer(std::function<void(const EarlyRefusal&)> observer);
 
   // Binds and starts the worker threads; returns the bound port. Throws on bind failure.
   uint16_t start();

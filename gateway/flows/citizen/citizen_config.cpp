@@ -106,7 +106,7 @@ bool read_purposes(const ConfigNode& s, CitizenLookupConfig& c) {
   if (purposes.empty()) s.fail("purposes", "list at least one purpose with the fields it may receive");
   bool purpose_without_service = false;
   for (auto& p : purposes) {
-    p.allow_only({"name", "fields", "service_code", "description"});
+    p.allow_only({"name", "fields", "service_code", "description", "procedures"});
     Purpose purpose;
     purpose.name = p.string("name");
     if (purpose.name.empty() ||
@@ -119,6 +119,14 @@ bool read_purposes(const ConfigNode& s, CitizenLookupConfig& c) {
     purpose.service_code = p.string_or("service_code", "");
     purpose_without_service = purpose_without_service || purpose.service_code.empty();
     purpose.description = p.string_or("description", "");
+    purpose.procedures = p.strings_or("procedures");
+    for (auto& code : purpose.procedures) {
+      if (code.empty() ||
+          code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.") !=
+              std::string::npos) {
+        p.fail("procedures", "expected procedure codes (MaTTHC) such as \"1.001612\"");
+      }
+    }
     try {
       c.purposes.add(std::move(purpose));
     } catch (const std::invalid_argument& e) {
@@ -201,13 +209,23 @@ void read_guards(const ConfigNode& s, CitizenLookupConfig& c) {
     c.repeat.threshold = static_cast<int>(r->integer_or("threshold", c.repeat.threshold, 1, 100'000));
     c.repeat.window = std::chrono::seconds(r->integer_or("window_seconds", 86'400, 1, 30 * 86'400));
   }
+  if (auto u = s.optional_object("unknown_callers")) {
+    auto& o = c.unknown_callers;
+    u->allow_only({"per_source", "total", "window_seconds", "max_callers"});
+    o.per_source = u->integer_or("per_source", o.per_source, 1, 1'000'000);
+    o.total = u->integer_or("total", o.total, 1, 10'000'000);
+    o.window = std::chrono::seconds(u->integer_or("window_seconds", o.window.count(), 1, 86'400));
+    o.max_callers =
+        static_cast<size_t>(u->integer_or("max_callers", static_cast<int64_t>(o.max_callers), 1, 100'000));
+  }
 }
 
 }  // namespace
 
 CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
-  s.allow_only({"provinces_file", "pseudonym_key", "purposes", "accounts", "default_rate_limit",
-                "enumeration", "in_flight", "repeat", "allow_plain_http", "upstream"});
+  s.allow_only({"provinces_file", "pseudonym_key", "pseudonym_key_id", "purposes", "accounts",
+                "default_rate_limit", "enumeration", "in_flight", "repeat", "unknown_callers",
+                "allow_plain_http", "dossier_check", "upstream"});
   CitizenLookupConfig c;
   c.provinces = read_provinces(s);
   c.pseudonym_key = s.secret("pseudonym_key");
@@ -215,6 +233,12 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
     s.fail("pseudonym_key", "the key from " + c.pseudonym_key.source() + " is shorter than " +
                                 std::to_string(kMinPseudonymKeyBytes) +
                                 " bytes; generate one with `openssl rand -hex 32`");
+  }
+  c.pseudonym_key_id = s.string_or("pseudonym_key_id", "");
+  if (c.pseudonym_key_id.size() > 16 ||
+      c.pseudonym_key_id.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+    s.fail("pseudonym_key_id", "expected at most 16 letters, digits, '_' or '-' (e.g. \"2026a\")");
   }
   bool purpose_without_service = read_purposes(s, c);
   RateLimit default_limit;
@@ -224,6 +248,15 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
   for (auto& a : accounts) read_account(a, default_limit, c);
   read_guards(s, c);
   c.allow_plain_http = s.boolean_or("allow_plain_http", false);
+  const std::string mode = s.string_or("dossier_check", "flag");
+  if (mode == "refuse")
+    c.dossier_check = DossierCheckMode::kRefuse;
+  else if (mode == "flag")
+    c.dossier_check = DossierCheckMode::kFlag;
+  else if (mode == "off")
+    c.dossier_check = DossierCheckMode::kOff;
+  else
+    s.fail("dossier_check", "expected \"refuse\", \"flag\" or \"off\"");
 
   ConfigNode up = s.object("upstream");
   std::vector<std::string> up_keys = population::RegistryOptions::config_keys();

@@ -2,14 +2,19 @@
 // opens. Keys (see docs/citizen_lookup.md for an example):
 //   provinces_file      birthplace province codes (default mappings/citizen/birthplace_provinces.json)
 //   pseudonym_key       secret ref, ≥ 32 bytes: HMAC key for numbers in the audit log
-//   purposes[]          {name, fields[], service_code, description}
+//   pseudonym_key_id    optional id of that key written with each pseudonym (rotation)
+//   purposes[]          {name, fields[], service_code, description, procedures[]}
 //   accounts[]          {id, official, agency, purposes[], api_key (secret ref) | api_key_sha256[],
 //                        client_cert_subjects[], client_cert_sha256[], rate_limit{per_minute, burst}}
 //   default_rate_limit  {per_minute, burst}
 //   enumeration         {threshold, window_seconds, flag_seconds, slow_interval_seconds}
+//   dossier_check       "refuse" | "flag" (default) | "off": a known dossier_code must be of the
+//                       account's agency, open, and of a procedure the purpose may serve
 //   allow_plain_http    bool, default false: lookups served on a non-loopback address without TLS
 //   in_flight           {per_account, per_agency, total}: lookups in flight to the database
 //   repeat              {threshold, window_seconds}: found lookups of one citizen by one account
+//   unknown_callers     {per_source, total, window_seconds, max_callers}: refusals of unknown
+//                       callers throttled and audited once per caller per window
 //   upstream            {url, timeout_ms, retry_once, token{...NGSP TokenOptions}, client{...ClientOptions}}
 #pragma once
 
@@ -18,11 +23,13 @@
 #include "adapters/population/population_registry.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/flows/citizen/accounts.hpp"
+#include "gateway/flows/citizen/dossier_justification.hpp"
 #include "gateway/flows/citizen/enumeration_guard.hpp"
 #include "gateway/flows/citizen/in_flight_limits.hpp"
 #include "gateway/flows/citizen/personal_id.hpp"
 #include "gateway/flows/citizen/purpose_policy.hpp"
 #include "gateway/flows/citizen/repeat_watch.hpp"
+#include "gateway/flows/citizen/unknown_callers.hpp"
 
 namespace lienthong::citizen {
 
@@ -33,9 +40,12 @@ struct CitizenLookupConfig {
   EnumerationOptions enumeration;
   InFlightOptions in_flight;
   RepeatOptions repeat;
+  UnknownCallerOptions unknown_callers;
   Secret pseudonym_key;
+  std::string pseudonym_key_id;  // "" derives it from the key
   population::RegistryOptions upstream;
   bool allow_plain_http = false;
+  DossierCheckMode dossier_check = DossierCheckMode::kFlag;
 };
 
 inline constexpr char kDefaultProvincesFile[] = "mappings/citizen/birthplace_provinces.json";

@@ -1,6 +1,7 @@
 #include "gateway/flows/citizen/lookup_endpoint.hpp"
 
 #include "gateway/core/common/log.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/core/http/token_provider.hpp"
 #include "gateway/core/metrics/metrics.hpp"
@@ -44,6 +45,15 @@ LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, c
       [tokens = tokens_.get()](http::ClientRequest r) { return tokens->send(std::move(r)); });
   audit_ = std::make_unique<audit::AuditLog>(db);
   service_ = std::make_unique<LookupService>(std::move(config), *registry_, *audit_, clock);
+  // The dossiers the sync flow and the webhooks recorded justify (or not) a lookup.
+  dossiers_ = std::make_unique<dossiers::DossierStore>(db);
+  service_->set_dossier_source(
+      [store = dossiers_.get()](const std::string& code) -> Result<std::optional<KnownDossier>> {
+        LT_ASSIGN_OR_RETURN(auto row, store->get(code));
+        if (!row) return std::optional<KnownDossier>();
+        return std::optional<KnownDossier>(KnownDossier{row->agency_code, row->procedure_code,
+                                                        !row->returned_at_ms && !row->finished_at_ms});
+      });
   auto flagged = service_->restore_enumeration_state();
   if (!flagged.ok()) {
     // Starting without the flags would lift them silently: refuse to start instead.
@@ -112,6 +122,18 @@ void LookupEndpoint::register_routes(server::HttpServer& server) {
   limits.body_limit = kMaxBodyBytes;
   server.route(
       "POST", kLookupPath, [this](server::Request& req) { return handle(req); }, limits);
+  // Refusals before the handler: on the lookup route they count with the unknown callers';
+  // a failed TLS handshake or an oversized header names no route and is only counted.
+  server.add_refusal_observer([this](const server::EarlyRefusal& r) {
+    if (r.path == kLookupPath) return service_->record_early_refusal(r.remote_address, r.status);
+    if (!r.path.empty()) return;
+    metrics::Registry::global()
+        .counter(
+            "lienthong_server_early_refusals_unrouted_total",
+            "Failed TLS handshakes (status 0) and oversized headers (431), on the server serving lookups",
+            {{"status", std::to_string(r.status)}})
+        .inc();
+  });
 }
 
 }  // namespace lienthong::citizen

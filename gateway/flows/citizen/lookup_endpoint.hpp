@@ -15,6 +15,9 @@ class HttpServer;
 struct Request;
 struct Response;
 }  // namespace lienthong::server
+namespace lienthong::dossiers {
+class DossierStore;
+}  // namespace lienthong::dossiers
 namespace lienthong::http {
 class HttpClient;
 class TokenProvider;
@@ -30,6 +33,7 @@ class LookupEndpoint {
   // token and HTTP client options under upstream).
   static void validate(const ConfigNode& section);
 
+  // `db` holds the audit log and the dossiers (AuditLog and DossierStore migrations).
   LookupEndpoint(const ConfigNode& section, store::Database& db, const Clock& clock);
   ~LookupEndpoint();
 
@@ -42,6 +46,7 @@ class LookupEndpoint {
   std::unique_ptr<http::TokenProvider> tokens_;
   std::unique_ptr<population::PopulationRegistry> registry_;
   std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<dossiers::DossierStore> dossiers_;
   std::unique_ptr<LookupService> service_;
 };
 

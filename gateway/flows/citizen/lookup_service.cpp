@@ -21,8 +21,8 @@ HttpReply problem(int status, const std::string& result, const std::string& titl
   r.status = status;
   r.headers.push_back({"Content-Type", "application/problem+json"});
   r.body = "{\"type\":\"urn:lienthong:citizen-lookup:" + result + "\",\"title\":" + q(title) +
-           ",\"status\":" + std::to_string(status) + ",\"detail\":" + q(detail) +
-           ",\"lookup_id\":" + q(lookup_id);
+           ",\"status\":" + std::to_string(status) + ",\"detail\":" + q(detail);
+  if (!lookup_id.empty()) r.body += ",\"lookup_id\":" + q(lookup_id);
   if (!field.empty()) r.body += ",\"field\":" + q(field);
   r.body += "}";
   return r;
@@ -40,6 +40,37 @@ bool is_official_code(const std::string& s) {
              std::string::npos;
 }
 
+std::string presented(const CallerCredentials& caller) {
+  return caller.cert_fingerprint || caller.cert_subject ? "client certificate"
+         : caller.api_key                               ? "API key"
+                                                        : "no credential";
+}
+
+HttpReply unknown_caller_reply(const UnknownCallerGate::Decision& d, const std::string& lookup_id) {
+  if (d.throttled) {
+    auto reply = problem(429, "throttled_unknown_caller", "Too many refused requests",
+                         "too many requests without a registered credential came from this address or from "
+                         "all unknown callers; retry after the Retry-After interval with a registered "
+                         "credential",
+                         lookup_id);
+    reply.headers.push_back({"Retry-After", retry_after_seconds(d.retry_after_ms)});
+    return reply;
+  }
+  auto reply = problem(401, "refused_unknown_caller", "Unknown caller",
+                       "present an API key (X-API-Key) or client certificate registered under "
+                       "citizen_lookup.accounts",
+                       lookup_id);
+  reply.headers.push_back({"WWW-Authenticate", "ApiKey"});
+  return reply;
+}
+
+std::string unjustified_message(const std::string& code) {
+  if (code == "dossier_other_agency")
+    return "the dossier named in dossier_code is handled by another agency than this account's";
+  if (code == "dossier_closed") return "the dossier named in dossier_code is closed (returned or finished)";
+  return "the stated purpose may not be used for the procedure of the dossier named in dossier_code";
+}
+
 }  // namespace
 
 LookupService::LookupService(CitizenLookupConfig config, population::PopulationRegistry& registry,
@@ -48,11 +79,45 @@ LookupService::LookupService(CitizenLookupConfig config, population::PopulationR
       registry_(registry),
       audit_(audit),
       clock_(clock),
-      pseudonymiser_(config_.pseudonym_key.reveal()),
+      pseudonymiser_(config_.pseudonym_key.reveal(), config_.pseudonym_key_id),
       rate_limiter_(clock),
       enumeration_(config_.enumeration, clock),
       in_flight_(config_.in_flight),
-      repeat_(config_.repeat) {}
+      repeat_(config_.repeat),
+      unknown_callers_(config_.unknown_callers, clock) {}
+
+LookupService::~LookupService() {
+  try {
+    write_refusal_tallies(true);
+  } catch (const std::exception& e) {
+    log::error("citizen", "refusals_not_recorded",
+               "the refusals of unknown callers since the last window were not recorded",
+               {{"error", std::string(e.what())}});
+  }
+}
+
+void LookupService::write_refusal_tallies(bool all) {
+  const int64_t window_s = unknown_callers_.options().window.count();
+  for (const auto& t : unknown_callers_.take_ended(all)) {
+    audit::AuditEntry e;
+    e.at_ms = clock_.now_ms();
+    e.lookup_id = audit::random_hex(16);
+    e.account = "-";
+    e.credential = t.credential;
+    e.source = t.source;
+    e.result = kRefusalsAggregated;
+    e.detail = "refusals=" + std::to_string(t.refusals) + " throttled=" + std::to_string(t.throttled) +
+               " window_start=" + vn_time::format_iso(t.window_start_ms) +
+               " window_seconds=" + std::to_string(window_s) + " first_audited_alone";
+    auto written = audit_.append(e);
+    if (!written.ok()) {
+      log::error("citizen", "refusals_not_recorded", "refusals of an unknown caller in a window were not recorded",
+                 {{"refusals", static_cast<long long>(t.refusals)},
+                  {"window_start", vn_time::format_iso(t.window_start_ms)},
+                  {"error", written.error().message}});
+    }
+  }
+}
 
 Result<size_t> LookupService::restore_enumeration_state() {
   const int64_t now = clock_.now_ms();
@@ -78,7 +143,42 @@ Result<size_t> LookupService::restore_enumeration_state() {
   return accounts.size();
 }
 
+void LookupService::record_early_refusal(const std::string& source_address, int status) {
+  write_refusal_tallies(false);
+  // The server read no credential: the caller is its address.
+  auto decision = unknown_callers_.refuse(source_address, "");
+  LookupEvent event{kRefusedBeforeHandler, "-"};
+  if (decision.audit) {
+    audit::AuditEntry e;
+    e.at_ms = clock_.now_ms();
+    e.lookup_id = audit::random_hex(16);
+    e.account = "-";
+    e.source = source_address;
+    e.result = kRefusedBeforeHandler;
+    e.detail = "status=" + std::to_string(status);
+    if (auto written = audit_.append(e); !written.ok()) {
+      log::error("citizen", "early_refusal_not_recorded", "a refusal before the handler was not recorded",
+                 {{"status", status}, {"error", written.error().message}});
+      event.result = "audit_unavailable";
+    }
+  }
+  if (observer_) observer_(event);
+}
+
 HttpReply LookupService::handle(const CallerCredentials& caller, std::string_view body) {
+  write_refusal_tallies(false);
+  // Unknown callers are counted before anything is parsed or written: only the first
+  // refusal of a caller in a window is audited on its own.
+  const Account* account = config_.accounts.identify(caller);
+  UnknownCallerGate::Decision unknown;
+  if (!account) {
+    unknown = unknown_callers_.refuse(caller.source_address, config_.accounts.credential_id(caller));
+    if (!unknown.audit) {
+      if (observer_)
+        observer_({unknown.throttled ? "throttled_unknown_caller" : "refused_unknown_caller", "-"});
+      return unknown_caller_reply(unknown, "");
+    }
+  }
   const std::string lookup_id = audit::random_hex(16);
   audit::AuditEntry entry;
   entry.at_ms = clock_.now_ms();
@@ -98,7 +198,7 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
   if (request.ok()) {
     entry.purpose = request->purpose;
     entry.dossier_code = request->dossier_code;
-    entry.subject = pseudonymiser_.personal_id(request->personal_id);
+    entry.subject = pseudonymiser_.subject(request->personal_id);
   }
 
   LookupEvent event;
@@ -133,17 +233,10 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
     return reply;
   };
 
-  const Account* account = config_.accounts.identify(caller);
   if (!account) {
-    std::string how = caller.cert_fingerprint || caller.cert_subject ? "client certificate"
-                      : caller.api_key                               ? "API key"
-                                                                     : "no credential";
-    auto reply = problem(401, "refused_unknown_caller", "Unknown caller",
-                         "present an API key (X-API-Key) or client certificate registered under "
-                         "citizen_lookup.accounts",
-                         lookup_id);
-    reply.headers.push_back({"WWW-Authenticate", "ApiKey"});
-    return finish("refused_unknown_caller", "presented: " + how, std::move(reply));
+    return finish("refused_unknown_caller",
+                  "presented: " + presented(caller) + (unknown.throttled ? " throttled" : ""),
+                  unknown_caller_reply(unknown, lookup_id));
   }
   entry.account = account->id;
   entry.official = account->official;
@@ -187,6 +280,36 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
         "refused_purpose", purpose ? "purpose not granted to account" : "purpose not defined",
         problem(403, "refused_purpose", "Purpose not allowed",
                 "this account may not look citizens up for the stated purpose", lookup_id, "purpose"));
+  }
+
+  // The dossier stated must justify the lookup, where the gateway knows it.
+  std::string dossier_flag;
+  if (dossiers_ && config_.dossier_check != DossierCheckMode::kOff) {
+    auto known = dossiers_(request->dossier_code);
+    std::string wrong;
+    if (!known.ok()) {
+      log::warn("citizen", "dossier_unverifiable", "the dossier could not be read for the justification check",
+                {{"lookup_id", lookup_id}, {"error", known.error().message}});
+      if (config_.dossier_check == DossierCheckMode::kRefuse) {
+        return finish(
+            "refused_dossier", "reason=dossier_unverifiable",
+            problem(503, "refused_dossier", "Dossier cannot be checked",
+                    "the gateway could not read its dossiers to check dossier_code; try again later",
+                    lookup_id, "dossier_code"));
+      }
+      wrong = "dossier_unverifiable";
+    } else if (*known) {
+      wrong = unjustified(**known, *account, *purpose);
+    }
+    if (!wrong.empty() && config_.dossier_check == DossierCheckMode::kRefuse) {
+      return finish("refused_dossier", "reason=" + wrong,
+                    problem(403, "refused_dossier", "Dossier does not justify the lookup",
+                            unjustified_message(wrong), lookup_id, "dossier_code"));
+    }
+    if (!wrong.empty()) {
+      dossier_flag = "flag=" + wrong;
+      flag_note += (flag_note.empty() ? "" : " ") + dossier_flag;
+    }
   }
 
   population::Query query{request->personal_id, request->full_name,   request->date_of_birth(), lookup_id,
@@ -256,7 +379,9 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
   }
   bool miss = answer->outcome != population::Outcome::kFound;
   event.newly_flagged = enumeration_.settle(account->id, miss);
-  if (event.newly_flagged) flag_note = "flag=enumeration newly_flagged";
+  if (event.newly_flagged)
+    flag_note =
+        "flag=enumeration newly_flagged" + std::string(dossier_flag.empty() ? "" : " ") + dossier_flag;
   if (answer->attempts > 1)
     flag_note += (flag_note.empty() ? "" : " ") + std::string("attempts=") + std::to_string(answer->attempts);
   if (event.newly_flagged) {

@@ -25,6 +25,7 @@
 #include "gateway/flows/citizen/in_flight_limits.hpp"
 #include "gateway/flows/citizen/rate_limiter.hpp"
 #include "gateway/flows/citizen/repeat_watch.hpp"
+#include "gateway/flows/citizen/unknown_callers.hpp"
 
 namespace lienthong::citizen {
 
@@ -33,6 +34,11 @@ struct HttpReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
+
+// The audit result of one entry summing up an unknown caller's refusals in one window.
+inline constexpr char kRefusalsAggregated[] = "refusals_aggregated";
+// The audit result of a request to the lookup route the server refused before the handler.
+inline constexpr char kRefusedBeforeHandler[] = "refused_before_handler";
 
 // What the lookup ended in; one audit result, one metric label.
 struct LookupEvent {
@@ -47,6 +53,10 @@ class LookupService {
  public:
   LookupService(CitizenLookupConfig config, population::PopulationRegistry& registry, audit::AuditLog& audit,
                 const Clock& clock);
+  // Writes the refusals of unknown callers counted but not yet recorded.
+  ~LookupService();
+  LookupService(const LookupService&) = delete;
+  LookupService& operator=(const LookupService&) = delete;
 
   HttpReply handle(const CallerCredentials& caller, std::string_view body);
 
@@ -59,7 +69,20 @@ class LookupService {
 
   // Called once per lookup after the audit entry is written (metrics).
   void set_observer(std::function<void(const LookupEvent&)> observer) { observer_ = std::move(observer); }
+  // Where known dossiers are read for citizen_lookup.dossier_check; without one, nothing
+  // is checked.
+  void set_dossier_source(DossierSource source) { dossiers_ = std::move(source); }
   const CitizenLookupConfig& config() const { return config_; }
+
+  // A request to the lookup route that the server refused before the handler (405, 413):
+  // counted with the unknown callers' refusals of its source, so that only the first in
+  // a window is audited (result refused_before_handler) and the rest are summed.
+  void record_early_refusal(const std::string& source_address, int status);
+
+  // Appends one entry per unknown caller whose refusals in an ended window (every window
+  // with `all`) were counted without being audited one by one. Called before each lookup,
+  // and with `all` when the service ends.
+  void write_refusal_tallies(bool all);
 
  private:
   CitizenLookupConfig config_;
@@ -71,7 +94,9 @@ class LookupService {
   EnumerationGuard enumeration_;
   InFlightLimits in_flight_;
   RepeatWatch repeat_;
+  UnknownCallerGate unknown_callers_;
   std::function<void(const LookupEvent&)> observer_;
+  DossierSource dossiers_;
   size_t replayed_ = 0;
 };
 

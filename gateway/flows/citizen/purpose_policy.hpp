@@ -20,6 +20,9 @@ struct Purpose {
   std::set<std::string> fields;
   std::string service_code;  // mã dịch vụ công sent upstream as MaDVC
   std::string description;
+  // Procedures (MaTTHC, or a prefix of it up to a '.') whose dossiers may state this
+  // purpose; empty: any procedure.
+  std::vector<std::string> procedures;
 };
 
 class PurposePolicy {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -95,8 +96,8 @@ TEST_F(AuditCommand, RecordedHeadsAreKeptAndATruncatedLogIsCaughtByThem) {
 
   auto bad_usage = run("audit verify --config " + config_ + " --record");
   EXPECT_EQ(bad_usage.status, 2) << bad_usage.out;
-  auto with_file =
-      run("audit verify --file " + (dir_ / "x.jsonl").string() + " --anchors " + anchors + " --record");
+  auto with_file = run("audit verify --chain-only --file " + (dir_ / "x.jsonl").string() + " --anchors " +
+                       anchors + " --record");
   EXPECT_EQ(with_file.status, 2) << with_file.out;
   std::ofstream(dir_ / "garbage.jsonl") << "{\"seq\": 1}\n";
   auto garbage = run("audit verify --config " + config_ + " --anchors " + (dir_ / "garbage.jsonl").string());
@@ -146,7 +147,7 @@ TEST_F(AuditCommand, ExportWritesTheDaysAskedForAndTheExportVerifiesOnItsOwn) {
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_NE(lines[0].find("\"seq\":3"), std::string::npos);
   EXPECT_NE(lines[0].find("\"at\":\"2026-11-25T09:00:00"), std::string::npos) << lines[0];
-  auto v = run("audit verify --file " + out);
+  auto v = run("audit verify --chain-only --file " + out);
   EXPECT_EQ(v.status, 0) << v.out;
   EXPECT_NE(v.out.find("4 entries verified"), std::string::npos);
 
@@ -154,7 +155,7 @@ TEST_F(AuditCommand, ExportWritesTheDaysAskedForAndTheExportVerifiesOnItsOwn) {
   std::string edited = lines[1];
   edited.replace(edited.find("\"result\":\"found\""), 16, "\"result\":\"mismatch\"");
   std::ofstream(out) << lines[0] << "\n" << edited << "\n" << lines[2] << "\n";
-  auto bad = run("audit verify --file " + out);
+  auto bad = run("audit verify --chain-only --file " + out);
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.out.find("BROKEN at entry 4"), std::string::npos) << bad.out;
 }
@@ -198,6 +199,119 @@ TEST_F(AuditCommand, VerifyListsAnIntentWithoutOutcomeAsUnfinished) {
   EXPECT_NE(j.out.find(R"("unfinished":[{"seq":7,"lookup_id":"feedfacefeedfacefeedfacefeedface"}])"),
             std::string::npos)
       << j.out;
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+void write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  std::ofstream out(path, std::ios::trunc);
+  for (auto& l : lines) out << l << "\n";
+}
+
+class SignedEvidence : public AuditCommand {
+ protected:
+  void SetUp() override {
+    AuditCommand::SetUp();
+    for (const char* who : {"gateway", "forger"}) {
+      std::string cmd = std::string(LIENTHONG_SOURCE_DIR "/certs/make-audit-signing-key.sh ") +
+                        (dir_ / who).string() + " > /dev/null";
+      ASSERT_EQ(std::system(cmd.c_str()), 0);
+    }
+    key_ = (dir_ / "gateway" / "audit-signing.key").string();
+    pub_ = (dir_ / "gateway" / "audit-signing.pub").string();
+    out_ = (dir_ / "export.jsonl").string();
+  }
+  lienthong::Run export_signed(const std::string& key) {
+    return run("audit export --from 2026-11-25 --to 2026-11-26 --out " + out_ + " --signing-key " + key +
+               " --config " + config_);
+  }
+  std::string key_, pub_, out_;
+};
+
+TEST_F(SignedEvidence, ASealedExportVerifiesWithThePublicKeyAlone) {
+  auto r = export_signed(key_);
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto lines = read_lines(out_);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines.back().rfind("{\"seal\":{\"from\":\"2026-11-25\"", 0), 0u) << lines.back();
+  EXPECT_NE(lines.back().find("\"log_head_seq\":6"), std::string::npos) << lines.back();
+  auto v = run("audit verify --file " + out_ + " --public-key " + pub_);
+  EXPECT_EQ(v.status, 0) << v.out;
+  EXPECT_NE(v.out.find("4 entries verified"), std::string::npos) << v.out;
+  // Without a key or --chain-only, an export is not taken as proof.
+  EXPECT_EQ(run("audit verify --file " + out_).status, 2);
+}
+
+TEST_F(SignedEvidence, ATrimmedOrUnsealedExportIsRefused) {
+  ASSERT_EQ(export_signed(key_).status, 0);
+  auto lines = read_lines(out_);
+  auto trimmed = lines;
+  trimmed.erase(trimmed.end() - 2);  // the newest entry, seal kept
+  write_lines(out_, trimmed);
+  auto t = run("audit verify --file " + out_ + " --public-key " + pub_);
+  EXPECT_EQ(t.status, 1) << t.out;
+  EXPECT_NE(t.out.find("REFUSED (seal)"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("entries were removed"), std::string::npos) << t.out;
+  // The chain alone still verifies: that is what the seal adds.
+  EXPECT_EQ(run("audit verify --chain-only --file " + out_).status, 0);
+  auto unsealed = lines;
+  unsealed.pop_back();
+  write_lines(out_, unsealed);
+  auto u = run("audit verify --file " + out_ + " --public-key " + pub_);
+  EXPECT_EQ(u.status, 1) << u.out;
+  EXPECT_NE(u.out.find("no seal"), std::string::npos) << u.out;
+  auto after = lines;
+  after.push_back(lines[0]);  // nothing may follow the seal
+  write_lines(out_, after);
+  EXPECT_EQ(run("audit verify --file " + out_ + " --public-key " + pub_).status, 1);
+}
+
+TEST_F(SignedEvidence, AnExportSealedWithAnotherKeyIsRefused) {
+  ASSERT_EQ(export_signed((dir_ / "forger" / "audit-signing.key").string()).status, 0);
+  auto v = run("audit verify --file " + out_ + " --public-key " + pub_);
+  EXPECT_EQ(v.status, 1) << v.out;
+  EXPECT_NE(v.out.find("not by the public key given"), std::string::npos) << v.out;
+}
+
+TEST_F(SignedEvidence, ABrokenLogIsNotSealed) {
+  ASSERT_TRUE(db_->exec("UPDATE citizen_audit SET result = 'not_found' WHERE seq = 2").ok());
+  auto r = export_signed(key_);
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("not sealed"), std::string::npos) << r.out;
+  EXPECT_EQ(run("audit export --from 2026-11-25 --to 2026-11-26 --format csv --signing-key " + key_ +
+                " --config " + config_)
+                .status,
+            2);
+}
+
+TEST_F(SignedEvidence, RecordedHeadsAreSignedAndAnUnsignedOneIsRefused) {
+  const std::string anchors = (dir_ / "heads.jsonl").string();
+  auto rec =
+      run("audit verify --config " + config_ + " --anchors " + anchors + " --record --signing-key " + key_);
+  ASSERT_EQ(rec.status, 0) << rec.out;
+  auto lines = read_lines(anchors);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"sig\":\""), std::string::npos) << lines[0];
+  auto ok = run("audit verify --config " + config_ + " --anchors " + anchors + " --public-key " + pub_);
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  // A head written by hand (after a rewrite, say) carries no signature.
+  lines.push_back(R"({"seq":6,"hash":")" + std::string(64, 'a') +
+                  R"(","recorded_at":"2026-11-27T09:00:00+07:00"})");
+  write_lines(anchors, lines);
+  auto bad = run("audit verify --config " + config_ + " --anchors " + anchors + " --public-key " + pub_);
+  EXPECT_EQ(bad.status, 1) << bad.out;
+  EXPECT_NE(bad.out.find("REFUSED (unsigned_head)"), std::string::npos) << bad.out;
+  // An edited signed head fails its signature.
+  lines.pop_back();
+  lines[0].replace(lines[0].find("\"seq\":6"), 7, "\"seq\":5");
+  write_lines(anchors, lines);
+  EXPECT_EQ(
+      run("audit verify --config " + config_ + " --anchors " + anchors + " --public-key " + pub_).status, 1);
 }
 
 }  // namespace

@@ -57,6 +57,28 @@ TEST(CitizenConfig, WrongConfigsAreRefusedWithClearMessages) {
             std::string::npos);
 }
 
+TEST(CitizenConfig, UnknownCallerLimitsAndThePseudonymKeyIdAreReadAndChecked) {
+  auto base = testing::config_json();
+  auto with = [&](const std::string& extra) {
+    return replaced(base, "\"purposes\"", extra + "\"purposes\"");
+  };
+  auto c = testing::parse_config(with(
+      R"("pseudonym_key_id": "2026b", "unknown_callers": {"per_source": 5, "total": 50, "window_seconds": 30, "max_callers": 7}, )"));
+  EXPECT_EQ(c.pseudonym_key_id, "2026b");
+  EXPECT_EQ(c.unknown_callers.per_source, 5);
+  EXPECT_EQ(c.unknown_callers.total, 50);
+  EXPECT_EQ(c.unknown_callers.window, std::chrono::seconds(30));
+  EXPECT_EQ(c.unknown_callers.max_callers, 7u);
+  auto defaults = testing::parse_config(base);
+  EXPECT_EQ(defaults.unknown_callers.per_source, 20);
+  EXPECT_EQ(defaults.pseudonym_key_id, "");
+  EXPECT_NE(refusal(with(R"("unknown_callers": {"per_source": 0}, )")).find("unknown_callers.per_source"),
+            std::string::npos);
+  EXPECT_NE(refusal(with(R"("unknown_callers": {"per_sorce": 3}, )")).find("per_sorce"), std::string::npos);
+  EXPECT_NE(refusal(with(R"("pseudonym_key_id": "key id with spaces", )")).find("pseudonym_key_id"),
+            std::string::npos);
+}
+
 TEST(CitizenConfig, ShortPseudonymKeyIsRefused) {
   setenv("LT_TEST_SHORT_KEY", "too-short", 1);
   auto text = replaced(testing::config_json(), "LT_TEST_PSEUDONYM_KEY", "LT_TEST_SHORT_KEY");

@@ -72,9 +72,10 @@ TEST(LookupService, FoundCitizenIsAnsweredAndAudited) {
   EXPECT_EQ(e.result, "found");
   EXPECT_EQ(e.at_ms, h.clock.now_ms());
   EXPECT_EQ(e.lookup_id, header(r, "X-Lookup-Id"));
-  // The number appears only as its keyed pseudonym.
-  EXPECT_EQ(e.subject,
-            audit::Pseudonymiser("0123456789abcdef0123456789abcdef-test-key").personal_id(c.personal_id));
+  // The number appears only as its keyed pseudonym, after the id of the key.
+  audit::Pseudonymiser key("0123456789abcdef0123456789abcdef-test-key");
+  EXPECT_EQ(e.subject, key.key_id() + ":" + key.personal_id(c.personal_id));
+  EXPECT_EQ(key.key_id().size(), 8u);
   EXPECT_EQ(audit::canonical_form(e).find(c.personal_id), std::string::npos);
 }
 
@@ -581,9 +582,42 @@ TEST(LookupService, EachEntryRecordsTheCredentialTheSourceAndTheNamedOfficial) {
 TEST(LookupService, TheStartUpReplaySkipsTheEntriesOfUnknownCallers) {
   Harness h;
   for (int i = 0; i < 3; ++i) EXPECT_EQ(h.wrong_name_lookup(static_cast<size_t>(i)).status, 422);
-  for (int i = 0; i < 300; ++i) EXPECT_EQ(h.service->handle(CallerCredentials{}, "{}").status, 401);
+  // 300 strangers from 300 addresses: each refusal audited on its own up to max_callers.
+  for (int i = 0; i < 300; ++i) {
+    CallerCredentials stranger;
+    stranger.source_address = "198.51.100." + std::to_string(i % 256) + ":" + std::to_string(1000 + i);
+    EXPECT_EQ(h.service->handle(stranger, "{}").status, 401);
+  }
   EXPECT_EQ(h.restart(), 1u);                    // the flag is rebuilt
   EXPECT_EQ(h.service->replayed_entries(), 6u);  // three intents and three outcomes, no stranger
+}
+
+TEST(LookupService, ARotatedPseudonymKeyIsNamedInEachEntry) {
+  Harness h;
+  ASSERT_EQ(h.service->handle(Harness::key(), h.body_for(h.citizen())).status, 200);
+  std::string before = audit_entries(h).back().subject;
+  // The operator rotates the key and names it.
+  std::string text = testing::config_json();
+  text.insert(text.find("\"purposes\""), R"("pseudonym_key_id": "2026b", )");
+  h.config_text = text;
+  setenv("LT_TEST_PSEUDONYM_KEY_2", "fedcba9876543210fedcba9876543210-rotated", 1);
+  auto at = h.config_text.find("LT_TEST_PSEUDONYM_KEY");
+  h.config_text.replace(at, 21, "LT_TEST_PSEUDONYM_KEY_2");
+  auto cfg = ConfigFile::from_string(h.config_text, LIENTHONG_SOURCE_DIR);
+  h.service =
+      std::make_unique<LookupService>(parse_citizen_config(cfg->root()), *h.registry, *h.audit, h.clock);
+  h.clock.advance(std::chrono::seconds(2));
+  ASSERT_EQ(h.service->handle(Harness::key(), h.body_for(h.citizen())).status, 200);
+  std::string after = audit_entries(h).back().subject;
+  EXPECT_EQ(after.substr(0, 6), "2026b:");
+  EXPECT_EQ(
+      after.substr(6),
+      audit::Pseudonymiser("fedcba9876543210fedcba9876543210-rotated").personal_id(h.citizen().personal_id));
+  // The entry before keeps its own key's id: whoever holds each key finds both lookups.
+  EXPECT_EQ(before.substr(0, before.find(':')),
+            audit::Pseudonymiser("0123456789abcdef0123456789abcdef-test-key").key_id());
+  EXPECT_NE(before.substr(before.find(':') + 1), after.substr(6));
+  EXPECT_TRUE(h.audit->verify()->intact);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/common/log.hpp"
+#include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/core/server/http_server.hpp"
 #include "tests/gateway/flows/citizen/citizen_fixture.hpp"
@@ -55,6 +56,7 @@ class LookupEndpointTest : public ::testing::Test {
 
     db_ = std::move(store::open_sqlite({":memory:"})).value();
     ASSERT_TRUE(db_->migrate(audit::AuditLog::migrations()).ok());
+    ASSERT_TRUE(db_->migrate(dossiers::DossierStore::migrations()).ok());
     endpoint_ = std::make_unique<LookupEndpoint>(config_->root(), *db_, clock_);
     gateway_ = std::make_unique<server::HttpServer>(so);
     endpoint_->register_routes(*gateway_);
@@ -129,6 +131,33 @@ TEST_F(LookupEndpointTest, RefusalsCarryTheirStatusOverHttp) {
   EXPECT_EQ(sim_->lookups.load(), 0);
 }
 
+TEST_F(LookupEndpointTest, RefusalsBeforeTheHandlerAreCountedWithTheUnknownCallers) {
+  EXPECT_EQ(status_of(std::string(8000, ' ')), 413);  // over the route's body limit
+  http::ClientRequest get;
+  get.method = "GET";
+  get.url = "http://127.0.0.1:" + std::to_string(gateway_->port()) + kLookupPath;
+  auto r = client_.send(get);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 405);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(status_of(std::string(8000, ' ')), 413);
+  get.url = "http://127.0.0.1:" + std::to_string(gateway_->port()) + "/v1/elsewhere";
+  ASSERT_EQ(client_.send(get)->status, 404);  // not the lookup route: not the citizen audit's
+  audit::AuditLog log(*db_);
+  auto entries = std::move(log.all()).value();
+  ASSERT_EQ(entries.size(), 1u);  // the first refusal of this caller in the window
+  EXPECT_EQ(entries[0].result, kRefusedBeforeHandler);
+  EXPECT_EQ(entries[0].detail, "status=413");
+  EXPECT_EQ(entries[0].source.rfind("127.0.0.1:", 0), 0u) << entries[0].source;
+  // The others are summed after the window.
+  clock_.advance(std::chrono::seconds(120));
+  endpoint_->service().write_refusal_tallies(false);
+  entries = std::move(log.all()).value();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].result, kRefusalsAggregated);
+  EXPECT_EQ(entries[1].source, "127.0.0.1");
+  EXPECT_NE(entries[1].detail.find("refusals=7 "), std::string::npos) << entries[1].detail;
+}
+
 TEST_F(LookupEndpointTest, CertificateCredentialsAreReadFromThePeerCertificate) {
   server::Request req;
   req.headers = {{"x-api-key", "k"}};
@@ -200,6 +229,7 @@ TEST(LookupEndpointTls, ClientCertificatesIdentifyAccountsBySubjectOrFingerprint
       LIENTHONG_SOURCE_DIR);
   auto db = std::move(store::open_sqlite({":memory:"})).value();
   ASSERT_TRUE(db->migrate(audit::AuditLog::migrations()).ok());
+  ASSERT_TRUE(db->migrate(dossiers::DossierStore::migrations()).ok());
   ManualClock clock;
   LookupEndpoint endpoint(config->root(), *db, clock);
   server::ServerOptions tls;
