@@ -37,7 +37,9 @@ const std::vector<Command>& commands() {
        run_late},
       {"monitor", "monitor ack|deadlines: unacknowledged online dossiers, dossiers at risk or overdue",
        run_monitor},
-      {"reconcile", "reconcile --from DATE --to DATE --bank F --treasury F ...: one treasury reconciliation",
+      {"reconcile",
+       "reconcile --from DATE --to DATE --bank F --treasury F ...: one treasury reconciliation; "
+       "reconcile refunds: the refunds still outstanding",
        run_reconcile},
       {"payment",
        "payment receipt --ref R --transaction G: a paid transaction's receipt from the platform (GET_BILL)",

@@ -62,7 +62,8 @@ void attach_calendar(ReconcileSettings& settings, const ConfigNode& root) {
 }
 
 ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
-  n.allow_only({"rules", "bank", "tax_agency", "tax_push", "out_dir", "payment_platform", "schedule"});
+  n.allow_only(
+      {"rules", "bank", "tax_agency", "tax_push", "out_dir", "csv_format", "payment_platform", "schedule"});
   ReconcileSettings s;
   if (auto r = n.optional_object("rules")) s.rules = Rules::from_config(*r);
   if (auto b = n.optional_object("bank")) s.bank = bank_statement::mapping_from_config(*b);
@@ -70,6 +71,12 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
   if (s.tax_agency.empty()) n.fail("tax_agency", "must not be empty");
   if (auto t = n.optional_object("tax_push")) s.tax_push = TaxPushSettings::from_config(*t);
   s.out_dir = n.file_path_or("out_dir", s.out_dir);
+  if (n.has("csv_format")) {
+    auto f = reconciliation::csv_format_from_string(n.string_or("csv_format", ""));
+    if (!f)
+      n.fail("csv_format", "must be \"standard\" (',' and YYYY-MM-DD) or \"excel_vi\" (';' and dd/mm/yyyy)");
+    s.csv_format = *f;
+  }
   if (auto p = n.optional_object("payment_platform")) {
     // The invented paged list API is gone: its key is refused with what replaces it.
     if (p->has("page_size")) {
@@ -309,7 +316,8 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
   o.result = reconcile(data, settings.rules, period);
   RunStore rs(db, clock);
   LT_ASSIGN_OR_RETURN(o.saved, rs.save(o.info, o.result));
-  if (!req.out_dir.empty()) LT_TRY(write_reports(req.out_dir, o.info, o.result, &o.saved));
+  if (!req.out_dir.empty())
+    LT_TRY(write_reports(req.out_dir, o.info, o.result, &o.saved, settings.csv_format));
   return o;
 }
 

@@ -17,6 +17,7 @@
 #include "gateway/core/store/database.hpp"
 #include "gateway/flows/calendar/working_day_calendar.hpp"
 #include "gateway/flows/reconciliation/engine.hpp"
+#include "gateway/flows/reconciliation/report.hpp"
 #include "gateway/flows/reconciliation/run_store.hpp"
 
 namespace lienthong::app {
@@ -52,6 +53,9 @@ struct ReconcileSettings {
   std::string tax_agency = "THUE";  // agency code attached to tax obligations and vouchers
   std::optional<TaxPushSettings> tax_push;
   std::string out_dir = "reports/reconciliation";
+  // csv_format: "standard" (',' and YYYY-MM-DD) or "excel_vi" (';' and dd/mm/yyyy, for Excel
+  // on a Vietnamese locale); --csv-format overrides it for one run.
+  reconciliation::CsvFormat csv_format = reconciliation::CsvFormat::kStandard;
   std::optional<Secret> callback_secret;  // payment_platform.secret: verifies MaXacThuc
   std::string callback_path = "/v1/payments/callback";
   // payment_platform.base_url/partner_code/query_path/get_bill_path: QUERY for --pull.
@@ -80,7 +84,7 @@ struct ReconcileSettings {
     bool pull_payments = false;
   } schedule;
 
-  // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, tax_push{}, out_dir,
+  // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, tax_push{}, out_dir, csv_format,
   // payment_platform{secret, callback_path, base_url, partner_code, init_ledger, query_path,
   // get_bill_path, timeout_ms, ...},
   // schedule{enabled, time "HH:MM", lookback_days, pull_payments, inputs{payments, bank, treasury |

@@ -237,6 +237,21 @@ TEST(ReconcileSettings, ConfigIsValidatedWithClearErrors) {
   EXPECT_NO_THROW(ReconcileSettings::from_config(ConfigFile::from_string("{}")->root()));
 }
 
+TEST(ReconcileSettings, CsvFormatIsStandardByDefaultAndExcelViOnRequest) {
+  EXPECT_EQ(ReconcileSettings::from_config(ConfigFile::from_string("{}")->root()).csv_format,
+            reconciliation::CsvFormat::kStandard);
+  EXPECT_EQ(ReconcileSettings::from_config(ConfigFile::from_string(R"({"csv_format": "excel_vi"})")->root())
+                .csv_format,
+            reconciliation::CsvFormat::kExcelVietnamese);
+  try {
+    ReconcileSettings::from_config(ConfigFile::from_string(R"({"csv_format": "excel"})")->root());
+    FAIL() << "csv_format \"excel\" was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("csv_format"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("excel_vi"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ReconcileSchedule, NextRunIsTheNextOccurrenceInVietnamTime) {
   int64_t now = vn_time::from_vietnam({2026, 11, 26, 5, 0, 0});
   EXPECT_EQ(next_daily_run_ms(now, 6, 0), vn_time::from_vietnam({2026, 11, 26, 6, 0, 0}));
@@ -260,8 +275,88 @@ TEST_F(ReconcileRunTest, CommandLineRunWritesReportsAndExitsZero) {
   EXPECT_EQ(rc, kExitOk);
   EXPECT_NE(out.find("\"matched\":{\"count\":1"), std::string::npos) << out;
   EXPECT_TRUE(fs::exists(dir_ / "reports" / "exceptions.csv"));
+  EXPECT_TRUE(fs::exists(dir_ / "reports" / "changes.csv"));
+  auto vi = args;
+  vi.insert(vi.end(), {"--csv-format", "excel_vi", "--out", path("vi")});
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(run_reconcile(vi), kExitOk);
+  testing::internal::GetCapturedStdout();
+  std::ifstream vi_in(dir_ / "vi" / "input_issues.csv");
+  std::string vi_csv((std::istreambuf_iterator<char>(vi_in)), {});
+  EXPECT_NE(vi_csv.find("Tệp (file);Dòng (line);Lý do (reason)"), std::string::npos) << vi_csv;
+  vi[vi.size() - 3] = "xlsx";  // the value of --csv-format
+  EXPECT_THROW(run_reconcile(vi), UsageError);
   args.push_back("--bogus");
   EXPECT_THROW(run_reconcile(args), UsageError);
+}
+
+// A second payment for an obligation already paid opens a refund, which the run instructs;
+// `reconcile refunds` lists it (amount, state, total) until the treasury shows it refunded.
+TEST_F(ReconcileRunTest, RefundsCommandListsOutstandingRefundsUntilTheTreasuryRefundsThem) {
+  write("lienthong.json", R"({"store": {"backend": "sqlite", "path": "state.db"},
+      "reconciliation": {"out_dir": "reports"}})");
+  payment_platform::Transaction t;
+  t.transaction_id = "GD1";
+  t.amount = 50000;
+  t.paid_at = "20261102100000";
+  t.dossier = "HS1";
+  t.agency = "AG";
+  std::string payments = payment_platform::to_json(t) + "\n";
+  t.transaction_id = "GD2";
+  t.paid_at = "20261102110000";
+  payments += payment_platform::to_json(t) + "\n";
+  write("payments.jsonl", payments);
+  write("bank.csv",
+        "Ngày giao dịch,Số tiền,Mã giao dịch,Nội dung\n02/11/2026,50000,GD1,x\n02/11/2026,50000,GD2,y\n");
+  auto chung_tu = [](const char* kind, const char* ref, const char* date) {
+    return std::string("<ChungTu><LoaiChungTu>") + kind + "</LoaiChungTu><MaGiaoDich>" + ref +
+           "</MaGiaoDich><MaHoSo>HS1</MaHoSo><MaDonVi>AG</MaDonVi><SoTien>50000</SoTien><NgayHachToan>" +
+           date + "</NgayHachToan></ChungTu>";
+  };
+  write("treasury.xml", "<DuLieuKhoBac>" + chung_tu("THU", "GD1", "2026-11-03") +
+                            chung_tu("THU", "GD2", "2026-11-03") + "</DuLieuKhoBac>\n");
+  const std::vector<std::string> run = {
+      "--config",   path("lienthong.json"), "--from",        "2026-11-01",
+      "--to",       "2026-11-05",           "--as-of",       "2026-11-06",
+      "--bank",     path("bank.csv"),       "--treasury",    path("treasury.xml"),
+      "--payments", path("payments.jsonl"), "--obligations", path("obligations.csv"),
+      "--json"};
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(run_reconcile(run), kExitOk);
+  testing::internal::GetCapturedStdout();
+
+  testing::internal::CaptureStdout();
+  int rc =
+      run_reconcile({"refunds", "--config", path("lienthong.json"), "--json", "--csv", path("hoan.csv")});
+  std::string out = testing::internal::GetCapturedStdout();
+  ASSERT_EQ(rc, kExitOk);
+  EXPECT_NE(out.find("\"outstanding\":1,\"amount\":50000"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"reference\":\"GD2\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"state\":\"instructed\""), std::string::npos) << out;
+  EXPECT_EQ(out.find("\"reference\":\"GD1\""), std::string::npos) << out;
+  std::ifstream csv_in(dir_ / "hoan.csv");
+  std::string csv((std::istreambuf_iterator<char>(csv_in)), {});
+  EXPECT_NE(csv.find("GD2,HS1,AG,50000,duplicate_payment,instructed"), std::string::npos) << csv;
+
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(run_reconcile({"refunds", "--config", path("lienthong.json")}), kExitOk);
+  out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("Hoàn trả chưa thực hiện (refunds outstanding): 1, tổng (total) 50.000 đồng"),
+            std::string::npos)
+      << out;
+
+  // The treasury's refund (HOAN) of GD2 closes it: nothing is outstanding any more.
+  write("treasury.xml", "<DuLieuKhoBac>" + chung_tu("THU", "GD1", "2026-11-03") +
+                            chung_tu("THU", "GD2", "2026-11-03") + chung_tu("HOAN", "GD2", "2026-11-05") +
+                            "</DuLieuKhoBac>\n");
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(run_reconcile(run), kExitOk);
+  testing::internal::GetCapturedStdout();
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(run_reconcile({"refunds", "--config", path("lienthong.json"), "--json"}), kExitOk);
+  out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("\"outstanding\":0,\"amount\":0,\"refunds\":[]"), std::string::npos) << out;
+  EXPECT_THROW(run_reconcile({"refunds", "--config", path("lienthong.json"), "--bogus"}), UsageError);
 }
 
 TEST_F(ReconcileRunTest, WorkingDayWindowsCountOnTheProvinceCalendarAcrossTet) {

@@ -33,7 +33,8 @@ std::string csv_field(std::string_view s) {
   std::string v;
   if (runs_as_formula(s)) v += '\'';
   v += s;
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  // ';' too: the list separator of Excel on a Vietnamese (or any decimal-comma) locale.
+  if (v.find_first_of(",;\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
     if (c == '"') out += '"';

@@ -9,7 +9,8 @@
 
 namespace lienthong {
 
-// One field, quoted when it holds a comma, a quote or a line break.
+// One field, quoted when it holds a comma, a semicolon, a quote or a line break (so it is
+// one field whichever of ',' and ';' the file separates with).
 std::string csv_field(std::string_view s);
 
 }  // namespace lienthong

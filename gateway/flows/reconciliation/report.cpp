@@ -153,37 +153,114 @@ std::string summary_text(const RunInfo& info, const RunResult& r, const SavedRun
   return o.str();
 }
 
-std::string exceptions_csv(const RunResult& r) {
-  std::string o = kBom;
-  o += "Mã lý do (reason),Mô tả (description),Mã giao dịch (reference),Mã hồ sơ (dossier),Mã đơn vị (agency),"
-       "Ngày (date),Số tiền Cổng (portal),Số tiền ngân hàng (bank),Số tiền Kho bạc (treasury),"
-       "Số tiền phải nộp (obligation),Số tiền cần hoàn (refund),Chi tiết (detail),Khoá (key)\r\n";
+namespace {
+
+// One CSV line in the chosen format: fields are added already written (numbers, dates) or as
+// text (quoted and guarded by csv_field).
+class CsvLine {
+ public:
+  explicit CsvLine(CsvFormat f) : sep_(f == CsvFormat::kExcelVietnamese ? ';' : ',') {}
+  CsvLine& raw(std::string_view v) {
+    if (!first_) line_ += sep_;
+    first_ = false;
+    line_ += v;
+    return *this;
+  }
+  CsvLine& text(std::string_view v) { return raw(csv_field(v)); }
+  std::string end() { return line_ + "\r\n"; }
+
+ private:
+  char sep_;
+  bool first_ = true;
+  std::string line_;
+};
+
+std::string heading(CsvFormat f, std::initializer_list<std::string_view> names) {
+  CsvLine l(f);
+  for (auto n : names) l.text(n);
+  return kBom + l.end();
+}
+
+// YYYY-MM-DD as the format writes dates: unchanged, or dd/mm/yyyy for Excel in Vietnamese.
+std::string csv_date(const std::string& iso, CsvFormat f) {
+  if (f != CsvFormat::kExcelVietnamese || iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
+}  // namespace
+
+std::optional<CsvFormat> csv_format_from_string(std::string_view s) {
+  if (s == "standard") return CsvFormat::kStandard;
+  if (s == "excel_vi") return CsvFormat::kExcelVietnamese;
+  return std::nullopt;
+}
+
+std::string exceptions_csv(const RunResult& r, CsvFormat f) {
+  std::string o =
+      heading(f, {"Mã lý do (reason)", "Mô tả (description)", "Mã giao dịch (reference)",
+                  "Mã hồ sơ (dossier)", "Mã đơn vị (agency)", "Ngày (date)", "Số tiền Cổng (portal)",
+                  "Số tiền ngân hàng (bank)", "Số tiền Kho bạc (treasury)", "Số tiền phải nộp (obligation)",
+                  "Số tiền cần hoàn (refund)", "Chi tiết (detail)", "Khoá (key)"});
   for (const auto& it : r.items) {
-    o += csv_field(to_string(it.reason)) + "," + csv_field(describe(it.reason)) + "," +
-         csv_field(it.reference) + "," + csv_field(it.dossier) + "," + csv_field(it.agency) + "," + it.date +
-         "," + amount_or_empty(it.portal_amount) + "," + amount_or_empty(it.bank_amount) + "," +
-         amount_or_empty(it.treasury_amount) + "," + amount_or_empty(it.obligation_amount) + "," +
-         (it.refund_amount ? std::to_string(it.refund_amount) : std::string()) + "," + csv_field(it.detail) +
-         "," + csv_field(it.key) + "\r\n";
+    CsvLine l(f);
+    l.text(to_string(it.reason))
+        .text(describe(it.reason))
+        .text(it.reference)
+        .text(it.dossier)
+        .text(it.agency);
+    l.raw(csv_date(it.date, f)).raw(amount_or_empty(it.portal_amount)).raw(amount_or_empty(it.bank_amount));
+    l.raw(amount_or_empty(it.treasury_amount)).raw(amount_or_empty(it.obligation_amount));
+    l.raw(it.refund_amount ? std::to_string(it.refund_amount) : std::string()).text(it.detail).text(it.key);
+    o += l.end();
   }
   return o;
 }
 
-std::string issues_csv(const RunResult& r) {
-  std::string o = kBom;
-  o += "Tệp (file),Dòng (line),Lý do (reason)\r\n";
+std::string issues_csv(const RunResult& r, CsvFormat f) {
+  std::string o = heading(f, {"Tệp (file)", "Dòng (line)", "Lý do (reason)"});
   for (const auto& i : r.issues)
-    o += csv_field(i.file) + "," + std::to_string(i.line) + "," + csv_field(i.reason) + "\r\n";
+    o += CsvLine(f).text(i.file).raw(std::to_string(i.line)).text(i.reason).end();
   return o;
 }
 
-std::string refunds_csv(const std::vector<Refund>& refunds) {
-  std::string o = kBom;
-  o += "Mã giao dịch gốc (payment reference),Mã hồ sơ (dossier),Mã đơn vị (agency),Số tiền hoàn (amount),"
-       "Lý do (reason),Trạng thái (state)\r\n";
-  for (const auto& f : refunds) {
-    o += csv_field(f.reference) + "," + csv_field(f.dossier) + "," + csv_field(f.agency) + "," +
-         std::to_string(f.amount) + "," + csv_field(f.reason) + "," + csv_field(f.state) + "\r\n";
+std::string refunds_csv(const std::vector<Refund>& refunds, CsvFormat f) {
+  std::string o =
+      heading(f, {"Mã giao dịch gốc (payment reference)", "Mã hồ sơ (dossier)", "Mã đơn vị (agency)",
+                  "Số tiền hoàn (amount)", "Lý do (reason)", "Trạng thái (state)"});
+  for (const auto& x : refunds) {
+    o += CsvLine(f)
+             .text(x.reference)
+             .text(x.dossier)
+             .text(x.agency)
+             .raw(std::to_string(x.amount))
+             .text(x.reason)
+             .text(x.state)
+             .end();
+  }
+  return o;
+}
+
+std::string changes_csv(const SavedRun* saved, CsvFormat f) {
+  std::string o =
+      heading(f, {"Khoá (key)", "Mã hồ sơ (dossier)", "Mã giao dịch (reference)",
+                  "Lần chạy trước (previous run)", "Trước (before)", "Sau (after)", "Mô tả hiện nay (now)"});
+  if (!saved) return o;
+  for (const auto& c : saved->diff.changes) {
+    // An item absent from one side was matched there or not yet (or no longer) in the inputs.
+    const std::string_view before = c.before ? to_string(*c.before) : "matched_or_absent";
+    const std::string_view after = c.after ? to_string(*c.after) : "matched_or_absent";
+    const std::string_view now =
+        c.after ? describe(*c.after)
+                : std::string_view("Khớp hoặc không còn trong đầu vào (matched or absent)");
+    o += CsvLine(f)
+             .text(c.key)
+             .text(c.dossier)
+             .text(c.reference)
+             .text(saved->diff.previous_run)
+             .text(before)
+             .text(after)
+             .text(now)
+             .end();
   }
   return o;
 }
@@ -233,16 +310,18 @@ std::string report_json(const RunInfo& info, const RunResult& r, const SavedRun*
   return o + "]}";
 }
 
-Status write_reports(const std::string& dir, const RunInfo& info, const RunResult& r, const SavedRun* saved) {
+Status write_reports(const std::string& dir, const RunInfo& info, const RunResult& r, const SavedRun* saved,
+                     CsvFormat f) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
     return make_error(ErrorKind::kInternal, "cannot create report directory " + dir + ": " + ec.message());
   const fs::path d(dir);
   const std::vector<std::pair<std::string, std::string>> files = {
-      {"exceptions.csv", exceptions_csv(r)},
-      {"input_issues.csv", issues_csv(r)},
-      {"refund_instructions.csv", refunds_csv(saved ? saved->instructed : std::vector<Refund>{})},
+      {"exceptions.csv", exceptions_csv(r, f)},
+      {"input_issues.csv", issues_csv(r, f)},
+      {"refund_instructions.csv", refunds_csv(saved ? saved->instructed : std::vector<Refund>{}, f)},
+      {"changes.csv", changes_csv(saved, f)},
       {"summary.json", "{\"run\":\"" + info.id + "\",\"summary\":" + summary_json(r.summary) + "}\n"},
       {"report.json", report_json(info, r, saved) + "\n"}};
   // All temporaries first, then the renames: a failure leaves the previous reports intact.

@@ -233,6 +233,15 @@ Result<std::vector<Refund>> RunStore::refunds(std::optional<std::string> state) 
   return out;
 }
 
+Result<std::vector<Refund>> RunStore::outstanding_refunds() {
+  LT_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kRefundColumns +
+                                           " FROM recon_refunds WHERE state IN ('due', 'instructed')"
+                                           " ORDER BY agency, refund_key"));
+  std::vector<Refund> out;
+  for (const auto& r : rows) out.push_back(refund_from_row(r));
+  return out;
+}
+
 Result<int64_t> RunStore::item_count(const std::string& run_id) {
   LT_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT count(*) FROM recon_items WHERE run_id = ?", {run_id}));
   return rows[0].i64(0);

@@ -79,6 +79,9 @@ class RunStore {
 
   Result<RunDiff> diff(const std::string& run_id);
   Result<std::vector<Refund>> refunds(std::optional<std::string> state = std::nullopt);
+  // Refunds still owed to payers: due or instructed, not yet shown refunded by the treasury;
+  // by agency, then key.
+  Result<std::vector<Refund>> outstanding_refunds();
   Result<int64_t> item_count(const std::string& run_id);
   Result<int64_t> run_count();
 

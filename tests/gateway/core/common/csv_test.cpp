@@ -17,6 +17,11 @@ TEST(CsvField, CommaQuoteAndLineBreakAreQuotedWithQuotesDoubled) {
   EXPECT_EQ(csv_field("cr\rhere"), "\"cr\rhere\"");
 }
 
+// A file separated by ';' (Excel on a Vietnamese locale) keeps "a;b" as one field.
+TEST(CsvField, SemicolonIsQuotedSoEitherSeparatorKeepsTheField) {
+  EXPECT_EQ(csv_field("Phí; lệ phí"), "\"Phí; lệ phí\"");
+}
+
 TEST(CsvField, TextASpreadsheetWouldRunAsAFormulaGetsAnApostrophe) {
   EXPECT_EQ(csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
   EXPECT_EQ(csv_field("+SUM(A1:A9)"), "'+SUM(A1:A9)");
