@@ -17,6 +17,7 @@ int run_monitor(const std::vector<std::string>& args);
 int run_reconcile(const std::vector<std::string>& args);
 int run_payment(const std::vector<std::string>& args);
 int run_store(const std::vector<std::string>& args);
+int run_handovers(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -43,6 +44,9 @@ const std::vector<Command>& commands() {
        run_payment},
       {"store", "store status|migrate|backup DEST|check: the store's schema, size, backups and integrity",
        run_store},
+      {"handovers",
+       "handovers list|show CODE|file SHA256 --out F: dossiers handed over by DVCQG and their files",
+       run_handovers},
   };
   return table;
 }
