@@ -9,7 +9,9 @@
 // DVCQG (it came from there).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,9 +24,23 @@
 namespace lienthong::adapters::dvcqg {
 
 inline constexpr const char* kHandoverKind = "dvcqg_handover";
+// Sửa đổi, bổ sung (an amendment of a handed-over dossier): {service, isUpdating,
+// data:{MaHoSoQG, …, ThongTinSuaDoi{…}, TenTepDangKy, URLTepDangKy}}; the file is fetched
+// from URLTepDangKy before the answer (a failed fetch: 503 file-fetch-failed, nothing
+// kept, the sender sends again); the dossier of MaHoSoQG is updated (or stored when new).
+inline constexpr const char* kAmendmentKind = "dvcqg_amendment";
+inline constexpr std::chrono::milliseconds kDefaultFetchTimeout{20'000};
+
+// Fetches a file by URL, at most max_bytes (over: an Error whose code is
+// webhooks::kRecordTooLarge).
+using FileFetcher = std::function<Result<std::string>(const std::string& url, size_t max_bytes)>;
+// The gateway's HTTP client (GET, 2xx only), `timeout` for the whole fetch.
+FileFetcher http_file_fetcher(std::chrono::milliseconds timeout = kDefaultFetchTimeout);
 
 std::shared_ptr<const webhooks::RecordKind> make_handover_record_kind();
-void add_handover_record_kinds(webhooks::RecordKinds& kinds);
+std::shared_ptr<const webhooks::RecordKind> make_amendment_record_kind(FileFetcher fetch);
+// Both kinds (the amendment writes the hand-over's tables).
+void add_handover_record_kinds(webhooks::RecordKinds& kinds, FileFetcher fetch = http_file_fetcher());
 
 // One stored file of a handed-over dossier.
 struct HandoverFile {

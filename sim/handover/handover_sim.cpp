@@ -22,7 +22,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: lienthong-sim handover --gateway URL [--path /XrdAdapter/RestService/forward/nhanhsdvcqg]\n"
     "         [--count N] [--files K] [--file-bytes B] [--start INDEX]\n"
-    "         [--bad replay|update|too-large|bad-base64|no-code]\n"
+    "         [--bad replay|update|too-large|bad-base64|no-code|fetch-fails]\n"
+    "         [--amendment-path /XrdAdapter/RestService/forward/suahsdvcqg --file-url URL]\n"
     "  --count       dossiers handed over (default 1), each with an application form and K\n"
     "                documents (default 2) of B bytes (default 2048)\n"
     "  --bad         replay: each sent twice (both accepted, stored once); update: each sent\n"
@@ -60,10 +61,28 @@ std::string handover_body(int index, int files, size_t file_bytes, const std::st
   return body;
 }
 
+std::string amendment_body(int index, const std::string& file_url) {
+  char code[48];
+  std::snprintf(code, sizeof code, "G22.99-SIM-%06d", index);
+  std::string body;
+  json::ObjectWriter w(body);
+  w.str("service", "ThongBaoKhuyenMaiBoSung").str("isUpdating", "true").key("data");
+  json::ObjectWriter d(body);
+  d.str("MaHoSoQG", code).str("MaTTHC", "2.000004").str("LyDoDieuChinh", "Tang so luong qua");
+  d.key("ThongTinSuaDoi");
+  json::ObjectWriter changed(body);
+  changed.str("SoLuongHangHoaDichVuKM", "2000").str("NoiDungChiTietKM", "Tang so luong qua");
+  changed.close();
+  d.str("TenTepDangKy", "sua_doi.pdf").str("URLTepDangKy", file_url);
+  d.close();
+  w.close();
+  return body;
+}
+
 }  // namespace
 
 int run_handover_sim(const std::vector<std::string>& args) {
-  std::string gateway, bad, path = "/XrdAdapter/RestService/forward/nhanhsdvcqg";
+  std::string gateway, bad, path = "/XrdAdapter/RestService/forward/nhanhsdvcqg", amendment_path, file_url;
   int count = 1, files = 2, start = 1;
   long file_bytes = 2048;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -87,15 +106,21 @@ int run_handover_sim(const std::vector<std::string>& args) {
       file_bytes = std::atol(next().c_str());
     } else if (a == "--start") {
       start = std::atoi(next().c_str());
+    } else if (a == "--amendment-path") {
+      amendment_path = next();
+    } else if (a == "--file-url") {
+      file_url = next();
     } else if (a == "--bad") {
       bad = next();
     } else {
       throw std::invalid_argument("unknown option " + a);
     }
   }
-  static const std::set<std::string> kBad = {"", "replay", "update", "too-large", "bad-base64", "no-code"};
+  static const std::set<std::string> kBad = {"",           "replay",  "update",     "too-large",
+                                             "bad-base64", "no-code", "fetch-fails"};
   if (gateway.empty() || count < 1 || files < 0 || file_bytes < 0 || start < 0 || !kBad.count(bad) ||
-      (bad == "too-large" && files < 1))
+      (bad == "too-large" && files < 1) || (!amendment_path.empty() && file_url.empty()) ||
+      (bad == "fetch-fails" && amendment_path.empty()))
     throw std::invalid_argument(std::string("bad command line\n") + kUsage);
   while (gateway.ends_with('/')) gateway.pop_back();
 
@@ -104,35 +129,45 @@ int run_handover_sim(const std::vector<std::string>& args) {
   http::HttpClient client(options);
   int failures = 0, sent = 0;
   const bool refused = bad == "too-large" || bad == "bad-base64" || bad == "no-code";
+  // One push, its answer checked: HTTP `want_status` and error_code 0 (kept) or -1 (refused).
+  auto send = [&](const std::string& what, const std::string& to, const std::string& body, int want_status,
+                  bool want_kept) {
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = gateway + to;
+    req.body = body;
+    req.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+    ++sent;
+    auto r = client.send(req);
+    int status = r.ok() ? r->status : 0;
+    std::optional<int64_t> error_code;
+    std::string message = r.ok() ? "" : "transport error: " + r.error().message;
+    if (r.ok()) {
+      auto d = json::parse(r->body, "answer");
+      if (d.ok() && d->IsObject()) {
+        error_code = json::get_int(*d, "error_code");
+        message = json::get_string(*d, "message").value_or("");
+      }
+    }
+    bool good = status == want_status && error_code == (want_kept ? 0 : -1);
+    std::cout << what << " " << status << " error_code " << (error_code ? std::to_string(*error_code) : "?")
+              << ": " << message << (good ? "" : "  <-- unexpected") << "\n";
+    if (!good) ++failures;
+  };
   for (int n = 0; n < count; ++n) {
     std::vector<std::string> bodies = {
         handover_body(start + n, files, static_cast<size_t>(file_bytes), bad, 1)};
     if (bad == "replay") bodies.push_back(bodies[0]);
     if (bad == "update")
       bodies.push_back(handover_body(start + n, files, static_cast<size_t>(file_bytes), bad, 2));
-    for (const auto& body : bodies) {
-      http::ClientRequest req;
-      req.method = "POST";
-      req.url = gateway + path;
-      req.body = body;
-      req.headers = {{"Content-Type", "application/json; charset=utf-8"}};
-      ++sent;
-      auto r = client.send(req);
-      int status = r.ok() ? r->status : 0;
-      std::optional<int64_t> error_code;
-      std::string message = r.ok() ? "" : "transport error: " + r.error().message;
-      if (r.ok()) {
-        auto d = json::parse(r->body, "answer");
-        if (d.ok() && d->IsObject()) {
-          error_code = json::get_int(*d, "error_code");
-          message = json::get_string(*d, "message").value_or("");
-        }
-      }
-      bool good = status == 200 && error_code == (refused ? -1 : 0);
-      std::cout << "handover " << (start + n) << " " << status << " error_code "
-                << (error_code ? std::to_string(*error_code) : "?") << ": " << message
-                << (good ? "" : "  <-- unexpected") << "\n";
-      if (!good) ++failures;
+    for (const auto& body : bodies) send("handover " + std::to_string(start + n), path, body, 200, !refused);
+    if (amendment_path.empty() || refused) continue;
+    if (bad == "fetch-fails") {
+      send("amendment " + std::to_string(start + n), amendment_path,
+           amendment_body(start + n, file_url + "/missing"), 503, false);
+    } else {
+      send("amendment " + std::to_string(start + n), amendment_path, amendment_body(start + n, file_url), 200,
+           true);
     }
   }
   std::cout << "sent " << sent << (bad.empty() ? "" : " " + bad) << " hand-over(s) to " << gateway << ": "

@@ -14,5 +14,9 @@ struct RecordLimits {
 // The Error::code of a read() refusing a record over its limits: answered 413
 // `record-too-large` (in the source's answer shape) instead of 400 `invalid-record`.
 inline constexpr const char* kRecordTooLarge = "record-too-large";
+// The Error::code of a read() that could not fetch a file the record names (an
+// amendment's URL): answered 503 `file-fetch-failed` + Retry-After, nothing kept, so that
+// the sender sends it again.
+inline constexpr const char* kFileFetchFailed = "file-fetch-failed";
 
 }  // namespace lienthong::webhooks

@@ -225,6 +225,10 @@ std::variant<Outcome, JobPtr> WebhookReceiver::Impl::make_record_job(const Admit
       return problem(413, kRecordTooLarge, "The record's files are over the limit",
                      "the " + sc.record_kind + " record was not kept: " + read.error().message);
     }
+    if (read.error().code == kFileFetchFailed) {
+      return problem(503, kFileFetchFailed, "A file the record names could not be fetched",
+                     "the " + sc.record_kind + " record was not kept: " + read.error().message, 60);
+    }
     return problem(400, "invalid-record", "The record cannot be read",
                    "the " + sc.record_kind + " record was not kept: " + read.error().message);
   }
