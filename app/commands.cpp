@@ -18,6 +18,7 @@ int run_reconcile(const std::vector<std::string>& args);
 int run_payment(const std::vector<std::string>& args);
 int run_store(const std::vector<std::string>& args);
 int run_console(const std::vector<std::string>& args);
+int run_handovers(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -47,6 +48,9 @@ const std::vector<Command>& commands() {
       {"store", "store status|migrate|backup DEST|check: the store's schema, size, backups and integrity",
        run_store},
       {"console", "console hash-password: the Argon2id hash of an operator's password (stdin)", run_console},
+      {"handovers",
+       "handovers list|show CODE|file SHA256 --out F: dossiers handed over by DVCQG and their files",
+       run_handovers},
   };
   return table;
 }

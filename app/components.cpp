@@ -1,3 +1,4 @@
+#include "adapters/dvcqg/handover_record.hpp"
 #include "adapters/tax/land_tax_record.hpp"
 #include "app/adapters.hpp"
 #include "app/reconciliation_component.hpp"
@@ -23,6 +24,7 @@ namespace {
 std::shared_ptr<const webhooks::RecordKinds> webhook_record_kinds() {
   auto kinds = std::make_shared<webhooks::RecordKinds>();
   tax::add_land_tax_record_kinds(*kinds);
+  adapters::dvcqg::add_handover_record_kinds(*kinds);
   return kinds;
 }
 

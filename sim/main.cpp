@@ -18,6 +18,7 @@ int run_recon_data(const std::vector<std::string>& args);
 int run_payment_platform_sim(const std::vector<std::string>& args);
 int run_treasury_sim(const std::vector<std::string>& args);
 int run_tax_push_sim(const std::vector<std::string>& args);
+int run_handover_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
 namespace lienthong::sim::population {
 int run_population_sim(const std::vector<std::string>& args);
@@ -47,6 +48,8 @@ const Simulator kSimulators[] = {
     {"treasury", "State Treasury (KBNN) credit records: paged XML API", lienthong::sim::run_treasury_sim},
     {"tax-push", "push land-tax notices and vouchers to the gateway as DVCQG",
      lienthong::sim::run_tax_push_sim},
+    {"handover", "hand dossiers (with base64 files) over to the gateway as DVCQG",
+     lienthong::sim::run_handover_sim},
 };
 
 void usage(std::ostream& os) {

@@ -15,6 +15,7 @@
 
 #include "gateway/core/common/result.hpp"
 #include "gateway/core/store/database.hpp"
+#include "gateway/flows/webhooks/record_limits.hpp"
 
 namespace lienthong::webhooks {
 
@@ -28,6 +29,11 @@ class RecordKind {
   // The whole push, every line; an Error names the member, line or position (never the
   // content) and refuses the push: nothing is kept.
   virtual Result<Read> read(const std::string& body) const = 0;
+  // As read(), within the source's limits (a kind that reads files overrides this one).
+  virtual Result<Read> read(const std::string& body, const RecordLimits& limits) const {
+    (void)limits;
+    return read(body);
+  }
   // Inside the applier's transaction, after the receipt.
   virtual Status apply(store::Database& db, const std::string& record, int64_t received_at_ms) const = 0;
   // The tables apply() writes.

@@ -278,6 +278,16 @@ void parse_files_and_limits(const ConfigNode& n, SourceConfig& s) {
   } else {
     parse_mapping_files(n, s);
   }
+  if (auto rl = n.optional_object("record_limits")) {
+    if (s.record_kind.empty()) n.fail("record_limits", "limits of a record's files need a record_kind");
+    rl->allow_only({"file_bytes", "record_bytes"});
+    s.record_limits.file_bytes = static_cast<size_t>(rl->integer_or(
+        "file_bytes", static_cast<int64_t>(s.record_limits.file_bytes), 1, 1024LL * 1024 * 1024));
+    s.record_limits.record_bytes = static_cast<size_t>(rl->integer_or(
+        "record_bytes", static_cast<int64_t>(s.record_limits.record_bytes), 1, 4LL * 1024 * 1024 * 1024));
+    if (s.record_limits.record_bytes < s.record_limits.file_bytes)
+      rl->fail("record_bytes", "is smaller than file_bytes: one file alone could not be kept");
+  }
   s.body_limit = static_cast<size_t>(
       n.integer_or("body_limit_bytes", static_cast<int64_t>(kDefaultBodyLimit), 256, 64LL * 1024 * 1024));
   if (auto rl = n.optional_object("rate_limit")) {
@@ -292,7 +302,7 @@ SourceConfig parse_source(const ConfigNode& n, const std::string& id) {
   n.allow_only({"auth", "secrets", "client_subjects", "client_fingerprints", "payload", "mapping",
                 "procedure_codes", "body_limit_bytes", "rate_limit", "tolerance_seconds", "shared_key",
                 "trusted_upstream", "bearer_tokens", "delivery_id", "derived_id", "answer", "origin",
-                "record_kind"});
+                "record_kind", "record_limits"});
   SourceConfig s;
   s.id = id;
   std::string auth =

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "gateway/core/config/config.hpp"
+#include "gateway/flows/webhooks/record_limits.hpp"
 
 namespace lienthong::webhooks {
 
@@ -87,6 +88,7 @@ struct SourceConfig {
   // A record kind other than the status event (record_kind.hpp), read by the kind
   // registered under this name instead of a mapping; empty: the mapping's status event.
   std::string record_kind;
+  RecordLimits record_limits;        // record_limits: {file_bytes, record_bytes}, with record_kind only
   std::string procedure_codes_file;  // empty: procedure codes pass through unchanged
   size_t body_limit = kDefaultBodyLimit;
   double rate_per_second = 0;  // 0: unlimited

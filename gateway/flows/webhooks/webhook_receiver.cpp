@@ -218,8 +218,16 @@ std::variant<Outcome, JobPtr> WebhookReceiver::Impl::make_record_job(const Admit
                                                                      const server::Request& req,
                                                                      std::string body_hash) {
   const SourceConfig& sc = *a.source;
-  auto read = kinds->find(sc.record_kind)->read(req.body);
+  auto read = kinds->find(sc.record_kind)->read(req.body, sc.record_limits);
   if (!read.ok()) {
+    if (read.error().code == kRecordTooLarge) {
+      return problem(413, kRecordTooLarge, "The record's files are over the limit",
+                     "the " + sc.record_kind + " record was not kept: " + read.error().message);
+    }
+    if (read.error().code == kFileFetchFailed) {
+      return problem(503, kFileFetchFailed, "A file the record names could not be fetched",
+                     "the " + sc.record_kind + " record was not kept: " + read.error().message, 60);
+    }
     return problem(400, "invalid-record", "The record cannot be read",
                    "the " + sc.record_kind + " record was not kept: " + read.error().message);
   }
