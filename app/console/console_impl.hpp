@@ -69,8 +69,12 @@ struct Console::Impl {
                      const std::string& reason, const std::string& extra = "");
   std::string trail(const std::string& record);
   std::string chain_status();
+  Status verify_whole_chain(int64_t now);
+  Status verify_appended();
+  static constexpr int64_t kChainWholeEveryMs = 60 * 60'000;
   std::mutex chain_mutex;
   int64_t chain_checked_ms = 0;
+  int64_t chain_full_ms = 0;
   audit::VerifyReport chain_report;
 
   // ------------------------------------------------ pages/
