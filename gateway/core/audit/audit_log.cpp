@@ -180,6 +180,16 @@ Result<std::vector<AuditEntry>> AuditLog::all() {
   return out;
 }
 
+Result<std::vector<AuditEntry>> AuditLog::after(int64_t after_seq) {
+  LT_ASSIGN_OR_RETURN(store::Rows rows, db_.query(std::string("SELECT ") + kColumns +
+                                                      " FROM citizen_audit WHERE seq > ? ORDER BY seq",
+                                                  {after_seq}));
+  std::vector<AuditEntry> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(from_row(r));
+  return out;
+}
+
 Result<std::vector<AuditEntry>> AuditLog::range(int64_t from_ms, int64_t to_ms) {
   LT_ASSIGN_OR_RETURN(store::Rows rows,
                       db_.query(std::string("SELECT ") + kColumns +

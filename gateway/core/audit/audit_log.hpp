@@ -89,6 +89,8 @@ class AuditLog {
   Result<AuditEntry> append(AuditEntry entry);
   // Every entry, sorted by seq.
   Result<std::vector<AuditEntry>> all();
+  // Entries with seq > after_seq, sorted by seq: what was appended since a verified head.
+  Result<std::vector<AuditEntry>> after(int64_t after_seq);
   // Entries with from_ms <= at_ms < to_ms, sorted by seq.
   Result<std::vector<AuditEntry>> range(int64_t from_ms, int64_t to_ms);
   // The same, without the entries of unknown callers (account "-"): what the start-up

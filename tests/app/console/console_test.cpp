@@ -398,6 +398,30 @@ TEST_F(ConsoleTest, CitizenPageCountsLookupsWithoutPersonalData) {
             std::string::npos);
 }
 
+// Between whole checks (hourly) each view verifies only the entries appended since the
+// verified head: new entries are counted, and a bad one among them breaks the chain.
+TEST_F(ConsoleTest, AuditChainStatusVerifiesAppendedEntriesBetweenWholeChecks) {
+  audit::AuditEntry e;
+  e.at_ms = clock_.now_ms();
+  e.lookup_id = "a1";
+  e.account = "so-tu-phap";
+  e.purpose = "xac_minh_ho_so";
+  e.result = "found";
+  ASSERT_TRUE(audit::AuditLog(*db_).append(e).ok());
+  Client c = login("xem");
+  EXPECT_NE(call("GET", "/console/citizen", "", c.cookie).body.find("nguyên vẹn: 1 mục"), std::string::npos);
+  e.lookup_id = "a2";
+  ASSERT_TRUE(audit::AuditLog(*db_).append(e).ok());
+  clock_.advance(std::chrono::minutes(1));
+  EXPECT_NE(call("GET", "/console/citizen", "", c.cookie).body.find("nguyên vẹn: 2 mục"), std::string::npos);
+  e.lookup_id = "a3";
+  ASSERT_TRUE(audit::AuditLog(*db_).append(e).ok());
+  ASSERT_TRUE(db_->exec("UPDATE citizen_audit SET result = 'not_found' WHERE seq = 3").ok());
+  clock_.advance(std::chrono::minutes(1));
+  Response r = call("GET", "/console/citizen", "", c.cookie);
+  EXPECT_NE(r.body.find("Chuỗi băm bị phá vỡ tại mục 3"), std::string::npos) << r.body;
+}
+
 TEST_F(ConsoleTest, ReconciliationShowsExceptionsByReasonAndDownloadsThemAsCsvAndXlsx) {
   ASSERT_TRUE(
       db_->exec("INSERT INTO recon_runs (id, seq, period_from, period_to, as_of, rules, inputs, summary, "

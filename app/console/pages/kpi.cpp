@@ -1,0 +1,243 @@
+#include <cstdio>
+
+#include "app/console/console_impl.hpp"
+#include "app/console/html.hpp"
+#include "app/console/table_export.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/vn_time.hpp"
+
+namespace lienthong::console {
+
+namespace {
+
+// One month of the trend: the province's on-time dossiers (b) of all completed (a).
+struct TrendPoint {
+  std::string label;
+  std::optional<double> ratio;
+  int64_t a = 0, b = 0;
+};
+
+// The months as a line against the target (dashed), with the figures in a table beside it.
+std::string draw_trend(const std::vector<TrendPoint>& points, double target) {
+  const int left = 70, top = 10, width = 600, height = 200;
+  auto x_of = [&](size_t i) {
+    return left + static_cast<int>(i * width / (points.size() > 1 ? points.size() - 1 : 1));
+  };
+  auto y_of = [&](double ratio) { return top + static_cast<int>((1.0 - ratio) * height); };
+  std::string svg =
+      "<svg role=\"img\" aria-labelledby=\"kpi-trend-title\" width=\"" + std::to_string(left + width + 40) +
+      "\" height=\"" + std::to_string(top + height + 40) + "\" viewBox=\"0 0 " +
+      std::to_string(left + width + 40) + " " + std::to_string(top + height + 40) +
+      "\"><title id=\"kpi-trend-title\">Tỷ lệ đúng hạn toàn tỉnh theo tháng so với mục tiêu</title>";
+  for (double g : {0.0, 0.5, 1.0})
+    svg += "<text x=\"" + std::to_string(left - 6) + "\" y=\"" + std::to_string(y_of(g) + 4) +
+           "\" text-anchor=\"end\">" + percent(g) + "</text><line x1=\"" + std::to_string(left) + "\" y1=\"" +
+           std::to_string(y_of(g)) + "\" x2=\"" + std::to_string(left + width) + "\" y2=\"" +
+           std::to_string(y_of(g)) + "\" stroke=\"#c8c8c8\"></line>";
+  svg += "<line x1=\"" + std::to_string(left) + "\" y1=\"" + std::to_string(y_of(target)) + "\" x2=\"" +
+         std::to_string(left + width) + "\" y2=\"" + std::to_string(y_of(target)) +
+         "\" stroke=\"#1a1a1a\" stroke-dasharray=\"4 3\"></line>";
+  std::string line;
+  std::string table =
+      "<table><caption>Toàn tỉnh theo tháng</caption><thead><tr><th scope=\"col\">Tháng</th><th "
+      "scope=\"col\">Tổng số hồ sơ</th><th scope=\"col\">Đúng hạn</th><th scope=\"col\">Tỷ "
+      "lệ</th></tr></thead><tbody>";
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    if (p.ratio) {
+      line += (line.empty() ? "" : " ") + std::to_string(x_of(i)) + "," + std::to_string(y_of(*p.ratio));
+      svg += "<circle cx=\"" + std::to_string(x_of(i)) + "\" cy=\"" + std::to_string(y_of(*p.ratio)) +
+             "\" r=\"3\" fill=\"#0b4f8a\"></circle>";
+    }
+    if (i % 2 == 0 || i + 1 == points.size())
+      svg += "<text x=\"" + std::to_string(x_of(i)) + "\" y=\"" + std::to_string(top + height + 20) +
+             "\" text-anchor=\"middle\">" + p.label + "</text>";
+    table += "<tr><td>" + p.label + "</td><td class=\"num\">" + format_number(p.a) +
+             "</td><td class=\"num\">" + format_number(p.b) + "</td><td class=\"num\">" +
+             (p.ratio ? percent(*p.ratio) : "—") + "</td></tr>";
+  }
+  if (!line.empty())
+    svg +=
+        "<polyline points=\"" + line + "\" fill=\"none\" stroke=\"#0b4f8a\" stroke-width=\"2\"></polyline>";
+  return "<h2>Xu hướng theo tháng</h2>" + svg + "</svg>" + table + "</tbody></table>";
+}
+
+}  // namespace
+
+Response Console::Impl::kpi_download(const Request& req, bool xlsx) {
+  if (!ctx.kpi_by_agency) return html(404, "<!doctype html><title>404</title><p>Chưa cấu hình mục kpi.");
+  auto period = kpi::parse_period(q_or(req, "period"));
+  if (!period.ok()) return html(400, "<!doctype html><title>400</title><p>" + escape(period.error().message));
+  auto report = ctx.kpi_by_agency(*period);
+  if (!report.ok()) return html(500, "<!doctype html><title>Lỗi</title><p>" + escape(report.error().message));
+  ExportTable t;
+  t.header = {"indicator", "agency", "a", "b", "ratio", "target"};
+  t.numeric = {false, false, true, true, true, true};
+  for (auto& r : report->rows) {
+    char ratio[32] = "", target[32] = "";
+    if (r.ratio) std::snprintf(ratio, sizeof ratio, "%.6f", *r.ratio);
+    if (r.target) std::snprintf(target, sizeof target, "%.4f", *r.target);
+    t.rows.push_back({r.indicator, r.group, std::to_string(r.a), std::to_string(r.b), ratio, target});
+  }
+  return download(t, "chi-so-" + period->label.substr(0, 20), xlsx);
+}
+
+std::string Console::Impl::kpi_page(const Request& req) {
+  std::string period_text = q_or(req, "period");
+  if (period_text.empty()) {
+    auto t = vn_time::to_vietnam(ctx.clock->now_ms());
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", t.year, t.month);
+    period_text = buf;
+  }
+  std::string out =
+      "<form method=\"get\" action=\"/console/kpi\" class=\"filters\"><label for=\"period\">Kỳ báo cáo "
+      "(2026, 2026-Q4, 2026-12)</label><input id=\"period\" name=\"period\" value=\"" +
+      escape(period_text) + "\" maxlength=\"32\"><button type=\"submit\">Xem</button></form>";
+  if (!ctx.kpi_by_agency)
+    return out +
+           "<p>Chưa cấu hình mục <code>kpi</code> (danh mục thủ tục, mục tiêu) nên chưa tính được chỉ "
+           "số.</p>";
+  auto period = kpi::parse_period(period_text);
+  if (!period.ok())
+    return out +
+           "<p class=\"error\" role=\"alert\">Kỳ báo cáo không hợp lệ: " + escape(period.error().message) +
+           "</p>";
+  auto report = ctx.kpi_by_agency(*period);
+  if (!report.ok()) return out + "<p class=\"error\">" + escape(report.error().message) + "</p>";
+  std::vector<kpi::IndicatorRow> rows;
+  for (auto& r : report->rows)
+    if (r.indicator == "on_time") rows.push_back(r);
+  out += "<h2>Tỷ lệ hồ sơ giải quyết đúng hạn theo cơ quan</h2>";
+  if (rows.empty()) return out + "<p>Không có hồ sơ nào trong kỳ.</p>";
+  const double target = rows.front().target.value_or(0.95);
+  return out + "<p>Kỳ " + escape(report->period.label) + ", mục tiêu " + percent(target) +
+         " (vạch đứt). <a href=\"/console/kpi/report.csv?period=" + url_encode(period_text) +
+         "\" download>Tải CSV</a> · <a href=\"/console/kpi/report.xlsx?period=" + url_encode(period_text) +
+         "\" download>Tải XLSX</a></p>" + kpi_by_agency_chart(rows) + trend(*period) + monitors(*period);
+}
+
+// One bar per agency, the target as a vertical line; drawn on the server (no script).
+std::string Console::Impl::kpi_by_agency_chart(const std::vector<kpi::IndicatorRow>& rows) {
+  const int bar_h = 22, left = 180, width = 420, top = 10;
+  const int height = top * 2 + bar_h * static_cast<int>(rows.size());
+  std::string svg = "<svg role=\"img\" aria-labelledby=\"kpi-chart-title\" width=\"" +
+                    std::to_string(left + width + 80) + "\" height=\"" + std::to_string(height) +
+                    "\" viewBox=\"0 0 " + std::to_string(left + width + 80) + " " + std::to_string(height) +
+                    "\"><title id=\"kpi-chart-title\">Tỷ lệ đúng hạn theo cơ quan so với mục tiêu</title>";
+  std::string table =
+      "<table><thead><tr><th scope=\"col\">Cơ quan</th><th scope=\"col\">Tổng số hồ sơ</th><th "
+      "scope=\"col\">Đúng hạn</th><th scope=\"col\">Tỷ lệ</th><th scope=\"col\">Mục tiêu</th><th "
+      "scope=\"col\">Đánh giá</th></tr></thead><tbody>";
+  int i = 0;
+  for (auto& r : rows) {
+    const double target = r.target.value_or(0.95);
+    const bool met = r.ratio && *r.ratio >= target;
+    const std::string label = r.group == "total" ? "Toàn tỉnh" : r.group;
+    table += "<tr><td>" + escape(label) + "</td><td class=\"num\">" + format_number(r.a) +
+             "</td><td class=\"num\">" + format_number(r.b) + "</td><td class=\"num\">" +
+             (r.ratio ? percent(*r.ratio) : "—") + "</td><td class=\"num\">" + percent(target) + "</td><td>" +
+             (r.ratio ? light(met ? "green" : "red") : std::string("—")) + "</td></tr>";
+    const int y = top + i * bar_h;
+    const int w = r.ratio ? static_cast<int>(*r.ratio * width) : 0;
+    svg += "<text x=\"" + std::to_string(left - 6) + "\" y=\"" + std::to_string(y + 15) +
+           "\" text-anchor=\"end\">" + escape(label) + "</text><rect x=\"" + std::to_string(left) +
+           "\" y=\"" + std::to_string(y + 3) + "\" width=\"" + std::to_string(w) + "\" height=\"" +
+           std::to_string(bar_h - 6) + "\" fill=\"" + (met ? "#2e7d32" : "#c62828") + "\"></rect><text x=\"" +
+           std::to_string(left + w + 4) + "\" y=\"" + std::to_string(y + 15) + "\">" +
+           (r.ratio ? percent(*r.ratio) : "—") + "</text>";
+    ++i;
+  }
+  const double target = rows.front().target.value_or(0.95);
+  const int tx = left + static_cast<int>(target * width);
+  svg += "<line x1=\"" + std::to_string(tx) + "\" y1=\"0\" x2=\"" + std::to_string(tx) + "\" y2=\"" +
+         std::to_string(height) + "\" stroke=\"#1a1a1a\" stroke-dasharray=\"4 3\"></line></svg>";
+  return svg + table + "</tbody></table>";
+}
+
+// The province's on-time rate in each of the twelve months up to the period's last one,
+// as a line against the target, with the figures in a table beside it.
+std::string Console::Impl::trend(const kpi::Period& period) {
+  int y = 0, m = 0, d = 0;
+  vn_time::civil_from_days(period.last_day, y, m, d);
+  std::vector<TrendPoint> points;
+  double target = 0.95;
+  for (int i = 11; i >= 0; --i) {
+    int yy = y, mm = m - i;
+    while (mm <= 0) {
+      mm += 12;
+      --yy;
+    }
+    char label[16];
+    std::snprintf(label, sizeof label, "%04d-%02d", yy, mm);
+    auto month = kpi::parse_period(label);
+    if (!month.ok()) continue;
+    auto report = ctx.kpi_by_agency(*month);
+    if (!report.ok()) return "<p class=\"error\">" + escape(report.error().message) + "</p>";
+    char shown[16];
+    std::snprintf(shown, sizeof shown, "%02d/%04d", mm, yy);
+    TrendPoint p{shown, std::nullopt, 0, 0};
+    for (auto& r : report->rows)
+      if (r.indicator == "on_time" && r.group == "total") {
+        p.ratio = r.ratio;
+        p.a = r.a;
+        p.b = r.b;
+        if (r.target) target = *r.target;
+      }
+    points.push_back(p);
+  }
+  return draw_trend(points, target);
+}
+
+// The late-dossier register and the online dossiers not acknowledged in time, for the
+// dossiers received in the period (at most 200 rows each; `lienthong late` and
+// `lienthong monitor ack` give them all).
+std::string Console::Impl::monitors(const kpi::Period& period) {
+  std::string out = "<h2>Sổ theo dõi hồ sơ trễ hạn</h2>";
+  if (!ctx.late_dossiers)
+    return out + "<p>Chưa tính được: " +
+           escape(ctx.monitors_problem.empty() ? "chưa có lịch làm việc" : ctx.monitors_problem) + "</p>";
+  auto dossier_link = [](const std::string& code) {
+    return "<a href=\"/console/dossier?code=" + url_encode(code) + "\">" + escape(code) + "</a>";
+  };
+  auto late = ctx.late_dossiers(period.from_ms(), period.to_ms());
+  if (!late.ok()) {
+    out += "<p class=\"error\">" + escape(late.error().message) + "</p>";
+  } else {
+    out +=
+        "<table><caption>" + format_number(static_cast<int64_t>(late->size())) +
+        " hồ sơ trễ hạn</caption><thead><tr><th scope=\"col\">Hồ sơ</th><th scope=\"col\">Cơ quan</th><th "
+        "scope=\"col\">Hạn trả</th><th scope=\"col\">Hoàn thành</th><th scope=\"col\">Trễ (giờ làm "
+        "việc)</th><th scope=\"col\">Tình trạng</th><th scope=\"col\">Đã giải trình</th></tr></thead><tbody>";
+    size_t n = 0;
+    for (auto& f : *late) {
+      if (++n > 200) break;
+      out += "<tr><td>" + dossier_link(f.dossier_code) + "</td><td>" + escape(f.agency_code) + "</td><td>" +
+             format_datetime(f.due_at_ms) + "</td><td>" + format_datetime(f.completed_at_ms.value_or(0)) +
+             "</td><td class=\"num\">" + format_number(f.late_working_minutes / 60) + "</td><td>" +
+             (f.timeliness == "overdue" ? "Quá hạn, chưa xong" : "Xong nhưng trễ hạn") + "</td><td>" +
+             (f.explained ? "Có" : "Chưa") + "</td></tr>";
+    }
+    out += "</tbody></table>";
+  }
+  out += "<h2>Hồ sơ trực tuyến chưa tiếp nhận trong " + std::to_string(ctx.ack_working_hours) +
+         " giờ làm việc</h2>";
+  auto ack = ctx.unacknowledged_online(period.from_ms(), period.to_ms());
+  if (!ack.ok()) return out + "<p class=\"error\">" + escape(ack.error().message) + "</p>";
+  out +=
+      "<table><caption>" + format_number(static_cast<int64_t>(ack->size())) +
+      " hồ sơ</caption><thead><tr><th scope=\"col\">Hồ sơ</th><th scope=\"col\">Cơ quan</th><th "
+      "scope=\"col\">Nộp lúc</th><th scope=\"col\">Hạn tiếp nhận</th><th scope=\"col\">Tiếp nhận lúc</th><th "
+      "scope=\"col\">Tình trạng</th></tr></thead><tbody>";
+  size_t n = 0;
+  for (auto& f : *ack) {
+    if (++n > 200) break;
+    out += "<tr><td>" + dossier_link(f.dossier_code) + "</td><td>" + escape(f.agency_code) + "</td><td>" +
+           format_datetime(f.submitted_at_ms) + "</td><td>" + format_datetime(f.deadline_ms) + "</td><td>" +
+           format_datetime(f.acknowledged_at_ms.value_or(0)) + "</td><td>" +
+           (f.state == "unacknowledged" ? "Chưa tiếp nhận" : "Tiếp nhận muộn") + "</td></tr>";
+  }
+  return out + "</tbody></table>";
+}
+
+}  // namespace lienthong::console
