@@ -111,7 +111,8 @@ void LookupService::write_refusal_tallies(bool all) {
                " window_seconds=" + std::to_string(window_s) + " first_audited_alone";
     auto written = audit_.append(e);
     if (!written.ok()) {
-      log::error("citizen", "refusals_not_recorded", "refusals of an unknown caller in a window were not recorded",
+      log::error("citizen", "refusals_not_recorded",
+                 "refusals of an unknown caller in a window were not recorded",
                  {{"refusals", static_cast<long long>(t.refusals)},
                   {"window_start", vn_time::format_iso(t.window_start_ms)},
                   {"error", written.error().message}});
@@ -288,7 +289,8 @@ HttpReply LookupService::handle(const CallerCredentials& caller, std::string_vie
     auto known = dossiers_(request->dossier_code);
     std::string wrong;
     if (!known.ok()) {
-      log::warn("citizen", "dossier_unverifiable", "the dossier could not be read for the justification check",
+      log::warn("citizen", "dossier_unverifiable",
+                "the dossier could not be read for the justification check",
                 {{"lookup_id", lookup_id}, {"error", known.error().message}});
       if (config_.dossier_check == DossierCheckMode::kRefuse) {
         return finish(
