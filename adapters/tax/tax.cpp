@@ -13,15 +13,6 @@ namespace lienthong::tax {
 
 namespace {
 
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 std::string text_of(const pugi::xml_node& n, const char* name) {
   std::string s = n.child(name).text().get();
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
@@ -61,65 +52,6 @@ Status for_each_element(const std::string& path, F&& f) {
 }
 
 }  // namespace
-
-Result<std::string> base64_decode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0, pad = 0;
-  size_t count = 0;
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
-      ++pad;
-      ++count;
-      continue;
-    }
-    if (pad)
-      return make_error(ErrorKind::kParse, "base64: data after padding at offset " + std::to_string(i));
-    int v = b64_value(c);
-    if (v < 0)
-      return make_error(ErrorKind::kParse, "base64: invalid character at offset " + std::to_string(i));
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    ++count;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  if (count % 4 != 0 || pad > 2)
-    return make_error(ErrorKind::kParse, "base64: length is not a multiple of 4");
-  return out;
-}
-
-std::string base64_encode(std::string_view in) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                 static_cast<uint8_t>(in[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 Result<std::vector<NoticeLine>> parse_notice_xml(std::string_view xml) {
   pugi::xml_document doc;

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/core/common/base64.hpp"
 #include "gateway/core/common/result.hpp"
 #include "gateway/flows/reconciliation/dataset.hpp"
 
@@ -35,9 +36,9 @@ struct Voucher {
   bool paid = false;       // TrangThaiThanhToan == 1
 };
 
-// Decodes standard base64 (padding required, whitespace tolerated). Errors name the offset.
-Result<std::string> base64_decode(std::string_view in);
-std::string base64_encode(std::string_view in);
+// The notices' base64 is the common one (padding required, whitespace tolerated).
+using lienthong::base64_decode;
+using lienthong::base64_encode;
 
 // The notice XML after decoding: every LIST of every ROW_LIST is one line. Each bad line is
 // an error naming its position (ROW_LIST, LIST) and dossier.
