@@ -111,7 +111,7 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
     if (s.callback_path.empty() || s.callback_path[0] != '/') p->fail("callback_path", "must start with '/'");
   }
   if (auto sc = n.optional_object("schedule")) {
-    sc->allow_only({"enabled", "time", "lookback_days", "pull_payments", "inputs"});
+    sc->allow_only({"enabled", "time", "lookback_days", "max_lookback_days", "pull_payments", "inputs"});
     s.schedule.enabled = sc->boolean_or("enabled", true);
     std::string t = sc->string_or("time", "06:00");
     if (t.size() != 5 || t[2] != ':' || !isdigit(t[0]) || !isdigit(t[1]) || !isdigit(t[3]) ||
@@ -123,6 +123,8 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
     if (s.schedule.hour > 23 || s.schedule.minute > 59)
       sc->fail("time", "must be a time of day 00:00..23:59");
     s.schedule.lookback_days = static_cast<int>(sc->integer_or("lookback_days", 1, 0, 31));
+    s.schedule.max_lookback_days =
+        static_cast<int>(sc->integer_or("max_lookback_days", s.schedule.max_lookback_days, 0, 366));
     auto in = sc->object("inputs");
     in.allow_only(
         {"payments", "bank", "treasury", "treasury_api", "obligations", "tax_notices", "tax_vouchers"});
@@ -154,6 +156,29 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
                "excludes inputs.payments: the portal's transactions come either from the API or from a file");
   }
   return s;
+}
+
+Result<Period> scheduled_period(store::Database& db, const Clock& clock,
+                                const ReconcileSettings::Schedule& schedule, Day today, size_t* left_out) {
+  const Day to = today - schedule.lookback_days;
+  const Day floor = to - schedule.max_lookback_days;
+  Day from = to;
+  size_t dropped = 0;
+  RunStore rs(db, clock);
+  LT_ASSIGN_OR_RETURN(auto tail, rs.last_of_series(kScheduledSeries));
+  if (tail) {
+    // Days the previous run did not reach (the service was down) are not skipped.
+    from = std::min(from, tail->to + 1);
+    for (Day d : tail->pending_days) {
+      if (d < floor)
+        ++dropped;
+      else
+        from = std::min(from, d);
+    }
+  }
+  from = std::max(from, floor);
+  if (left_out) *left_out = dropped;
+  return Period{from, to, today};
 }
 
 std::string expand_input_path(std::string path, Day from, Day to) {
@@ -189,6 +214,7 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
   o.info.from = req.period.from;
   o.info.to = req.period.to;
   o.info.as_of = req.period.as_of;
+  o.info.series = req.series;
   o.info.rules = settings.rules.fingerprint();
   const std::pair<const char*, const std::string*> inputs[] = {
       {"payments", &req.payments},       {"bank", &req.bank},

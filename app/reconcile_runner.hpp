@@ -72,7 +72,11 @@ struct ReconcileSettings {
   struct Schedule {
     bool enabled = false;
     int hour = 6, minute = 0;  // Vietnam time
-    int lookback_days = 1;     // the run covers the day `lookback_days` before today
+    int lookback_days = 1;     // the run's last day is `lookback_days` before today
+    // The period starts at the earliest day still holding an item pending in the previous
+    // scheduled run (or the first day that run did not cover), never more than this many
+    // days before the period's last day.
+    int max_lookback_days = 31;
     // Input paths; "{from}" and "{to}" are replaced with YYYY-MM-DD.
     std::map<std::string, std::string> inputs;
     // inputs.treasury_api: the treasury's credits pulled from its API instead of
@@ -87,8 +91,9 @@ struct ReconcileSettings {
   // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, tax_push{}, out_dir, csv_format,
   // payment_platform{secret, callback_path, base_url, partner_code, init_ledger, query_path,
   // get_bill_path, timeout_ms, ...},
-  // schedule{enabled, time "HH:MM", lookback_days, pull_payments, inputs{payments, bank, treasury |
-  // treasury_api{...}, obligations, tax_notices, tax_vouchers}}. Throws ConfigError naming the key.
+  // schedule{enabled, time "HH:MM", lookback_days, max_lookback_days, pull_payments, inputs{payments, bank,
+  // treasury | treasury_api{...}, obligations, tax_notices, tax_vouchers}}. Throws ConfigError naming the
+  // key.
   static ReconcileSettings from_config(const ConfigNode& section);
 };
 
@@ -98,6 +103,7 @@ struct ReconcileRequest {
   bool include_callbacks = true;   // stored payment callbacks join the portal's payments
   bool include_tax_pushes = true;  // stored tax pushes join the tax notices and vouchers
   std::string out_dir;             // empty: no report files
+  std::string series;              // kScheduledSeries for the runs of `serve`; empty by hand
   // Recover the portal's transactions by QUERY (into out_dir) instead of reading `payments`.
   bool pull = false;
   // Pull the treasury's credits from its API instead of reading the `treasury` file; exactly
@@ -116,6 +122,18 @@ struct ReconcileOutcome {
 Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& clock,
                                             const ReconcileSettings& settings,
                                             const ReconcileRequest& request);
+
+// The series of the scheduled runs of `serve` in the run store.
+inline constexpr const char* kScheduledSeries = "scheduled";
+
+// The period of the scheduled run on `today` (Vietnam time): it ends `lookback_days` before
+// today and starts at the earliest of that day, the first day the previous scheduled run did
+// not cover, and the days of the items still pending in that run, but not before
+// `max_lookback_days` before its end. `left_out` (if given) counts the pending items left
+// behind by that bound.
+Result<reconciliation::Period> scheduled_period(store::Database& db, const Clock& clock,
+                                                const ReconcileSettings::Schedule& schedule,
+                                                reconciliation::Day today, size_t* left_out = nullptr);
 
 // Loads the `calendar` section's working-day calendar into `settings` when its rules count
 // in working days. Throws ConfigError naming the calendar file at fault.

@@ -1,6 +1,7 @@
 // The "reconciliation" component: validates its config section, contributes the run,
 // refund and callback tables, and, under `serve`, runs a reconciliation every day at the
-// configured time through the shared scheduler.
+// configured time through the shared scheduler, over a period that rolls back to the
+// earliest day still holding a pending item.
 #include "app/reconciliation_component.hpp"
 
 #include "adapters/payment_platform/payment_platform.hpp"
@@ -174,7 +175,19 @@ class ReconciliationComponent final : public Component {
     auto t = vn_time::to_vietnam(rt_.clock->now_ms());
     auto today = static_cast<reconciliation::Day>(vn_time::days_from_civil(t.year, t.month, t.day));
     ReconcileRequest req;
-    req.period = {today - settings_.schedule.lookback_days, today - settings_.schedule.lookback_days, today};
+    size_t left_out = 0;
+    LT_ASSIGN_OR_RETURN(req.period,
+                        scheduled_period(*rt_.db, *rt_.clock, settings_.schedule, today, &left_out));
+    req.series = kScheduledSeries;
+    if (left_out > 0) {
+      log::warn(
+          "reconciliation", "pending_items_beyond_lookback",
+          "items still pending are older than reconciliation.schedule.max_lookback_days and are no longer "
+          "re-read by the scheduled run; reconcile their days by hand (lienthong reconcile --from ... --to "
+          "...)",
+          {{"items", static_cast<unsigned long>(left_out)},
+           {"max_lookback_days", static_cast<long>(settings_.schedule.max_lookback_days)}});
+    }
     auto path = [&](const char* k) {
       auto it = settings_.schedule.inputs.find(k);
       return it == settings_.schedule.inputs.end()
@@ -189,7 +202,8 @@ class ReconciliationComponent final : public Component {
     req.obligations = path("obligations");
     req.tax_notices = path("tax_notices");
     req.tax_vouchers = path("tax_vouchers");
-    req.out_dir = expand_input_path(settings_.out_dir + "/{from}", req.period.from, req.period.to);
+    // One directory per run, named by its last day: the first day of the period rolls.
+    req.out_dir = expand_input_path(settings_.out_dir + "/{to}", req.period.from, req.period.to);
     auto o = run_reconciliation(*rt_.db, *rt_.clock, settings_, req);
     auto& reg = metrics::Registry::global();
     reg.counter("lienthong_reconciliation_runs_total", "Scheduled reconciliation runs, by outcome",
@@ -202,10 +216,12 @@ class ReconciliationComponent final : public Component {
               "1 when the last scheduled reconciliation succeeded, 0 when it failed")
         .set(o.ok() ? 1 : 0);
     if (!o.ok())
-      return o.error().context("scheduled reconciliation for " + vn_time::format_date(req.period.from));
+      return o.error().context("scheduled reconciliation for " + vn_time::format_date(req.period.from) +
+                               ".." + vn_time::format_date(req.period.to));
     log::info("reconciliation", "reconciliation_finished", "scheduled reconciliation stored",
               {{"run_id", o->info.id},
-               {"day", vn_time::format_date(req.period.from)},
+               {"from", vn_time::format_date(req.period.from)},
+               {"to", vn_time::format_date(req.period.to)},
                {"exceptions", static_cast<unsigned long>(o->result.items.size())},
                {"input_issues", static_cast<unsigned long>(o->result.issues.size())},
                {"reports", req.out_dir}});

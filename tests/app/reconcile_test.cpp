@@ -451,6 +451,145 @@ TEST_F(ReconcileRunTest, ScheduledJobRunsDailyForThePreviousDay) {
   EXPECT_TRUE(fs::exists(dir_ / "reports" / "2026-11-02" / "exceptions.csv"));
 }
 
+// The scheduled runs as a treasury officer meets them, with a settlement window of 2 days:
+// the inputs of each run are exports covering its whole period, dropped in in/<from>_<to>/,
+// so a run that read another window would find no file and fail.
+class RollingScheduleTest : public ReconcileRunTest {
+ protected:
+  static std::string chung_tu(const char* ref, const char* dossier, const char* amount, const char* date) {
+    return std::string("<ChungTu><LoaiChungTu>THU</LoaiChungTu><MaGiaoDich>") + ref +
+           "</MaGiaoDich><MaHoSo>" + dossier + "</MaHoSo><MaDonVi>AG</MaDonVi><SoTien>" + amount +
+           "</SoTien><NgayHachToan>" + date + "</NgayHachToan></ChungTu>";
+  }
+  // Two payments made on 02/11/2026 (GD1 for HS1, GD2 for HS2), both at the bank that day.
+  void drop_inputs(const std::string& window, const std::string& treasury_records) {
+    fs::path in = dir_ / "in" / window;
+    fs::create_directories(in);
+    payment_platform::Transaction t;
+    t.amount = 50000;
+    t.paid_at = "20261102100000";
+    t.agency = "AG";
+    t.transaction_id = "GD1";
+    t.dossier = "HS1";
+    std::string payments = payment_platform::to_json(t) + "\n";
+    t.transaction_id = "GD2";
+    t.dossier = "HS2";
+    payments += payment_platform::to_json(t) + "\n";
+    std::ofstream(in / "payments.jsonl") << payments;
+    std::ofstream(in / "bank.csv")
+        << "Ngày giao dịch,Số tiền,Mã giao dịch,Nội dung\n02/11/2026,50000,GD1,x\n02/11/2026,50000,GD2,y\n";
+    std::ofstream(in / "treasury.xml") << "<DuLieuKhoBac>" + treasury_records + "</DuLieuKhoBac>\n";
+    std::ofstream(in / "obligations.csv") << "MaHoSo,MaDonVi,SoTien\nHS1,AG,50000\nHS2,AG,50000\n";
+  }
+  std::shared_ptr<ConfigFile> config(int max_lookback_days) {
+    return ConfigFile::from_string(
+        R"({"reconciliation": {"out_dir": "reports", "rules": {"settlement_window_days": 2},
+        "schedule": {"time": "06:00", "max_lookback_days": )" +
+            std::to_string(max_lookback_days) + R"(,
+        "inputs": {"bank": "in/{from}_{to}/bank.csv", "treasury": "in/{from}_{to}/treasury.xml",
+                   "obligations": "in/{from}_{to}/obligations.csv",
+                   "payments": "in/{from}_{to}/payments.jsonl"}}}})",
+        dir_.string());
+  }
+  // Runs the job at 06:00:01 on the given day and returns the run's period as "from..to".
+  std::string run_on(ScheduledReconciliation& s, ManualClock& clock, int day_of_november) {
+    clock.set_ms(vn_time::from_vietnam({2026, 11, day_of_november, 6, 0, 1}));
+    EXPECT_EQ(s.sched.run_due(), 1);
+    auto stats = s.sched.stats();
+    EXPECT_EQ(stats[0].failures, 0) << stats[0].last_error;
+    auto rows = s.rt.db->query("SELECT period_from, period_to FROM recon_runs ORDER BY seq DESC LIMIT 1");
+    if (!rows.ok() || rows->empty()) return "no run";
+    return (*rows)[0].str(0) + ".." + (*rows)[0].str(1);
+  }
+  std::string pending_reason(ScheduledReconciliation& s, const char* key) {
+    auto rows = s.rt.db->query(
+        "SELECT reason FROM recon_items WHERE item_key = ? AND run_id = "
+        "(SELECT id FROM recon_runs ORDER BY seq DESC LIMIT 1)",
+        {std::string(key)});
+    return rows.ok() && !rows->empty() ? (*rows)[0].str(0) : "matched_or_absent";
+  }
+  std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  }
+};
+
+TEST_F(RollingScheduleTest, PendingPaymentsAreReReadUntilTheySettleOrTheirWindowPasses) {
+  ManualClock clock(vn_time::from_vietnam({2026, 11, 3, 1, 0, 0}));
+  ScheduledReconciliation s(config(31), std::move(db_), clock);
+
+  // 03/11: both payments of 02/11 are at the bank, neither at the treasury yet: pending.
+  drop_inputs("2026-11-02_2026-11-02", "");
+  ASSERT_EQ(run_on(s, clock, 3), "2026-11-02..2026-11-02");
+  EXPECT_EQ(pending_reason(s, "PAY:GD1"), "pending_settlement");
+  EXPECT_EQ(pending_reason(s, "PAY:GD2"), "pending_settlement");
+
+  // 04/11: the period reaches back to 02/11, where the pending items are. The treasury
+  // credited GD1 on 03/11: it settles; GD2 is 2 days old, still inside its window.
+  drop_inputs("2026-11-02_2026-11-03", chung_tu("GD1", "HS1", "50000", "2026-11-03"));
+  ASSERT_EQ(run_on(s, clock, 4), "2026-11-02..2026-11-03");
+  EXPECT_EQ(pending_reason(s, "PAY:GD1"), "matched_or_absent");
+  EXPECT_EQ(pending_reason(s, "PAY:GD2"), "pending_settlement");
+  std::string changes = read(dir_ / "reports" / "2026-11-03" / "changes.csv");
+  EXPECT_NE(changes.find("PAY:GD1,HS1,GD1,"), std::string::npos) << changes;
+  EXPECT_NE(changes.find(",pending_settlement,matched_or_absent,"), std::string::npos) << changes;
+  EXPECT_EQ(changes.find("PAY:GD2"), std::string::npos) << changes;
+  std::string report = read(dir_ / "reports" / "2026-11-03" / "report.json");
+  EXPECT_NE(
+      report.find("{\"key\":\"PAY:GD1\",\"before\":\"pending_settlement\",\"after\":\"matched_or_absent\"}"),
+      std::string::npos)
+      << report;
+
+  // 05/11: GD2 is 3 days old without a credit: its window has passed, it takes its final
+  // outcome, and the change says so.
+  drop_inputs("2026-11-02_2026-11-04", chung_tu("GD1", "HS1", "50000", "2026-11-03"));
+  ASSERT_EQ(run_on(s, clock, 5), "2026-11-02..2026-11-04");
+  EXPECT_EQ(pending_reason(s, "PAY:GD2"), "missing_at_treasury");
+  changes = read(dir_ / "reports" / "2026-11-04" / "changes.csv");
+  EXPECT_NE(changes.find("PAY:GD2,HS2,GD2,"), std::string::npos) << changes;
+  EXPECT_NE(changes.find(",pending_settlement,missing_at_treasury,"), std::string::npos) << changes;
+
+  // 06/11: nothing is pending any more: the run covers only the new day, and the final
+  // outcome of 02/11 is not reported as a change because it left the window.
+  drop_inputs("2026-11-05_2026-11-05", chung_tu("GD1", "HS1", "50000", "2026-11-03"));
+  ASSERT_EQ(run_on(s, clock, 6), "2026-11-05..2026-11-05");
+  changes = read(dir_ / "reports" / "2026-11-05" / "changes.csv");
+  EXPECT_EQ(changes.find("PAY:GD2"), std::string::npos) << changes;
+}
+
+TEST_F(RollingScheduleTest, NothingOlderThanTheMaximumLookbackIsReRead) {
+  ManualClock clock(vn_time::from_vietnam({2026, 11, 3, 1, 0, 0}));
+  ScheduledReconciliation s(config(3), std::move(db_), clock);
+  drop_inputs("2026-11-02_2026-11-02", "");
+  ASSERT_EQ(run_on(s, clock, 3), "2026-11-02..2026-11-02");
+  EXPECT_EQ(pending_reason(s, "PAY:GD1"), "pending_settlement");
+  // The service was down until 08/11: the days it missed are covered, but GD1's day, 02/11,
+  // is more than 3 days before the period's last day (07/11) and is not read again.
+  drop_inputs("2026-11-04_2026-11-07", "");
+  ASSERT_EQ(run_on(s, clock, 8), "2026-11-04..2026-11-07");
+  EXPECT_EQ(pending_reason(s, "PAY:GD1"), "matched_or_absent");
+  auto summary = s.rt.db->query("SELECT summary FROM recon_runs ORDER BY seq DESC LIMIT 1");
+  ASSERT_TRUE(summary.ok());
+  EXPECT_NE((*summary)[0].str(0).find("\"skipped_out_of_period\":2"), std::string::npos)
+      << (*summary)[0].str(0);
+}
+
+TEST(ReconcileSettings, MaxLookbackDaysIsReadAndBounded) {
+  auto with = [](const std::string& v) {
+    return ReconcileSettings::from_config(
+        ConfigFile::from_string(R"({"schedule": {"max_lookback_days": )" + v +
+                                R"(, "inputs": {"bank": "b.csv", "treasury": "t.xml"}}})")
+            ->root());
+  };
+  EXPECT_EQ(with("10").schedule.max_lookback_days, 10);
+  try {
+    with("400");
+    FAIL() << "max_lookback_days 400 was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("max_lookback_days"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace lienthong::app
 

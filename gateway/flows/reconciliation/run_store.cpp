@@ -37,7 +37,9 @@ std::vector<store::Migration> migrations() {
        " received_at_ms INTEGER NOT NULL);"
        "CREATE INDEX recon_callbacks_day ON recon_callbacks (paid_day)"},
       // MaThamChieu: the confirmation joins its INIT record (dossier, agency) through it.
-      {"reconciliation", 3, "ALTER TABLE recon_callbacks ADD COLUMN partner_ref TEXT NOT NULL DEFAULT ''"}};
+      {"reconciliation", 3, "ALTER TABLE recon_callbacks ADD COLUMN partner_ref TEXT NOT NULL DEFAULT ''"},
+      // The scheduled runs of `serve` form a series whose periods roll from run to run.
+      {"reconciliation", 4, "ALTER TABLE recon_runs ADD COLUMN series TEXT NOT NULL DEFAULT ''"}};
 }
 
 Result<InputChecksum> checksum_file(const std::string& name, const std::string& path) {
@@ -129,11 +131,11 @@ Result<SavedRun> RunStore::save(RunInfo& info, const RunResult& result) {
       info.created_at_ms = now;
       LT_TRY(
           db_.exec("INSERT INTO recon_runs (id, seq, period_from, period_to, as_of, rules, inputs, summary, "
-                   "created_at_ms)"
-                   " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM recon_runs), ?, ?, ?, ?, ?, ?, ?)",
+                   "created_at_ms, series)"
+                   " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM recon_runs), ?, ?, ?, ?, ?, ?, ?, ?)",
                    {info.id, vn_time::format_date(info.from), vn_time::format_date(info.to),
                     vn_time::format_date(info.as_of), info.rules, inputs_json(info.inputs),
-                    summary_json(result.summary), now}));
+                    summary_json(result.summary), now, info.series}));
       for (const auto& it : result.items) {
         LT_TRY(db_.exec(
             "INSERT INTO recon_items (run_id, item_key, reason, reference, dossier, agency, portal_amount,"
@@ -179,24 +181,35 @@ Result<SavedRun> RunStore::save(RunInfo& info, const RunResult& result) {
 
 Result<RunDiff> RunStore::diff(const std::string& run_id) {
   RunDiff out;
-  LT_ASSIGN_OR_RETURN(auto me,
-                      db_.query("SELECT period_from, period_to, seq FROM recon_runs WHERE id = ?", {run_id}));
+  LT_ASSIGN_OR_RETURN(
+      auto me,
+      db_.query("SELECT period_from, period_to, seq, series FROM recon_runs WHERE id = ?", {run_id}));
   if (me.empty()) return make_error(ErrorKind::kNotFound, "no reconciliation run " + run_id);
-  LT_ASSIGN_OR_RETURN(auto prev, db_.query("SELECT id FROM recon_runs WHERE period_from = ? AND period_to = ?"
-                                           " AND seq < ? ORDER BY seq DESC LIMIT 1",
-                                           {me[0].str(0), me[0].str(1), me[0].i64(2)}));
+  const std::string period_from = me[0].str(0), series = me[0].str(3);
+  store::Rows prev;
+  if (series.empty()) {
+    LT_ASSIGN_OR_RETURN(prev, db_.query("SELECT id FROM recon_runs WHERE period_from = ? AND period_to = ?"
+                                        " AND series = '' AND seq < ? ORDER BY seq DESC LIMIT 1",
+                                        {period_from, me[0].str(1), me[0].i64(2)}));
+  } else {
+    LT_ASSIGN_OR_RETURN(prev, db_.query("SELECT id FROM recon_runs WHERE series = ? AND seq < ?"
+                                        " ORDER BY seq DESC LIMIT 1",
+                                        {series, me[0].i64(2)}));
+  }
   if (prev.empty()) return out;
   out.previous_run = prev[0].str(0);
-  auto load = [&](const std::string& id)
-      -> Result<std::map<std::string, std::tuple<ReasonCode, std::string, std::string>>> {
+  // key -> (reason, dossier, reference, item date)
+  using Entry = std::tuple<ReasonCode, std::string, std::string, std::string>;
+  auto load = [&](const std::string& id) -> Result<std::map<std::string, Entry>> {
     LT_ASSIGN_OR_RETURN(
         auto rows,
-        db_.query("SELECT item_key, reason, dossier, reference FROM recon_items WHERE run_id = ?", {id}));
-    std::map<std::string, std::tuple<ReasonCode, std::string, std::string>> m;
+        db_.query("SELECT item_key, reason, dossier, reference, item_date FROM recon_items WHERE run_id = ?",
+                  {id}));
+    std::map<std::string, Entry> m;
     for (const auto& r : rows) {
       auto rc = reason_from_string(r.str(1));
       if (!rc) return make_error(ErrorKind::kStore, "unknown reason '" + r.str(1) + "' stored for run " + id);
-      m.emplace(r.str(0), std::make_tuple(*rc, r.str(2), r.str(3)));
+      m.emplace(r.str(0), std::make_tuple(*rc, r.str(2), r.str(3), r.str(4)));
     }
     return m;
   };
@@ -205,6 +218,10 @@ Result<RunDiff> RunStore::diff(const std::string& run_id) {
   for (const auto& [key, v] : before) {
     auto it = after.find(key);
     if (it == after.end()) {
+      // In a series, an item dated before this run's period kept its final outcome: it left
+      // the rolling window, it did not change. (ISO dates compare as strings.)
+      const std::string& date = std::get<3>(v);
+      if (!series.empty() && !date.empty() && date < period_from) continue;
       out.changes.push_back({key, std::get<0>(v), std::nullopt, std::get<1>(v), std::get<2>(v)});
     } else if (std::get<0>(it->second) != std::get<0>(v)) {
       out.changes.push_back({key, std::get<0>(v), std::get<0>(it->second), std::get<1>(v), std::get<2>(v)});
@@ -217,6 +234,31 @@ Result<RunDiff> RunStore::diff(const std::string& run_id) {
   std::sort(out.changes.begin(), out.changes.end(),
             [](const auto& a, const auto& b) { return a.key < b.key; });
   return out;
+}
+
+Result<std::optional<SeriesTail>> RunStore::last_of_series(const std::string& series) {
+  LT_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT id, period_to FROM recon_runs WHERE series = ?"
+                                           " ORDER BY seq DESC LIMIT 1",
+                                           {series}));
+  if (rows.empty()) return std::optional<SeriesTail>();
+  SeriesTail t;
+  t.run_id = rows[0].str(0);
+  auto to = vn_time::parse_date(rows[0].str(1));
+  if (!to) return make_error(ErrorKind::kStore, "run " + t.run_id + " has an unreadable period_to");
+  t.to = static_cast<Day>(*to);
+  LT_ASSIGN_OR_RETURN(auto pending,
+                      db_.query("SELECT item_date FROM recon_items WHERE run_id = ? AND reason = ?"
+                                " ORDER BY item_date",
+                                {t.run_id, std::string(to_string(ReasonCode::kPendingSettlement))}));
+  for (const auto& r : pending) {
+    auto d = vn_time::parse_date(r.str(0));
+    if (!d) {
+      return make_error(ErrorKind::kStore,
+                        "run " + t.run_id + " has a pending item with an unreadable date '" + r.str(0) + "'");
+    }
+    t.pending_days.push_back(static_cast<Day>(*d));
+  }
+  return std::optional<SeriesTail>(std::move(t));
 }
 
 Result<std::vector<Refund>> RunStore::refunds(std::optional<std::string> state) {

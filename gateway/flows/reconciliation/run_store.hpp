@@ -35,6 +35,9 @@ struct RunInfo {
   std::string rules;  // Rules::fingerprint()
   std::vector<InputChecksum> inputs;
   int64_t created_at_ms = 0;
+  // "scheduled" for the runs of `serve`, whose periods roll (each is diffed against the
+  // series' previous run); empty for a run by hand (diffed against the same period's).
+  std::string series;
 };
 
 // Fills info.id from the other fields.
@@ -62,6 +65,13 @@ struct RunDiff {
   std::vector<ItemChange> changes;
 };
 
+// The last run of a series, as the next scheduled run needs it to choose its period.
+struct SeriesTail {
+  std::string run_id;
+  Day to = 0;                     // its last payment day
+  std::vector<Day> pending_days;  // the days of its pending_settlement items, ascending
+};
+
 struct SavedRun {
   bool reused = false;  // the same run (same id) was already stored
   RunDiff diff;
@@ -77,7 +87,12 @@ class RunStore {
   // instructions of this run. Computes the diff against the previous run of the period.
   Result<SavedRun> save(RunInfo& info, const RunResult& result);
 
+  // A run of a series is compared with the series' previous run, leaving out that run's
+  // items dated before this run's period (they left the window with their final outcome);
+  // any other run with the previous run of the same period.
   Result<RunDiff> diff(const std::string& run_id);
+  // The latest run of `series`; nullopt when it has none yet.
+  Result<std::optional<SeriesTail>> last_of_series(const std::string& series);
   Result<std::vector<Refund>> refunds(std::optional<std::string> state = std::nullopt);
   // Refunds still owed to payers: due or instructed, not yet shown refunded by the treasury;
   // by agency, then key.
