@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/core/common/clock.hpp"
@@ -32,6 +33,10 @@ namespace lienthong::outbox {
 enum class State { kPending, kSent, kDead, kDiscarded };
 std::string_view to_string(State s);
 std::optional<State> parse_state(std::string_view s);
+
+// The dossier an ordering key names: what follows its first ':' ("dossier:<MaHoSo>"),
+// or the whole key when it has none. Stored with each message and indexed.
+std::string dossier_of_ordering_key(std::string_view key);
 
 struct NewMessage {
   std::string destination;   // adapter name, e.g. "dvcqg"

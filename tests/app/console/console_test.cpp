@@ -257,6 +257,35 @@ TEST_F(ConsoleTest, EveryPageRendersInVietnamese) {
   EXPECT_NE(d.body.find("400 from upstream"), std::string::npos);
 }
 
+// The dossier's messages are those whose ordering key names it after the first ':', in
+// any state and under any prefix; a longer code or a key naming another part is not it.
+TEST_F(ConsoleTest, DossierPageListsExactlyTheMessagesOfItsKeys) {
+  const std::string code = "H56.01-261201-0003";
+  auto enqueue = [&](const std::string& dest, const std::string& key, const std::string& dedup) {
+    auto r = outbox_->enqueue({dest, "dossier_status", key, dedup, "{}"});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->id : 0;
+  };
+  int64_t sent = enqueue("dvcqg", "dossier:" + code, "m1");
+  ASSERT_TRUE(outbox_->claim("dvcqg", 10).ok());
+  ASSERT_TRUE(outbox_->mark_sent({sent}).ok());
+  int64_t notice = enqueue("one_stop_shop_notify", "one_stop_shop_notify:" + code, "m2");
+  int64_t longer = enqueue("dvcqg", "dossier:" + code + "1", "m3");
+  int64_t nested = enqueue("dvcqg", "a:b:" + code, "m4");
+  int64_t bare = enqueue("dvcqg", code, "m5");  // no prefix: the key is the dossier
+  Response r = call("GET", "/console/dossier?code=" + code, "", login("xem").cookie);
+  ASSERT_EQ(r.status, 200);
+  auto listed = [&](int64_t id) {
+    return r.body.find("href=\"/console/outbox/" + std::to_string(id) + "\"") != std::string::npos;
+  };
+  EXPECT_TRUE(listed(sent));
+  EXPECT_TRUE(listed(notice));
+  EXPECT_TRUE(listed(bare));
+  EXPECT_FALSE(listed(longer));
+  EXPECT_FALSE(listed(nested));
+  EXPECT_NE(r.body.find("Thành công"), std::string::npos);
+}
+
 TEST_F(ConsoleTest, ViewerCannotActAndSeesNoActionForms) {
   int64_t id = dead_letter("dvcqg", "H56.01-261201-0003");
   Client c = login("xem");
