@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include "gateway/core/common/log.hpp"
@@ -467,7 +468,34 @@ Status Outbox::discard(int64_t id) {
 }
 
 Result<Counts> Outbox::counts(const std::string& destination) {
+  return counts_of(destination, true);
+}
+
+Result<Counts> Outbox::unsent_counts(const std::string& destination) {
+  return counts_of(destination, false);
+}
+
+Result<std::vector<std::string>> Outbox::destinations() {
+  // A skip scan of the (state, destination) index, state by state: SELECT DISTINCT
+  // destination would read one index entry per message, sent ones included.
+  std::set<std::string> out;
+  for (State st : {State::kPending, State::kSent, State::kDead, State::kDiscarded}) {
+    std::string after;
+    for (;;) {
+      LT_ASSIGN_OR_RETURN(store::Rows rows,
+                          db_.query("SELECT MIN(destination) FROM outbox WHERE state = ? AND destination > ?",
+                                    {std::string(to_string(st)), after}));
+      if (rows.empty() || rows[0].is_null(0)) break;
+      after = rows[0].str(0);
+      out.insert(after);
+    }
+  }
+  return std::vector<std::string>(out.begin(), out.end());
+}
+
+Result<Counts> Outbox::counts_of(const std::string& destination, bool with_sent) {
   std::string where = destination.empty() ? "" : " WHERE destination = ?";
+  if (!with_sent) where += std::string(where.empty() ? " WHERE" : " AND") + " state IN ('pending', 'dead')";
   store::Params params;
   if (!destination.empty()) params.emplace_back(destination);
   LT_ASSIGN_OR_RETURN(store::Rows rows,

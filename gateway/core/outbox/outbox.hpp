@@ -142,6 +142,11 @@ class Outbox {
   // Dead (or pending) → pending, due now, attempts reset.
   Status replay(int64_t id);
   Result<Counts> counts(const std::string& destination = "");
+  // counts() without `sent`: reads only pending and dead messages (state index), however
+  // many sent ones have accumulated.
+  Result<Counts> unsent_counts(const std::string& destination);
+  // Every destination that has a message in any state, sorted; a few index seeks each.
+  Result<std::vector<std::string>> destinations();
   // Dead → discarded: unblocks the later messages of its key without sending it.
   Status discard(int64_t id);
   // Replays every dead letter (of one destination when given); returns how many.
@@ -157,6 +162,7 @@ class Outbox {
   const Policy& policy() const { return policy_; }
 
  private:
+  Result<Counts> counts_of(const std::string& destination, bool with_sent);
   Status load_payloads(std::vector<Message>& messages);
 
   store::Database& db_;

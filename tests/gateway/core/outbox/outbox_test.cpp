@@ -203,6 +203,37 @@ TEST_F(OutboxTest, MarkSentMarksEveryIdOfABatchLongerThanOneStatementChunk) {
   for (int64_t id : ids) EXPECT_EQ(state_of(id), State::kSent);
 }
 
+TEST_F(OutboxTest, UnsentCountsAndDestinationsMatchCountsWithoutReadingSent) {
+  // lgsp has only a sent message: it is still a destination, with nothing unsent.
+  int64_t sent = enqueue("lgsp:H1", "l1", "{}", "lgsp");
+  ASSERT_EQ(claim_ids("lgsp"), std::vector<int64_t>{sent});
+  ASSERT_TRUE(outbox_->mark_sent({sent}).ok());
+  int64_t dead = enqueue("dvcqg:H2", "d1");
+  enqueue("dvcqg:H2", "d2");  // blocked behind the dead one
+  enqueue("dvcqg:H3", "d3");
+  ASSERT_EQ(claim_ids("dvcqg"), (std::vector<int64_t>{dead, dead + 2}));
+  ASSERT_TRUE(outbox_->mark_failed(dead, kPermanent).ok());
+  ASSERT_TRUE(outbox_->mark_sent({dead + 2}).ok());
+  enqueue("payment_platform:H4", "p1", "{}", "payment_platform");
+  auto dests = outbox_->destinations();
+  ASSERT_TRUE(dests.ok());
+  EXPECT_EQ(*dests, (std::vector<std::string>{"dvcqg", "lgsp", "payment_platform"}));
+  for (const std::string& d : *dests) {
+    auto all = outbox_->counts(d);
+    auto unsent = outbox_->unsent_counts(d);
+    ASSERT_TRUE(all.ok() && unsent.ok());
+    EXPECT_EQ(unsent->pending, all->pending) << d;
+    EXPECT_EQ(unsent->dead, all->dead) << d;
+    EXPECT_EQ(unsent->blocked, all->blocked) << d;
+    EXPECT_EQ(unsent->sent, 0) << d;
+  }
+  auto dv = outbox_->unsent_counts("dvcqg");
+  ASSERT_TRUE(dv.ok());
+  EXPECT_EQ(dv->pending, 1);
+  EXPECT_EQ(dv->dead, 1);
+  EXPECT_EQ(dv->blocked, 1);
+}
+
 TEST_F(OutboxTest, MessagesAreStoredWithTheDossierTheirKeyNames) {
   int64_t a = enqueue("dossier:H56.01-0001", "a"), b = enqueue("one_stop_shop_notify:H56.01-0001", "b");
   int64_t c = enqueue("dossier:x:H56.01-0001", "c"), d = enqueue("plain-key", "d");
