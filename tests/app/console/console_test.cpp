@@ -427,6 +427,44 @@ TEST_F(ConsoleTest, CitizenPageCountsLookupsWithoutPersonalData) {
             std::string::npos);
 }
 
+// One grouped pass feeds the four tables: each sums its own column over the others.
+TEST_F(ConsoleTest, CitizenPageSumsEachColumnOverTheWindow) {
+  audit::AuditLog log(*db_);
+  auto add = [&](const std::string& account, const std::string& purpose, const std::string& result,
+                 int64_t at_ms) {
+    audit::AuditEntry e;
+    e.at_ms = at_ms;
+    e.lookup_id = "l" + std::to_string(at_ms);
+    e.account = account;
+    e.purpose = purpose;
+    e.result = result;
+    e.subject = "s";
+    ASSERT_TRUE(log.append(e).ok());
+  };
+  const int64_t now = clock_.now_ms();
+  add("so-tu-phap", "xac_minh", "found", now - 31 * kDayMs);  // outside the window
+  add("so-tu-phap", "xac_minh", "found", now - 2 * kDayMs);
+  add("so-tu-phap", "cap_ban_sao", "not_found", now - 2 * kDayMs);
+  add("ubnd-xa", "xac_minh", "found", now);
+  add("ubnd-xa", "xac_minh", "intent", now);       // counted by its outcome entry, not itself
+  add("ubnd-xa", "console:replay", "found", now);  // not a lookup
+  Response r = call("GET", "/console/citizen", "", login("xem").cookie);
+  auto row = [](const std::string& key, int n) {
+    return "<tr><td>" + key + "</td><td class=\"num\">" + std::to_string(n) + "</td></tr>";
+  };
+  EXPECT_NE(r.body.find(row("so-tu-phap", 2)), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(row("ubnd-xa", 1)), std::string::npos);
+  EXPECT_NE(r.body.find(row("cap_ban_sao", 1) + row("xac_minh", 2)), std::string::npos);  // sorted
+  EXPECT_NE(r.body.find(row("found", 2) + row("not_found", 1)), std::string::npos);
+  EXPECT_EQ(r.body.find("console:replay"), std::string::npos);
+  auto day = [](int64_t ms) {
+    auto t = vn_time::to_vietnam(ms);
+    return format_day(vn_time::days_from_civil(t.year, t.month, t.day));
+  };
+  EXPECT_NE(r.body.find(row(day(now - 2 * kDayMs), 2) + row(day(now), 1)), std::string::npos);
+  EXPECT_EQ(r.body.find(day(now - 31 * kDayMs)), std::string::npos);
+}
+
 // Between whole checks (hourly) each view verifies only the entries appended since the
 // verified head: new entries are counted, and a bad one among them breaks the chain.
 TEST_F(ConsoleTest, AuditChainStatusVerifiesAppendedEntriesBetweenWholeChecks) {
