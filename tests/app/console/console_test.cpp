@@ -261,6 +261,16 @@ TEST_F(ConsoleTest, EveryPageRendersInVietnamese) {
 // any state and under any prefix; a longer code or a key naming another part is not it.
 TEST_F(ConsoleTest, DossierPageListsExactlyTheMessagesOfItsKeys) {
   const std::string code = "H56.01-261201-0003";
+  model::DossierStatusEvent e;
+  e.source = "one_stop_shop";
+  e.dossier_code = code;
+  e.procedure_code = "1.003560.000.00.00.H56";
+  e.agency_code = "000.00.01.H56";
+  e.received_at_ms = e.status_at_ms = clock_.now_ms();
+  e.due_at_ms = clock_.now_ms() + 86'400'000;
+  e.status = 2;
+  e.sequence = 1;
+  ASSERT_TRUE(dossiers::DossierStore(*db_).record(e, clock_.now_ms()).ok());
   auto enqueue = [&](const std::string& dest, const std::string& key, const std::string& dedup) {
     auto r = outbox_->enqueue({dest, "dossier_status", key, dedup, "{}"});
     EXPECT_TRUE(r.ok());
@@ -427,6 +437,8 @@ TEST_F(ConsoleTest, CitizenPageCountsLookupsWithoutPersonalData) {
             std::string::npos);
 }
 
+constexpr int64_t kTestDayMs = 86'400'000;
+
 // One grouped pass feeds the four tables: each sums its own column over the others.
 TEST_F(ConsoleTest, CitizenPageSumsEachColumnOverTheWindow) {
   audit::AuditLog log(*db_);
@@ -442,9 +454,9 @@ TEST_F(ConsoleTest, CitizenPageSumsEachColumnOverTheWindow) {
     ASSERT_TRUE(log.append(e).ok());
   };
   const int64_t now = clock_.now_ms();
-  add("so-tu-phap", "xac_minh", "found", now - 31 * kDayMs);  // outside the window
-  add("so-tu-phap", "xac_minh", "found", now - 2 * kDayMs);
-  add("so-tu-phap", "cap_ban_sao", "not_found", now - 2 * kDayMs);
+  add("so-tu-phap", "xac_minh", "found", now - 31 * kTestDayMs);  // outside the window
+  add("so-tu-phap", "xac_minh", "found", now - 2 * kTestDayMs);
+  add("so-tu-phap", "cap_ban_sao", "not_found", now - 2 * kTestDayMs);
   add("ubnd-xa", "xac_minh", "found", now);
   add("ubnd-xa", "xac_minh", "intent", now);       // counted by its outcome entry, not itself
   add("ubnd-xa", "console:replay", "found", now);  // not a lookup
@@ -461,8 +473,8 @@ TEST_F(ConsoleTest, CitizenPageSumsEachColumnOverTheWindow) {
     auto t = vn_time::to_vietnam(ms);
     return format_day(vn_time::days_from_civil(t.year, t.month, t.day));
   };
-  EXPECT_NE(r.body.find(row(day(now - 2 * kDayMs), 2) + row(day(now), 1)), std::string::npos);
-  EXPECT_EQ(r.body.find(day(now - 31 * kDayMs)), std::string::npos);
+  EXPECT_NE(r.body.find(row(day(now - 2 * kTestDayMs), 2) + row(day(now), 1)), std::string::npos);
+  EXPECT_EQ(r.body.find(day(now - 31 * kTestDayMs)), std::string::npos);
 }
 
 // Between whole checks (hourly) each view verifies only the entries appended since the
