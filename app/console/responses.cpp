@@ -92,8 +92,7 @@ std::string state_label(outbox::State s) {
 }
 
 std::string dossier_of_key(const std::string& key) {
-  auto colon = key.find(':');
-  return colon == std::string::npos ? key : key.substr(colon + 1);
+  return outbox::dossier_of_ordering_key(key);
 }
 
 std::string notice(const Request& req) {

@@ -6,7 +6,8 @@
 // audit chain every time (its cache lasts five minutes): the worst view, not the cached
 // one. Baseline in the same run: the login page, which reads no store. Not a test.
 //
-// usage: bench_console [--dossiers N] [--runs R] [--dir DIR]   (1000000, 5, system temp)
+// usage: bench_console [--dossiers N] [--runs R] [--dir DIR] [--keep 1]   (1000000, 5, system temp)
+// --keep 1 leaves the store in DIR (its path is printed), to time queries against it.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -87,7 +88,8 @@ void fill_store(store::Database& db, int64_t n) {
   fill(
       db, "outbox", n,
       "INSERT INTO outbox (id, destination, kind, ordering_key, dedup_key, content_hash, state, attempts, "
-      "created_at_ms, next_attempt_at_ms, sent_at_ms, last_error) SELECT i, CASE i % 10 WHEN 0 THEN "
+      "created_at_ms, next_attempt_at_ms, sent_at_ms, last_error, dossier_code) SELECT i, CASE i % 10 WHEN 0 "
+      "THEN "
       "'payment_platform' WHEN 1 THEN 'lgsp' ELSE 'dvcqg' END, 'dossier_status', CASE i % 10 WHEN 0 THEN "
       "'payment_platform' WHEN 1 THEN 'lgsp' ELSE 'dvcqg' END || ':' || " +
           code +
@@ -99,7 +101,8 @@ void fill_store(store::Database& db, int64_t n) {
           "THEN 0 ELSE " +
           received +
           " + 1000 END, CASE WHEN i % 100 = 7 THEN '400 từ hệ thống nhận' ELSE '' "
-          "END FROM n");
+          "END, " +
+          code + " FROM n");
   fill(db, "outbox_payloads", n,
        "INSERT INTO outbox_payloads SELECT i, '{\"maHoSo\":\"' || " + code +
            " || '\",\"trangThai\":10,\"ghiChu\":\"tải trọng có kích thước điển hình của một sự kiện\"}' FROM "
@@ -200,6 +203,7 @@ int main(int argc, char** argv) {
   int64_t n = 1'000'000;
   int runs = 5;
   fs::path dir = fs::temp_directory_path();
+  bool keep = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--dossiers")
@@ -208,9 +212,11 @@ int main(int argc, char** argv) {
       runs = std::atoi(argv[i + 1]);
     else if (a == "--dir")
       dir = argv[i + 1];
+    else if (a == "--keep")
+      keep = std::string(argv[i + 1]) == "1";
   }
   if (n < 1000 || runs < 1) {
-    std::fprintf(stderr, "usage: bench_console [--dossiers N>=1000] [--runs R>=1] [--dir DIR]\n");
+    std::fprintf(stderr, "usage: bench_console [--dossiers N>=1000] [--runs R>=1] [--dir DIR] [--keep 1]\n");
     return 2;
   }
   const fs::path path = dir / ("bench_console_" + std::to_string(::getpid()) + ".db");
@@ -301,6 +307,10 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   std::printf("\nload %.2f, peak RSS %ld MiB\n", load1(), ru.ru_maxrss / 1024);
+  if (keep) {
+    std::printf("store kept: %s\n", path.string().c_str());
+    return 0;
+  }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
   return 0;
 }

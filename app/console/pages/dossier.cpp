@@ -48,11 +48,11 @@ std::string Console::Impl::dossier_messages(const std::string& code) {
       "scope=\"col\">Đích</th><th scope=\"col\">Trạng thái</th><th scope=\"col\">Số lần gửi</th><th "
       "scope=\"col\">Tạo lúc</th><th scope=\"col\">Gửi xong lúc</th><th scope=\"col\">Trả lời cuối</th>"
       "</tr></thead><tbody>";
-  auto ids = ctx.db->query("SELECT id FROM outbox WHERE ordering_key LIKE ? ORDER BY id", {"%:" + code});
+  auto ids = ctx.db->query("SELECT id FROM outbox WHERE dossier_code = ? ORDER BY id", {code});
   if (ids.ok())
     for (auto& r : *ids) {
       auto m = ctx.outbox->get(r.i64(0));
-      if (!m.ok() || dossier_of_key(m->ordering_key) != code) continue;
+      if (!m.ok()) continue;
       out += "<tr><td><a href=\"/console/outbox/" + std::to_string(m->id) + "\">" + std::to_string(m->id) +
              "</a></td><td>" + escape(m->destination) + "</td><td>" + state_label(m->state) +
              "</td><td class=\"num\">" + std::to_string(m->attempts) + "</td><td>" +

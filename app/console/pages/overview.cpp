@@ -16,18 +16,17 @@ std::string Console::Impl::overview() {
          chain_status();
 }
 
-// Outbox per destination: the same counts as `outbox counts` and the metrics.
+// Outbox per destination: the same counts as `outbox counts` and the metrics, sent apart.
 std::string Console::Impl::overview_outbox(int64_t now) {
   std::string out;
   out +=
       "<h2>Hộp thư đi theo đích gửi</h2><table><thead><tr><th scope=\"col\">Đích</th><th scope=\"col\">Tình "
       "trạng</th><th scope=\"col\">Đang chờ</th><th scope=\"col\">Thư chết</th><th scope=\"col\">Bị chặn</th>"
       "<th scope=\"col\">Thư chờ lâu nhất từ</th></tr></thead><tbody>";
-  auto dests = ctx.db->query("SELECT DISTINCT destination FROM outbox ORDER BY destination");
+  auto dests = ctx.outbox->destinations();
   if (dests.ok()) {
-    for (auto& d : *dests) {
-      const std::string dest = d.str(0);
-      auto c = ctx.outbox->counts(dest);
+    for (const std::string& dest : *dests) {
+      auto c = ctx.outbox->unsent_counts(dest);
       auto oldest = ctx.db->query(
           "SELECT MIN(created_at_ms) FROM outbox WHERE destination = ? AND state = 'pending'", {dest});
       if (!c.ok()) continue;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include "gateway/core/common/log.hpp"
@@ -84,6 +85,11 @@ Status for_each_id_group(const std::vector<int64_t>& ids, const store::Params& l
 }
 
 }  // namespace
+
+std::string dossier_of_ordering_key(std::string_view key) {
+  auto colon = key.find(':');
+  return std::string(colon == std::string_view::npos ? key : key.substr(colon + 1));
+}
 
 std::string_view to_string(State s) {
   switch (s) {
@@ -178,7 +184,17 @@ std::vector<store::Migration> Outbox::migrations() {
        "INSERT INTO outbox_payloads (id, payload) SELECT id, payload FROM outbox;"
        "ALTER TABLE outbox DROP COLUMN payload"},
       // A message may carry several status events of one dossier (sync::SyncTarget::combine).
-      {"outbox", 3, "ALTER TABLE outbox ADD COLUMN events INTEGER NOT NULL DEFAULT 1"}};
+      {"outbox", 3, "ALTER TABLE outbox ADD COLUMN events INTEGER NOT NULL DEFAULT 1"},
+      // The dossier of a message (its ordering key after the first ':', see
+      // dossier_of_ordering_key), indexed so that a dossier's messages, sent ones included,
+      // are found without reading every row. The backfill names the prefixes the flows use
+      // (sync and webhooks: "dossier:", the one-stop-shop notices); substr is portable.
+      {"outbox", 4,
+       "ALTER TABLE outbox ADD COLUMN dossier_code TEXT NOT NULL DEFAULT '';"
+       "UPDATE outbox SET dossier_code = substr(ordering_key, 9) WHERE ordering_key LIKE 'dossier:%';"
+       "UPDATE outbox SET dossier_code = substr(ordering_key, 22) WHERE ordering_key LIKE "
+       "'one_stop_shop_notify:%';"
+       "CREATE INDEX outbox_by_dossier ON outbox (dossier_code, id)"}};
 }
 
 Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
@@ -197,14 +213,15 @@ Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
     // RETURNING, which cost several times the insert itself (the sync flow enqueues one
     // message per dossier of every page); nor a SELECT through dedup_key's index: the store
     // gives the new row's id. The message's text is bound where it lies (views), not copied.
-    LT_ASSIGN_OR_RETURN(int64_t id,
-                        db_.insert("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, "
-                                   "content_hash, state, created_at_ms, next_attempt_at_ms, events) "
-                                   "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) "
-                                   "ON CONFLICT (dedup_key) DO NOTHING",
-                                   {std::string_view(m.destination), std::string_view(m.kind),
-                                    std::string_view(m.ordering_key), std::string_view(m.dedup_key),
-                                    std::string_view(hash), now, now, std::max<int64_t>(1, m.events)}));
+    LT_ASSIGN_OR_RETURN(
+        int64_t id,
+        db_.insert("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, "
+                   "content_hash, state, created_at_ms, next_attempt_at_ms, events, dossier_code) "
+                   "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) "
+                   "ON CONFLICT (dedup_key) DO NOTHING",
+                   {std::string_view(m.destination), std::string_view(m.kind),
+                    std::string_view(m.ordering_key), std::string_view(m.dedup_key), std::string_view(hash),
+                    now, now, std::max<int64_t>(1, m.events), dossier_of_ordering_key(m.ordering_key)}));
     if (id > 0) {
       out.id = id;
       out.inserted = true;
@@ -451,7 +468,34 @@ Status Outbox::discard(int64_t id) {
 }
 
 Result<Counts> Outbox::counts(const std::string& destination) {
+  return counts_of(destination, true);
+}
+
+Result<Counts> Outbox::unsent_counts(const std::string& destination) {
+  return counts_of(destination, false);
+}
+
+Result<std::vector<std::string>> Outbox::destinations() {
+  // A skip scan of the (state, destination) index, state by state: SELECT DISTINCT
+  // destination would read one index entry per message, sent ones included.
+  std::set<std::string> out;
+  for (State st : {State::kPending, State::kSent, State::kDead, State::kDiscarded}) {
+    std::string after;
+    for (;;) {
+      LT_ASSIGN_OR_RETURN(store::Rows rows,
+                          db_.query("SELECT MIN(destination) FROM outbox WHERE state = ? AND destination > ?",
+                                    {std::string(to_string(st)), after}));
+      if (rows.empty() || rows[0].is_null(0)) break;
+      after = rows[0].str(0);
+      out.insert(after);
+    }
+  }
+  return std::vector<std::string>(out.begin(), out.end());
+}
+
+Result<Counts> Outbox::counts_of(const std::string& destination, bool with_sent) {
   std::string where = destination.empty() ? "" : " WHERE destination = ?";
+  if (!with_sent) where += std::string(where.empty() ? " WHERE" : " AND") + " state IN ('pending', 'dead')";
   store::Params params;
   if (!destination.empty()) params.emplace_back(destination);
   LT_ASSIGN_OR_RETURN(store::Rows rows,

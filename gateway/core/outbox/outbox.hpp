@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/core/common/clock.hpp"
@@ -32,6 +33,10 @@ namespace lienthong::outbox {
 enum class State { kPending, kSent, kDead, kDiscarded };
 std::string_view to_string(State s);
 std::optional<State> parse_state(std::string_view s);
+
+// The dossier an ordering key names: what follows its first ':' ("dossier:<MaHoSo>"),
+// or the whole key when it has none. Stored with each message and indexed.
+std::string dossier_of_ordering_key(std::string_view key);
 
 struct NewMessage {
   std::string destination;   // adapter name, e.g. "dvcqg"
@@ -137,6 +142,11 @@ class Outbox {
   // Dead (or pending) → pending, due now, attempts reset.
   Status replay(int64_t id);
   Result<Counts> counts(const std::string& destination = "");
+  // counts() without `sent`: reads only pending and dead messages (state index), however
+  // many sent ones have accumulated.
+  Result<Counts> unsent_counts(const std::string& destination);
+  // Every destination that has a message in any state, sorted; a few index seeks each.
+  Result<std::vector<std::string>> destinations();
   // Dead → discarded: unblocks the later messages of its key without sending it.
   Status discard(int64_t id);
   // Replays every dead letter (of one destination when given); returns how many.
@@ -152,6 +162,7 @@ class Outbox {
   const Policy& policy() const { return policy_; }
 
  private:
+  Result<Counts> counts_of(const std::string& destination, bool with_sent);
   Status load_payloads(std::vector<Message>& messages);
 
   store::Database& db_;

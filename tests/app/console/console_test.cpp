@@ -257,6 +257,45 @@ TEST_F(ConsoleTest, EveryPageRendersInVietnamese) {
   EXPECT_NE(d.body.find("400 from upstream"), std::string::npos);
 }
 
+// The dossier's messages are those whose ordering key names it after the first ':', in
+// any state and under any prefix; a longer code or a key naming another part is not it.
+TEST_F(ConsoleTest, DossierPageListsExactlyTheMessagesOfItsKeys) {
+  const std::string code = "H56.01-261201-0003";
+  model::DossierStatusEvent e;
+  e.source = "one_stop_shop";
+  e.dossier_code = code;
+  e.procedure_code = "1.003560.000.00.00.H56";
+  e.agency_code = "000.00.01.H56";
+  e.received_at_ms = e.status_at_ms = clock_.now_ms();
+  e.due_at_ms = clock_.now_ms() + 86'400'000;
+  e.status = 2;
+  e.sequence = 1;
+  ASSERT_TRUE(dossiers::DossierStore(*db_).record(e, clock_.now_ms()).ok());
+  auto enqueue = [&](const std::string& dest, const std::string& key, const std::string& dedup) {
+    auto r = outbox_->enqueue({dest, "dossier_status", key, dedup, "{}"});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->id : 0;
+  };
+  int64_t sent = enqueue("dvcqg", "dossier:" + code, "m1");
+  ASSERT_TRUE(outbox_->claim("dvcqg", 10).ok());
+  ASSERT_TRUE(outbox_->mark_sent({sent}).ok());
+  int64_t notice = enqueue("one_stop_shop_notify", "one_stop_shop_notify:" + code, "m2");
+  int64_t longer = enqueue("dvcqg", "dossier:" + code + "1", "m3");
+  int64_t nested = enqueue("dvcqg", "a:b:" + code, "m4");
+  int64_t bare = enqueue("dvcqg", code, "m5");  // no prefix: the key is the dossier
+  Response r = call("GET", "/console/dossier?code=" + code, "", login("xem").cookie);
+  ASSERT_EQ(r.status, 200);
+  auto listed = [&](int64_t id) {
+    return r.body.find("href=\"/console/outbox/" + std::to_string(id) + "\"") != std::string::npos;
+  };
+  EXPECT_TRUE(listed(sent));
+  EXPECT_TRUE(listed(notice));
+  EXPECT_TRUE(listed(bare));
+  EXPECT_FALSE(listed(longer));
+  EXPECT_FALSE(listed(nested));
+  EXPECT_NE(r.body.find("Thành công"), std::string::npos);
+}
+
 TEST_F(ConsoleTest, ViewerCannotActAndSeesNoActionForms) {
   int64_t id = dead_letter("dvcqg", "H56.01-261201-0003");
   Client c = login("xem");
@@ -396,6 +435,46 @@ TEST_F(ConsoleTest, CitizenPageCountsLookupsWithoutPersonalData) {
                                                             vn_time::to_vietnam(e.at_ms).month,
                                                             vn_time::to_vietnam(e.at_ms).day))),
             std::string::npos);
+}
+
+constexpr int64_t kTestDayMs = 86'400'000;
+
+// One grouped pass feeds the four tables: each sums its own column over the others.
+TEST_F(ConsoleTest, CitizenPageSumsEachColumnOverTheWindow) {
+  audit::AuditLog log(*db_);
+  auto add = [&](const std::string& account, const std::string& purpose, const std::string& result,
+                 int64_t at_ms) {
+    audit::AuditEntry e;
+    e.at_ms = at_ms;
+    e.lookup_id = "l" + std::to_string(at_ms);
+    e.account = account;
+    e.purpose = purpose;
+    e.result = result;
+    e.subject = "s";
+    ASSERT_TRUE(log.append(e).ok());
+  };
+  const int64_t now = clock_.now_ms();
+  add("so-tu-phap", "xac_minh", "found", now - 31 * kTestDayMs);  // outside the window
+  add("so-tu-phap", "xac_minh", "found", now - 2 * kTestDayMs);
+  add("so-tu-phap", "cap_ban_sao", "not_found", now - 2 * kTestDayMs);
+  add("ubnd-xa", "xac_minh", "found", now);
+  add("ubnd-xa", "xac_minh", "intent", now);       // counted by its outcome entry, not itself
+  add("ubnd-xa", "console:replay", "found", now);  // not a lookup
+  Response r = call("GET", "/console/citizen", "", login("xem").cookie);
+  auto row = [](const std::string& key, int n) {
+    return "<tr><td>" + key + "</td><td class=\"num\">" + std::to_string(n) + "</td></tr>";
+  };
+  EXPECT_NE(r.body.find(row("so-tu-phap", 2)), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(row("ubnd-xa", 1)), std::string::npos);
+  EXPECT_NE(r.body.find(row("cap_ban_sao", 1) + row("xac_minh", 2)), std::string::npos);  // sorted
+  EXPECT_NE(r.body.find(row("found", 2) + row("not_found", 1)), std::string::npos);
+  EXPECT_EQ(r.body.find("console:replay"), std::string::npos);
+  auto day = [](int64_t ms) {
+    auto t = vn_time::to_vietnam(ms);
+    return format_day(vn_time::days_from_civil(t.year, t.month, t.day));
+  };
+  EXPECT_NE(r.body.find(row(day(now - 2 * kTestDayMs), 2) + row(day(now), 1)), std::string::npos);
+  EXPECT_EQ(r.body.find(day(now - 31 * kTestDayMs)), std::string::npos);
 }
 
 // Between whole checks (hourly) each view verifies only the entries appended since the

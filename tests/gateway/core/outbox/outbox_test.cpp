@@ -203,6 +203,72 @@ TEST_F(OutboxTest, MarkSentMarksEveryIdOfABatchLongerThanOneStatementChunk) {
   for (int64_t id : ids) EXPECT_EQ(state_of(id), State::kSent);
 }
 
+TEST_F(OutboxTest, UnsentCountsAndDestinationsMatchCountsWithoutReadingSent) {
+  // lgsp has only a sent message: it is still a destination, with nothing unsent.
+  int64_t sent = enqueue("lgsp:H1", "l1", "{}", "lgsp");
+  ASSERT_EQ(claim_ids("lgsp"), std::vector<int64_t>{sent});
+  ASSERT_TRUE(outbox_->mark_sent({sent}).ok());
+  int64_t dead = enqueue("dvcqg:H2", "d1");
+  enqueue("dvcqg:H2", "d2");  // blocked behind the dead one
+  enqueue("dvcqg:H3", "d3");
+  ASSERT_EQ(claim_ids("dvcqg"), (std::vector<int64_t>{dead, dead + 2}));
+  ASSERT_TRUE(outbox_->mark_failed(dead, kPermanent).ok());
+  ASSERT_TRUE(outbox_->mark_sent({dead + 2}).ok());
+  enqueue("payment_platform:H4", "p1", "{}", "payment_platform");
+  auto dests = outbox_->destinations();
+  ASSERT_TRUE(dests.ok());
+  EXPECT_EQ(*dests, (std::vector<std::string>{"dvcqg", "lgsp", "payment_platform"}));
+  for (const std::string& d : *dests) {
+    auto all = outbox_->counts(d);
+    auto unsent = outbox_->unsent_counts(d);
+    ASSERT_TRUE(all.ok() && unsent.ok());
+    EXPECT_EQ(unsent->pending, all->pending) << d;
+    EXPECT_EQ(unsent->dead, all->dead) << d;
+    EXPECT_EQ(unsent->blocked, all->blocked) << d;
+    EXPECT_EQ(unsent->sent, 0) << d;
+  }
+  auto dv = outbox_->unsent_counts("dvcqg");
+  ASSERT_TRUE(dv.ok());
+  EXPECT_EQ(dv->pending, 1);
+  EXPECT_EQ(dv->dead, 1);
+  EXPECT_EQ(dv->blocked, 1);
+}
+
+TEST_F(OutboxTest, MessagesAreStoredWithTheDossierTheirKeyNames) {
+  int64_t a = enqueue("dossier:H56.01-0001", "a"), b = enqueue("one_stop_shop_notify:H56.01-0001", "b");
+  int64_t c = enqueue("dossier:x:H56.01-0001", "c"), d = enqueue("plain-key", "d");
+  auto rows = db_->query("SELECT id, dossier_code FROM outbox ORDER BY id");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[0].i64(0), a);
+  EXPECT_EQ((*rows)[0].str(1), "H56.01-0001");
+  EXPECT_EQ((*rows)[1].i64(0), b);
+  EXPECT_EQ((*rows)[1].str(1), "H56.01-0001");
+  EXPECT_EQ((*rows)[2].i64(0), c);
+  EXPECT_EQ((*rows)[2].str(1), "x:H56.01-0001");  // after the first ':' only
+  EXPECT_EQ((*rows)[3].i64(0), d);
+  EXPECT_EQ((*rows)[3].str(1), "plain-key");
+}
+
+TEST(OutboxMigration, FourFillsTheDossierOfTheFlowsExistingKeys) {
+  auto db = std::move(store::open_sqlite({.path = ":memory:"}).value());
+  auto ms = Outbox::migrations();
+  ASSERT_GE(ms.size(), 4u);
+  ASSERT_TRUE(db->migrate({ms.begin(), ms.begin() + 3}).ok());
+  for (const char* key : {"dossier:H1", "one_stop_shop_notify:H1", "dvcqg:H1"})
+    ASSERT_TRUE(db->exec("INSERT INTO outbox (destination, kind, ordering_key, dedup_key, content_hash, "
+                         "created_at_ms, next_attempt_at_ms) VALUES ('d', 'k', ?, ?, '', 0, 0)",
+                         {std::string(key), std::string(key)})
+                    .ok());
+  ASSERT_TRUE(db->migrate(ms).ok());
+  auto rows = db->query("SELECT ordering_key, dossier_code FROM outbox ORDER BY id");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].str(1), "H1");
+  EXPECT_EQ((*rows)[1].str(1), "H1");
+  EXPECT_EQ((*rows)[2].str(1), "");  // no flow writes this prefix
+}
+
 TEST_F(OutboxTest, DeliversInOrderPerKeyWithInterleavedKeys) {
   // a1 b1 a2 c1 b2 a3: each claim yields at most the head of each key.
   int64_t a1 = enqueue("a", "a1"), b1 = enqueue("b", "b1"), a2 = enqueue("a", "a2");
