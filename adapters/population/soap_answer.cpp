@@ -4,6 +4,7 @@
 
 #include "adapters/population/name_key.hpp"
 #include "gateway/core/common/json.hpp"
+#include "gateway/core/common/markup.hpp"
 #include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::population::wire {
@@ -80,30 +81,6 @@ Error protocol(std::string what) {
   return Error(ErrorKind::kProtocol, "population database answer: " + what);
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // A code as the caller wants it: its name from `table` when names are asked for and the
 // table lists it, the code otherwise.
 std::string named(const std::string& code, const CodeTable* table) {
@@ -138,7 +115,7 @@ std::string wire_date(std::string_view iso, bool dashed) {
 std::string build_soap_request(const Query& q, const RequestSettings& s) {
   const std::string& service = q.service_code.empty() ? s.default_service_code : q.service_code;
   auto el = [](std::string_view name, std::string_view value) {
-    return "<qldc:" + std::string(name) + ">" + xml_escape(value) + "</qldc:" + std::string(name) + ">";
+    return "<qldc:" + std::string(name) + ">" + markup_escape(value) + "</qldc:" + std::string(name) + ">";
   };
   std::string out =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>"

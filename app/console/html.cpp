@@ -2,35 +2,13 @@
 
 #include <cstdio>
 
+#include "gateway/core/common/markup.hpp"
 #include "gateway/core/common/vn_time.hpp"
 
 namespace lienthong::console {
 
 std::string escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return markup_escape(s);
 }
 
 std::string url_encode(std::string_view s) {

@@ -6,35 +6,13 @@
 
 #include "adapters/population/name_key.hpp"
 #include "gateway/core/common/json.hpp"
+#include "gateway/core/common/markup.hpp"
 
 namespace lienthong::sim::population {
 namespace {
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string el(std::string_view name, std::string_view value) {
-  return "<" + std::string(name) + ">" + xml_escape(value) + "</" + std::string(name) + ">";
+  return "<" + std::string(name) + ">" + markup_escape(value) + "</" + std::string(name) + ">";
 }
 
 // The codes of the values the generator uses, as mappings/citizen/ lists them (the

@@ -4,30 +4,11 @@
 
 #include "adapters/tax/tax.hpp"
 #include "gateway/core/common/json.hpp"
+#include "gateway/core/common/markup.hpp"
 
 namespace lienthong::sim::tax_push {
 
 namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 void member(std::string& out, const char* key, const std::string& value, bool comma = true) {
   if (comma) out.push_back(',');
@@ -50,13 +31,13 @@ void envelope_head(std::string& out, const Envelope& e, bool with_ngay) {
 std::string notice_xml(const std::vector<NoticeDossier>& dossiers) {
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DATA>\n  <BODY>\n";
   for (const auto& d : dossiers) {
-    x += "    <ROW_LIST>\n      <MA_HSO>" + xml_escape(d.dossier) + "</MA_HSO>\n";
+    x += "    <ROW_LIST>\n      <MA_HSO>" + markup_escape(d.dossier) + "</MA_HSO>\n";
     for (const auto& l : d.lines) {
       x += "      <LIST>\n";
-      x += "        <MA_SO_THUE>" + xml_escape(l.tax_id) + "</MA_SO_THUE>\n";
-      x += "        <SO_QUYET_DINH>" + xml_escape(l.decision_number) + "</SO_QUYET_DINH>\n";
-      x += "        <NGAY_QUYET_DINH>" + xml_escape(l.decision_date) + "</NGAY_QUYET_DINH>\n";
-      x += "        <TEN_TIEUMUC>" + xml_escape(l.item_name) + "</TEN_TIEUMUC>\n";
+      x += "        <MA_SO_THUE>" + markup_escape(l.tax_id) + "</MA_SO_THUE>\n";
+      x += "        <SO_QUYET_DINH>" + markup_escape(l.decision_number) + "</SO_QUYET_DINH>\n";
+      x += "        <NGAY_QUYET_DINH>" + markup_escape(l.decision_date) + "</NGAY_QUYET_DINH>\n";
+      x += "        <TEN_TIEUMUC>" + markup_escape(l.item_name) + "</TEN_TIEUMUC>\n";
       x += "        <SO_TIEN>" + std::to_string(l.amount) + "</SO_TIEN>\n";
       x += "      </LIST>\n";
     }
