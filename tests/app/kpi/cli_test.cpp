@@ -145,8 +145,14 @@ TEST_F(KpiCliTest, CalendarHolidaysOneALine) {
             "2026-08-31 Hoán đổi (swapped day off) with Saturday 2026-08-22\n"
             "2026-09-01 Quốc khánh (National Day), adjacent day\n"
             "2026-09-02 Quốc khánh (National Day)\n");
+  // 2025: the five Tết days were Mon 27 – Fri 31 Jan with the weekends around them, so Mon 27 Jan
+  // is a Tết day (not a swap) and Sat 8 Feb is not a make-up working day; Sat 26 Apr is one.
   auto with_file = run("calendar holidays 2025 --all");
-  EXPECT_NE(with_file.out.find("2025-02-08 [working day] Làm bù"), std::string::npos) << with_file.out;
+  EXPECT_NE(with_file.out.find("2025-01-27 Tết Nguyên đán (Lunar New Year), 28 tháng Chạp"),
+            std::string::npos)
+      << with_file.out;
+  EXPECT_EQ(with_file.out.find("2025-02-08"), std::string::npos) << with_file.out;
+  EXPECT_NE(with_file.out.find("2025-04-26 [working day] Làm bù"), std::string::npos) << with_file.out;
 }
 
 TEST_F(KpiCliTest, CalendarCheckWarnsFromOctoberWhenNextYearIsMissing) {
@@ -159,12 +165,28 @@ TEST_F(KpiCliTest, CalendarCheckWarnsFromOctoberWhenNextYearIsMissing) {
   auto oct = run("calendar check --today 2026-10-01");
   EXPECT_EQ(oct.exit_code, 1) << oct.out;
   EXPECT_NE(oct.out.find("warning: no confirmed calendar year file for 2027"), std::string::npos) << oct.out;
-  // 2025's make-up Saturday is unconfirmed: the 2025 file does not count as confirmed.
+  // Every shipped year up to 2026 is confirmed.
   auto y2025 = run("calendar check --today 2025-03-01");
-  EXPECT_EQ(y2025.exit_code, 1) << y2025.out;
-  EXPECT_NE(y2025.out.find("2025 unconfirmed"), std::string::npos) << y2025.out;
-  EXPECT_NE(y2025.out.find("unconfirmed: the swap of Mon 2025-01-27"), std::string::npos) << y2025.out;
+  EXPECT_EQ(y2025.exit_code, 0) << y2025.out;
+  EXPECT_NE(y2025.out.find("2025 confirmed"), std::string::npos) << y2025.out;
   EXPECT_EQ(run("calendar check --today 2026-13-01").exit_code, 2);
+}
+
+TEST_F(KpiCliTest, CalendarCheckCountsAFileWithUnconfirmedEntriesAsNotConfirmed) {
+  // A calendar folder of its own: the shipped 2026 file and a 2027 file with an open question.
+  const fs::path cal = dir_ / "calendar";
+  fs::create_directories(cal);
+  fs::copy_file(fs::path(LIENTHONG_SOURCE_DIR) / "mappings/calendar/2026.json", cal / "2026.json");
+  std::ofstream(cal / "2027.json") << R"({"year": 2027, "decision": "test",
+    "unconfirmed": ["the make-up Saturday of the Tết swap"],
+    "working_days": [{"date": "2027-02-20", "name": "Làm bù"}]})";
+  std::ofstream(config_) << R"({"store": {"path": "kpi.db"}, "calendar": {"calendar_dir": ")" << cal.string()
+                         << R"("}})";
+  auto r = run("calendar check --today 2026-11-01");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("2026 confirmed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2027 unconfirmed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unconfirmed: the make-up Saturday of the Tết swap"), std::string::npos) << r.out;
 }
 
 TEST_F(KpiCliTest, CalendarDueAcrossTet) {
