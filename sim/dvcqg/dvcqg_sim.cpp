@@ -284,13 +284,14 @@ struct DvcqgPortal::Impl {
   int64_t auth_calls = 0, session_expirations = 0, session_rejections = 0;
   int64_t created = 0, updated = 0, progress_records = 0, rejected = 0, duplicates = 0, out_of_order = 0;
   int64_t lookups = 0, sync_calls = 0, progress_calls = 0, bad_requests = 0;
-  std::string last_dstcode;
+  std::string last_dstcode, last_auth_dstcode;  // the routing header on data / session requests
   std::map<std::string, int64_t> rejections_by_code;
 
   SimResponse auth(const SimRequest& req) {
     auto doc = json::parse(req.body, "auth body");
     std::lock_guard lock(mu);
     ++auth_calls;
+    last_auth_dstcode = req.header("dstcode");
     if (!doc.ok() || !doc->IsObject())
       return SimResponse::json(200,
                                "{\"session\":\"\",\"error_code\":1007,\"message\":\"Yêu cầu không hợp lệ\"}");
@@ -500,7 +501,8 @@ std::string DvcqgPortal::stats_json() const {
          ",\"sync_calls\":" + std::to_string(i.sync_calls) +
          ",\"progress_calls\":" + std::to_string(i.progress_calls) +
          ",\"lookups\":" + std::to_string(i.lookups) + ",\"bad_requests\":" + std::to_string(i.bad_requests) +
-         ",\"last_dstcode\":\"" + log::json_escape(i.last_dstcode) + "\"}";
+         ",\"last_dstcode\":\"" + log::json_escape(i.last_dstcode) + "\"" + ",\"last_auth_dstcode\":\"" +
+         log::json_escape(i.last_auth_dstcode) + "\"}";
 }
 
 SimResponse DvcqgPortal::handle(const SimRequest& r) {

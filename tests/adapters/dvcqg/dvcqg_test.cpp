@@ -747,7 +747,9 @@ TEST_F(DvcqgAdapterTest, DstcodeHeaderAndConfiguredPathsAreUsed) {
       o, 100,
       R"(,"auth_path":"/adapter/auth","integration_path":"/adapter/integration","dstcode":"VN:GOV:000.00.00.G22")");
   ASSERT_TRUE(target_->deliver({message(event("D1", 1, 2))})[0].ok());
+  // As OpenCPS's DVCQGIntegrationActionImpl: on the session request and on the data request.
   EXPECT_STREQ(stats()["last_dstcode"].GetString(), "VN:GOV:000.00.00.G22");
+  EXPECT_STREQ(stats()["last_auth_dstcode"].GetString(), "VN:GOV:000.00.00.G22");
   EXPECT_EQ(sent("", "/adapter/auth").size(), 1u);
   EXPECT_EQ(sent("DongBoHoSoMC", "/adapter/integration").size(), 1u);
 }
