@@ -57,8 +57,13 @@ std::string Console::Impl::trail(const std::string& record) {
 std::string Console::Impl::chain_status() {
   const int64_t now = ctx.clock->now_ms();
   std::lock_guard lock(chain_mutex);
-  Status st = !chain_full_ms || now - chain_full_ms > kChainWholeEveryMs ? verify_whole_chain(now)
-                                                                         : verify_appended();
+  // With the background refresh the whole log is read there, never by a view; until its
+  // first pass the view says so.
+  if (background && !chain_full_ms)
+    return "<p>" + light("amber") +
+           " Đang kiểm tra toàn bộ chuỗi băm lần đầu; tải lại trang sau ít phút.</p>";
+  const bool whole_due = !chain_full_ms || now - chain_full_ms > kChainWholeEveryMs;
+  Status st = whole_due && !background ? verify_whole_chain(now) : verify_appended();
   if (!st.ok()) return "<p>" + light("red") + " Không kiểm tra được: " + escape(st.error().message) + "</p>";
   chain_checked_ms = now;
   const std::string when = " (kiểm tra lúc " + format_datetime(chain_checked_ms) + ")";

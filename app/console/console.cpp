@@ -22,6 +22,14 @@ server::Response Console::handle(server::Request& req) {
   return impl_->handle(req);
 }
 
+Status Console::refresh() {
+  return impl_->refresh();
+}
+
+void Console::background_refresh() {
+  impl_->background = true;
+}
+
 void Console::register_routes(server::HttpServer& admin) {
   auto h = [this](server::Request& req) { return handle(req); };
   for (const char* p :

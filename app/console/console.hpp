@@ -61,6 +61,15 @@ class Console {
   // Every /console/ route on `admin`, each answered by handle().
   void register_routes(server::HttpServer& admin);
 
+  // Computes ahead what the heavy pages show, so that a view only reads it: the KPI of
+  // the current month, its twelve-month trend and its late and unacknowledged registers,
+  // the citizen-lookup counts of the finished days, and (at most hourly) the whole
+  // audit-chain check. `serve` runs it every `console.refresh_minutes` (the
+  // "console-refresh" job) after calling background_refresh(); without that, a page
+  // computes what it lacks itself, as the tests and the benchmark's cold column do.
+  Status refresh();
+  void background_refresh();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -58,12 +58,13 @@ bool ConsoleConfig::four_eyes(std::string_view destination) const {
 }
 
 ConsoleConfig ConsoleConfig::from_config(const ConfigNode& node) {
-  node.allow_only(
-      {"users", "idle_timeout_minutes", "login_attempts", "login_window_minutes", "four_eyes_destinations"});
+  node.allow_only({"users", "idle_timeout_minutes", "login_attempts", "login_window_minutes",
+                   "four_eyes_destinations", "refresh_minutes"});
   ConsoleConfig c;
   c.idle_timeout_ms = node.integer_or("idle_timeout_minutes", 15, 1, 24 * 60) * 60'000;
   c.login_attempts = static_cast<int>(node.integer_or("login_attempts", 5, 1, 100));
   c.login_window_ms = node.integer_or("login_window_minutes", 15, 1, 24 * 60) * 60'000;
+  c.refresh_ms = node.integer_or("refresh_minutes", 5, 1, 60) * 60'000;
   c.four_eyes_destinations = node.strings_or("four_eyes_destinations", c.four_eyes_destinations);
   std::set<std::string> names;
   for (auto& u : node.array_of_objects("users")) {

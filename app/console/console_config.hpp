@@ -3,7 +3,7 @@
 //     "users": [{"name": "lan", "role": "approver", "password_hash": "$argon2id$...",
 //                "certificate_sha256": "<hex of the client certificate, optional>"}],
 //     "idle_timeout_minutes": 15, "login_attempts": 5, "login_window_minutes": 15,
-//     "four_eyes_destinations": ["payment_platform", "treasury"]
+//     "four_eyes_destinations": ["payment_platform", "treasury"], "refresh_minutes": 5
 //   }
 #pragma once
 
@@ -38,6 +38,10 @@ struct ConsoleConfig {
   int64_t login_window_ms = 15 * 60'000;
   // Outbox destinations whose dead letters carry money: replaying one needs an approver.
   std::vector<std::string> four_eyes_destinations = {"payment_platform", "treasury"};
+  // How often `serve` recomputes, in the background, what the heavy pages show (the KPI
+  // of the current month and its twelve-month trend, the whole audit-chain check); a
+  // figure a page shows is at most twice this old.
+  int64_t refresh_ms = 5 * 60'000;
 
   const ConsoleUser* find(std::string_view name) const;
   const ConsoleUser* find_by_certificate(std::string_view sha256) const;

@@ -3,6 +3,7 @@
 // Private to app/console; the rest of the gateway sees console.hpp only.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,38 @@ namespace lienthong::console {
 
 using server::Request;
 using server::Response;
+
+// Computed figures by key (a period label), each with the time it was computed; at most
+// kMaxEntries kept (the oldest goes first). Values are computed outside the lock.
+template <class T>
+class TimedCache {
+ public:
+  struct Entry {
+    T value;
+    int64_t at_ms = 0;
+  };
+  std::optional<Entry> fresh(const std::string& key, int64_t now_ms, int64_t max_age_ms) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || now_ms - it->second.at_ms > max_age_ms) return std::nullopt;
+    return it->second;
+  }
+  void put(const std::string& key, T value, int64_t now_ms) {
+    std::lock_guard lock(mu_);
+    if (entries_.size() >= kMaxEntries && !entries_.count(key)) {
+      auto oldest = entries_.begin();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it)
+        if (it->second.at_ms < oldest->second.at_ms) oldest = it;
+      entries_.erase(oldest);
+    }
+    entries_.insert_or_assign(key, Entry{std::move(value), now_ms});
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 64;
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+};
 
 struct Console::Impl {
   ConsoleConfig config;
@@ -76,6 +109,29 @@ struct Console::Impl {
   int64_t chain_checked_ms = 0;
   int64_t chain_full_ms = 0;
   audit::VerifyReport chain_report;
+  // ------------------------------------------------ precomputed.cpp
+  // Set by background_refresh(): the whole-chain check is left to refresh(), never paid
+  // by a page view.
+  std::atomic<bool> background{false};
+  Status refresh();
+  Status refresh_chain(int64_t now);
+  // A figure computed at most 2 × refresh_ms ago, or computed now (and kept).
+  Result<kpi::KpiReport> kpi_report(const kpi::Period& period, int64_t* computed_at_ms = nullptr);
+  Result<std::vector<kpi::LateFinding>> late_findings(const kpi::Period& period);
+  Result<std::vector<kpi::AckFinding>> ack_findings(const kpi::Period& period);
+  TimedCache<Result<kpi::KpiReport>> kpi_reports;
+  TimedCache<Result<std::vector<kpi::LateFinding>>> late_cache;
+  TimedCache<Result<std::vector<kpi::AckFinding>>> ack_cache;
+  // Citizen lookups per finished day (Vietnam time): (account, purpose, result, count).
+  // The audit log is append-only and stamped when appended, so a finished day's counts
+  // stay as they were; only today's are read at each view.
+  struct LookupCount {
+    std::string account, purpose, result;
+    int64_t count = 0;
+  };
+  std::mutex citizen_mutex;
+  std::map<int64_t, std::vector<LookupCount>> citizen_days;
+  Result<std::map<int64_t, std::vector<LookupCount>>> lookup_counts(int64_t now_ms);
 
   // ------------------------------------------------ pages/
   std::string overview();

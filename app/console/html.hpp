@@ -21,4 +21,9 @@ std::string format_date(int64_t epoch_ms);
 // A day number (days since 1970-01-01) as "06/12/2026".
 std::string format_day(int64_t days_since_epoch);
 
+// Gives each table's column headings the class "num" where the first body row's cell in
+// that column has it, so that a heading stands right-aligned over its figures. Rows with
+// a colspan ("no records") are skipped; tables without a <thead> are left as they are.
+std::string align_numeric_headings(std::string html);
+
 }  // namespace lienthong::console

@@ -34,7 +34,7 @@ std::string Console::Impl::layout(const Session& s, std::string_view active, std
          csrf_field(s) + "<span>" + escape(s.user) + " (" + std::string(role_label(s.role)) +
          ")</span> <button type=\"submit\">Đăng xuất</button></form></header>"
          "<main id=\"main\"><h1>" +
-         escape(title) + "</h1>" + body + "</main></body></html>\n";
+         escape(title) + "</h1>" + align_numeric_headings(body) + "</main></body></html>\n";
 }
 
 std::string Console::Impl::action_form(const Session& s, const std::string& url, const std::string& label,

@@ -121,9 +121,21 @@ try {
     ["/console/requests", "Yêu cầu duyệt", "yeu-cau-duyet"],
     ["/console/reconciliation", "Đối soát", "doi-soat"],
     ["/console/kpi", "Chỉ số", "chi-so"],
+    // The simulator's dossiers were received from 1 October 2024 over ten weeks.
+    ["/console/kpi?period=2024-Q4", "Chỉ số", "chi-so-quy-4-2024"],
     ["/console/citizen", "Tra cứu công dân", "tra-cuu-cong-dan"],
   ])
     await open(viewer, path, heading, name);
+  {
+    await viewer.page.goto(`${base}/console/kpi?period=2024-Q4`);
+    const text = await viewer.page.$eval("main", (e) => e.textContent);
+    check(text.includes("Toàn tỉnh") && !text.includes("Không có hồ sơ nào trong kỳ"),
+          "KPI 2024-Q4: the simulator's resolved dossiers are counted, per agency and in total");
+    check(/Số liệu tính lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/.test(text), "KPI: says when its figures were computed");
+    const aligned = await viewer.page.$$eval("th.num", (ths) =>
+      ths.map((th) => getComputedStyle(th).textAlign));
+    check(aligned.length > 0 && aligned.every((a) => a === "right"), "KPI: headings of figures are right-aligned");
+  }
 
   // A viewer sees no action and cannot act.
   await viewer.page.goto(`${base}/console/outbox/${deadId}`);

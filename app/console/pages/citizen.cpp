@@ -11,27 +11,19 @@ namespace lienthong::console {
 
 std::string Console::Impl::citizen_page() {
   const int64_t now = ctx.clock->now_ms();
-  const int64_t from = now - 30 * kDayMs;
-  // Counts only, grouped in the store in one pass over the window by account, purpose,
-  // outcome and day, then summed per column here. The subject (pseudonym), the dossier and
-  // the lookup id are never read. Intents are counted by their outcome; the console's own
-  // entries are not lookups.
-  auto rows = ctx.db->query(
-      "SELECT account, purpose, result, (at_ms + 25200000) / 86400000, COUNT(*) FROM citizen_audit WHERE "
-      "at_ms >= ? AND result <> 'intent' AND purpose NOT LIKE 'console:%' GROUP BY 1, 2, 3, 4",
-      {from});
+  auto found = lookup_counts(now);
   std::map<std::string, int64_t> by_account, by_purpose, by_result;
   std::map<int64_t, int64_t> by_day;
-  if (rows.ok())
-    for (auto& r : *rows) {
-      const int64_t n = r.i64(4);
-      by_account[r.str(0)] += n;
-      by_purpose[r.str(1)] += n;
-      by_result[r.str(2)] += n;
-      by_day[r.i64(3)] += n;
-    }
+  if (found.ok())
+    for (auto& [day, rows] : *found)
+      for (auto& r : rows) {
+        by_account[r.account] += r.count;
+        by_purpose[r.purpose] += r.count;
+        by_result[r.result] += r.count;
+        by_day[day] += r.count;
+      }
   auto table = [&](const std::string& caption, const std::string& head, const auto& counts) {
-    if (!rows.ok()) return "<p class=\"error\">" + escape(rows.error().message) + "</p>";
+    if (!found.ok()) return "<p class=\"error\">" + escape(found.error().message) + "</p>";
     std::string t = "<table><caption>" + caption + "</caption><thead><tr><th scope=\"col\">" + head +
                     "</th><th scope=\"col\">Số lượt</th></tr></thead><tbody>";
     if (counts.empty()) t += "<tr><td colspan=\"2\">Không có lượt tra cứu nào.</td></tr>";
@@ -45,7 +37,8 @@ std::string Console::Impl::citizen_page() {
     return t + "</tbody></table>";
   };
   std::string out =
-      "<p>Lượt tra cứu trong 30 ngày qua (không hiển thị số định danh, họ tên hay ngày sinh).</p>";
+      "<p>Lượt tra cứu trong 30 ngày gần nhất tính cả hôm nay (không hiển thị số định danh, họ tên hay "
+      "ngày sinh).</p>";
   out += table("Theo tài khoản", "Tài khoản", by_account) + table("Theo mục đích", "Mục đích", by_purpose) +
          table("Theo kết quả", "Kết quả", by_result) + table("Theo ngày (giờ Việt Nam)", "Ngày", by_day);
   out += "<h2>Kiểm tra chuỗi băm</h2>" + chain_status();

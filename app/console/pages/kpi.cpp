@@ -68,7 +68,7 @@ Response Console::Impl::kpi_download(const Request& req, bool xlsx) {
   if (!ctx.kpi_by_agency) return html(404, "<!doctype html><title>404</title><p>Chưa cấu hình mục kpi.");
   auto period = kpi::parse_period(q_or(req, "period"));
   if (!period.ok()) return html(400, "<!doctype html><title>400</title><p>" + escape(period.error().message));
-  auto report = ctx.kpi_by_agency(*period);
+  auto report = kpi_report(*period);
   if (!report.ok()) return html(500, "<!doctype html><title>Lỗi</title><p>" + escape(report.error().message));
   ExportTable t;
   t.header = {"indicator", "agency", "a", "b", "ratio", "target"};
@@ -103,8 +103,11 @@ std::string Console::Impl::kpi_page(const Request& req) {
     return out +
            "<p class=\"error\" role=\"alert\">Kỳ báo cáo không hợp lệ: " + escape(period.error().message) +
            "</p>";
-  auto report = ctx.kpi_by_agency(*period);
+  int64_t computed_at = 0;
+  auto report = kpi_report(*period, &computed_at);
   if (!report.ok()) return out + "<p class=\"error\">" + escape(report.error().message) + "</p>";
+  out += "<p class=\"note\">Số liệu tính lúc " + format_datetime(computed_at) + ", tính lại sau mỗi " +
+         std::to_string(config.refresh_ms / 60'000) + " phút.</p>";
   std::vector<kpi::IndicatorRow> rows;
   for (auto& r : report->rows)
     if (r.indicator == "on_time") rows.push_back(r);
@@ -172,7 +175,7 @@ std::string Console::Impl::trend(const kpi::Period& period) {
     std::snprintf(label, sizeof label, "%04d-%02d", yy, mm);
     auto month = kpi::parse_period(label);
     if (!month.ok()) continue;
-    auto report = ctx.kpi_by_agency(*month);
+    auto report = kpi_report(*month);
     if (!report.ok()) return "<p class=\"error\">" + escape(report.error().message) + "</p>";
     char shown[16];
     std::snprintf(shown, sizeof shown, "%02d/%04d", mm, yy);
@@ -200,7 +203,7 @@ std::string Console::Impl::monitors(const kpi::Period& period) {
   auto dossier_link = [](const std::string& code) {
     return "<a href=\"/console/dossier?code=" + url_encode(code) + "\">" + escape(code) + "</a>";
   };
-  auto late = ctx.late_dossiers(period.from_ms(), period.to_ms());
+  auto late = late_findings(period);
   if (!late.ok()) {
     out += "<p class=\"error\">" + escape(late.error().message) + "</p>";
   } else {
@@ -222,7 +225,7 @@ std::string Console::Impl::monitors(const kpi::Period& period) {
   }
   out += "<h2>Hồ sơ trực tuyến chưa tiếp nhận trong " + std::to_string(ctx.ack_working_hours) +
          " giờ làm việc</h2>";
-  auto ack = ctx.unacknowledged_online(period.from_ms(), period.to_ms());
+  auto ack = ack_findings(period);
   if (!ack.ok()) return out + "<p class=\"error\">" + escape(ack.error().message) + "</p>";
   out +=
       "<table><caption>" + format_number(static_cast<int64_t>(ack->size())) +

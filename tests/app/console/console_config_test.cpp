@@ -40,6 +40,7 @@ TEST(ConsoleConfig, MinimalSectionIsAccepted) {
   ASSERT_EQ(c.users.size(), 1u);
   EXPECT_EQ(c.users[0].role, Role::kApprover);
   EXPECT_EQ(c.idle_timeout_ms, 15 * 60'000);
+  EXPECT_EQ(c.refresh_ms, 5 * 60'000);
   EXPECT_TRUE(c.four_eyes("payment_platform"));
   EXPECT_FALSE(c.four_eyes("dvcqg"));
 }
@@ -66,6 +67,9 @@ TEST(ConsoleConfig, RefusesWrongSectionsWithTheKeyNamed) {
   refused("{\"users\":[{\"name\":\"lan\",\"role\":\"viewer\",\"certificate_sha256\":\"abc\"}]}",
           "certificate_sha256");
   refused("{\"userz\":[]}", "userz");
+  refused("{\"users\":[{\"name\":\"lan\",\"role\":\"viewer\",\"password_hash\":\"" + sample_hash() +
+              "\"}],\"refresh_minutes\":0}",
+          "refresh_minutes");
 }
 
 TEST(ConsoleHtml, NumbersUseVietnameseThousandsSeparators) {
@@ -73,6 +77,23 @@ TEST(ConsoleHtml, NumbersUseVietnameseThousandsSeparators) {
   EXPECT_EQ(format_number(999), "999");
   EXPECT_EQ(format_number(1234567), "1.234.567");
   EXPECT_EQ(format_number(-1000), "-1.000");
+}
+
+TEST(ConsoleHtml, NumericColumnsGetRightAlignedHeadings) {
+  const std::string page =
+      "<table><thead><tr><th scope=\"col\">Cơ quan</th><th scope=\"col\">Tổng</th><th>Tỷ lệ</th></tr></thead>"
+      "<tbody><tr><td colspan=\"3\">Không có</td></tr><tr><td>A</td><td class=\"num\">1.234</td>"
+      "<td class=\"num\">98 %</td></tr></tbody></table>"
+      "<table><thead><tr><th>Ngày</th><th>Số lượt</th></tr></thead><tbody><tr><td>06/12/2026</td><td>x</td>"
+      "</tr></tbody></table><table><tbody><tr><td class=\"num\">1</td></tr></tbody></table>";
+  EXPECT_EQ(
+      align_numeric_headings(page),
+      "<table><thead><tr><th scope=\"col\">Cơ quan</th><th class=\"num\" scope=\"col\">Tổng</th><th "
+      "class=\"num\">Tỷ lệ</th></tr></thead>"
+      "<tbody><tr><td colspan=\"3\">Không có</td></tr><tr><td>A</td><td class=\"num\">1.234</td>"
+      "<td class=\"num\">98 %</td></tr></tbody></table>"
+      "<table><thead><tr><th>Ngày</th><th>Số lượt</th></tr></thead><tbody><tr><td>06/12/2026</td><td>x</td>"
+      "</tr></tbody></table><table><tbody><tr><td class=\"num\">1</td></tr></tbody></table>");
 }
 
 TEST(ConsoleHtml, DatesAreDayMonthYearInVietnamTime) {

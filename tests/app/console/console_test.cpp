@@ -242,7 +242,7 @@ TEST_F(ConsoleTest, EveryPageRendersInVietnamese) {
       {"/console/requests", "người phê duyệt"},
       {"/console/reconciliation", "Chưa có lần đối soát nào"},
       {"/console/kpi", "Chỉ số"},
-      {"/console/citizen", "Lượt tra cứu trong 30 ngày qua"},
+      {"/console/citizen", "Lượt tra cứu trong 30 ngày gần nhất"},
   };
   for (auto& [path, text] : pages) {
     Response r = call("GET", path, "", c.cookie);
@@ -501,6 +501,77 @@ TEST_F(ConsoleTest, AuditChainStatusVerifiesAppendedEntriesBetweenWholeChecks) {
   EXPECT_NE(r.body.find("Chuỗi băm bị phá vỡ tại mục 3"), std::string::npos) << r.body;
 }
 
+// With the background refresh (serve's "console-refresh" job) no view reads the whole
+// audit log: before the job's first pass the page says the check is under way; after it
+// the views verify only what was appended.
+TEST_F(ConsoleTest, WithBackgroundRefreshTheWholeChainIsCheckedByTheJobNotByAView) {
+  audit::AuditEntry e;
+  e.at_ms = clock_.now_ms();
+  e.lookup_id = "a1";
+  e.account = "so-tu-phap";
+  e.purpose = "xac_minh_ho_so";
+  e.result = "found";
+  ASSERT_TRUE(audit::AuditLog(*db_).append(e).ok());
+  console_->background_refresh();
+  Client c = login("xem");
+  Response before = call("GET", "/console/citizen", "", c.cookie);
+  EXPECT_NE(before.body.find("Đang kiểm tra toàn bộ chuỗi băm lần đầu"), std::string::npos) << before.body;
+  EXPECT_EQ(before.body.find("nguyên vẹn"), std::string::npos);
+  ASSERT_TRUE(console_->refresh().ok());
+  EXPECT_NE(call("GET", "/console/citizen", "", c.cookie).body.find("nguyên vẹn: 1 mục"), std::string::npos);
+  e.lookup_id = "a2";
+  ASSERT_TRUE(audit::AuditLog(*db_).append(e).ok());
+  clock_.advance(std::chrono::hours(2));  // past the hourly whole check: still not done by a view
+  c = login("xem");                       // the idle session has ended
+  EXPECT_NE(call("GET", "/console/citizen", "", c.cookie).body.find("nguyên vẹn: 2 mục"), std::string::npos);
+  // An entry edited before the verified head is found by the job's next whole check.
+  ASSERT_TRUE(db_->exec("UPDATE citizen_audit SET result = 'not_found' WHERE seq = 1").ok());
+  EXPECT_NE(call("GET", "/console/citizen", "", c.cookie).body.find("nguyên vẹn: 2 mục"), std::string::npos);
+  ASSERT_TRUE(console_->refresh().ok());
+  EXPECT_NE(call("GET", "/console/citizen", "", c.cookie).body.find("Chuỗi băm bị phá vỡ tại mục 1"),
+            std::string::npos);
+}
+
+// A finished day's lookup counts are read once and kept (the log is append-only, stamped
+// when appended); today's are read at every view; days leave the window as it moves.
+TEST_F(ConsoleTest, CitizenPageReadsAFinishedDayOnceAndTodayAtEveryView) {
+  audit::AuditLog log(*db_);
+  auto add = [&](const std::string& account, int64_t at_ms) {
+    audit::AuditEntry e;
+    e.at_ms = at_ms;
+    e.lookup_id = "l" + std::to_string(at_ms) + account;
+    e.account = account;
+    e.purpose = "xac_minh";
+    e.result = "found";
+    e.subject = "s";
+    ASSERT_TRUE(log.append(e).ok());
+  };
+  auto row = [](const std::string& key, int n) {
+    return "<tr><td>" + key + "</td><td class=\"num\">" + std::to_string(n) + "</td></tr>";
+  };
+  const int64_t now = clock_.now_ms();
+  add("so-tu-phap", now - 3 * kTestDayMs);
+  add("ubnd-xa", now);
+  Client c = login("xem");
+  Response first = call("GET", "/console/citizen", "", c.cookie);
+  EXPECT_NE(first.body.find(row("so-tu-phap", 1)), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find(row("ubnd-xa", 1)), std::string::npos);
+  // Changed in the store behind the console's back: the finished day is not read again,
+  // today is.
+  ASSERT_TRUE(db_->exec("UPDATE citizen_audit SET account = 'khac' WHERE account = 'so-tu-phap'").ok());
+  add("ubnd-xa", now + 1000);
+  Response second = call("GET", "/console/citizen", "", c.cookie);
+  EXPECT_NE(second.body.find(row("so-tu-phap", 1)), std::string::npos) << second.body;
+  EXPECT_EQ(second.body.find(row("khac", 1)), std::string::npos);
+  EXPECT_NE(second.body.find(row("ubnd-xa", 2)), std::string::npos);
+  // Twenty-eight days on, the day three days before the first view has left the window.
+  clock_.advance(std::chrono::hours(24 * 28));
+  c = login("xem");
+  Response later = call("GET", "/console/citizen", "", c.cookie);
+  EXPECT_EQ(later.body.find("so-tu-phap"), std::string::npos) << later.body;
+  EXPECT_NE(later.body.find(row("ubnd-xa", 2)), std::string::npos);
+}
+
 TEST_F(ConsoleTest, ReconciliationShowsExceptionsByReasonAndDownloadsThemAsCsvAndXlsx) {
   ASSERT_TRUE(
       db_->exec("INSERT INTO recon_runs (id, seq, period_from, period_to, as_of, rules, inputs, summary, "
@@ -613,6 +684,38 @@ TEST_F(ConsoleTest, OverviewShowsWhenEachCertificateExpires) {
   std::filesystem::remove_all(dir);
 }
 
+// refresh() (serve's background job) computes this month and the eleven before it, so the
+// KPI page's default view computes nothing; a figure is kept for twice the refresh
+// interval, then a view computes it again.
+TEST_F(ConsoleTest, KpiFiguresAreComputedAheadAndKeptForTwiceTheRefreshInterval) {
+  std::vector<std::string> asked;
+  make_console(false, [&](const kpi::Period& p) -> Result<kpi::KpiReport> {
+    asked.push_back(p.label);
+    kpi::KpiReport r;
+    r.period = p;
+    r.rows = {{"on_time", "000.00.01.H56", 20, 19, 0.95, 0.95}, {"on_time", "total", 20, 19, 0.95, 0.95}};
+    return r;
+  });
+  ASSERT_TRUE(console_->refresh().ok());
+  ASSERT_EQ(asked.size(), 12u);
+  EXPECT_EQ(asked.front(), "2026-05");  // the clock's month (29/05/2026 in Vietnam)
+  EXPECT_EQ(asked.back(), "2025-06");
+  asked.clear();
+  Client c = login("xem");
+  Response r = call("GET", "/console/kpi", "", c.cookie);
+  EXPECT_TRUE(asked.empty()) << asked.size() << " computed by the view";
+  EXPECT_NE(r.body.find("Số liệu tính lúc 29/05/2026 03:26, tính lại sau mỗi 5 phút."), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("<td>06/2025</td>"), std::string::npos);
+  clock_.advance(std::chrono::minutes(9));
+  call("GET", "/console/kpi", "", c.cookie);
+  EXPECT_TRUE(asked.empty());
+  clock_.advance(std::chrono::minutes(2));  // 11 minutes: older than twice the interval
+  Response later = call("GET", "/console/kpi", "", c.cookie);
+  EXPECT_EQ(asked.size(), 12u);  // the month (also the trend's last) and eleven more
+  EXPECT_NE(later.body.find("Số liệu tính lúc 29/05/2026 03:37"), std::string::npos);
+}
+
 TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
   std::vector<std::string> asked;
   make_console(false, [&](const kpi::Period& p) -> Result<kpi::KpiReport> {
@@ -633,6 +736,9 @@ TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
   EXPECT_EQ(asked[1], "2026-01");
   EXPECT_EQ(asked.back(), "2026-12");
   EXPECT_NE(r.body.find("Xu hướng theo tháng"), std::string::npos);
+  // Headings of figures stand right-aligned over them.
+  EXPECT_NE(r.body.find("<th class=\"num\" scope=\"col\">Tổng số hồ sơ</th>"), std::string::npos);
+  EXPECT_NE(r.body.find("<th scope=\"col\">Cơ quan</th>"), std::string::npos);
   EXPECT_NE(r.body.find("<polyline points=\""), std::string::npos);
   EXPECT_NE(r.body.find("<td>12/2026</td>"), std::string::npos);
   EXPECT_NE(r.body.find("Tỷ lệ hồ sơ giải quyết đúng hạn theo cơ quan"), std::string::npos);

@@ -1,0 +1,131 @@
+// What the heavy pages show, computed ahead by refresh() (the "console-refresh" job of
+// `serve`) or, when nothing fresh is kept, by the page itself: the KPI reports and
+// registers by period, the citizen-lookup counts of finished days, the audit chain.
+#include <cstdio>
+
+#include "app/console/console_impl.hpp"
+#include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/vn_time.hpp"
+
+namespace lienthong::console {
+
+namespace {
+
+constexpr int64_t kVietnamOffsetMs = 7 * 3'600'000;
+
+int64_t vn_day(int64_t ms) {
+  return (ms + kVietnamOffsetMs) / kDayMs;
+}
+
+int64_t vn_day_start_ms(int64_t day) {
+  return day * kDayMs - kVietnamOffsetMs;
+}
+
+// The month containing `day`, moved back `back` months, as a period.
+Result<kpi::Period> month_before(int64_t day, int back) {
+  int y = 0, m = 0, d = 0;
+  vn_time::civil_from_days(day, y, m, d);
+  m -= back;
+  while (m <= 0) {
+    m += 12;
+    --y;
+  }
+  char label[16];
+  std::snprintf(label, sizeof label, "%04d-%02d", y, m);
+  return kpi::parse_period(label);
+}
+
+}  // namespace
+
+Result<kpi::KpiReport> Console::Impl::kpi_report(const kpi::Period& period, int64_t* computed_at_ms) {
+  const int64_t now = ctx.clock->now_ms();
+  if (auto kept = kpi_reports.fresh(period.label, now, 2 * config.refresh_ms)) {
+    if (computed_at_ms) *computed_at_ms = kept->at_ms;
+    return kept->value;
+  }
+  auto report = ctx.kpi_by_agency(period);
+  kpi_reports.put(period.label, report, now);
+  if (computed_at_ms) *computed_at_ms = now;
+  return report;
+}
+
+Result<std::vector<kpi::LateFinding>> Console::Impl::late_findings(const kpi::Period& period) {
+  const int64_t now = ctx.clock->now_ms();
+  if (auto kept = late_cache.fresh(period.label, now, 2 * config.refresh_ms)) return kept->value;
+  auto found = ctx.late_dossiers(period.from_ms(), period.to_ms());
+  late_cache.put(period.label, found, now);
+  return found;
+}
+
+Result<std::vector<kpi::AckFinding>> Console::Impl::ack_findings(const kpi::Period& period) {
+  const int64_t now = ctx.clock->now_ms();
+  if (auto kept = ack_cache.fresh(period.label, now, 2 * config.refresh_ms)) return kept->value;
+  auto found = ctx.unacknowledged_online(period.from_ms(), period.to_ms());
+  ack_cache.put(period.label, found, now);
+  return found;
+}
+
+// The last 30 days by Vietnam calendar day, today included. Finished days are read once
+// and kept; a finished day counts as settled five minutes after its midnight, leaving
+// room for an entry stamped just before midnight by an instance whose clock runs behind.
+Result<std::map<int64_t, std::vector<Console::Impl::LookupCount>>> Console::Impl::lookup_counts(
+    int64_t now_ms) {
+  const int64_t today = vn_day(now_ms), first = today - 29;
+  std::lock_guard lock(citizen_mutex);
+  citizen_days.erase(citizen_days.begin(), citizen_days.lower_bound(first));
+  int64_t unread = first;
+  while (unread < today && citizen_days.count(unread)) ++unread;
+  // Counts only, grouped in the store by account, purpose, outcome and day. The subject
+  // (pseudonym), the dossier and the lookup id are never read. Intents are counted by their
+  // outcome; the console's own entries are not lookups.
+  auto rows = ctx.db->query(
+      "SELECT account, purpose, result, (at_ms + 25200000) / 86400000, COUNT(*) FROM citizen_audit WHERE "
+      "at_ms >= ? AND result <> 'intent' AND purpose NOT LIKE 'console:%' GROUP BY 1, 2, 3, 4",
+      {vn_day_start_ms(unread)});
+  if (!rows.ok()) return rows.error();
+  std::map<int64_t, std::vector<LookupCount>> fresh;
+  for (auto& r : *rows) fresh[r.i64(3)].push_back({r.str(0), r.str(1), r.str(2), r.i64(4)});
+  const int64_t settled_before = vn_day(now_ms - 5 * 60'000);  // days before this one are settled
+  for (int64_t day = unread; day < settled_before; ++day) citizen_days[day] = fresh[day];
+  std::map<int64_t, std::vector<LookupCount>> all(citizen_days.begin(), citizen_days.end());
+  for (auto& [day, counts] : fresh)
+    if (day >= settled_before && day <= today) all[day] = counts;
+  return all;
+}
+
+// The whole log read and verified outside the lock (seconds at a million entries), then
+// put in place; the views go on verifying only what was appended after its head.
+Status Console::Impl::refresh_chain(int64_t now) {
+  {
+    std::lock_guard lock(chain_mutex);
+    if (chain_full_ms && now - chain_full_ms < kChainWholeEveryMs) return {};
+  }
+  auto report = audit::AuditLog(*ctx.db).verify();
+  if (!report.ok()) return report.error();
+  std::lock_guard lock(chain_mutex);
+  chain_report = *report;
+  chain_full_ms = now;
+  chain_checked_ms = now;
+  return {};
+}
+
+Status Console::Impl::refresh() {
+  const int64_t now = ctx.clock->now_ms();
+  Status status = refresh_chain(now);
+  if (ctx.kpi_by_agency) {
+    // The KPI page's default period (this month) and its twelve-month trend.
+    for (int back = 0; back < 12; ++back) {
+      auto month = month_before(vn_day(now), back);
+      if (!month.ok()) continue;
+      kpi_reports.put(month->label, ctx.kpi_by_agency(*month), now);
+      if (back == 0 && ctx.late_dossiers) {
+        late_cache.put(month->label, ctx.late_dossiers(month->from_ms(), month->to_ms()), now);
+        ack_cache.put(month->label, ctx.unacknowledged_online(month->from_ms(), month->to_ms()), now);
+      }
+    }
+  }
+  if (auto counts = lookup_counts(now); !counts.ok() && status.ok()) status = counts.error();
+  return status;
+}
+
+}  // namespace lienthong::console
