@@ -135,6 +135,12 @@ try {
     const aligned = await viewer.page.$$eval("th.num", (ths) =>
       ths.map((th) => getComputedStyle(th).textAlign));
     check(aligned.length > 0 && aligned.every((a) => a === "right"), "KPI: headings of figures are right-aligned");
+    // serve computes the heavy figures in its console-refresh job (first run a second after start).
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const runs = /lienthong_scheduler_runs_total\{job="console-refresh"\} (\d+)/.exec(metrics);
+    const failures = /lienthong_scheduler_failures_total\{job="console-refresh"\} (\d+)/.exec(metrics);
+    check(runs && Number(runs[1]) >= 1, `the console-refresh job has run (${runs && runs[1]})`);
+    check(failures && Number(failures[1]) === 0, "the console-refresh job has not failed");
   }
 
   // A viewer sees no action and cannot act.
