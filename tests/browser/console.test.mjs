@@ -4,7 +4,13 @@
 // unexpected HTTP error, and on a page holding a personal ID from LT_IDS_FILE.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
+
+// axe-core (npm, pinned in package-lock.json) checks each page against WCAG 2.1 A and AA
+// rules: labels, names, contrast, landmarks, language. Run through DevTools, so the
+// console's CSP (no inline script) stays as it is.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const env = (name) => {
   const v = process.env[name];
@@ -82,6 +88,13 @@ async function open(s, path, heading, name) {
   const unlabelled = await s.page.$$eval("input:not([type=hidden]), select", (els) =>
     els.filter((e) => !(e.id && document.querySelector(`label[for="${e.id}"]`))).length);
   check(unlabelled === 0, `${path}: every control is labelled`);
+  await s.page.evaluate(axeSource);
+  const axe = await s.page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+  for (const v of axe) console.log(`     axe ${path}: ${v.impact} ${v.id} at ${v.nodes.slice(0, 3).join(", ")}`);
+  check(axe.length === 0, `${path}: no WCAG 2.1 A/AA violation found by axe-core (${axe.map((v) => v.id).join(", ")})`);
   await s.page.screenshot({ path: `${shots}/${String(++shotNo).padStart(2, "0")}-${name}.png`, fullPage: true });
 }
 
@@ -142,6 +155,22 @@ try {
     check(runs && Number(runs[1]) >= 1, `the console-refresh job has run (${runs && runs[1]})`);
     check(failures && Number(failures[1]) === 0, "the console-refresh job has not failed");
   }
+
+  // Keyboard: the first Tab reaches the skip link, which leads to the page's content; Tab
+  // then walks the navigation links in order.
+  await viewer.page.goto(`${base}/console/`);
+  await viewer.page.keyboard.press("Tab");
+  check(await viewer.page.evaluate(() => document.activeElement.classList.contains("skip")),
+        "keyboard: the first Tab reaches the skip link");
+  await viewer.page.keyboard.press("Enter");
+  check((await viewer.page.evaluate(() => location.hash)) === "#main", "keyboard: the skip link leads to <main>");
+  await viewer.page.goto(`${base}/console/`);
+  const tabbed = [];
+  for (let i = 0; i < 4; ++i) {
+    await viewer.page.keyboard.press("Tab");
+    tabbed.push(await viewer.page.evaluate(() => document.activeElement.textContent.trim()));
+  }
+  check(tabbed.slice(1).join("|") === "Tổng quan|Hồ sơ|Hộp thư đi", `keyboard: Tab walks the navigation (${tabbed.join("|")})`);
 
   // A viewer sees no action and cannot act.
   await viewer.page.goto(`${base}/console/outbox/${deadId}`);
