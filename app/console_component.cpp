@@ -34,9 +34,9 @@ console::ConsoleContext context_of(Runtime& rt) {
     kpi::KpiOptions options;
     options.on_time_target = settings.on_time_target;
     store::Database* db = rt.db.get();
-    ctx.kpi_by_agency = [db, catalogue, targets, options](const kpi::Period& period) mutable {
+    ctx.kpi = [db, catalogue, targets, options](const kpi::Period& period, kpi::GroupBy by) mutable {
       options.targets = targets.get();
-      return kpi::compute_kpi(*db, *catalogue, period, kpi::GroupBy::kAgency, {"on_time"}, options);
+      return kpi::compute_kpi(*db, *catalogue, period, by, kpi::indicator_ids(), options);
     };
   }
   if (root.optional_object("kpi")) {

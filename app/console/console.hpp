@@ -37,9 +37,10 @@ struct ConsoleContext {
   // The webhooks section, for quarantine retry; null when not configured (retry refused).
   std::shared_ptr<const webhooks::WebhooksConfig> webhooks;
   bool secure_cookies = false;  // the admin listener speaks TLS
-  // The on-time indicator per agency for a period: the KPI flow's compute_kpi with the
-  // catalogue and targets of the kpi section (wired by the app); empty without one.
-  std::function<Result<kpi::KpiReport>(const kpi::Period&)> kpi_by_agency;
+  // Every indicator for a period, by agency or by level (and the total): the KPI flow's
+  // compute_kpi with the catalogue and targets of the kpi section (wired by the app);
+  // empty without one.
+  std::function<Result<kpi::KpiReport>(const kpi::Period&, kpi::GroupBy)> kpi;
   // The late-dossier register and the online dossiers not acknowledged in time, received
   // in [from_ms, to_ms): the KPI flow's monitors with the configured working calendar.
   // Empty when the calendar cannot be built; monitors_problem then says why.

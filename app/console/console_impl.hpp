@@ -20,6 +20,8 @@ namespace lienthong::console {
 using server::Request;
 using server::Response;
 
+struct IndicatorName;  // pages/kpi.cpp
+
 // Computed figures by key (a period label), each with the time it was computed; at most
 // kMaxEntries kept (the oldest goes first). Values are computed outside the lock.
 template <class T>
@@ -116,7 +118,8 @@ struct Console::Impl {
   Status refresh();
   Status refresh_chain(int64_t now);
   // A figure computed at most 2 × refresh_ms ago, or computed now (and kept).
-  Result<kpi::KpiReport> kpi_report(const kpi::Period& period, int64_t* computed_at_ms = nullptr);
+  Result<kpi::KpiReport> kpi_report(const kpi::Period& period, kpi::GroupBy by,
+                                    int64_t* computed_at_ms = nullptr);
   Result<std::vector<kpi::LateFinding>> late_findings(const kpi::Period& period);
   Result<std::vector<kpi::AckFinding>> ack_findings(const kpi::Period& period);
   TimedCache<Result<kpi::KpiReport>> kpi_reports;
@@ -163,9 +166,10 @@ struct Console::Impl {
   Response reconciliation_download(const Request& req, bool xlsx);
 
   std::string kpi_page(const Request& req);
-  std::string kpi_by_agency_chart(const std::vector<kpi::IndicatorRow>& rows);
+  std::string kpi_summary(const std::vector<kpi::IndicatorRow>& rows);
+  std::string kpi_chart(const IndicatorName& ind, const std::vector<kpi::IndicatorRow>& rows);
   Response kpi_download(const Request& req, bool xlsx);
-  std::string trend(const kpi::Period& period);
+  std::string trend(const kpi::Period& period, const IndicatorName& ind);
   std::string monitors(const kpi::Period& period);
 
   std::string citizen_page();

@@ -37,14 +37,16 @@ Result<kpi::Period> month_before(int64_t day, int back) {
 
 }  // namespace
 
-Result<kpi::KpiReport> Console::Impl::kpi_report(const kpi::Period& period, int64_t* computed_at_ms) {
+Result<kpi::KpiReport> Console::Impl::kpi_report(const kpi::Period& period, kpi::GroupBy by,
+                                                 int64_t* computed_at_ms) {
   const int64_t now = ctx.clock->now_ms();
-  if (auto kept = kpi_reports.fresh(period.label, now, 2 * config.refresh_ms)) {
+  const std::string key = period.label + "|" + std::string(kpi::to_string(by));
+  if (auto kept = kpi_reports.fresh(key, now, 2 * config.refresh_ms)) {
     if (computed_at_ms) *computed_at_ms = kept->at_ms;
     return kept->value;
   }
-  auto report = ctx.kpi_by_agency(period);
-  kpi_reports.put(period.label, report, now);
+  auto report = ctx.kpi(period, by);
+  kpi_reports.put(key, report, now);
   if (computed_at_ms) *computed_at_ms = now;
   return report;
 }
@@ -112,12 +114,14 @@ Status Console::Impl::refresh_chain(int64_t now) {
 Status Console::Impl::refresh() {
   const int64_t now = ctx.clock->now_ms();
   Status status = refresh_chain(now);
-  if (ctx.kpi_by_agency) {
-    // The KPI page's default period (this month) and its twelve-month trend.
+  if (ctx.kpi) {
+    // The KPI page's default period (this month, by agency and by level) and its
+    // twelve-month trend (the totals of the by-agency reports).
     for (int back = 0; back < 12; ++back) {
       auto month = month_before(vn_day(now), back);
       if (!month.ok()) continue;
-      kpi_reports.put(month->label, ctx.kpi_by_agency(*month), now);
+      kpi_reports.put(month->label + "|agency", ctx.kpi(*month, kpi::GroupBy::kAgency), now);
+      if (back == 0) kpi_reports.put(month->label + "|level", ctx.kpi(*month, kpi::GroupBy::kLevel), now);
       if (back == 0 && ctx.late_dossiers) {
         late_cache.put(month->label, ctx.late_dossiers(month->from_ms(), month->to_ms()), now);
         ack_cache.put(month->label, ctx.unacknowledged_online(month->from_ms(), month->to_ms()), now);

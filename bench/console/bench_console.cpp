@@ -250,8 +250,8 @@ int main(int argc, char** argv) {
   ctx.db = &db;
   ctx.outbox = &ob;
   ctx.clock = &clock;
-  ctx.kpi_by_agency = [&](const kpi::Period& p) {
-    return kpi::compute_kpi(db, catalogue, p, kpi::GroupBy::kAgency, {"on_time"}, {});
+  ctx.kpi = [&](const kpi::Period& p, kpi::GroupBy by) {
+    return kpi::compute_kpi(db, catalogue, p, by, kpi::indicator_ids(), {});
   };
   ctx.late_dossiers = [&](int64_t from, int64_t to) {
     return kpi::late_dossiers(db, *calc, clock.now_ms(), from, to, false);

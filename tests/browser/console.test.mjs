@@ -136,6 +136,7 @@ try {
     ["/console/kpi", "Chỉ số", "chi-so"],
     // The simulator's dossiers were received from 1 October 2024 over ten weeks.
     ["/console/kpi?period=2024-Q4", "Chỉ số", "chi-so-quy-4-2024"],
+    ["/console/kpi?period=2024-Q4&indicator=digitised_dossiers&by=level", "Chỉ số", "chi-so-so-hoa-theo-cap"],
     ["/console/citizen", "Tra cứu công dân", "tra-cuu-cong-dan"],
   ])
     await open(viewer, path, heading, name);

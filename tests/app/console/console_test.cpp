@@ -57,7 +57,8 @@ class ConsoleTest : public ::testing::Test {
     make_console(false);
   }
 
-  void make_console(bool secure, std::function<Result<kpi::KpiReport>(const kpi::Period&)> kpi = nullptr,
+  void make_console(bool secure,
+                    std::function<Result<kpi::KpiReport>(const kpi::Period&, kpi::GroupBy)> kpi = nullptr,
                     std::vector<std::pair<std::string, std::string>> certificates = {}) {
     ConsoleConfig config;
     for (auto [name, role] : {std::pair{"xem", Role::kViewer}, std::pair{"vanhanh", Role::kOperator},
@@ -69,7 +70,7 @@ class ConsoleTest : public ::testing::Test {
     ctx.outbox = outbox_.get();
     ctx.clock = &clock_;
     ctx.secure_cookies = secure;
-    ctx.kpi_by_agency = std::move(kpi);
+    ctx.kpi = std::move(kpi);
     ctx.certificates = std::move(certificates);
     console_ = std::make_unique<Console>(config, ctx);
   }
@@ -624,7 +625,7 @@ TEST_F(ConsoleTest, KpiPageListsLateAndUnacknowledgedDossiersOfThePeriod) {
   ctx.db = db_.get();
   ctx.outbox = outbox_.get();
   ctx.clock = &clock_;
-  ctx.kpi_by_agency = [](const kpi::Period& p) -> Result<kpi::KpiReport> {
+  ctx.kpi = [](const kpi::Period& p, kpi::GroupBy) -> Result<kpi::KpiReport> {
     kpi::KpiReport r;
     r.period = p;
     r.rows = {{"on_time", "total", 10, 9, 0.9, 0.95}};
@@ -689,16 +690,17 @@ TEST_F(ConsoleTest, OverviewShowsWhenEachCertificateExpires) {
 // interval, then a view computes it again.
 TEST_F(ConsoleTest, KpiFiguresAreComputedAheadAndKeptForTwiceTheRefreshInterval) {
   std::vector<std::string> asked;
-  make_console(false, [&](const kpi::Period& p) -> Result<kpi::KpiReport> {
-    asked.push_back(p.label);
+  make_console(false, [&](const kpi::Period& p, kpi::GroupBy by) -> Result<kpi::KpiReport> {
+    asked.push_back(p.label + (by == kpi::GroupBy::kLevel ? " level" : ""));
     kpi::KpiReport r;
     r.period = p;
     r.rows = {{"on_time", "000.00.01.H56", 20, 19, 0.95, 0.95}, {"on_time", "total", 20, 19, 0.95, 0.95}};
     return r;
   });
   ASSERT_TRUE(console_->refresh().ok());
-  ASSERT_EQ(asked.size(), 12u);
-  EXPECT_EQ(asked.front(), "2026-05");  // the clock's month (29/05/2026 in Vietnam)
+  ASSERT_EQ(asked.size(), 13u);
+  EXPECT_EQ(asked[0], "2026-05");  // the clock's month (29/05/2026 in Vietnam), by agency
+  EXPECT_EQ(asked[1], "2026-05 level");
   EXPECT_EQ(asked.back(), "2025-06");
   asked.clear();
   Client c = login("xem");
@@ -716,10 +718,63 @@ TEST_F(ConsoleTest, KpiFiguresAreComputedAheadAndKeptForTwiceTheRefreshInterval)
   EXPECT_NE(later.body.find("Số liệu tính lúc 29/05/2026 03:37"), std::string::npos);
 }
 
+// Every indicator of the period in one table; one indicator by administrative level, each
+// level against its own target (digitisation: 30 / 25 / 15 %); the trend of that indicator.
+TEST_F(ConsoleTest, KpiPageShowsEveryIndicatorAndOneByLevelAgainstEachLevelsTarget) {
+  std::vector<kpi::GroupBy> asked;
+  make_console(false, [&](const kpi::Period& p, kpi::GroupBy by) -> Result<kpi::KpiReport> {
+    asked.push_back(by);
+    kpi::KpiReport r;
+    r.period = p;
+    r.by = by;
+    r.rows = {{"on_time", "total", 100, 96, 0.96, 0.95}, {"online_full", "total", 50, 20, 0.4, 0.6}};
+    if (by == kpi::GroupBy::kLevel)
+      r.rows.insert(r.rows.end(), {{"digitised_dossiers", "province", 10, 4, 0.4, 0.3},
+                                   {"digitised_dossiers", "district", 20, 4, 0.2, 0.25},
+                                   {"digitised_dossiers", "commune", 40, 8, 0.2, 0.15},
+                                   {"digitised_dossiers", "total", 70, 16, 16.0 / 70, std::nullopt}});
+    else
+      r.rows.push_back({"digitised_dossiers", "total", 70, 16, 16.0 / 70, std::nullopt});
+    return r;
+  });
+  Client c = login("xem");
+  Response r = call("GET", "/console/kpi?period=2026-11&indicator=digitised_dossiers&by=level", "", c.cookie);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(asked.front(), kpi::GroupBy::kLevel);
+  // The summary: each indicator's province total, judged against its target where it has one.
+  EXPECT_NE(r.body.find("Các chỉ số của kỳ (toàn tỉnh)"), std::string::npos);
+  EXPECT_NE(r.body.find("<td>Tỷ lệ hồ sơ giải quyết đúng hạn</td><td class=\"num\">100</td>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("<td>Tỷ lệ hồ sơ trực tuyến toàn trình</td><td class=\"num\">50</td><td "
+                        "class=\"num\">20</td><td class=\"num\">40,0 %</td><td class=\"num\">60,0 %</td>"),
+            std::string::npos);
+  // The chosen indicator by level, each level with its own target mark.
+  EXPECT_NE(r.body.find("<h2>Tỷ lệ số hóa hồ sơ theo cấp hành chính</h2>"), std::string::npos);
+  EXPECT_NE(r.body.find("<td>Cấp huyện</td><td class=\"num\">20</td><td class=\"num\">4</td><td "
+                        "class=\"num\">20,0 %</td><td class=\"num\">25,0 %</td>"),
+            std::string::npos);
+  EXPECT_NE(r.body.find("<td>Cấp xã</td>"), std::string::npos);
+  EXPECT_NE(r.body.find("<line x1=\"306\""), std::string::npos);  // 30 % of 420 px right of 180
+  EXPECT_NE(r.body.find("<line x1=\"285\""), std::string::npos);  // 25 %
+  EXPECT_NE(r.body.find("<line x1=\"243\""), std::string::npos);  // 15 %
+  EXPECT_NE(r.body.find("Xu hướng theo tháng: Tỷ lệ số hóa hồ sơ"), std::string::npos);
+  EXPECT_NE(r.body.find("<option value=\"digitised_dossiers\" selected>"), std::string::npos);
+  EXPECT_NE(r.body.find("<option value=\"level\" selected>"), std::string::npos);
+  // The download has every indicator by level.
+  Response csv = call("GET", "/console/kpi/report.csv?period=2026-11&by=level", "", c.cookie);
+  EXPECT_NE(csv.body.find("indicator,level,a,b,ratio,target"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("digitised_dossiers,commune,40,8,0.200000,0.1500"), std::string::npos) << csv.body;
+  EXPECT_NE(
+      call("GET", "/console/kpi?period=2026-11&indicator=xyz", "", c.cookie).body.find("Chỉ số không hợp lệ"),
+      std::string::npos);
+  EXPECT_EQ(call("GET", "/console/kpi/report.csv?period=2026-11&by=procedure", "", c.cookie).status, 400);
+}
+
 TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
   std::vector<std::string> asked;
-  make_console(false, [&](const kpi::Period& p) -> Result<kpi::KpiReport> {
-    asked.push_back(p.label);
+  make_console(false, [&](const kpi::Period& p, kpi::GroupBy by) -> Result<kpi::KpiReport> {
+    asked.push_back(p.label + (by == kpi::GroupBy::kLevel ? " level" : ""));
     kpi::KpiReport r;
     r.period = p;
     r.by = kpi::GroupBy::kAgency;
@@ -737,8 +792,8 @@ TEST_F(ConsoleTest, KpiPageDrawsABarPerAgencyAgainstTheTarget) {
   EXPECT_EQ(asked.back(), "2026-12");
   EXPECT_NE(r.body.find("Xu hướng theo tháng"), std::string::npos);
   // Headings of figures stand right-aligned over them.
-  EXPECT_NE(r.body.find("<th class=\"num\" scope=\"col\">Tổng số hồ sơ</th>"), std::string::npos);
-  EXPECT_NE(r.body.find("<th scope=\"col\">Cơ quan</th>"), std::string::npos);
+  EXPECT_NE(r.body.find("<th class=\"num\" scope=\"col\">Hồ sơ đã giải quyết</th>"), std::string::npos);
+  EXPECT_NE(r.body.find("<th scope=\"col\">Đơn vị</th>"), std::string::npos);
   EXPECT_NE(r.body.find("<polyline points=\""), std::string::npos);
   EXPECT_NE(r.body.find("<td>12/2026</td>"), std::string::npos);
   EXPECT_NE(r.body.find("Tỷ lệ hồ sơ giải quyết đúng hạn theo cơ quan"), std::string::npos);
