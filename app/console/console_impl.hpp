@@ -131,6 +131,10 @@ struct Console::Impl {
   struct LookupCount {
     std::string account, purpose, result;
     int64_t count = 0;
+    // Of them, entries carrying the lookup service's flags (docs/citizen_lookup.md): the
+    // one that flagged the account for enumeration, repeated lookups of one subject, and
+    // lookups whose dossier did not justify them (dossier_check: flag).
+    int64_t newly_flagged = 0, repeated_subject = 0, unjustified = 0;
   };
   std::mutex citizen_mutex;
   std::map<int64_t, std::vector<LookupCount>> citizen_days;

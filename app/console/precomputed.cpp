@@ -81,12 +81,17 @@ Result<std::map<int64_t, std::vector<Console::Impl::LookupCount>>> Console::Impl
   // (pseudonym), the dossier and the lookup id are never read. Intents are counted by their
   // outcome; the console's own entries are not lookups.
   auto rows = ctx.db->query(
-      "SELECT account, purpose, result, (at_ms + 25200000) / 86400000, COUNT(*) FROM citizen_audit WHERE "
-      "at_ms >= ? AND result <> 'intent' AND purpose NOT LIKE 'console:%' GROUP BY 1, 2, 3, 4",
+      "SELECT account, purpose, result, (at_ms + 25200000) / 86400000, COUNT(*),"
+      " SUM(CASE WHEN detail LIKE '%newly_flagged%' THEN 1 ELSE 0 END),"
+      " SUM(CASE WHEN detail LIKE '%flag=repeated_subject%' THEN 1 ELSE 0 END),"
+      " SUM(CASE WHEN detail LIKE '%flag=dossier_%' OR detail LIKE '%flag=procedure_not_for_purpose%' THEN 1"
+      " ELSE 0 END) FROM citizen_audit WHERE at_ms >= ? AND result <> 'intent' AND purpose NOT LIKE "
+      "'console:%' GROUP BY 1, 2, 3, 4",
       {vn_day_start_ms(unread)});
   if (!rows.ok()) return rows.error();
   std::map<int64_t, std::vector<LookupCount>> fresh;
-  for (auto& r : *rows) fresh[r.i64(3)].push_back({r.str(0), r.str(1), r.str(2), r.i64(4)});
+  for (auto& r : *rows)
+    fresh[r.i64(3)].push_back({r.str(0), r.str(1), r.str(2), r.i64(4), r.i64(5), r.i64(6), r.i64(7)});
   const int64_t settled_before = vn_day(now_ms - 5 * 60'000);  // days before this one are settled
   for (int64_t day = unread; day < settled_before; ++day) citizen_days[day] = fresh[day];
   std::map<int64_t, std::vector<LookupCount>> all(citizen_days.begin(), citizen_days.end());

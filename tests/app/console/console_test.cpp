@@ -533,6 +533,46 @@ TEST_F(ConsoleTest, WithBackgroundRefreshTheWholeChainIsCheckedByTheJobNotByAVie
             std::string::npos);
 }
 
+// The lookup service's flags, as its audit entries carry them, counted per account: the
+// entry that flagged an account for enumeration, the lookups refused while it was flagged,
+// repeated lookups of one subject, lookups whose dossier did not justify them.
+TEST_F(ConsoleTest, CitizenPageListsTheFlaggedAccounts) {
+  audit::AuditLog log(*db_);
+  int n = 0;
+  auto add = [&](const std::string& account, const std::string& result, const std::string& detail) {
+    audit::AuditEntry e;
+    e.at_ms = clock_.now_ms() - 60'000;
+    e.lookup_id = "f" + std::to_string(++n);
+    e.account = account;
+    e.purpose = "xac_minh";
+    e.result = result;
+    e.detail = detail;
+    e.subject = "s";
+    ASSERT_TRUE(log.append(e).ok());
+  };
+  Client c = login("xem");
+  EXPECT_NE(call("GET", "/console/citizen", "", c.cookie).body.find("Không có tài khoản nào bị gắn cờ"),
+            std::string::npos);
+  add("ubnd-xa", "not_found", "flag=enumeration newly_flagged");
+  add("ubnd-xa", "refused_enumeration", "flag=enumeration");
+  add("ubnd-xa", "refused_enumeration", "flag=enumeration");
+  add("so-tu-phap", "found", "flag=repeated_subject count=6");
+  add("so-tu-phap", "found", "flag=dossier_other_agency");
+  add("so-tu-phap", "found", "flag=procedure_not_for_purpose attempts=2");
+  add("binh-thuong", "found", "attempts=2");
+  clock_.advance(std::chrono::minutes(1));
+  Response r = call("GET", "/console/citizen", "", c.cookie);
+  auto row = [](const std::string& account, int a, int b, int c2, int d) {
+    return "<tr><td>" + account + "</td><td class=\"num\">" + std::to_string(a) + "</td><td class=\"num\">" +
+           std::to_string(b) + "</td><td class=\"num\">" + std::to_string(c2) + "</td><td class=\"num\">" +
+           std::to_string(d) + "</td></tr>";
+  };
+  EXPECT_NE(r.body.find("Tài khoản có cờ cảnh báo trong 30 ngày"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(row("ubnd-xa", 1, 2, 0, 0)), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(row("so-tu-phap", 0, 0, 1, 2)), std::string::npos);
+  EXPECT_EQ(r.body.find("<tr><td>binh-thuong</td><td class=\"num\">0"), std::string::npos);
+}
+
 // A finished day's lookup counts are read once and kept (the log is append-only, stamped
 // when appended); today's are read at every view; days leave the window as it moves.
 TEST_F(ConsoleTest, CitizenPageReadsAFinishedDayOnceAndTodayAtEveryView) {
