@@ -36,7 +36,7 @@ constexpr const char* kUsage =
     "token in the environment variable --treasury-secret-env (default LIENTHONG_TREASURY_SECRET).\n"
     "\n"
     "usage: lienthong reconcile refunds [--json] [--csv FILE] [--config FILE]\n"
-    "Lists the refunds still outstanding in the store: due or instructed, not yet shown refunded\n"
+    "Lists the refunds still outstanding in the store: due, approved or instructed, not yet shown refunded\n"
     "(HOAN) by the treasury, with their total; --csv writes them as refund_instructions.csv is\n"
     "(in reconciliation.csv_format).\n";
 
@@ -101,8 +101,10 @@ int run_outstanding_refunds(const std::vector<std::string>& argv) {
   for (const auto& f : *refunds) {
     std::cout << f.reference << "\t" << f.dossier << "\t" << f.agency << "\t"
               << reconciliation::format_vnd(f.amount) << "\t" << f.reason << "\t"
-              << (f.state == "due" ? "chờ chỉ thị (due)" : "đã chỉ thị (instructed)") << "\t"
-              << (f.instructed_run.empty() ? "-" : f.instructed_run) << "\n";
+              << (f.state == "due"        ? "chờ chỉ thị (due)"
+                  : f.state == "approved" ? "đã duyệt, chờ chỉ thị (approved)"
+                                          : "đã chỉ thị (instructed)")
+              << "\t" << (f.instructed_run.empty() ? "-" : f.instructed_run) << "\n";
   }
   return kExitOk;
 }

@@ -2,6 +2,7 @@
 // the configuration has a console section with its operator accounts.
 #include "app/console/console.hpp"
 #include "app/kpi_settings.hpp"
+#include "app/reconcile_runner.hpp"
 #include "app/serve_metrics.hpp"
 #include "gateway/core/runtime/component.hpp"
 #include "gateway/core/runtime/runtime.hpp"
@@ -58,6 +59,8 @@ console::ConsoleContext context_of(Runtime& rt) {
       };
     }
   }
+  if (auto recon = root.optional_object("reconciliation"))
+    ctx.refund_approval = ReconcileSettings::from_config(*recon).refunds_need_approval;
   ctx.certificates = configured_certificates(root);
   auto admin = root.optional_object("admin");
   ctx.secure_cookies = server::AdminOptions::from_config(admin ? &*admin : nullptr).server.tls.enabled;

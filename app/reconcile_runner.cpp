@@ -62,8 +62,8 @@ void attach_calendar(ReconcileSettings& settings, const ConfigNode& root) {
 }
 
 ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
-  n.allow_only(
-      {"rules", "bank", "tax_agency", "tax_push", "out_dir", "csv_format", "payment_platform", "schedule"});
+  n.allow_only({"rules", "bank", "tax_agency", "tax_push", "out_dir", "csv_format", "payment_platform",
+                "schedule", "refund_approval"});
   ReconcileSettings s;
   if (auto r = n.optional_object("rules")) s.rules = Rules::from_config(*r);
   if (auto b = n.optional_object("bank")) s.bank = bank_statement::mapping_from_config(*b);
@@ -76,6 +76,14 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
     if (!f)
       n.fail("csv_format", "must be \"standard\" (',' and YYYY-MM-DD) or \"excel_vi\" (';' and dd/mm/yyyy)");
     s.csv_format = *f;
+  }
+  if (n.has("refund_approval")) {
+    const std::string a = n.string_or("refund_approval", "");
+    if (a != "none" && a != "four_eyes")
+      n.fail("refund_approval",
+             "must be \"none\" (a run instructs every due refund) or \"four_eyes\" (only refunds an "
+             "approver approved in the console)");
+    s.refunds_need_approval = a == "four_eyes";
   }
   if (auto p = n.optional_object("payment_platform")) {
     // The invented paged list API is gone: its key is refused with what replaces it.
@@ -340,7 +348,7 @@ Result<ReconcileOutcome> run_reconciliation(store::Database& db, const Clock& cl
     }
   }
   o.result = reconcile(data, settings.rules, period);
-  RunStore rs(db, clock);
+  RunStore rs(db, clock, settings.refunds_need_approval);
   LT_ASSIGN_OR_RETURN(o.saved, rs.save(o.info, o.result));
   if (!req.out_dir.empty())
     LT_TRY(write_reports(req.out_dir, o.info, o.result, &o.saved, settings.csv_format));

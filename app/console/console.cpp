@@ -36,10 +36,11 @@ void Console::register_routes(server::HttpServer& admin) {
        {"/console", "/console/", "/console/login", "/console/assets/{file}", "/console/dossier",
         "/console/outbox", "/console/outbox/{id}", "/console/quarantine", "/console/quarantine/{id}",
         "/console/requests", "/console/reconciliation", "/console/reconciliation/{file}", "/console/kpi",
-        "/console/kpi/{file}", "/console/citizen"})
+        "/console/kpi/{file}", "/console/citizen", "/console/refunds/{key}"})
     admin.route("GET", p, h, {64 * 1024});
   for (const char* p : {"/console/login", "/console/logout", "/console/outbox/{id}/{action}",
-                        "/console/quarantine/{id}/{action}", "/console/requests/{id}/{action}"})
+                        "/console/quarantine/{id}/{action}", "/console/requests/{id}/{action}",
+                        "/console/refunds/{key}/{action}"})
     admin.route("POST", p, h, {64 * 1024});
 }
 

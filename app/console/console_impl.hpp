@@ -85,8 +85,13 @@ struct Console::Impl {
   Response quarantine_action(const Session& s, const Request& req, int64_t id, const std::string& action,
                              const std::string& reason);
   // Bốn mắt (four eyes): files a request that an approver other than `s` decides.
-  Response request_four_eyes(const Session& s, const Request& req, int64_t id, const std::string& record,
-                             const std::string& dossier, const std::string& reason);
+  // `kind`: "outbox.replay" or "refund.issue"; `back`: the record's page.
+  Response request_four_eyes(const Session& s, const Request& req, const std::string& kind,
+                             const std::string& record, const std::string& dossier, const std::string& reason,
+                             const std::string& back);
+  // Đề nghị lập lệnh hoàn trả: always four eyes (money leaves the treasury).
+  Response refund_action(const Session& s, const Request& req, const std::string& key,
+                         const std::string& reason);
   Response decide(const Session& s, const Request& req, const std::string& request_id,
                   const std::string& action, const std::string& reason);
 
@@ -167,6 +172,7 @@ struct Console::Impl {
   std::string reconciliation_by_agency(const std::string& run);
   std::string reconciliation_items(const std::string& run, const std::string& reason);
   std::string reconciliation_refunds();
+  Response refund_record(const Session& s, const Request& req, const std::string& key);
   Response reconciliation_download(const Request& req, bool xlsx);
 
   std::string kpi_page(const Request& req);

@@ -252,6 +252,20 @@ TEST(ReconcileSettings, CsvFormatIsStandardByDefaultAndExcelViOnRequest) {
   }
 }
 
+TEST(ReconcileSettings, RefundApprovalIsNoneByDefaultAndFourEyesOnRequest) {
+  EXPECT_FALSE(ReconcileSettings::from_config(ConfigFile::from_string("{}")->root()).refunds_need_approval);
+  EXPECT_TRUE(
+      ReconcileSettings::from_config(ConfigFile::from_string(R"({"refund_approval": "four_eyes"})")->root())
+          .refunds_need_approval);
+  try {
+    ReconcileSettings::from_config(ConfigFile::from_string(R"({"refund_approval": "two"})")->root());
+    FAIL() << "refund_approval \"two\" was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("refund_approval"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("four_eyes"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ReconcileSchedule, NextRunIsTheNextOccurrenceInVietnamTime) {
   int64_t now = vn_time::from_vietnam({2026, 11, 26, 5, 0, 0});
   EXPECT_EQ(next_daily_run_ms(now, 6, 0), vn_time::from_vietnam({2026, 11, 26, 6, 0, 0}));

@@ -14,7 +14,7 @@ Response Console::Impl::act(const Session& s, const Request& req, const std::vec
   if (parts.size() != 4) return error_page(&s, 404, "Không tìm thấy", "Không có thao tác này.");
   const std::string& kind = parts[1];
   const std::string& action = parts[3];
-  auto id = kind == "requests" ? std::optional<int64_t>(0) : to_id(parts[2]);
+  auto id = kind == "requests" || kind == "refunds" ? std::optional<int64_t>(0) : to_id(parts[2]);
   if (!id) return error_page(&s, 404, "Không tìm thấy", "Mã bản ghi không hợp lệ.");
   const Role needed = kind == "requests" ? Role::kApprover : Role::kOperator;
   if (s.role < needed) {
@@ -30,6 +30,7 @@ Response Console::Impl::act(const Session& s, const Request& req, const std::vec
     return outbox_action(s, req, *id, action, reason);
   if (kind == "quarantine" && (action == "retry" || action == "release"))
     return quarantine_action(s, req, *id, action, reason);
+  if (kind == "refunds" && action == "issue") return refund_action(s, req, parts[2], reason);
   if (kind == "requests" && (action == "approve" || action == "reject"))
     return decide(s, req, parts[2], action, reason);
   return error_page(&s, 404, "Không tìm thấy", "Không có thao tác này.");
@@ -45,7 +46,8 @@ Response Console::Impl::outbox_action(const Session& s, const Request& req, int6
     return error_page(&s, 409, "Không thực hiện được",
                       "Chỉ thư gửi thất bại (thư chết) mới phát lại hoặc huỷ bỏ được.");
   if (action == "replay" && config.four_eyes(m->destination))
-    return request_four_eyes(s, req, id, record, dossier, reason);
+    return request_four_eyes(s, req, "outbox.replay", record, dossier, reason,
+                             "/console/outbox/" + std::to_string(id));
   Status st = action == "replay" ? ctx.outbox->replay(id) : ctx.outbox->discard(id);
   record_action(s, req, record, "outbox." + action, dossier, st.ok() ? "done" : "failed", reason,
                 st.ok() ? "" : st.error().message);

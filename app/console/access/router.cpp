@@ -60,6 +60,7 @@ Response Console::Impl::get_page(const Session& s, Request& req, const std::vect
   if (page == "kpi" && parts.size() == 3 && (parts[2] == "report.csv" || parts[2] == "report.xlsx"))
     return kpi_download(req, parts[2] == "report.xlsx");
   if (page == "kpi") return html(200, layout(s, "kpi", "Chỉ số", kpi_page(req)));
+  if (page == "refunds" && parts.size() == 3) return refund_record(s, req, parts[2]);
   if (page == "citizen") return html(200, layout(s, "citizen", "Tra cứu công dân", citizen_page()));
   return error_page(&s, 404, "Không tìm thấy", "Trang này không có trong bảng điều khiển.");
 }

@@ -25,7 +25,9 @@ std::string Console::Impl::requests_page(const Session& s, const Request& req) {
                                                              {"failed", "Thất bại"}};
   for (auto& r : *rows) {
     const std::string id = r.str(0), record = r.str(2), state = r.str(6);
-    std::string link = record.starts_with("outbox:") ? "/console/outbox/" + record.substr(7) : "/console/";
+    std::string link = record.starts_with("outbox:")   ? "/console/outbox/" + record.substr(7)
+                       : record.starts_with("refund:") ? "/console/refunds/" + url_encode(record.substr(7))
+                                                       : "/console/";
     std::string decision;
     if (state == "pending" && s.role >= Role::kApprover && r.str(4) != s.user) {
       decision = action_form(s, "/console/requests/" + id + "/approve", "Phê duyệt", "approve-" + id) +

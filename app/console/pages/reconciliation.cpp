@@ -110,23 +110,67 @@ std::string Console::Impl::reconciliation_items(const std::string& selected, con
   return out + "</tbody></table>";
 }
 
+namespace {
+
+std::string refund_state_label(const std::string& state) {
+  if (state == "due") return "Cần hoàn trả";
+  if (state == "approved") return "Đã duyệt, chờ lập lệnh";
+  if (state == "instructed") return "Đã lập lệnh hoàn trả";
+  if (state == "refunded") return "Đã hoàn trả";
+  return escape(state);
+}
+
+}  // namespace
+
 std::string Console::Impl::reconciliation_refunds() {
   reconciliation::RunStore store(*ctx.db, *ctx.clock);
   auto refunds = store.refunds();
   std::string out =
-      "<h2>Hoàn trả</h2><table><thead><tr><th scope=\"col\">Tham chiếu</th><th scope=\"col\">Hồ sơ</th><th "
+      "<h2>Hoàn trả</h2>" +
+      std::string(ctx.refund_approval
+                      ? "<p>Mỗi lệnh hoàn trả cần một người đề nghị và một người phê duyệt khác; "
+                        "lần đối soát sau lập lệnh cho các khoản đã duyệt.</p>"
+                      : "") +
+      "<table><thead><tr><th scope=\"col\">Tham chiếu</th><th scope=\"col\">Hồ sơ</th><th "
       "scope=\"col\">Số tiền (đồng)</th><th scope=\"col\">Lý do</th><th scope=\"col\">Trạng thái</th></tr>"
       "</thead><tbody>";
-  static const std::map<std::string, std::string> kRefund = {
-      {"due", "Cần hoàn trả"}, {"instructed", "Đã lập lệnh hoàn trả"}, {"refunded", "Đã hoàn trả"}};
   if (refunds.ok())
-    for (auto& r : *refunds) {
-      auto st = kRefund.find(r.state);
-      out += "<tr><td>" + escape(r.reference) + "</td><td>" + escape(r.dossier) + "</td><td class=\"num\">" +
-             format_number(r.amount) + "</td><td>" + escape(r.reason) + "</td><td>" +
-             escape(st == kRefund.end() ? r.state : st->second) + "</td></tr>";
-    }
+    for (auto& r : *refunds)
+      out += "<tr><td><a href=\"/console/refunds/" + url_encode(r.key) + "\">" + escape(r.reference) +
+             "</a></td><td>" + escape(r.dossier) + "</td><td class=\"num\">" + format_number(r.amount) +
+             "</td><td>" + escape(r.reason) + "</td><td>" + refund_state_label(r.state) + "</td></tr>";
   return out + "</tbody></table>";
+}
+
+// One refund: its sides, its state, the request to instruct it (four eyes) and its trail.
+Response Console::Impl::refund_record(const Session& s, const Request& req, const std::string& key) {
+  auto refunds = reconciliation::RunStore(*ctx.db, *ctx.clock).refunds();
+  if (!refunds.ok()) return error_page(&s, 500, "Lỗi kho dữ liệu", refunds.error().message);
+  const reconciliation::Refund* r = nullptr;
+  for (const auto& f : *refunds)
+    if (f.key == key) r = &f;
+  if (!r) return error_page(&s, 404, "Không tìm thấy", "Không có khoản hoàn trả này.");
+  std::string out = notice(req);
+  out += "<dl><dt>Trạng thái</dt><dd>" + refund_state_label(r->state) +
+         "</dd><dt>Tham chiếu giao dịch</dt><dd>" + escape(r->reference) +
+         "</dd><dt>Hồ sơ</dt><dd><a href=\"/console/dossier?code=" + url_encode(r->dossier) + "\">" +
+         escape(r->dossier) + "</a></dd><dt>Cơ quan</dt><dd>" + escape(r->agency) +
+         "</dd><dt>Số tiền</dt><dd>" + format_number(r->amount) + " đồng</dd><dt>Lý do</dt><dd>" +
+         escape(r->reason) + "</dd><dt>Mở bởi lần đối soát</dt><dd>" + escape(r->opened_run) +
+         "</dd><dt>Lập lệnh ở lần đối soát</dt><dd>" +
+         escape(r->instructed_run.empty() ? "—" : r->instructed_run) + "</dd></dl>";
+  const std::string record = "refund:" + r->key;
+  auto pending = ctx.db->query(
+      "SELECT id, requested_by FROM console_requests WHERE record = ? AND state = 'pending'", {record});
+  if (pending.ok() && !pending->empty()) {
+    out += "<p class=\"notice\">Đang chờ phê duyệt: đề nghị của " + escape((*pending)[0].str(1)) +
+           ". <a href=\"/console/requests\">Xem yêu cầu duyệt</a></p>";
+  } else if (ctx.refund_approval && r->state == "due" && s.role >= Role::kOperator) {
+    out += "<h2>Thao tác</h2>" + action_form(s, "/console/refunds/" + url_encode(r->key) + "/issue",
+                                             "Đề nghị lập lệnh hoàn trả (cần người phê duyệt)", "issue");
+  }
+  out += trail(record);
+  return html(200, layout(s, "reconciliation", "Khoản hoàn trả " + r->reference, out));
 }
 
 Response Console::Impl::reconciliation_download(const Request& req, bool xlsx) {

@@ -163,8 +163,8 @@ Result<SavedRun> RunStore::save(RunInfo& info, const RunResult& result) {
     }
     LT_TRY(
         db_.exec("UPDATE recon_refunds SET state = 'instructed', instructed_run = ?, updated_at_ms = ? WHERE "
-                 "state = 'due'",
-                 {info.id, now}));
+                 "state = ?",
+                 {info.id, now, std::string(refunds_need_approval_ ? "approved" : "due")}));
     LT_ASSIGN_OR_RETURN(auto rows,
                         db_.query(std::string("SELECT ") + kRefundColumns +
                                       " FROM recon_refunds WHERE instructed_run = ? ORDER BY refund_key",
@@ -275,10 +275,20 @@ Result<std::vector<Refund>> RunStore::refunds(std::optional<std::string> state) 
   return out;
 }
 
+Result<bool> RunStore::approve_refund(const std::string& refund_key) {
+  LT_ASSIGN_OR_RETURN(
+      int64_t changed,
+      db_.exec("UPDATE recon_refunds SET state = 'approved', updated_at_ms = ? WHERE refund_key = ? "
+               "AND state = 'due'",
+               {clock_.now_ms(), refund_key}));
+  return changed == 1;
+}
+
 Result<std::vector<Refund>> RunStore::outstanding_refunds() {
-  LT_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kRefundColumns +
-                                           " FROM recon_refunds WHERE state IN ('due', 'instructed')"
-                                           " ORDER BY agency, refund_key"));
+  LT_ASSIGN_OR_RETURN(auto rows,
+                      db_.query(std::string("SELECT ") + kRefundColumns +
+                                " FROM recon_refunds WHERE state IN ('due', 'approved', 'instructed')"
+                                " ORDER BY agency, refund_key"));
   std::vector<Refund> out;
   for (const auto& r : rows) out.push_back(refund_from_row(r));
   return out;

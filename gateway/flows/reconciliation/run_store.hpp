@@ -49,7 +49,7 @@ struct Refund {
   std::string reference, dossier, agency;
   Vnd amount = 0;
   std::string reason;  // reason code of the item that opened it
-  std::string state;   // "due", "instructed", "refunded"
+  std::string state;   // "due", "approved" (four eyes), "instructed", "refunded"
   std::string opened_run, instructed_run, refunded_run;
 };
 
@@ -80,11 +80,20 @@ struct SavedRun {
 
 class RunStore {
  public:
-  RunStore(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // `refunds_need_approval` (reconciliation.refund_approval: "four_eyes"): a run instructs
+  // only the refunds an approver has approved (state `approved`, approve_refund); without
+  // it every due refund (as before).
+  RunStore(store::Database& db, const Clock& clock, bool refunds_need_approval = false)
+      : db_(db), clock_(clock), refunds_need_approval_(refunds_need_approval) {}
+
+  // Due → approved, for the four-eyes decision of the console; false when the refund is
+  // not due (unknown, already approved, instructed or refunded).
+  Result<bool> approve_refund(const std::string& refund_key);
 
   // In one transaction: stores the run and its items unless already stored, opens refunds
-  // for items that need one, closes refunds the treasury shows, and turns due refunds into
-  // instructions of this run. Computes the diff against the previous run of the period.
+  // for items that need one, closes refunds the treasury shows, and turns due (or, with
+  // approval, approved) refunds into instructions of this run. Computes the diff against the previous run of
+  // the period.
   Result<SavedRun> save(RunInfo& info, const RunResult& result);
 
   // A run of a series is compared with the series' previous run, leaving out that run's
@@ -103,6 +112,7 @@ class RunStore {
  private:
   store::Database& db_;
   const Clock& clock_;
+  bool refunds_need_approval_ = false;
 };
 
 }  // namespace lienthong::reconciliation

@@ -72,6 +72,7 @@ class ConsoleTest : public ::testing::Test {
     ctx.secure_cookies = secure;
     ctx.kpi = std::move(kpi);
     ctx.certificates = std::move(certificates);
+    ctx.refund_approval = refund_approval_;
     console_ = std::make_unique<Console>(config, ctx);
   }
 
@@ -142,6 +143,7 @@ class ConsoleTest : public ::testing::Test {
   }
 
   ManualClock clock_{1'780'000'000'000};
+  bool refund_approval_ = false;
   std::unique_ptr<store::Database> db_;
   outbox::Policy policy_;
   std::unique_ptr<outbox::Outbox> outbox_;
@@ -383,6 +385,62 @@ TEST_F(ConsoleTest, PaymentReplayNeedsASecondPersonWithTheApproverRole) {
   EXPECT_EQ(entries[1].official, "duyet2");
   // Decided once.
   EXPECT_EQ(post(login("duyet2"), "/console/requests/" + request + "/approve", "lần nữa").status, 409);
+}
+
+// reconciliation.refund_approval "four_eyes": an operator asks for a refund instruction,
+// an approver other than them approves; the refund is then approved for the next run.
+TEST_F(ConsoleTest, ARefundInstructionNeedsARequestAndAnotherPersonsApproval) {
+  ASSERT_TRUE(
+      db_->exec("INSERT INTO recon_runs (id, seq, period_from, period_to, as_of, rules, inputs, summary, "
+                "created_at_ms) VALUES ('run-1', 1, '2026-11-01', '2026-11-30', '2026-12-05', 'r', '[]', "
+                "'{}', ?)",
+                {clock_.now_ms()})
+          .ok());
+  ASSERT_TRUE(
+      db_->exec("INSERT INTO recon_refunds (refund_key, reference, dossier, agency, amount, reason, state, "
+                "opened_run, updated_at_ms) VALUES ('GD77', 'GD77', 'H56.01-261201-0077', '000.00.01.H56', "
+                "150000, 'duplicate_payment', 'due', 'run-1', 0)")
+          .ok());
+  auto refund_state = [&] {
+    return db_->query("SELECT state FROM recon_refunds WHERE refund_key = 'GD77'").value().at(0).str(0);
+  };
+  // Without the setting a run instructs refunds itself: the console offers nothing.
+  Client op = login("vanhanh");
+  EXPECT_EQ(call("GET", "/console/refunds/GD77", "", op.cookie).body.find("/console/refunds/GD77/issue"),
+            std::string::npos);
+  EXPECT_EQ(post(op, "/console/refunds/GD77/issue", "trùng thanh toán").status, 409);
+  refund_approval_ = true;
+  make_console(false);
+  op = login("vanhanh");
+  Response page = call("GET", "/console/refunds/GD77", "", op.cookie);
+  EXPECT_NE(page.body.find("150.000 đồng"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("/console/refunds/GD77/issue"), std::string::npos);
+  EXPECT_NE(call("GET", "/console/reconciliation", "", op.cookie).body.find("href=\"/console/refunds/GD77\""),
+            std::string::npos);
+  EXPECT_EQ(post(login("xem"), "/console/refunds/GD77/issue", "xem thử").status, 403);
+  EXPECT_EQ(post(op, "/console/refunds/GD77/issue", "").status, 400);
+  EXPECT_EQ(post(op, "/console/refunds/GD77/issue", "người nộp chuyển hai lần").status, 303);
+  EXPECT_EQ(refund_state(), "due");
+  EXPECT_EQ(post(op, "/console/refunds/GD77/issue", "lần nữa").status, 409);  // one request at a time
+  auto rows = db_->query("SELECT id, action FROM console_requests").value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].str(1), "refund.issue");
+  const std::string request = rows[0].str(0);
+  EXPECT_EQ(post(op, "/console/requests/" + request + "/approve", "tự duyệt").status, 403);
+  Client approver = login("duyet1");
+  EXPECT_NE(call("GET", "/console/requests", "", approver.cookie).body.find("/console/refunds/GD77"),
+            std::string::npos);
+  EXPECT_EQ(post(approver, "/console/requests/" + request + "/approve", "đã đối chiếu sao kê").status, 303);
+  EXPECT_EQ(refund_state(), "approved");
+  auto entries = trail("refund:GD77");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].official, "vanhanh");
+  EXPECT_EQ(entries[1].official, "duyet1");
+  EXPECT_EQ(entries[1].result, "approved");
+  EXPECT_NE(call("GET", "/console/refunds/GD77", "", approver.cookie).body.find("Đã duyệt, chờ lập lệnh"),
+            std::string::npos);
+  EXPECT_EQ(post(approver, "/console/refunds/GD77/issue", "lại").status, 409);  // no longer due
+  EXPECT_EQ(call("GET", "/console/refunds/GD78", "", approver.cookie).status, 404);
 }
 
 TEST_F(ConsoleTest, OperatorReleasesAQuarantinedRecord) {

@@ -118,6 +118,30 @@ TEST_F(RunStoreTest, RefundGoesDueInstructedRefunded) {
   EXPECT_TRUE(refunded_item);
 }
 
+// reconciliation.refund_approval "four_eyes": a run opens the refund but instructs it only
+// once it has been approved (the console's four-eyes decision).
+TEST_F(RunStoreTest, WithApprovalARefundIsInstructedOnlyAfterItWasApproved) {
+  RunStore rs(*db_, clock_, true);
+  auto i1 = info("t1");
+  auto s1 = rs.save(i1, run(*data(false)));
+  ASSERT_TRUE(s1.ok());
+  EXPECT_TRUE(s1->instructed.empty());
+  ASSERT_EQ(rs.refunds("due")->size(), 1u);
+  ASSERT_EQ(rs.outstanding_refunds()->size(), 1u);
+  EXPECT_FALSE(*rs.approve_refund("GD-unknown"));
+  EXPECT_TRUE(*rs.approve_refund("GD3"));
+  EXPECT_FALSE(*rs.approve_refund("GD3"));  // approved once
+  EXPECT_EQ((*rs.outstanding_refunds())[0].state, "approved");
+  clock_.advance(std::chrono::hours(24));
+  auto i2 = info("t2");
+  auto s2 = rs.save(i2, run(*data(true)));
+  ASSERT_TRUE(s2.ok());
+  ASSERT_EQ(s2->instructed.size(), 1u);
+  EXPECT_EQ(s2->instructed[0].reference, "GD3");
+  EXPECT_EQ((*rs.refunds())[0].state, "instructed");
+  EXPECT_FALSE(*rs.approve_refund("GD3"));
+}
+
 TEST(RunId, DependsOnInputsNotOnPaths) {
   RunInfo a, b;
   a.rules = b.rules = "v=1";
