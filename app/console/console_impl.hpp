@@ -14,6 +14,7 @@
 #include "app/console/console.hpp"
 #include "app/console/responses.hpp"
 #include "gateway/core/audit/audit_log.hpp"
+#include "gateway/core/outbox/outbox.hpp"
 
 namespace lienthong::console {
 
@@ -156,6 +157,7 @@ struct Console::Impl {
 
   std::string dossier_page(const std::string& code);
   std::string dossier_messages(const std::string& code);
+  std::string delivery_attempts(const std::vector<outbox::Message>& messages);
   std::string dossier_quarantine(const std::string& code);
 
   std::string outbox_list(const Request& req);

@@ -49,10 +49,12 @@ std::string Console::Impl::dossier_messages(const std::string& code) {
       "scope=\"col\">Tạo lúc</th><th scope=\"col\">Gửi xong lúc</th><th scope=\"col\">Trả lời cuối</th>"
       "</tr></thead><tbody>";
   auto ids = ctx.db->query("SELECT id FROM outbox WHERE dossier_code = ? ORDER BY id", {code});
+  std::vector<outbox::Message> messages;
   if (ids.ok())
     for (auto& r : *ids) {
       auto m = ctx.outbox->get(r.i64(0));
       if (!m.ok()) continue;
+      messages.push_back(*m);
       out += "<tr><td><a href=\"/console/outbox/" + std::to_string(m->id) + "\">" + std::to_string(m->id) +
              "</a></td><td>" + escape(m->destination) + "</td><td>" + state_label(m->state) +
              "</td><td class=\"num\">" + std::to_string(m->attempts) + "</td><td>" +
@@ -62,7 +64,39 @@ std::string Console::Impl::dossier_messages(const std::string& code) {
              "</td></tr>";
     }
   out += "</tbody></table>";
-  return out;
+  return out + delivery_attempts(messages);
+}
+
+// Every delivery attempt of the messages and the answer it got: the failed ones as the
+// outbox recorded them, then the successful one (the message's sent time).
+std::string Console::Impl::delivery_attempts(const std::vector<outbox::Message>& messages) {
+  std::string out =
+      "<h2>Các lần gửi và câu trả lời</h2><table><thead><tr><th scope=\"col\">Thư</th><th "
+      "scope=\"col\">Lần</th><th "
+      "scope=\"col\">Lúc</th><th scope=\"col\">Kết quả</th><th scope=\"col\">Câu trả "
+      "lời</th></tr></thead><tbody>";
+  size_t rows = 0;
+  for (const auto& m : messages) {
+    auto failed = ctx.outbox->failed_attempts(m.id);
+    if (!failed.ok())
+      return out + "</tbody></table><p class=\"error\">" + escape(failed.error().message) + "</p>";
+    const std::string link =
+        "<a href=\"/console/outbox/" + std::to_string(m.id) + "\">" + std::to_string(m.id) + "</a>";
+    for (const auto& a : *failed) {
+      out += "<tr><td>" + link + "</td><td class=\"num\">" + std::to_string(a.attempt) + "</td><td>" +
+             format_datetime(a.at_ms) + "</td><td>" +
+             (a.outcome == "dead" ? "Thất bại, thành thư chết" : "Thất bại, sẽ gửi lại") + "</td><td>" +
+             escape(a.answer) + "</td></tr>";
+      ++rows;
+    }
+    if (m.state == outbox::State::kSent) {
+      out += "<tr><td>" + link + "</td><td class=\"num\">" + std::to_string(m.attempts) + "</td><td>" +
+             format_datetime(m.sent_at_ms) + "</td><td>Thành công</td><td>Đã nhận</td></tr>";
+      ++rows;
+    }
+  }
+  if (rows == 0) out += "<tr><td colspan=\"5\">Chưa có lần gửi nào.</td></tr>";
+  return out + "</tbody></table>";
 }
 
 // The dossier's quarantined records: sync keys are "<MaHoSo>" or "<MaHoSo>#<sequence>".

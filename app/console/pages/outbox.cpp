@@ -80,7 +80,7 @@ Response Console::Impl::outbox_record(const Session& s, const Request& req, cons
                        four ? "Yêu cầu phát lại (cần người phê duyệt)" : "Phát lại", "replay") +
            action_form(s, "/console/outbox/" + std::to_string(m->id) + "/discard", "Huỷ bỏ", "discard");
   }
-  out += trail(record);
+  out += delivery_attempts({*m}) + trail(record);
   return html(200, layout(s, "outbox", "Thư số " + std::to_string(m->id), out));
 }
 

@@ -194,7 +194,15 @@ std::vector<store::Migration> Outbox::migrations() {
        "UPDATE outbox SET dossier_code = substr(ordering_key, 9) WHERE ordering_key LIKE 'dossier:%';"
        "UPDATE outbox SET dossier_code = substr(ordering_key, 22) WHERE ordering_key LIKE "
        "'one_stop_shop_notify:%';"
-       "CREATE INDEX outbox_by_dossier ON outbox (dossier_code, id)"}};
+       "CREATE INDEX outbox_by_dossier ON outbox (dossier_code, id)"},
+      // Each failed delivery attempt and the answer it got (the operator's history of a
+      // message; a successful attempt is the message's sent_at_ms). Deleted with the
+      // message by prune.
+      {"outbox", 5,
+       "CREATE TABLE outbox_attempts (id INTEGER PRIMARY KEY, message_id BIGINT NOT NULL, attempt INTEGER "
+       "NOT "
+       "NULL, at_ms BIGINT NOT NULL, outcome TEXT NOT NULL, answer TEXT NOT NULL);"
+       "CREATE INDEX outbox_attempts_message ON outbox_attempts (message_id, id)"}};
 }
 
 Result<EnqueueResult> Outbox::enqueue(const NewMessage& m) {
@@ -344,6 +352,10 @@ Result<State> Outbox::mark_failed(int64_t id, const Error& error, int64_t claime
     int64_t age_from = std::max(rows[0].i64(2), rows[0].i64(3));
     bool dead =
         !is_retryable(error.kind) || attempts >= policy_.max_attempts || now - age_from >= policy_.max_age_ms;
+    LT_TRY(
+        db_.exec("INSERT INTO outbox_attempts (message_id, attempt, at_ms, outcome, answer) VALUES (?, ?, ?, "
+                 "?, ?)",
+                 {id, static_cast<int64_t>(attempts), now, std::string(dead ? "dead" : "retry"), recorded}));
     if (dead) {
       result = State::kDead;
       return db_.exec("UPDATE outbox SET state = 'dead', lease_until_ms = 0, last_error = ? WHERE id = ?",
@@ -406,6 +418,18 @@ Result<std::vector<Message>> Outbox::list(const ListFilter& f) {
   std::vector<Message> out;
   out.reserve(rows.size());
   for (auto& r : rows) out.push_back(read_message(r));
+  return out;
+}
+
+Result<std::vector<Attempt>> Outbox::failed_attempts(int64_t id) {
+  LT_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      db_.query("SELECT attempt, at_ms, outcome, answer FROM outbox_attempts WHERE message_id = ? "
+                "ORDER BY id",
+                {id}));
+  std::vector<Attempt> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back({static_cast<int>(r.i64(0)), r.i64(1), r.str(2), r.str(3)});
   return out;
 }
 
@@ -536,6 +560,7 @@ Result<std::optional<int64_t>> Outbox::next_due_ms(const std::string& destinatio
 Result<int64_t> Outbox::prune(int64_t cutoff_ms, size_t chunk) {
   static const std::string kPayloads = with_id_group("DELETE FROM outbox_payloads WHERE id IN");
   static const std::string kMessages = with_id_group("DELETE FROM outbox WHERE id IN");
+  static const std::string kAttempts = with_id_group("DELETE FROM outbox_attempts WHERE message_id IN");
   chunk = std::max<size_t>(1, chunk);
   int64_t total = 0;
   for (;;) {
@@ -550,6 +575,7 @@ Result<int64_t> Outbox::prune(int64_t cutoff_ms, size_t chunk) {
       for (auto& r : rows) ids.push_back(r.i64(0));
       return for_each_id_group(ids, {}, [&](const store::Params& params) -> Status {
         LT_TRY(db_.exec(kPayloads, params));
+        LT_TRY(db_.exec(kAttempts, params));
         LT_ASSIGN_OR_RETURN(int64_t n, db_.exec(kMessages, params));
         deleted += n;
         return {};

@@ -61,6 +61,15 @@ struct Message {
   int64_t events = 1;  // status events it carries
 };
 
+// A failed delivery attempt: its number (attempts restart at 1 after a replay), when it
+// was settled, "retry" or "dead", and the answer as recorded in last_error.
+struct Attempt {
+  int attempt = 0;
+  int64_t at_ms = 0;
+  std::string outcome;
+  std::string answer;
+};
+
 struct Policy {
   int max_attempts = 10;
   int64_t max_age_ms = 24LL * 3600 * 1000;
@@ -139,6 +148,8 @@ class Outbox {
 
   Result<std::vector<Message>> list(const ListFilter& filter);
   Result<Message> get(int64_t id);
+  // The message's failed attempts, oldest first (none for one delivered at its first try).
+  Result<std::vector<Attempt>> failed_attempts(int64_t id);
   // Dead (or pending) → pending, due now, attempts reset.
   Status replay(int64_t id);
   Result<Counts> counts(const std::string& destination = "");

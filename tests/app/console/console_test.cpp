@@ -347,6 +347,30 @@ TEST_F(ConsoleTest, OperatorReplaysADeadLetterWithAReasonAndTheActionIsAudited) 
   EXPECT_NE(page.body.find("vanhanh"), std::string::npos);
 }
 
+// The dossier page and a message's page list every delivery attempt and its answer.
+TEST_F(ConsoleTest, DossierPageListsEveryDeliveryAttemptAndItsAnswer) {
+  model::DossierStatusEvent e;
+  e.source = "one_stop_shop";
+  e.dossier_code = "H56.01-261201-0031";
+  e.procedure_code = "1.003560.000.00.00.H56";
+  e.agency_code = "000.00.01.H56";
+  e.received_at_ms = e.status_at_ms = clock_.now_ms();
+  e.status = 2;
+  e.sequence = 1;
+  ASSERT_TRUE(dossiers::DossierStore(*db_).record(e, clock_.now_ms()).ok());
+  int64_t id = dead_letter("dvcqg", "H56.01-261201-0031");  // one failed attempt: dead (max_attempts 1)
+  ASSERT_TRUE(outbox_->replay(id).ok());
+  ASSERT_EQ(outbox_->claim("dvcqg", 10)->size(), 1u);
+  ASSERT_TRUE(outbox_->mark_sent({id}).ok());
+  Client c = login("xem");
+  Response r = call("GET", "/console/dossier?code=H56.01-261201-0031", "", c.cookie);
+  EXPECT_NE(r.body.find("Các lần gửi và câu trả lời"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("Thất bại, thành thư chết"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("<td>Thành công</td>"), std::string::npos);
+  Response m = call("GET", "/console/outbox/" + std::to_string(id), "", c.cookie);
+  EXPECT_NE(m.body.find("Thất bại, thành thư chết"), std::string::npos) << m.body;
+}
+
 TEST_F(ConsoleTest, OperatorDiscardsADeadLetter) {
   int64_t id = dead_letter("dvcqg", "H56.01-261201-0006");
   Client c = login("vanhanh");

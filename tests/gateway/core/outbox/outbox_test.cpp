@@ -310,6 +310,36 @@ TEST_F(OutboxTest, AFailedHeadBlocksItsKeyButNotOthers) {
   EXPECT_NE(state_of(a2), State::kSent);
 }
 
+// Each failed attempt is kept with its answer (the console's history of a message); a
+// replay starts counting again; prune takes the history with the message.
+TEST_F(OutboxTest, FailedAttemptsAreKeptWithTheirAnswersUntilTheMessageIsPruned) {
+  int64_t id = enqueue("a", "a1");
+  EXPECT_TRUE(outbox_->failed_attempts(id)->empty());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(claim_ids(), std::vector<int64_t>{id});
+    clock_.advance(Millis(100));
+    ASSERT_TRUE(outbox_->mark_failed(id, kTransient).ok());
+    clock_.advance(Millis(10'000));
+  }
+  EXPECT_EQ(state_of(id), State::kDead);
+  auto a = outbox_->failed_attempts(id);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->size(), 3u);
+  EXPECT_EQ((*a)[0].attempt, 1);
+  EXPECT_EQ((*a)[0].outcome, "retry");
+  EXPECT_EQ((*a)[0].answer, "server_error: upstream 503");
+  EXPECT_EQ((*a)[2].attempt, 3);
+  EXPECT_EQ((*a)[2].outcome, "dead");
+  EXPECT_EQ((*a)[1].at_ms - (*a)[0].at_ms, 10'100);
+  ASSERT_TRUE(outbox_->replay(id).ok());
+  ASSERT_EQ(claim_ids(), std::vector<int64_t>{id});
+  ASSERT_TRUE(outbox_->mark_sent({id}).ok());
+  EXPECT_EQ(outbox_->failed_attempts(id)->size(), 3u);  // a success adds none: it is sent_at_ms
+  clock_.advance(Millis(10'000));
+  ASSERT_EQ(*outbox_->prune(clock_.now_ms()), 1);
+  EXPECT_TRUE(outbox_->failed_attempts(id)->empty());
+}
+
 TEST_F(OutboxTest, RetriesAfterBackoffThenSucceeds) {
   int64_t id = enqueue("a", "a1");
   ASSERT_EQ(claim_ids(), std::vector<int64_t>{id});
