@@ -117,6 +117,27 @@ std::set<std::string> value_options(const CommandSpec& spec) {
   return names;
 }
 
+std::string subcommand_names(const CommandSpec& spec) {
+  std::string names;
+  for (auto& s : spec.subcommands) names += (names.empty() ? "" : ", ") + s.name;
+  return names;
+}
+
+// Before the subcommand, an option no subcommand declares is named as the wrong one.
+void refuse_unknown_options(const CommandSpec& spec, const std::vector<std::string>& argv) {
+  std::set<std::string> known = {"--format", "--json", "--csv"};
+  auto add = [&](const std::vector<OptionSpec>& v) {
+    for (auto& o : v) known.insert("--" + o.name);
+  };
+  add(spec.common);
+  for (auto& s : spec.subcommands) add(s.options);
+  for (auto& a : argv) {
+    if (a.size() < 2 || a[0] != '-') continue;
+    std::string name = a.substr(0, a.find('='));
+    if (!known.count(name)) throw UsageError("unknown option " + name);
+  }
+}
+
 // Where the subcommand is in argv (options may come before it, as they always could),
 // or argv.size() when none is given.
 size_t find_subcommand(const CommandSpec& spec, const std::vector<std::string>& argv) {
@@ -130,9 +151,7 @@ size_t find_subcommand(const CommandSpec& spec, const std::vector<std::string>& 
     }
     for (auto& s : spec.subcommands)
       if (s.name == a) return i;
-    std::string names;
-    for (auto& s : spec.subcommands) names += (names.empty() ? "" : ", ") + s.name;
-    throw UsageError("unknown subcommand '" + a + "' (" + names + ")");
+    throw UsageError("unknown subcommand '" + a + "' (" + subcommand_names(spec) + ")");
   }
   return argv.size();
 }
@@ -192,8 +211,12 @@ std::variant<Args, int> parse(const CommandSpec& spec, const std::vector<std::st
   if (!spec.subcommands.empty()) {
     size_t at = find_subcommand(spec, args);
     if (at == args.size()) {
-      std::cout << full_help(b->app);
-      return asks_help(args) ? 0 : 2;
+      if (args.empty() || asks_help(args)) {
+        std::cout << full_help(b->app);
+        return args.empty() ? 2 : 0;
+      }
+      refuse_unknown_options(spec, args);
+      throw UsageError("missing subcommand (" + subcommand_names(spec) + ")");
     }
     selected = static_cast<size_t>(std::find_if(spec.subcommands.begin(), spec.subcommands.end(),
                                                 [&](const SubcommandSpec& s) { return s.name == args[at]; }) -
