@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/audit/signature.hpp"
@@ -20,25 +21,45 @@
 namespace lienthong::app {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: lienthong audit verify [--config FILE] [--json] [--file EXPORT.jsonl (--public-key PEM | "
-    "--chain-only)]\n"
-    "                              [--public-key PEM] [--anchors FILE [--record [--signing-key PEM]]]\n"
-    "       lienthong audit export --from YYYY-MM-DD --to YYYY-MM-DD [--format jsonl|csv] [--out FILE] "
-    "[--signing-key PEM] [--config FILE]\n\n"
-    "verify  checks the hash chain of the citizen lookup audit log in the store (or of an exported\n"
-    "        JSON-lines segment with --file) and prints the head (seq and hash) to record elsewhere;\n"
-    "        exits 1 and names the first broken entry when an entry was edited, deleted or reordered.\n"
-    "        Lists unfinished lookups: an intent (written before the database was called) with no outcome.\n"
-    "        --anchors FILE: heads recorded before (JSON lines); the log must still hold each of them,\n"
-    "        or it was truncated or rewritten. --record appends this run's head to FILE when all is well,\n"
-    "        signed with --signing-key. --public-key: the gateway's Ed25519 public key; every recorded\n"
-    "        head must then be signed by it, and an export (--file) must end in a seal signed by it that\n"
-    "        names exactly its entries (a trimmed or fabricated export is refused). --chain-only checks\n"
-    "        an export's chain without its seal: that proves nothing about where the entries come from.\n"
-    "export  writes the entries of the given Vietnam-time days (both inclusive) with their hashes;\n"
-    "        --signing-key PEM (jsonl only) checks the whole log first and appends a seal line signed\n"
-    "        with the gateway's Ed25519 key (certs/make-audit-signing-key.sh).\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "audit",
+      "Check the citizen lookup audit chain, export it for an inspector.",
+      "",
+      {cli::config_option()},
+      {},
+      {{"verify",
+        "checks the hash chain of the citizen lookup audit log in the store (or of an exported JSON-lines "
+        "segment with --file) and prints the head (seq and hash) to record elsewhere; exits 1 and names the "
+        "first broken entry when an entry was edited, deleted or reordered. Lists unfinished lookups: an "
+        "intent (written before the database was called) with no outcome",
+        {},
+        {{"json", "", "print the report as one JSON object"},
+         {"file", "EXPORT.jsonl",
+          "check an exported segment instead of the store (with --public-key or --chain-only)"},
+         {"public-key", "PEM",
+          "the gateway's Ed25519 public key; every recorded head must then be signed by it, and an export "
+          "(--file) must end in a seal signed by it that names exactly its entries (a trimmed or fabricated "
+          "export is refused)"},
+         {"chain-only", "",
+          "check an export's chain without its seal: that proves nothing about where the entries come from"},
+         {"anchors", "FILE",
+          "heads recorded before (JSON lines); the log must still hold each of them, or it was truncated or "
+          "rewritten"},
+         {"record", "", "append this run's head to the --anchors FILE when all is well"},
+         {"signing-key", "PEM", "sign what --record records"}}},
+       {"export",
+        "writes the entries of the given Vietnam-time days (both inclusive) with their hashes",
+        {},
+        {{"from", "YYYY-MM-DD", "first day (required)"},
+         {"to", "YYYY-MM-DD", "last day (required)"},
+         {"format", "jsonl|csv", "jsonl (default) or csv"},
+         {"out", "FILE", "write to FILE instead of stdout"},
+         {"signing-key", "PEM",
+          "(jsonl only) check the whole log first and append a seal line signed with the gateway's Ed25519 "
+          "key (certs/make-audit-signing-key.sh)"}}}}};
+  return s;
+}
 
 std::unique_ptr<store::Database> open_store(const Args& args, Runtime& rt) {
   rt = open_runtime(config_path(args), StoreAccess::kExisting);
@@ -138,8 +159,6 @@ void check_anchor_signatures(const std::vector<audit::Anchor>& anchors, const au
 }
 
 int verify(const Args& args) {
-  args.allow_only(
-      {"config", "json", "file", "anchors", "record", "public-key", "chain-only", "signing-key", "help"});
   if (args.flag("record") && !args.option("anchors")) throw UsageError("--record needs --anchors FILE");
   if (args.option("signing-key") && !args.flag("record"))
     throw UsageError("--signing-key signs what --record records");
@@ -244,7 +263,6 @@ int64_t day_start(const std::string& option, const std::string& value) {
 }
 
 int export_entries(const Args& args) {
-  args.allow_only({"config", "from", "to", "format", "out", "signing-key", "help"});
   int64_t from = day_start("from", args.required("from"));
   int64_t to = day_start("to", args.required("to")) + 86'400'000;
   if (to <= from) throw UsageError("--to is before --from");
@@ -303,11 +321,9 @@ int export_entries(const Args& args) {
 }  // namespace
 
 int run_audit(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json", "record", "chain-only"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   const std::string& sub = args.positional()[0];
   if (sub == "verify") return verify(args);
   if (sub == "export") return export_entries(args);

@@ -3,9 +3,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/kpi_settings.hpp"
 #include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/csv.hpp"
+#include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/metrics/metrics.hpp"
 #include "gateway/core/runtime/args.hpp"
@@ -17,20 +20,35 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lienthong calendar due --from TIME (--days N | --hours N) [--agency CODE]\n"
-    "       lienthong calendar holidays YEAR [--all]\n"
-    "       lienthong calendar lunar DATE\n"
-    "       lienthong calendar check [--today DATE]\n"
-    "  TIME is ISO 8601 (2026-02-13T16:00, Vietnam time unless an offset is given); DATE is YYYY-MM-DD.\n"
-    "  due: the due instant N working days or hours after a receipt (rules: docs/calendar.md).\n"
-    "  holidays: the year's days off besides weekends, one a line: YYYY-MM-DD name;\n"
-    "            --all adds make-up working days.\n"
-    "  check: is there a confirmed year file for this year and, from 1 October, for next year?\n"
-    "         Exit 0 when yes, 1 when one is missing or unconfirmed (docs/calendar.md).\n"
-    "         --today DATE evaluates as of DATE instead of today (Vietnam time).\n"
-    "  The calendar section of --config FILE (default $LIENTHONG_CONFIG or ./lienthong.json) gives\n"
-    "  the year files and office hours when the file exists; --calendar-dir DIR overrides the year files.\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "calendar",
+      "Working days, deadlines and Vietnamese holidays by hand.",
+      "TIME is ISO 8601 (2026-02-13T16:00, Vietnam time unless an offset is given); DATE is YYYY-MM-DD.\n"
+      "The calendar section of --config FILE gives the year files and office hours when the file exists;\n"
+      "--calendar-dir DIR overrides the year files.",
+      {cli::config_option(), {"calendar-dir", "DIR", "the calendar year files' folder"}},
+      {},
+      {{"due",
+        "the due instant N working days or hours after a receipt (rules: docs/calendar.md)",
+        {},
+        {{"from", "TIME", "the receipt (required)"},
+         {"days", "N", "N working days (or --hours)"},
+         {"hours", "N", "N working hours (or --days)"},
+         {"agency", "CODE", "the agency whose office hours apply"}}},
+       {"holidays",
+        "the year's days off besides weekends, one a line: YYYY-MM-DD name",
+        {{"YEAR", "the year, such as 2026"}},
+        {{"all", "", "make-up working days too"}},
+        true},
+       {"lunar", "the lunar date of DATE", {{"DATE", "YYYY-MM-DD"}}, {}},
+       {"check",
+        "is there a confirmed year file for this year and, from 1 October, for next year? Exit 0 when yes, "
+        "1 when one is missing or unconfirmed (docs/calendar.md)",
+        {},
+        {{"today", "DATE", "evaluate as of DATE instead of today (Vietnam time)"}}}}};
+  return s;
+}
 
 const char* weekday_name(int64_t day) {
   static const char* names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
@@ -102,6 +120,22 @@ int holidays(const Args& args) {
     std::cerr << "lienthong calendar: " << days.error().message << "\n";
     return kExitFailure;
   }
+  const std::string format = cli::format_of(args);
+  if (format == "csv") {
+    std::cout << csv_row({"date", "kind", "name"});
+    for (auto& d : *days) std::cout << csv_row({vn_time::format_date(d.day), d.kind, d.name});
+    return kExitOk;
+  }
+  if (format == "json") {
+    std::cout << "[";
+    for (size_t i = 0; i < days->size(); ++i) {
+      const auto& d = (*days)[i];
+      std::cout << (i ? "," : "") << "{\"date\":\"" << vn_time::format_date(d.day) << "\",\"kind\":\""
+                << log::json_escape(d.kind) << "\",\"name\":\"" << log::json_escape(d.name) << "\"}";
+    }
+    std::cout << "]\n";
+    return kExitOk;
+  }
   for (auto& d : *days) {
     std::cout << vn_time::format_date(d.day) << " " << (d.kind == "working" ? "[working day] " : "") << d.name
               << "\n";
@@ -159,12 +193,9 @@ int check(const Args& args) {
 }  // namespace
 
 int run_calendar(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "all"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "all", "from", "days", "hours", "agency", "config", "calendar-dir", "today"});
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   const std::string sub = args.positional()[0];
   if (sub == "due") return due(args);
   if (sub == "holidays") return holidays(args);

@@ -5,8 +5,10 @@
 #include <iostream>
 #include <memory>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "gateway/core/common/clock.hpp"
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/runtime/args.hpp"
 #include "gateway/core/runtime/component.hpp"
@@ -101,13 +103,33 @@ void print_entry(const codes::Entry& e, bool as_json) {
   if (!e.replaced_by.empty()) std::cout << "  replaced by: " << text_list(e.replaced_by) << "\n";
 }
 
-const char* kUsage =
-    "usage: lienthong codes lookup KIND CODE --on YYYY-MM-DD [--json]\n"
-    "       lienthong codes translate KIND CODE --on YYYY-MM-DD [--today YYYY-MM-DD] [--commune CODE] "
-    "[--json]\n"
-    "       lienthong codes diff --from YYYY-MM-DD --to YYYY-MM-DD [--json]\n"
-    "KIND is province, district, commune or agency. Tables come from --dir DIR, else the\n"
-    "config's codes.dir (--config FILE), else ./mappings/codes. See docs/codes.md.\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "codes",
+      "Effective-dated unit and agency code tables.",
+      "KIND is province, district, commune or agency. Tables come from --dir DIR, else the config's "
+      "codes.dir\n(--config FILE), else ./mappings/codes. See docs/codes.md.",
+      {{"dir", "DIR", "the code tables' folder"}, cli::config_option()},
+      {},
+      {{"lookup",
+        "the entry of CODE valid on a day",
+        {{"KIND", "province, district, commune or agency"}, {"CODE", "the code"}},
+        {{"on", "YYYY-MM-DD", "the day (required)"}},
+        true},
+       {"translate",
+        "the code valid today for CODE as it was on a day",
+        {{"KIND", "province, district, commune or agency"}, {"CODE", "the code"}},
+        {{"on", "YYYY-MM-DD", "the day CODE was used (required)"},
+         {"today", "YYYY-MM-DD", "translate as of this day (default: today in Vietnam)"},
+         {"commune", "CODE", "the commune, to choose among the successors of a split unit"},
+         {"json", "", "print the result as one JSON object"}}},
+       {"diff",
+        "the changes after --from up to --to",
+        {},
+        {{"from", "YYYY-MM-DD", "first day (required)"}, {"to", "YYYY-MM-DD", "last day (required)"}},
+        true}}};
+  return s;
+}
 
 }  // namespace
 
@@ -125,15 +147,12 @@ ComponentSpec codes_component_spec() {
 }
 
 int run_codes(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "json", "dir", "config", "on", "today", "commune", "from", "to"});
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   const bool as_json = args.flag("json");
+  const bool as_csv = cli::format_of(args) == "csv";
   const std::string sub = args.positional_at(0, "subcommand");
-  if (sub != "lookup" && sub != "translate" && sub != "diff") throw UsageError("unknown subcommand " + sub);
   codes::Day on = 0, from = 0, to = 0;
   std::string kind, code;
   if (sub == "diff") {
@@ -151,6 +170,16 @@ int run_codes(const std::vector<std::string>& argv) {
   if (sub == "lookup") {
     auto e = tables->lookup(kind, code, on);
     if (!e.ok()) return fail(e.error(), as_json);
+    if (as_csv) {
+      const codes::Entry& x = **e;
+      std::cout << csv_row(
+                       {"kind", "code", "name", "level", "parent", "valid_from", "valid_to", "replaced_by"})
+                << csv_row({x.kind, x.code, x.name, x.level, x.parent,
+                            codes::CodeTables::format_day(x.valid_from),
+                            x.valid_to ? codes::CodeTables::format_day(*x.valid_to) : "",
+                            text_list(x.replaced_by)});
+      return kExitOk;
+    }
     print_entry(**e, as_json);
     return kExitOk;
   }
@@ -187,6 +216,13 @@ int run_codes(const std::vector<std::string>& argv) {
       std::cout << "}";
     }
     std::cout << "]}\n";
+    return kExitOk;
+  }
+  if (as_csv) {
+    std::cout << csv_row({"date", "change", "kind", "from", "to", "rule"});
+    for (const auto& c : changes)
+      std::cout << csv_row({codes::CodeTables::format_day(c.date), std::string(codes::to_string(c.type)),
+                            c.kind, text_list(c.from), text_list(c.to), c.rule});
     return kExitOk;
   }
   std::cout << changes.size() << " change(s) after " << codes::CodeTables::format_day(from) << " up to "

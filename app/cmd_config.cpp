@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/runtime/args.hpp"
@@ -8,19 +9,22 @@
 namespace lienthong::app {
 
 int run_config(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << "usage: lienthong config check FILE [--json]\n"
-                 "Checks FILE as `serve` does before it listens, without opening ports or the store:\n"
-                 "every section validated, secrets resolved, the store's and the log's folders\n"
-                 "writable, the TLS certificate and key loaded, every component built (mapping\n"
-                 "files, code tables, calendars, procedure catalogue opened and parsed). Lists every\n"
-                 "problem found, each with its key path; --json prints {\"valid\":..,\"errors\":[..]}.\n";
-    return args.flag("help") ? 0 : kExitUsage;
-  }
-  args.allow_only({"help", "json"});
-  if (args.positional_at(0, "subcommand") != "check")
-    throw UsageError("unknown subcommand " + args.positional()[0]);
+  static const cli::CommandSpec spec{
+      "config",
+      "Validates a configuration file without starting anything.",
+      "Exit code 3: FILE is invalid.",
+      {},
+      {},
+      {{"check",
+        "checks FILE as `serve` does before it listens, without opening ports or the store: every section "
+        "validated, secrets resolved, the store's and the log's folders writable, the TLS certificate and "
+        "key loaded, every component built (mapping files, code tables, calendars, procedure catalogue "
+        "opened and parsed). Lists every problem found, each with its key path",
+        {{"FILE", "the configuration file"}},
+        {{"json", "", "print {\"valid\":..,\"errors\":[..]}"}}}}};
+  auto parsed = cli::parse(spec, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   std::string file = args.positional_at(1, "FILE");
   ConfigProblems found = find_config_problems(file, true);
   const auto& problems = found.problems;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/console/password.hpp"
 #include "gateway/core/runtime/args.hpp"
@@ -12,27 +13,26 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage:\n"
-    "  lienthong console hash-password < password\n"
-    "\n"
-    "hash-password  reads one line (the password) from stdin and prints its Argon2id hash\n"
-    "               (libsodium crypto_pwhash_str), to put in console.users[].password_hash.\n"
-    "               Example: read -rs P && printf '%s\\n' \"$P\" | lienthong console hash-password\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "console",
+      "The operator console's accounts.",
+      "Example: read -rs P && printf '%s\\n' \"$P\" | lienthong console hash-password",
+      {},
+      {},
+      {{"hash-password",
+        "reads one line (the password) from stdin and prints its Argon2id hash (libsodium "
+        "crypto_pwhash_str), to put in console.users[].password_hash",
+        {},
+        {}}}};
+  return s;
+}
 
 }  // namespace
 
 int run_console(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help"});
-  if (args.positional()[0] != "hash-password")
-    throw UsageError("unknown subcommand '" + args.positional()[0] + "'");
-  if (args.positional().size() > 1)
-    throw UsageError("hash-password takes the password on stdin, not as an argument");
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
   std::string password;
   if (!std::getline(std::cin, password) && password.empty()) {
     std::cerr << "lienthong console: no password on stdin\n";

@@ -6,7 +6,9 @@
 #include <iostream>
 
 #include "adapters/dvcqg/handover_record.hpp"
+#include "app/cli.hpp"
 #include "app/commands.hpp"
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/runtime/args.hpp"
@@ -16,11 +18,28 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage:\n"
-    "  lienthong handovers list [--limit N] [--json]\n"
-    "  lienthong handovers show CODE [--fields] [--json]   (--fields: the dossier's members, personal data)\n"
-    "  lienthong handovers file SHA256 --out FILE           (a stored file, decoded)\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{"handovers",
+                                  "Dossiers handed over by DVCQG and their files.",
+                                  "",
+                                  {cli::config_option()},
+                                  {},
+                                  {{"list",
+                                    "handed-over dossiers (default limit 1000)",
+                                    {},
+                                    {{"limit", "N", "at most N dossiers"}},
+                                    true},
+                                   {"show",
+                                    "one dossier and its files (as CSV: one row per file)",
+                                    {{"CODE", "the dossier's code"}},
+                                    {{"fields", "", "the dossier's members, personal data (table and JSON)"}},
+                                    true},
+                                   {"file",
+                                    "a stored file, decoded",
+                                    {{"SHA256", "the file's SHA-256"}},
+                                    {{"out", "FILE", "where to write it (required)"}}}}};
+  return s;
+}
 
 std::string q(const std::string& s) {
   return "\"" + log::json_escape(s) + "\"";
@@ -55,14 +74,11 @@ int fail(const Error& e) {
 }  // namespace
 
 int run_handovers(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json", "fields"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "json", "fields", "limit", "out", "config"});
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   std::string sub = args.positional_at(0, "subcommand");
-  if (sub != "list" && sub != "show" && sub != "file") throw UsageError("unknown subcommand '" + sub + "'");
+  const bool csv = cli::format_of(args) == "csv";
   Runtime rt = open_runtime(config_path(args), StoreAccess::kExisting);
   bool json = args.flag("json");
   if (sub == "list") {
@@ -72,6 +88,14 @@ int run_handovers(const std::vector<std::string>& argv) {
       std::cout << "[";
       for (size_t i = 0; i < all->size(); ++i) std::cout << (i ? "," : "") << to_json((*all)[i], false);
       std::cout << "]\n";
+      return kExitOk;
+    }
+    if (csv) {
+      std::cout << csv_row({"code", "procedure", "files", "bytes", "versions", "updated"});
+      for (const auto& d : *all)
+        std::cout << csv_row({d.code, d.procedure_code, std::to_string(d.files.size()),
+                              std::to_string(total_bytes(d)), std::to_string(d.versions),
+                              vn_time::format_iso(d.updated_at_ms)});
       return kExitOk;
     }
     std::cout << "CODE\tPROCEDURE\tFILES\tBYTES\tVERSIONS\tUPDATED\n";
@@ -108,6 +132,12 @@ int run_handovers(const std::vector<std::string>& argv) {
   const auto& h = **d;
   if (json) {
     std::cout << to_json(h, args.flag("fields")) << "\n";
+    return kExitOk;
+  }
+  if (csv) {
+    std::cout << csv_row({"code", "procedure", "role", "name", "sha256", "bytes"});
+    for (const auto& f : h.files)
+      std::cout << csv_row({h.code, h.procedure_code, f.role, f.name, f.sha256, std::to_string(f.bytes)});
     return kExitOk;
   }
   std::cout << "code:        " << h.code << "\n"

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/kpi_settings.hpp"
 #include "gateway/core/common/csv.hpp"
@@ -25,10 +26,7 @@ using Table = std::vector<std::vector<std::string>>;  // first row: headers
 
 void print(const Table& t, const std::string& format, const char* json_key) {
   if (format == "csv") {
-    for (auto& row : t) {
-      for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "," : "") << csv_field(row[i]);
-      std::cout << "\r\n";
-    }
+    for (auto& row : t) std::cout << csv_row(row, "\r\n");
   } else if (format == "json") {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -120,26 +118,96 @@ int fail(const Error& e, const char* cmd) {
   return kExitFailure;
 }
 
+const cli::CommandSpec& kpi_spec() {
+  static const cli::CommandSpec s{
+      "kpi",
+      "The province's indicators (each b/a as the decision writes them: a = total, b = qualifying; formulas "
+      "and targets (kpi.targets) in docs/kpi.md): on_time, online_full, online_payment_procedures, "
+      "online_payment_dossiers, digitised_dossiers, digitised_results.",
+      "--group-as: units as recorded when each dossier was received (default), or as they are now: agency\n"
+      "codes translated through the code tables (codes.dir) to --as-of (default today); codes without one\n"
+      "current successor are shown as untranslatable:CODE, agencies abolished without successor as\n"
+      "retired:CODE NAME.",
+      {cli::config_option()},
+      {"",
+       "",
+       {},
+       {{"period", "2023-Q2|2023-05|2023|2023-04-01..2023-06-30", "the period (required)"},
+        {"by", "none|agency|level|procedure", "grouping (default none)"},
+        {"indicator", "all|ID,ID...", "which indicators (default all)"},
+        {"group-as", "received|now", "units as received (default) or as they are now"},
+        {"as-of", "YYYY-MM-DD", "with --group-as now: the day of the code tables (default today)"}},
+       true},
+      {}};
+  return s;
+}
+
+const cli::CommandSpec& late_spec() {
+  static const cli::CommandSpec s{
+      "late",
+      "Late dossiers and the register of explanations and apologies.",
+      "",
+      {cli::config_option()},
+      {},
+      {{"list",
+        "late dossiers (resolved after due, or open past due) received in the period that have no recorded "
+        "explanation",
+        {},
+        {{"period", "P", "the period, as for kpi --period (default: all)"},
+         {"all", "", "the explained ones too"}},
+        true},
+       {"explain",
+        "records the explanation and the apology letter sent to the citizen",
+        {{"DOSSIER", "the dossier's code"}},
+        {{"reason", "TEXT", "why it is late (required)"},
+         {"apology", "REF", "the apology letter's reference (required)"},
+         {"by", "NAME", "who records it (required)"},
+         {"new-due", "TIME", "the new due time promised, ISO 8601"}}},
+       {"export",
+        "the register of explanations recorded in the period (csv, the default, or json)",
+        {},
+        {{"period", "P", "the period, as for kpi --period (default: all)"}},
+        true}}};
+  return s;
+}
+
+const cli::CommandSpec& monitor_spec() {
+  static const cli::CommandSpec s{
+      "monitor",
+      "Unacknowledged online dossiers, dossiers at risk or overdue, due-date mismatches.",
+      "",
+      {cli::config_option()},
+      {},
+      {{"ack",
+        "online dossiers submitted in the period not acknowledged (accepted, refused or asked for more "
+        "papers) within kpi.acknowledge_within_working_hours (default 8) working hours",
+        {},
+        {{"period", "P", "the period, as for kpi --period (default: all)"}},
+        true},
+       {"deadlines",
+        "open dossiers due within kpi.at_risk_working_hours (default 8) or overdue",
+        {},
+        {},
+        true},
+       {"due",
+        "dossiers whose latest due-date audit by the sync flow found a due date earlier or later than "
+        "the legal one (docs/kpi.md)",
+        {},
+        {},
+        true}}};
+  return s;
+}
+
 }  // namespace
 
 int run_kpi(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help"});
-  if (args.flag("help") || !args.option("period")) {
-    std::cout << "usage: lienthong kpi --period 2023-Q2|2023-05|2023|2023-04-01..2023-06-30\n"
-                 "                     [--by none|agency|level|procedure] [--indicator all|ID,ID...]\n"
-                 "                     [--group-as received|now [--as-of YYYY-MM-DD]]\n"
-                 "                     [--format table|csv|json] [--config FILE]\n"
-                 "Indicators (each b/a as the decision writes them: a = total, b = qualifying; formulas and\n"
-                 "targets (kpi.targets) in docs/kpi.md): on_time, online_full, "
-                 "online_payment_procedures,\n"
-                 "online_payment_dossiers, digitised_dossiers, digitised_results.\n"
-                 "--group-as: units as recorded when each dossier was received (default), or as they are\n"
-                 "now: agency codes translated through the code tables (codes.dir) to --as-of (default\n"
-                 "today); codes without one current successor are shown as untranslatable:CODE, agencies\n"
-                 "abolished without successor as retired:CODE NAME.\n";
-    return args.flag("help") ? kExitOk : kExitUsage;
+  auto parsed = cli::parse(kpi_spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
+  if (!args.option("period")) {
+    std::cout << cli::help(kpi_spec());
+    return kExitUsage;
   }
-  args.allow_only({"help", "period", "by", "indicator", "format", "config", "group-as", "as-of"});
   auto period = kpi::parse_period(args.required("period"));
   if (!period.ok()) throw UsageError(period.error().message);
   auto by = kpi::parse_group_by(args.option_or("by", "none"));
@@ -185,22 +253,10 @@ int run_kpi(const std::vector<std::string>& argv) {
 }
 
 int run_late(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "all"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout
-        << "usage: lienthong late list [--period P] [--all] [--format table|csv|json]\n"
-           "       lienthong late explain DOSSIER --reason TEXT --apology REF --by NAME [--new-due TIME]\n"
-           "       lienthong late export [--period P] [--format csv|json]\n"
-           "list: late dossiers (resolved after due, or open past due) received in the period that have\n"
-           "      no recorded explanation (--all: with the explained ones too).\n"
-           "explain: records the explanation and the apology letter sent to the citizen.\n"
-           "export: the register of explanations recorded in the period.\n";
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "all", "period", "format", "config", "reason", "apology", "by", "new-due"});
+  auto parsed = cli::parse(late_spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   const std::string sub = args.positional()[0];
-  if (sub != "list" && sub != "explain" && sub != "export")
-    throw UsageError("unknown subcommand '" + sub + "'");
   Context c = open_context(args);
   const int64_t now = c.rt.clock->now_ms();
   if (sub == "list") {
@@ -259,20 +315,10 @@ int run_late(const std::vector<std::string>& argv) {
 }
 
 int run_monitor(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout
-        << "usage: lienthong monitor ack [--period P] [--format table|csv|json]\n"
-           "       lienthong monitor deadlines [--format table|csv|json]\n"
-           "ack: online dossiers submitted in the period not acknowledged (accepted, refused or asked\n"
-           "     for more papers) within kpi.acknowledge_within_working_hours (default 8) working hours.\n"
-           "deadlines: open dossiers due within kpi.at_risk_working_hours (default 8) or overdue.\n";
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "period", "format", "config"});
+  auto parsed = cli::parse(monitor_spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   const std::string sub = args.positional()[0];
-  if (sub != "ack" && sub != "deadlines" && sub != "due")
-    throw UsageError("unknown subcommand '" + sub + "'");
   std::string format = format_of(args, "table");
   Context c = open_context(args);
   const int64_t now = c.rt.clock->now_ms();

@@ -3,7 +3,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/outbox/outbox.hpp"
@@ -14,30 +16,50 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage:\n"
-    "  lienthong outbox list [--state pending|sent|dead|discarded] [--destination D] [--limit N] [--after ID]"
-    " [--json]\n"
-    "  lienthong outbox show ID [--json] [--payload]\n"
-    "  lienthong outbox replay ID | --all-dead [--destination D]\n"
-    "  lienthong outbox discard ID\n"
-    "  lienthong outbox counts [--destination D] [--json]\n"
-    "  lienthong outbox prune [--older-than-days N] [--json]\n"
-    "\n"
-    "list     messages in id order (default limit 100), without payloads.\n"
-    "show     one message. The payload holds personal data and is printed only with --payload\n"
-    "         (its SHA-256 and size are always shown).\n"
-    "replay   puts a dead letter (or every dead letter, of one destination with --destination)\n"
-    "         back in line, due now, with its attempts and age reset.\n"
-    "discard  gives up on a dead letter so the later messages of its ordering key can move on.\n"
-    "counts   pending / sent / dead, and blocked = pending behind a dead letter of the same key.\n"
-    "prune    deletes sent messages (and discarded ones) older than N days, default the\n"
-    "         outbox's retention_days; pending and dead messages are never deleted. `serve`\n"
-    "         does this daily.\n"
-    "\n"
-    "Messages of one ordering key are delivered strictly in order: a dead letter holds back the\n"
-    "later messages of its key until it is replayed or discarded.\n"
-    "Options: --config FILE (default: $LIENTHONG_CONFIG or ./lienthong.json).\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "outbox",
+      "Inspect and replay outbound messages.",
+      "Messages of one ordering key are delivered strictly in order: a dead letter holds back the\n"
+      "later messages of its key until it is replayed or discarded.",
+      {cli::config_option()},
+      {},
+      {{"list",
+        "messages in id order (default limit 100), without payloads",
+        {},
+        {{"state", "pending|sent|dead|discarded", "only messages in this state"},
+         {"destination", "D", "only messages for this destination"},
+         {"limit", "N", "at most N messages (default 100)"},
+         {"after", "ID", "messages after this id (paging)"}},
+        true},
+       {"show",
+        "one message. The payload holds personal data and is printed only with --payload (its SHA-256 "
+        "and size are always shown)",
+        {{"ID", "the message's id"}},
+        {{"payload", "", "print the payload too"}},
+        true},
+       {"replay",
+        "puts a dead letter (or every dead letter, of one destination with --destination) back in "
+        "line, due now, with its attempts and age reset",
+        {{"ID", "the dead letter's id (or --all-dead)", false}},
+        {{"all-dead", "", "every dead letter"},
+         {"destination", "D", "with --all-dead: of this destination only"}}},
+       {"discard",
+        "gives up on a dead letter so the later messages of its ordering key can move on",
+        {{"ID", "the dead letter's id"}},
+        {}},
+       {"counts",
+        "pending / sent / dead, and blocked = pending behind a dead letter of the same key",
+        {},
+        {{"destination", "D", "only this destination"}},
+        true},
+       {"prune",
+        "deletes sent messages (and discarded ones) older than N days, default the outbox's "
+        "retention_days; pending and dead messages are never deleted. `serve` does this daily",
+        {},
+        {{"older-than-days", "N", "age in days (0 or more)"}, {"json", "", "print the result as JSON"}}}}};
+  return s;
+}
 
 std::string time_or_dash(int64_t ms) {
   return ms > 0 ? vn_time::format_iso(ms) : "-";
@@ -93,18 +115,29 @@ int cmd_list(Runtime& rt, const Args& args) {
   auto& ob = open_outbox(rt);
   auto msgs = ob.list(f);
   if (!msgs.ok()) return fail(msgs.error());
-  if (args.flag("json")) {
+  const std::string format = cli::format_of(args);
+  if (format == "json") {
     std::cout << "[";
     for (size_t i = 0; i < msgs->size(); ++i) std::cout << (i ? "," : "") << to_json((*msgs)[i], false);
     std::cout << "]\n";
     return kExitOk;
   }
-  std::cout << "ID\tSTATE\tDESTINATION\tKIND\tORDERING_KEY\tATTEMPTS\tNEXT_ATTEMPT\tLAST_ERROR\n";
+  const std::vector<std::string> header = {"ID",           "STATE",    "DESTINATION",  "KIND",
+                                           "ORDERING_KEY", "ATTEMPTS", "NEXT_ATTEMPT", "LAST_ERROR"};
+  auto print = [&](const std::vector<std::string>& cells) {
+    if (format == "csv") {
+      std::cout << csv_row(cells);
+      return;
+    }
+    for (size_t i = 0; i < cells.size(); ++i) std::cout << (i ? "\t" : "") << cells[i];
+    std::cout << "\n";
+  };
+  print(header);
   for (auto& m : *msgs) {
-    std::cout << m.id << "\t" << outbox::to_string(m.state) << "\t" << m.destination << "\t" << m.kind << "\t"
-              << m.ordering_key << "\t" << m.attempts << "\t"
-              << (m.state == outbox::State::kPending ? time_or_dash(m.next_attempt_at_ms) : "-") << "\t"
-              << (m.last_error.empty() ? "-" : m.last_error) << "\n";
+    print({std::to_string(m.id), std::string(outbox::to_string(m.state)), m.destination, m.kind,
+           m.ordering_key, std::to_string(m.attempts),
+           m.state == outbox::State::kPending ? time_or_dash(m.next_attempt_at_ms) : "-",
+           m.last_error.empty() ? "-" : m.last_error});
   }
   return kExitOk;
 }
@@ -115,23 +148,34 @@ int cmd_show(Runtime& rt, const Args& args) {
   auto m = ob.get(id);
   if (!m.ok()) return fail(m.error());
   bool payload = args.flag("payload");
-  if (args.flag("json")) {
+  const std::string format = cli::format_of(args);
+  if (format == "json") {
     std::cout << to_json(*m, payload) << "\n";
     return kExitOk;
   }
-  std::cout << "id:            " << m->id << "\n"
-            << "state:         " << outbox::to_string(m->state) << "\n"
-            << "destination:   " << m->destination << "\n"
-            << "kind:          " << m->kind << "\n"
-            << "ordering key:  " << m->ordering_key << "\n"
-            << "dedup key:     " << m->dedup_key << "\n"
-            << "attempts:      " << m->attempts << "\n"
-            << "created:       " << time_or_dash(m->created_at_ms) << "\n"
-            << "next attempt:  "
-            << (m->state == outbox::State::kPending ? time_or_dash(m->next_attempt_at_ms) : "-") << "\n"
-            << "sent:          " << time_or_dash(m->sent_at_ms) << "\n"
-            << "last error:    " << (m->last_error.empty() ? "-" : m->last_error) << "\n"
-            << "content hash:  sha256:" << m->content_hash << "\n";
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"id", std::to_string(m->id)},
+      {"state", std::string(outbox::to_string(m->state))},
+      {"destination", m->destination},
+      {"kind", m->kind},
+      {"ordering key", m->ordering_key},
+      {"dedup key", m->dedup_key},
+      {"attempts", std::to_string(m->attempts)},
+      {"created", time_or_dash(m->created_at_ms)},
+      {"next attempt", m->state == outbox::State::kPending ? time_or_dash(m->next_attempt_at_ms) : "-"},
+      {"sent", time_or_dash(m->sent_at_ms)},
+      {"last error", m->last_error.empty() ? "-" : m->last_error},
+      {"content hash", "sha256:" + m->content_hash},
+      {"payload bytes", std::to_string(m->payload.size())}};
+  if (format == "csv") {
+    if (payload) fields.emplace_back("payload", m->payload);
+    std::cout << csv_row({"field", "value"});
+    for (auto& [k, v] : fields) std::cout << csv_row({k, v});
+    return kExitOk;
+  }
+  fields.pop_back();  // the table says it with the payload line
+  for (auto& [k, v] : fields)
+    std::cout << (k + ":" + std::string(k.size() < 14 ? 14 - k.size() : 1, ' ')) << v << "\n";
   if (payload) {
     std::cout << "payload:\n" << m->payload << "\n";
   } else {
@@ -171,9 +215,14 @@ int cmd_counts(Runtime& rt, const Args& args) {
   auto& ob = open_outbox(rt);
   auto c = ob.counts(args.option_or("destination", ""));
   if (!c.ok()) return fail(c.error());
-  if (args.flag("json")) {
+  const std::string format = cli::format_of(args);
+  if (format == "json") {
     std::cout << "{\"pending\":" << c->pending << ",\"sent\":" << c->sent << ",\"dead\":" << c->dead
               << ",\"blocked\":" << c->blocked << "}\n";
+  } else if (format == "csv") {
+    std::cout << csv_row({"pending", "sent", "dead", "blocked"})
+              << csv_row({std::to_string(c->pending), std::to_string(c->sent), std::to_string(c->dead),
+                          std::to_string(c->blocked)});
   } else {
     std::cout << "pending " << c->pending << "\nsent " << c->sent << "\ndead " << c->dead << "\nblocked "
               << c->blocked << "\n";
@@ -206,13 +255,9 @@ int cmd_prune(Runtime& rt, const Args& args) {
 }  // namespace
 
 int run_outbox(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json", "payload", "all-dead"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "json", "payload", "all-dead", "config", "state", "destination", "limit", "after",
-                   "older-than-days"});
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   std::string sub = args.positional()[0];
   using Handler = int (*)(Runtime&, const Args&);
   Handler handler = sub == "list"      ? cmd_list

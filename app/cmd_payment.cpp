@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "adapters/payment_platform/payment_platform.hpp"
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/reconcile_runner.hpp"
 #include "gateway/core/common/json.hpp"
@@ -13,17 +14,26 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lienthong payment receipt --ref MA_THAM_CHIEU --transaction MA_GIAO_DICH [--json] [--config "
-    "FILE]\n"
-    "Asks the payment platform (reconciliation.payment_platform: base_url, get_bill_path, partner_code,\n"
-    "secret) for the receipt of one paid transaction by a signed GET_BILL and prints its number\n"
-    "(SoBienLai) and link (DuongDanBienLai).\n"
-    "Exit codes: 0 the receipt was given; 1 the platform refused or could not be reached;\n"
-    "2 wrong command line; 3 invalid or incomplete configuration.\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "payment",
+      "A paid transaction's receipt from the payment platform (GET_BILL).",
+      "Exit code 1 here: the platform refused or could not be reached; 3: the configuration lacks\n"
+      "reconciliation.payment_platform's base_url, partner_code or secret.",
+      {cli::config_option()},
+      {},
+      {{"receipt",
+        "asks the payment platform (reconciliation.payment_platform: base_url, get_bill_path, partner_code, "
+        "secret) for the receipt of one paid transaction by a signed GET_BILL and prints its number "
+        "(SoBienLai) and link (DuongDanBienLai)",
+        {},
+        {{"ref", "MA_THAM_CHIEU", "the partner's reference (required)"},
+         {"transaction", "MA_GIAO_DICH", "the platform's transaction id (required)"},
+         {"json", "", "print the receipt as one JSON object"}}}}};
+  return s;
+}
 
 int run_receipt(const Args& args) {
-  args.allow_only({"help", "json", "ref", "transaction", "config"});
   std::string ref = args.required("ref"), tx = args.required("transaction");
   Runtime rt = open_runtime(config_path(args));
   ReconcileSettings s;
@@ -67,11 +77,9 @@ int run_receipt(const Args& args) {
 }  // namespace
 
 int run_payment(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json"});
-  if (args.positional().empty() || args.flag("help")) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   const std::string& sub = args.positional()[0];
   if (sub == "receipt") return run_receipt(args);
   throw UsageError("unknown payment subcommand '" + sub + "' (known: receipt)");

@@ -3,7 +3,9 @@
 // shown only with --payload.
 #include <iostream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
+#include "gateway/core/common/csv.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
@@ -16,15 +18,30 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage:\n"
-    "  lienthong quarantine list [--source S] [--all] [--limit N] [--json]\n"
-    "  lienthong quarantine show ID [--payload] [--json]\n"
-    "  lienthong quarantine release ID   (after the record was fixed at the source)\n"
-    "  lienthong quarantine retry ID | --source S [--json]\n"
-    "      (webhook deliveries that could not be translated, after the source's procedure-code\n"
-    "       table or mapping was fixed; --source: every one of that source, oldest first)\n"
-    "  lienthong quarantine count [--source S] [--json]\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "quarantine",
+      "Held-back records and why: records that could not be translated, validated or delivered.",
+      "The payload (the record as received) may hold personal data and is shown only with --payload.",
+      {cli::config_option()},
+      {},
+      {{"list",
+        "quarantined records (default limit 1000)",
+        {},
+        {{"source", "S", "only records of this source"},
+         {"all", "", "released records too"},
+         {"limit", "N", "at most N records (default 1000)"}},
+        true},
+       {"show", "one record", {{"ID", "the record's id"}}, {{"payload", "", "print the payload too"}}, true},
+       {"release", "releases a record after it was fixed at the source", {{"ID", "the record's id"}}, {}},
+       {"retry",
+        "webhook deliveries that could not be translated, after the source's procedure-code table or "
+        "mapping was fixed; --source: every one of that source, oldest first",
+        {{"ID", "the record's id (or --source S)", false}},
+        {{"source", "S", "every record of this source"}, {"json", "", "one JSON object per record"}}},
+       {"count", "how many records are in quarantine", {}, {{"source", "S", "only this source"}}, true}}};
+  return s;
+}
 
 std::string q(const std::string& s) {
   return "\"" + log::json_escape(s) + "\"";
@@ -109,15 +126,11 @@ int retry(Runtime& rt, const Args& args, bool json) {
 }  // namespace
 
 int run_quarantine(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json", "payload", "all"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "json", "payload", "all", "source", "limit", "config"});
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   std::string sub = args.positional_at(0, "subcommand");
-  if (sub != "list" && sub != "show" && sub != "release" && sub != "retry" && sub != "count")
-    throw UsageError("unknown subcommand '" + sub + "'");
+  const std::string format = cli::format_of(args);
   Runtime rt = open_runtime(config_path(args), StoreAccess::kExisting);
   dossiers::Quarantine quarantine(*rt.db);
   bool json = args.flag("json");
@@ -129,6 +142,11 @@ int run_quarantine(const std::vector<std::string>& argv) {
       std::cout << "[";
       for (size_t i = 0; i < rows->size(); ++i) std::cout << (i ? "," : "") << to_json((*rows)[i], false);
       std::cout << "]\n";
+    } else if (format == "csv") {
+      std::cout << csv_row({"id", "source", "record", "kind", "reason", "released"});
+      for (auto& r : *rows)
+        std::cout << csv_row({std::to_string(r.id), r.source, r.record_key, r.reason_kind, r.reason,
+                              r.released_at_ms ? vn_time::format_iso(r.released_at_ms) : ""});
     } else {
       std::cout << "ID\tSOURCE\tRECORD\tKIND\tREASON\n";
       for (auto& r : *rows)
@@ -140,7 +158,10 @@ int run_quarantine(const std::vector<std::string>& argv) {
   if (sub == "count") {
     auto n = quarantine.count(args.option_or("source", ""));
     if (!n.ok()) return fail(n.error());
-    std::cout << (json ? "{\"quarantined\":" + std::to_string(*n) + "}" : std::to_string(*n)) << "\n";
+    if (format == "csv")
+      std::cout << csv_row({"quarantined"}) << csv_row({std::to_string(*n)});
+    else
+      std::cout << (json ? "{\"quarantined\":" + std::to_string(*n) + "}" : std::to_string(*n)) << "\n";
     return kExitOk;
   }
   if (sub == "retry") return retry(rt, args, json);
@@ -166,6 +187,15 @@ int run_quarantine(const std::vector<std::string>& argv) {
   const auto& rec = **r;
   if (json) {
     std::cout << to_json(rec, args.flag("payload")) << "\n";
+    return kExitOk;
+  }
+  if (format == "csv") {
+    std::cout << csv_row({"field", "value"}) << csv_row({"id", std::to_string(rec.id)})
+              << csv_row({"source", rec.source}) << csv_row({"record", rec.record_key})
+              << csv_row({"reason kind", rec.reason_kind}) << csv_row({"reason", rec.reason})
+              << csv_row({"quarantined at", vn_time::format_iso(rec.quarantined_at_ms)})
+              << csv_row({"released", rec.released_at_ms ? vn_time::format_iso(rec.released_at_ms) : "no"});
+    if (args.flag("payload")) std::cout << csv_row({"payload", rec.payload});
     return kExitOk;
   }
   std::cout << "id:             " << rec.id << "\n"

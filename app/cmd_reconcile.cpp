@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/reconcile_runner.hpp"
 #include "gateway/core/common/vn_time.hpp"
@@ -16,29 +17,64 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lienthong reconcile --from YYYY-MM-DD --to YYYY-MM-DD --bank FILE\n"
-    "         (--treasury FILE | --treasury-url URL [--treasury-secret-env NAME])\n"
-    "         [--payments FILE | --pull] [--obligations FILE] [--tax-notices FILE] [--tax-vouchers FILE]\n"
-    "         [--as-of YYYY-MM-DD] [--out DIR] [--csv-format standard|excel_vi] [--no-callbacks] [--json]\n"
-    "         [--config FILE]\n"
-    "Reconciles the portal's online fee payments (JSON Lines), the bank statement (CSV), the\n"
-    "State Treasury's credit records (XML) and the dossiers' obligations for the period, stores\n"
-    "the run and writes exceptions.csv, report.json, summary.json, input_issues.csv and\n"
-    "refund_instructions.csv into --out (default: reconciliation.out_dir). --as-of (default:\n"
-    "today, Vietnam time) decides which uncredited payments are still inside the settlement window.\n"
-    "--csv-format excel_vi writes the CSV reports with ';' and dates dd/mm/yyyy, as Excel on a\n"
-    "Vietnamese locale opens them (default: reconciliation.csv_format, else standard).\n"
-    "--pull recovers the portal's transactions by one signed QUERY to reconciliation.payment_platform\n"
-    "(base_url, query_path) for every open INIT of payment_platform.init_ledger, into --out, and\n"
-    "(unless payment_platform.fetch_receipts is false) each paid one's receipt by GET_BILL.\n"
-    "--treasury-url reads the treasury's credit records from its API instead of a file, with the bearer\n"
-    "token in the environment variable --treasury-secret-env (default LIENTHONG_TREASURY_SECRET).\n"
-    "\n"
-    "usage: lienthong reconcile refunds [--json] [--csv FILE] [--config FILE]\n"
-    "Lists the refunds still outstanding in the store: due, approved or instructed, not yet shown refunded\n"
-    "(HOAN) by the treasury, with their total; --csv writes them as refund_instructions.csv is\n"
-    "(in reconciliation.csv_format).\n";
+const cli::CommandSpec& reconcile_spec() {
+  static const cli::CommandSpec s{
+      "reconcile",
+      "One treasury reconciliation: the portal's online fee payments (JSON Lines), the bank statement (CSV), "
+      "the State Treasury's credit records (XML) and the dossiers' obligations for the period; stores the "
+      "run "
+      "and writes exceptions.csv, report.json, summary.json, input_issues.csv and refund_instructions.csv "
+      "into --out (default: reconciliation.out_dir).",
+      "--pull recovers the portal's transactions by one signed QUERY to reconciliation.payment_platform\n"
+      "(base_url, query_path) for every open INIT of payment_platform.init_ledger, into --out, and (unless\n"
+      "payment_platform.fetch_receipts is false) each paid one's receipt by GET_BILL.\n"
+      "`lienthong reconcile refunds --help`: the refunds still outstanding.",
+      {cli::config_option()},
+      {"",
+       "",
+       {},
+       {{"from", "YYYY-MM-DD", "first day of the period (required)"},
+        {"to", "YYYY-MM-DD", "last day of the period (required)"},
+        {"bank", "FILE", "the bank statement (required)"},
+        {"treasury", "FILE", "the treasury's credit records (or --treasury-url)"},
+        {"treasury-url", "URL", "read the credit records from the treasury's API instead of a file"},
+        {"treasury-secret-env", "NAME",
+         "the environment variable holding the API's bearer token (default LIENTHONG_TREASURY_SECRET)"},
+        {"payments", "FILE", "the portal's payments (or --pull)"},
+        {"pull", "", "recover the portal's transactions from the payment platform"},
+        {"obligations", "FILE", "the dossiers' obligations"},
+        {"tax-notices", "FILE", "the tax notices"},
+        {"tax-vouchers", "FILE", "the tax payment vouchers"},
+        {"as-of", "YYYY-MM-DD",
+         "decides which uncredited payments are still inside the settlement window (default: today, Vietnam "
+         "time)"},
+        {"out", "DIR", "where the reports go (default: reconciliation.out_dir)"},
+        {"csv-format", "standard|excel_vi",
+         "excel_vi: ';' and dates dd/mm/yyyy, as Excel on a Vietnamese locale opens them (default: "
+         "reconciliation.csv_format, else standard)"},
+        {"no-callbacks", "", "leave out the payment platform's callbacks"},
+        {"json", "", "print the summary as one JSON object"}}},
+      {}};
+  return s;
+}
+
+const cli::CommandSpec& refunds_spec() {
+  static const cli::CommandSpec s{
+      "reconcile refunds",
+      "Lists the refunds still outstanding in the store: due, approved or instructed, not yet shown refunded "
+      "(HOAN) by "
+      "the treasury, with their total.",
+      "",
+      {cli::config_option()},
+      {"",
+       "",
+       {},
+       {{"csv", "FILE",
+         "also write them to FILE as refund_instructions.csv is (in reconciliation.csv_format)"}},
+       true},
+      {}};
+  return s;
+}
 
 constexpr const char* kDefaultTreasurySecretEnv = "LIENTHONG_TREASURY_SECRET";
 
@@ -60,13 +96,9 @@ std::string refund_json(const reconciliation::Refund& f) {
 
 // lienthong reconcile refunds: what the province still owes payers (hoàn trả chưa thực hiện).
 int run_outstanding_refunds(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json"});
-  if (args.flag("help")) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
-  args.allow_only({"help", "json", "csv", "config"});
-  if (args.positional().size() > 1) throw UsageError("unexpected argument '" + args.positional()[1] + "'");
+  auto parsed = cli::parse(refunds_spec(), std::vector<std::string>(argv.begin() + 1, argv.end()));
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   Runtime rt = open_runtime(config_path(args), StoreAccess::kExisting);
   ReconcileSettings settings;
   if (auto sec = rt.config->root().optional_object("reconciliation"))
@@ -87,6 +119,10 @@ int run_outstanding_refunds(const std::vector<std::string>& argv) {
       std::cerr << "lienthong reconcile refunds: cannot write " << *csv << " (check the folder exists)\n";
       return kExitFailure;
     }
+  }
+  if (cli::format_of(args) == "csv") {
+    std::cout << reconciliation::refunds_csv(*refunds, settings.csv_format);
+    return kExitOk;
   }
   if (args.flag("json")) {
     std::cout << "{\"outstanding\":" << refunds->size() << ",\"amount\":" << total << ",\"refunds\":[";
@@ -113,14 +149,9 @@ int run_outstanding_refunds(const std::vector<std::string>& argv) {
 
 int run_reconcile(const std::vector<std::string>& argv) {
   if (!argv.empty() && argv[0] == "refunds") return run_outstanding_refunds(argv);
-  Args args = Args::parse(argv, {"help", "json", "no-callbacks", "pull"});
-  if (args.flag("help")) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
-  args.allow_only({"help", "json", "no-callbacks", "pull", "from", "to", "as-of", "bank", "treasury",
-                   "treasury-url", "treasury-secret-env", "payments", "obligations", "tax-notices",
-                   "tax-vouchers", "out", "csv-format", "config"});
+  auto parsed = cli::parse(reconcile_spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   ReconcileRequest req;
   req.period.from = parse_day_option(args, "from");
   req.period.to = parse_day_option(args, "to");

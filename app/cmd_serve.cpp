@@ -10,6 +10,7 @@
 #include <iostream>
 #include <set>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/serve_metrics.hpp"
 #include "app/service_signals.hpp"
@@ -80,17 +81,18 @@ Status verify_audit_chain(store::Database& db, const Clock& clock) {
 }  // namespace
 
 int run_serve(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help"});
-  if (args.flag("help")) {
-    std::cout
-        << "usage: lienthong serve [--config FILE]\n"
-           "Runs the gateway: public HTTP endpoints (server section), the admin listener with\n"
-           "/metrics, /healthz, /readyz and /v1/kpi (admin section; 127.0.0.1 by default),\n"
-           "scheduled jobs, outbox workers.\n"
-           "Prints one JSON line {\"listening\":PORT,\"admin\":PORT} on stdout once the ports are open.\n";
-    return kExitOk;
-  }
-  args.allow_only({"help", "config"});
+  static const cli::CommandSpec spec{
+      "serve",
+      "Runs the gateway: public HTTP endpoints (server section), the admin listener with /metrics, "
+      "/healthz, /readyz and /v1/kpi (admin section; 127.0.0.1 by default), scheduled jobs, outbox "
+      "workers.",
+      "Prints one JSON line {\"listening\":PORT,\"admin\":PORT} on stdout once the ports are open.",
+      {cli::config_option()},
+      {},
+      {}};
+  auto parsed = cli::parse(spec, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   // Signals are taken with sigwait(); block them before any thread starts.
   sigset_t signals = block_service_signals();
 

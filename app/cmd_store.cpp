@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/common/vn_time.hpp"
@@ -15,19 +16,34 @@ namespace lienthong::app {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage:\n"
-    "  lienthong store status [--json] [--config FILE]\n"
-    "  lienthong store migrate [--config FILE]\n"
-    "  lienthong store backup DEST [--config FILE]\n"
-    "  lienthong store check [--config FILE]\n"
-    "status   backend, schema version per module (applied / this binary's), size and WAL size,\n"
-    "         pending outbox messages and the oldest of them.\n"
-    "migrate  applies this binary's pending migrations (creates the store if missing); the\n"
-    "         step to run after an upgrade when store.migrate is \"manual\".\n"
-    "backup   SQLite: a consistent copy into the new file DEST while serve keeps running (online\n"
-    "         backup API). PostgreSQL: prints the pg_dump command to use.\n"
-    "check    SQLite: PRAGMA integrity_check; PostgreSQL: the schema and a query of every table.\n";
+const cli::CommandSpec& spec() {
+  static const cli::CommandSpec s{
+      "store",
+      "The store's schema, size, backups and integrity.",
+      "",
+      {cli::config_option()},
+      {},
+      {{"status",
+        "backend, schema version per module (applied / this binary's), size and WAL size, pending "
+        "outbox messages and the oldest of them",
+        {},
+        {{"json", "", "print it as one JSON object"}}},
+       {"migrate",
+        "applies this binary's pending migrations (creates the store if missing); the step to run after "
+        "an upgrade when store.migrate is \"manual\"",
+        {},
+        {}},
+       {"backup",
+        "SQLite: a consistent copy into the new file DEST while serve keeps running (online backup API). "
+        "PostgreSQL: prints the pg_dump command to use",
+        {{"DEST", "the new file"}},
+        {}},
+       {"check",
+        "SQLite: PRAGMA integrity_check; PostgreSQL: the schema and a query of every table",
+        {},
+        {}}}};
+  return s;
+}
 
 ConfigNode store_section(const ConfigFile& cfg, std::shared_ptr<ConfigFile>& empty) {
   ConfigNode root = cfg.root();
@@ -163,12 +179,9 @@ int cmd_check(const Args& args) {
 }  // namespace
 
 int run_store(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json"});
-  if (args.flag("help") || args.positional().empty()) {
-    std::cout << kUsage;
-    return args.flag("help") ? kExitOk : kExitUsage;
-  }
-  args.allow_only({"help", "json", "config"});
+  auto parsed = cli::parse(spec(), argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   std::string sub = args.positional()[0];
   if (sub == "status") return cmd_status(args);
   if (sub == "migrate") return cmd_migrate(args);

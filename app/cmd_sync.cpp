@@ -3,6 +3,7 @@
 // sync.drain_timeout_seconds) and print the summary.
 #include <iostream>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/sync_component.hpp"
 #include "gateway/core/common/log.hpp"
@@ -14,19 +15,22 @@
 namespace lienthong::app {
 
 int run_sync(const std::vector<std::string>& argv) {
-  Args args = Args::parse(argv, {"help", "json", "from-start", "no-push"});
-  if (args.flag("help")) {
-    std::cout
-        << "usage: lienthong sync [--config FILE] [--json] [--from-start] [--no-push]\n"
-           "One synchronisation run: pulls dossiers changed since the stored cursor, records and queues new\n"
-           "status events (invalid ones go to quarantine), pushes them and waits for the outbox to drain.\n"
-           "  --json        print the summary as one JSON object\n"
-           "  --from-start  forget the cursor first (already stored events count as unchanged)\n"
-           "  --no-push     pull and queue only; `serve` or a later sync pushes\n"
-           "Exit status: 0 all pushed, 1 the run failed or messages are still pending, 3 bad config.\n";
-    return kExitOk;
-  }
-  args.allow_only({"help", "json", "from-start", "no-push", "config"});
+  static const cli::CommandSpec spec{
+      "sync",
+      "One synchronisation run: pulls dossiers changed since the stored cursor, records and queues new "
+      "status events (invalid ones go to quarantine), pushes them and waits for the outbox to drain.",
+      "Exit code 0: all pushed; 1: the run failed or messages are still pending.",
+      {cli::config_option()},
+      {"",
+       "",
+       {},
+       {{"json", "", "print the summary as one JSON object"},
+        {"from-start", "", "forget the cursor first (already stored events count as unchanged)"},
+        {"no-push", "", "pull and queue only; `serve` or a later sync pushes"}}},
+      {}};
+  auto parsed = cli::parse(spec, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
   Runtime rt = open_runtime(config_path(args));
   auto section = rt.config->root().optional_object("sync");
   if (!section) throw ConfigError("no \"sync\" section: nothing to synchronise (see lienthong.example.json)");

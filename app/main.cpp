@@ -14,8 +14,12 @@ void print_help() {
                " — integration gateway for provincial e-government\n\n"
                "usage: lienthong COMMAND [options]\n\ncommands:\n";
   for (auto& c : lienthong::app::commands()) std::cout << "  " << c.name << "\t" << c.summary << "\n";
-  std::cout << "\nEach command accepts --help. Most take --config FILE (default: $LIENTHONG_CONFIG or "
-               "./lienthong.json).\n";
+  std::cout
+      << "\nEach command accepts --help, generated from its options. Most take --config FILE (default:\n"
+         "$LIENTHONG_CONFIG or ./lienthong.json). Every listing (list, show, counts, kpi, ...) takes\n"
+         "--format table|csv|json (--json and --csv are the same as --format json and --format csv).\n"
+         "Exit codes: 0 done; 1 the operation ran and failed; 2 wrong command line; 3 invalid\n"
+         "configuration; 70 internal error (a bug).\n";
 }
 
 }  // namespace

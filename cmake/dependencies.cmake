@@ -7,6 +7,9 @@ find_package(spdlog REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 find_package(GTest REQUIRED)
+# CLI11 (libcli11-dev): the command line of `lienthong` and `lienthong-sim`; header-only,
+# included only by app/cli.cpp and sim/common/sim_cli.cpp so its heavy header stays there.
+find_package(CLI11 2.1 CONFIG REQUIRED)
 find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
 find_library(PUGIXML_LIBRARY pugixml REQUIRED)
 find_path(PUGIXML_INCLUDE_DIR pugixml.hpp REQUIRED)

@@ -7,7 +7,7 @@ PACKAGES=(
   libcurl4-openssl-dev libboost-dev libboost-system-dev libssl-dev openssl
   rapidjson-dev libpugixml-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
-  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev libsodium-dev libxlsxwriter-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql libtcmalloc-minimal4 libsystemd-dev libsodium-dev libxlsxwriter-dev libcli11-dev
   dpkg-dev fakeroot systemd logrotate
   curl wrk nginx-light python3
   chromium nodejs

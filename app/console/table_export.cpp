@@ -9,27 +9,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/core/common/csv.hpp"
+
 namespace lienthong::console {
 
-namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-}  // namespace
-
+// The product's one CSV writer (quoting and the formula guard): a payer's name or a
+// reason starting with = must not run as a formula in the officer's spreadsheet.
 std::string to_csv(const ExportTable& t) {
-  std::string out;
-  auto line = [&out](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_field(cells[i]);
-    out += "\r\n";
-  };
-  line(t.header);
-  for (auto& r : t.rows) line(r);
+  std::string out = csv_row(t.header, "\r\n");
+  for (auto& r : t.rows) out += csv_row(r, "\r\n");
   return out;
 }
 

@@ -3,7 +3,7 @@
 // the same fault options (the token endpoint and the API share one token registry).
 #include <iostream>
 
-#include "sim/common/sim_args.hpp"
+#include "sim/common/sim_cli.hpp"
 #include "sim/dvcqg/dvcqg_sim.hpp"
 #include "sim/one_stop_shop/one_stop_shop_sim.hpp"
 #include "sim/token/token_sim.hpp"
@@ -11,16 +11,16 @@
 namespace lienthong::sim {
 
 int run_all_sims(const std::vector<std::string>& argv) {
-  SimArgs args = SimArgs::parse(argv);
-  if (args.has("help")) {
-    std::cout << "usage: lienthong-sim all [options]\n"
-                 "Starts one-stop-shop, token and dvcqg on free ports and prints them as one JSON line.\n"
-              << kOneStopShopHelp << kTokenHelp << kDvcqgHelp << kFaultHelp;
-    return 0;
-  }
-  args.allow_only({"dossiers", "invalid-share", "max-limit", "calendar-dir", "as-of", "client-id",
-                   "client-secret", "token-ttl-s", "expire-token-after", "username", "password",
-                   "expire-session-after", "max-records"});
+  SimSpec spec{"all",
+               "Starts one-stop-shop, token and dvcqg on free ports and prints them as one JSON line.",
+               "",
+               {},
+               true};
+  for (auto* options : {&one_stop_shop_sim_options(), &token_sim_options(), &dvcqg_sim_options()})
+    for (auto& o : *options) spec.options.push_back(o);
+  auto parsed = parse_sim_args(spec, argv);
+  if (!parsed) return 0;
+  const SimArgs& args = *parsed;
   OneStopShopData data(one_stop_shop_options_from(args));
   TokenAuthority tokens(token_options_from(args));
   DvcqgPortal portal(dvcqg_options_from(args));

@@ -6,40 +6,6 @@
 
 namespace lienthong::sim {
 
-namespace {
-const std::set<std::string> kFaultKeys = {"latency-ms", "fail-5xx",         "timeout-share", "hang-ms",
-                                          "drop-share", "lost-reply-share", "seed"};
-}
-
-const char* const kFaultHelp =
-    "fault injection (applies to every path except /__sim/*):\n"
-    "  --latency-ms N         added latency per request (default 0)\n"
-    "  --fail-5xx X           share of requests answered 503 before processing (0..1)\n"
-    "  --timeout-share X      share held unanswered for --hang-ms, then closed\n"
-    "  --hang-ms N            how long a timed-out request is held (default 3000)\n"
-    "  --drop-share X         share whose connection is closed without an answer\n"
-    "  --lost-reply-share X   share processed, then closed without an answer\n"
-    "  --seed N               seed of the fault and data generators (default 1)\n";
-
-SimArgs SimArgs::parse(const std::vector<std::string>& args) {
-  SimArgs out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument '" + a + "'");
-    std::string key = a.substr(2);
-    size_t eq = key.find('=');
-    if (eq != std::string::npos) {
-      out.values_[key.substr(0, eq)] = key.substr(eq + 1);
-    } else if (key == "help") {
-      out.values_[key] = "1";
-    } else {
-      if (i + 1 >= args.size()) throw std::invalid_argument("option --" + key + " needs a value");
-      out.values_[key] = args[++i];
-    }
-  }
-  return out;
-}
-
 std::string SimArgs::str(const std::string& name, const std::string& fallback) const {
   auto it = values_.find(name);
   return it == values_.end() ? fallback : it->second;
@@ -75,13 +41,6 @@ double SimArgs::number(const std::string& name, double fallback, double min, dou
     throw std::invalid_argument("--" + name + " expects a number in [" + std::to_string(min) + ", " +
                                 std::to_string(max) + "], got '" + it->second + "'");
   return v;
-}
-
-void SimArgs::allow_only(const std::set<std::string>& known) const {
-  for (auto& [k, _] : values_) {
-    if (k == "help" || known.count(k) || kFaultKeys.count(k)) continue;
-    throw std::invalid_argument("unknown option --" + k);
-  }
 }
 
 Faults SimArgs::faults() const {

@@ -1,5 +1,5 @@
-// Command-line options shared by the simulators: `--key value` / `--key=value`, the
-// fault-injection flags every simulator accepts, and the "ready" line tests wait for.
+// The options a simulator was given (parsed by sim_cli.hpp from its declared options), the
+// fault-injection options read from them, and the "ready" line tests wait for.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/common/sim_server.hpp"
@@ -15,15 +16,12 @@ namespace lienthong::sim {
 
 class SimArgs {
  public:
-  // Throws std::invalid_argument on a malformed command line.
-  static SimArgs parse(const std::vector<std::string>& args);
-
+  SimArgs() = default;
+  explicit SimArgs(std::map<std::string, std::string> values) : values_(std::move(values)) {}
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   std::string str(const std::string& name, const std::string& fallback) const;
   int64_t integer(const std::string& name, int64_t fallback, int64_t min, int64_t max) const;
   double number(const std::string& name, double fallback, double min, double max) const;
-  // Refuses options not in `known` nor among the fault options (typos).
-  void allow_only(const std::set<std::string>& known) const;
 
   // --latency-ms, --fail-5xx, --timeout-share, --hang-ms, --drop-share,
   // --lost-reply-share, --seed.
@@ -32,8 +30,6 @@ class SimArgs {
  private:
   std::map<std::string, std::string> values_;
 };
-
-extern const char* const kFaultHelp;
 
 // Prints one JSON line on stdout and flushes it: the simulator is ready.
 void print_ready(const std::string& json_line);

@@ -529,18 +529,20 @@ SimResponse DvcqgPortal::handle(const SimRequest& r) {
   return SimResponse::json(404, "{\"error\":\"not_found\"}");
 }
 
-const char* const kDvcqgHelp =
-    "dvcqg options:\n"
-    "  --username U             accepted account (default lienthong)\n"
-    "  --password P             accepted password (default sim-password)\n"
-    "  --expire-session-after N end every session after each N integration calls (0: never)\n"
-    "  --max-records N          most records accepted in one call (default 1000)\n"
-    "  --auth-path P            path of the auth service (default /auth)\n"
-    "  --integration-path P     path of the integration service (default /integration)\n"
-    "  --session-refused-code C error_code for an expired or unknown session (default 1001; no public "
-    "source)\n"
-    "  --not-found-code C       error_code for an update of a dossier the portal lacks (default 1005; no "
-    "public source)\n";
+const std::vector<SimOption>& dvcqg_sim_options() {
+  static const std::vector<SimOption> v = {
+      {"username", "U", "accepted account (default lienthong)"},
+      {"password", "P", "accepted password (default sim-password)"},
+      {"expire-session-after", "N", "end every session after each N integration calls (0: never)"},
+      {"max-records", "N", "most records accepted in one call (default 1000)"},
+      {"auth-path", "P", "path of the auth service (default /auth)"},
+      {"integration-path", "P", "path of the integration service (default /integration)"},
+      {"session-refused-code", "C",
+       "error_code for an expired or unknown session (default 1001; no public source)"},
+      {"not-found-code", "C",
+       "error_code for an update of a dossier the portal lacks (default 1005; no public source)"}};
+  return v;
+}
 
 DvcqgSimOptions dvcqg_options_from(const SimArgs& args) {
   DvcqgSimOptions o;
@@ -556,13 +558,15 @@ DvcqgSimOptions dvcqg_options_from(const SimArgs& args) {
 }
 
 int run_dvcqg_sim(const std::vector<std::string>& argv) {
-  SimArgs args = SimArgs::parse(argv);
-  if (args.has("help")) {
-    std::cout << "usage: lienthong-sim dvcqg [--port N] [options]\n" << kDvcqgHelp << kFaultHelp;
-    return 0;
-  }
-  args.allow_only({"port", "username", "password", "expire-session-after", "max-records", "auth-path",
-                   "integration-path", "session-refused-code", "not-found-code"});
+  SimSpec spec{"dvcqg",
+               "National Public Service Portal dossier synchronisation API.",
+               "",
+               {{"port", "N", "port (default 0: any free one)"}},
+               true};
+  for (auto& o : dvcqg_sim_options()) spec.options.push_back(o);
+  auto parsed = parse_sim_args(spec, argv);
+  if (!parsed) return 0;
+  const SimArgs& args = *parsed;
   DvcqgPortal portal(dvcqg_options_from(args));
   SimServer server("dvcqg", args.faults(), [&portal](const SimRequest& r) { return portal.handle(r); });
   uint16_t port = server.start("127.0.0.1", static_cast<uint16_t>(args.integer("port", 0, 0, 65535)));

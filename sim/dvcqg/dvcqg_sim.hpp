@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/common/sim_cli.hpp"
 #include "sim/common/sim_server.hpp"
 
 namespace lienthong::sim {
@@ -47,7 +48,8 @@ class DvcqgPortal {
 
 class SimArgs;
 DvcqgSimOptions dvcqg_options_from(const SimArgs& args);
-extern const char* const kDvcqgHelp;
+// The DVCQG options (dvcqg_options_from reads them).
+const std::vector<SimOption>& dvcqg_sim_options();
 
 // `lienthong-sim dvcqg`.
 int run_dvcqg_sim(const std::vector<std::string>& args);

@@ -14,23 +14,34 @@
 #include "gateway/core/common/base64.hpp"
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/http/http_client.hpp"
+#include "sim/common/sim_cli.hpp"
 
 namespace lienthong::sim {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lienthong-sim handover --gateway URL [--path /XrdAdapter/RestService/forward/nhanhsdvcqg]\n"
-    "         [--count N] [--files K] [--file-bytes B] [--start INDEX]\n"
-    "         [--bad replay|update|too-large|bad-base64|no-code|fetch-fails]\n"
-    "         [--amendment-path /XrdAdapter/RestService/forward/suahsdvcqg --file-url URL]\n"
-    "  --count       dossiers handed over (default 1), each with an application form and K\n"
-    "                documents (default 2) of B bytes (default 2048)\n"
-    "  --bad         replay: each sent twice (both accepted, stored once); update: each sent\n"
-    "                again changed (accepted, stored as version 2); too-large: one document of\n"
-    "                --file-bytes (set it over the source's record_limits.file_bytes; refused\n"
-    "                error_code -1, reason record-too-large); bad-base64 / no-code: refused 200 error_code "
-    "-1\n";
+const SimSpec& spec() {
+  static const SimSpec s{
+      "handover",
+      "DVCQG handing dossiers over to the province on the X-Road/VXP adapter's forward path of a running "
+      "gateway; exit status 0 only if every answer was as expected.",
+      "",
+      {{"gateway", "URL", "base URL of the gateway (required)"},
+       {"path", "PATH", "the forward path (default /XrdAdapter/RestService/forward/nhanhsdvcqg)"},
+       {"count", "N", "dossiers handed over (default 1)"},
+       {"files", "K", "documents per dossier besides the application form (default 2)"},
+       {"file-bytes", "B", "bytes per document (default 2048)"},
+       {"start", "INDEX", "index of the first dossier (default 1)"},
+       {"bad", "replay|update|too-large|bad-base64|no-code|fetch-fails",
+        "replay: each sent twice (both accepted, stored once); update: each sent again changed (accepted, "
+        "stored as version 2); too-large: one document of --file-bytes (set it over the source's "
+        "record_limits.file_bytes; refused error_code -1, reason record-too-large); bad-base64 / no-code: "
+        "refused 200 error_code -1"},
+       {"amendment-path", "PATH",
+        "the amendment path (/XrdAdapter/RestService/forward/suahsdvcqg), with --file-url"},
+       {"file-url", "URL", "where the amendment's file is fetched from"}}};
+  return s;
+}
 
 // A synthetic promotion notice (thông báo khuyến mại); no real person or business.
 std::string handover_body(int index, int files, size_t file_bytes, const std::string& bad, int version) {
@@ -82,46 +93,21 @@ std::string amendment_body(int index, const std::string& file_url) {
 }  // namespace
 
 int run_handover_sim(const std::vector<std::string>& args) {
-  std::string gateway, bad, path = "/XrdAdapter/RestService/forward/nhanhsdvcqg", amendment_path, file_url;
-  int count = 1, files = 2, start = 1;
-  long file_bytes = 2048;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (a == "--gateway") {
-      gateway = next();
-    } else if (a == "--path") {
-      path = next();
-    } else if (a == "--count") {
-      count = std::atoi(next().c_str());
-    } else if (a == "--files") {
-      files = std::atoi(next().c_str());
-    } else if (a == "--file-bytes") {
-      file_bytes = std::atol(next().c_str());
-    } else if (a == "--start") {
-      start = std::atoi(next().c_str());
-    } else if (a == "--amendment-path") {
-      amendment_path = next();
-    } else if (a == "--file-url") {
-      file_url = next();
-    } else if (a == "--bad") {
-      bad = next();
-    } else {
-      throw std::invalid_argument("unknown option " + a);
-    }
-  }
+  auto parsed = parse_sim_args(spec(), args);
+  if (!parsed) return 0;
+  std::string gateway = parsed->str("gateway", ""), bad = parsed->str("bad", "");
+  std::string path = parsed->str("path", "/XrdAdapter/RestService/forward/nhanhsdvcqg");
+  std::string amendment_path = parsed->str("amendment-path", ""), file_url = parsed->str("file-url", "");
+  int count = static_cast<int>(parsed->integer("count", 1, 1, 1'000'000));
+  int files = static_cast<int>(parsed->integer("files", 2, 0, 10'000));
+  int start = static_cast<int>(parsed->integer("start", 1, 0, INT32_MAX));
+  long file_bytes = static_cast<long>(parsed->integer("file-bytes", 2048, 0, INT32_MAX));
   static const std::set<std::string> kBad = {"",           "replay",  "update",     "too-large",
                                              "bad-base64", "no-code", "fetch-fails"};
   if (gateway.empty() || count < 1 || files < 0 || file_bytes < 0 || start < 0 || !kBad.count(bad) ||
       (bad == "too-large" && files < 1) || (!amendment_path.empty() && file_url.empty()) ||
       (bad == "fetch-fails" && amendment_path.empty()))
-    throw std::invalid_argument(std::string("bad command line\n") + kUsage);
+    throw std::invalid_argument(std::string("bad command line\n") + sim_help(spec()));
   while (gateway.ends_with('/')) gateway.pop_back();
 
   http::ClientOptions options;

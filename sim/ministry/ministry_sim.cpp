@@ -17,27 +17,43 @@
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/flows/webhooks/standard_webhooks.hpp"
+#include "sim/common/sim_cli.hpp"
 #include "sim/ministry/ministry_messages.hpp"
 
 namespace lienthong::sim {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lienthong-sim ministry --gateway URL --source ID --secret whsec_... [--count N]\n"
-    "         [--bad wrong-signature|replay|oversized|malformed|merged-code|stale|future] [--soap|--soap12]\n"
-    "         [--start INDEX] [--size BYTES] [--ca FILE] [--cert FILE --key FILE]\n"
-    "  --gateway   base URL of the gateway, e.g. http://127.0.0.1:8080\n"
-    "  --source    webhook source id (POST <gateway>/v1/webhooks/<source>)\n"
-    "  --secret    the source's whsec_ secret (or --secret-env VAR)\n"
-    "  --soap      civil-status SOAP 1.1 envelopes (default: business-registration JSON)\n"
-    "  --bad       send one kind of bad message and check it is refused as it must be\n"
-    "  --auth shared-key|bearer|forward  push as a national system (no webhook-id, no signature)\n"
-    "  --key-env VAR   the shared key or bearer token; --key-field NAME (a top-level body member)\n"
-    "                  or --key-query NAME: where the source reads the key\n"
-    "  --forward-prefix PATH   the adapter's path (default /XrdAdapter/RestService/forward)\n"
-    "  --answer standard|dvcqg|lltp   the answer shape the gateway must use\n"
-    "  --bad wrong-key|missing-key   (with --auth shared-key or bearer)\n";
+const SimSpec& spec() {
+  static const SimSpec s{
+      "ministry",
+      "A ministry system pushing signed status webhooks to a running gateway, good ones and bad ones; exit "
+      "status 0 only if every answer was as expected.",
+      "",
+      {{"gateway", "URL", "base URL of the gateway, e.g. http://127.0.0.1:8080 (required)"},
+       {"source", "ID", "webhook source id (POST <gateway>/v1/webhooks/<source>) (required)"},
+       {"secret", "whsec_...", "the source's whsec_ secret (or --secret-env VAR)"},
+       {"secret-env", "VAR", "the environment variable holding the secret"},
+       {"count", "N", "messages (default 1)"},
+       {"start", "INDEX", "index of the first message (default 0)"},
+       {"size", "BYTES", "size of an oversized message (default 2 MiB)"},
+       {"bad", "wrong-signature|replay|oversized|malformed|merged-code|stale|future|wrong-key|missing-key",
+        "send one kind of bad message and check it is refused as it must be (wrong-key, missing-key: with "
+        "--auth shared-key or bearer)"},
+       {"soap", "", "civil-status SOAP 1.1 envelopes (default: business-registration JSON)"},
+       {"soap12", "", "civil-status SOAP 1.2 envelopes"},
+       {"auth", "standard|shared-key|bearer|forward",
+        "push as a national system (no webhook-id, no signature) unless standard"},
+       {"key-env", "VAR", "the environment variable holding the shared key or bearer token"},
+       {"key-field", "NAME", "a top-level body member where the source reads the key"},
+       {"key-query", "NAME", "a query parameter where the source reads the key"},
+       {"forward-prefix", "PATH", "the adapter's path (default /XrdAdapter/RestService/forward)"},
+       {"answer", "standard|dvcqg|lltp", "the answer shape the gateway must use"},
+       {"ca", "FILE", "CA certificate to verify the gateway with"},
+       {"cert", "FILE", "client certificate (with --key)"},
+       {"key", "FILE", "client key"}}};
+  return s;
+}
 
 struct Options {
   std::string gateway, source, secret, bad;
@@ -123,65 +139,29 @@ void national_request(const Options& o, http::ClientRequest& req) {
 }  // namespace
 
 int run_ministry_sim(const std::vector<std::string>& args) {
+  auto parsed = parse_sim_args(spec(), args);
+  if (!parsed) return 0;
   Options o;
-  std::string ca, cert, key;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= args.size()) {
-        std::cerr << "ministry: " << a << " needs a value\n" << kUsage;
-        std::exit(2);
-      }
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (a == "--gateway") {
-      o.gateway = next();
-    } else if (a == "--source") {
-      o.source = next();
-    } else if (a == "--secret") {
-      o.secret = next();
-    } else if (a == "--secret-env") {
-      const char* v = std::getenv(next().c_str());
-      o.secret = v ? v : "";
-    } else if (a == "--count") {
-      o.count = std::atoi(next().c_str());
-    } else if (a == "--start") {
-      o.start = std::atoi(next().c_str());
-    } else if (a == "--size") {
-      o.size = static_cast<size_t>(std::atoll(next().c_str()));
-    } else if (a == "--bad") {
-      o.bad = next();
-    } else if (a == "--auth") {
-      o.auth = next();
-    } else if (a == "--key-env") {
-      const char* v = std::getenv(next().c_str());
-      o.key = v ? v : "";
-    } else if (a == "--key-field") {
-      o.key_field = next();
-    } else if (a == "--key-query") {
-      o.key_query = next();
-    } else if (a == "--forward-prefix") {
-      o.forward_prefix = next();
-    } else if (a == "--answer") {
-      o.answer = next();
-    } else if (a == "--soap") {
-      o.soap = true;
-    } else if (a == "--soap12") {
-      o.soap = o.soap12 = true;
-    } else if (a == "--ca") {
-      ca = next();
-    } else if (a == "--cert") {
-      cert = next();
-    } else if (a == "--key") {
-      key = next();
-    } else {
-      std::cerr << "ministry: unknown option " << a << "\n" << kUsage;
-      return 2;
-    }
-  }
+  auto env = [&](const std::string& option) {
+    const char* v = std::getenv(parsed->str(option, "").c_str());
+    return std::string(v ? v : "");
+  };
+  o.gateway = parsed->str("gateway", "");
+  o.source = parsed->str("source", "");
+  o.secret = parsed->has("secret-env") ? env("secret-env") : parsed->str("secret", "");
+  o.count = static_cast<int>(parsed->integer("count", 1, 1, 10'000'000));
+  o.start = static_cast<int>(parsed->integer("start", 0, 0, INT32_MAX));
+  o.size = static_cast<size_t>(parsed->integer("size", 2 * 1024 * 1024, 0, INT32_MAX));
+  o.bad = parsed->str("bad", "");
+  o.auth = parsed->str("auth", o.auth);
+  if (parsed->has("key-env")) o.key = env("key-env");
+  o.key_field = parsed->str("key-field", "");
+  o.key_query = parsed->str("key-query", "");
+  o.forward_prefix = parsed->str("forward-prefix", o.forward_prefix);
+  o.answer = parsed->str("answer", o.answer);
+  o.soap12 = parsed->has("soap12");
+  o.soap = o.soap12 || parsed->has("soap");
+  std::string ca = parsed->str("ca", ""), cert = parsed->str("cert", ""), key = parsed->str("key", "");
   static const std::vector<std::string> kBad = {"",          "wrong-signature", "replay", "oversized",
                                                 "malformed", "merged-code",     "stale",  "future",
                                                 "wrong-key", "missing-key"};
@@ -195,7 +175,7 @@ int run_ministry_sim(const std::vector<std::string>& args) {
       (o.auth == "shared-key" && o.key_field.empty() == o.key_query.empty()) ||
       ((o.auth == "shared-key" || o.auth == "bearer") && o.key.empty()) ||
       ((o.bad == "wrong-key" || o.bad == "missing-key") && o.auth != "shared-key" && o.auth != "bearer")) {
-    std::cerr << kUsage;
+    std::cerr << "ministry: bad command line\n" << sim_help(spec());
     return 2;
   }
   std::string hmac_key;

@@ -762,16 +762,18 @@ SimHandler one_stop_shop_handler(OneStopShopData& data, TokenAuthority& tokens) 
   };
 }
 
-const char* const kOneStopShopHelp =
-    "one-stop-shop options:\n"
-    "  --dossiers N           dossiers in the generated data set (default 200)\n"
-    "  --invalid-share X      share of them that are invalid (default 0.05)\n"
-    "  --max-limit N          largest page a client may ask for (default 1000)\n"
-    "  --calendar-dir DIR     year files (mappings/calendar) for the legal due dates; without\n"
-    "                         it, the built-in holiday rules\n"
-    "  --as-of now|TIME       the data set as of then: received in the ten weeks before,\n"
-    "                         every status up to then shown (default: received from\n"
-    "                         2024-10-01, each shown up to a drawn point)\n";
+const std::vector<SimOption>& one_stop_shop_sim_options() {
+  static const std::vector<SimOption> v = {
+      {"dossiers", "N", "dossiers in the generated data set (default 200)"},
+      {"invalid-share", "X", "share of them that are invalid (default 0.05)"},
+      {"max-limit", "N", "largest page a client may ask for (default 1000)"},
+      {"calendar-dir", "DIR",
+       "year files (mappings/calendar) for the legal due dates; without it, the built-in holiday rules"},
+      {"as-of", "now|TIME",
+       "the data set as of then: received in the ten weeks before, every status up to then shown (default: "
+       "received from 2024-10-01, each shown up to a drawn point)"}};
+  return v;
+}
 
 OneStopShopOptions one_stop_shop_options_from(const SimArgs& args) {
   OneStopShopOptions o;
@@ -796,14 +798,17 @@ OneStopShopOptions one_stop_shop_options_from(const SimArgs& args) {
 }
 
 int run_one_stop_shop_sim(const std::vector<std::string>& argv) {
-  SimArgs args = SimArgs::parse(argv);
-  if (args.has("help")) {
-    std::cout << "usage: lienthong-sim one-stop-shop [--port N] [--token-port N] [options]\n"
-              << kOneStopShopHelp << kTokenHelp << kFaultHelp;
-    return 0;
-  }
-  args.allow_only({"port", "token-port", "dossiers", "invalid-share", "max-limit", "calendar-dir", "as-of",
-                   "client-id", "client-secret", "token-ttl-s", "expire-token-after"});
+  SimSpec spec{"one-stop-shop",
+               "Provincial one-stop-shop API behind an LGSP token endpoint.",
+               "",
+               {{"port", "N", "the API's port (default 0: any free one)"},
+                {"token-port", "N", "the token endpoint's port (default 0: any free one)"}},
+               true};
+  for (auto& o : one_stop_shop_sim_options()) spec.options.push_back(o);
+  for (auto& o : token_sim_options()) spec.options.push_back(o);
+  auto parsed = parse_sim_args(spec, argv);
+  if (!parsed) return 0;
+  const SimArgs& args = *parsed;
   OneStopShopData data(one_stop_shop_options_from(args));
   TokenAuthority tokens(token_options_from(args));
   SimServer token_server("token", args.faults(), token_handler(tokens));

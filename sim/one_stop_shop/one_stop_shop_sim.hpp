@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/common/sim_cli.hpp"
 #include "sim/common/sim_server.hpp"
 #include "sim/token/token_sim.hpp"
 
@@ -60,7 +61,8 @@ SimHandler one_stop_shop_handler(OneStopShopData& data, TokenAuthority& tokens);
 
 class SimArgs;
 OneStopShopOptions one_stop_shop_options_from(const SimArgs& args);
-extern const char* const kOneStopShopHelp;
+// The one-stop-shop options (one_stop_shop_options_from reads them).
+const std::vector<SimOption>& one_stop_shop_sim_options();
 
 // `lienthong-sim one-stop-shop`: the API and its LGSP token endpoint (two ports).
 int run_one_stop_shop_sim(const std::vector<std::string>& args);

@@ -11,6 +11,7 @@
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/server/http_server.hpp"
 #include "sim/common/sim_args.hpp"
+#include "sim/common/sim_cli.hpp"
 
 namespace lienthong::sim {
 
@@ -172,29 +173,21 @@ std::string PaymentPlatformSim::confirmation_for(const std::string& partner_ref,
 }
 
 int run_payment_platform_sim(const std::vector<std::string>& args) {
+  static const SimSpec spec{
+      "payment-platform",
+      "Answers POST /init, /query and /get-bill as docs/contracts/payment_platform.md says.",
+      "",
+      {{"data", "payments.jsonl", "the transactions (required)"},
+       {"port", "N", "port to listen on (default 0: any free one)"},
+       {"fail-every", "N", "every Nth request answers 503 (default 0: never)"},
+       {"secret", "S", "the partner's signing secret (default sim-secret)"}}};
+  auto parsed = parse_sim_args(spec, args);
+  if (!parsed) return 0;
   PaymentPlatformSimOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
-      return args[++i];
-    };
-    if (args[i] == "--data") {
-      o.data_file = value();
-    } else if (args[i] == "--port") {
-      o.port = static_cast<uint16_t>(std::stoi(value()));
-    } else if (args[i] == "--fail-every") {
-      o.fail_every = std::stoi(value());
-    } else if (args[i] == "--secret") {
-      o.secret = value();
-    } else if (args[i] == "--help") {
-      std::cout << "usage: lienthong-sim payment-platform --data payments.jsonl [--port 0] [--fail-every N] "
-                   "[--secret S]\n"
-                   "Answers POST /init, /query and /get-bill as docs/contracts/payment_platform.md says.\n";
-      return 0;
-    } else {
-      throw std::invalid_argument("unknown option " + args[i]);
-    }
-  }
+  o.data_file = parsed->str("data", "");
+  o.port = static_cast<uint16_t>(parsed->integer("port", 0, 0, 65535));
+  o.fail_every = static_cast<int>(parsed->integer("fail-every", 0, 0, INT32_MAX));
+  o.secret = parsed->str("secret", o.secret);
   if (o.data_file.empty()) throw std::invalid_argument("--data FILE is required");
   // sim/main.cpp blocked the shutdown signals before any thread started.
   PaymentPlatformSim sim(o);

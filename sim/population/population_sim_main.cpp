@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gateway/core/server/http_server.hpp"
+#include "sim/common/sim_cli.hpp"
 #include "sim/population/population_sim.hpp"
 
 namespace lienthong::sim::population {
@@ -48,60 +49,50 @@ std::unique_ptr<server::HttpServer> serve(PopulationSim& sim, const server::Serv
 }
 
 int run_population_sim(const std::vector<std::string>& args) {
+  SimOptions options;
+  const SimSpec spec{"population",
+                     "Serves POST " + options.lookup_path + " (SOAP), POST " + options.adapter_path +
+                         " (JSON adapter) and POST " + options.envelope_path +
+                         " (LGSP JSON envelope: token, lgspAccessToken and AuthHash in the body). A Bearer "
+                         "token is required, "
+                         "lgspaccesstoken/AuthHash when given, POST /token when a client id is given, GET "
+                         "/_sim/population/citizens?limit=N and POST /_sim/population/control.",
+                     "",
+                     {{"address", "A", "address to listen on (default 127.0.0.1)"},
+                      {"port", "N", "port to listen on (default 0: any free one)"},
+                      {"seed", "S", "seed of the generated population"},
+                      {"households", "N", "households generated"},
+                      {"token", "T1,T2", "bearer tokens accepted"},
+                      {"client-id", "ID", "OAuth2 client id of POST /token (with --client-secret)"},
+                      {"client-secret", "S", "OAuth2 client secret"},
+                      {"lgsp-access-token", "T", "the lgspaccesstoken required"},
+                      {"lgsp-on-token", "", "lgspaccesstoken also on POST /token"},
+                      {"auth-hash", "H1,H2", "AuthHash values accepted"},
+                      {"latency-ms", "N", "added latency per request (default 0)"},
+                      {"outage", "", "start in an outage"}}};
   std::string address = "127.0.0.1";
   int port = 0;
-  SimOptions options;
   std::vector<std::string> tokens;
   int latency = 0;
   bool outage = false;
   try {
-    for (size_t i = 0; i < args.size(); ++i) {
-      const std::string& a = args[i];
-      auto value = [&]() -> std::string {
-        if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-        return args[++i];
-      };
-      if (a == "--address")
-        address = value();
-      else if (a == "--port")
-        port = std::stoi(value());
-      else if (a == "--seed")
-        options.seed = std::stoull(value());
-      else if (a == "--households")
-        options.households = std::stoul(value());
-      else if (a == "--token")
-        tokens = split(value());
-      else if (a == "--client-id")
-        options.client_id = value();
-      else if (a == "--client-secret")
-        options.client_secret = value();
-      else if (a == "--lgsp-access-token")
-        options.lgsp_access_token = value();
-      else if (a == "--lgsp-on-token")
-        options.lgsp_on_token_request = true;
-      else if (a == "--auth-hash") {
-        for (auto& h : split(value())) options.auth_hashes.insert(h);
-      } else if (a == "--latency-ms")
-        latency = std::stoi(value());
-      else if (a == "--outage")
-        outage = true;
-      else if (a == "--help") {
-        std::cout
-            << "usage: lienthong-sim population [--address A] [--port N] [--seed S] [--households N]\n"
-               "  [--token T1,T2] [--client-id ID --client-secret S] [--lgsp-access-token T]\n"
-               "  [--lgsp-on-token] [--auth-hash H1,H2] [--latency-ms N] [--outage]\n"
-               "Serves POST "
-            << options.lookup_path << " (SOAP), POST " << options.adapter_path << " (JSON adapter) and POST "
-            << options.envelope_path
-            << "\n(LGSP JSON envelope: token, lgspAccessToken and AuthHash in the body). A Bearer token is\n"
-               "required, lgspaccesstoken/AuthHash when given (--lgsp-on-token: lgspaccesstoken also on\n"
-               "POST /token), POST /token when a client id is given, GET /_sim/population/citizens?limit=N\n"
-               "and POST /_sim/population/control.\n";
-        return 0;
-      } else {
-        throw std::invalid_argument("unknown option " + a);
-      }
-    }
+    auto parsed = parse_sim_args(spec, args);
+    if (!parsed) return 0;
+    address = parsed->str("address", address);
+    port = static_cast<int>(parsed->integer("port", 0, 0, 65535));
+    options.seed =
+        static_cast<uint64_t>(parsed->integer("seed", static_cast<int64_t>(options.seed), 0, INT64_MAX));
+    options.households = static_cast<size_t>(
+        parsed->integer("households", static_cast<int64_t>(options.households), 0, 10'000'000));
+    if (parsed->has("token")) tokens = split(parsed->str("token", ""));
+    options.client_id = parsed->str("client-id", options.client_id);
+    options.client_secret = parsed->str("client-secret", options.client_secret);
+    options.lgsp_access_token = parsed->str("lgsp-access-token", options.lgsp_access_token);
+    if (parsed->has("lgsp-on-token")) options.lgsp_on_token_request = true;
+    if (parsed->has("auth-hash"))
+      for (auto& h : split(parsed->str("auth-hash", ""))) options.auth_hashes.insert(h);
+    latency = static_cast<int>(parsed->integer("latency-ms", 0, 0, 600'000));
+    outage = parsed->has("outage");
   } catch (const std::exception& e) {
     std::cerr << "lienthong-sim population: " << e.what() << " (see --help)\n";
     return 2;

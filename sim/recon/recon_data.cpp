@@ -13,6 +13,7 @@
 #include "adapters/payment_platform/payment_platform.hpp"
 #include "adapters/tax/tax.hpp"
 #include "gateway/core/common/vn_time.hpp"
+#include "sim/common/sim_cli.hpp"
 
 namespace lienthong::sim {
 
@@ -351,52 +352,32 @@ ReconDataManifest generate_recon_data(const ReconDataOptions& o) {
 }
 
 int run_recon_data(const std::vector<std::string>& args) {
+  static const SimSpec spec{
+      "recon-data",
+      "Writes payments.jsonl, bank.csv, treasury.xml, obligations.csv and manifest.json (the injected "
+      "discrepancies and malformed rows, which a run must find exactly).",
+      "",
+      {{"size", "N", "baseline transactions, each on every side (default 1000)"},
+       {"seed", "S", "seed of the generator (default 1)"},
+       {"discrepancies", "K", "discrepancies injected, spread over the classes in turn (default 20)"},
+       {"out", "DIR", "where the files go (required)"},
+       {"malformed", "M", "malformed rows injected into the bank CSV and treasury XML (default 0)"},
+       {"from", "YYYY-MM-DD", "period start (default 2026-11-01)"},
+       {"days", "D", "period length (default 10); as_of is the day after the period"},
+       {"tax", "T", "land-tax obligations relayed by the portal (default 0)"},
+       {"sqlite-csv", "", "also write payments.csv / treasury.csv for the sqlite baseline"}}};
+  auto parsed = parse_sim_args(spec, args);
+  if (!parsed) return 0;
   ReconDataOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-      return args[++i];
-    };
-    auto number = [&]() -> int64_t {
-      std::string v = value();
-      try {
-        size_t pos = 0;
-        long long n = std::stoll(v, &pos);
-        if (pos != v.size()) throw std::invalid_argument("");
-        return n;
-      } catch (const std::exception&) {
-        throw std::invalid_argument(a + " needs a whole number, got '" + v + "'");
-      }
-    };
-    if (a == "--help") {
-      std::cout << "usage: lienthong-sim recon-data --size N --seed S --discrepancies K --out DIR\n"
-                   "         [--malformed M] [--from YYYY-MM-DD] [--days D] [--tax T] [--sqlite-csv]\n"
-                   "Writes payments.jsonl, bank.csv, treasury.xml, obligations.csv and manifest.json\n"
-                   "(the injected discrepancies and malformed rows, which a run must find exactly).\n";
-      return 0;
-    } else if (a == "--size") {
-      o.size = number();
-    } else if (a == "--seed") {
-      o.seed = static_cast<uint64_t>(number());
-    } else if (a == "--discrepancies") {
-      o.discrepancies = number();
-    } else if (a == "--malformed") {
-      o.malformed = number();
-    } else if (a == "--out") {
-      o.out_dir = value();
-    } else if (a == "--from") {
-      o.from = value();
-    } else if (a == "--days") {
-      o.days = static_cast<int>(number());
-    } else if (a == "--tax") {
-      o.tax = number();
-    } else if (a == "--sqlite-csv") {
-      o.sqlite_csv = true;
-    } else {
-      throw std::invalid_argument("unknown option " + a);
-    }
-  }
+  o.size = parsed->integer("size", o.size, 0, INT64_MAX);
+  o.seed = static_cast<uint64_t>(parsed->integer("seed", static_cast<int64_t>(o.seed), 0, INT64_MAX));
+  o.discrepancies = parsed->integer("discrepancies", o.discrepancies, 0, INT64_MAX);
+  o.malformed = parsed->integer("malformed", o.malformed, 0, INT64_MAX);
+  o.out_dir = parsed->str("out", "");
+  o.from = parsed->str("from", o.from);
+  o.days = static_cast<int>(parsed->integer("days", o.days, 1, 3660));
+  o.tax = parsed->integer("tax", o.tax, 0, INT64_MAX);
+  o.sqlite_csv = parsed->has("sqlite-csv");
   if (o.out_dir.empty()) throw std::invalid_argument("--out DIR is required");
   auto m = generate_recon_data(o);
   std::cout << "{\"out\":\"" << o.out_dir << "\",\"from\":\"" << m.from << "\",\"to\":\"" << m.to

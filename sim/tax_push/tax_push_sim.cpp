@@ -13,26 +13,36 @@
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/http/http_client.hpp"
+#include "sim/common/sim_cli.hpp"
 #include "sim/tax_push/tax_push_messages.hpp"
 
 namespace lienthong::sim {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lienthong-sim tax-push --gateway URL (--security-key KEY | --security-key-env VAR)\n"
-    "         [--count N] [--lists L] [--start INDEX] [--no-vouchers]\n"
-    "         [--bad wrong-key|missing-key|replay|bad-base64|bad-xml|bad-amount|not-json]\n"
-    "         [--notice-path /v1/dvcqg/thue/thong-bao] [--voucher-path /v1/dvcqg/thue/chung-tu]\n"
-    "         [--answer tax|dvcqg]\n"
-    "  --answer      the answer the gateway must give: tax (the reconciliation's routes, 201\n"
-    "                {succeeded, message}) or dvcqg (a webhook source whose record_kind is\n"
-    "                land_tax_notice/land_tax_voucher: 200 {error_code 0 | -1, message})\n"
-    "  --gateway     base URL of the gateway, e.g. http://127.0.0.1:8080\n"
-    "  --count       dossiers, each one notice push with L LIST elements (default 1)\n"
-    "  --lists       LIST elements per dossier (default 2); one voucher push per LIST\n"
-    "  --bad         send one kind of faulty push and check it is refused (replay: sent twice,\n"
-    "                both answered succeeded)\n";
+const SimSpec& spec() {
+  static const SimSpec s{
+      "tax-push",
+      "DVCQG pushing land-tax notices and vouchers to a running gateway; exit status 0 only if every answer "
+      "was as expected.",
+      "",
+      {{"gateway", "URL", "base URL of the gateway, e.g. http://127.0.0.1:8080 (required)"},
+       {"security-key", "KEY", "the envelope's security key (or --security-key-env)"},
+       {"security-key-env", "VAR", "the environment variable holding the security key"},
+       {"count", "N", "dossiers, each one notice push with L LIST elements (default 1)"},
+       {"lists", "L", "LIST elements per dossier (default 2); one voucher push per LIST"},
+       {"start", "INDEX", "index of the first dossier (default 1)"},
+       {"no-vouchers", "", "push the notices only"},
+       {"bad", "wrong-key|missing-key|replay|bad-base64|bad-xml|bad-amount|not-json",
+        "send one kind of faulty push and check it is refused (replay: sent twice, both answered succeeded)"},
+       {"notice-path", "PATH", "default /v1/dvcqg/thue/thong-bao"},
+       {"voucher-path", "PATH", "default /v1/dvcqg/thue/chung-tu"},
+       {"answer", "tax|dvcqg",
+        "the answer the gateway must give: tax (the reconciliation's routes, 201 {succeeded, message}) or "
+        "dvcqg (a webhook source whose record_kind is land_tax_notice/land_tax_voucher: 200 {error_code 0 | "
+        "-1, message})"}}};
+  return s;
+}
 
 struct Answer {
   int status = 0;
@@ -43,52 +53,26 @@ struct Answer {
 }  // namespace
 
 int run_tax_push_sim(const std::vector<std::string>& args) {
-  std::string answer = "tax";
-  std::string gateway, key, bad, notice_path = "/v1/dvcqg/thue/thong-bao",
-                                 voucher_path = "/v1/dvcqg/thue/chung-tu";
-  int count = 1, lists = 2, start = 1;
-  bool vouchers = true;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (a == "--gateway") {
-      gateway = next();
-    } else if (a == "--security-key") {
-      key = next();
-    } else if (a == "--security-key-env") {
-      const char* v = std::getenv(next().c_str());
-      key = v ? v : "";
-    } else if (a == "--count") {
-      count = std::atoi(next().c_str());
-    } else if (a == "--lists") {
-      lists = std::atoi(next().c_str());
-    } else if (a == "--start") {
-      start = std::atoi(next().c_str());
-    } else if (a == "--no-vouchers") {
-      vouchers = false;
-    } else if (a == "--bad") {
-      bad = next();
-    } else if (a == "--notice-path") {
-      notice_path = next();
-    } else if (a == "--answer") {
-      answer = next();
-    } else if (a == "--voucher-path") {
-      voucher_path = next();
-    } else {
-      throw std::invalid_argument("unknown option " + a);
-    }
+  auto parsed = parse_sim_args(spec(), args);
+  if (!parsed) return 0;
+  std::string answer = parsed->str("answer", "tax");
+  std::string gateway = parsed->str("gateway", ""), bad = parsed->str("bad", "");
+  std::string notice_path = parsed->str("notice-path", "/v1/dvcqg/thue/thong-bao");
+  std::string voucher_path = parsed->str("voucher-path", "/v1/dvcqg/thue/chung-tu");
+  std::string key = parsed->str("security-key", "");
+  if (parsed->has("security-key-env")) {
+    const char* v = std::getenv(parsed->str("security-key-env", "").c_str());
+    key = v ? v : "";
   }
+  int count = static_cast<int>(parsed->integer("count", 1, 1, 1'000'000));
+  int lists = static_cast<int>(parsed->integer("lists", 2, 1, 10'000));
+  int start = static_cast<int>(parsed->integer("start", 1, 0, INT32_MAX));
+  bool vouchers = !parsed->has("no-vouchers");
   static const std::set<std::string> kBad = {"",           "wrong-key", "missing-key", "replay",
                                              "bad-base64", "bad-xml",   "bad-amount",  "not-json"};
   if (gateway.empty() || count < 1 || lists < 1 || start < 0 || !kBad.count(bad) ||
       (answer != "tax" && answer != "dvcqg"))
-    throw std::invalid_argument(std::string("bad command line\n") + kUsage);
+    throw std::invalid_argument(std::string("bad command line\n") + sim_help(spec()));
   while (gateway.ends_with('/')) gateway.pop_back();
 
   http::HttpClient client(http::ClientOptions{});

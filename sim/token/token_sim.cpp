@@ -63,12 +63,14 @@ SimResponse oauth_error(int status, const std::string& code, const std::string& 
 
 }  // namespace
 
-const char* const kTokenHelp =
-    "token options:\n"
-    "  --client-id ID         accepted client id (default lienthong)\n"
-    "  --client-secret S      accepted client secret (default sim-secret)\n"
-    "  --token-ttl-s N        lifetime of an issued token (default 3600)\n"
-    "  --expire-token-after N revoke every live token after each N authorised calls (0: never)\n";
+const std::vector<SimOption>& token_sim_options() {
+  static const std::vector<SimOption> v = {
+      {"client-id", "ID", "accepted client id (default lienthong)"},
+      {"client-secret", "S", "accepted client secret (default sim-secret)"},
+      {"token-ttl-s", "N", "lifetime of an issued token (default 3600)"},
+      {"expire-token-after", "N", "revoke every live token after each N authorised calls (0: never)"}};
+  return v;
+}
 
 TokenAuthority::TokenAuthority(TokenSimOptions options) : options_(std::move(options)) {}
 
@@ -162,12 +164,15 @@ SimHandler token_handler(TokenAuthority& authority) {
 }
 
 int run_token_sim(const std::vector<std::string>& argv) {
-  SimArgs args = SimArgs::parse(argv);
-  if (args.has("help")) {
-    std::cout << "usage: lienthong-sim token [--port N] [options]\n" << kTokenHelp << kFaultHelp;
-    return 0;
-  }
-  args.allow_only({"port", "client-id", "client-secret", "token-ttl-s", "expire-token-after"});
+  SimSpec spec{"token",
+               "NGSP/LGSP OAuth2 client-credentials token endpoint.",
+               "",
+               {{"port", "N", "port (default 0: any free one)"}},
+               true};
+  for (auto& o : token_sim_options()) spec.options.push_back(o);
+  auto parsed = parse_sim_args(spec, argv);
+  if (!parsed) return 0;
+  const SimArgs& args = *parsed;
   TokenAuthority authority(token_options_from(args));
   SimServer server("token", args.faults(), token_handler(authority));
   uint16_t port = server.start("127.0.0.1", static_cast<uint16_t>(args.integer("port", 0, 0, 65535)));

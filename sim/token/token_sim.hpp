@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/common/sim_cli.hpp"
 #include "sim/common/sim_server.hpp"
 
 namespace lienthong::sim {
@@ -53,7 +54,8 @@ std::string token_stats_json(const TokenStats& s);
 // --expire-token-after).
 class SimArgs;
 TokenSimOptions token_options_from(const SimArgs& args);
-extern const char* const kTokenHelp;
+// The token options (token_options_from reads them).
+const std::vector<SimOption>& token_sim_options();
 
 // Serves POST /token, GET /__sim/stats, POST /__sim/revoke.
 SimHandler token_handler(TokenAuthority& authority);

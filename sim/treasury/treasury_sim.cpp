@@ -11,6 +11,7 @@
 #include "gateway/core/common/vn_time.hpp"
 #include "gateway/core/server/http_server.hpp"
 #include "sim/common/sim_args.hpp"
+#include "sim/common/sim_cli.hpp"
 
 namespace lienthong::sim {
 
@@ -157,33 +158,24 @@ size_t TreasurySim::records() const {
 }
 
 int run_treasury_sim(const std::vector<std::string>& args) {
+  static const SimSpec spec{
+      "treasury",
+      "Serves GET /chung-tu?TuNgay=yyyy-MM-dd&DenNgay=yyyy-MM-dd&Trang=N&SoBanGhi=M to requests with "
+      "'Authorization: Bearer <the value of $NAME>'.",
+      "",
+      {{"data", "treasury.xml", "the treasury's export (required)"},
+       {"token-env", "NAME", "the environment variable holding the bearer token (required)"},
+       {"port", "N", "port to listen on (default 0: any free one)"},
+       {"fail-every", "N", "every Nth authorised request answers 503 (default 0: never)"},
+       {"malformed-page", "P", "this page is answered cut off before </DuLieuKhoBac> (default 0: none)"}}};
+  auto parsed = parse_sim_args(spec, args);
+  if (!parsed) return 0;
   TreasurySimOptions o;
-  std::string token_env;
-  for (size_t i = 0; i < args.size(); ++i) {
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
-      return args[++i];
-    };
-    if (args[i] == "--data") {
-      o.data_file = value();
-    } else if (args[i] == "--token-env") {
-      token_env = value();
-    } else if (args[i] == "--port") {
-      o.port = static_cast<uint16_t>(std::stoi(value()));
-    } else if (args[i] == "--fail-every") {
-      o.fail_every = std::stoi(value());
-    } else if (args[i] == "--malformed-page") {
-      o.malformed_page = std::stoi(value());
-    } else if (args[i] == "--help") {
-      std::cout << "usage: lienthong-sim treasury --data treasury.xml --token-env NAME [--port 0]\n"
-                   "         [--fail-every N] [--malformed-page P]\n"
-                   "Serves GET /chung-tu?TuNgay=yyyy-MM-dd&DenNgay=yyyy-MM-dd&Trang=N&SoBanGhi=M to\n"
-                   "requests with 'Authorization: Bearer <the value of $NAME>'.\n";
-      return 0;
-    } else {
-      throw std::invalid_argument("unknown option " + args[i]);
-    }
-  }
+  o.data_file = parsed->str("data", "");
+  std::string token_env = parsed->str("token-env", "");
+  o.port = static_cast<uint16_t>(parsed->integer("port", 0, 0, 65535));
+  o.fail_every = static_cast<int>(parsed->integer("fail-every", 0, 0, INT32_MAX));
+  o.malformed_page = static_cast<int>(parsed->integer("malformed-page", 0, 0, INT32_MAX));
   if (o.data_file.empty()) throw std::invalid_argument("--data FILE is required");
   if (token_env.empty())
     throw std::invalid_argument("--token-env NAME is required (the bearer token's variable)");

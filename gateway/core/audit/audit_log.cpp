@@ -272,17 +272,10 @@ std::string csv_header() {
 }
 
 std::string to_csv_row(const AuditEntry& e) {
-  std::string out =
-      std::to_string(e.seq) + "," + vn_time::format_iso(e.at_ms) + "," + std::to_string(e.at_ms);
-  for (const std::string* s :
-       {&e.lookup_id, &e.account, &e.official, &e.agency, &e.purpose, &e.dossier_code, &e.result, &e.subject,
-        &e.detail, &e.prev_hash, &e.entry_hash, &e.credential, &e.source, &e.named_official}) {
-    // Appended in two steps: `"," + csv_field(...)` made GCC 12 at -O3 warn (-Wrestrict, a
-    // false positive inside std::string::insert) and built a temporary string for nothing.
-    out += ',';
-    out += csv_field(*s);
-  }
-  return out + "\r\n";
+  return csv_row({std::to_string(e.seq), vn_time::format_iso(e.at_ms), std::to_string(e.at_ms), e.lookup_id,
+                  e.account, e.official, e.agency, e.purpose, e.dossier_code, e.result, e.subject, e.detail,
+                  e.prev_hash, e.entry_hash, e.credential, e.source, e.named_official},
+                 "\r\n");
 }
 
 std::string report_json(const VerifyReport& r) {

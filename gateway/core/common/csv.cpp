@@ -43,4 +43,14 @@ std::string csv_field(std::string_view s) {
   return out + "\"";
 }
 
+std::string csv_row(const std::vector<std::string>& fields, std::string_view eol) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += ',';
+    out += csv_field(fields[i]);
+  }
+  out += eol;
+  return out;
+}
+
 }  // namespace lienthong

@@ -1,4 +1,5 @@
-// Command-line arguments: positionals, --key value / --key=value options, and flags.
+// Parsed command-line arguments: positionals, --key value options and flags. The
+// `lienthong` commands fill it from their declared options (app/cli.hpp, CLI11).
 #pragma once
 
 #include <map>
@@ -6,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lienthong::app {
@@ -17,9 +19,10 @@ class UsageError : public std::runtime_error {
 
 class Args {
  public:
-  // `flags` lists the options that take no value (e.g. "json", "help").
-  static Args parse(const std::vector<std::string>& argv, const std::set<std::string>& flags);
-
+  Args() = default;
+  Args(std::vector<std::string> positional, std::map<std::string, std::string> options,
+       std::set<std::string> flags)
+      : positional_(std::move(positional)), options_(std::move(options)), flags_(std::move(flags)) {}
   const std::vector<std::string>& positional() const { return positional_; }
   std::string positional_at(size_t i, const std::string& what) const;  // UsageError naming `what`
   bool flag(const std::string& name) const { return flags_.count(name) > 0; }
@@ -27,8 +30,6 @@ class Args {
   std::string option_or(const std::string& name, const std::string& fallback) const;
   std::string required(const std::string& name) const;  // UsageError when missing
   int64_t integer_or(const std::string& name, int64_t fallback) const;
-  // Refuses options/flags not in `known` (typos).
-  void allow_only(const std::set<std::string>& known) const;
 
  private:
   std::vector<std::string> positional_;

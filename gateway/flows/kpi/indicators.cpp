@@ -396,13 +396,13 @@ std::string as_of_text(const KpiReport& r) {
 
 std::string to_csv(const KpiReport& r) {
   std::string out = "period,from,to,by,group_as,as_of,indicator,group,a,b,ratio,target\r\n";
-  const std::string prefix = csv_field(r.period.label) + "," + vn_time::format_date(r.period.first_day) +
-                             "," + vn_time::format_date(r.period.last_day) + "," +
-                             std::string(to_string(r.by)) + "," + std::string(to_string(r.group_as)) + "," +
-                             as_of_text(r) + ",";
   for (auto& row : r.rows) {
-    out += prefix + row.indicator + "," + csv_field(row.group) + "," + std::to_string(row.a) + "," +
-           std::to_string(row.b) + "," + ratio_text(row.ratio) + "," + ratio_text(row.target) + "\r\n";
+    out +=
+        csv_row({r.period.label, vn_time::format_date(r.period.first_day),
+                 vn_time::format_date(r.period.last_day), std::string(to_string(r.by)),
+                 std::string(to_string(r.group_as)), as_of_text(r), row.indicator, row.group,
+                 std::to_string(row.a), std::to_string(row.b), ratio_text(row.ratio), ratio_text(row.target)},
+                "\r\n");
   }
   return out;
 }

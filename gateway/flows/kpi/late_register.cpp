@@ -80,9 +80,10 @@ Result<std::vector<LateExplanation>> LateRegister::list(std::optional<int64_t> f
 std::string to_csv(const std::vector<LateExplanation>& rows) {
   std::string out = "dossier_code,reason,apology_ref,new_due_at,recorded_by,recorded_at\r\n";
   for (auto& e : rows) {
-    out += csv_field(e.dossier_code) + "," + csv_field(e.reason) + "," + csv_field(e.apology_ref) + "," +
-           (e.new_due_at_ms ? vn_time::format_iso(*e.new_due_at_ms) : "") + "," + csv_field(e.recorded_by) +
-           "," + vn_time::format_iso(e.recorded_at_ms) + "\r\n";
+    out += csv_row({e.dossier_code, e.reason, e.apology_ref,
+                    e.new_due_at_ms ? vn_time::format_iso(*e.new_due_at_ms) : "", e.recorded_by,
+                    vn_time::format_iso(e.recorded_at_ms)},
+                   "\r\n");
   }
   return out;
 }

@@ -81,6 +81,47 @@ TEST_F(OutboxCliTest, ListShowsStateAndErrorButNoPayload) {
   EXPECT_EQ(r.out, "[]\n");
 }
 
+// One --format on the listings; --json and --csv stay as its aliases. An ordering key a
+// spreadsheet would run as a formula is written neutralised (the one CSV writer).
+TEST_F(OutboxCliTest, ListCountsAndShowTakeFormatTableCsvOrJson) {
+  int64_t id = dead_letter("=HYPERLINK(\"http://x\")", "H1-v1", "{}");
+  CliRun table = run("list --format table");
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  EXPECT_NE(table.out.find("ID\tSTATE\tDESTINATION"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find(std::to_string(id) + "\tdead\tdvcqg\tdossier_status\t=HYPERLINK"),
+            std::string::npos)
+      << table.out;
+
+  CliRun csv = run("list --format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.out;
+  EXPECT_EQ(csv.out.rfind("ID,STATE,DESTINATION,KIND,ORDERING_KEY,ATTEMPTS,NEXT_ATTEMPT,LAST_ERROR\n", 0), 0u)
+      << csv.out;
+  EXPECT_NE(
+      csv.out.find(std::to_string(id) + ",dead,dvcqg,dossier_status,\"'=HYPERLINK(\"\"http://x\"\")\","),
+      std::string::npos)
+      << csv.out;
+  EXPECT_EQ(run("list --csv").out, csv.out);
+
+  CliRun json = run("list --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  EXPECT_EQ(json.out.rfind("[{\"id\":" + std::to_string(id), 0), 0u) << json.out;
+  EXPECT_EQ(run("list --json").out, json.out);
+
+  CliRun counts = run("counts --format csv");
+  ASSERT_EQ(counts.exit_code, 0) << counts.out;
+  EXPECT_EQ(counts.out, "pending,sent,dead,blocked\n0,0,1,0\n");
+  EXPECT_EQ(run("counts --format json").out, "{\"pending\":0,\"sent\":0,\"dead\":1,\"blocked\":0}\n");
+
+  CliRun show = run("show " + std::to_string(id) + " --format csv");
+  ASSERT_EQ(show.exit_code, 0) << show.out;
+  EXPECT_NE(show.out.find("ordering key,\"'=HYPERLINK(\"\"http://x\"\")\"\n"), std::string::npos) << show.out;
+  EXPECT_EQ(show.out.find("payload,"), std::string::npos) << show.out;  // personal data only on request
+
+  CliRun wrong = run("list --format xml");
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.out;
+  EXPECT_NE(wrong.out.find("--format"), std::string::npos) << wrong.out;
+}
+
 TEST_F(OutboxCliTest, ShowHidesPayloadUnlessAsked) {
   int64_t id = dead_letter("dvcqg:H1", "H1-v1", R"({"hoTen":"Nguyen Van A"})");
   CliRun r = run("show " + std::to_string(id));

@@ -185,6 +185,17 @@ TEST_F(IndicatorsTest, FormatsShowAAndB) {
   EXPECT_NE(to_table(*r).find("by none, units as received\n"), std::string::npos);
 }
 
+// A group (an agency code from the one-stop-shop) written as a formula stays text in the CSV.
+TEST(IndicatorsCsv, NeutralisesCellsASpreadsheetWouldRunAsFormulas) {
+  KpiReport r;
+  r.period = *parse_period("2023-Q2");
+  r.rows = {{"on_time", "=1+1", 2, 1, 0.5, std::nullopt}, {"on_time", "-5", 1, 1, 1.0, std::nullopt}};
+  EXPECT_EQ(to_csv(r),
+            "period,from,to,by,group_as,as_of,indicator,group,a,b,ratio,target\r\n"
+            "2023-Q2,2023-04-01,2023-06-30,none,received,,on_time,'=1+1,2,1,0.5000,\r\n"
+            "2023-Q2,2023-04-01,2023-06-30,none,received,,on_time,-5,1,1,1.0000,\r\n");
+}
+
 TEST(IndicatorArgs, ParseIndicatorsAndGroupBy) {
   EXPECT_EQ(parse_indicators("all")->size(), 6u);
   EXPECT_EQ(*parse_indicators("on_time,digitised_results"),

@@ -41,6 +41,17 @@ TEST_F(LateRegisterTest, RecordsReplacesAndExports) {
   EXPECT_EQ((*june)[0].dossier_code, "D5");
 }
 
+// Officers open the export in a spreadsheet: a reason typed as a formula stays text.
+TEST_F(LateRegisterTest, ExportNeutralisesCellsASpreadsheetWouldRunAsFormulas) {
+  std::vector<LateExplanation> rows = {
+      {"D2", "=HYPERLINK(\"http://x\")", "+XL-1", std::nullopt, "@officer", T("2023-04-13T09:00")},
+      {"D5", "-1+1", "XL-2", std::nullopt, "officer-2", T("2023-04-13T09:00")}};
+  EXPECT_EQ(to_csv(rows),
+            "dossier_code,reason,apology_ref,new_due_at,recorded_by,recorded_at\r\n"
+            "D2,\"'=HYPERLINK(\"\"http://x\"\")\",'+XL-1,,'@officer,2023-04-13T09:00:00+07:00\r\n"
+            "D5,'-1+1,XL-2,,officer-2,2023-04-13T09:00:00+07:00\r\n");
+}
+
 TEST_F(LateRegisterTest, RefusesUnknownDossierAndMissingFields) {
   LateRegister reg(*db_);
   auto unknown = reg.record({"NOPE", "r", "a", std::nullopt, "o", 1});
