@@ -46,4 +46,25 @@ void validate_adapters_section(const ConfigNode& section) {
     if (auto n = section.optional_object(a.name)) a.validate(*n);
 }
 
+namespace {
+// The registry and the quarantine its adapters put refused records in.
+struct BuiltDestinations : dossiers::EventDestinations {
+  explicit BuiltDestinations(store::Database& db) : quarantine(db) {}
+  dossiers::Quarantine quarantine;
+};
+}  // namespace
+
+dossiers::EventDestinations& destination_adapters(Runtime& rt) {
+  if (rt.destinations) return *rt.destinations;
+  auto built = std::make_shared<BuiltDestinations>(*rt.db);
+  if (auto section = rt.config->root().optional_object("adapters")) {
+    for (auto& a : target_adapters()) {
+      if (auto node = section->optional_object(a.name))
+        built->add(a.make(*node, *rt.clock, &built->quarantine));
+    }
+  }
+  rt.destinations = std::move(built);
+  return *rt.destinations;
+}
+
 }  // namespace lienthong::app

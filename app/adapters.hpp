@@ -9,7 +9,9 @@
 
 #include "gateway/core/common/clock.hpp"
 #include "gateway/core/config/config.hpp"
+#include "gateway/core/dossiers/event_destination.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/core/runtime/runtime.hpp"
 #include "gateway/flows/sync/source.hpp"
 #include "gateway/flows/sync/target.hpp"
 
@@ -33,5 +35,10 @@ const std::vector<TargetAdapter>& target_adapters();
 
 // The "adapters" section: every key must name a registered adapter; each is validated.
 void validate_adapters_section(const ConfigNode& section);
+
+// Every destination adapter that has a section adapters.<name>, built once per runtime
+// (rt.destinations) and shared by the flows that name it: the sync flow's targets and the
+// webhook flow's destinations are the same objects, so both queue the same payload shape.
+dossiers::EventDestinations& destination_adapters(Runtime& rt);
 
 }  // namespace lienthong::app
