@@ -319,26 +319,8 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
       ++stats.quarantined;
       continue;
     }
-    std::optional<Error> failure;
     PreparedEvent& p = prepared[k];
-    if (!ev.event.ok()) {
-      failure = ev.event.error();
-    } else {
-      const model::DossierStatusEvent& e = ev.event.value();
-      if (!p.ready) prepare(e, p);
-      if (e.dossier_code != code || e.sequence != ev.sequence) {
-        failure = Error(ErrorKind::kMapping,
-                        "the translated event does not carry the record's dossier code and "
-                        "sequence; check the source mapping's dossier_code and sequence fields");
-      } else if (e.status_at_ms < prev_at) {
-        failure =
-            Error(ErrorKind::kValidation, "status time of event #" + std::to_string(e.sequence) +
-                                              " is earlier than the previous event's; the portal must not "
-                                              "receive an older status after a newer one");
-      } else if (Status c = dossiers::check_prepared(routes_, e, p, prev_status); !c.ok()) {
-        failure = c.error();
-      }
-    }
+    std::optional<Error> failure = judge(ev, code, p, prev_status, prev_at);
     if (failure) {
       LT_TRY(quarantine_.put(source_name_, key, *failure, rec.payload, now));
       ++stats.quarantined;
@@ -364,6 +346,25 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
   if (due.latest == calendar::Timeliness::kAtRisk) ++stats.at_risk;
   stats.audit_failed += due.failed;
   return {};
+}
+
+std::optional<Error> SyncFlow::judge(const SourceEvent& ev, const std::string& code, PreparedEvent& p,
+                                     std::optional<int> prev_status, int64_t prev_at) const {
+  if (!ev.event.ok()) return ev.event.error();
+  const model::DossierStatusEvent& e = ev.event.value();
+  if (!p.ready) prepare(e, p);
+  if (e.dossier_code != code || e.sequence != ev.sequence) {
+    return Error(ErrorKind::kMapping,
+                 "the translated event does not carry the record's dossier code and "
+                 "sequence; check the source mapping's dossier_code and sequence fields");
+  }
+  if (e.status_at_ms < prev_at) {
+    return Error(ErrorKind::kValidation, "status time of event #" + std::to_string(e.sequence) +
+                                             " is earlier than the previous event's; the portal must not "
+                                             "receive an older status after a newer one");
+  }
+  if (Status c = dossiers::check_prepared(routes_, e, p, prev_status); !c.ok()) return c.error();
+  return std::nullopt;
 }
 
 Status SyncFlow::audit(const model::DossierStatusEvent& e, DueTally& due, int64_t now) {

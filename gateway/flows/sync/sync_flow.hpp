@@ -141,6 +141,10 @@ class SyncFlow {
   InFlight start_fetch(std::string cursor);
   Status store_record(const SourceRecord& record, std::vector<PreparedEvent>& prepared, PullStats& stats,
                       int64_t now);
+  // Why a new event of the record `code` must be quarantined (its translation failed, it
+  // is not the record's, it goes back in time, a target refuses it), or nullopt.
+  std::optional<Error> judge(const SourceEvent& ev, const std::string& code, PreparedEvent& p,
+                             std::optional<int> prev_status, int64_t prev_at) const;
   // One dossier record's due-date audits, summed into PullStats per dossier.
   struct DueTally {
     bool mismatch = false;
