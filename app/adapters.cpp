@@ -4,6 +4,7 @@
 
 #include "adapters/dvcqg/dvcqg.hpp"
 #include "adapters/one_stop_shop/one_stop_shop.hpp"
+#include "adapters/population/population_registry.hpp"
 
 namespace lienthong::app {
 
@@ -33,6 +34,12 @@ const std::vector<TargetAdapter>& target_adapters() {
       {std::string(adapters::dvcqg::kName), adapters::dvcqg::validate_config, adapters::dvcqg::make_target},
   };
   return checked(list, "destination");
+}
+
+const PopulationAdapter& population_adapter() {
+  static const PopulationAdapter adapter{"population", population::validate_upstream,
+                                         population::make_from_config};
+  return adapter;
 }
 
 void validate_adapters_section(const ConfigNode& section) {
