@@ -4,6 +4,7 @@
 
 #include "adapters/dvcqg/dvcqg.hpp"
 #include "adapters/one_stop_shop/one_stop_shop.hpp"
+#include "adapters/population/population_registry.hpp"
 
 namespace lienthong::app {
 
@@ -35,6 +36,12 @@ const std::vector<TargetAdapter>& target_adapters() {
   return checked(list, "destination");
 }
 
+const PopulationAdapter& population_adapter() {
+  static const PopulationAdapter adapter{"population", population::validate_upstream,
+                                         population::make_from_config};
+  return adapter;
+}
+
 void validate_adapters_section(const ConfigNode& section) {
   std::vector<std::string> names;
   for (auto& a : source_adapters()) names.push_back(a.name);
@@ -44,6 +51,27 @@ void validate_adapters_section(const ConfigNode& section) {
     if (auto n = section.optional_object(a.name)) a.validate(*n);
   for (auto& a : target_adapters())
     if (auto n = section.optional_object(a.name)) a.validate(*n);
+}
+
+namespace {
+// The registry and the quarantine its adapters put refused records in.
+struct BuiltDestinations : dossiers::EventDestinations {
+  explicit BuiltDestinations(store::Database& db) : quarantine(db) {}
+  dossiers::Quarantine quarantine;
+};
+}  // namespace
+
+dossiers::EventDestinations& destination_adapters(Runtime& rt) {
+  if (rt.destinations) return *rt.destinations;
+  auto built = std::make_shared<BuiltDestinations>(*rt.db);
+  if (auto section = rt.config->root().optional_object("adapters")) {
+    for (auto& a : target_adapters()) {
+      if (auto node = section->optional_object(a.name))
+        built->add(a.make(*node, *rt.clock, &built->quarantine));
+    }
+  }
+  rt.destinations = std::move(built);
+  return *rt.destinations;
 }
 
 }  // namespace lienthong::app

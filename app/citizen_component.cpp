@@ -1,4 +1,5 @@
 // The citizen_lookup component: POST /v1/citizens/lookup (see docs/citizen_lookup.md).
+#include "app/adapters.hpp"
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
@@ -12,7 +13,9 @@ namespace {
 
 class CitizenLookupComponent final : public Component {
  public:
-  CitizenLookupComponent(Runtime& rt, const ConfigNode& section) : endpoint_(section, *rt.db, *rt.clock) {
+  CitizenLookupComponent(Runtime& rt, const ConfigNode& section)
+      : endpoint_(section, *rt.db, *rt.clock,
+                  population_adapter().make(section.object("upstream"), *rt.clock)) {
     if (auto warning = citizen::check_transport(rt.config->root()); !warning.empty())
       log::warn("citizen", "weak_transport", warning);
   }
@@ -25,7 +28,11 @@ class CitizenLookupComponent final : public Component {
 }  // namespace
 
 ComponentSpec citizen_lookup_component() {
-  return {"citizen_lookup", [](const ConfigNode& section) { citizen::LookupEndpoint::validate(section); },
+  return {"citizen_lookup",
+          [](const ConfigNode& section) {
+            citizen::LookupEndpoint::validate(section);
+            population_adapter().validate(section.object("upstream"));
+          },
           [] {
             // The dossiers justify lookups (citizen_lookup.dossier_check); shared with sync and webhooks.
             auto m = audit::AuditLog::migrations();

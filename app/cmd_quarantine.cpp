@@ -3,6 +3,7 @@
 // shown only with --payload.
 #include <iostream>
 
+#include "app/adapters.hpp"
 #include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "gateway/core/common/csv.hpp"
@@ -84,14 +85,16 @@ int retry(Runtime& rt, const Args& args, bool json) {
   auto source = args.option("source");
   if (source && args.positional().size() > 1) throw UsageError("retry takes an ID or --source S, not both");
   if (source) {
-    auto all = webhooks::retry_quarantined_source(config, *rt.db, *rt.outbox, *source, rt.clock->now_ms());
+    auto all = webhooks::retry_quarantined_source(config, *rt.db, *rt.outbox, *source, rt.clock->now_ms(),
+                                                  &destination_adapters(rt));
     if (!all.ok()) return fail(all.error());
     done = std::move(all).value();
     if (done.empty() && !json)
       std::cout << "nothing of webhook source '" << *source << "' is in quarantine\n";
   } else {
     int64_t id = parse_id(args.positional_at(1, "ID (or --source S)"));
-    done.push_back({id, webhooks::retry_quarantined(config, *rt.db, *rt.outbox, id, rt.clock->now_ms())});
+    done.push_back({id, webhooks::retry_quarantined(config, *rt.db, *rt.outbox, id, rt.clock->now_ms(),
+                                                    &destination_adapters(rt))});
   }
   bool all_ok = true;
   if (json) std::cout << "[";

@@ -43,7 +43,9 @@ std::vector<ComponentSpec> component_specs() {
       citizen_lookup_component(),
       calendar_component_spec(),
       kpi_component_spec(),
-      webhooks::component_spec(webhook_record_kinds()),
+      webhooks::component_spec(
+          webhook_record_kinds(),
+          [](Runtime& rt) -> const dossiers::EventDestinations* { return &destination_adapters(rt); }),
       reconciliation_component(),
       console_component_spec(),
   };

@@ -73,19 +73,16 @@ std::unique_ptr<Component> make_sync_component(Runtime& rt, const ConfigNode& se
 SyncComponent::SyncComponent(Runtime& rt, const ConfigNode& n) {
   check_sync_adapters(rt.config->root());
   ConfigNode adapters = rt.config->root().object("adapters");
-  quarantine_ = std::make_unique<dossiers::Quarantine>(*rt.db);
   std::string source = n.string("source");
   for (auto& a : source_adapters())
     if (a.name == source) source_ = a.make(adapters.object(a.name), *rt.clock);
-  std::vector<sync::SyncTarget*> targets;
+  // Built once for every flow (destination_adapters): the webhook flow queues through the
+  // same objects. check_sync_adapters made sure each has its section.
+  dossiers::EventDestinations& built = destination_adapters(rt);
   for (auto& d : n.strings_or("destinations", {"dvcqg"})) {
-    for (auto& a : target_adapters()) {
-      if (a.name != d) continue;
-      targets_.push_back(a.make(adapters.object(a.name), *rt.clock, quarantine_.get()));
-      targets.push_back(targets_.back().get());
-    }
+    if (auto* t = built.find(d)) targets_.push_back(t);
   }
-  flow_ = std::make_unique<sync::SyncFlow>(*rt.db, *rt.outbox, *source_, targets, *rt.clock,
+  flow_ = std::make_unique<sync::SyncFlow>(*rt.db, *rt.outbox, *source_, targets_, *rt.clock,
                                            sync::SyncOptions::from_config(n));
   if (auto auditor = make_due_auditor(rt)) {
     auditor_ = std::move(auditor);

@@ -23,9 +23,8 @@ class SyncComponent final : public Component {
   sync::SyncFlow& flow() { return *flow_; }
 
  private:
-  std::unique_ptr<dossiers::Quarantine> quarantine_;
   std::unique_ptr<sync::Source> source_;
-  std::vector<std::unique_ptr<sync::SyncTarget>> targets_;
+  std::vector<sync::SyncTarget*> targets_;    // owned by the runtime's destination adapters
   std::unique_ptr<kpi::DueAuditor> auditor_;  // only with a "kpi" or "calendar" section
   std::unique_ptr<sync::SyncFlow> flow_;
 };

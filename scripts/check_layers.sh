@@ -12,12 +12,7 @@ cd "$root"
 
 # Known exceptions, each "file:included path", to be removed by the work named beside it.
 # An exception that no longer occurs is reported so that the list shrinks with the code.
-exceptions=(
-  # issue 17 part 2: the population adapter is built by the citizen flow; it moves behind
-  # an interface the flow owns, built by the adapter registry.
-  "gateway/flows/citizen/citizen_config.hpp:adapters/population/population_registry.hpp"
-  "gateway/flows/citizen/lookup_service.hpp:adapters/population/population_registry.hpp"
-)
+exceptions=()
 
 status=0
 used=()

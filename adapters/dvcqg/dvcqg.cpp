@@ -473,7 +473,7 @@ class DvcqgTarget final : public sync::SyncTarget {
     return prepare_records(e, model::to_json(e), true);
   }
 
-  // For the sync flow: when events may travel together, the payload is left to combine()
+  // For the record path: when events may travel together, the payload is left to combine()
   // (also for one event): a dossier with several new events would otherwise have each
   // one's single-event payload written and thrown away.
   Result<sync::Prepared> prepare_from(const model::DossierStatusEvent& e, const std::string&,
@@ -554,15 +554,17 @@ class DvcqgTarget final : public sync::SyncTarget {
   }
 
  private:
-  // Kind of the messages prepare() and combine() queue; other messages ("dossier_status",
-  // from the webhook flow) carry the canonical event and are translated when delivered.
+  // Kind of the messages prepare() and combine() queue, whichever flow recorded the event
+  // (gateway/core/dossiers/event_recorder.hpp). Messages of kind "dossier_status" carry the
+  // canonical event: what builds before the one record path queued from webhooks, still
+  // translated when delivered so that an existing store's queue drains.
   static constexpr std::string_view kRecordsKind = "dvcqg_records";
 
   // One status event of a message: its place in the dossier's history and its progress
   // record.
   struct Part {
     int sequence = 0;
-    const Value* progress = nullptr;  // set when translated at delivery ("dossier_status")
+    const Value* progress = nullptr;  // set when translated at delivery (older "dossier_status")
     std::string_view progress_raw;    // else its text in the queued message
     bool progress_done = false;
   };

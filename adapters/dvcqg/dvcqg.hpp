@@ -1,5 +1,6 @@
 // DVCQG (Cổng Dịch vụ công quốc gia, the National Public Service Portal): destination of
-// the sync flow. This header is all the rest of the gateway sees; the portal's wire
+// dossier-status events from the sync and webhook flows, which queue the portal's records
+// it prepares (kind "dvcqg_records"). This header is all the rest of the gateway sees; the portal's wire
 // format (docs/contracts/dvcqg.md: session auth, service names, answer codes) stays in
 // dvcqg.cpp, and the record layouts in mappings/dvcqg/{dossier,progress,status_transitions}.json.
 //

@@ -1,6 +1,8 @@
-// The national population database (CSDLQG về dân cư), reached through NGSP or an LGSP.
-// This header is all the rest of the gateway sees; the wire format (SOAP, or JSON through
-// a provincial adapter; docs/contracts/population.md) stays in this folder.
+// The national population database (CSDLQG về dân cư), reached through NGSP or an LGSP:
+// the adapter behind the citizen flow's PopulationRegistry
+// (gateway/flows/citizen/population_lookup.hpp), built by app/ from the
+// citizen_lookup.upstream section. The wire format (SOAP, or JSON through a provincial
+// adapter; docs/contracts/population.md) stays in this folder.
 #pragma once
 
 #include <chrono>
@@ -10,41 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/common/clock.hpp"
 #include "gateway/core/common/result.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/http/http_client.hpp"
 #include "gateway/core/model/citizen_record.hpp"
+#include "gateway/flows/citizen/population_lookup.hpp"
 
 namespace lienthong::population {
-
-struct Query {
-  std::string personal_id;
-  std::string full_name;
-  std::string date_of_birth;  // YYYY-MM-DD
-  std::string request_id;     // mã yêu cầu: one per lookup, the same on a retry
-  std::string official_code;  // mã cán bộ: the C06-registered account or the official's ID number
-  std::string service_code;   // mã dịch vụ công the lookup serves ("" = the configured default)
-};
-
-enum class Outcome {
-  kFound,
-  kNotFound,  // no citizen with that number
-  kMismatch,  // the number exists but name or date of birth differ
-};
-
-struct Answer {
-  Outcome outcome = Outcome::kNotFound;
-  model::CitizenRecord record;  // only for kFound
-  int attempts = 1;
-};
-
-class PopulationRegistry {
- public:
-  virtual ~PopulationRegistry() = default;
-  // Upstream failures come back as errors of kind timeout, refused, server, protocol,
-  // unauthorized, forbidden or rate_limited. Messages never hold personal data.
-  virtual Result<Answer> lookup(const Query& query) = 0;
-};
 
 struct CodeTables;
 
@@ -91,6 +66,13 @@ struct RegistryOptions {
 using Sender = std::function<Result<http::ClientResponse>(http::ClientRequest)>;
 
 std::unique_ptr<PopulationRegistry> make_population_registry(RegistryOptions options, Sender sender);
+
+// Section citizen_lookup.upstream: the keys of RegistryOptions, "token" (the NGSP/LGSP
+// token provider, http::TokenOptions) and "client" (http::ClientOptions). Throws
+// ConfigError naming the key.
+void validate_upstream(const ConfigNode& upstream);
+// The adapter from that section, with its own HTTP client and token provider (upstream.cpp).
+std::unique_ptr<PopulationRegistry> make_from_config(const ConfigNode& upstream, const Clock& clock);
 
 // base64 of the JSON {AccessKey, SecretKey, AppName, PartnerCode, PartnerCodeCus}, the
 // lgspaccesstoken header's value as OpenCPS forms it.

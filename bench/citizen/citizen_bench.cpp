@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/population/population_registry.hpp"
 #include "adapters/population/soap_answer.hpp"
 #include "gateway/core/audit/digest.hpp"
 #include "gateway/core/common/log.hpp"
@@ -89,7 +90,9 @@ int main(int argc, char** argv) {
   auto db = std::move(lt::store::open_sqlite({(dir / "audit.db").string()})).value();
   if (!db->migrate(lt::audit::AuditLog::migrations()).ok()) return 1;
   if (!db->migrate(lt::dossiers::DossierStore::migrations()).ok()) return 1;
-  lt::citizen::LookupEndpoint endpoint(config->root(), *db, lt::SystemClock::instance());
+  lt::citizen::LookupEndpoint endpoint(
+      config->root(), *db, lt::SystemClock::instance(),
+      lt::population::make_from_config(config->root().object("upstream"), lt::SystemClock::instance()));
   lt::server::HttpServer gateway(srv);
   endpoint.register_routes(gateway);
   gateway.start();

@@ -13,6 +13,10 @@
 #include "gateway/core/runtime/component.hpp"
 #include "gateway/core/store/database.hpp"
 
+namespace lienthong::dossiers {
+class EventDestinations;
+}
+
 namespace lienthong::app {
 
 struct Runtime {
@@ -20,6 +24,9 @@ struct Runtime {
   std::unique_ptr<store::Database> db;
   const Clock* clock = &SystemClock::instance();
   std::unique_ptr<outbox::Outbox> outbox;  // policy from the "outbox" section
+  // The destination adapters (DVCQG, ...) built from the "adapters" section, once, on first
+  // use (app/adapters.cpp: destination_adapters); the flows look up what they name.
+  std::shared_ptr<dossiers::EventDestinations> destinations;
 };
 
 // The three functions below are defined in app/runtime.cpp (they need the component list).

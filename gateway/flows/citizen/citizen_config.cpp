@@ -258,13 +258,10 @@ CitizenLookupConfig parse_citizen_config(const ConfigNode& s) {
   else
     s.fail("dossier_check", "expected \"refuse\", \"flag\" or \"off\"");
 
+  // The population adapter's own section (adapters/population: validate_upstream), read
+  // where app/ builds it; the flow only needs a MaDVC for purposes without one.
   ConfigNode up = s.object("upstream");
-  std::vector<std::string> up_keys = population::RegistryOptions::config_keys();
-  up_keys.push_back("token");
-  up_keys.push_back("client");
-  up.allow_only(up_keys);
-  c.upstream = population::RegistryOptions::from_config(up);
-  if (purpose_without_service && c.upstream.default_service_code.empty()) {
+  if (purpose_without_service && up.string_or("default_service_code", "").empty()) {
     // The population database refuses an empty MaDVC.
     up.fail("default_service_code", "a purpose has no service_code; set the MaDVC to send for it here");
   }

@@ -20,7 +20,6 @@
 
 #include <memory>
 
-#include "adapters/population/population_registry.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/flows/citizen/accounts.hpp"
 #include "gateway/flows/citizen/dossier_justification.hpp"
@@ -43,7 +42,6 @@ struct CitizenLookupConfig {
   UnknownCallerOptions unknown_callers;
   Secret pseudonym_key;
   std::string pseudonym_key_id;  // "" derives it from the key
-  population::RegistryOptions upstream;
   bool allow_plain_http = false;
   DossierCheckMode dossier_check = DossierCheckMode::kFlag;
 };

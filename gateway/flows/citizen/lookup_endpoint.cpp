@@ -2,47 +2,21 @@
 
 #include "gateway/core/common/log.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
-#include "gateway/core/http/http_client.hpp"
-#include "gateway/core/http/token_provider.hpp"
 #include "gateway/core/metrics/metrics.hpp"
 #include "gateway/core/server/http_server.hpp"
 #include "gateway/flows/citizen/lookup_request.hpp"
 
 namespace lienthong::citizen {
-namespace {
-
-ConfigNode upstream_part(const ConfigNode& section, std::string_view key) {
-  return section.object("upstream").object(key);
-}
-
-}  // namespace
-
 void LookupEndpoint::validate(const ConfigNode& section) {
   (void)parse_citizen_config(section);
-  ConfigNode token = upstream_part(section, "token");
-  token.allow_only(http::TokenOptions::config_keys());
-  (void)http::TokenOptions::from_config(token);
-  if (auto client = section.object("upstream").optional_object("client")) {
-    client->allow_only(http::ClientOptions::config_keys());
-    (void)http::ClientOptions::from_config(*client);
-  }
 }
 
-LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, const Clock& clock) {
+LookupEndpoint::LookupEndpoint(const ConfigNode& section, store::Database& db, const Clock& clock,
+                               std::unique_ptr<population::PopulationRegistry> population)
+    : registry_(std::move(population)) {
   CitizenLookupConfig config = parse_citizen_config(section);
-  http::ClientOptions client_options;
-  if (auto client = section.object("upstream").optional_object("client")) {
-    client_options = http::ClientOptions::from_config(*client);
-  }
-  client_ = std::make_unique<http::HttpClient>(client_options);
-  auto token_options = http::TokenOptions::from_config(upstream_part(section, "token"));
-  token_options.system = "ngsp";  // the population database is reached through NGSP
-  if (config.upstream.lgsp_access_token_on_token_request)
-    token_options.extra_headers.push_back({"lgspaccesstoken", config.upstream.lgsp_access_token});
-  tokens_ = std::make_unique<http::TokenProvider>(std::move(token_options), *client_, clock);
-  registry_ = population::make_population_registry(
-      config.upstream,
-      [tokens = tokens_.get()](http::ClientRequest r) { return tokens->send(std::move(r)); });
+  if (!registry_)
+    throw ConfigError("citizen_lookup: no population database adapter was built (a wiring bug)");
   audit_ = std::make_unique<audit::AuditLog>(db);
   service_ = std::make_unique<LookupService>(std::move(config), *registry_, *audit_, clock);
   // The dossiers the sync flow and the webhooks recorded justify (or not) a lookup.

@@ -1,7 +1,6 @@
 // The lookup flow wired to the gateway's HTTP pieces: the route on the inbound server,
-// the NGSP token provider and HTTP client towards the population database, the audit log
-// in the store, and metrics. Used by the citizen_lookup component, the end-to-end tests
-// and the benchmark.
+// the population database's adapter (handed in), the audit log in the store, and metrics. Used by the
+// citizen_lookup component, the end-to-end tests and the benchmark.
 #pragma once
 
 #include <memory>
@@ -18,10 +17,6 @@ struct Response;
 namespace lienthong::dossiers {
 class DossierStore;
 }  // namespace lienthong::dossiers
-namespace lienthong::http {
-class HttpClient;
-class TokenProvider;
-}  // namespace lienthong::http
 
 namespace lienthong::citizen {
 
@@ -29,12 +24,15 @@ inline constexpr char kLookupPath[] = "/v1/citizens/lookup";
 
 class LookupEndpoint {
  public:
-  // Throws ConfigError naming the key (the citizen_lookup section, including the NGSP
-  // token and HTTP client options under upstream).
+  // Throws ConfigError naming the key (the citizen_lookup section; its upstream is the
+  // population adapter's, validated where app/ builds it).
   static void validate(const ConfigNode& section);
 
-  // `db` holds the audit log and the dossiers (AuditLog and DossierStore migrations).
-  LookupEndpoint(const ConfigNode& section, store::Database& db, const Clock& clock);
+  // `db` holds the audit log and the dossiers (AuditLog and DossierStore migrations);
+  // `registry`: the population database's adapter, built by app/ from
+  // citizen_lookup.upstream.
+  LookupEndpoint(const ConfigNode& section, store::Database& db, const Clock& clock,
+                 std::unique_ptr<population::PopulationRegistry> registry);
   ~LookupEndpoint();
 
   void register_routes(server::HttpServer& server);
@@ -42,8 +40,6 @@ class LookupEndpoint {
   LookupService& service() { return *service_; }
 
  private:
-  std::unique_ptr<http::HttpClient> client_;
-  std::unique_ptr<http::TokenProvider> tokens_;
   std::unique_ptr<population::PopulationRegistry> registry_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<dossiers::DossierStore> dossiers_;

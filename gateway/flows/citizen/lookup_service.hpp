@@ -16,13 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/population/population_registry.hpp"
 #include "gateway/core/audit/audit_log.hpp"
 #include "gateway/core/audit/digest.hpp"
 #include "gateway/core/common/clock.hpp"
 #include "gateway/flows/citizen/citizen_config.hpp"
 #include "gateway/flows/citizen/enumeration_guard.hpp"
 #include "gateway/flows/citizen/in_flight_limits.hpp"
+#include "gateway/flows/citizen/population_lookup.hpp"
 #include "gateway/flows/citizen/rate_limiter.hpp"
 #include "gateway/flows/citizen/repeat_watch.hpp"
 #include "gateway/flows/citizen/unknown_callers.hpp"

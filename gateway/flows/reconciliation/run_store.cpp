@@ -128,55 +128,64 @@ Result<SavedRun> RunStore::save(RunInfo& info, const RunResult& result) {
       saved.reused = true;
       info.created_at_ms = existing[0].i64(0);
     } else {
-      info.created_at_ms = now;
-      LT_TRY(
-          db_.exec("INSERT INTO recon_runs (id, seq, period_from, period_to, as_of, rules, inputs, summary, "
-                   "created_at_ms, series)"
-                   " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM recon_runs), ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {info.id, vn_time::format_date(info.from), vn_time::format_date(info.to),
-                    vn_time::format_date(info.as_of), info.rules, inputs_json(info.inputs),
-                    summary_json(result.summary), now, info.series}));
-      for (const auto& it : result.items) {
-        LT_TRY(db_.exec(
-            "INSERT INTO recon_items (run_id, item_key, reason, reference, dossier, agency, portal_amount,"
-            " bank_amount, treasury_amount, obligation_amount, refund_amount, item_date, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, item_key) DO NOTHING",
-            {info.id, it.key, std::string(to_string(it.reason)), it.reference, it.dossier, it.agency,
-             opt(it.portal_amount), opt(it.bank_amount), opt(it.treasury_amount), opt(it.obligation_amount),
-             it.refund_amount, it.date, it.detail}));
-      }
+      LT_TRY(insert_run(info, result, now));
     }
-    for (const auto& it : result.items) {
-      if (it.refund_amount <= 0) continue;
-      LT_TRY(db_.exec(
-          "INSERT INTO recon_refunds (refund_key, reference, dossier, agency, amount, reason, state, "
-          "opened_run,"
-          " updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, 'due', ?, ?) ON CONFLICT (refund_key) DO NOTHING",
-          {it.reference, it.reference, it.dossier, it.agency, it.refund_amount,
-           std::string(to_string(it.reason)), info.id, now}));
-    }
-    for (const auto& rc : result.refund_credits) {
-      LT_TRY(
-          db_.exec("UPDATE recon_refunds SET state = 'refunded', refunded_run = ?, updated_at_ms = ?"
-                   " WHERE refund_key = ? AND state <> 'refunded'",
-                   {info.id, now, rc.reference}));
-    }
-    LT_TRY(
-        db_.exec("UPDATE recon_refunds SET state = 'instructed', instructed_run = ?, updated_at_ms = ? WHERE "
-                 "state = ?",
-                 {info.id, now, std::string(refunds_need_approval_ ? "approved" : "due")}));
-    LT_ASSIGN_OR_RETURN(auto rows,
-                        db_.query(std::string("SELECT ") + kRefundColumns +
-                                      " FROM recon_refunds WHERE instructed_run = ? ORDER BY refund_key",
-                                  {info.id}));
-    for (const auto& r : rows) saved.instructed.push_back(refund_from_row(r));
-    return Status();
+    return settle_refunds(info, result, now, saved);
   });
   if (!st.ok()) return st.error().context("storing reconciliation run " + info.id);
   auto d = diff(info.id);
   if (!d.ok()) return d.error();
   saved.diff = std::move(d).value();
   return saved;
+}
+
+Status RunStore::insert_run(RunInfo& info, const RunResult& result, int64_t now) {
+  info.created_at_ms = now;
+  LT_TRY(
+      db_.exec("INSERT INTO recon_runs (id, seq, period_from, period_to, as_of, rules, inputs, summary, "
+               "created_at_ms, series)"
+               " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM recon_runs), ?, ?, ?, ?, ?, ?, ?, ?)",
+               {info.id, vn_time::format_date(info.from), vn_time::format_date(info.to),
+                vn_time::format_date(info.as_of), info.rules, inputs_json(info.inputs),
+                summary_json(result.summary), now, info.series}));
+  for (const auto& it : result.items) {
+    LT_TRY(db_.exec(
+        "INSERT INTO recon_items (run_id, item_key, reason, reference, dossier, agency, portal_amount,"
+        " bank_amount, treasury_amount, obligation_amount, refund_amount, item_date, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, item_key) DO NOTHING",
+        {info.id, it.key, std::string(to_string(it.reason)), it.reference, it.dossier, it.agency,
+         opt(it.portal_amount), opt(it.bank_amount), opt(it.treasury_amount), opt(it.obligation_amount),
+         it.refund_amount, it.date, it.detail}));
+  }
+  return {};
+}
+
+Status RunStore::settle_refunds(const RunInfo& info, const RunResult& result, int64_t now, SavedRun& saved) {
+  for (const auto& it : result.items) {
+    if (it.refund_amount <= 0) continue;
+    LT_TRY(
+        db_.exec("INSERT INTO recon_refunds (refund_key, reference, dossier, agency, amount, reason, state, "
+                 "opened_run,"
+                 " updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, 'due', ?, ?) ON CONFLICT (refund_key) DO NOTHING",
+                 {it.reference, it.reference, it.dossier, it.agency, it.refund_amount,
+                  std::string(to_string(it.reason)), info.id, now}));
+  }
+  for (const auto& rc : result.refund_credits) {
+    LT_TRY(
+        db_.exec("UPDATE recon_refunds SET state = 'refunded', refunded_run = ?, updated_at_ms = ?"
+                 " WHERE refund_key = ? AND state <> 'refunded'",
+                 {info.id, now, rc.reference}));
+  }
+  LT_TRY(
+      db_.exec("UPDATE recon_refunds SET state = 'instructed', instructed_run = ?, updated_at_ms = ? WHERE "
+               "state = ?",
+               {info.id, now, std::string(refunds_need_approval_ ? "approved" : "due")}));
+  LT_ASSIGN_OR_RETURN(auto rows,
+                      db_.query(std::string("SELECT ") + kRefundColumns +
+                                    " FROM recon_refunds WHERE instructed_run = ? ORDER BY refund_key",
+                                {info.id}));
+  for (const auto& r : rows) saved.instructed.push_back(refund_from_row(r));
+  return {};
 }
 
 Result<RunDiff> RunStore::diff(const std::string& run_id) {

@@ -110,6 +110,10 @@ class RunStore {
   Result<int64_t> run_count();
 
  private:
+  // Inside save()'s transaction: a new run and its items.
+  Status insert_run(RunInfo& info, const RunResult& result, int64_t now);
+  // Inside save()'s transaction: refunds opened, credited and instructed by this run.
+  Status settle_refunds(const RunInfo& info, const RunResult& result, int64_t now, SavedRun& saved);
   store::Database& db_;
   const Clock& clock_;
   bool refunds_need_approval_ = false;

@@ -45,6 +45,11 @@ SyncFlow::SyncFlow(store::Database& db, outbox::Outbox& outbox, Source& source,
       source_(source),
       source_name_(source.name()),
       targets_(std::move(targets)),
+      routes_([this] {
+        std::vector<dossiers::Route> r;
+        for (SyncTarget* t : targets_) r.push_back(dossiers::Route{t->name(), t, "dossier:"});
+        return r;
+      }()),
       clock_(clock),
       options_(options),
       dossiers_(db),
@@ -268,14 +273,7 @@ Result<PullStats> SyncFlow::store_prepared(const SourcePage& page, PreparedPage&
 }
 
 void SyncFlow::prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const {
-  out.ready = true;
-  json::ScratchPool<> pool;  // the canonical document lives only while the targets translate it
-  rapidjson::Value doc;
-  model::to_json(e, doc, pool.allocator());
-  out.canonical = json::to_string(doc);
-  out.per_target.clear();
-  out.per_target.reserve(targets_.size());
-  for (SyncTarget* t : targets_) out.per_target.push_back(t->prepare_from(e, out.canonical, doc));
+  dossiers::prepare_event(routes_, e, out);
 }
 
 Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent>& prepared, PullStats& stats,
@@ -298,37 +296,13 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
     prev_status = row->status;
     prev_at = row->status_at_ms;
   }
-  // New events waiting to be queued, per target; one message carries up to
-  // max_events_per_message() of them (an initial sync moves whole histories at once).
-  std::vector<std::vector<std::pair<int, Prepared>>> queued(targets_.size());
-  auto flush = [&](size_t t) -> Status {
-    auto& q = queued[t];
-    if (q.empty()) return {};
-    outbox::NewMessage m;
-    m.destination = targets_[t]->name();
-    m.ordering_key = "dossier:" + code;
-    // One event keeps the key every flow uses for it; several name their first and last.
-    m.dedup_key = code + "#" + std::to_string(q.front().first) +
-                  (q.size() > 1 ? "-" + std::to_string(q.back().first) : "") + "#" + m.destination;
-    m.events = static_cast<int64_t>(q.size());
-    if (q.size() == 1 && !q[0].second.payload.empty()) {
-      m.kind = std::move(q[0].second.kind);
-      m.payload = std::move(q[0].second.payload);
-    } else {
-      std::vector<Prepared> parts;
-      parts.reserve(q.size());
-      for (auto& [seq, prepared] : q) parts.push_back(std::move(prepared));
-      LT_ASSIGN_OR_RETURN(Prepared combined, targets_[t]->combine(code, parts));
-      m.kind = std::move(combined.kind);
-      m.payload = std::move(combined.payload);
-    }
-    q.clear();
-    LT_TRY(outbox_.enqueue(m));
-    return {};
-  };
-  std::optional<int> held_by;
+  // The one record path (shared with webhooks): a target that carries several events per
+  // message gets up to max_events_per_message() of them in one (an initial sync moves whole
+  // histories at once).
+  dossiers::EventRecorder recorder(dossiers_, outbox_, routes_, code, now);
   DueTally due;
-  const model::DossierStatusEvent* latest = nullptr;  // latest event recorded here
+  if (auditor_) recorder.set_audit([&](const model::DossierStatusEvent& e) { return audit(e, due, now); });
+  std::optional<int> held_by;
   for (size_t k = 0; k < rec.events.size(); ++k) {
     const SourceEvent& ev = rec.events[k];
     if (ev.sequence <= last_seq) {
@@ -345,33 +319,8 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
       ++stats.quarantined;
       continue;
     }
-    std::optional<Error> failure;
     PreparedEvent& p = prepared[k];
-    if (!ev.event.ok()) {
-      failure = ev.event.error();
-    } else {
-      const model::DossierStatusEvent& e = ev.event.value();
-      if (!p.ready) prepare(e, p);
-      if (e.dossier_code != code || e.sequence != ev.sequence) {
-        failure = Error(ErrorKind::kMapping,
-                        "the translated event does not carry the record's dossier code and "
-                        "sequence; check the source mapping's dossier_code and sequence fields");
-      } else if (e.status_at_ms < prev_at) {
-        failure =
-            Error(ErrorKind::kValidation, "status time of event #" + std::to_string(e.sequence) +
-                                              " is earlier than the previous event's; the portal must not "
-                                              "receive an older status after a newer one");
-      } else {
-        for (size_t t = 0; t < targets_.size(); ++t) {
-          Status c = p.per_target[t].ok() ? targets_[t]->check_prepared(e, prev_status)
-                                          : Status(p.per_target[t].error());
-          if (!c.ok()) {
-            failure = c.error().context("not sendable to " + targets_[t]->name());
-            break;
-          }
-        }
-      }
-    }
+    std::optional<Error> failure = judge(ev, code, p, prev_status, prev_at);
     if (failure) {
       LT_TRY(quarantine_.put(source_name_, key, *failure, rec.payload, now));
       ++stats.quarantined;
@@ -379,25 +328,17 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
       continue;
     }
     const model::DossierStatusEvent& e = ev.event.value();
-    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, dossiers_.record(e, p.canonical, now, false));
+    LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome outcome, recorder.record(e, p));
     if (outcome == dossiers::RecordOutcome::kDuplicate) {
       ++stats.unchanged;
     } else {
-      for (size_t t = 0; t < targets_.size(); ++t) {
-        queued[t].push_back({ev.sequence, std::move(p.per_target[t]).value()});
-        if (queued[t].size() >= targets_[t]->max_events_per_message()) LT_TRY(flush(t));
-      }
       ++stats.new_events;
-      latest = &e;
-      if (auditor_) LT_TRY(audit(e, due, now));
     }
     prev_status = e.status;
     prev_at = e.status_at_ms;
     last_seq = ev.sequence;
   }
-  for (size_t t = 0; t < targets_.size(); ++t) LT_TRY(flush(t));
-  // The dossier view once, from the latest new event, not once per event.
-  if (latest) LT_TRY(dossiers_.update_view(*latest, now));
+  LT_TRY(recorder.finish());
   // Counted per dossier: a due date that is not the legal one in any new event, and where
   // the dossier stands as of its latest one.
   if (due.mismatch) ++stats.due_mismatches;
@@ -405,6 +346,25 @@ Status SyncFlow::store_record(const SourceRecord& rec, std::vector<PreparedEvent
   if (due.latest == calendar::Timeliness::kAtRisk) ++stats.at_risk;
   stats.audit_failed += due.failed;
   return {};
+}
+
+std::optional<Error> SyncFlow::judge(const SourceEvent& ev, const std::string& code, PreparedEvent& p,
+                                     std::optional<int> prev_status, int64_t prev_at) const {
+  if (!ev.event.ok()) return ev.event.error();
+  const model::DossierStatusEvent& e = ev.event.value();
+  if (!p.ready) prepare(e, p);
+  if (e.dossier_code != code || e.sequence != ev.sequence) {
+    return Error(ErrorKind::kMapping,
+                 "the translated event does not carry the record's dossier code and "
+                 "sequence; check the source mapping's dossier_code and sequence fields");
+  }
+  if (e.status_at_ms < prev_at) {
+    return Error(ErrorKind::kValidation, "status time of event #" + std::to_string(e.sequence) +
+                                             " is earlier than the previous event's; the portal must not "
+                                             "receive an older status after a newer one");
+  }
+  if (Status c = dossiers::check_prepared(routes_, e, p, prev_status); !c.ok()) return c.error();
+  return std::nullopt;
 }
 
 Status SyncFlow::audit(const model::DossierStatusEvent& e, DueTally& due, int64_t now) {

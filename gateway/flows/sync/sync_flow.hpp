@@ -1,7 +1,9 @@
 // The synchronisation flow: pull dossiers changed since the durable cursor, page by page;
-// for each page, in ONE transaction: record new status events (DossierStore), quarantine
-// the ones that fail translation or validation, enqueue one outbox message per event and
-// destination, and advance the cursor. The outbox Dispatcher then pushes to destinations.
+// for each page, in ONE transaction: quarantine the events that fail translation or
+// validation, record the new ones through the one record path the webhook flow shares
+// (gateway/core/dossiers/event_recorder.hpp: event, outbox messages per destination,
+// due-date audit, dossier view), and advance the cursor. The outbox Dispatcher then pushes
+// to destinations.
 //
 // Order and idempotency:
 //  - Events of a dossier are taken in history order, and only those after the last one
@@ -28,6 +30,7 @@
 #include "gateway/core/common/result.hpp"
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/dossiers/event_recorder.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 #include "gateway/core/store/database.hpp"
@@ -109,12 +112,7 @@ class SyncFlow {
  private:
   Result<PullStats> pull_pages();
 
-  // One event's canonical JSON and each target's message (or refusal), in targets' order.
-  struct PreparedEvent {
-    bool ready = false;
-    std::string canonical;
-    std::vector<Result<Prepared>> per_target;
-  };
+  using PreparedEvent = dossiers::PreparedEvent;
   void prepare(const model::DossierStatusEvent& e, PreparedEvent& out) const;
   using PreparedPage = std::vector<std::vector<PreparedEvent>>;  // [record][event]
   // Translations of a page's events (skip_known: not those the store already has).
@@ -143,6 +141,10 @@ class SyncFlow {
   InFlight start_fetch(std::string cursor);
   Status store_record(const SourceRecord& record, std::vector<PreparedEvent>& prepared, PullStats& stats,
                       int64_t now);
+  // Why a new event of the record `code` must be quarantined (its translation failed, it
+  // is not the record's, it goes back in time, a target refuses it), or nullopt.
+  std::optional<Error> judge(const SourceEvent& ev, const std::string& code, PreparedEvent& p,
+                             std::optional<int> prev_status, int64_t prev_at) const;
   // One dossier record's due-date audits, summed into PullStats per dossier.
   struct DueTally {
     bool mismatch = false;
@@ -156,6 +158,7 @@ class SyncFlow {
   Source& source_;
   std::string source_name_;
   std::vector<SyncTarget*> targets_;
+  std::vector<dossiers::Route> routes_;  // one per target, in targets' order
   const Clock& clock_;
   SyncOptions options_;
   dossiers::DossierStore dossiers_;

@@ -33,6 +33,9 @@ constexpr std::chrono::milliseconds kLongestBackoff{30'000};
 Applier::Applier(store::Database& db, outbox::Outbox& outbox, const Clock& clock, IntakeJournal& journal,
                  ApplierOptions options, std::deque<JobPtr> recovered)
     : db_(db), outbox_(outbox), clock_(clock), journal_(journal), options_(std::move(options)) {
+  routes_ = event_routes(options_.destinations, options_.notify, options_.translators);
+  for (const auto& [source, names] : options_.destinations_by_source)
+    routes_by_source_.emplace(source, event_routes(names, options_.notify, options_.translators));
   queue_ = std::move(recovered);
   journal_holds_records_ = options_.journal_held_records;
   thread_ = std::thread([this] {
@@ -267,10 +270,14 @@ Status Applier::apply_one(IntakeJob& job, int64_t now) {
 Status Applier::apply_event_of(IntakeJob& job, int64_t now) {
   model::DossierStatusEvent e = *job.event;
   const bool numbered_here = e.sequence <= 0;
-  auto own = options_.destinations_by_source.find(job.source);
-  const auto& destinations =
-      own != options_.destinations_by_source.end() ? own->second : options_.destinations;
-  auto applied = apply_event(dossier_store_, outbox_, destinations, options_.notify, e, now);
+  auto own = routes_by_source_.find(job.source);
+  const auto& routes = own != routes_by_source_.end() ? own->second : routes_;
+  Error refusal;
+  auto applied = apply_event(dossier_store_, outbox_, routes, e, now, refusal);
+  // A destination cannot send it (its translation refused the event): kept in quarantine
+  // as a sync event its destinations refuse is, nothing stored or queued.
+  if (applied.ok() && *applied == EventApplied::kRefused)
+    return quarantine(job, refusal, model::to_json_string(e), now);
   if (applied.ok())
     return {};  // kDuplicate: the same event was recorded before (sync flow, another delivery)
   if (applied.error().kind != ErrorKind::kConflict) return applied.error();

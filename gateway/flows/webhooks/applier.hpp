@@ -22,6 +22,7 @@
 #include "gateway/core/common/clock.hpp"
 #include "gateway/core/common/result.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/dossiers/event_recorder.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
 #include "gateway/core/store/database.hpp"
 #include "gateway/flows/webhooks/intake_job.hpp"
@@ -59,6 +60,10 @@ struct ApplierOptions {
   // their events are not queued back to it (no echo).
   std::map<std::string, std::vector<std::string>, std::less<>> destinations_by_source;
   bool notify = false;
+  // The destination adapters built from the config (may be null): a destination found
+  // there makes its own messages when they are queued (DVCQG: its records); others get
+  // the canonical event. Not owned.
+  const dossiers::EventDestinations* translators = nullptr;
   // The kinds of records other than status events (record_kind.hpp); may be null.
   const RecordKinds* kinds = nullptr;
   // The journal held records at start-up (readable or not): shared store, retired once
@@ -117,6 +122,9 @@ class Applier {
   IntakeJournal& journal_;
   ApplierOptions options_;
   dossiers::DossierStore dossier_store_{db_};
+  // Where accepted events are queued (event_routes()), and per source with an origin.
+  std::vector<dossiers::Route> routes_;
+  std::map<std::string, std::vector<dossiers::Route>, std::less<>> routes_by_source_;
   dossiers::Quarantine quarantine_{db_};
   Receipts receipts_{db_};
 

@@ -2,6 +2,7 @@
 
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/dossiers/event_recorder.hpp"
 #include "gateway/core/mapping/mapping.hpp"
 #include "gateway/core/outbox/outbox.hpp"
 
@@ -43,38 +44,36 @@ Result<model::DossierStatusEvent> SourceTranslator::translate(
   return e;
 }
 
+std::vector<dossiers::Route> event_routes(const std::vector<std::string>& destinations, bool notify,
+                                          const dossiers::EventDestinations* built) {
+  std::vector<dossiers::Route> routes = dossiers::routes_for(destinations, built);
+  // Its own ordering key: the provincial system being down must not hold back DVCQG.
+  if (notify) routes.push_back({kNotifyDestination, nullptr, std::string(kNotifyDestination) + ":"});
+  return routes;
+}
+
 Result<EventApplied> apply_event(dossiers::DossierStore& dossiers, outbox::Outbox& outbox,
-                                 const std::vector<std::string>& destinations, bool notify,
-                                 model::DossierStatusEvent& e, int64_t now_ms) {
+                                 const std::vector<dossiers::Route>& routes, model::DossierStatusEvent& e,
+                                 int64_t now_ms, Error& refusal) {
   if (e.sequence <= 0) {
     // Ministry systems seldom number their pushes: the next position in this dossier's
     // history, decided inside the transaction, in the order of intake.
     LT_ASSIGN_OR_RETURN(auto last, dossiers.last_sequence(e.dossier_code));
     e.sequence = last.value_or(0) + 1;
   }
-  // Serialised once: the same canonical JSON is the stored event and the outbox payload.
-  std::string payload = model::to_json_string(e);
-  LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome rec, dossiers.record(e, payload, now_ms));
+  // Translated for each destination once numbered (the sequence is part of what is sent),
+  // before anything is written: a refusal leaves the store as it was.
+  dossiers::PreparedEvent prepared;
+  dossiers::prepare_event(routes, e, prepared);
+  if (Status ok = dossiers::prepared_for_all(routes, prepared); !ok.ok()) {
+    refusal = ok.error();
+    return EventApplied::kRefused;
+  }
+  dossiers::EventRecorder recorder(dossiers, outbox, routes, e.dossier_code, now_ms);
+  LT_ASSIGN_OR_RETURN(dossiers::RecordOutcome rec, recorder.record(e, prepared));
   // The same event was recorded before (by the sync flow or another delivery).
   if (rec != dossiers::RecordOutcome::kInserted) return EventApplied::kDuplicate;
-  outbox::NewMessage m;
-  m.kind = "dossier_status";
-  m.payload = std::move(payload);
-  // Same keys as the sync flow (gateway/flows/sync): one order per dossier and destination
-  // whichever flow saw the event, and "<dossier>#<sequence>#<destination>" as the dedup key.
-  m.ordering_key = "dossier:" + e.dossier_code;
-  for (const std::string& d : destinations) {
-    m.destination = d;
-    m.dedup_key = e.event_key() + "#" + d;
-    LT_TRY(outbox.enqueue(m));
-  }
-  if (notify) {
-    // Its own ordering key: the provincial system being down must not hold back DVCQG.
-    m.destination = kNotifyDestination;
-    m.ordering_key = std::string(kNotifyDestination) + ":" + e.dossier_code;
-    m.dedup_key = e.event_key() + "#" + kNotifyDestination;
-    LT_TRY(outbox.enqueue(m));
-  }
+  LT_TRY(recorder.finish());
   return EventApplied::kInserted;
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/core/common/result.hpp"
 #include "gateway/core/model/dossier_event.hpp"
@@ -22,7 +23,9 @@ class CodeResolver;
 }  // namespace lienthong::mapping
 namespace lienthong::dossiers {
 class DossierStore;
-}
+class EventDestinations;
+struct Route;
+}  // namespace lienthong::dossiers
 namespace lienthong::outbox {
 class Outbox;
 }
@@ -51,16 +54,28 @@ struct SourceTranslator {
                                               const mapping::CodeResolver* codes_as_of = nullptr) const;
 };
 
-enum class EventApplied { kInserted, kDuplicate };
+enum class EventApplied {
+  kInserted,
+  kDuplicate,
+  kRefused,  // a destination's translation refused the event: nothing written
+};
+
+// Where an accepted event is queued: each of `destinations` (webhooks.destinations) under
+// the dossier's ordering key, made by its adapter from `built` when one is built (DVCQG:
+// its records, as the sync flow queues them), and, with `notify`, the provincial system's
+// notification endpoint under its own ordering key.
+std::vector<dossiers::Route> event_routes(const std::vector<std::string>& destinations, bool notify,
+                                          const dossiers::EventDestinations* built);
 
 // Inside the caller's transaction: gives an unnumbered event the next sequence of its
-// dossier, records it (event and dossier view) and enqueues it for each of
-// `destinations` (webhooks.destinations) and, with `notify`, for the provincial system.
-// kDuplicate: the same event was recorded before
-// (nothing enqueued). A kConflict Error: that (dossier, sequence) holds other content.
+// dossier and records it through the one record path (gateway/core/dossiers/
+// event_recorder.hpp: event, dossier view, one message per route).
+// kDuplicate: the same event was recorded before (nothing enqueued). A kConflict Error:
+// that (dossier, sequence) holds other content. kRefused: a route's translation refused
+// the event (why in `refusal`, "not sendable to <destination>: ..."), nothing written.
 // `e.sequence` is the event's sequence afterwards.
 Result<EventApplied> apply_event(dossiers::DossierStore& dossiers, outbox::Outbox& outbox,
-                                 const std::vector<std::string>& destinations, bool notify,
-                                 model::DossierStatusEvent& e, int64_t now_ms);
+                                 const std::vector<dossiers::Route>& routes, model::DossierStatusEvent& e,
+                                 int64_t now_ms, Error& refusal);
 
 }  // namespace lienthong::webhooks

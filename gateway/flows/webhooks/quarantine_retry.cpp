@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "gateway/core/dossiers/dossier_store.hpp"
+#include "gateway/core/dossiers/event_recorder.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
 #include "gateway/flows/webhooks/event_apply.hpp"
 #include "gateway/flows/webhooks/payload.hpp"
@@ -30,7 +31,8 @@ Result<rapidjson::Document> parse_as_sent(const std::string& body, PayloadKind k
 using Translators = std::map<std::string, SourceTranslator, std::less<>>;
 
 Result<RetryResult> retry_one(const WebhooksConfig& config, store::Database& db, outbox::Outbox& outbox,
-                              int64_t id, int64_t now_ms, Translators& translators) {
+                              int64_t id, int64_t now_ms, Translators& translators,
+                              const dossiers::EventDestinations* built) {
   const std::string where = "quarantine record " + std::to_string(id);
   dossiers::Quarantine quarantine(db);
   LT_ASSIGN_OR_RETURN(auto rec, quarantine.get(id));
@@ -96,9 +98,12 @@ Result<RetryResult> retry_one(const WebhooksConfig& config, store::Database& db,
                             "record instead (`lienthong quarantine release " +
                             std::to_string(id) + "`)");
     }
-    LT_ASSIGN_OR_RETURN(EventApplied applied,
-                        apply_event(dossiers, outbox, destinations_for(config, source_id),
-                                    config.notify_url.has_value(), e, now_ms));
+    Error refusal;
+    LT_ASSIGN_OR_RETURN(EventApplied applied, apply_event(dossiers, outbox,
+                                                          event_routes(destinations_for(config, source_id),
+                                                                       config.notify_url.has_value(), built),
+                                                          e, now_ms, refusal));
+    if (applied == EventApplied::kRefused) return refusal.context(where + " translates but");
     out.duplicate = applied == EventApplied::kDuplicate;
     return quarantine.release(id, now_ms);
   });
@@ -111,14 +116,16 @@ Result<RetryResult> retry_one(const WebhooksConfig& config, store::Database& db,
 }  // namespace
 
 Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Database& db,
-                                      outbox::Outbox& outbox, int64_t id, int64_t now_ms) {
+                                      outbox::Outbox& outbox, int64_t id, int64_t now_ms,
+                                      const dossiers::EventDestinations* built) {
   Translators translators;
-  return retry_one(config, db, outbox, id, now_ms, translators);
+  return retry_one(config, db, outbox, id, now_ms, translators, built);
 }
 
 Result<std::vector<RecordRetry>> retry_quarantined_source(const WebhooksConfig& config, store::Database& db,
                                                           outbox::Outbox& outbox,
-                                                          const std::string& source_id, int64_t now_ms) {
+                                                          const std::string& source_id, int64_t now_ms,
+                                                          const dossiers::EventDestinations* built) {
   // Quarantined deliveries are few (an operator looks at each reason): read at once.
   constexpr int64_t kAtMost = 1'000'000;
   LT_ASSIGN_OR_RETURN(auto records,
@@ -127,7 +134,7 @@ Result<std::vector<RecordRetry>> retry_quarantined_source(const WebhooksConfig& 
   out.reserve(records.size());
   Translators translators;
   for (const auto& r : records) {  // by id: the order they were quarantined in
-    out.push_back({r.id, retry_one(config, db, outbox, r.id, now_ms, translators)});
+    out.push_back({r.id, retry_one(config, db, outbox, r.id, now_ms, translators, built)});
   }
   return out;
 }

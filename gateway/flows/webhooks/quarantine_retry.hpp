@@ -17,6 +17,9 @@
 namespace lienthong::outbox {
 class Outbox;
 }
+namespace lienthong::dossiers {
+class EventDestinations;
+}
 
 namespace lienthong::webhooks {
 
@@ -37,9 +40,12 @@ struct RetryResult {
 //                delivery's (applying it would show an older status as the current one:
 //                `quarantine release` it instead if the later status is right);
 //   kConfig      its source is no longer configured;
-//   the translation's own error when it still does not translate (the reason to fix).
+//   the translation's own error when it still does not translate (the reason to fix), or
+//   a destination's refusal of the translated event (`built`: the destination adapters,
+//   as the receiver has them; null: every destination gets the canonical event).
 Result<RetryResult> retry_quarantined(const WebhooksConfig& config, store::Database& db,
-                                      outbox::Outbox& outbox, int64_t id, int64_t now_ms);
+                                      outbox::Outbox& outbox, int64_t id, int64_t now_ms,
+                                      const dossiers::EventDestinations* built = nullptr);
 
 struct RecordRetry {
   int64_t id = 0;
@@ -50,6 +56,7 @@ struct RecordRetry {
 // succeeds or fails on its own; the Error is only for a store that cannot be read.
 Result<std::vector<RecordRetry>> retry_quarantined_source(const WebhooksConfig& config, store::Database& db,
                                                           outbox::Outbox& outbox,
-                                                          const std::string& source_id, int64_t now_ms);
+                                                          const std::string& source_id, int64_t now_ms,
+                                                          const dossiers::EventDestinations* built = nullptr);
 
 }  // namespace lienthong::webhooks

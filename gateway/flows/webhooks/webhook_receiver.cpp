@@ -81,6 +81,7 @@ struct WebhookReceiver::Impl {
   const int64_t high_water_mark_bytes;
   const mapping::CodeResolver* codes;
   const RecordKinds* kinds;
+  const dossiers::EventDestinations* destinations = nullptr;  // not owned; may be null
   // A store that several gateway instances share (PostgreSQL): a delivery is answered 2xx
   // only once it is committed there, so that it survives this instance's death, and the
   // dossier's sequence is decided in that transaction under a per-dossier lock, so that
@@ -329,6 +330,7 @@ void WebhookReceiver::Impl::open_journal_and_start() {
   }
   ao.notify = config.notify_url.has_value();
   ao.kinds = kinds;
+  ao.translators = destinations;
   ao.journal_held_records = !recovered.empty();
   ao.applied = [this](const std::vector<std::string>& keys) { ids->applied(keys); };
   if (shared_store) ao.settled = [this](const std::vector<JobPtr>& jobs) { commit_waits.settle(jobs); };
@@ -339,10 +341,12 @@ void WebhookReceiver::Impl::open_journal_and_start() {
 
 WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox,
                                  const Clock& clock, int64_t high_water_mark_bytes,
-                                 const mapping::CodeResolver* codes, const RecordKinds* kinds)
+                                 const mapping::CodeResolver* codes, const RecordKinds* kinds,
+                                 const dossiers::EventDestinations* destinations)
     : impl_(
           std::make_unique<Impl>(std::move(config), db, outbox, clock, high_water_mark_bytes, codes, kinds)) {
   Impl& im = *impl_;
+  im.destinations = destinations;
   for (const auto& sc : im.config.sources) {
     if (sc.record_kind.empty()) {
       im.translators.emplace(sc.id, SourceTranslator::load(sc));

@@ -37,6 +37,9 @@ class Outbox;
 namespace lienthong::mapping {
 class CodeResolver;
 }
+namespace lienthong::dossiers {
+class EventDestinations;
+}
 
 namespace lienthong::webhooks {
 
@@ -45,13 +48,15 @@ class RecordKinds;
 class WebhookReceiver {
  public:
   // Loads each source's mapping file and procedure-code table; throws ConfigError naming
-  // the file. `notify` says whether accepted events are also queued for the provincial
-  // system's notification endpoint.
-  // Accepted deliveries found in the journal (a previous run stopped before applying
-  // them) are applied first.
+  // the file. `destinations` (may be null, not owned): the destination adapters built from
+  // the config; a destination of webhooks.destinations found there queues its own
+  // messages (DVCQG's records, as for the sync flow), the others the canonical event. `notify` says whether
+  // accepted events are also queued for the provincial system's notification endpoint. Accepted deliveries
+  // found in the journal (a previous run stopped before applying them) are applied first.
   WebhookReceiver(WebhooksConfig config, store::Database& db, outbox::Outbox& outbox, const Clock& clock,
                   int64_t high_water_mark_bytes = 0, const mapping::CodeResolver* codes = nullptr,
-                  const RecordKinds* kinds = nullptr);
+                  const RecordKinds* kinds = nullptr,
+                  const dossiers::EventDestinations* destinations = nullptr);
   ~WebhookReceiver();
 
   static std::vector<store::Migration> migrations();

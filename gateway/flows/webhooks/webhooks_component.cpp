@@ -80,7 +80,8 @@ void journal_defaults(const app::Runtime& rt, WebhooksConfig& c) {
 
 class WebhooksComponent final : public app::Component {
  public:
-  WebhooksComponent(app::Runtime& rt, const ConfigNode& section, std::shared_ptr<const RecordKinds> kinds)
+  WebhooksComponent(app::Runtime& rt, const ConfigNode& section, std::shared_ptr<const RecordKinds> kinds,
+                    const dossiers::EventDestinations* destinations)
       : clock_(*rt.clock), kinds_(std::move(kinds)) {
     WebhooksConfig c = parse_config(section);
     journal_defaults(rt, c);
@@ -90,7 +91,7 @@ class WebhooksComponent final : public app::Component {
           *c.notify_url, http::ClientOptions::from_config(section.object("notify")));
     }
     receiver_ = std::make_unique<WebhookReceiver>(std::move(c), *rt.db, *rt.outbox, *rt.clock,
-                                                  high_water_mark(rt), nullptr, kinds_.get());
+                                                  high_water_mark(rt), nullptr, kinds_.get(), destinations);
   }
   void register_routes(server::HttpServer& server) override { webhooks::register_routes(server, *receiver_); }
   void register_destinations(outbox::Dispatcher& dispatcher) override {
@@ -138,13 +139,14 @@ class WebhooksComponent final : public app::Component {
 
 }  // namespace
 
-app::ComponentSpec component_spec(std::shared_ptr<const RecordKinds> kinds) {
+app::ComponentSpec component_spec(std::shared_ptr<const RecordKinds> kinds, DestinationsOf destinations) {
   app::ComponentSpec spec;
   spec.section = "webhooks";
   spec.validate = [kinds](const ConfigNode& section) { validate(section, kinds.get()); };
   spec.migrations = [kinds] { return migrations(kinds.get()); };
-  spec.make = [kinds](app::Runtime& rt, const ConfigNode& section) -> std::unique_ptr<app::Component> {
-    return std::make_unique<WebhooksComponent>(rt, section, kinds);
+  spec.make = [kinds, destinations](app::Runtime& rt,
+                                    const ConfigNode& section) -> std::unique_ptr<app::Component> {
+    return std::make_unique<WebhooksComponent>(rt, section, kinds, destinations ? destinations(rt) : nullptr);
   };
   return spec;
 }

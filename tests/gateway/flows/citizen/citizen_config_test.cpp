@@ -28,8 +28,6 @@ TEST(CitizenConfig, ValidConfigIsRead) {
   EXPECT_EQ(c.purposes.all().size(), 3u);
   EXPECT_EQ(c.provinces.size(), 63u);
   EXPECT_EQ(c.enumeration.threshold, 3);
-  EXPECT_EQ(c.upstream.timeout, Millis(2000));
-  EXPECT_TRUE(c.upstream.retry_once);
   EXPECT_EQ(c.accounts.by_id("ubnd-xa")->rate_limit.per_minute, 30);  // default
 }
 
@@ -47,8 +45,6 @@ TEST(CitizenConfig, WrongConfigsAreRefusedWithClearMessages) {
                 .find("purpose 'tax_check' is not defined"),
             std::string::npos);
   EXPECT_NE(refusal(replaced(base, "\"per_minute\": 60", "\"per_minute\": -1")).find("per_minute"),
-            std::string::npos);
-  EXPECT_NE(refusal(replaced(base, "\"http://127.0.0.1:1", "\"ftp://127.0.0.1:1")).find("upstream.url"),
             std::string::npos);
   // The same credential for two accounts.
   EXPECT_NE(refusal(replaced(base, "\"client_cert_subjects\": [\"CN=ubnd-xa,O=UBND,C=VN\"]",

@@ -62,6 +62,13 @@ inline CitizenLookupConfig parse_config(const std::string& text) {
   return parse_citizen_config(file->root());
 }
 
+// The population adapter's options from the same config (its section citizen_lookup.upstream).
+inline population::RegistryOptions upstream_options(const std::string& text) {
+  setenv("LT_TEST_PSEUDONYM_KEY", "0123456789abcdef0123456789abcdef-test-key", 1);
+  auto file = ConfigFile::from_string(text, LIENTHONG_SOURCE_DIR);
+  return population::RegistryOptions::from_config(file->root().object("upstream"));
+}
+
 // Routes the adapter's HTTP request into the simulator, as the HTTP client would.
 inline population::Sender sim_sender(sim::population::PopulationSim& sim,
                                      const std::string& token = kSimToken) {
@@ -102,14 +109,14 @@ struct Harness {
     if (!st.ok()) throw std::runtime_error(st.error().message);
     audit = std::make_unique<audit::AuditLog>(*db);
     auto cfg = parse_config(config);
-    registry = population::make_population_registry(cfg.upstream, sim_sender(sim));
+    registry = population::make_population_registry(upstream_options(config), sim_sender(sim));
     service = std::make_unique<LookupService>(std::move(cfg), *registry, *audit, clock);
   }
 
   // The adapter sends through `sender` from now on (a slow or counting database).
   void use_sender(population::Sender sender) {
     auto cfg = parse_config(config_text);
-    registry = population::make_population_registry(cfg.upstream, std::move(sender));
+    registry = population::make_population_registry(upstream_options(config_text), std::move(sender));
     service = std::make_unique<LookupService>(std::move(cfg), *registry, *audit, clock);
   }
 

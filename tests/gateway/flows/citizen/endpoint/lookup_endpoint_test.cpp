@@ -53,11 +53,14 @@ class LookupEndpointTest : public ::testing::Test {
     setenv("LT_TEST_PSEUDONYM_KEY", "0123456789abcdef0123456789abcdef-test-key", 1);
     config_ = ConfigFile::from_string(cfg, LIENTHONG_SOURCE_DIR);
     LookupEndpoint::validate(config_->root());
+    population::validate_upstream(config_->root().object("upstream"));
 
     db_ = std::move(store::open_sqlite({":memory:"})).value();
     ASSERT_TRUE(db_->migrate(audit::AuditLog::migrations()).ok());
     ASSERT_TRUE(db_->migrate(dossiers::DossierStore::migrations()).ok());
-    endpoint_ = std::make_unique<LookupEndpoint>(config_->root(), *db_, clock_);
+    endpoint_ = std::make_unique<LookupEndpoint>(
+        config_->root(), *db_, clock_,
+        population::make_from_config(config_->root().object("upstream"), clock_));
     gateway_ = std::make_unique<server::HttpServer>(so);
     endpoint_->register_routes(*gateway_);
     gateway_->start();
@@ -231,7 +234,8 @@ TEST(LookupEndpointTls, ClientCertificatesIdentifyAccountsBySubjectOrFingerprint
   ASSERT_TRUE(db->migrate(audit::AuditLog::migrations()).ok());
   ASSERT_TRUE(db->migrate(dossiers::DossierStore::migrations()).ok());
   ManualClock clock;
-  LookupEndpoint endpoint(config->root(), *db, clock);
+  LookupEndpoint endpoint(config->root(), *db, clock,
+                          population::make_from_config(config->root().object("upstream"), clock));
   server::ServerOptions tls;
   tls.tls.enabled = true;
   tls.tls.cert_file = certs.path("server.crt");
