@@ -23,11 +23,12 @@ constexpr const char* kUsage =
     "usage: lienthong-sim tax-push --gateway URL (--security-key KEY | --security-key-env VAR)\n"
     "         [--count N] [--lists L] [--start INDEX] [--no-vouchers]\n"
     "         [--bad wrong-key|missing-key|replay|bad-base64|bad-xml|bad-amount|not-json]\n"
-    "         [--notice-path /v1/dvcqg/thue/thong-bao] [--voucher-path /v1/dvcqg/thue/chung-tu]\n"
-    "         [--answer tax|dvcqg]\n"
-    "  --answer      the answer the gateway must give: tax (the reconciliation's routes, 201\n"
-    "                {succeeded, message}) or dvcqg (a webhook source whose record_kind is\n"
-    "                land_tax_notice/land_tax_voucher: 200 {error_code 0 | -1, message})\n"
+    "         [--notice-path /v1/webhooks/thue-tb] [--voucher-path /v1/webhooks/thue-ct]\n"
+    "         [--answer dvcqg|tax]\n"
+    "  --answer      the answer the receiver must give: dvcqg (the default: a webhook source whose\n"
+    "                record_kind is land_tax_notice/land_tax_voucher, 200 {error_code 0 | -1, message})\n"
+    "                or tax (the public .NET receiver's own 201 {succeeded, message}; lienthong\n"
+    "                no longer has routes answering so)\n"
     "  --gateway     base URL of the gateway, e.g. http://127.0.0.1:8080\n"
     "  --count       dossiers, each one notice push with L LIST elements (default 1)\n"
     "  --lists       LIST elements per dossier (default 2); one voucher push per LIST\n"
@@ -43,9 +44,8 @@ struct Answer {
 }  // namespace
 
 int run_tax_push_sim(const std::vector<std::string>& args) {
-  std::string answer = "tax";
-  std::string gateway, key, bad, notice_path = "/v1/dvcqg/thue/thong-bao",
-                                 voucher_path = "/v1/dvcqg/thue/chung-tu";
+  std::string answer = "dvcqg";
+  std::string gateway, key, bad, notice_path = "/v1/webhooks/thue-tb", voucher_path = "/v1/webhooks/thue-ct";
   int count = 1, lists = 2, start = 1;
   bool vouchers = true;
   for (size_t i = 0; i < args.size(); ++i) {
