@@ -1,4 +1,5 @@
 #include "adapters/dvcqg/handover_record.hpp"
+#include "adapters/lltp/lltp_request_record.hpp"
 #include "adapters/tax/land_tax_record.hpp"
 #include "app/adapters.hpp"
 #include "app/reconciliation_component.hpp"
@@ -25,6 +26,7 @@ std::shared_ptr<const webhooks::RecordKinds> webhook_record_kinds() {
   auto kinds = std::make_shared<webhooks::RecordKinds>();
   tax::add_land_tax_record_kinds(*kinds);
   adapters::dvcqg::add_handover_record_kinds(*kinds);
+  adapters::lltp::add_lltp_record_kinds(*kinds);
   return kinds;
 }
 

@@ -33,24 +33,6 @@ TreasuryApi TreasuryApi::from_config(const ConfigNode& n) {
   return a;
 }
 
-TaxPushSettings TaxPushSettings::from_config(const ConfigNode& n) {
-  n.allow_only({"security_key", "notice_path", "voucher_path"});
-  TaxPushSettings t;
-  t.security_key = n.secret("security_key");
-  if (t.security_key.reveal().size() < kMinKeyBytes) {
-    n.fail("security_key", "is too weak (" + t.security_key.source() + "): at least " +
-                               std::to_string(kMinKeyBytes) + " bytes, the key agreed with DVCQG");
-  }
-  t.notice_path = n.string_or("notice_path", t.notice_path);
-  t.voucher_path = n.string_or("voucher_path", t.voucher_path);
-  for (auto [k, v] : {std::pair<const char*, const std::string*>{"notice_path", &t.notice_path},
-                      {"voucher_path", &t.voucher_path}}) {
-    if (v->empty() || (*v)[0] != '/') n.fail(k, "must start with '/'");
-  }
-  if (t.notice_path == t.voucher_path) n.fail("voucher_path", "must differ from notice_path");
-  return t;
-}
-
 void attach_calendar(ReconcileSettings& settings, const ConfigNode& root) {
   if (settings.rules.window_unit != reconciliation::WindowUnit::kWorkingDays) return;
   auto calc = calendar::make_calculator(calendar_settings(root));
@@ -69,7 +51,17 @@ ReconcileSettings ReconcileSettings::from_config(const ConfigNode& n) {
   if (auto b = n.optional_object("bank")) s.bank = bank_statement::mapping_from_config(*b);
   s.tax_agency = n.string_or("tax_agency", s.tax_agency);
   if (s.tax_agency.empty()) n.fail("tax_agency", "must not be empty");
-  if (auto t = n.optional_object("tax_push")) s.tax_push = TaxPushSettings::from_config(*t);
+  // The land-tax pushes are webhook sources now (issue #27): the old key is refused with
+  // what to write instead, so that a config written for the old routes does not start
+  // without them silently.
+  if (n.has("tax_push")) {
+    n.fail("tax_push",
+           "was removed: DVCQG's land-tax pushes are webhook sources now. Register "
+           "webhooks.sources.<id> with \"record_kind\": \"land_tax_notice\" (and another with "
+           "\"land_tax_voucher\"), \"auth\": \"shared_key\", \"shared_key\": {\"secret\": <the same "
+           "security_key>, \"body_field\": \"SecurityKey\"}, \"answer\": \"dvcqg\"; DVCQG then posts to "
+           "/v1/webhooks/<id> (docs/webhooks.md, docs/contracts/tax.md)");
+  }
   s.out_dir = n.file_path_or("out_dir", s.out_dir);
   if (n.has("csv_format")) {
     auto f = reconciliation::csv_format_from_string(n.string_or("csv_format", ""));

@@ -33,17 +33,6 @@ struct TreasuryApi {
   static TreasuryApi from_config(const ConfigNode& node);
 };
 
-// Tax notices and vouchers pushed by DVCQG (docs/contracts/tax.md), received when
-// reconciliation.tax_push is configured.
-struct TaxPushSettings {
-  Secret security_key;                                   // the SecurityKey DVCQG sends; at least kMinKeyBytes
-  std::string notice_path = "/v1/dvcqg/thue/thong-bao";  // ImportThongBaoThueFromDVCQG
-  std::string voucher_path = "/v1/dvcqg/thue/chung-tu";  // ImportChungTuThueFromDVCQG
-  static constexpr size_t kMinKeyBytes = 16;
-  // {security_key {"env"|"file"}, notice_path, voucher_path}. Throws ConfigError naming the key.
-  static TaxPushSettings from_config(const ConfigNode& node);
-};
-
 struct ReconcileSettings {
   reconciliation::Rules rules;
   // The province's working days (the `calendar` section's year files), used when the rules
@@ -51,7 +40,6 @@ struct ReconcileSettings {
   std::shared_ptr<const calendar::WorkingDayCalendar> calendar;
   bank_statement::ColumnMapping bank;
   std::string tax_agency = "THUE";  // agency code attached to tax obligations and vouchers
-  std::optional<TaxPushSettings> tax_push;
   std::string out_dir = "reports/reconciliation";
   // csv_format: "standard" (',' and YYYY-MM-DD) or "excel_vi" (';' and dd/mm/yyyy, for Excel
   // on a Vietnamese locale); --csv-format overrides it for one run.
@@ -91,7 +79,7 @@ struct ReconcileSettings {
     bool pull_payments = false;
   } schedule;
 
-  // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, tax_push{}, out_dir, csv_format,
+  // The `reconciliation` config section. Keys: rules{}, bank{}, tax_agency, out_dir, csv_format,
   // payment_platform{secret, callback_path, base_url, partner_code, init_ledger, query_path,
   // get_bill_path, timeout_ms, ...},
   // schedule{enabled, time "HH:MM", lookback_days, max_lookback_days, pull_payments, inputs{payments, bank,

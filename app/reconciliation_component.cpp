@@ -60,54 +60,6 @@ CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secr
 
 namespace {
 
-std::string tax_answer(bool ok, std::string_view message) {
-  std::string out = ok ? "{\"succeeded\":true,\"failed\":false,\"message\":"
-                       : "{\"succeeded\":false,\"failed\":true,\"message\":";
-  json::append_string(out, message);
-  out += ",\"data\":null}";
-  return out;
-}
-
-}  // namespace
-
-TaxPushAnswer handle_tax_push(tax::PushKind kind, std::string_view body, const Secret& security_key,
-                              tax::PushInbox& inbox) {
-  const char* what = kind == tax::PushKind::kNotice ? "Thông báo thuế" : "Chứng từ thuế";
-  auto e = tax::parse_push_envelope(body);
-  // The key is checked first: an unauthenticated sender learns nothing about the parser.
-  std::string_view given = e.ok() ? std::string_view(e->security_key) : std::string_view();
-  if (!tax::security_key_matches(given, security_key.reveal())) {
-    log::warn("reconciliation", "tax_push_refused", "SecurityKey missing or wrong",
-              {{"source", std::string(tax::push_kind_name(kind))}});
-    return {201, tax_answer(false, "401 Unauthorized - Error Security Code"), false};
-  }
-  auto content = tax::parse_push_data(kind, e->data);
-  if (!content.ok()) {
-    // Names the member, ROW_LIST/LIST and dossier at fault, never a taxpayer's data.
-    log::warn("reconciliation", "tax_push_refused", content.error().message,
-              {{"source", std::string(tax::push_kind_name(kind))},
-               {"error_kind", to_string(content.error().kind)}});
-    return {201, tax_answer(false, std::string("Lỗi import ") + what + ": " + content.error().message),
-            false};
-  }
-  auto stored = inbox.store(kind, *e, *content);
-  if (!stored.ok()) {
-    log::error(
-        "reconciliation", "tax_push_not_stored", stored.error().message,
-        {{"source", std::string(tax::push_kind_name(kind))}, {"error_kind", to_string(stored.error().kind)}});
-    return {500, tax_answer(false, "temporarily unable to store; retry"), false};
-  }
-  return {201,
-          tax_answer(true, std::string("Import '") + what +
-                               "' từ cổng DVC Quốc gia thành công với mã hồ sơ: " + content->dossiers),
-          *stored};
-}
-
-namespace {
-
-// A notice is a base64 XML of a few lines per dossier; a batch of dossiers stays far below.
-constexpr size_t kTaxPushBodyLimit = 4 * 1024 * 1024;
-
 // A confirmation is a few hundred bytes; anything near this is not one.
 constexpr size_t kCallbackBodyLimit = 64 * 1024;
 
@@ -126,22 +78,6 @@ class ReconciliationComponent final : public Component {
 
   // The payment platform's confirmation callback, when a shared secret is configured.
   void register_routes(server::HttpServer& server) override {
-    if (settings_.tax_push) {
-      const std::pair<tax::PushKind, std::string> routes[] = {
-          {tax::PushKind::kNotice, settings_.tax_push->notice_path},
-          {tax::PushKind::kVoucher, settings_.tax_push->voucher_path}};
-      for (const auto& route : routes) {
-        const tax::PushKind kind = route.first;
-        server.route(
-            "POST", route.second,
-            [this, kind](server::Request& req) {
-              tax::PushInbox inbox(*rt_.db, *rt_.clock);
-              auto answer = handle_tax_push(kind, req.body, settings_.tax_push->security_key, inbox);
-              return server::Response::json(answer.http_status, answer.body);
-            },
-            server::RouteLimits{kTaxPushBodyLimit});
-      }
-    }
     if (!settings_.callback_secret) return;
     server.route(
         "POST", settings_.callback_path,

@@ -11,10 +11,6 @@
 namespace lienthong::reconciliation {
 class CallbackInbox;
 }
-namespace lienthong::tax {
-class PushInbox;
-enum class PushKind;
-}  // namespace lienthong::tax
 
 namespace lienthong::app {
 
@@ -34,18 +30,5 @@ struct CallbackAnswer {
 };
 CallbackAnswer handle_payment_callback(std::string_view body, const Secret& secret,
                                        reconciliation::CallbackInbox& inbox);
-
-// A tax notice or voucher pushed by DVCQG (docs/contracts/tax.md): check SecurityKey
-// (constant time), read every line, store durably (once per dossier + Service + content),
-// then answer as the public receiver does: HTTP 201 with {succeeded, failed, message, data}.
-// A wrong key or a bad push is answered succeeded=false and nothing is stored; a store
-// failure is answered 500 so that the sender retries.
-struct TaxPushAnswer {
-  int http_status = 201;
-  std::string body;
-  bool stored_new = false;
-};
-TaxPushAnswer handle_tax_push(tax::PushKind kind, std::string_view body, const Secret& security_key,
-                              tax::PushInbox& inbox);
 
 }  // namespace lienthong::app

@@ -19,6 +19,7 @@ int run_payment_platform_sim(const std::vector<std::string>& args);
 int run_treasury_sim(const std::vector<std::string>& args);
 int run_tax_push_sim(const std::vector<std::string>& args);
 int run_handover_sim(const std::vector<std::string>& args);
+int run_lltp_sim(const std::vector<std::string>& args);
 }  // namespace lienthong::sim
 namespace lienthong::sim::population {
 int run_population_sim(const std::vector<std::string>& args);
@@ -50,6 +51,8 @@ const Simulator kSimulators[] = {
      lienthong::sim::run_tax_push_sim},
     {"handover", "hand dossiers (with base64 files) over to the gateway as DVCQG",
      lienthong::sim::run_handover_sim},
+    {"lltp", "file criminal-record requests (LayMaHoSo, then TaoHoSo) as the national citizen app",
+     lienthong::sim::run_lltp_sim},
 };
 
 void usage(std::ostream& os) {

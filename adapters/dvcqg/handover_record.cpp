@@ -1,6 +1,7 @@
 #include "adapters/dvcqg/handover_record.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <span>
 #include <string_view>
 
@@ -319,11 +320,21 @@ Result<webhooks::RecordKind::Read> read_amendment(const std::string& body,
   if (!file_name.empty() && !url.empty()) {  // as the public receiver: both, or no file
     if (!url.starts_with("https://") && !url.starts_with("http://"))
       return invalid("data.URLTepDangKy: not an http(s) URL");
-    auto bytes = fetch(url, limits.file_bytes);
+    const std::string host = url_host(url);
+    if (!host_allowed(host, limits.fetch_hosts)) {
+      Error e(ErrorKind::kValidation,
+              "amendment: data.URLTepDangKy is on host '" + host.substr(0, 100) +
+                  "', not one this source may fetch from (record_limits.fetch_hosts" +
+                  (limits.fetch_hosts.empty() ? std::string(" is empty") : std::string()) +
+                  "); nothing was fetched or kept");
+      e.code = webhooks::kFetchHostNotAllowed;
+      return e;
+    }
+    auto bytes = fetch(url, limits.fetch_limit(), std::chrono::milliseconds(limits.fetch_timeout_ms));
     if (!bytes.ok()) {
       if (bytes.error().code == webhooks::kRecordTooLarge)
         return too_large("data.URLTepDangKy: the file is over the limit of " +
-                         std::to_string(limits.file_bytes) + " bytes (record_limits.file_bytes)");
+                         std::to_string(limits.fetch_limit()) + " bytes (record_limits.fetch_bytes)");
       Error e(bytes.error().kind, "amendment: data.URLTepDangKy could not be fetched (" +
                                       bytes.error().message + "); nothing was kept, send it again");
       e.code = webhooks::kFileFetchFailed;
@@ -489,27 +500,62 @@ void add_handover_record_kinds(webhooks::RecordKinds& kinds, FileFetcher fetch) 
   kinds.add(kAmendmentKind, make_amendment_record_kind(std::move(fetch)));
 }
 
-FileFetcher http_file_fetcher(std::chrono::milliseconds timeout) {
-  return [timeout](const std::string& url, size_t max_bytes) -> Result<std::string> {
-    http::ClientOptions options;
-    options.total_timeout = timeout;
-    options.connect_timeout = std::min(timeout, options.connect_timeout);
-    options.max_response_bytes = max_bytes;
-    options.system = "dvcqg_file";
-    http::HttpClient client(options);
-    http::ClientRequest req;
-    req.method = "GET";
-    req.url = url;
-    auto r = client.send_expect_2xx(req);
-    if (!r.ok()) {
-      Error e = r.error();
-      // The client refuses an answer over max_response_bytes as kProtocol, saying so.
-      if (e.kind == ErrorKind::kProtocol && e.message.find("max_response_bytes") != std::string::npos)
-        e.code = webhooks::kRecordTooLarge;
-      return e;
+std::string url_host(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+  if (rest.starts_with('[')) {
+    auto close = rest.find(']');
+    if (close == std::string_view::npos) return {};
+    rest = rest.substr(1, close - 1);
+  } else {
+    rest = rest.substr(0, rest.find(':'));
+  }
+  std::string host(rest);
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+  return host;
+}
+
+bool host_allowed(std::string_view host, const std::vector<std::string>& allowed) {
+  if (host.empty()) return false;
+  for (const auto& a : allowed) {
+    std::string pattern(a);
+    std::transform(pattern.begin(), pattern.end(), pattern.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (pattern.starts_with("*.")) {
+      std::string_view suffix = std::string_view(pattern).substr(1);  // ".gov.vn"
+      if (host.size() > suffix.size() && host.ends_with(suffix)) return true;
+    } else if (host == pattern) {
+      return true;
     }
-    return std::move(r->body);
-  };
+  }
+  return false;
+}
+
+FileFetcher http_file_fetcher() {
+  return
+      [](const std::string& url, size_t max_bytes, std::chrono::milliseconds timeout) -> Result<std::string> {
+        http::ClientOptions options;
+        options.total_timeout = timeout;
+        options.connect_timeout = std::min(timeout, options.connect_timeout);
+        options.max_response_bytes = max_bytes;
+        options.system = "dvcqg_file";
+        http::HttpClient client(options);
+        http::ClientRequest req;
+        req.method = "GET";
+        req.url = url;
+        auto r = client.send_expect_2xx(req);
+        if (!r.ok()) {
+          Error e = r.error();
+          // The client refuses an answer over max_response_bytes as kProtocol, saying so.
+          if (e.kind == ErrorKind::kProtocol && e.message.find("max_response_bytes") != std::string::npos)
+            e.code = webhooks::kRecordTooLarge;
+          return e;
+        }
+        return std::move(r->body);
+      };
 }
 
 Result<std::vector<HandedOverDossier>> list_handovers(store::Database& db, int64_t limit) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/core/common/result.hpp"
@@ -27,15 +28,24 @@ inline constexpr const char* kHandoverKind = "dvcqg_handover";
 // Sửa đổi, bổ sung (an amendment of a handed-over dossier): {service, isUpdating,
 // data:{MaHoSoQG, …, ThongTinSuaDoi{…}, TenTepDangKy, URLTepDangKy}}; the file is fetched
 // from URLTepDangKy before the answer (a failed fetch: 503 file-fetch-failed, nothing
-// kept, the sender sends again); the dossier of MaHoSoQG is updated (or stored when new).
+// kept, the sender sends again), and only from the source's record_limits.fetch_hosts
+// (another host: refused 400 fetch-host-not-allowed, nothing fetched); the dossier of
+// MaHoSoQG is updated (or stored when new).
 inline constexpr const char* kAmendmentKind = "dvcqg_amendment";
-inline constexpr std::chrono::milliseconds kDefaultFetchTimeout{20'000};
 
 // Fetches a file by URL, at most max_bytes (over: an Error whose code is
-// webhooks::kRecordTooLarge).
-using FileFetcher = std::function<Result<std::string>(const std::string& url, size_t max_bytes)>;
-// The gateway's HTTP client (GET, 2xx only), `timeout` for the whole fetch.
-FileFetcher http_file_fetcher(std::chrono::milliseconds timeout = kDefaultFetchTimeout);
+// webhooks::kRecordTooLarge), the whole fetch within `timeout`. The source's
+// record_limits give both (fetch_bytes, fetch_timeout_ms) and the hosts it may fetch from.
+using FileFetcher = std::function<Result<std::string>(const std::string& url, size_t max_bytes,
+                                                      std::chrono::milliseconds timeout)>;
+// The gateway's HTTP client (GET, 2xx only).
+FileFetcher http_file_fetcher();
+// The host of an http(s) URL, lower-cased, without user info, port or IPv6 brackets;
+// empty when `url` has none.
+std::string url_host(std::string_view url);
+// Whether `host` is one of `allowed` (exact names, case-insensitive, or "*.suffix" for any
+// name below suffix).
+bool host_allowed(std::string_view host, const std::vector<std::string>& allowed);
 
 std::shared_ptr<const webhooks::RecordKind> make_handover_record_kind();
 std::shared_ptr<const webhooks::RecordKind> make_amendment_record_kind(FileFetcher fetch);

@@ -241,20 +241,44 @@ Result<PushEnvelope> parse_push_envelope(std::string_view body) {
   LT_ASSIGN_OR_RETURN(auto doc, json::parse(body, "push envelope"));
   if (!doc.IsObject()) return make_error(ErrorKind::kParse, "push envelope: not a JSON object");
   PushEnvelope e;
-  // Every scalar of the envelope is a string in the public receiver's model.
-  for (auto [key, out] : {std::pair<const char*, std::string*>{"SecurityKey", &e.security_key},
-                          {"Service", &e.service},
-                          {"Ngay", &e.ngay},
-                          {"IsUpdating", &e.is_updating}}) {
-    const auto* v = json::member(doc, key);
+  // Two spellings arrive: S1's {SecurityKey, Service, Ngay, IsUpdating, Data} and the
+  // lower-case {service, isUpdating, data} of DVCQG's forwarded pushes (docs/contracts/tax.md,
+  // "Envelope"). One envelope uses one of them: both spellings of a member refuse the push.
+  struct Member {
+    const char* upper;
+    const char* lower;
+    std::string* out;
+  };
+  for (const Member& m :
+       {Member{"SecurityKey", "securityKey", &e.security_key}, Member{"Service", "service", &e.service},
+        Member{"Ngay", "ngay", &e.ngay}, Member{"IsUpdating", "isUpdating", &e.is_updating}}) {
+    const auto* up = json::member(doc, m.upper);
+    const auto* low = json::member(doc, m.lower);
+    if (up && low)
+      return make_error(ErrorKind::kValidation,
+                        std::string("push envelope: both ") + m.upper + " and " + m.lower + " are present");
+    const char* key = up ? m.upper : m.lower;
+    const auto* v = up ? up : low;
     if (!v || v->IsNull()) continue;
+    // isUpdating: a boolean in the lower-case form is read as its text.
+    if (v->IsBool() && std::string_view(key) == "isUpdating") {
+      *m.out = v->GetBool() ? "true" : "false";
+      continue;
+    }
+    // Every scalar of the envelope is a string in the public receiver's model.
     if (!v->IsString())
       return make_error(ErrorKind::kValidation, std::string("push envelope: ") + key + " is not a string");
-    *out = std::string(v->GetString(), v->GetStringLength());
+    *m.out = std::string(v->GetString(), v->GetStringLength());
   }
-  const auto* data = json::member(doc, "Data");
-  if (!data) return make_error(ErrorKind::kValidation, "push envelope: Data missing");
-  if (!data->IsObject()) return make_error(ErrorKind::kValidation, "push envelope: Data is not an object");
+  const auto* upper_data = json::member(doc, "Data");
+  const auto* lower_data = json::member(doc, "data");
+  if (upper_data && lower_data)
+    return make_error(ErrorKind::kValidation, "push envelope: both Data and data are present");
+  const auto* data = upper_data ? upper_data : lower_data;
+  const char* name = upper_data ? "Data" : "data";
+  if (!data) return make_error(ErrorKind::kValidation, "push envelope: Data missing (neither Data nor data)");
+  if (!data->IsObject())
+    return make_error(ErrorKind::kValidation, std::string("push envelope: ") + name + " is not an object");
   e.data = json::to_string(*data);
   return e;
 }

@@ -35,12 +35,12 @@ const SimSpec& spec() {
        {"no-vouchers", "", "push the notices only"},
        {"bad", "wrong-key|missing-key|replay|bad-base64|bad-xml|bad-amount|not-json",
         "send one kind of faulty push and check it is refused (replay: sent twice, both answered succeeded)"},
-       {"notice-path", "PATH", "default /v1/dvcqg/thue/thong-bao"},
-       {"voucher-path", "PATH", "default /v1/dvcqg/thue/chung-tu"},
-       {"answer", "tax|dvcqg",
-        "the answer the gateway must give: tax (the reconciliation's routes, 201 {succeeded, message}) or "
-        "dvcqg (a webhook source whose record_kind is land_tax_notice/land_tax_voucher: 200 {error_code 0 | "
-        "-1, message})"}}};
+       {"notice-path", "PATH", "default /v1/webhooks/thue-tb"},
+       {"voucher-path", "PATH", "default /v1/webhooks/thue-ct"},
+       {"answer", "dvcqg|tax",
+        "the answer the receiver must give: dvcqg (the default: a webhook source whose record_kind is "
+        "land_tax_notice/land_tax_voucher, 200 {error_code 0 | -1, message}) or tax (the public .NET "
+        "receiver's own 201 {succeeded, message}; lienthong no longer has routes answering so)"}}};
   return s;
 }
 
@@ -55,10 +55,10 @@ struct Answer {
 int run_tax_push_sim(const std::vector<std::string>& args) {
   auto parsed = parse_sim_args(spec(), args);
   if (!parsed) return 0;
-  std::string answer = parsed->str("answer", "tax");
+  std::string answer = parsed->str("answer", "dvcqg");
   std::string gateway = parsed->str("gateway", ""), bad = parsed->str("bad", "");
-  std::string notice_path = parsed->str("notice-path", "/v1/dvcqg/thue/thong-bao");
-  std::string voucher_path = parsed->str("voucher-path", "/v1/dvcqg/thue/chung-tu");
+  std::string notice_path = parsed->str("notice-path", "/v1/webhooks/thue-tb");
+  std::string voucher_path = parsed->str("voucher-path", "/v1/webhooks/thue-ct");
   std::string key = parsed->str("security-key", "");
   if (parsed->has("security-key-env")) {
     const char* v = std::getenv(parsed->str("security-key-env", "").c_str());

@@ -58,6 +58,21 @@ std::variant<Outcome, Admitted> Admission::admit(std::string_view source_id, con
   return a;
 }
 
+std::variant<Outcome, const SourceConfig*> Admission::authenticate(std::string_view source_id,
+                                                                   const server::Request& req) {
+  auto it = sources_.find(source_id);
+  if (it == sources_.end()) {
+    return problem(404, "unknown-source", "Unknown webhook source",
+                   "no webhook source '" + std::string(source_id) + "' is configured; check the URL");
+  }
+  const Source& src = it->second;
+  for (const auto& a : src.authenticators) {
+    if (auto refused = a->check(req)) return std::move(*refused);
+  }
+  if (auto limited = rate_limited(src)) return std::move(*limited);
+  return src.config;
+}
+
 std::variant<Outcome, Admitted> Admission::admit_derived(const Source& src, const server::Request& req) {
   if (auto limited = rate_limited(src)) return std::move(*limited);
   Admitted a;

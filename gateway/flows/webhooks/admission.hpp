@@ -49,6 +49,10 @@ class Admission {
 
   // The refusal (a problem Outcome), or what intake needs. Takes a rate-limit token.
   std::variant<Outcome, Admitted> admit(std::string_view source, const server::Request& request);
+  // Only who is asking (source, authentication, rate), for a request without a record
+  // (GET …/LayMaHoSo): the refusal, or the source.
+  std::variant<Outcome, const SourceConfig*> authenticate(std::string_view source,
+                                                          const server::Request& request);
   // Per-source body limit (nullopt: unknown source).
   std::optional<size_t> body_limit(std::string_view source) const;
 

@@ -32,6 +32,9 @@ struct IntakeJob : IntakeRecord {
   // Shared store: the receipt another instance (or an earlier run) stored for this id; it
   // answers instead of this job's own answer.
   std::optional<IntakeAnswer> earlier;
+  // The record's dossier code (RecordKind::Read::key), for a source with dossier_codes;
+  // not journaled (the code is claimed before the record is).
+  std::string dossier_code;
   bool settled = false;               // guarded by CommitWaits
   std::vector<CommitWaiter> waiters;  // guarded by CommitWaits
 };

@@ -25,6 +25,9 @@ class RecordKind {
   struct Read {
     std::string record;   // what the journal keeps and apply() stores; no secret
     std::string summary;  // for the answer: codes and counts, never personal data
+    // The dossier code the record is filed under, for a source that hands out codes
+    // first (dossier_codes, issued_codes.hpp): it must be one handed out to the source.
+    std::string key;
   };
   // The whole push, every line; an Error names the member, line or position (never the
   // content) and refuses the push: nothing is kept.

@@ -280,13 +280,43 @@ void parse_files_and_limits(const ConfigNode& n, SourceConfig& s) {
   }
   if (auto rl = n.optional_object("record_limits")) {
     if (s.record_kind.empty()) n.fail("record_limits", "limits of a record's files need a record_kind");
-    rl->allow_only({"file_bytes", "record_bytes"});
+    rl->allow_only({"file_bytes", "record_bytes", "fetch_timeout_ms", "fetch_bytes", "fetch_hosts"});
     s.record_limits.file_bytes = static_cast<size_t>(rl->integer_or(
         "file_bytes", static_cast<int64_t>(s.record_limits.file_bytes), 1, 1024LL * 1024 * 1024));
     s.record_limits.record_bytes = static_cast<size_t>(rl->integer_or(
         "record_bytes", static_cast<int64_t>(s.record_limits.record_bytes), 1, 4LL * 1024 * 1024 * 1024));
     if (s.record_limits.record_bytes < s.record_limits.file_bytes)
       rl->fail("record_bytes", "is smaller than file_bytes: one file alone could not be kept");
+    s.record_limits.fetch_timeout_ms =
+        rl->integer_or("fetch_timeout_ms", s.record_limits.fetch_timeout_ms, 100, 600'000);
+    s.record_limits.fetch_bytes = static_cast<size_t>(rl->integer_or(
+        "fetch_bytes", static_cast<int64_t>(s.record_limits.file_bytes), 1, 1024LL * 1024 * 1024));
+    if (s.record_limits.fetch_bytes > s.record_limits.record_bytes)
+      rl->fail("fetch_bytes", "is larger than record_bytes: a fetched file alone could not be kept");
+    s.record_limits.fetch_hosts = rl->strings_or("fetch_hosts", {});
+    for (const auto& h : s.record_limits.fetch_hosts) {
+      std::string_view name = std::string_view(h).substr(h.rfind("*.", 0) == 0 ? 2 : 0);
+      bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == '-';
+      });
+      if (!ok)
+        rl->fail("fetch_hosts",
+                 "'" + h + "' is not a host name (e.g. \"dichvucong.gov.vn\" or \"*.gov.vn\")");
+    }
+  }
+  if (auto dc = n.optional_object("dossier_codes")) {
+    if (s.record_kind.empty()) n.fail("dossier_codes", "handing out dossier codes needs a record_kind");
+    dc->allow_only({"unit"});
+    s.dossier_code_unit = dc->string("unit");
+    bool ok = !s.dossier_code_unit.empty() && s.dossier_code_unit.size() <= 40 &&
+              std::all_of(s.dossier_code_unit.begin(), s.dossier_code_unit.end(), [](unsigned char c) {
+                return std::isalnum(c) || c == '.' || c == '-' || c == '_';
+              });
+    if (!ok) {
+      dc->fail("unit", "'" + s.dossier_code_unit +
+                           "' is not a unit identifier (mã định danh đơn vị, e.g. \"H21.129\": letters, "
+                           "digits, '.', '-')");
+    }
   }
   s.body_limit = static_cast<size_t>(
       n.integer_or("body_limit_bytes", static_cast<int64_t>(kDefaultBodyLimit), 256, 64LL * 1024 * 1024));
@@ -299,10 +329,11 @@ void parse_files_and_limits(const ConfigNode& n, SourceConfig& s) {
 }
 
 SourceConfig parse_source(const ConfigNode& n, const std::string& id) {
-  n.allow_only({"auth", "secrets", "client_subjects", "client_fingerprints", "payload", "mapping",
-                "procedure_codes", "body_limit_bytes", "rate_limit", "tolerance_seconds", "shared_key",
-                "trusted_upstream", "bearer_tokens", "delivery_id", "derived_id", "answer", "origin",
-                "record_kind", "record_limits"});
+  n.allow_only({"auth",          "secrets",           "client_subjects", "client_fingerprints",
+                "payload",       "mapping",           "procedure_codes", "body_limit_bytes",
+                "rate_limit",    "tolerance_seconds", "shared_key",      "trusted_upstream",
+                "bearer_tokens", "delivery_id",       "derived_id",      "answer",
+                "origin",        "record_kind",       "record_limits",   "dossier_codes"});
   SourceConfig s;
   s.id = id;
   std::string auth =

@@ -88,7 +88,11 @@ struct SourceConfig {
   // A record kind other than the status event (record_kind.hpp), read by the kind
   // registered under this name instead of a mapping; empty: the mapping's status event.
   std::string record_kind;
-  RecordLimits record_limits;        // record_limits: {file_bytes, record_bytes}, with record_kind only
+  RecordLimits record_limits;  // record_limits: {file_bytes, record_bytes, fetch_*}, with record_kind only
+  // dossier_codes.unit: the source first asks for a dossier code (GET <prefix>/{source}/LayMaHoSo),
+  // "<unit>-<yyMMdd>-<NNNN>", and each record must use one handed out to it (issued_codes.hpp).
+  // Empty: no codes are handed out.
+  std::string dossier_code_unit;
   std::string procedure_codes_file;  // empty: procedure codes pass through unchanged
   size_t body_limit = kDefaultBodyLimit;
   double rate_per_second = 0;  // 0: unlimited

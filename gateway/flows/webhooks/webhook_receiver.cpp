@@ -18,6 +18,7 @@
 #include "gateway/flows/webhooks/group_sync.hpp"
 #include "gateway/flows/webhooks/intake_job.hpp"
 #include "gateway/flows/webhooks/intake_journal.hpp"
+#include "gateway/flows/webhooks/issued_codes.hpp"
 #include "gateway/flows/webhooks/receipts.hpp"
 #include "gateway/flows/webhooks/record_id.hpp"
 #include "gateway/flows/webhooks/record_kind.hpp"
@@ -71,6 +72,10 @@ struct WebhookReceiver::Impl {
   // A source with a record_kind: the kind reads the whole push (400 when it cannot).
   std::variant<Outcome, JobPtr> make_record_job(const Admitted& a, const server::Request& req,
                                                 std::string body_hash);
+  // A source with dossier_codes: the record's code must be one handed out to it and not
+  // used by another record; claimed now, before the record is journaled and answered.
+  std::optional<Outcome> claim_code(const SourceConfig& sc, const std::string& code,
+                                    const std::string& webhook_id);
   Outcome intake(const JobPtr& job, const std::string& key, Wait& wait);
   int64_t store_size_bytes();
 
@@ -92,6 +97,7 @@ struct WebhookReceiver::Impl {
   std::map<std::string, SourceTranslator, std::less<>> translators;
   std::unique_ptr<Admission> admission;
   std::unique_ptr<DeliveryIds> ids;
+  std::unique_ptr<IssuedCodes> issued_codes;
   CommitWaits commit_waits;
   std::unique_ptr<IntakeJournal> journal;
   // Destroyed in reverse order: the group sync answers what waits, then the applier stops.
@@ -135,8 +141,13 @@ Outcome WebhookReceiver::Impl::receive(std::string_view source_id, const server:
   if (auto earlier = earlier_delivery(a, key, body_hash, wait)) return std::move(*earlier);
   if (auto full = over_capacity()) return std::move(*full);
   if (!a.source->record_kind.empty()) {
+    std::string code;
     auto job = make_record_job(a, req, std::move(body_hash));
     if (auto* refused = std::get_if<Outcome>(&job)) return std::move(*refused);
+    if (!a.source->dossier_code_unit.empty()) {
+      if (auto refused = claim_code(*a.source, std::get<JobPtr>(job)->dossier_code, a.webhook_id))
+        return std::move(*refused);
+    }
     return intake(std::get<JobPtr>(job), key, wait);
   }
   if (a.payload) return intake(make_job(a, req, *a.payload, std::move(body_hash)), key, wait);
@@ -225,6 +236,10 @@ std::variant<Outcome, JobPtr> WebhookReceiver::Impl::make_record_job(const Admit
       return problem(413, kRecordTooLarge, "The record's files are over the limit",
                      "the " + sc.record_kind + " record was not kept: " + read.error().message);
     }
+    if (read.error().code == kFetchHostNotAllowed) {
+      return problem(400, kFetchHostNotAllowed, "A file the record names is on a host not allowed",
+                     "the " + sc.record_kind + " record was not kept: " + read.error().message);
+    }
     if (read.error().code == kFileFetchFailed) {
       return problem(503, kFileFetchFailed, "A file the record names could not be fetched",
                      "the " + sc.record_kind + " record was not kept: " + read.error().message, 60);
@@ -243,7 +258,36 @@ std::variant<Outcome, JobPtr> WebhookReceiver::Impl::make_record_job(const Admit
   job->answer.body = std::move(shaped.body);
   job->kind = sc.record_kind;
   job->record = std::move(read->record);
+  job->dossier_code = std::move(read->key);
   return job;
+}
+
+std::optional<Outcome> WebhookReceiver::Impl::claim_code(const SourceConfig& sc, const std::string& code,
+                                                         const std::string& webhook_id) {
+  if (code.empty()) {
+    return problem(400, "missing-dossier-code", "The record names no dossier code",
+                   "a " + sc.record_kind + " record of source '" + sc.id +
+                       "' must carry the dossier code handed out by GET …/LayMaHoSo; nothing was kept");
+  }
+  auto claimed = issued_codes->claim(sc.id, code, webhook_id, clock.now_ms());
+  if (!claimed.ok()) {
+    return store_unavailable("the issued dossier codes cannot be read (" + claimed.error().message +
+                                 "); nothing was kept, retry later",
+                             config.retry_after_seconds);
+  }
+  switch (*claimed) {
+    case CodeClaim::kClaimed:
+      return std::nullopt;
+    case CodeClaim::kUnknown:
+      return problem(400, "unknown-dossier-code", "Unknown dossier code",
+                     "dossier code '" + code + "' was not handed out to source '" + sc.id +
+                         "' (ask GET …/LayMaHoSo for one); nothing was kept");
+    case CodeClaim::kUsedByAnother:
+      break;
+  }
+  return problem(409, "dossier-code-used", "Dossier code already used",
+                 "dossier code '" + code + "' is already used by another request of source '" + sc.id +
+                     "' (hồ sơ đã tiếp nhận, không thể cập nhật); nothing was kept");
 }
 
 // Local store: the job is appended to the journal and queued for the applier, unless a
@@ -357,6 +401,7 @@ WebhookReceiver::WebhookReceiver(WebhooksConfig config, store::Database& db, out
   }
   im.admission = std::make_unique<Admission>(im.config, clock);
   im.ids = std::make_unique<DeliveryIds>(db);
+  im.issued_codes = std::make_unique<IssuedCodes>(db);
   im.open_journal_and_start();
 }
 
@@ -366,7 +411,36 @@ WebhookReceiver::~WebhookReceiver() {
 }
 
 std::vector<store::Migration> WebhookReceiver::migrations() {
-  return Receipts::migrations();
+  auto all = Receipts::migrations();
+  for (auto& m : IssuedCodes::migrations()) all.push_back(std::move(m));
+  return all;
+}
+
+Outcome WebhookReceiver::issue_code(std::string_view source, const server::Request& request) {
+  Impl& im = *impl_;
+  auto who = im.admission->authenticate(source, request);
+  if (auto* refused = std::get_if<Outcome>(&who)) return std::move(*refused);
+  const SourceConfig& sc = *std::get<const SourceConfig*>(who);
+  if (sc.dossier_code_unit.empty()) {
+    return problem(404, "no-dossier-codes", "This source is not handed dossier codes",
+                   "source '" + sc.id + "' has no dossier_codes setting; its records need no code first");
+  }
+  auto code = im.issued_codes->issue(sc.id, sc.dossier_code_unit, im.clock.now_ms());
+  if (!code.ok()) {
+    log::error("webhooks", "dossier_code_failed", "cannot hand out a dossier code",
+               {{"source", sc.id}, {"error", code.error().message}});
+    return store_unavailable("no dossier code could be stored (" + code.error().message + "); retry later",
+                             im.config.retry_after_seconds);
+  }
+  log::info("webhooks", "dossier_code_issued", "dossier code handed out",
+            {{"source", sc.id}, {"code", *code}});
+  Outcome o;
+  o.status = 200;
+  o.reason = "issued";
+  // ASP.NET Core's Result<string> as the public receiver answers it (docs/contracts/national_push.md).
+  json::ObjectWriter w(o.body);
+  w.boolean("succeeded", true).boolean("failed", false).str("message", "").str("data", *code).close();
+  return o;
 }
 
 Outcome WebhookReceiver::receive(std::string_view source, const server::Request& request) {

@@ -59,6 +59,7 @@ class WebhookReceiver {
                   const dossiers::EventDestinations* destinations = nullptr);
   ~WebhookReceiver();
 
+  // The receipts' and the issued dossier codes' tables.
   static std::vector<store::Migration> migrations();
 
   // `source` from the path; the request's headers, body and peer certificate. Returns
@@ -70,6 +71,10 @@ class WebhookReceiver {
   // disk. The request is not used after this returns.
   void receive_async(std::string_view source, const server::Request& request,
                      std::function<void(Outcome)> done);
+  // GET <prefix>/{source}/LayMaHoSo: a new dossier code for a source with dossier_codes,
+  // stored before it is answered (issued_codes.hpp); 200 with the code in `body` as the
+  // criminal-record service reads it ({"succeeded":true,"data":"<code>",…}), or a refusal.
+  Outcome issue_code(std::string_view source, const server::Request& request);
   // Whether answers wait for a group sync of the journal (journal_fsync) or, on a shared
   // store, for the applier's commit: the HTTP route is then asynchronous, so that the
   // deliveries of many connections share one fdatasync or one transaction.

@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "gateway/core/common/json.hpp"
 #include "gateway/core/metrics/metrics.hpp"
 #include "gateway/flows/webhooks/answer_shape.hpp"
 
@@ -46,8 +47,27 @@ std::string_view source_from_path(std::string_view path, std::string_view prefix
     return {};
   }
   std::string_view rest = path.substr(prefix.size() + 1);
-  if (rest.find('/') != std::string_view::npos) return {};
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+    std::string_view step = rest.substr(slash + 1);
+    if (step != kIssueCodeStep && step != kCreateStep) return {};
+    rest = rest.substr(0, slash);
+  }
   return rest;
+}
+
+server::Response issued_code_response(const Outcome& o) {
+  if (!o.problem) return server::Response::json(o.status, o.body);
+  // The public receiver answers a bad code 400 with its Result object; lienthong keeps the
+  // refusal's own status (401, 404, 429, 503) in that object's shape.
+  std::string body;
+  json::ObjectWriter w(body);
+  w.boolean("succeeded", false).boolean("failed", true).str("message", o.title + ": " + o.detail);
+  w.key("data");
+  body.append("null");
+  w.str("reason", o.reason).close();
+  server::Response r = server::Response::json(o.status, std::move(body));
+  if (o.retry_after_s > 0) r.with_header("Retry-After", std::to_string(o.retry_after_s));
+  return r;
 }
 
 std::vector<std::string> route_prefixes(const WebhooksConfig& config) {
@@ -103,23 +123,36 @@ void register_routes(server::HttpServer& server, WebhookReceiver& receiver) {
     auto it = req.path_params.find("source");
     return it != req.path_params.end() ? it->second : std::string();
   };
+  const bool issues_codes = std::any_of(receiver.config().sources.begin(), receiver.config().sources.end(),
+                                        [](const SourceConfig& s) { return !s.dossier_code_unit.empty(); });
   for (const std::string& prefix : prefixes) {
-    if (receiver.answers_after_group_sync()) {
-      // The answer waits for the journal's fdatasync, shared by the deliveries of every
-      // connection that arrive meanwhile; the server thread goes on with other connections.
-      server.route_async("POST", prefix + "/{source}",
-                         [&receiver, finish, source_of](server::Request& req, server::Responder respond) {
-                           std::string source = source_of(req);
-                           receiver.receive_async(
-                               source, req, [finish, source, respond = std::move(respond)](Outcome out) {
-                                 respond(finish(source, out));
-                               });
-                         });
-    } else {
-      server.route("POST", prefix + "/{source}", [&receiver, finish, source_of](server::Request& req) {
-        std::string source = source_of(req);
-        return finish(source, receiver.receive(source, req));
-      });
+    if (issues_codes) {
+      // The criminal-record service's two steps: a code first, then the request under it.
+      server.route("GET", prefix + "/{source}/" + kIssueCodeStep,
+                   [&receiver, source_of](server::Request& req) {
+                     return issued_code_response(receiver.issue_code(source_of(req), req));
+                   });
+    }
+    for (const std::string& path :
+         issues_codes ? std::vector<std::string>{prefix + "/{source}", prefix + "/{source}/" + kCreateStep}
+                      : std::vector<std::string>{prefix + "/{source}"}) {
+      if (receiver.answers_after_group_sync()) {
+        // The answer waits for the journal's fdatasync, shared by the deliveries of every
+        // connection that arrive meanwhile; the server thread goes on with other connections.
+        server.route_async("POST", path,
+                           [&receiver, finish, source_of](server::Request& req, server::Responder respond) {
+                             std::string source = source_of(req);
+                             receiver.receive_async(
+                                 source, req, [finish, source, respond = std::move(respond)](Outcome out) {
+                                   respond(finish(source, out));
+                                 });
+                           });
+      } else {
+        server.route("POST", path, [&receiver, finish, source_of](server::Request& req) {
+          std::string source = source_of(req);
+          return finish(source, receiver.receive(source, req));
+        });
+      }
     }
   }
   server.set_limit_resolver([&receiver, prefixes](const server::Request& req) -> std::optional<size_t> {

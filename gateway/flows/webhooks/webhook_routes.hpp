@@ -16,14 +16,23 @@ namespace lienthong::webhooks {
 // Problem types are "<kProblemTypeBase><reason>", e.g. ".../stale-timestamp".
 inline constexpr const char* kProblemTypeBase = "https://lienthong.gov.vn/problems/webhooks/";
 
+// A source with dossier_codes is also routed GET <prefix>/{source}/LayMaHoSo (a new code)
+// and POST <prefix>/{source}/TaoHoSo (the record, as POST <prefix>/{source}): the last
+// segments of the criminal-record service's own routes (docs/contracts/national_push.md).
+inline constexpr const char* kIssueCodeStep = "LayMaHoSo";
+inline constexpr const char* kCreateStep = "TaoHoSo";
+
+// The answer to GET …/LayMaHoSo: the code, or the refusal, as the public receiver's Result object.
+server::Response issued_code_response(const Outcome& outcome);
+
 server::Response to_response(const Outcome& outcome, AnswerShape shape = AnswerShape::kStandard);
 
 // The path prefixes the route is registered under: the webhooks prefix, then each distinct
 // trusted_upstream.path_prefix of the sources.
 std::vector<std::string> route_prefixes(const WebhooksConfig& config);
 
-// Source id from a request path under `prefix` ("/v1/webhooks/dkkd" → "dkkd"); empty when
-// the path is not a webhook path.
+// Source id from a request path under `prefix` ("/v1/webhooks/dkkd" → "dkkd", also
+// ".../lltp/TaoHoSo" → "lltp"); empty when the path is not a webhook path.
 std::string_view source_from_path(std::string_view path, std::string_view prefix);
 
 // Registers the route and the body-limit resolver. The receiver must outlive the server.

@@ -40,8 +40,7 @@ class HandoverWebhookTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    // A short fetch timeout, so that the slow file below times out quickly.
-    add_handover_record_kinds(kinds_, http_file_fetcher(std::chrono::milliseconds(1500)));
+    add_handover_record_kinds(kinds_);
     open();
   }
   void TearDown() override {
@@ -66,10 +65,15 @@ class HandoverWebhookTest : public ::testing::Test {
                         "record_limits": {"file_bytes": 4096, "record_bytes": 5000}},
         "sua": {"auth": "trusted_upstream", "answer": "dvcqg", "origin": "dvcqg",
                 "record_kind": "dvcqg_amendment", "trusted_upstream": {"addresses": ["10.1.0.0/16"]},
-                "record_limits": {"file_bytes": 4096, "record_bytes": 5000}},
+                "record_limits": {"file_bytes": 4096, "record_bytes": 5000, "fetch_timeout_ms": 1500,
+                                  "fetch_hosts": ["127.0.0.1", "*.sua.example"]}},
+        "sua-patient": {"auth": "trusted_upstream", "answer": "dvcqg", "origin": "dvcqg",
+                "record_kind": "dvcqg_amendment", "trusted_upstream": {"addresses": ["10.1.0.0/16"]},
+                "record_limits": {"file_bytes": 4096, "record_bytes": 5000, "fetch_timeout_ms": 6000,
+                                  "fetch_bytes": 100, "fetch_hosts": ["127.0.0.1"]}},
         "sua-lo": {"auth": "trusted_upstream", "answer": "dvcqg", "origin": "dvcqg",
                    "record_kind": "dvcqg_amendment", "trusted_upstream": {"addresses": ["127.0.0.1", "::1"]},
-                   "record_limits": {"file_bytes": 4096, "record_bytes": 5000}},
+                   "record_limits": {"file_bytes": 4096, "record_bytes": 5000, "fetch_hosts": ["127.0.0.1"]}},
         "lo": {"auth": "trusted_upstream", "answer": "dvcqg", "origin": "dvcqg",
                "record_kind": "dvcqg_handover", "trusted_upstream": {"addresses": ["127.0.0.1", "::1"]},
                "record_limits": {"file_bytes": 4096, "record_bytes": 5000}}}}})",
@@ -403,6 +407,73 @@ TEST_F(AmendmentWebhookTest, AFailedFetchKeepsNothingAndTheAmendmentSentAgainIsA
   auto slow = push_amendment(json::to_string(doc));
   EXPECT_EQ(slow.reason, "file-fetch-failed") << slow.detail;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2900));
+}
+
+TEST_F(AmendmentWebhookTest, FetchTimeoutSizeAndHostsAreTheSourcesOwnSettings) {
+  auto doc = json::parse(amendment("amendment_with_file")).value();
+  auto with_url = [&](const std::string& url, const char* code) {
+    doc["data"]["MaHoSoQG"].SetString(code, doc.GetAllocator());
+    doc["data"]["URLTepDangKy"].SetString(url.c_str(), doc.GetAllocator());
+    return json::to_string(doc);
+  };
+  // A host the source may not fetch from: refused before any connection, in DVCQG's shape.
+  auto off = push_amendment(with_url("http://files.elsewhere.example/x.pdf", "G22.99-261105-0301"));
+  EXPECT_EQ(off.status, 400);
+  EXPECT_EQ(off.reason, "fetch-host-not-allowed") << off.detail;
+  EXPECT_NE(off.detail.find("files.elsewhere.example"), std::string::npos) << off.detail;
+  auto shaped = webhooks::to_response(off, webhooks::AnswerShape::kDvcqg);
+  EXPECT_EQ(shaped.status, 200);
+  EXPECT_NE(shaped.body.find("\"error_code\":-1"), std::string::npos) << shaped.body;
+  EXPECT_NE(shaped.body.find("fetch-host-not-allowed"), std::string::npos) << shaped.body;
+  // A name under an allowed "*.suffix" passes the check (and then fails to resolve: 503).
+  auto under = push_amendment(with_url("http://a.sua.example:1/x.pdf", "G22.99-261105-0302"));
+  EXPECT_EQ(under.reason, "file-fetch-failed") << under.detail;
+  // The user-info part does not smuggle another host in.
+  auto smuggled = push_amendment(with_url("http://127.0.0.1@evil.example/x", "G22.99-261105-0303"));
+  EXPECT_EQ(smuggled.reason, "fetch-host-not-allowed") << smuggled.detail;
+  // sua-patient waits 6 s (the slow file takes 3 s) but takes at most 100 bytes.
+  auto patient =
+      push(with_url(base_ + "/files/slow", "G22.99-261105-0304"), "10.1.4.20:40312", "sua-patient");
+  EXPECT_EQ(patient.status, 200) << patient.detail;
+  auto big = push(with_url(base_ + "/files/big", "G22.99-261105-0305"), "10.1.4.20:40312", "sua-patient");
+  EXPECT_EQ(big.reason, "record-too-large") << big.detail;
+  EXPECT_NE(big.detail.find("100 bytes (record_limits.fetch_bytes)"), std::string::npos) << big.detail;
+  applied();
+  EXPECT_EQ(list_handovers(*db_, 10).value().size(), 1u);
+}
+
+TEST(HandoverFetchHosts, HostsAreReadFromTheUrlAndMatchedExactlyOrBySuffix) {
+  EXPECT_EQ(url_host("https://User@Files.DVC.gov.vn:8443/a?b#c"), "files.dvc.gov.vn");
+  EXPECT_EQ(url_host("http://[::1]:80/x"), "::1");
+  EXPECT_EQ(url_host("http://127.0.0.1@evil.example/x"), "evil.example");
+  EXPECT_EQ(url_host("no-scheme"), "");
+  EXPECT_TRUE(host_allowed("files.dvc.gov.vn", {"*.gov.vn"}));
+  EXPECT_FALSE(host_allowed("gov.vn", {"*.gov.vn"}));
+  EXPECT_FALSE(host_allowed("evilgov.vn", {"*.gov.vn"}));
+  EXPECT_TRUE(host_allowed("dichvucong.gov.vn", {"DichVuCong.gov.vn"}));
+  EXPECT_FALSE(host_allowed("dichvucong.gov.vn.evil", {"dichvucong.gov.vn"}));
+  EXPECT_FALSE(host_allowed("", {"*.gov.vn"}));
+  EXPECT_FALSE(host_allowed("a.gov.vn", {}));
+}
+
+TEST(HandoverFetchHosts, FetchSettingsAreCheckedAtConfigLoad) {
+  auto parse = [](const std::string& limits) {
+    auto cfg = ConfigFile::from_string(
+        R"({"webhooks": {"sources": {"s": {"auth": "trusted_upstream", "record_kind": "dvcqg_amendment",
+           "trusted_upstream": {"addresses": ["10.1.0.0/16"]}, "record_limits": )" +
+            limits + "}}}}",
+        LIENTHONG_SOURCE_DIR);
+    return webhooks::parse_config(cfg->root().object("webhooks"));
+  };
+  auto ok = parse(R"({"fetch_timeout_ms": 5000, "fetch_hosts": ["*.gov.vn"]})").sources[0].record_limits;
+  EXPECT_EQ(ok.fetch_timeout_ms, 5000);
+  EXPECT_EQ(ok.fetch_limit(), ok.file_bytes);
+  EXPECT_EQ(ok.fetch_hosts, std::vector<std::string>{"*.gov.vn"});
+  EXPECT_EQ(parse("{}").sources[0].record_limits.fetch_timeout_ms, 20'000);
+  for (const char* bad : {R"({"fetch_hosts": ["http://x.gov.vn/"]})", R"({"fetch_timeout_ms": 10})",
+                          R"({"record_bytes": 100, "file_bytes": 100, "fetch_bytes": 200})"}) {
+    EXPECT_THROW(parse(bad), ConfigError) << bad;
+  }
 }
 
 TEST_F(AmendmentWebhookTest, TheSimulatorSendsHandoversThenTheirAmendmentsAndAFailedFetchIsRefused) {

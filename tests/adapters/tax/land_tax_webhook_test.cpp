@@ -9,6 +9,7 @@
 
 #include "adapters/tax/land_tax_record.hpp"
 #include "adapters/tax/push_inbox.hpp"
+#include "gateway/core/common/base64.hpp"
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/dossiers/dossier_store.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
@@ -87,7 +88,9 @@ class LandTaxWebhookTest : public ::testing::Test {
         "thue-tb": {"auth": "shared_key", "answer": "dvcqg", "record_kind": "land_tax_notice",
                     "shared_key": {"secret": {"env": "WH_LAND_TAX_KEY"}, "body_field": "SecurityKey"}},
         "thue-ct": {"auth": "shared_key", "answer": "dvcqg", "record_kind": "land_tax_voucher",
-                    "shared_key": {"secret": {"env": "WH_LAND_TAX_KEY"}, "body_field": "SecurityKey"}}}}})",
+                    "shared_key": {"secret": {"env": "WH_LAND_TAX_KEY"}, "body_field": "SecurityKey"}},
+        "thue-vxp": {"auth": "trusted_upstream", "answer": "dvcqg", "record_kind": "land_tax_notice",
+                     "trusted_upstream": {"addresses": ["10.1.0.0/16"]}}}}})",
                                    LIENTHONG_SOURCE_DIR);
     webhooks::WebhooksConfig wc = webhooks::parse_config(cfg_->root().object("webhooks"));
     wc.journal_dir = (dir_ / "journal").string();
@@ -154,6 +157,37 @@ TEST_F(LandTaxWebhookTest, ANoticeIsStoredOnceWithEveryListAndReconciliationRead
   auto rows = db_->query("SELECT data FROM tax_pushes", {}).value();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].str(0).find("0110000007"), std::string::npos) << rows[0].str(0);
+}
+
+TEST_F(LandTaxWebhookTest, TheLowerCaseEnvelopeIsReadBesideTheUpperCaseOne) {
+  // {service, isUpdating, data} as DVCQG's forwarded pushes spell it (issue #27's table),
+  // no key in the body: the X-Road/VXP adapter's path and address prove the sender.
+  std::string xml = sim::tax_push::notice_xml({sim::tax_push::sample_dossier(9, 2)});
+  std::string body = R"({"service":"NhanThongBaoThueDat","isUpdating":false,"data":{"FileThongBaoThue":")" +
+                     base64_encode(xml) + R"("}})";
+  server::Request r = push(body);
+  r.path = "/XrdAdapter/RestService/forward/thue-vxp";
+  r.remote_address = "10.1.2.3:5000";
+  auto out = receiver_->receive("thue-vxp", r);
+  ASSERT_EQ(out.status, 200) << out.detail << out.body;
+  EXPECT_EQ(json::get_int(json::parse(out.body).value(), "error_code"), 0) << out.body;
+  EXPECT_NE(out.body.find("(2 dòng)"), std::string::npos) << out.body;
+  EXPECT_EQ(count(PushKind::kNotice), 1);
+  reconciliation::Dataset ds;
+  EXPECT_EQ(PushInbox(*db_, clock_).load("THUE", ds).value(), 2);
+  auto rows = db_->query("SELECT service, is_updating FROM tax_pushes", {}).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].str(0), "NhanThongBaoThueDat");
+  EXPECT_EQ(rows[0].str(1), "false");
+  // Both spellings of one member in one envelope: refused, naming them.
+  r.body = R"({"service":"S","Service":"S","data":{"FileThongBaoThue":")" + base64_encode(xml) + R"("}})";
+  auto both = receiver_->receive("thue-vxp", r);
+  EXPECT_EQ(both.reason, "invalid-record") << both.detail;
+  EXPECT_NE(both.detail.find("Service and service"), std::string::npos) << both.detail;
+  auto shaped = webhooks::to_response(both, webhooks::AnswerShape::kDvcqg);
+  EXPECT_EQ(shaped.status, 200);
+  EXPECT_EQ(json::get_int(json::parse(shaped.body).value(), "error_code"), -1) << shaped.body;
+  EXPECT_EQ(count(PushKind::kNotice), 1);
 }
 
 TEST_F(LandTaxWebhookTest, AVoucherBecomesAPayment) {

@@ -177,6 +177,23 @@ TEST(TaxPush, EnvelopeMembersAreReadAndTypeErrorsNamed) {
   EXPECT_FALSE(parse_push_envelope("[1]").ok());
 }
 
+TEST(TaxPush, TheLowerCaseEnvelopeIsReadAndMixedSpellingsRefused) {
+  auto e = parse_push_envelope(R"({"service":"NhanThongBaoThueDat","isUpdating":true,"data":{"a":1}})");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->service, "NhanThongBaoThueDat");
+  EXPECT_EQ(e->is_updating, "true");
+  EXPECT_EQ(e->data, R"({"a":1})");
+  auto text_flag = parse_push_envelope(R"({"service":"S","isUpdating":"false","data":{}})");
+  ASSERT_TRUE(text_flag.ok());
+  EXPECT_EQ(text_flag->is_updating, "false");
+  auto two_data = parse_push_envelope(R"({"Data":{},"data":{}})");
+  ASSERT_FALSE(two_data.ok());
+  EXPECT_NE(two_data.error().message.find("both Data and data"), std::string::npos);
+  auto bad_data = parse_push_envelope(R"({"service":"S","data":"x"})");
+  ASSERT_FALSE(bad_data.ok());
+  EXPECT_NE(bad_data.error().message.find("data is not an object"), std::string::npos);
+}
+
 TEST(TaxPush, SecurityKeyComparison) {
   EXPECT_TRUE(security_key_matches("k-0123456789abcdef", "k-0123456789abcdef"));
   EXPECT_FALSE(security_key_matches("k-0123456789abcdeF", "k-0123456789abcdef"));
