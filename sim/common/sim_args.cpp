@@ -1,5 +1,6 @@
 #include "sim/common/sim_args.hpp"
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -68,6 +69,21 @@ void wait_for_shutdown_signal() {
   sigaddset(&set, SIGTERM);
   int sig = 0;
   sigwait(&set, &sig);
+}
+
+std::string percent_encoded(std::string_view v) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace lienthong::sim

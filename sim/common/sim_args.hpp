@@ -31,6 +31,10 @@ class SimArgs {
   std::map<std::string, std::string> values_;
 };
 
+// RFC 3986 percent-encoding of a query value (everything but unreserved characters), as
+// the senders the push simulators play put a shared code in the query string.
+std::string percent_encoded(std::string_view v);
+
 // Prints one JSON line on stdout and flushes it: the simulator is ready.
 void print_ready(const std::string& json_line);
 // Blocks until SIGINT or SIGTERM (or stdin closes when `stdin_eof` is set).

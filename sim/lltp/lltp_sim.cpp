@@ -16,34 +16,30 @@
 
 #include "gateway/core/common/json.hpp"
 #include "gateway/core/http/http_client.hpp"
+#include "sim/common/sim_cli.hpp"
 
 namespace lienthong::sim {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lienthong-sim lltp --gateway URL [--path /v1/webhooks/lltp] --key-env VAR\n"
-    "         [--key-query CodeGet] [--province 22] [--count N]\n"
-    "         [--bad wrong-code|missing-code|replay|unknown-code]\n"
-    "  --key-env     the environment variable holding the shared code (the source's shared_key)\n"
-    "  --bad         wrong-code / missing-code: both steps sent with a wrong or no code (the code\n"
-    "                refused 401 succeeded=false, the request refused 200 statusCode 01);\n"
-    "                replay: each request sent twice (both 00, stored once);\n"
-    "                unknown-code: a request under a code never handed out (200 statusCode 01)\n";
-
-std::string percent_encoded(std::string_view v) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+const SimSpec& spec() {
+  static const SimSpec s{
+      "lltp",
+      "The national citizen app filing criminal-record certificate requests with a running gateway in two "
+      "steps (LayMaHoSo, then TaoHoSo); exit status 0 only if every answer was as expected.",
+      "",
+      {{"gateway", "URL", "base URL of the gateway, e.g. http://127.0.0.1:8080 (required)"},
+       {"path", "PATH", "the source's path (default /v1/webhooks/lltp)"},
+       {"key-env", "VAR",
+        "the environment variable holding the shared code (the source's shared_key; required)"},
+       {"key-query", "NAME", "the query parameter carrying the code (default CodeGet)"},
+       {"province", "CODE", "maTinh of the requests (default 22)"},
+       {"count", "N", "requests, each a code then a request (default 1)"},
+       {"bad", "wrong-code|missing-code|replay|unknown-code",
+        "wrong-code / missing-code: both steps sent with a wrong or no code (the code refused 401 "
+        "succeeded=false, the request refused 200 statusCode 01); replay: each request sent twice (both 00, "
+        "stored once); unknown-code: a request under a code never handed out (200 statusCode 01)"}}};
+  return s;
 }
 
 // A synthetic request (no real person): the members of LLTP_VNEIDParams.Request.
@@ -76,40 +72,21 @@ std::string request_body(const std::string& code, const std::string& province, i
 }  // namespace
 
 int run_lltp_sim(const std::vector<std::string>& args) {
-  std::string gateway, bad, path = "/v1/webhooks/lltp", key, key_query = "CodeGet", province = "22";
-  int count = 1;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (a == "--gateway") {
-      gateway = next();
-    } else if (a == "--path") {
-      path = next();
-    } else if (a == "--key-env") {
-      const char* v = std::getenv(next().c_str());
-      key = v ? v : "";
-    } else if (a == "--key-query") {
-      key_query = next();
-    } else if (a == "--province") {
-      province = next();
-    } else if (a == "--count") {
-      count = std::atoi(next().c_str());
-    } else if (a == "--bad") {
-      bad = next();
-    } else {
-      throw std::invalid_argument("unknown option " + a);
-    }
+  auto parsed = parse_sim_args(spec(), args);
+  if (!parsed) return 0;
+  std::string gateway = parsed->str("gateway", ""), bad = parsed->str("bad", "");
+  std::string path = parsed->str("path", "/v1/webhooks/lltp"),
+              key_query = parsed->str("key-query", "CodeGet");
+  std::string province = parsed->str("province", "22"), key;
+  if (parsed->has("key-env")) {
+    const char* v = std::getenv(parsed->str("key-env", "").c_str());
+    key = v ? v : "";
   }
+  int count = static_cast<int>(parsed->integer("count", 1, 1, 1'000'000));
   static const std::set<std::string> kBad = {"", "wrong-code", "missing-code", "replay", "unknown-code"};
   if (gateway.empty() || key.empty() || count < 1 || !kBad.count(bad))
     throw std::invalid_argument(std::string("bad command line (--gateway and --key-env are required)\n") +
-                                kUsage);
+                                sim_help(spec()));
   while (gateway.ends_with('/')) gateway.pop_back();
 
   http::HttpClient client;

@@ -103,21 +103,6 @@ std::string outcome_of(const http::ClientResponse& r) {
   return "";
 }
 
-std::string percent_encoded(std::string_view v) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // As a national system sends it: no webhook-id, no signature; the key where the source
 // reads it (or wrong, or missing, for --bad), or a bearer token.
 void national_request(const Options& o, http::ClientRequest& req) {
