@@ -44,9 +44,10 @@ struct ReconcileSettings {
   // csv_format: "standard" (',' and YYYY-MM-DD) or "excel_vi" (';' and dd/mm/yyyy, for Excel
   // on a Vietnamese locale); --csv-format overrides it for one run.
   reconciliation::CsvFormat csv_format = reconciliation::CsvFormat::kStandard;
-  // refund_approval: "none" (a run instructs every due refund) or "four_eyes" (a run
-  // instructs only refunds an approver approved in the console: money moves on two people).
-  bool refunds_need_approval = false;
+  // refund_approval: "four_eyes" (the default: a run instructs only refunds an approver
+  // approved in the console, money moves on two people's word) or "none" (a run instructs
+  // every due refund itself).
+  bool refunds_need_approval = true;
   std::optional<Secret> callback_secret;  // payment_platform.secret: verifies MaXacThuc
   std::string callback_path = "/v1/payments/callback";
   // payment_platform.base_url/partner_code/query_path/get_bill_path: QUERY for --pull.

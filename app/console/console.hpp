@@ -47,7 +47,7 @@ struct ConsoleContext {
   std::function<Result<std::vector<kpi::LateFinding>>(int64_t from_ms, int64_t to_ms)> late_dossiers;
   std::function<Result<std::vector<kpi::AckFinding>>(int64_t from_ms, int64_t to_ms)> unacknowledged_online;
   std::string monitors_problem;
-  // reconciliation.refund_approval is "four_eyes": a due refund is instructed only after
+  // reconciliation.refund_approval is "four_eyes" (its default): a due refund is instructed only after
   // an operator asks and an approver approves here (RunStore::approve_refund).
   bool refund_approval = false;
   int ack_working_hours = 8;

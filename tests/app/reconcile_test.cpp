@@ -252,8 +252,11 @@ TEST(ReconcileSettings, CsvFormatIsStandardByDefaultAndExcelViOnRequest) {
   }
 }
 
-TEST(ReconcileSettings, RefundApprovalIsNoneByDefaultAndFourEyesOnRequest) {
-  EXPECT_FALSE(ReconcileSettings::from_config(ConfigFile::from_string("{}")->root()).refunds_need_approval);
+TEST(ReconcileSettings, RefundApprovalIsFourEyesByDefaultAndNoneOnRequest) {
+  EXPECT_TRUE(ReconcileSettings::from_config(ConfigFile::from_string("{}")->root()).refunds_need_approval);
+  EXPECT_FALSE(
+      ReconcileSettings::from_config(ConfigFile::from_string(R"({"refund_approval": "none"})")->root())
+          .refunds_need_approval);
   EXPECT_TRUE(
       ReconcileSettings::from_config(ConfigFile::from_string(R"({"refund_approval": "four_eyes"})")->root())
           .refunds_need_approval);
@@ -307,8 +310,9 @@ TEST_F(ReconcileRunTest, CommandLineRunWritesReportsAndExitsZero) {
 // A second payment for an obligation already paid opens a refund, which the run instructs;
 // `reconcile refunds` lists it (amount, state, total) until the treasury shows it refunded.
 TEST_F(ReconcileRunTest, RefundsCommandListsOutstandingRefundsUntilTheTreasuryRefundsThem) {
+  // Runs instruct due refunds themselves here (the default, four eyes, waits for approvals).
   write("lienthong.json", R"({"store": {"backend": "sqlite", "path": "state.db"},
-      "reconciliation": {"out_dir": "reports"}})");
+      "reconciliation": {"out_dir": "reports", "refund_approval": "none"}})");
   payment_platform::Transaction t;
   t.transaction_id = "GD1";
   t.amount = 50000;
