@@ -74,4 +74,9 @@ dossiers::EventDestinations& destination_adapters(Runtime& rt) {
   return *rt.destinations;
 }
 
+void register_destination_adapters(Runtime& rt, outbox::Dispatcher& dispatcher) {
+  if (!rt.destinations) return;
+  for (dossiers::EventDestination* d : rt.destinations->all()) dispatcher.add(*d);
+}
+
 }  // namespace lienthong::app

@@ -11,6 +11,7 @@
 #include "gateway/core/config/config.hpp"
 #include "gateway/core/dossiers/event_destination.hpp"
 #include "gateway/core/dossiers/quarantine.hpp"
+#include "gateway/core/outbox/outbox.hpp"
 #include "gateway/core/runtime/runtime.hpp"
 #include "gateway/flows/citizen/population_lookup.hpp"
 #include "gateway/flows/sync/source.hpp"
@@ -50,5 +51,8 @@ void validate_adapters_section(const ConfigNode& section);
 // (rt.destinations) and shared by the flows that name it: the sync flow's targets and the
 // webhook flow's destinations are the same objects, so both queue the same payload shape.
 dossiers::EventDestinations& destination_adapters(Runtime& rt);
+// Hands every built destination adapter to `dispatcher`, once, whichever flows name it
+// (sync, webhooks or both); nothing when none was built.
+void register_destination_adapters(Runtime& rt, outbox::Dispatcher& dispatcher);
 
 }  // namespace lienthong::app

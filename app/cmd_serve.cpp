@@ -10,6 +10,7 @@
 #include <iostream>
 #include <set>
 
+#include "app/adapters.hpp"
 #include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/serve_metrics.hpp"
@@ -133,6 +134,7 @@ int run_serve(const std::vector<std::string>& argv) {
     c->register_jobs(scheduler);
     c->register_destinations(dispatcher);
   }
+  register_destination_adapters(rt, dispatcher);
   if (int64_t days = rt.outbox->policy().retention_days; days > 0) {
     // Daily, first a minute after start-up: settled messages older than the retention.
     outbox::Outbox* ob = rt.outbox.get();

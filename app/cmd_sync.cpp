@@ -3,6 +3,7 @@
 // sync.drain_timeout_seconds) and print the summary.
 #include <iostream>
 
+#include "app/adapters.hpp"
 #include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/sync_component.hpp"
@@ -47,6 +48,7 @@ int run_sync(const std::vector<std::string>& argv) {
   }
   outbox::Dispatcher dispatcher(*rt.outbox, *rt.clock);
   sync.register_destinations(dispatcher);
+  register_destination_adapters(rt, dispatcher);
   Result<sync::SyncSummary> summary = Error(ErrorKind::kInternal, "not run");
   if (args.flag("no-push")) {
     int64_t start = rt.clock->now_ms();

@@ -103,7 +103,8 @@ void SyncComponent::register_jobs(scheduler::Scheduler& scheduler) {
 }
 
 void SyncComponent::register_destinations(outbox::Dispatcher& dispatcher) {
-  for (auto& t : targets_) dispatcher.add(*t);
+  // The targets are the shared destination adapters: `serve` and `lienthong sync` hand them
+  // to the dispatcher (register_destination_adapters), also when only webhooks name them.
   // Delivery starts as soon as a pulled page is stored, not at the workers' next poll.
   // The scheduler (which runs pulls) stops before the dispatcher does.
   flow_->set_on_page_stored([&dispatcher] { dispatcher.wake(); });

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -122,6 +123,41 @@ TEST_F(WebhookPortalTest, LostRepliesAndSessionsEndingEveryTwoCallsApplyEachPush
   // The portal's count of applied status records equals the number of events.
   EXPECT_EQ(stats["progress_records"].GetInt(), acknowledged);
 
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(20s), 0);
+}
+
+// A gateway that receives ministry pushes but does not pull the one-stop-shop (no sync
+// section): DVCQG is still a destination `serve` delivers to.
+TEST_F(WebhookPortalTest, WithoutASyncSectionPushedStatusesStillReachThePortal) {
+  sim_ = std::make_unique<SimAll>(std::vector<std::string>{"--seed", "32", "--dossiers", "0"},
+                                  (dir_ / "sim.err").string());
+  const std::string config = write_config();
+  {
+    std::ifstream in(config);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find(",\n  \"sync\":");
+    ASSERT_NE(at, std::string::npos);
+    text = text.substr(0, at) + "\n}";
+    std::ofstream(config) << text;
+  }
+  const std::vector<std::string> env = {"IT_LGSP_SECRET=sim-secret", "IT_DVCQG_PASSWORD=sim-password",
+                                        std::string("IT_WH_SECRET=") + kSecret};
+  Process serve({kLienthong, "serve", "--config", config}, (dir_ / "serve.err").string(), env);
+  auto line = serve.read_line(30s);
+  ASSERT_TRUE(line) << "serve did not start; see " << dir_;
+  const uint16_t port = static_cast<uint16_t>(parse_json(*line)["listening"].GetInt());
+  auto [rc, out] = run({kSim, "ministry", "--gateway", "http://127.0.0.1:" + std::to_string(port), "--source",
+                        "dkkd", "--secret", kSecret, "--count", "20", "--start", "5000"},
+                       (dir_ / "ministry.err").string(), {}, 60s);
+  ASSERT_EQ(rc, 0) << out;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  auto sent = [&] {
+    return count("SELECT COUNT(*) FROM outbox WHERE destination = 'dvcqg' AND state = 'sent'");
+  };
+  while (std::chrono::steady_clock::now() < deadline && sent() < 20) std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(sent(), 20) << "DVCQG messages queued by webhooks were not delivered";
+  EXPECT_EQ(sim_->get(sim_->dvcqg_port, "/__sim/stats")["progress_records"].GetInt(), 20);
   serve.signal(SIGTERM);
   EXPECT_EQ(serve.wait(20s), 0);
 }
