@@ -70,18 +70,17 @@ console::ConsoleContext context_of(Runtime& rt) {
 class ConsoleComponent final : public Component {
  public:
   ConsoleComponent(Runtime& rt, const ConfigNode& section)
-      : refresh_ms_(console::ConsoleConfig::from_config(section).refresh_ms),
-        console_(console::ConsoleConfig::from_config(section), context_of(rt)) {}
+      : console_(console::ConsoleConfig::from_config(section), context_of(rt)) {}
   void register_admin_routes(server::HttpServer& admin) override { console_.register_routes(admin); }
   // What the heavy pages show is computed here, not in a view; first shortly after start.
   void register_jobs(scheduler::Scheduler& s) override {
     console_.background_refresh();
     s.add(
-        "console-refresh", Millis(refresh_ms_), [this] { return console_.refresh(); }, Millis(1000));
+        "console-refresh", Millis(console_.refresh_interval_ms()), [this] { return console_.refresh(); },
+        Millis(1000));
   }
 
  private:
-  int64_t refresh_ms_;
   console::Console console_;
 };
 

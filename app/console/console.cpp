@@ -26,6 +26,10 @@ Status Console::refresh() {
   return impl_->refresh();
 }
 
+int64_t Console::refresh_interval_ms() const {
+  return impl_->config.refresh_ms;
+}
+
 void Console::background_refresh() {
   impl_->background = true;
 }

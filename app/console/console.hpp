@@ -73,6 +73,7 @@ class Console {
   // computes what it lacks itself, as the tests and the benchmark's cold column do.
   Status refresh();
   void background_refresh();
+  int64_t refresh_interval_ms() const;  // console.refresh_minutes
 
  private:
   struct Impl;

@@ -23,6 +23,10 @@ using server::Response;
 
 struct IndicatorName;  // pages/kpi.cpp
 
+// The month (Vietnam calendar) containing `day`, moved back `back` months, as a period
+// "YYYY-MM" (precomputed.cpp); the KPI trend and the refresh walk the same months.
+Result<kpi::Period> month_before(int64_t day, int back);
+
 // Computed figures by key (a period label), each with the time it was computed; at most
 // kMaxEntries kept (the oldest goes first). Values are computed outside the lock.
 template <class T>

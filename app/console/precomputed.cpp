@@ -11,7 +11,7 @@ namespace lienthong::console {
 
 namespace {
 
-constexpr int64_t kVietnamOffsetMs = 7 * 3'600'000;
+constexpr int64_t kVietnamOffsetMs = vn_time::kOffsetSeconds * 1000;
 
 int64_t vn_day(int64_t ms) {
   return (ms + kVietnamOffsetMs) / kDayMs;
@@ -21,7 +21,22 @@ int64_t vn_day_start_ms(int64_t day) {
   return day * kDayMs - kVietnamOffsetMs;
 }
 
-// The month containing `day`, moved back `back` months, as a period.
+// A figure kept for twice the refresh interval, or computed now and kept.
+template <class T, class Compute>
+T kept_or_computed(TimedCache<T>& cache, const std::string& key, int64_t now, int64_t max_age_ms,
+                   Compute compute, int64_t* computed_at_ms = nullptr) {
+  if (auto kept = cache.fresh(key, now, max_age_ms)) {
+    if (computed_at_ms) *computed_at_ms = kept->at_ms;
+    return kept->value;
+  }
+  T value = compute();
+  cache.put(key, value, now);
+  if (computed_at_ms) *computed_at_ms = now;
+  return value;
+}
+
+}  // namespace
+
 Result<kpi::Period> month_before(int64_t day, int back) {
   int y = 0, m = 0, d = 0;
   vn_time::civil_from_days(day, y, m, d);
@@ -35,36 +50,21 @@ Result<kpi::Period> month_before(int64_t day, int back) {
   return kpi::parse_period(label);
 }
 
-}  // namespace
-
 Result<kpi::KpiReport> Console::Impl::kpi_report(const kpi::Period& period, kpi::GroupBy by,
                                                  int64_t* computed_at_ms) {
-  const int64_t now = ctx.clock->now_ms();
-  const std::string key = period.label + "|" + std::string(kpi::to_string(by));
-  if (auto kept = kpi_reports.fresh(key, now, 2 * config.refresh_ms)) {
-    if (computed_at_ms) *computed_at_ms = kept->at_ms;
-    return kept->value;
-  }
-  auto report = ctx.kpi(period, by);
-  kpi_reports.put(key, report, now);
-  if (computed_at_ms) *computed_at_ms = now;
-  return report;
+  return kept_or_computed(
+      kpi_reports, period.label + "|" + std::string(kpi::to_string(by)), ctx.clock->now_ms(),
+      2 * config.refresh_ms, [&] { return ctx.kpi(period, by); }, computed_at_ms);
 }
 
 Result<std::vector<kpi::LateFinding>> Console::Impl::late_findings(const kpi::Period& period) {
-  const int64_t now = ctx.clock->now_ms();
-  if (auto kept = late_cache.fresh(period.label, now, 2 * config.refresh_ms)) return kept->value;
-  auto found = ctx.late_dossiers(period.from_ms(), period.to_ms());
-  late_cache.put(period.label, found, now);
-  return found;
+  return kept_or_computed(late_cache, period.label, ctx.clock->now_ms(), 2 * config.refresh_ms,
+                          [&] { return ctx.late_dossiers(period.from_ms(), period.to_ms()); });
 }
 
 Result<std::vector<kpi::AckFinding>> Console::Impl::ack_findings(const kpi::Period& period) {
-  const int64_t now = ctx.clock->now_ms();
-  if (auto kept = ack_cache.fresh(period.label, now, 2 * config.refresh_ms)) return kept->value;
-  auto found = ctx.unacknowledged_online(period.from_ms(), period.to_ms());
-  ack_cache.put(period.label, found, now);
-  return found;
+  return kept_or_computed(ack_cache, period.label, ctx.clock->now_ms(), 2 * config.refresh_ms,
+                          [&] { return ctx.unacknowledged_online(period.from_ms(), period.to_ms()); });
 }
 
 // The last 30 days by Vietnam calendar day, today included. Finished days are read once

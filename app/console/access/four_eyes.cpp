@@ -32,20 +32,17 @@ Response Console::Impl::refund_action(const Session& s, const Request& req, cons
         &s, 409, "Không thực hiện được",
         "Cấu hình không yêu cầu phê duyệt hoàn trả (reconciliation.refund_approval): mỗi lần đối "
         "soát tự lập lệnh cho các khoản cần hoàn trả.");
-  auto refunds = reconciliation::RunStore(*ctx.db, *ctx.clock).refunds();
-  if (!refunds.ok()) return error_page(&s, 500, "Lỗi kho dữ liệu", refunds.error().message);
-  const reconciliation::Refund* refund = nullptr;
-  for (const auto& r : *refunds)
-    if (r.key == key) refund = &r;
-  if (!refund) return error_page(&s, 404, "Không tìm thấy", "Không có khoản hoàn trả này.");
-  if (refund->state != "due")
+  auto refund = reconciliation::RunStore(*ctx.db, *ctx.clock).refund(key);
+  if (!refund.ok()) return error_page(&s, 500, "Lỗi kho dữ liệu", refund.error().message);
+  if (!*refund) return error_page(&s, 404, "Không tìm thấy", "Không có khoản hoàn trả này.");
+  if ((*refund)->state != "due")
     return error_page(&s, 409, "Không thực hiện được", "Chỉ khoản đang chờ (cần hoàn trả) mới đề nghị được.");
   const std::string record = "refund:" + key;
   auto pending =
       ctx.db->query("SELECT id FROM console_requests WHERE record = ? AND state = 'pending'", {record});
   if (pending.ok() && !pending->empty())
     return error_page(&s, 409, "Không thực hiện được", "Đã có một đề nghị đang chờ phê duyệt cho khoản này.");
-  return request_four_eyes(s, req, "refund.issue", record, refund->dossier, reason,
+  return request_four_eyes(s, req, "refund.issue", record, (*refund)->dossier, reason,
                            "/console/refunds/" + key);
 }
 

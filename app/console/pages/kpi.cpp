@@ -253,22 +253,15 @@ std::string Console::Impl::kpi_chart(const IndicatorName& ind, const std::vector
 // The province's rate of one indicator in each of the twelve months up to the period's
 // last one, as a line against the target, with the figures in a table beside it.
 std::string Console::Impl::trend(const kpi::Period& period, const IndicatorName& ind) {
-  int y = 0, m = 0, d = 0;
-  vn_time::civil_from_days(period.last_day, y, m, d);
   std::vector<TrendPoint> points;
   std::optional<double> target;
-  for (int i = 11; i >= 0; --i) {
-    int yy = y, mm = m - i;
-    while (mm <= 0) {
-      mm += 12;
-      --yy;
-    }
-    char label[16];
-    std::snprintf(label, sizeof label, "%04d-%02d", yy, mm);
-    auto month = kpi::parse_period(label);
+  for (int back = 11; back >= 0; --back) {
+    auto month = month_before(period.last_day, back);
     if (!month.ok()) continue;
     auto report = kpi_report(*month, kpi::GroupBy::kAgency);
     if (!report.ok()) return "<p class=\"error\">" + escape(report.error().message) + "</p>";
+    int yy = 0, mm = 0, dd = 0;
+    vn_time::civil_from_days(month->first_day, yy, mm, dd);
     char shown[16];
     std::snprintf(shown, sizeof shown, "%02d/%04d", mm, yy);
     TrendPoint p{shown, std::nullopt, 0, 0};

@@ -144,12 +144,10 @@ std::string Console::Impl::reconciliation_refunds() {
 
 // One refund: its sides, its state, the request to instruct it (four eyes) and its trail.
 Response Console::Impl::refund_record(const Session& s, const Request& req, const std::string& key) {
-  auto refunds = reconciliation::RunStore(*ctx.db, *ctx.clock).refunds();
-  if (!refunds.ok()) return error_page(&s, 500, "Lỗi kho dữ liệu", refunds.error().message);
-  const reconciliation::Refund* r = nullptr;
-  for (const auto& f : *refunds)
-    if (f.key == key) r = &f;
-  if (!r) return error_page(&s, 404, "Không tìm thấy", "Không có khoản hoàn trả này.");
+  auto found = reconciliation::RunStore(*ctx.db, *ctx.clock).refund(key);
+  if (!found.ok()) return error_page(&s, 500, "Lỗi kho dữ liệu", found.error().message);
+  if (!*found) return error_page(&s, 404, "Không tìm thấy", "Không có khoản hoàn trả này.");
+  const reconciliation::Refund* r = &**found;
   std::string out = notice(req);
   out += "<dl><dt>Trạng thái</dt><dd>" + refund_state_label(r->state) +
          "</dd><dt>Tham chiếu giao dịch</dt><dd>" + escape(r->reference) +

@@ -284,6 +284,14 @@ Result<std::vector<Refund>> RunStore::refunds(std::optional<std::string> state) 
   return out;
 }
 
+Result<std::optional<Refund>> RunStore::refund(const std::string& refund_key) {
+  LT_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kRefundColumns +
+                                               " FROM recon_refunds WHERE refund_key = ?",
+                                           {refund_key}));
+  if (rows.empty()) return std::optional<Refund>();
+  return std::optional<Refund>(refund_from_row(rows[0]));
+}
+
 Result<bool> RunStore::approve_refund(const std::string& refund_key) {
   LT_ASSIGN_OR_RETURN(
       int64_t changed,

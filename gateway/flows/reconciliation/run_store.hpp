@@ -89,6 +89,8 @@ class RunStore {
   // Due → approved, for the four-eyes decision of the console; false when the refund is
   // not due (unknown, already approved, instructed or refunded).
   Result<bool> approve_refund(const std::string& refund_key);
+  // One refund by its key (the payment's reference); nullopt when there is none.
+  Result<std::optional<Refund>> refund(const std::string& refund_key);
 
   // In one transaction: stores the run and its items unless already stored, opens refunds
   // for items that need one, closes refunds the treasury shows, and turns due (or, with
